@@ -1,0 +1,51 @@
+# nuanjia — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.DEFAULT_GOAL := help
+.PHONY: help install run browsers test test-fast lint format bench messages clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP) ## create .venv and install nuanjia with its test tools
+
+run: install ## set up the SQLite database, load the Henan demo, serve on http://127.0.0.1:8000
+	$(BIN)/nuanjia demo
+
+browsers: ## install headless Chromium and CJK fonts from Debian (for browser tests)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "chromium is missing: sudo apt-get install chromium fonts-noto-cjk (browser tests will be skipped)"; fi; }
+
+test: install browsers ## run the whole test suite (SQLite, or DATABASE_URL)
+	$(BIN)/pytest -q
+
+test-fast: install ## run the tests without the browser ones
+	$(BIN)/pytest -q -m "not browser"
+
+lint: install ## ruff lint + format check, migrations up to date
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install ## format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install ## run every benchmark in bench/ (prints BENCH lines)
+	@for script in bench/[a-z]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+messages: install ## extract messages and compile the zh_Hans catalogue
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean: ## remove the venv and local data
+	rm -rf $(VENV) var

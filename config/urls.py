@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from nuanjia.api import api
+
+urlpatterns = [
+    path("", include("nuanjia.desk.urls")),
+    path("", include("nuanjia.orgs.urls")),
+    path("accounts/", include("nuanjia.accounts.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+    path("djadmin/", admin.site.urls),
+]
+

@@ -1,0 +1,116 @@
+"""Named personas for every test: staff of 惠济区, 郑州, 开封 and the province.
+
+The Henan union tree is loaded once per test database; each test runs in a transaction.
+"""
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nuanjia.orgs.models import Org, Staff
+from nuanjia.orgs.rules import Role
+from nuanjia.orgs.services import load_union_tree, set_roles
+
+PASSWORD = "Persona#2026pw"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_union_tree()
+
+
+@pytest.fixture
+def tree(db):
+    """The union tree (reloaded if a transactional test flushed it)."""
+    if not Org.objects.filter(code="410000").exists():
+        load_union_tree()
+    return {org.code: org for org in Org.objects.filter(depth__lte=2)}
+
+
+@pytest.fixture
+def make_staff(tree):
+    counter = {"n": 0}
+
+    def make(org_code: str, *roles: str, username: str | None = None) -> Staff:
+        counter["n"] += 1
+        org = Org.objects.get(code=org_code)
+        staff = Staff(username=username or f"{org_code}-{'-'.join(roles) or 'none'}-{counter['n']}", full_name=f"测试{counter['n']}", org=org)
+        staff.set_password(PASSWORD)
+        staff.save()
+        set_roles(staff, set(roles), by=None)
+        return Staff.objects.get(pk=staff.pk)
+
+    return make
+
+
+@pytest.fixture
+def caseworker(make_staff):
+    """惠济区总工会 caseworker (经办人)."""
+    return make_staff("410108", Role.CASEWORKER, username="hj_caseworker")
+
+
+@pytest.fixture
+def reviewer(make_staff):
+    return make_staff("410108", Role.REVIEWER, username="hj_reviewer")
+
+
+@pytest.fixture
+def approver(make_staff):
+    return make_staff("410108", Role.APPROVER, username="hj_approver")
+
+
+@pytest.fixture
+def finance(make_staff):
+    return make_staff("410108", Role.FINANCE, username="hj_finance")
+
+
+@pytest.fixture
+def hotline_agent(make_staff):
+    return make_staff("410108", Role.HOTLINE_AGENT, username="hj_hotline")
+
+
+@pytest.fixture
+def leader(make_staff):
+    return make_staff("410100", Role.LEADER, username="zz_leader")
+
+
+@pytest.fixture
+def outsider(make_staff):
+    """A caseworker of 开封市鼓楼区: must never see 惠济区 rows."""
+    return make_staff("410204", Role.CASEWORKER, username="kf_caseworker")
+
+
+@pytest.fixture
+def system_admin(make_staff):
+    return make_staff("410000", Role.SYSTEM_ADMIN, username="sysadmin")
+
+
+@pytest.fixture
+def security_admin(make_staff):
+    return make_staff("410000", Role.SECURITY_ADMIN, username="secadmin")
+
+
+@pytest.fixture
+def auditor(make_staff):
+    return make_staff("410000", Role.AUDIT_ADMIN, username="auditor")
+
+
+def verified_login(client, user) -> None:
+    """Sign in, with the second factor already given for roles that need it."""
+    client.force_login(user)
+    if user.needs_two_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` signs the test client in as that persona and returns the client."""
+
+    def do_login(user):
+        verified_login(client, user)
+        return client
+
+    return do_login

@@ -1,0 +1,158 @@
+"""Signing in and out, lockout, two-factor enrolment and API tokens."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nuanjia.core.audit import record_event
+from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.models import Staff
+
+from .models import ApiToken, hash_token, new_raw_token
+
+
+def _minutes_left(until) -> int:
+    return max(1, int((until - timezone.now()).total_seconds() + 59) // 60)
+
+
+@transaction.atomic
+def register_failed_login(staff: Staff | None, username: str, reason: str) -> Staff | None:
+    """Count a failure; the Nth consecutive one locks the account for the lockout period."""
+    if staff is None:
+        record_event(None, "login.failed", success=False, actor_label=username[:150], changes={"reason": reason})
+        return None
+    Staff.objects.filter(pk=staff.pk).update(failed_login_count=F("failed_login_count") + 1)
+    staff.refresh_from_db(fields=["failed_login_count", "locked_until"])
+    changes = {"reason": reason, "failures": staff.failed_login_count}
+    if staff.failed_login_count >= settings.NUANJIA_LOCKOUT_THRESHOLD:
+        staff.locked_until = timezone.now() + timedelta(minutes=settings.NUANJIA_LOCKOUT_MINUTES)
+        staff.failed_login_count = 0
+        staff.save(update_fields=["locked_until", "failed_login_count"])
+        changes["locked_until"] = staff.locked_until.isoformat()
+        record_event(staff, "login.failed", success=False, actor_label=staff.username, org=staff.org, changes=changes)
+        record_event(staff, "account.locked", success=True, actor_label=staff.username, org=staff.org)
+        return staff
+    record_event(staff, "login.failed", success=False, actor_label=staff.username, org=staff.org, changes=changes)
+    return staff
+
+
+def sign_in(request, username: str, password: str) -> Staff:
+    """Check the password, honour the lockout, log the user in; raise RuleViolation otherwise.
+
+    The same message answers an unknown user and a wrong password, so accounts cannot be probed.
+    """
+    username = (username or "").strip()
+    staff = Staff.objects.filter(username__iexact=username).first()
+    if staff is not None and staff.is_locked:
+        record_event(staff, "login.failed", success=False, actor_label=staff.username, org=staff.org, changes={"reason": "locked"})
+        raise RuleViolation(
+            _("This account is locked after too many failed sign-ins. Try again in %(minutes)d minutes or ask a system administrator.")
+            % {"minutes": _minutes_left(staff.locked_until)}
+        )
+    user = authenticate(request, username=staff.username if staff else username, password=password or "")
+    if user is None:
+        staff = register_failed_login(staff, username, "bad_credentials")
+        if staff is not None and staff.is_locked:
+            raise RuleViolation(
+                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.") % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES}
+            )
+        raise RuleViolation(_("Wrong user name or password."))
+    with transaction.atomic():
+        Staff.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, last_login=timezone.now())
+        login(request, user)
+        record_event(user, "login.succeeded", by=user, org=user.org)
+    return user
+
+
+def sign_out(request) -> None:
+    user = request.user
+    if user.is_authenticated:
+        record_event(user, "logout", by=user, org=user.org)
+    logout(request)
+
+
+def confirmed_device(staff: Staff) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=staff, confirmed=True).first()
+
+
+def pending_device(staff: Staff) -> TOTPDevice:
+    """The unconfirmed TOTP device being enrolled, created on first use."""
+    device = TOTPDevice.objects.filter(user=staff, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=staff, name=_("Authenticator app"), confirmed=False)
+    return device
+
+
+def verify_second_factor(request, code: str) -> None:
+    """Check a TOTP code against the user's confirmed device and mark the session verified."""
+    staff = request.user
+    device = confirmed_device(staff)
+    if device is None or not device.verify_token((code or "").strip()):
+        register_failed_login(staff, staff.username, "bad_totp")
+        staff.refresh_from_db(fields=["locked_until"])
+        if staff.is_locked:
+            sign_out(request)
+        raise RuleViolation(_("The verification code is wrong or has expired."), field="code")
+    otp_login(request, device)
+    Staff.objects.filter(pk=staff.pk).update(failed_login_count=0)
+    record_event(staff, "login.second_factor", by=staff, org=staff.org)
+
+
+@transaction.atomic
+def confirm_enrolment(request, code: str) -> TOTPDevice:
+    """Confirm the pending device with a first code; from now on it is required at sign-in."""
+    staff = request.user
+    device = pending_device(staff)
+    if not device.verify_token((code or "").strip()):
+        raise RuleViolation(_("The verification code is wrong or has expired."), field="code")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=staff).exclude(pk=device.pk).delete()
+    otp_login(request, device)
+    record_event(staff, "two_factor.enrolled", by=staff, org=staff.org)
+    return device
+
+
+@transaction.atomic
+def issue_api_token(staff: Staff, *, name: str, by) -> tuple[ApiToken, str]:
+    """Create a token; return it and its clear value, which is never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise RuleViolation(_("Give the token a name, e.g. the device it is for."), field="name")
+    raw = new_raw_token()
+    token = ApiToken.objects.create(
+        staff=staff,
+        name=name[:60],
+        key_hash=hash_token(raw),
+        hint=raw[:10],
+        expires_at=timezone.now() + timedelta(days=settings.NUANJIA_API_TOKEN_DAYS),
+    )
+    record_event(token, "api_token.issued", by=by, org=staff.org, changes={"name": token.name, "token": "issued"})
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_event(token, "api_token.revoked", by=by, org=token.staff.org)
+    return token
+
+
+def staff_for_token(raw: str) -> Staff | None:
+    """The active staff account behind a usable bearer token, or None."""
+    token = ApiToken.objects.select_related("staff__org").filter(key_hash=hash_token(raw or "")).first()
+    if token is None or not token.is_usable or not token.staff.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.staff

@@ -1,0 +1,138 @@
+"""Sign-in, two-factor, password change and API-token pages."""
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nuanjia.core.audit import record_event
+from nuanjia.core.errors import RuleViolation
+
+from . import services
+from .forms import CodeForm, PasswordChangeForm, SignInForm, TokenForm
+from .models import ApiToken
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@login_not_required
+def login_view(request):
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_in(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            if user.needs_two_factor:
+                return redirect(f"/accounts/2fa/?next={_next_url(request)}")
+            return redirect(_next_url(request))
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@login_not_required
+@require_POST
+def logout_view(request):
+    services.sign_out(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("accounts:login")
+
+
+def two_factor_view(request):
+    """Ask for the TOTP code, or send a first-time user to enrolment."""
+    if not request.user.needs_two_factor or request.user.is_verified():
+        return redirect(_next_url(request))
+    if services.confirmed_device(request.user) is None:
+        return redirect("accounts:enrol")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verify_second_factor(request, form.cleaned_data["code"])
+        except RuleViolation as error:
+            if not request.user.is_authenticated:
+                messages.error(request, _("Too many failed attempts: the account is locked."))
+                return redirect("accounts:login")
+            form.add_error("code", error.message)
+        else:
+            return redirect(_next_url(request))
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
+
+
+def enrol_view(request):
+    """First-time set-up of an authenticator app: show the QR code and secret, confirm a code."""
+    if services.confirmed_device(request.user) is not None and not request.user.is_verified():
+        return redirect("accounts:two_factor")
+    device = services.pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_enrolment(request, form.cleaned_data["code"])
+        except RuleViolation as error:
+            form.add_error("code", error.message)
+        else:
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return redirect("desk:home")
+    secret = base64.b32encode(device.bin_key).decode()
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return render(request, "accounts/enrol.html", {"form": form, "secret": secret, "qr_svg": qr_svg})
+
+
+def password_change_view(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        if not user.check_password(form.cleaned_data["old_password"]):
+            form.add_error("old_password", _("The current password is wrong."))
+        else:
+            try:
+                validate_password(form.cleaned_data["new_password"], user)
+            except ValidationError as error:
+                form.add_error("new_password", error)
+            else:
+                with transaction.atomic():
+                    user.set_password(form.cleaned_data["new_password"])
+                    user.password_changed_at = timezone.now()
+                    user.save(update_fields=["password", "password_changed_at"])
+                    record_event(user, "password.changed", by=user, org=user.org, changes={"password": "changed"})
+                update_session_auth_hash(request, user)
+                messages.success(request, _("Your password has been changed."))
+                return redirect("desk:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+def tokens_view(request):
+    """A staff member's own API tokens: issue (shown once) and revoke."""
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.issue_api_token(request.user, name=form.cleaned_data["name"], by=request.user)
+        except RuleViolation as error:
+            form.add_error("name", error.message)
+        else:
+            form = TokenForm()
+    tokens = ApiToken.objects.filter(staff=request.user)
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
+
+
+@require_POST
+def revoke_token_view(request, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id, staff=request.user)
+    services.revoke_api_token(token, by=request.user)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:tokens")

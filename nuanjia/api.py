@@ -1,0 +1,107 @@
+"""The REST API under /api/v1/: auth, errors, pagination; each app adds its router."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from nuanjia.accounts.services import staff_for_token
+from nuanjia.core.errors import RuleViolation
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer nj_…` for staff clients; tokens are issued on /accounts/tokens/."""
+
+    def authenticate(self, request, token):
+        staff = staff_for_token(token)
+        if staff is not None:
+            request.user = staff
+        return staff
+
+
+class VerifiedSessionAuth(APIKeyCookie):
+    """The browser session, with CSRF, and only once the second factor is given."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if user.needs_two_factor and not user.is_verified():
+            return None
+        return user
+
+
+def _docs(view):
+    # Swagger UI sets inline styles; everything it loads still comes from our own static files.
+    return login_not_required(csp_update({"style-src": [UNSAFE_INLINE]})(view))
+
+
+api = NinjaAPI(
+    title="nuanjia 暖家 API",
+    version="1.0.0",
+    description=_("The nuanjia REST API. Staff clients authenticate with a bearer token."),
+    auth=[TokenAuth(), VerifiedSessionAuth()],
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_decorator=_docs,
+    urls_namespace="api-1.0.0",
+)
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra) -> dict:
+    """The one shape of every API error: a code, a Chinese message and the field at fault."""
+    return {"code": code, "message": message, "field": field, **extra}
+
+
+def _field_of(error: dict) -> str | None:
+    location = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
+    return ".".join(location) or None
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    field = _field_of(first)
+    message = _("Invalid value for field %(field)s.") % {"field": field} if field else _("Invalid request.")
+    details = [{"field": _field_of(error), "detail": error.get("msg", "")} for error in exc.errors]
+    return api.create_response(request, error_body("invalid", message, field, details=details), status=422)
+
+
+@api.exception_handler(RuleViolation)
+def on_rule_violation(request, exc: RuleViolation):
+    return api.create_response(request, error_body(exc.code, exc.message, exc.field), status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, error_body("unauthenticated", _("Sign in or send a valid API token.")), status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(request, error_body("forbidden", _("You do not have permission for this.")), status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
+
+
+def register_routers() -> None:
+    from nuanjia.orgs.api import router as orgs_router
+
+    api.add_router("/", orgs_router)
+
+
+register_routers()

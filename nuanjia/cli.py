@@ -1,0 +1,145 @@
+"""The `nuanjia` command for people who run the system.
+
+    nuanjia demo [--no-serve] [--host H] [--port N]   set up the database, load the Henan demo, serve
+    nuanjia serve [--host H] [--port N] [--workers N]  run the production server (never DEBUG)
+    nuanjia audit verify                               check the audit hash chain
+    nuanjia manage ARGS…                               any Django management command
+"""
+
+import argparse
+import os
+import sys
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def prepare_database() -> None:
+    """Create the SQLite folder if needed, migrate, collect static files."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        from pathlib import Path
+
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def print_logins(accounts) -> None:
+    from nuanjia.demo import DEMO_PASSWORD
+
+    print("\n暖家 nuanjia demo — sign in at the address below with any of these accounts")
+    print(f"password for every demo account: {DEMO_PASSWORD}\n")
+    for staff in accounts:
+        needs = "  (two-factor: enrol an authenticator app at first sign-in)" if staff.needs_two_factor else ""
+        print(f"  {staff.username:<15} {staff.org.name} · {'、'.join(staff.role_labels())}{needs}")
+    print()
+
+
+def cmd_demo(args) -> int:
+    setup_django()
+    prepare_database()
+    from nuanjia.demo import load_demo
+
+    accounts = load_demo()
+    print_logins(accounts)
+    if args.no_serve:
+        return 0
+    return serve(args.host, args.port, args.workers, prepared=True)
+
+
+def serve(host: str, port: int, workers: int, *, prepared: bool = False) -> int:
+    """Run gunicorn on the WSGI app. DEBUG is forced off whatever the environment says."""
+    os.environ["NUANJIA_DEBUG"] = "0"
+    if not prepared:
+        setup_django()
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    if settings.DEBUG:
+        print("refusing to serve with DEBUG on", file=sys.stderr)
+        return 2
+    print(f"nuanjia is serving on http://{host}:{port}/  (Ctrl-C stops it)", flush=True)
+    argv = [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"{host}:{port}",
+        "--workers", str(workers),
+        "--threads", "4",
+        "--worker-class", "gthread",
+        "--access-logfile", "-",
+        "--graceful-timeout", "10",
+    ]
+    os.execv(sys.executable, argv)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    return serve(args.host, args.port, args.workers)
+
+
+def cmd_audit(args) -> int:
+    setup_django()
+    from nuanjia.core.audit import verify_chain
+    from nuanjia.core.models import AuditEvent
+
+    broken = verify_chain()
+    if broken is not None:
+        print(f"BROKEN: {broken}", file=sys.stderr)
+        return 1
+    print(f"OK: {AuditEvent.objects.count()} audit events, chain intact")
+    return 0
+
+
+def cmd_manage(args) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["nuanjia manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nuanjia", description="暖家 nuanjia — trade-union worker care")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add_server_options(sub):
+        sub.add_argument("--host", default=os.environ.get("NUANJIA_HOST", "127.0.0.1"))
+        sub.add_argument("--port", type=int, default=int(os.environ.get("NUANJIA_PORT", "8000")))
+        sub.add_argument("--workers", type=int, default=int(os.environ.get("NUANJIA_WORKERS", "3")))
+
+    demo = commands.add_parser("demo", help="set up the database, load the Henan demo and serve it")
+    demo.add_argument("--no-serve", action="store_true", help="only load, do not start the server")
+    add_server_options(demo)
+    demo.set_defaults(func=cmd_demo)
+
+    serve_parser = commands.add_parser("serve", help="run the production server")
+    add_server_options(serve_parser)
+    serve_parser.set_defaults(func=cmd_serve)
+
+    audit = commands.add_parser("audit", help="audit trail tools")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_commands.add_parser("verify", help="check the hash chain; exit 1 at the first broken link")
+    audit.set_defaults(func=cmd_audit)
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

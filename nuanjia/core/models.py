@@ -1,0 +1,87 @@
+"""The append-only, hash-chained audit trail (审计日志)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditImmutable(Exception):
+    """Raised on any attempt to change or delete an audit row through the app."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditImmutable("audit events cannot be changed")
+
+    def delete(self):
+        raise AuditImmutable("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who, in which org, did what to which object, and how it went.
+
+    Rows are append-only and chained: `hash` covers the row's fields and the previous
+    row's hash, so editing or deleting any row breaks the chain (`nuanjia audit verify`).
+    Ids are assigned by `record_event` under a lock on `AuditChainHead`, so they are gapless.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
+    # The org is kept as id + materialized path so the auditor's subtree filter needs no join
+    # and `core` depends on no other app.
+    org_id = models.BigIntegerField(_("org"), null=True)
+    org_path = models.CharField(_("org path"), max_length=255, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    success = models.BooleanField(_("success"), default=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"#{self.id} {self.action} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditImmutable("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutable("audit events cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """The single row that holds the newest event's id and hash.
+
+    Locking it serializes appends; comparing it with the last row detects a truncated tail.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")]
+
+    def __str__(self):
+        return f"audit head #{self.last_id}"

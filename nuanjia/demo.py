@@ -1,0 +1,88 @@
+"""The Henan demo: the real union tree, demo staff in 省总, 郑州, 惠济区 and 开封, and a few
+grassroots unions. Built through services, idempotent: a second run changes nothing."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from nuanjia.core.codes import credit_code_check_char
+from nuanjia.orgs import services as org_services
+from nuanjia.orgs.models import Org, Staff
+from nuanjia.orgs.rules import Role
+
+DEMO_PASSWORD = "Nuanjia@2026"
+
+
+@dataclass(frozen=True)
+class DemoUnion:
+    parent_code: str
+    name: str
+    kind: str
+    credit_body: str  # the first 17 characters of its 统一社会信用代码
+
+
+DEMO_UNIONS = [
+    DemoUnion("410108", "郑州惠济区百味餐饮管理有限公司工会", Org.Kind.ENTERPRISE, "91410108MA9F0001K"),
+    DemoUnion("410108", "惠济区长兴路街道总工会", Org.Kind.COMMUNITY, "81410108MC0000012"),
+    DemoUnion("410108", "郑州市第九人民医院工会", Org.Kind.HOSPITAL, "12410100MB0000031"),
+    DemoUnion("410100", "郑州大学工会", Org.Kind.UNIVERSITY, "12410000MB0000042"),
+    DemoUnion("410100", "郑州市环卫行业工会联合会", Org.Kind.INDUSTRY, "81410100MC0000055"),
+    DemoUnion("410102", "中原区快递物流行业工会", Org.Kind.INDUSTRY, "81410102MC0000063"),
+    DemoUnion("410204", "开封市鼓楼区汴京饭店有限公司工会", Org.Kind.ENTERPRISE, "91410204MA9F0007X"),
+]
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    full_name: str
+    org_code: str
+    roles: tuple[str, ...]
+
+
+DEMO_STAFF = [
+    DemoStaff("sysadmin", "省总系统管理员", "410000", (Role.SYSTEM_ADMIN,)),
+    DemoStaff("secadmin", "省总安全管理员", "410000", (Role.SECURITY_ADMIN,)),
+    DemoStaff("auditor", "省总审计管理员", "410000", (Role.AUDIT_ADMIN,)),
+    DemoStaff("sz_leader", "省总领导", "410000", (Role.LEADER,)),
+    DemoStaff("zz_caseworker", "郑州经办人", "410100", (Role.CASEWORKER,)),
+    DemoStaff("zz_reviewer", "郑州审核人", "410100", (Role.REVIEWER,)),
+    DemoStaff("zz_approver", "郑州审批人", "410100", (Role.APPROVER,)),
+    DemoStaff("zz_finance", "郑州财务", "410100", (Role.FINANCE,)),
+    DemoStaff("zz_hotline", "郑州话务员", "410100", (Role.HOTLINE_AGENT,)),
+    DemoStaff("zz_leader", "郑州领导", "410100", (Role.LEADER,)),
+    DemoStaff("hj_caseworker", "惠济区经办人", "410108", (Role.CASEWORKER,)),
+    DemoStaff("hj_reviewer", "惠济区审核人", "410108", (Role.REVIEWER,)),
+    DemoStaff("hj_approver", "惠济区审批人", "410108", (Role.APPROVER,)),
+    DemoStaff("hj_finance", "惠济区财务", "410108", (Role.FINANCE,)),
+    DemoStaff("hj_hotline", "惠济区话务员", "410108", (Role.HOTLINE_AGENT,)),
+    DemoStaff("kf_caseworker", "开封鼓楼区经办人", "410204", (Role.CASEWORKER,)),
+]
+GRASSROOTS_STAFF = DemoStaff("bw_caseworker", "百味餐饮工会经办人", "", (Role.CASEWORKER,))
+
+
+def ensure_demo_union(spec: DemoUnion) -> Org:
+    parent = Org.objects.get(code=spec.parent_code)
+    existing = Org.objects.filter(parent=parent, name=spec.name).first()
+    if existing is not None:
+        return existing
+    credit_code = spec.credit_body + credit_code_check_char(spec.credit_body)
+    return org_services.create_grassroots_union(parent=parent, name=spec.name, kind=spec.kind, credit_code=credit_code, by=None)
+
+
+def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
+    staff = Staff.objects.filter(username=spec.username).first()
+    if staff is None:
+        staff = org_services.create_staff(org=org, username=spec.username, full_name=spec.full_name, password=DEMO_PASSWORD, by=None)
+    org_services.set_roles(staff, set(spec.roles), by=None)
+    return staff
+
+
+@transaction.atomic
+def load_demo() -> list[Staff]:
+    """Load everything; return the demo accounts for printing."""
+    org_services.load_union_tree()
+    unions = [ensure_demo_union(spec) for spec in DEMO_UNIONS]
+    accounts = [ensure_demo_staff(spec, Org.objects.get(code=spec.org_code)) for spec in DEMO_STAFF]
+    accounts.append(ensure_demo_staff(GRASSROOTS_STAFF, unions[0]))
+    return accounts

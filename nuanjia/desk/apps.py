@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeskConfig(AppConfig):
+    name = "nuanjia.desk"
+    label = "desk"
+    verbose_name = _("Workbench")

@@ -1,0 +1,33 @@
+"""The "我的待办" registry: each domain app contributes the items its roles must act on.
+
+An app registers a provider `fn(user) -> list[TodoItem]` in its AppConfig.ready(); the home
+page shows every item that the user's roles and scope give.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    label: str  # what to do, e.g. "待审核困难职工档案"
+    count: int  # how many rows wait
+    url: str  # the list behind the figure
+    overdue: int = 0  # how many of them are past their deadline
+
+
+TodoProvider = Callable[[object], list[TodoItem]]
+_providers: list[TodoProvider] = []
+
+
+def register(provider: TodoProvider) -> TodoProvider:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def items_for(user) -> list[TodoItem]:
+    items: list[TodoItem] = []
+    for provider in _providers:
+        items.extend(item for item in provider(user) if item.count)
+    return items

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "desk"
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("audit/", views.audit_list_view, name="audit_list"),
+    path("audit/<int:event_id>/", views.audit_detail_view, name="audit_detail"),
+    path("healthz", views.healthz_view, name="healthz"),
+]

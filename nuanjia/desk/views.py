@@ -1,0 +1,77 @@
+"""The home page (我的待办), the auditor's pages and the health check."""
+
+from datetime import datetime, time
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from nuanjia.core.models import AuditEvent
+from nuanjia.orgs.permissions import requires
+from nuanjia.orgs.queries import get_scoped_or_404
+from nuanjia.orgs.rules import Perm
+
+from . import todo
+
+
+def home_view(request):
+    user = request.user
+    context = {
+        "todo_items": todo.items_for(user),
+        "roles": user.role_labels(),
+        "has_roles": bool(user.roles),
+    }
+    return render(request, "desk/home.html", context)
+
+
+def visible_audit_events(user):
+    """The audit trail of the user's org subtree (by the org recorded on each event)."""
+    if user.org is None:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(org_path__startswith=user.org.path)
+
+
+def _day_bound(value: str, end: bool):
+    day = parse_date(value or "")
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+
+
+@requires(Perm.VIEW_AUDIT)
+def audit_list_view(request):
+    events = visible_audit_events(request.user)
+    filters = {key: request.GET.get(key, "").strip() for key in ("actor", "action", "object", "result", "since", "until")}
+    if filters["actor"]:
+        events = events.filter(actor_label__icontains=filters["actor"])
+    if filters["action"]:
+        events = events.filter(action__startswith=filters["action"])
+    if filters["object"]:
+        events = events.filter(object_label__icontains=filters["object"])
+    if filters["result"] in {"ok", "failed"}:
+        events = events.filter(success=filters["result"] == "ok")
+    if since := _day_bound(filters["since"], end=False):
+        events = events.filter(at__gte=since)
+    if until := _day_bound(filters["until"], end=True):
+        events = events.filter(at__lte=until)
+    page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "desk/audit_list.html", {"page": page, "filters": filters, "query": query.urlencode()})
+
+
+@requires(Perm.VIEW_AUDIT)
+def audit_detail_view(request, event_id: int):
+    event = get_scoped_or_404(visible_audit_events(request.user), request.user, pk=event_id)
+    return render(request, "desk/audit_detail.html", {"event": event})
+
+
+@login_not_required
+def healthz_view(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

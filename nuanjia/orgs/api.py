@@ -1,0 +1,72 @@
+"""API: the caller's union tree and their own account."""
+
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from django.db.models import Q
+
+from . import services
+from .models import Org
+from .permissions import check_permission
+from .queries import get_org_for, visible_orgs
+from .rules import Perm
+
+router = Router(tags=["orgs"])
+
+
+class OrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    parent_id: int | None
+    region_code: str
+    credit_code: str
+    depth: int
+    is_active: bool
+
+
+class GrassrootsIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    kind: Org.Kind
+    credit_code: str = ""
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    org: OrgOut | None
+    roles: list[str]
+
+
+@router.get("/me", response=MeOut, summary="The calling staff account")
+def me(request):
+    user = request.user
+    return {"id": user.pk, "username": user.username, "full_name": user.full_name, "org": user.org, "roles": sorted(user.roles)}
+
+
+@router.get("/orgs/", response=list[OrgOut], summary="Unions in the caller's subtree")
+@paginate(PageNumberPagination, page_size=100)
+def list_orgs(request, q: str = "", kind: Org.Kind | None = None, parent_id: int | None = None):
+    orgs = visible_orgs(request.user).order_by("path")
+    if q:
+        orgs = orgs.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    if kind:
+        orgs = orgs.filter(kind=kind)
+    if parent_id is not None:
+        orgs = orgs.filter(parent_id=parent_id)
+    return orgs
+
+
+@router.get("/orgs/{org_id}", response=OrgOut, summary="One union")
+def get_org(request, org_id: int):
+    return get_org_for(request.user, org_id)
+
+
+@router.post("/orgs/{org_id}/grassroots", response={201: OrgOut}, summary="Register a grassroots union under a union")
+def create_grassroots(request, org_id: int, payload: GrassrootsIn):
+    check_permission(request.user, Perm.MANAGE_ORGS, request.path)
+    parent = get_org_for(request.user, org_id, write=True)
+    org = services.create_grassroots_union(parent=parent, name=payload.name, kind=payload.kind, credit_code=payload.credit_code, by=request.user)
+    return 201, org

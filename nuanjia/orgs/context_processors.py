@@ -1,0 +1,28 @@
+"""Navigation entries by role, for the base layout."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .rules import Perm
+
+# (label, url name, permission needed or None for every signed-in staff member)
+NAVIGATION = [
+    (_("My to-do"), "desk:home", None),
+    (_("Union tree"), "orgs:tree", None),
+    (_("Import unions"), "orgs:import", Perm.MANAGE_ORGS),
+    (_("Staff accounts"), "orgs:staff_list", Perm.VIEW_STAFF),
+    (_("Audit trail"), "desk:audit_list", Perm.VIEW_AUDIT),
+    (_("API"), "api-1.0.0:openapi-view", None),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or (user.needs_two_factor and not user.is_verified()):
+        return {"nav_items": []}
+    items = [
+        {"label": label, "url": reverse(url_name), "active": request.path == reverse(url_name)}
+        for label, url_name, perm in NAVIGATION
+        if perm is None or user.has_perm_code(perm)
+    ]
+    return {"nav_items": items}

@@ -1,0 +1,292 @@
+"""Every write to unions, staff accounts and roles."""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanjia.core.audit import diff, record_event
+from nuanjia.core.codes import validate_credit_code
+from nuanjia.core.errors import RuleViolation
+
+from .models import Org, RoleAssignment, Staff
+from .rules import Perm, role_conflict
+
+DIVISIONS_CSV = Path(__file__).parent / "data" / "henan_divisions.csv"
+PROVINCE_UNION_NAME = "河南省总工会"
+# 济源 is administered by the province and its union is city-level in the union tree.
+CITY_UNION_NAMES = {"419001": "济源产城融合示范区总工会"}
+HOLDING_POOL_SUFFIX = "-P"
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    parent_code: str
+    city_name: str
+    kind: str
+
+
+def read_divisions(path: Path = DIVISIONS_CSV) -> list[Division]:
+    """The GB/T 2260 divisions file, parents before children."""
+    with path.open(encoding="utf-8") as handle:
+        rows = [
+            Division(row["code"], row["name"], row["city_code"], row["city_name"], row["kind"])
+            for row in csv.DictReader(handle)
+        ]
+    for division in rows:
+        if division.kind.startswith("city-level"):
+            # 济源 lists itself as its own city; in the union tree it hangs from the province.
+            object.__setattr__(division, "parent_code", "410000")
+    rank = {"province": 0, "city": 1}
+    return sorted(rows, key=lambda division: (rank.get(division.kind, 1 if division.kind.startswith("city") else 2), division.code))
+
+
+def union_name_for(division: Division) -> str:
+    """The union's usual name; districts carry their city's name (开封市鼓楼区总工会)."""
+    if division.kind == "province":
+        return PROVINCE_UNION_NAME
+    if division.kind == "district":
+        return f"{division.city_name}{division.name}总工会"
+    return CITY_UNION_NAMES.get(division.code, f"{division.name}总工会")
+
+
+def org_kind_for(division: Division) -> str:
+    if division.kind == "province":
+        return Org.Kind.PROVINCE
+    if division.kind == "city" or division.kind.startswith("city-level"):
+        return Org.Kind.CITY
+    return Org.Kind.COUNTY
+
+
+def _ensure_org(code: str, *, name: str, kind: str, parent: Org | None, region_code: str, division_kind: str = "") -> tuple[Org, bool]:
+    """Create the org if missing, or bring it in line with the reference data; report a change."""
+    wanted = {"name": name, "kind": kind, "parent": parent, "region_code": region_code, "division_kind": division_kind}
+    org = Org.objects.filter(code=code).first()
+    if org is None:
+        org = Org(code=code, **wanted)
+        org.save()
+        return org, True
+    before = {field: getattr(org, field) for field in wanted}
+    if before == wanted:
+        return org, False
+    for field, value in wanted.items():
+        setattr(org, field, value)
+    org.save()
+    return org, True
+
+
+@transaction.atomic
+def load_union_tree(*, by=None, path: Path = DIVISIONS_CSV) -> int:
+    """Create or update the province → city → county union tree and each county's holding pool.
+
+    Idempotent: a second run changes nothing and records nothing. Returns the number of
+    unions created or changed.
+    """
+    changed = 0
+    by_code: dict[str, Org] = {}
+    for division in read_divisions(path):
+        parent = by_code.get(division.parent_code) if division.parent_code else None
+        org, was_changed = _ensure_org(
+            division.code,
+            name=union_name_for(division),
+            kind=org_kind_for(division),
+            parent=parent,
+            region_code=division.code,
+            division_kind=division.kind,
+        )
+        by_code[division.code] = org
+        if was_changed:
+            changed += 1
+            record_event(org, "org.loaded", by=by, changes={"code": org.code, "name": org.name})
+        has_counties = org.kind == Org.Kind.COUNTY or division.code in CITY_UNION_NAMES
+        if has_counties:
+            pool, pool_changed = _ensure_org(
+                division.code + HOLDING_POOL_SUFFIX,
+                name=f"{org.name}集中入会池",
+                kind=Org.Kind.HOLDING_POOL,
+                parent=org,
+                region_code=division.code,
+            )
+            if pool_changed:
+                changed += 1
+                record_event(pool, "org.loaded", by=by, changes={"code": pool.code, "name": pool.name})
+    return changed
+
+
+def next_grassroots_code(parent: Org) -> str:
+    """Grassroots unions are numbered within their region: 410108-0001, 410108-0002…"""
+    prefix = f"{parent.region_code}-"
+    codes = Org.objects.filter(code__startswith=prefix).exclude(code__endswith=HOLDING_POOL_SUFFIX).values_list("code", flat=True)
+    numbers = [int(code[len(prefix):]) for code in codes if code[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def check_grassroots_fields(*, parent: Org, name: str, kind: str, credit_code: str, instance: Org | None = None) -> str:
+    """Validate a grassroots union's fields; return the normalized credit code.
+
+    Raises RuleViolation naming the field at fault.
+    """
+    if kind not in Org.GRASSROOTS_KINDS:
+        raise RuleViolation(_("Choose a grassroots kind (enterprise, industry, university, hospital, community)."), field="kind")
+    if parent.kind == Org.Kind.HOLDING_POOL:
+        raise RuleViolation(_("A holding pool cannot have unions under it."), field="parent")
+    if not name.strip():
+        raise RuleViolation(_("The name is required."), field="name")
+    siblings = Org.objects.filter(parent=parent, name=name.strip())
+    if instance is not None:
+        siblings = siblings.exclude(pk=instance.pk)
+    if siblings.exists():
+        raise RuleViolation(_("%(parent)s already has a union named %(name)s.") % {"parent": parent.name, "name": name}, field="name")
+    if not credit_code:
+        return ""
+    try:
+        code = validate_credit_code(credit_code)
+    except ValidationError as error:
+        raise RuleViolation(error.messages[0], field="credit_code") from error
+    taken = Org.objects.filter(credit_code=code)
+    if instance is not None:
+        taken = taken.exclude(pk=instance.pk)
+    if taken.exists():
+        raise RuleViolation(_("Another union already uses the credit code %(code)s.") % {"code": code}, field="credit_code")
+    return code
+
+
+@transaction.atomic
+def create_grassroots_union(*, parent: Org, name: str, kind: str, credit_code: str = "", by) -> Org:
+    """Register a grassroots union under `parent` (which the actor must be able to see)."""
+    credit_code = check_grassroots_fields(parent=parent, name=name, kind=kind, credit_code=credit_code)
+    org = Org(
+        code=next_grassroots_code(parent),
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        region_code=parent.region_code,
+        credit_code=credit_code,
+    )
+    org.save()
+    record_event(org, "org.created", by=by, changes={"name": org.name, "kind": kind, "parent": parent.code, "credit_code": credit_code})
+    return org
+
+
+@transaction.atomic
+def update_grassroots_union(org: Org, *, name: str, kind: str, credit_code: str = "", is_active: bool = True, by) -> Org:
+    if not org.is_grassroots:
+        raise RuleViolation(_("Only grassroots unions can be edited here; the federation tree follows the division codes."))
+    credit_code = check_grassroots_fields(parent=org.parent, name=name, kind=kind, credit_code=credit_code, instance=org)
+    before = {"name": org.name, "kind": org.kind, "credit_code": org.credit_code, "is_active": org.is_active}
+    after = {"name": name.strip(), "kind": kind, "credit_code": credit_code, "is_active": is_active}
+    changes = diff(before, after)
+    if not changes:
+        return org
+    for field, value in after.items():
+        setattr(org, field, value)
+    org.save()
+    record_event(org, "org.updated", by=by, changes=changes)
+    return org
+
+
+# --- staff accounts (系统管理员) -------------------------------------------------------
+
+
+def _check_password(password: str, user: Staff | None = None) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise RuleViolation(" ".join(error.messages), field="password") from error
+
+
+@transaction.atomic
+def create_staff(*, org: Org, username: str, full_name: str, password: str, phone: str = "", by) -> Staff:
+    """Open a staff account in `org`. Roles are granted separately by a security administrator."""
+    username = username.strip()
+    if not username:
+        raise RuleViolation(_("The user name is required."), field="username")
+    if Staff.objects.filter(username__iexact=username).exists():
+        raise RuleViolation(_("The user name %(name)s is taken.") % {"name": username}, field="username")
+    staff = Staff(org=org, username=username, full_name=full_name.strip(), phone=phone.strip())
+    _check_password(password, staff)
+    staff.set_password(password)
+    staff.password_changed_at = timezone.now()
+    staff.save()
+    record_event(staff, "staff.created", by=by, changes={"username": username, "full_name": staff.full_name, "org": org.code})
+    return staff
+
+
+@transaction.atomic
+def update_staff(staff: Staff, *, full_name: str, phone: str, org: Org, is_active: bool, by) -> Staff:
+    if staff.pk == by.pk and not is_active:
+        raise RuleViolation(_("You cannot deactivate your own account."), field="is_active")
+    before = {"full_name": staff.full_name, "phone": staff.phone, "org": staff.org.code if staff.org else None, "is_active": staff.is_active}
+    after = {"full_name": full_name.strip(), "phone": phone.strip(), "org": org.code, "is_active": is_active}
+    changes = diff(before, after)
+    if not changes:
+        return staff
+    staff.full_name, staff.phone, staff.org, staff.is_active = after["full_name"], after["phone"], org, is_active
+    staff.save()
+    record_event(staff, "staff.updated", by=by, changes=changes)
+    return staff
+
+
+@transaction.atomic
+def reset_staff_password(staff: Staff, *, password: str, by) -> Staff:
+    _check_password(password, staff)
+    staff.set_password(password)
+    staff.password_changed_at = timezone.now()
+    staff.failed_login_count = 0
+    staff.locked_until = None
+    staff.save(update_fields=["password", "password_changed_at", "failed_login_count", "locked_until"])
+    record_event(staff, "staff.password_reset", by=by, changes={"password": "reset"})
+    return staff
+
+
+@transaction.atomic
+def unlock_staff(staff: Staff, *, by) -> Staff:
+    staff.failed_login_count = 0
+    staff.locked_until = None
+    staff.save(update_fields=["failed_login_count", "locked_until"])
+    record_event(staff, "staff.unlocked", by=by)
+    return staff
+
+
+@transaction.atomic
+def reset_two_factor(staff: Staff, *, by) -> Staff:
+    """Remove the account's TOTP devices; it enrols again at next login."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    removed, _detail = TOTPDevice.objects.filter(user=staff).delete()
+    record_event(staff, "staff.two_factor_reset", by=by, changes={"devices_removed": removed})
+    return staff
+
+
+# --- roles (安全管理员) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def set_roles(staff: Staff, roles: set[str], *, by) -> Staff:
+    """Replace the account's roles.
+
+    三权分立: admin roles stand alone, and nobody changes their own roles.
+    """
+    if by is not None and not by.has_perm_code(Perm.ASSIGN_ROLES):
+        raise RuleViolation(_("Only a security administrator can assign roles."))
+    if by is not None and staff.pk == by.pk:
+        raise RuleViolation(_("You cannot change your own roles."), field="roles")
+    conflict = role_conflict(roles)
+    if conflict:
+        raise RuleViolation(conflict, field="roles")
+    current = set(staff.role_assignments.values_list("role", flat=True))
+    added, removed = set(roles) - current, current - set(roles)
+    if not added and not removed:
+        return staff
+    RoleAssignment.objects.filter(staff=staff, role__in=removed).delete()
+    RoleAssignment.objects.bulk_create([RoleAssignment(staff=staff, role=role, granted_by=by) for role in sorted(added)])
+    staff.__dict__.pop("roles", None)
+    record_event(staff, "staff.roles_changed", by=by, changes={"roles": [sorted(current), sorted(roles)]})
+    return staff

@@ -1,0 +1,133 @@
+"""Staff account pages: the system administrator manages accounts, the security administrator roles."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nuanjia.core.errors import RuleViolation
+
+from . import services
+from .forms import PasswordResetForm, RolesForm, StaffEditForm, StaffForm
+from .permissions import requires
+from .queries import get_org_by_code_for, get_staff_for, visible_staff
+from .rules import Perm
+
+
+def _apply_error(form, error: RuleViolation) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@requires(Perm.VIEW_STAFF)
+def staff_list_view(request):
+    staff = visible_staff(request.user).order_by("org__path", "username")
+    query = request.GET.get("q", "").strip()
+    if query:
+        staff = staff.filter(Q(username__icontains=query) | Q(full_name__icontains=query) | Q(org__name__icontains=query))
+    page = Paginator(staff, 50).get_page(request.GET.get("page"))
+    can_manage = request.user.has_perm_code(Perm.MANAGE_STAFF)
+    return render(request, "orgs/staff_list.html", {"page": page, "query": query, "can_manage": can_manage})
+
+
+@requires(Perm.MANAGE_STAFF)
+def staff_new_view(request):
+    form = StaffForm(request.POST or None, initial={"org_code": request.user.org.code if request.user.org else ""})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org = _org_from_code(request.user, data["org_code"])
+            staff = services.create_staff(
+                org=org, username=data["username"], full_name=data["full_name"], phone=data["phone"], password=data["password"], by=request.user
+            )
+        except RuleViolation as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Account %(name)s created. A security administrator assigns its roles.") % {"name": staff.username})
+            return redirect("orgs:staff_detail", user_id=staff.pk)
+    return render(request, "orgs/staff_form.html", {"form": form})
+
+
+def _org_from_code(user, code: str):
+    from django.http import Http404
+
+    try:
+        return get_org_by_code_for(user, code.strip())
+    except Http404:
+        raise RuleViolation(_("No union with code %(code)s within your scope.") % {"code": code}, field="org_code") from None
+
+
+@requires(Perm.VIEW_STAFF)
+def staff_detail_view(request, user_id: int):
+    staff = get_staff_for(request.user, user_id)
+    can_manage = request.user.has_perm_code(Perm.MANAGE_STAFF)
+    initial = {"full_name": staff.full_name, "phone": staff.phone, "org_code": staff.org.code if staff.org else "", "is_active": staff.is_active}
+    form = StaffEditForm(request.POST or None, initial=initial) if can_manage else None
+    if request.method == "POST" and can_manage and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org = _org_from_code(request.user, data["org_code"])
+            services.update_staff(staff, full_name=data["full_name"], phone=data["phone"], org=org, is_active=data["is_active"], by=request.user)
+        except RuleViolation as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("orgs:staff_detail", user_id=staff.pk)
+    context = {
+        "staff_member": staff,
+        "form": form,
+        "password_form": PasswordResetForm() if can_manage else None,
+        "roles_form": RolesForm(initial={"roles": sorted(staff.roles)}) if request.user.has_perm_code(Perm.ASSIGN_ROLES) else None,
+    }
+    return render(request, "orgs/staff_detail.html", context)
+
+
+@require_POST
+@requires(Perm.MANAGE_STAFF)
+def staff_password_view(request, user_id: int):
+    staff = get_staff_for(request.user, user_id, write=True)
+    form = PasswordResetForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise RuleViolation(_("Enter the new password."), field="password")
+        services.reset_staff_password(staff, password=form.cleaned_data["password"], by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The password has been reset and the account unlocked."))
+    return redirect("orgs:staff_detail", user_id=staff.pk)
+
+
+@require_POST
+@requires(Perm.MANAGE_STAFF)
+def staff_unlock_view(request, user_id: int):
+    staff = get_staff_for(request.user, user_id, write=True)
+    services.unlock_staff(staff, by=request.user)
+    messages.success(request, _("The account has been unlocked."))
+    return redirect("orgs:staff_detail", user_id=staff.pk)
+
+
+@require_POST
+@requires(Perm.MANAGE_STAFF)
+def staff_two_factor_reset_view(request, user_id: int):
+    staff = get_staff_for(request.user, user_id, write=True)
+    services.reset_two_factor(staff, by=request.user)
+    messages.success(request, _("Two-factor sign-in has been reset; the account enrols again at its next sign-in."))
+    return redirect("orgs:staff_detail", user_id=staff.pk)
+
+
+@require_POST
+@requires(Perm.ASSIGN_ROLES)
+def staff_roles_view(request, user_id: int):
+    staff = get_staff_for(request.user, user_id, write=True)
+    form = RolesForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise RuleViolation(_("Choose valid roles."), field="roles")
+        services.set_roles(staff, set(form.cleaned_data["roles"]), by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Roles saved."))
+    return redirect("orgs:staff_detail", user_id=staff.pk)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import import_views, staff_views, views
+
+app_name = "orgs"
+urlpatterns = [
+    path("orgs/", views.tree_view, name="tree"),
+    path("orgs/import/", import_views.import_view, name="import"),
+    path("orgs/import/template.xlsx", import_views.template_view, name="import_template"),
+    path("orgs/<int:org_id>/", views.detail_view, name="detail"),
+    path("orgs/<int:org_id>/export.xlsx", import_views.export_view, name="export"),
+    path("orgs/<int:org_id>/children/", views.children_view, name="children"),
+    path("orgs/<int:org_id>/new/", views.grassroots_new_view, name="grassroots_new"),
+    path("orgs/<int:org_id>/edit/", views.grassroots_edit_view, name="grassroots_edit"),
+    path("staff/", staff_views.staff_list_view, name="staff_list"),
+    path("staff/new/", staff_views.staff_new_view, name="staff_new"),
+    path("staff/<int:user_id>/", staff_views.staff_detail_view, name="staff_detail"),
+    path("staff/<int:user_id>/password/", staff_views.staff_password_view, name="staff_password"),
+    path("staff/<int:user_id>/unlock/", staff_views.staff_unlock_view, name="staff_unlock"),
+    path("staff/<int:user_id>/two-factor/reset/", staff_views.staff_two_factor_reset_view, name="staff_two_factor_reset"),
+    path("staff/<int:user_id>/roles/", staff_views.staff_roles_view, name="staff_roles"),
+]
