@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "nuanjia.core.middleware.PagesLoginRequiredMiddleware",
     "nuanjia.core.middleware.AuditContextMiddleware",
     "nuanjia.accounts.middleware.IdleTimeoutMiddleware",
     "nuanjia.accounts.middleware.TwoFactorRequiredMiddleware",

@@ -1,11 +1,11 @@
 """The REST API under /api/v1/: auth, errors, pagination; each app adds its router."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from csp.constants import UNSAFE_INLINE
-from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer

@@ -16,6 +16,10 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def prepare_database() -> None:
@@ -78,7 +82,7 @@ def serve(host: str, port: int, workers: int, *, prepared: bool = False) -> int:
         "--access-logfile", "-",
         "--graceful-timeout", "10",
     ]
-    os.execv(sys.executable, argv)
+    os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, fixed arguments
     return 0
 
 

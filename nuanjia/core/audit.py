@@ -6,10 +6,10 @@ transaction that makes the change, so the event exists exactly when the change d
 
 import contextvars
 import hashlib
-from datetime import UTC
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.db import transaction

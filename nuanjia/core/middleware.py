@@ -1,5 +1,7 @@
 """Request-scoped context for the audit trail."""
 
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+
 from .audit import current_ip
 
 
@@ -26,3 +28,13 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a signed-in user, except the API, which authenticates on its own
+    (bearer token or verified session) and answers 401 in JSON instead of redirecting."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date
 
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.permissions import requires
-from nuanjia.orgs.queries import get_scoped_or_404
+from nuanjia.orgs.queries import get_scoped_or_404, within
 from nuanjia.orgs.rules import Perm
 
 from . import todo
@@ -32,7 +32,7 @@ def visible_audit_events(user):
     """The audit trail of the user's org subtree (by the org recorded on each event)."""
     if user.org is None:
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(org_path__startswith=user.org.path)
+    return AuditEvent.objects.filter(within(user.org.path, "org_path"))
 
 
 def _day_bound(value: str, end: bool):

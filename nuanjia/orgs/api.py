@@ -1,8 +1,8 @@
 """API: the caller's union tree and their own account."""
 
-from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from django.db.models import Q
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
 
 from . import services
 from .models import Org
@@ -69,4 +69,4 @@ def create_grassroots(request, org_id: int, payload: GrassrootsIn):
     check_permission(request.user, Perm.MANAGE_ORGS, request.path)
     parent = get_org_for(request.user, org_id, write=True)
     org = services.create_grassroots_union(parent=parent, name=payload.name, kind=payload.kind, credit_code=payload.credit_code, by=request.user)
-    return 201, org
+    return Status(201, org)

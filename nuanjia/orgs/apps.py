@@ -6,3 +6,10 @@ class OrgsConfig(AppConfig):
     name = "nuanjia.orgs"
     label = "orgs"
     verbose_name = _("Unions and staff")
+
+    def ready(self):
+        from nuanjia.desk import todo
+
+        from .todo import account_todo
+
+        todo.register(account_todo)

@@ -5,25 +5,38 @@ A staff user sees the rows of their own org's subtree and nothing else. Lists st
 answers 404 (and records a denied-access event) when the object is out of reach.
 """
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from nuanjia.core.audit import record_event
 
 from .models import Org, Staff
+from .rules import Perm
 
 
-def scope(queryset: QuerySet, user, *, org_field: str = "org") -> QuerySet:
+def within(path: str, field: str = "path") -> Q:
+    """Rows whose materialized path starts with `path`, as an index-friendly range.
+
+    Paths end in "/", and "0" is the character right after "/", so every path below
+    `path` sorts in [path, path[:-1] + "0"). Unlike LIKE 'x%', a range uses the B-tree
+    index on SQLite and on PostgreSQL whatever the collation.
+    """
+    return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "0"})
+
+
+def scope(queryset: QuerySet, user, *, org_field: str = "org", business: bool = True) -> QuerySet:
     """Restrict any queryset of org-owned rows to the user's subtree.
 
     `org_field` is the lookup from the row to its owning org ("org", "household__org"…);
-    pass "" for the Org model itself.
+    pass "" for the Org model itself. Business rows (`business=True`, the default) are
+    visible only to business roles: the system, security and audit administrators see none.
     """
     org = getattr(user, "org", None)
     if not getattr(user, "is_authenticated", False) or org is None:
         return queryset.none()
-    prefix = f"{org_field}__" if org_field else ""
-    return queryset.filter(**{f"{prefix}path__startswith": org.path})
+    if business and not user.has_perm_code(Perm.VIEW_BUSINESS):
+        return queryset.none()
+    return queryset.filter(within(org.path, f"{org_field}__path" if org_field else "path"))
 
 
 def get_scoped_or_404(queryset: QuerySet, user, *, write: bool = False, **lookup) -> Model:
@@ -43,7 +56,8 @@ def get_scoped_or_404(queryset: QuerySet, user, *, write: bool = False, **lookup
 
 
 def visible_orgs(user) -> QuerySet[Org]:
-    return scope(Org.objects.all(), user, org_field="")
+    """The union tree below the user's org: structure, visible to every staff role."""
+    return scope(Org.objects.all(), user, org_field="", business=False)
 
 
 def get_org_for(user, pk, *, write: bool = False) -> Org:
@@ -55,7 +69,7 @@ def get_org_by_code_for(user, code: str) -> Org:
 
 
 def visible_staff(user) -> QuerySet[Staff]:
-    return scope(Staff.objects.prefetch_related("role_assignments"), user)
+    return scope(Staff.objects.prefetch_related("role_assignments"), user, business=False)
 
 
 def get_staff_for(user, pk, *, write: bool = False) -> Staff:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,9 +27,16 @@ def staff_list_view(request):
     query = request.GET.get("q", "").strip()
     if query:
         staff = staff.filter(Q(username__icontains=query) | Q(full_name__icontains=query) | Q(org__name__icontains=query))
+    status = request.GET.get("status", "")
+    if status == "locked":
+        staff = staff.filter(locked_until__gt=timezone.now())
+    elif status == "roleless":
+        staff = staff.filter(is_active=True, role_assignments__isnull=True)
+    elif status == "inactive":
+        staff = staff.filter(is_active=False)
     page = Paginator(staff, 50).get_page(request.GET.get("page"))
     can_manage = request.user.has_perm_code(Perm.MANAGE_STAFF)
-    return render(request, "orgs/staff_list.html", {"page": page, "query": query, "can_manage": can_manage})
+    return render(request, "orgs/staff_list.html", {"page": page, "query": query, "status": status, "can_manage": can_manage})
 
 
 @requires(Perm.MANAGE_STAFF)

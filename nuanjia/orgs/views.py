@@ -12,7 +12,7 @@ from . import services
 from .forms import GrassrootsForm
 from .models import Org
 from .permissions import requires
-from .queries import get_org_for, org_ancestors, visible_orgs, visible_staff
+from .queries import get_org_for, org_ancestors, visible_orgs, visible_staff, within
 from .rules import Perm
 
 SEARCH_LIMIT = 50
@@ -44,13 +44,13 @@ def children_view(request, org_id: int):
 
 def detail_view(request, org_id: int):
     org = get_org_for(request.user, org_id)
-    subtree = visible_orgs(request.user).filter(path__startswith=org.path)
+    subtree = visible_orgs(request.user).filter(within(org.path))
     kind_counts = {row["kind"]: row["n"] for row in subtree.values("kind").annotate(n=Count("id"))}
     children_page = Paginator(_with_child_counts(org.children.order_by("code")), 100).get_page(request.GET.get("page"))
     staff = visible_staff(request.user).filter(org=org).order_by("username") if request.user.has_perm_code(Perm.VIEW_STAFF) or request.user.has_perm_code(Perm.VIEW_BUSINESS) else None
     context = {
         "org": org,
-        "ancestors": org_ancestors(org).filter(path__startswith=request.user.org.path) if request.user.org else [],
+        "ancestors": org_ancestors(org).filter(within(request.user.org.path)) if request.user.org else [],
         "children_page": children_page,
         "staff": staff,
         "kind_counts": [(Org.Kind(kind).label, kind_counts[kind]) for kind in Org.Kind if kind in kind_counts],

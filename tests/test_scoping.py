@@ -1,0 +1,98 @@
+"""One county can never read or change another county's rows, on any page or API operation."""
+
+import pytest
+from django.test import Client
+from django.urls import clear_url_caches, set_urlconf
+
+from conftest import verified_login
+from nuanjia.accounts.services import issue_api_token
+from nuanjia.api import api
+from nuanjia.core.audit import record_event
+from nuanjia.orgs.models import Org, RoleAssignment
+from nuanjia.orgs.rules import ADMIN_ROLES, BUSINESS_PERMISSIONS, BUSINESS_ROLES
+from nuanjia.orgs.services import create_grassroots_union, create_staff
+
+from .scopewalk import iter_routes, walk
+
+MARKER = "SCOPEMARKER-KF-7Q"
+SEARCH = "SCOPEMARKER"
+
+
+@pytest.fixture
+def other_county(tree):
+    """Rows of 开封市鼓楼区 (410204), each carrying the marker text."""
+    gulou = Org.objects.get(code="410204")
+    union = create_grassroots_union(parent=gulou, name=f"{MARKER} 汴京饭店工会", kind=Org.Kind.ENTERPRISE, by=None)
+    staff = create_staff(org=gulou, username="kf_marker", full_name=MARKER, password="Other#County2026", by=None)
+    token, _raw = issue_api_token(staff, name=MARKER, by=staff)
+    event = record_event(union, "test.marker", by=staff, label=MARKER)
+    return {"org_id": union.pk, "user_id": staff.pk, "event_id": event.pk, "token_id": token.pk, "import_token": f"{staff.pk}-{'0' * 32}"}
+
+
+def _persona(username: str, roles) -> object:
+    from nuanjia.orgs.models import Staff
+
+    staff = create_staff(org=Org.objects.get(code="410108"), username=username, full_name=username, password="Persona#2026pw", by=None)
+    RoleAssignment.objects.bulk_create([RoleAssignment(staff=staff, role=role) for role in roles])
+    return Staff.objects.get(pk=staff.pk)
+
+
+@pytest.fixture
+def huiji_personas(tree):
+    """惠济区 accounts holding, between them, every role there is."""
+    personas = [_persona("hj_all_business", sorted(BUSINESS_ROLES))]
+    personas += [_persona(f"hj_{role}", [role]) for role in sorted(ADMIN_ROLES)]
+    return personas
+
+
+def _walk_as(user, params, **kwargs):
+    client = Client()
+    verified_login(client, user)
+    return walk(client, params, [MARKER], SEARCH, api_schema=api.get_openapi_schema(), **kwargs)
+
+
+@pytest.mark.django_db
+def test_no_url_or_api_operation_lets_huiji_reach_kaifeng_rows(other_county, huiji_personas):
+    findings = [f"{user.username}: {finding}" for user in huiji_personas for finding in _walk_as(user, other_county)]
+    assert findings == []
+
+
+@pytest.mark.django_db
+def test_the_walker_covers_pages_and_api_operations():
+    routes = [route.pattern for route in iter_routes()]
+    assert "orgs/<int:org_id>/" in routes
+    assert any(route.startswith("api/v1/orgs/") for route in routes)
+
+
+@pytest.mark.django_db
+def test_walker_catches_a_view_that_forgets_scoping(other_county, huiji_personas, settings):
+    settings.ROOT_URLCONF = "tests.leaky_urls"
+    clear_url_caches()
+    set_urlconf(None)
+    try:
+        findings = _walk_as(huiji_personas[0], other_county)
+    finally:
+        clear_url_caches()
+    leaked = {finding.route for finding in findings}
+    assert leaked == {"leaky/<int:org_id>/", "leaky-list/"}
+
+
+@pytest.mark.django_db
+def test_walker_refuses_a_parameter_it_does_not_know(other_county, huiji_personas):
+    params = {key: value for key, value in other_county.items() if key != "user_id"}
+    findings = _walk_as(huiji_personas[0], params)
+    assert findings and all("unknown path parameter" in finding.reason for finding in findings)
+
+
+@pytest.mark.django_db
+def test_admin_roles_are_refused_every_business_page(huiji_personas, tree):
+    """三权分立: pages that need a business permission answer 403 to the three admin roles."""
+    huiji = Org.objects.get(code="410108")
+    business_routes = [route for route in iter_routes() if getattr(route.callback, "required_permission", None) in BUSINESS_PERMISSIONS]
+    assert business_routes, "expected at least the grassroots pages"
+    for user in huiji_personas[1:]:
+        client = Client()
+        verified_login(client, user)
+        for route in business_routes:
+            url = "/" + route.pattern.replace("<int:org_id>", str(huiji.pk))
+            assert client.get(url).status_code == 403, (user.username, url)
