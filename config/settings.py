@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "nuanjia.orgs",
     "nuanjia.accounts",
     "nuanjia.desk",
+    "nuanjia.people",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,65 @@
+"""Search keys for Chinese names: full pinyin and initials, so "zs" or "zhangsan" finds 张三.
+
+pypinyin (0.55) has no surname style, and per-word phrase readings would cost a segmenter
+call per name. So each character is read once, in its most common reading (memoized: a
+registry of a million names has only a few thousand distinct characters), and the surname,
+the one place where the common reading is routinely wrong (单 shan, 曾 zeng, 仇 qiu, 解 xie,
+区 ou, 尉迟 yuchi …), is read from the small table below. Tones are dropped and ü is written
+v, as people type it on a phone (吕 → lv).
+"""
+
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+# Compound surnames (复姓) whose characters read differently inside the surname.
+COMPOUND_SURNAME_READINGS = {
+    "万俟": ("mo", "qi"),
+    "尉迟": ("yu", "chi"),
+    "单于": ("chan", "yu"),
+    "澹台": ("tan", "tai"),
+    "乐正": ("yue", "zheng"),
+}
+# Single-character surnames whose surname reading is not the character's most common one.
+# 乐 (le / yue) is left out on purpose: both are common surname readings.
+SURNAME_READINGS = {
+    "单": "shan", "曾": "zeng", "区": "ou", "仇": "qiu", "解": "xie", "朴": "piao",
+    "查": "zha", "覃": "qin", "缪": "miao", "翟": "zhai", "盖": "ge", "种": "chong",
+    "秘": "bi", "繁": "po", "员": "yun", "召": "shao", "句": "gou", "能": "nai",
+    "隗": "wei", "阚": "kan", "洗": "xian", "折": "she", "黑": "he", "祭": "zhai",
+    "蕃": "pi", "藏": "zang", "重": "chong", "薄": "bo", "都": "du", "郇": "xun",
+    "角": "jue", "佴": "nai", "粘": "nian", "卜": "bu", "乜": "nie", "蔚": "yu",
+}  # fmt: skip
+
+
+def name_search_keys(name: str | None) -> tuple[str, str]:
+    """(full pinyin, initials) of a name: "张三" → ("zhangsan", "zs"), "单田芳" → ("shantianfang", "stf").
+
+    Letters and digits that are not Chinese are kept, lower-cased, in both keys ("李Anna" →
+    ("lianna", "lanna")); spaces and punctuation such as the · in 买买提·艾力 are dropped.
+    """
+    text = unicodedata.normalize("NFKC", str(name or "")).strip()
+    readings = _surname_readings(text)
+    readings.extend(_reading(char) for char in text[len(readings) :])
+    full = "".join(readings)
+    initials = "".join(reading[:1] for reading in readings)
+    return full, initials
+
+
+def _surname_readings(text: str) -> list[str]:
+    """The readings of the surname at the start of `text`, when the table knows better."""
+    compound = COMPOUND_SURNAME_READINGS.get(text[:2]) if len(text) > 2 else None
+    if compound:
+        return list(compound)
+    single = SURNAME_READINGS.get(text[:1])
+    return [single] if single else []
+
+
+@lru_cache(maxsize=65536)
+def _reading(char: str) -> str:
+    """One character's key: its common pinyin, itself lower-cased if it has none, "" if punctuation."""
+    reading = lazy_pinyin(char, style=Style.NORMAL)[0]
+    if reading != char:
+        return reading
+    return char.lower() if char.isalnum() else ""

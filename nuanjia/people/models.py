@@ -1,0 +1,266 @@
+"""Workers (职工), employers, union membership, households (家庭) and their members.
+
+Personal numbers are never stored in clear: each has an encrypted token (`*_encrypted`, see
+core.crypto), a keyed blind index (`*_index`) for exact lookup and province-wide
+de-duplication, and a masked form for display (`*_masked`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nuanjia.orgs.models import Org
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class OccupationTag(models.Model):
+    """A configurable occupation label (环卫工人, 快递员, 外卖配送员, …)."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("occupation tag")
+
+    def __str__(self):
+        return self.name
+
+
+class Employer(models.Model):
+    """A workplace (用人单位), identified by its 统一社会信用代码 when known."""
+
+    name = models.CharField(_("employer"), max_length=120)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    region_code = models.CharField(_("region code"), max_length=6, blank=True)
+    union = models.ForeignKey(Org, verbose_name=_("workplace union"), null=True, blank=True, on_delete=models.SET_NULL, related_name="employers")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("employer")
+        constraints = [
+            models.UniqueConstraint(fields=["credit_code"], condition=~models.Q(credit_code=""), name="employer_unique_credit_code"),
+        ]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Worker(models.Model):
+    """A person in the province-wide registry; exists once (by ID number) in the whole province."""
+
+    org = models.ForeignKey(Org, verbose_name=_("owning union"), on_delete=models.PROTECT, related_name="workers")
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(max_length=120, blank=True, db_index=True)
+    name_initials = models.CharField(max_length=50, blank=True, db_index=True)
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number_encrypted = models.CharField(max_length=100, blank=True)
+    id_number_index = models.CharField(max_length=64, blank=True)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True)
+    id_last4 = models.CharField(max_length=4, blank=True, db_index=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, db_index=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    region_code = models.CharField(_("region code"), max_length=6, blank=True)
+    employer = models.ForeignKey(Employer, verbose_name=_("employer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="workers")
+    occupations = models.ManyToManyField(OccupationTag, verbose_name=_("occupations"), blank=True, related_name="workers")
+    union = models.ForeignKey(Org, verbose_name=_("member of union"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    joined_union_on = models.DateField(_("joined the union on"), null=True, blank=True)
+    member_card_number = models.CharField(_("member card number"), max_length=30, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_account_encrypted = models.CharField(max_length=120, blank=True)
+    bank_account_index = models.CharField(max_length=64, blank=True)
+    bank_account_masked = models.CharField(_("bank account"), max_length=30, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        ordering = ["name_pinyin", "id"]
+        constraints = [
+            # 一人一档 across the province: one record per ID number.
+            models.UniqueConstraint(fields=["id_number_index"], condition=~models.Q(id_number_index=""), name="worker_unique_id_number"),
+        ]
+        indexes = [models.Index(fields=["org", "name_pinyin"]), models.Index(fields=["birth_date", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_id_number(self) -> bool:
+        return bool(self.id_number_index)
+
+
+class Household(models.Model):
+    """A family (一户): the unit of a hardship file, built on one worker (户主/建档职工)."""
+
+    org = models.ForeignKey(Org, verbose_name=_("owning union"), on_delete=models.PROTECT, related_name="households")
+    worker = models.OneToOneField(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="household")
+    region_code = models.CharField(_("region code"), max_length=6)
+    # Exclusion facts (DOMAIN.md "Exclusions"); each a fact the investigation records.
+    homes_count = models.PositiveSmallIntegerField(_("homes owned"), default=0)
+    homes_area_m2 = models.DecimalField(_("total home area (m²)"), max_digits=8, decimal_places=2, default=0)
+    owns_car = models.BooleanField(_("owns or regularly uses a car (not a disability aid)"), default=False)
+    child_in_costly_school = models.BooleanField(_("a child at a high-fee private school or self-funded abroad"), default=False)
+    controls_business = models.BooleanField(_("controls a company, owns shops or employs others"), default=False)
+    refused_verification = models.BooleanField(_("refused verification or gave false data"), default=False)
+    on_dibao = models.BooleanField(_("receives 低保"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("household")
+
+    def __str__(self):
+        return str(_("Household of %(name)s") % {"name": self.worker.name})
+
+
+class HouseholdMember(models.Model):
+    """One person of the household (the worker too), with 12-month incomes and costs in 分."""
+
+    class Relation(models.TextChoices):
+        SELF = "self", _("The worker")  # 本人
+        SPOUSE = "spouse", _("Spouse")  # 配偶
+        CHILD = "child", _("Child")  # 子女
+        PARENT = "parent", _("Parent")  # 父母
+        OTHER = "other", _("Other relative")  # 其他
+
+    class SchoolStage(models.TextChoices):
+        NONE = "", _("Not at school")
+        PRESCHOOL = "preschool", _("Pre-school")
+        PRIMARY = "primary", _("Primary school")
+        JUNIOR = "junior", _("Junior high school")
+        SENIOR = "senior", _("Senior high or vocational school")
+        UNIVERSITY = "university", _("University")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+    name = models.CharField(_("name"), max_length=50)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number_encrypted = models.CharField(max_length=100, blank=True)
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True)
+    health = models.CharField(_("health"), max_length=100, blank=True)  # minimum needed: e.g. "重病", "慢性病"
+    disability = models.CharField(_("disability"), max_length=50, blank=True)
+    school_stage = models.CharField(_("school stage"), max_length=12, choices=SchoolStage.choices, blank=True)
+    is_able_bodied = models.BooleanField(_("able to work"), default=True)
+    is_employed = models.BooleanField(_("employed or self-employed"), default=True)
+    # 12-month totals before application, in 分.
+    wage_income_fen = models.BigIntegerField(_("wages"), default=0)
+    business_income_fen = models.BigIntegerField(_("business income"), default=0)
+    property_income_fen = models.BigIntegerField(_("property income"), default=0)
+    transfer_income_fen = models.BigIntegerField(_("transfer income"), default=0)
+    other_income_fen = models.BigIntegerField(_("other income"), default=0)
+    illness_cost_fen = models.BigIntegerField(_("illness costs"), default=0)
+    disability_cost_fen = models.BigIntegerField(_("disability costs"), default=0)
+    school_cost_fen = models.BigIntegerField(_("schooling costs"), default=0)
+    housing_cost_fen = models.BigIntegerField(_("housing costs"), default=0)
+    other_cost_fen = models.BigIntegerField(_("other unavoidable costs"), default=0)
+
+    class Meta:
+        verbose_name = _("household member")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(wage_income_fen__gte=0, business_income_fen__gte=0, property_income_fen__gte=0, transfer_income_fen__gte=0, other_income_fen__gte=0),
+                name="member_incomes_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(illness_cost_fen__gte=0, disability_cost_fen__gte=0, school_cost_fen__gte=0, housing_cost_fen__gte=0, other_cost_fen__gte=0),
+                name="member_costs_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Consent(models.Model):
+    """A recorded consent (PIPL separate consent) for processing sensitive data."""
+
+    class Scope(models.TextChoices):
+        ID_AND_BANK = "id_bank", _("ID and bank numbers for assistance payments")
+        FAMILY_FINANCES = "finances", _("Checking the family's finances (home visit)")
+        HEALTH = "health", _("Health details needed for the programme")
+        CHILD = "child", _("Data of a child under 14")
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    given_on = models.DateField(_("given on"))
+    evidence = models.CharField(_("evidence"), max_length=200, blank=True)  # e.g. signed form number
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+
+    def __str__(self):
+        return f"{self.worker} · {self.get_scope_display()}"
+
+
+class TransferRequest(models.Model):
+    """A request to move a worker's record from the owning union to another (跨地区转移)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")  # waiting for the owning union
+        ACCEPTED = "accepted", _("Accepted")  # record moved
+        DECLINED = "declined", _("Declined")
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="transfer_requests")
+    from_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer request")
+        constraints = [
+            models.UniqueConstraint(fields=["worker"], condition=models.Q(status="pending"), name="one_pending_transfer_per_worker"),
+        ]
+
+    def __str__(self):
+        return f"{self.worker} → {self.to_org}"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of records that may be the same person (no usable ID, or a likely mistyped one)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        MERGED = "merged", _("Merged")
+        DISTINCT = "distinct", _("Kept apart")
+        UNMERGED = "unmerged", _("Merge undone")
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(max_digits=4, decimal_places=3)
+    reasons = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    merge_snapshot = models.JSONField(default=dict, blank=True)  # what a merge changed, to undo it
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "other"], name="duplicate_pair_once"),
+            models.CheckConstraint(condition=models.Q(worker__lt=models.F("other")), name="duplicate_pair_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.worker_id} ~ {self.other_id}"
