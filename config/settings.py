@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "js_lib_htmx",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "nuanjia.core",
     "nuanjia.orgs",
     "nuanjia.accounts",
@@ -198,6 +200,14 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background work (imports, bulk re-assessments, sweeps) runs on a database-backed queue, so the
+# embedded default needs no broker; `nuanjia serve` starts a worker beside the web server.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("NUANJIA_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 CACHES = {
     "default": {

@@ -28,7 +28,7 @@ def test_out_of_scope_union_is_404_with_the_error_shape(login, caseworker):
     gulou = Org.objects.get(code="410204")
     response = login(caseworker).get(f"/api/v1/orgs/{gulou.pk}")
     assert response.status_code == 404
-    assert response.json() == {"code": "not_found", "message": "未找到。", "field": None}
+    assert response.json() == {"code": "not_found", "message": "未找到相关内容。", "field": None}
 
 
 def test_bearer_token_authenticates_a_staff_client(client, caseworker):
