@@ -34,7 +34,11 @@ def make_staff(tree):
     def make(org_code: str, *roles: str, username: str | None = None) -> Staff:
         counter["n"] += 1
         org = Org.objects.get(code=org_code)
-        staff = Staff(username=username or f"{org_code}-{'-'.join(roles) or 'none'}-{counter['n']}", full_name=f"测试{counter['n']}", org=org)
+        staff = Staff(
+            username=username or f"{org_code}-{'-'.join(roles) or 'none'}-{counter['n']}",
+            full_name=f"测试{counter['n']}",
+            org=org,
+        )
         staff.set_password(PASSWORD)
         staff.save()
         set_roles(staff, set(roles), by=None)
@@ -99,7 +103,9 @@ def verified_login(client, user) -> None:
     """Sign in, with the second factor already given for roles that need it."""
     client.force_login(user)
     if user.needs_two_factor:
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        device = TOTPDevice.objects.filter(
+            user=user, confirmed=True
+        ).first() or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
         session = client.session
         session["otp_device_id"] = device.persistent_id
         session.save()

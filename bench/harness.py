@@ -51,7 +51,9 @@ def setup(default_sqlite: str = "bench.sqlite3", *, fresh: bool = True) -> str:
 
 def arguments(description: str, default_rows: int) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--rows", type=int, default=default_rows, help=f"data size (default {default_rows:,})")
+    parser.add_argument(
+        "--rows", type=int, default=default_rows, help=f"data size (default {default_rows:,})"
+    )
     return parser.parse_args()
 
 

@@ -23,7 +23,15 @@ def populate(total: int) -> None:
         county = counties[n % len(counties)]
         code = f"{county.region_code}-{n // len(counties) + 1:04d}"
         rows.append(
-            Org(code=code, name=f"基层工会{n}", kind=Org.Kind.ENTERPRISE, parent=county, region_code=county.region_code, path=f"{county.path}{code}/", depth=county.depth + 1)
+            Org(
+                code=code,
+                name=f"基层工会{n}",
+                kind=Org.Kind.ENTERPRISE,
+                parent=county,
+                region_code=county.region_code,
+                path=f"{county.path}{code}/",
+                depth=county.depth + 1,
+            )
         )
     with transaction.atomic():
         Org.objects.bulk_create(rows, batch_size=5000)
@@ -47,24 +55,42 @@ def main() -> None:
         return visible_orgs(users[i % len(users)]).count()
 
     def page_ours(i):
-        return list(visible_orgs(users[i % len(users)]).order_by("path").values_list("code", "name")[:50])
+        return list(
+            visible_orgs(users[i % len(users)]).order_by("path").values_list("code", "name")[:50]
+        )
 
     def count_floor(i):
         with connection.cursor() as cursor:
             path = cities[i % len(cities)].path
-            cursor.execute("SELECT COUNT(*) FROM orgs_org WHERE path >= %s AND path < %s", [path, path[:-1] + "0"])
+            cursor.execute(
+                "SELECT COUNT(*) FROM orgs_org WHERE path >= %s AND path < %s",
+                [path, path[:-1] + "0"],
+            )
             return cursor.fetchone()
 
     def page_floor(i):
         with connection.cursor() as cursor:
             path = cities[i % len(cities)].path
-            cursor.execute("SELECT code, name FROM orgs_org WHERE path >= %s AND path < %s ORDER BY path LIMIT 50", [path, path[:-1] + "0"])
+            cursor.execute(
+                "SELECT code, name FROM orgs_org WHERE path >= %s AND path < %s ORDER BY path LIMIT 50",
+                [path, path[:-1] + "0"],
+            )
             return cursor.fetchall()
 
     random.seed(7)
     repeats = 200
-    harness.report("org_subtree_count_ms", harness.p95_ms(count_ours, repeats), "ms", harness.p95_ms(count_floor, repeats))
-    harness.report("org_subtree_page_ms", harness.p95_ms(page_ours, repeats), "ms", harness.p95_ms(page_floor, repeats))
+    harness.report(
+        "org_subtree_count_ms",
+        harness.p95_ms(count_ours, repeats),
+        "ms",
+        harness.p95_ms(count_floor, repeats),
+    )
+    harness.report(
+        "org_subtree_page_ms",
+        harness.p95_ms(page_ours, repeats),
+        "ms",
+        harness.p95_ms(page_floor, repeats),
+    )
 
 
 if __name__ == "__main__":

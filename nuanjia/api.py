@@ -60,7 +60,11 @@ def error_body(code: str, message: str, field: str | None = None, **extra) -> di
 
 
 def _field_of(error: dict) -> str | None:
-    location = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
+    location = [
+        str(part)
+        for part in error.get("loc", [])
+        if part not in ("body", "query", "path", "payload")
+    ]
     return ".".join(location) or None
 
 
@@ -68,9 +72,15 @@ def _field_of(error: dict) -> str | None:
 def on_validation_error(request, exc: ValidationError):
     first = exc.errors[0] if exc.errors else {}
     field = _field_of(first)
-    message = _("Invalid value for field %(field)s.") % {"field": field} if field else _("Invalid request.")
+    message = (
+        _("Invalid value for field %(field)s.") % {"field": field}
+        if field
+        else _("Invalid request.")
+    )
     details = [{"field": _field_of(error), "detail": error.get("msg", "")} for error in exc.errors]
-    return api.create_response(request, error_body("invalid", message, field, details=details), status=422)
+    return api.create_response(
+        request, error_body("invalid", message, field, details=details), status=422
+    )
 
 
 @api.exception_handler(RuleViolation)
@@ -80,12 +90,16 @@ def on_rule_violation(request, exc: RuleViolation):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return api.create_response(request, error_body("unauthenticated", _("Sign in or send a valid API token.")), status=401)
+    return api.create_response(
+        request, error_body("unauthenticated", _("Sign in or send a valid API token.")), status=401
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return api.create_response(request, error_body("forbidden", _("You do not have permission for this.")), status=403)
+    return api.create_response(
+        request, error_body("forbidden", _("You do not have permission for this.")), status=403
+    )
 
 
 @api.exception_handler(Http404)
@@ -102,6 +116,7 @@ def register_routers() -> None:
     from nuanjia.orgs.api import router as orgs_router
 
     api.add_router("/", orgs_router)
+    api.add_router("/", "nuanjia.hardship.api.router")
 
 
 register_routers()

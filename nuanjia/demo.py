@@ -22,13 +22,17 @@ class DemoUnion:
 
 
 DEMO_UNIONS = [
-    DemoUnion("410108", "郑州惠济区百味餐饮管理有限公司工会", Org.Kind.ENTERPRISE, "91410108MA9F0001K"),
+    DemoUnion(
+        "410108", "郑州惠济区百味餐饮管理有限公司工会", Org.Kind.ENTERPRISE, "91410108MA9F0001K"
+    ),
     DemoUnion("410108", "惠济区长兴路街道总工会", Org.Kind.COMMUNITY, "81410108MC0000012"),
     DemoUnion("410108", "郑州市第九人民医院工会", Org.Kind.HOSPITAL, "12410100MB0000031"),
     DemoUnion("410100", "郑州大学工会", Org.Kind.UNIVERSITY, "12410000MB0000042"),
     DemoUnion("410100", "郑州市环卫行业工会联合会", Org.Kind.INDUSTRY, "81410100MC0000055"),
     DemoUnion("410102", "中原区快递物流行业工会", Org.Kind.INDUSTRY, "81410102MC0000063"),
-    DemoUnion("410204", "开封市鼓楼区汴京饭店有限公司工会", Org.Kind.ENTERPRISE, "91410204MA9F0007X"),
+    DemoUnion(
+        "410204", "开封市鼓楼区汴京饭店有限公司工会", Org.Kind.ENTERPRISE, "91410204MA9F0007X"
+    ),
 ]
 
 
@@ -67,13 +71,21 @@ def ensure_demo_union(spec: DemoUnion) -> Org:
     if existing is not None:
         return existing
     credit_code = spec.credit_body + credit_code_check_char(spec.credit_body)
-    return org_services.create_grassroots_union(parent=parent, name=spec.name, kind=spec.kind, credit_code=credit_code, by=None)
+    return org_services.create_grassroots_union(
+        parent=parent, name=spec.name, kind=spec.kind, credit_code=credit_code, by=None
+    )
 
 
 def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
     staff = Staff.objects.filter(username=spec.username).first()
     if staff is None:
-        staff = org_services.create_staff(org=org, username=spec.username, full_name=spec.full_name, password=DEMO_PASSWORD, by=None)
+        staff = org_services.create_staff(
+            org=org,
+            username=spec.username,
+            full_name=spec.full_name,
+            password=DEMO_PASSWORD,
+            by=None,
+        )
     org_services.set_roles(staff, set(spec.roles), by=None)
     return staff
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import polib
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+CATALOGUE = (
+    Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+)
 
 
 def read_pairs(path: str) -> list[tuple[str, str]]:
@@ -64,7 +66,11 @@ def apply(pairs: list[tuple[str, str]]) -> int:
 
 def missing() -> list[str]:
     po = polib.pofile(str(CATALOGUE))
-    return [entry.msgid for entry in po if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)]
+    return [
+        entry.msgid
+        for entry in po
+        if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)
+    ]
 
 
 if __name__ == "__main__":
@@ -74,4 +80,6 @@ if __name__ == "__main__":
     else:
         files = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
         total = sum(apply(read_pairs(path)) for path in files)
-        print(f"{total} translations written to {CATALOGUE.relative_to(Path.cwd()) if CATALOGUE.is_relative_to(Path.cwd()) else CATALOGUE}")
+        print(
+            f"{total} translations written to {CATALOGUE.relative_to(Path.cwd()) if CATALOGUE.is_relative_to(Path.cwd()) else CATALOGUE}"
+        )

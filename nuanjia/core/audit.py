@@ -137,7 +137,9 @@ class BrokenLink:
         return f"audit event #{self.event_id}: {self.reason}"
 
 
-def verify_chain(events: Iterable[AuditEvent] | None = None, chunk_size: int = 5000) -> BrokenLink | None:
+def verify_chain(
+    events: Iterable[AuditEvent] | None = None, chunk_size: int = 5000
+) -> BrokenLink | None:
     """Walk the chain from the first event; return the first broken link, or None."""
     if events is None:
         events = AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size)
@@ -155,5 +157,7 @@ def verify_chain(events: Iterable[AuditEvent] | None = None, chunk_size: int = 5
     head = AuditChainHead.objects.filter(id=1).first()
     last_id = expected_id - 1
     if head is not None and (head.last_id != last_id or head.last_hash != previous_hash):
-        return BrokenLink(head.last_id, f"chain ends at #{last_id} but the head records #{head.last_id}")
+        return BrokenLink(
+            head.last_id, f"chain ends at #{last_id} but the head records #{head.last_id}"
+        )
     return None

@@ -45,7 +45,10 @@ def _day_bound(value: str, end: bool):
 @requires(Perm.VIEW_AUDIT)
 def audit_list_view(request):
     events = visible_audit_events(request.user)
-    filters = {key: request.GET.get(key, "").strip() for key in ("actor", "action", "object", "result", "since", "until")}
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("actor", "action", "object", "result", "since", "until")
+    }
     if filters["actor"]:
         events = events.filter(actor_label__icontains=filters["actor"])
     if filters["action"]:
@@ -61,7 +64,11 @@ def audit_list_view(request):
     page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "desk/audit_list.html", {"page": page, "filters": filters, "query": query.urlencode()})
+    return render(
+        request,
+        "desk/audit_list.html",
+        {"page": page, "filters": filters, "query": query.urlencode()},
+    )
 
 
 @requires(Perm.VIEW_AUDIT)

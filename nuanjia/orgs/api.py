@@ -43,7 +43,13 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut, summary="The calling staff account")
 def me(request):
     user = request.user
-    return {"id": user.pk, "username": user.username, "full_name": user.full_name, "org": user.org, "roles": sorted(user.roles)}
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,
+        "org": user.org,
+        "roles": sorted(user.roles),
+    }
 
 
 @router.get("/orgs/", response=list[OrgOut], summary="Unions in the caller's subtree")
@@ -64,9 +70,19 @@ def get_org(request, org_id: int):
     return get_org_for(request.user, org_id)
 
 
-@router.post("/orgs/{org_id}/grassroots", response={201: OrgOut}, summary="Register a grassroots union under a union")
+@router.post(
+    "/orgs/{org_id}/grassroots",
+    response={201: OrgOut},
+    summary="Register a grassroots union under a union",
+)
 def create_grassroots(request, org_id: int, payload: GrassrootsIn):
     check_permission(request.user, Perm.MANAGE_ORGS, request.path)
     parent = get_org_for(request.user, org_id, write=True)
-    org = services.create_grassroots_union(parent=parent, name=payload.name, kind=payload.kind, credit_code=payload.credit_code, by=request.user)
+    org = services.create_grassroots_union(
+        parent=parent,
+        name=payload.name,
+        kind=payload.kind,
+        credit_code=payload.credit_code,
+        by=request.user,
+    )
     return Status(201, org)

@@ -4,13 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from .models import Org
 from .rules import ADMIN_ROLES, Role
 
-GRASSROOTS_KIND_CHOICES = [(kind.value, kind.label) for kind in Org.Kind if kind in Org.GRASSROOTS_KINDS and kind != Org.Kind.HOLDING_POOL]
+GRASSROOTS_KIND_CHOICES = [
+    (kind.value, kind.label)
+    for kind in Org.Kind
+    if kind in Org.GRASSROOTS_KINDS and kind != Org.Kind.HOLDING_POOL
+]
 
 
 class GrassrootsForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=GRASSROOTS_KIND_CHOICES)
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=40, required=False)
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"), max_length=40, required=False
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
@@ -18,8 +24,14 @@ class StaffForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=50)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
-    org_code = forms.CharField(label=_("Union code"), max_length=32, help_text=_("e.g. 410108 for 惠济区总工会"))
-    password = forms.CharField(label=_("Initial password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    org_code = forms.CharField(
+        label=_("Union code"), max_length=32, help_text=_("e.g. 410108 for 惠济区总工会")
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class StaffEditForm(forms.Form):
@@ -30,7 +42,11 @@ class StaffEditForm(forms.Form):
 
 
 class PasswordResetForm(forms.Form):
-    password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class RolesForm(forms.Form):

@@ -1,23 +1,93 @@
-"""Import and export of grassroots unions from Excel/CSV (being built)."""
+"""Import and export of grassroots unions from Excel/CSV."""
 
-from django.http import HttpResponse
+import io
 
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from nuanjia.core.audit import record_event
+from nuanjia.core.imports import XLSX_CONTENT_TYPE, ImportForm, error_sheet_path, save_error_sheet
+
+from .imports import (
+    GRASSROOTS_SHEET,
+    export_grassroots_unions,
+    import_grassroots_unions,
+    write_grassroots_template,
+)
 from .permissions import requires
 from .queries import get_org_for
 from .rules import Perm
 
+SHOWN_ERRORS = 200  # the page lists this many; the error sheet has them all
+TEMPLATE_FILE_NAME = "基层工会导入模板.xlsx"
+ERROR_SHEET_FILE_NAME = "基层工会导入错误.xlsx"
+
+
+def _xlsx_response(write, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    write(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
 
 @requires(Perm.MANAGE_ORGS)
 def import_view(request):
-    return HttpResponse("import")
+    """Upload a sheet; show its errors (and the error sheet) or what was imported."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": GRASSROOTS_SHEET.columns}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = import_grassroots_unions(
+            upload, by=request.user, mode=form.cleaned_data["mode"], file_name=upload.name
+        )
+        errors = result.errors
+        context |= {
+            "result": result,
+            "errors": errors[:SHOWN_ERRORS],
+            "more_errors": max(0, len(errors) - SHOWN_ERRORS),
+            "import_token": save_error_sheet(result, owner_id=request.user.pk) if errors else "",
+        }
+    return render(request, "orgs/import.html", context)
 
 
 @requires(Perm.MANAGE_ORGS)
+@require_GET
+def import_errors_view(request, import_token: str):
+    """The error sheet of one of the user's own imports (404 for anyone else's)."""
+    path = error_sheet_path(import_token, owner_id=request.user.pk)
+    if path is None:
+        record_event(
+            None,
+            "access.denied",
+            by=request.user,
+            success=False,
+            org=request.user.org,
+            changes={"what": "import error sheet"},
+        )
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=ERROR_SHEET_FILE_NAME,
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+@requires(Perm.MANAGE_ORGS)
+@require_GET
 def template_view(request):
-    return HttpResponse("template")
+    return _xlsx_response(write_grassroots_template, TEMPLATE_FILE_NAME)
 
 
 @requires(Perm.MANAGE_ORGS)
+@require_GET
 def export_view(request, org_id: int):
-    get_org_for(request.user, org_id)
-    return HttpResponse("export")
+    """The grassroots unions of one union's subtree, in the import sheet's columns."""
+    org = get_org_for(request.user, org_id)
+    return _xlsx_response(
+        lambda buffer: export_grassroots_unions(request.user, org, buffer),
+        f"{org.name}基层工会.xlsx",
+    )

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .rules import Role, needs_two_factor, roles_grant
 
-ORG_CODE_VALIDATOR = RegexValidator(r"^[0-9A-Z][0-9A-Z-]{1,31}$", _("Use digits, capital letters and '-'."))
+ORG_CODE_VALIDATOR = RegexValidator(
+    r"^[0-9A-Z][0-9A-Z-]{1,31}$", _("Use digits, capital letters and '-'.")
+)
 
 
 class Org(models.Model):
@@ -28,7 +30,10 @@ class Org(models.Model):
         UNIVERSITY = "university", _("University union")  # 高校工会
         HOSPITAL = "hospital", _("Hospital union")  # 医院工会
         COMMUNITY = "community", _("Community or street union")  # 社区/街道工会
-        HOLDING_POOL = "holding_pool", _("Holding pool")  # 集中入会池: members with no workplace union
+        HOLDING_POOL = (
+            "holding_pool",
+            _("Holding pool"),
+        )  # 集中入会池: members with no workplace union
 
     ADMINISTRATIVE_KINDS = frozenset({Kind.PROVINCE, Kind.CITY, Kind.COUNTY})
     GRASSROOTS_KINDS = frozenset(set(Kind) - ADMINISTRATIVE_KINDS)
@@ -37,7 +42,12 @@ class Org(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent union"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent union"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -55,10 +65,13 @@ class Org(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_under_parent"),
             models.UniqueConstraint(
-                fields=["credit_code"], condition=~models.Q(credit_code=""), name="org_unique_credit_code"
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="org_unique_credit_code",
             ),
             models.CheckConstraint(
-                condition=models.Q(parent__isnull=True, depth=0) | models.Q(parent__isnull=False, depth__gt=0),
+                condition=models.Q(parent__isnull=True, depth=0)
+                | models.Q(parent__isnull=False, depth__gt=0),
                 name="org_root_has_depth_zero",
             ),
         ]
@@ -92,7 +105,9 @@ class Staff(AbstractUser):
     """A staff account (工作人员), bound to one org; sees and acts on that org's subtree."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
-    org = models.ForeignKey(Org, verbose_name=_("union"), null=True, on_delete=models.PROTECT, related_name="staff")
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), null=True, on_delete=models.PROTECT, related_name="staff"
+    )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
@@ -137,7 +152,9 @@ class RoleAssignment(models.Model):
 
     class Meta:
         verbose_name = _("role assignment")
-        constraints = [models.UniqueConstraint(fields=["staff", "role"], name="role_once_per_staff")]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "role"], name="role_once_per_staff")
+        ]
 
     def __str__(self):
         return f"{self.staff} · {self.get_role_display()}"

@@ -49,7 +49,11 @@ def get_scoped_or_404(queryset: QuerySet, user, *, write: bool = False, **lookup
             by=user,
             success=False,
             org=getattr(user, "org", None),
-            changes={"model": queryset.model._meta.label_lower, "lookup": {k: str(v) for k, v in lookup.items()}, "write": write},
+            changes={
+                "model": queryset.model._meta.label_lower,
+                "lookup": {k: str(v) for k, v in lookup.items()},
+                "write": write,
+            },
         )
         raise Http404
     return obj

@@ -60,7 +60,11 @@ def role_conflict(roles: set[str] | frozenset[str]) -> str | None:
     """
     admin = set(roles) & ADMIN_ROLES
     if len(admin) > 1:
-        return str(_("The system, security and audit administrator roles must be held by different accounts."))
+        return str(
+            _(
+                "The system, security and audit administrator roles must be held by different accounts."
+            )
+        )
     if admin and set(roles) - admin:
         return str(_("An administrator role cannot be combined with business roles."))
     return None

@@ -45,7 +45,13 @@ def read_divisions(path: Path = DIVISIONS_CSV) -> list[Division]:
             # 济源 lists itself as its own city; in the union tree it hangs from the province.
             object.__setattr__(division, "parent_code", "410000")
     rank = {"province": 0, "city": 1}
-    return sorted(rows, key=lambda division: (rank.get(division.kind, 1 if division.kind.startswith("city") else 2), division.code))
+    return sorted(
+        rows,
+        key=lambda division: (
+            rank.get(division.kind, 1 if division.kind.startswith("city") else 2),
+            division.code,
+        ),
+    )
 
 
 def union_name_for(division: Division) -> str:
@@ -65,9 +71,23 @@ def org_kind_for(division: Division) -> str:
     return Org.Kind.COUNTY
 
 
-def _ensure_org(code: str, *, name: str, kind: str, parent: Org | None, region_code: str, division_kind: str = "") -> tuple[Org, bool]:
+def _ensure_org(
+    code: str,
+    *,
+    name: str,
+    kind: str,
+    parent: Org | None,
+    region_code: str,
+    division_kind: str = "",
+) -> tuple[Org, bool]:
     """Create the org if missing, or bring it in line with the reference data; report a change."""
-    wanted = {"name": name, "kind": kind, "parent": parent, "region_code": region_code, "division_kind": division_kind}
+    wanted = {
+        "name": name,
+        "kind": kind,
+        "parent": parent,
+        "region_code": region_code,
+        "division_kind": division_kind,
+    }
     org = Org.objects.filter(code=code).first()
     if org is None:
         org = Org(code=code, **wanted)
@@ -116,25 +136,36 @@ def load_union_tree(*, by=None, path: Path = DIVISIONS_CSV) -> int:
             )
             if pool_changed:
                 changed += 1
-                record_event(pool, "org.loaded", by=by, changes={"code": pool.code, "name": pool.name})
+                record_event(
+                    pool, "org.loaded", by=by, changes={"code": pool.code, "name": pool.name}
+                )
     return changed
 
 
 def next_grassroots_code(parent: Org) -> str:
     """Grassroots unions are numbered within their region: 410108-0001, 410108-0002…"""
     prefix = f"{parent.region_code}-"
-    codes = Org.objects.filter(code__startswith=prefix).exclude(code__endswith=HOLDING_POOL_SUFFIX).values_list("code", flat=True)
-    numbers = [int(code[len(prefix):]) for code in codes if code[len(prefix):].isdigit()]
+    codes = (
+        Org.objects.filter(code__startswith=prefix)
+        .exclude(code__endswith=HOLDING_POOL_SUFFIX)
+        .values_list("code", flat=True)
+    )
+    numbers = [int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
-def check_grassroots_fields(*, parent: Org, name: str, kind: str, credit_code: str, instance: Org | None = None) -> str:
+def check_grassroots_fields(
+    *, parent: Org, name: str, kind: str, credit_code: str, instance: Org | None = None
+) -> str:
     """Validate a grassroots union's fields; return the normalized credit code.
 
     Raises RuleViolation naming the field at fault.
     """
     if kind not in Org.GRASSROOTS_KINDS:
-        raise RuleViolation(_("Choose a grassroots kind (enterprise, industry, university, hospital, community)."), field="kind")
+        raise RuleViolation(
+            _("Choose a grassroots kind (enterprise, industry, university, hospital, community)."),
+            field="kind",
+        )
     if parent.kind == Org.Kind.HOLDING_POOL:
         raise RuleViolation(_("A holding pool cannot have unions under it."), field="parent")
     if not name.strip():
@@ -143,7 +174,11 @@ def check_grassroots_fields(*, parent: Org, name: str, kind: str, credit_code: s
     if instance is not None:
         siblings = siblings.exclude(pk=instance.pk)
     if siblings.exists():
-        raise RuleViolation(_("%(parent)s already has a union named %(name)s.") % {"parent": parent.name, "name": name}, field="name")
+        raise RuleViolation(
+            _("%(parent)s already has a union named %(name)s.")
+            % {"parent": parent.name, "name": name},
+            field="name",
+        )
     if not credit_code:
         return ""
     try:
@@ -154,14 +189,19 @@ def check_grassroots_fields(*, parent: Org, name: str, kind: str, credit_code: s
     if instance is not None:
         taken = taken.exclude(pk=instance.pk)
     if taken.exists():
-        raise RuleViolation(_("Another union already uses the credit code %(code)s.") % {"code": code}, field="credit_code")
+        raise RuleViolation(
+            _("Another union already uses the credit code %(code)s.") % {"code": code},
+            field="credit_code",
+        )
     return code
 
 
 @transaction.atomic
 def create_grassroots_union(*, parent: Org, name: str, kind: str, credit_code: str = "", by) -> Org:
     """Register a grassroots union under `parent` (which the actor must be able to see)."""
-    credit_code = check_grassroots_fields(parent=parent, name=name, kind=kind, credit_code=credit_code)
+    credit_code = check_grassroots_fields(
+        parent=parent, name=name, kind=kind, credit_code=credit_code
+    )
     org = Org(
         code=next_grassroots_code(parent),
         name=name.strip(),
@@ -171,16 +211,34 @@ def create_grassroots_union(*, parent: Org, name: str, kind: str, credit_code: s
         credit_code=credit_code,
     )
     org.save()
-    record_event(org, "org.created", by=by, changes={"name": org.name, "kind": kind, "parent": parent.code, "credit_code": credit_code})
+    record_event(
+        org,
+        "org.created",
+        by=by,
+        changes={"name": org.name, "kind": kind, "parent": parent.code, "credit_code": credit_code},
+    )
     return org
 
 
 @transaction.atomic
-def update_grassroots_union(org: Org, *, name: str, kind: str, credit_code: str = "", is_active: bool = True, by) -> Org:
+def update_grassroots_union(
+    org: Org, *, name: str, kind: str, credit_code: str = "", is_active: bool = True, by
+) -> Org:
     if not org.is_grassroots:
-        raise RuleViolation(_("Only grassroots unions can be edited here; the federation tree follows the division codes."))
-    credit_code = check_grassroots_fields(parent=org.parent, name=name, kind=kind, credit_code=credit_code, instance=org)
-    before = {"name": org.name, "kind": org.kind, "credit_code": org.credit_code, "is_active": org.is_active}
+        raise RuleViolation(
+            _(
+                "Only grassroots unions can be edited here; the federation tree follows the division codes."
+            )
+        )
+    credit_code = check_grassroots_fields(
+        parent=org.parent, name=name, kind=kind, credit_code=credit_code, instance=org
+    )
+    before = {
+        "name": org.name,
+        "kind": org.kind,
+        "credit_code": org.credit_code,
+        "is_active": org.is_active,
+    }
     after = {"name": name.strip(), "kind": kind, "credit_code": credit_code, "is_active": is_active}
     changes = diff(before, after)
     if not changes:
@@ -203,32 +261,58 @@ def _check_password(password: str, user: Staff | None = None) -> None:
 
 
 @transaction.atomic
-def create_staff(*, org: Org, username: str, full_name: str, password: str, phone: str = "", by) -> Staff:
+def create_staff(
+    *, org: Org, username: str, full_name: str, password: str, phone: str = "", by
+) -> Staff:
     """Open a staff account in `org`. Roles are granted separately by a security administrator."""
     username = username.strip()
     if not username:
         raise RuleViolation(_("The user name is required."), field="username")
     if Staff.objects.filter(username__iexact=username).exists():
-        raise RuleViolation(_("The user name %(name)s is taken.") % {"name": username}, field="username")
+        raise RuleViolation(
+            _("The user name %(name)s is taken.") % {"name": username}, field="username"
+        )
     staff = Staff(org=org, username=username, full_name=full_name.strip(), phone=phone.strip())
     _check_password(password, staff)
     staff.set_password(password)
     staff.password_changed_at = timezone.now()
     staff.save()
-    record_event(staff, "staff.created", by=by, changes={"username": username, "full_name": staff.full_name, "org": org.code})
+    record_event(
+        staff,
+        "staff.created",
+        by=by,
+        changes={"username": username, "full_name": staff.full_name, "org": org.code},
+    )
     return staff
 
 
 @transaction.atomic
-def update_staff(staff: Staff, *, full_name: str, phone: str, org: Org, is_active: bool, by) -> Staff:
+def update_staff(
+    staff: Staff, *, full_name: str, phone: str, org: Org, is_active: bool, by
+) -> Staff:
     if staff.pk == by.pk and not is_active:
         raise RuleViolation(_("You cannot deactivate your own account."), field="is_active")
-    before = {"full_name": staff.full_name, "phone": staff.phone, "org": staff.org.code if staff.org else None, "is_active": staff.is_active}
-    after = {"full_name": full_name.strip(), "phone": phone.strip(), "org": org.code, "is_active": is_active}
+    before = {
+        "full_name": staff.full_name,
+        "phone": staff.phone,
+        "org": staff.org.code if staff.org else None,
+        "is_active": staff.is_active,
+    }
+    after = {
+        "full_name": full_name.strip(),
+        "phone": phone.strip(),
+        "org": org.code,
+        "is_active": is_active,
+    }
     changes = diff(before, after)
     if not changes:
         return staff
-    staff.full_name, staff.phone, staff.org, staff.is_active = after["full_name"], after["phone"], org, is_active
+    staff.full_name, staff.phone, staff.org, staff.is_active = (
+        after["full_name"],
+        after["phone"],
+        org,
+        is_active,
+    )
     staff.save()
     record_event(staff, "staff.updated", by=by, changes=changes)
     return staff
@@ -241,7 +325,9 @@ def reset_staff_password(staff: Staff, *, password: str, by) -> Staff:
     staff.password_changed_at = timezone.now()
     staff.failed_login_count = 0
     staff.locked_until = None
-    staff.save(update_fields=["password", "password_changed_at", "failed_login_count", "locked_until"])
+    staff.save(
+        update_fields=["password", "password_changed_at", "failed_login_count", "locked_until"]
+    )
     record_event(staff, "staff.password_reset", by=by, changes={"password": "reset"})
     return staff
 
@@ -286,7 +372,11 @@ def set_roles(staff: Staff, roles: set[str], *, by) -> Staff:
     if not added and not removed:
         return staff
     RoleAssignment.objects.filter(staff=staff, role__in=removed).delete()
-    RoleAssignment.objects.bulk_create([RoleAssignment(staff=staff, role=role, granted_by=by) for role in sorted(added)])
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(staff=staff, role=role, granted_by=by) for role in sorted(added)]
+    )
     staff.__dict__.pop("roles", None)
-    record_event(staff, "staff.roles_changed", by=by, changes={"roles": [sorted(current), sorted(roles)]})
+    record_event(
+        staff, "staff.roles_changed", by=by, changes={"roles": [sorted(current), sorted(roles)]}
+    )
     return staff

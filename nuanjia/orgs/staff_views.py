@@ -26,7 +26,11 @@ def staff_list_view(request):
     staff = visible_staff(request.user).order_by("org__path", "username")
     query = request.GET.get("q", "").strip()
     if query:
-        staff = staff.filter(Q(username__icontains=query) | Q(full_name__icontains=query) | Q(org__name__icontains=query))
+        staff = staff.filter(
+            Q(username__icontains=query)
+            | Q(full_name__icontains=query)
+            | Q(org__name__icontains=query)
+        )
     status = request.GET.get("status", "")
     if status == "locked":
         staff = staff.filter(locked_until__gt=timezone.now())
@@ -36,23 +40,39 @@ def staff_list_view(request):
         staff = staff.filter(is_active=False)
     page = Paginator(staff, 50).get_page(request.GET.get("page"))
     can_manage = request.user.has_perm_code(Perm.MANAGE_STAFF)
-    return render(request, "orgs/staff_list.html", {"page": page, "query": query, "status": status, "can_manage": can_manage})
+    return render(
+        request,
+        "orgs/staff_list.html",
+        {"page": page, "query": query, "status": status, "can_manage": can_manage},
+    )
 
 
 @requires(Perm.MANAGE_STAFF)
 def staff_new_view(request):
-    form = StaffForm(request.POST or None, initial={"org_code": request.user.org.code if request.user.org else ""})
+    form = StaffForm(
+        request.POST or None,
+        initial={"org_code": request.user.org.code if request.user.org else ""},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             org = _org_from_code(request.user, data["org_code"])
             staff = services.create_staff(
-                org=org, username=data["username"], full_name=data["full_name"], phone=data["phone"], password=data["password"], by=request.user
+                org=org,
+                username=data["username"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                password=data["password"],
+                by=request.user,
             )
         except RuleViolation as error:
             _apply_error(form, error)
         else:
-            messages.success(request, _("Account %(name)s created. A security administrator assigns its roles.") % {"name": staff.username})
+            messages.success(
+                request,
+                _("Account %(name)s created. A security administrator assigns its roles.")
+                % {"name": staff.username},
+            )
             return redirect("orgs:staff_detail", user_id=staff.pk)
     return render(request, "orgs/staff_form.html", {"form": form})
 
@@ -63,20 +83,34 @@ def _org_from_code(user, code: str):
     try:
         return get_org_by_code_for(user, code.strip())
     except Http404:
-        raise RuleViolation(_("No union with code %(code)s within your scope.") % {"code": code}, field="org_code") from None
+        raise RuleViolation(
+            _("No union with code %(code)s within your scope.") % {"code": code}, field="org_code"
+        ) from None
 
 
 @requires(Perm.VIEW_STAFF)
 def staff_detail_view(request, user_id: int):
     staff = get_staff_for(request.user, user_id)
     can_manage = request.user.has_perm_code(Perm.MANAGE_STAFF)
-    initial = {"full_name": staff.full_name, "phone": staff.phone, "org_code": staff.org.code if staff.org else "", "is_active": staff.is_active}
+    initial = {
+        "full_name": staff.full_name,
+        "phone": staff.phone,
+        "org_code": staff.org.code if staff.org else "",
+        "is_active": staff.is_active,
+    }
     form = StaffEditForm(request.POST or None, initial=initial) if can_manage else None
     if request.method == "POST" and can_manage and form.is_valid():
         data = form.cleaned_data
         try:
             org = _org_from_code(request.user, data["org_code"])
-            services.update_staff(staff, full_name=data["full_name"], phone=data["phone"], org=org, is_active=data["is_active"], by=request.user)
+            services.update_staff(
+                staff,
+                full_name=data["full_name"],
+                phone=data["phone"],
+                org=org,
+                is_active=data["is_active"],
+                by=request.user,
+            )
         except RuleViolation as error:
             _apply_error(form, error)
         else:
@@ -86,7 +120,9 @@ def staff_detail_view(request, user_id: int):
         "staff_member": staff,
         "form": form,
         "password_form": PasswordResetForm() if can_manage else None,
-        "roles_form": RolesForm(initial={"roles": sorted(staff.roles)}) if request.user.has_perm_code(Perm.ASSIGN_ROLES) else None,
+        "roles_form": RolesForm(initial={"roles": sorted(staff.roles)})
+        if request.user.has_perm_code(Perm.ASSIGN_ROLES)
+        else None,
     }
     return render(request, "orgs/staff_detail.html", context)
 
@@ -99,7 +135,9 @@ def staff_password_view(request, user_id: int):
     try:
         if not form.is_valid():
             raise RuleViolation(_("Enter the new password."), field="password")
-        services.reset_staff_password(staff, password=form.cleaned_data["password"], by=request.user)
+        services.reset_staff_password(
+            staff, password=form.cleaned_data["password"], by=request.user
+        )
     except RuleViolation as error:
         messages.error(request, error.message)
     else:
@@ -121,7 +159,10 @@ def staff_unlock_view(request, user_id: int):
 def staff_two_factor_reset_view(request, user_id: int):
     staff = get_staff_for(request.user, user_id, write=True)
     services.reset_two_factor(staff, by=request.user)
-    messages.success(request, _("Two-factor sign-in has been reset; the account enrols again at its next sign-in."))
+    messages.success(
+        request,
+        _("Two-factor sign-in has been reset; the account enrols again at its next sign-in."),
+    )
     return redirect("orgs:staff_detail", user_id=staff.pk)
 
 

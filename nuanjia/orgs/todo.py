@@ -14,8 +14,16 @@ def account_todo(user) -> list[TodoItem]:
     items = []
     if user.has_perm_code(Perm.MANAGE_STAFF):
         locked = visible_staff(user).filter(locked_until__gt=timezone.now()).count()
-        items.append(TodoItem(_("Locked accounts"), locked, reverse("orgs:staff_list") + "?status=locked"))
+        items.append(
+            TodoItem(_("Locked accounts"), locked, reverse("orgs:staff_list") + "?status=locked")
+        )
     if user.has_perm_code(Perm.ASSIGN_ROLES):
         roleless = visible_staff(user).filter(is_active=True, role_assignments__isnull=True).count()
-        items.append(TodoItem(_("Accounts without a role"), roleless, reverse("orgs:staff_list") + "?status=roleless"))
+        items.append(
+            TodoItem(
+                _("Accounts without a role"),
+                roleless,
+                reverse("orgs:staff_list") + "?status=roleless",
+            )
+        )
     return items

@@ -7,6 +7,11 @@ urlpatterns = [
     path("orgs/", views.tree_view, name="tree"),
     path("orgs/import/", import_views.import_view, name="import"),
     path("orgs/import/template.xlsx", import_views.template_view, name="import_template"),
+    path(
+        "orgs/import/errors/<str:import_token>.xlsx",
+        import_views.import_errors_view,
+        name="import_errors",
+    ),
     path("orgs/<int:org_id>/", views.detail_view, name="detail"),
     path("orgs/<int:org_id>/export.xlsx", import_views.export_view, name="export"),
     path("orgs/<int:org_id>/children/", views.children_view, name="children"),
@@ -17,6 +22,10 @@ urlpatterns = [
     path("staff/<int:user_id>/", staff_views.staff_detail_view, name="staff_detail"),
     path("staff/<int:user_id>/password/", staff_views.staff_password_view, name="staff_password"),
     path("staff/<int:user_id>/unlock/", staff_views.staff_unlock_view, name="staff_unlock"),
-    path("staff/<int:user_id>/two-factor/reset/", staff_views.staff_two_factor_reset_view, name="staff_two_factor_reset"),
+    path(
+        "staff/<int:user_id>/two-factor/reset/",
+        staff_views.staff_two_factor_reset_view,
+        name="staff_two_factor_reset",
+    ),
     path("staff/<int:user_id>/roles/", staff_views.staff_roles_view, name="staff_roles"),
 ]

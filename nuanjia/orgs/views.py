@@ -29,10 +29,22 @@ def tree_view(request):
     results = None
     if query:
         results = list(
-            visible_orgs(request.user).filter(Q(name__icontains=query) | Q(code__startswith=query)).order_by("path")[:SEARCH_LIMIT]
+            visible_orgs(request.user)
+            .filter(Q(name__icontains=query) | Q(code__startswith=query))
+            .order_by("path")[:SEARCH_LIMIT]
         )
     children = _with_child_counts(root.children.order_by("code")) if root else []
-    return render(request, "orgs/tree.html", {"root": root, "children": children, "query": query, "results": results, "limit": SEARCH_LIMIT})
+    return render(
+        request,
+        "orgs/tree.html",
+        {
+            "root": root,
+            "children": children,
+            "query": query,
+            "results": results,
+            "limit": SEARCH_LIMIT,
+        },
+    )
 
 
 def children_view(request, org_id: int):
@@ -46,14 +58,25 @@ def detail_view(request, org_id: int):
     org = get_org_for(request.user, org_id)
     subtree = visible_orgs(request.user).filter(within(org.path))
     kind_counts = {row["kind"]: row["n"] for row in subtree.values("kind").annotate(n=Count("id"))}
-    children_page = Paginator(_with_child_counts(org.children.order_by("code")), 100).get_page(request.GET.get("page"))
-    staff = visible_staff(request.user).filter(org=org).order_by("username") if request.user.has_perm_code(Perm.VIEW_STAFF) or request.user.has_perm_code(Perm.VIEW_BUSINESS) else None
+    children_page = Paginator(_with_child_counts(org.children.order_by("code")), 100).get_page(
+        request.GET.get("page")
+    )
+    staff = (
+        visible_staff(request.user).filter(org=org).order_by("username")
+        if request.user.has_perm_code(Perm.VIEW_STAFF)
+        or request.user.has_perm_code(Perm.VIEW_BUSINESS)
+        else None
+    )
     context = {
         "org": org,
-        "ancestors": org_ancestors(org).filter(within(request.user.org.path)) if request.user.org else [],
+        "ancestors": org_ancestors(org).filter(within(request.user.org.path))
+        if request.user.org
+        else [],
         "children_page": children_page,
         "staff": staff,
-        "kind_counts": [(Org.Kind(kind).label, kind_counts[kind]) for kind in Org.Kind if kind in kind_counts],
+        "kind_counts": [
+            (Org.Kind(kind).label, kind_counts[kind]) for kind in Org.Kind if kind in kind_counts
+        ],
         "subtree_total": sum(kind_counts.values()),
         "can_manage": request.user.has_perm_code(Perm.MANAGE_ORGS),
     }
@@ -76,7 +99,11 @@ def grassroots_new_view(request, org_id: int):
         except RuleViolation as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("%(name)s has been registered as %(code)s.") % {"name": org.name, "code": org.code})
+            messages.success(
+                request,
+                _("%(name)s has been registered as %(code)s.")
+                % {"name": org.name, "code": org.code},
+            )
             return redirect("orgs:detail", org_id=org.pk)
     return render(request, "orgs/grassroots_form.html", {"form": form, "parent": parent})
 
@@ -87,7 +114,12 @@ def grassroots_edit_view(request, org_id: int):
     if not org.is_grassroots or org.kind == Org.Kind.HOLDING_POOL or org == request.user.org:
         messages.error(request, _("Only grassroots unions below your own can be edited."))
         return redirect("orgs:detail", org_id=org.pk)
-    initial = {"name": org.name, "kind": org.kind, "credit_code": org.credit_code, "is_active": org.is_active}
+    initial = {
+        "name": org.name,
+        "kind": org.kind,
+        "credit_code": org.credit_code,
+        "is_active": org.is_active,
+    }
     form = GrassrootsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,4 +129,6 @@ def grassroots_edit_view(request, org_id: int):
         else:
             messages.success(request, _("Saved."))
             return redirect("orgs:detail", org_id=org.pk)
-    return render(request, "orgs/grassroots_form.html", {"form": form, "parent": org.parent, "org": org})
+    return render(
+        request, "orgs/grassroots_form.html", {"form": form, "parent": org.parent, "org": org}
+    )

@@ -58,7 +58,11 @@ def test_audit_rows_cannot_be_changed_or_deleted_through_the_app(tree):
 
 @pytest.mark.django_db
 def test_secret_fields_never_reach_the_trail(tree):
-    event = record_event(None, "test.secret", changes={"password": "Hunter2!Hunter2", "bank_account": "6222", "name": "张三"})
+    event = record_event(
+        None,
+        "test.secret",
+        changes={"password": "Hunter2!Hunter2", "bank_account": "6222", "name": "张三"},
+    )
     assert event.changes == {"password": "***", "bank_account": "***", "name": "张三"}
 
 
@@ -66,7 +70,13 @@ def test_secret_fields_never_reach_the_trail(tree):
 def test_events_carry_actor_org_and_object(caseworker):
     org = Org.objects.get(code="410108")
     event = record_event(org, "org.touched", by=caseworker)
-    assert (event.actor_id, event.actor_label, event.org_path, event.object_type, event.object_id) == (
+    assert (
+        event.actor_id,
+        event.actor_label,
+        event.org_path,
+        event.object_type,
+        event.object_id,
+    ) == (
         caseworker.pk,
         "hj_caseworker",
         org.path,
@@ -76,7 +86,9 @@ def test_events_carry_actor_org_and_object(caseworker):
 
 
 @pytest.mark.django_db
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(count=st.integers(min_value=1, max_value=12), data=st.data())
 def test_any_single_edit_is_reported_at_the_edited_event(tree, count, data):
     start = AuditChainHead.objects.get(id=1).last_id
@@ -84,9 +96,13 @@ def test_any_single_edit_is_reported_at_the_edited_event(tree, count, data):
     assert verify_chain() is None
     victim = data.draw(st.sampled_from(events))
     column = data.draw(st.sampled_from(["action", "object_label", "actor_label"]))
-    _execute(f"UPDATE core_auditevent SET {column} = %s WHERE id = %s", ["tampered", victim.id])  # noqa: S608 - column from a fixed list
+    _execute(
+        f"UPDATE core_auditevent SET {column} = %s WHERE id = %s", ["tampered", victim.id]
+    )  # column from a fixed list
     broken = verify_chain()
     assert broken is not None and broken.event_id == victim.id
     # Restore so the next example starts from an intact chain.
     _execute("DELETE FROM core_auditevent WHERE id > %s", [start])
-    AuditChainHead.objects.filter(id=1).update(last_id=start, last_hash=AuditEvent.objects.get(id=start).hash if start else "0" * 64)
+    AuditChainHead.objects.filter(id=1).update(
+        last_id=start, last_hash=AuditEvent.objects.get(id=start).hash if start else "0" * 64
+    )
