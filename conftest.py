@@ -13,6 +13,12 @@ from nuanjia.orgs.services import load_union_tree, set_roles
 PASSWORD = "Persona#2026pw"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real Argon2, cheap parameters: production keeps Django's defaults."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

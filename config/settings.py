@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "nuanjia.accounts",
     "nuanjia.desk",
     "nuanjia.people",
+    "nuanjia.hardship",
 ]
 
 MIDDLEWARE = [
@@ -78,12 +79,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "nuanjia.core.middleware.PagesLoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "nuanjia.core.middleware.AuditContextMiddleware",
     "nuanjia.accounts.middleware.IdleTimeoutMiddleware",
     "nuanjia.accounts.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -153,10 +154,13 @@ SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # HTTPS: set NUANJIA_HTTPS=1 behind TLS. HSTS is only ever sent on secure requests.
 HTTPS = env_flag("NUANJIA_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_flag("NUANJIA_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000

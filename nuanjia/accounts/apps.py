@@ -6,3 +6,12 @@ class AccountsConfig(AppConfig):
     name = "nuanjia.accounts"
     label = "accounts"
     verbose_name = _("Sign-in and security")
+
+    def ready(self):
+        # The admin site's own login form would skip the lockout, the audit and the second
+        # factor: send it to our login page. Runs before the URLconf builds admin.site.urls.
+        from django.contrib import admin
+
+        from .views import admin_login_view
+
+        admin.site.login = admin_login_view

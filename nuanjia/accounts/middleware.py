@@ -5,28 +5,61 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from nuanjia.core.audit import record_event
 
-# Paths reachable before the second factor is given.
-OPEN_PREFIXES = ("/static/", "/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/i18n/", "/api/", "/healthz")
+# Paths reachable before the second factor is given. The API is listed because it answers
+# 401 on its own to a session that has not given the second factor (nuanjia.api).
+OPEN_PREFIXES = (
+    "/static/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/2fa/",
+    "/i18n/",
+    "/api/",
+    "/healthz",
+)
+
+LAST_SEEN_KEY = "nuanjia_last_seen"
+
+
+def mark_active(request) -> None:
+    """Record now as the session's last activity (called on every request and at sign-in)."""
+    request.session[LAST_SEEN_KEY] = time.time()
+
+
+def _is_htmx(request) -> bool:
+    # Read the header itself: HtmxMiddleware runs after this module's middleware.
+    return request.headers.get("HX-Request") == "true"
 
 
 def _redirect(request, url: str):
-    if getattr(request, "htmx", False):
-        response = redirect(url)
+    """A redirect a browser follows, also from an htmx request.
+
+    The browser follows a 302 inside htmx's XMLHttpRequest and htmx would swap the target
+    page into a fragment; HX-Redirect on a plain 200 makes htmx load the page instead.
+    """
+    if _is_htmx(request):
+        response = HttpResponse(status=200)
         response["HX-Redirect"] = url
         return response
     return redirect(url)
 
 
 class IdleTimeoutMiddleware:
-    """Sign out a session that has been idle longer than NUANJIA_IDLE_TIMEOUT (30 min)."""
+    """Sign out a session that has been idle longer than NUANJIA_IDLE_TIMEOUT (30 min).
 
-    SESSION_KEY = "nuanjia_last_seen"
+    A session without a recorded activity time is treated as just active: `sign_in`
+    records the time, so this only concerns sessions opened by other means (tests).
+    """
+
+    SESSION_KEY = LAST_SEEN_KEY
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,15 +67,33 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            now = time.time()
-            last_seen = request.session.get(self.SESSION_KEY)
-            if last_seen is not None and now - last_seen > settings.NUANJIA_IDLE_TIMEOUT.total_seconds():
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            idle_limit = settings.NUANJIA_IDLE_TIMEOUT.total_seconds()
+            if last_seen is not None and time.time() - last_seen > idle_limit:
                 record_event(user, "logout.idle", by=user, org=user.org)
                 logout(request)
-                messages.info(request, _("You were signed out after 30 minutes without activity."))
-                return _redirect(request, reverse(settings.LOGIN_URL))
-            request.session[self.SESSION_KEY] = now
+                if request.path.startswith("/api/"):
+                    # An API client gets the API's own 401 rather than a login page.
+                    return self.get_response(request)
+                return self._to_login_page(request)
+            mark_active(request)
         return self.get_response(request)
+
+    def _to_login_page(self, request):
+        message = _("You were signed out after %(minutes)d minutes without activity.") % {
+            "minutes": int(settings.NUANJIA_IDLE_TIMEOUT.total_seconds() // 60)
+        }
+        response = _redirect(request, reverse(settings.LOGIN_URL))
+        # This middleware may run before MessageMiddleware, which then has not attached its
+        # storage yet and, since we answer early, would not save it either: do both here.
+        storage = getattr(request, "_messages", None)
+        if storage is None:
+            storage = default_storage(request)
+            storage.add(messages.INFO, message)
+            storage.update(response)
+        else:
+            storage.add(messages.INFO, message)
+        return response
 
 
 class TwoFactorRequiredMiddleware:
@@ -60,5 +111,8 @@ class TwoFactorRequiredMiddleware:
             and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
         ):
-            return _redirect(request, reverse("accounts:two_factor"))
+            url = reverse("accounts:two_factor")
+            if request.method == "GET" and not _is_htmx(request):
+                url += "?" + urlencode({"next": request.get_full_path()})
+            return _redirect(request, url)
         return self.get_response(request)

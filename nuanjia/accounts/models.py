@@ -22,7 +22,9 @@ def new_raw_token() -> str:
 class ApiToken(models.Model):
     """A bearer token; only its SHA-256 is stored, the clear value is shown once."""
 
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=60)
     key_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)

@@ -15,6 +15,7 @@ from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Staff
 
+from .middleware import mark_active
 from .models import ApiToken, hash_token, new_raw_token
 
 
@@ -26,7 +27,13 @@ def _minutes_left(until) -> int:
 def register_failed_login(staff: Staff | None, username: str, reason: str) -> Staff | None:
     """Count a failure; the Nth consecutive one locks the account for the lockout period."""
     if staff is None:
-        record_event(None, "login.failed", success=False, actor_label=username[:150], changes={"reason": reason})
+        record_event(
+            None,
+            "login.failed",
+            success=False,
+            actor_label=username[:150],
+            changes={"reason": reason},
+        )
         return None
     Staff.objects.filter(pk=staff.pk).update(failed_login_count=F("failed_login_count") + 1)
     staff.refresh_from_db(fields=["failed_login_count", "locked_until"])
@@ -36,39 +43,85 @@ def register_failed_login(staff: Staff | None, username: str, reason: str) -> St
         staff.failed_login_count = 0
         staff.save(update_fields=["locked_until", "failed_login_count"])
         changes["locked_until"] = staff.locked_until.isoformat()
-        record_event(staff, "login.failed", success=False, actor_label=staff.username, org=staff.org, changes=changes)
-        record_event(staff, "account.locked", success=True, actor_label=staff.username, org=staff.org)
+        record_event(
+            staff,
+            "login.failed",
+            success=False,
+            actor_label=staff.username,
+            org=staff.org,
+            changes=changes,
+        )
+        record_event(
+            staff, "account.locked", success=True, actor_label=staff.username, org=staff.org
+        )
         return staff
-    record_event(staff, "login.failed", success=False, actor_label=staff.username, org=staff.org, changes=changes)
+    record_event(
+        staff,
+        "login.failed",
+        success=False,
+        actor_label=staff.username,
+        org=staff.org,
+        changes=changes,
+    )
     return staff
+
+
+def locked_message(staff: Staff) -> str:
+    """What a locked account is told, with the whole minutes left until it opens again."""
+    return _(
+        "This account is locked after too many failed sign-ins. Try again in %(minutes)d minutes "
+        "or ask a system administrator."
+    ) % {"minutes": _minutes_left(staff.locked_until)}
 
 
 def sign_in(request, username: str, password: str) -> Staff:
     """Check the password, honour the lockout, log the user in; raise RuleViolation otherwise.
 
     The same message answers an unknown user and a wrong password, so accounts cannot be probed.
+    While an account is locked its password is not even checked, so the lock gives no oracle.
+
+    For an account that needs a second factor the password alone is not a completed sign-in:
+    its failure counter is only reset once the code is given (`verify_second_factor`).
+    Otherwise whoever knows the password could sign in again after every 4 wrong codes and
+    guess codes without ever being locked out.
     """
     username = (username or "").strip()
     staff = Staff.objects.filter(username__iexact=username).first()
     if staff is not None and staff.is_locked:
-        record_event(staff, "login.failed", success=False, actor_label=staff.username, org=staff.org, changes={"reason": "locked"})
-        raise RuleViolation(
-            _("This account is locked after too many failed sign-ins. Try again in %(minutes)d minutes or ask a system administrator.")
-            % {"minutes": _minutes_left(staff.locked_until)}
+        record_event(
+            staff,
+            "login.failed",
+            success=False,
+            actor_label=staff.username,
+            org=staff.org,
+            changes={"reason": "locked"},
         )
-    user = authenticate(request, username=staff.username if staff else username, password=password or "")
+        raise RuleViolation(locked_message(staff))
+    user = authenticate(
+        request, username=staff.username if staff else username, password=password or ""
+    )
     if user is None:
         staff = register_failed_login(staff, username, "bad_credentials")
         if staff is not None and staff.is_locked:
             raise RuleViolation(
-                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.") % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES}
+                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
+                % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES}
             )
         raise RuleViolation(_("Wrong user name or password."))
     with transaction.atomic():
-        Staff.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, last_login=timezone.now())
         login(request, user)
-        record_event(user, "login.succeeded", by=user, org=user.org)
+        mark_active(request)
+        if user.needs_two_factor:
+            # Half-way: the sign-in succeeds when the code is given.
+            record_event(user, "login.password_accepted", by=user, org=user.org)
+        else:
+            _reset_failures(user)
+            record_event(user, "login.succeeded", by=user, org=user.org)
     return user
+
+
+def _reset_failures(staff: Staff) -> None:
+    Staff.objects.filter(pk=staff.pk).update(failed_login_count=0, locked_until=None)
 
 
 def sign_out(request) -> None:
@@ -90,33 +143,82 @@ def pending_device(staff: Staff) -> TOTPDevice:
     return device
 
 
-def verify_second_factor(request, code: str) -> None:
-    """Check a TOTP code against the user's confirmed device and mark the session verified."""
+def _refuse_if_locked(request) -> None:
+    """Sign out and refuse a half-signed-in session whose account got locked meanwhile."""
     staff = request.user
+    staff.refresh_from_db(fields=["failed_login_count", "locked_until"])
+    if staff.is_locked:
+        message = locked_message(staff)
+        record_event(
+            staff,
+            "login.failed",
+            success=False,
+            actor_label=staff.username,
+            org=staff.org,
+            changes={"reason": "locked"},
+        )
+        sign_out(request)
+        raise RuleViolation(message, field="code", code="locked")
+
+
+def verify_second_factor(request, code: str) -> None:
+    """Check a TOTP code against the user's confirmed device and mark the session verified.
+
+    A wrong code counts as a failed sign-in. A locked account is signed out and refused
+    before its code is looked at: a session opened with the password before the lock must
+    not keep guessing codes during it.
+    """
+    staff = request.user
+    _refuse_if_locked(request)
     device = confirmed_device(staff)
     if device is None or not device.verify_token((code or "").strip()):
         register_failed_login(staff, staff.username, "bad_totp")
         staff.refresh_from_db(fields=["locked_until"])
         if staff.is_locked:
             sign_out(request)
+            raise RuleViolation(
+                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
+                % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES},
+                field="code",
+                code="locked",
+            )
         raise RuleViolation(_("The verification code is wrong or has expired."), field="code")
-    otp_login(request, device)
-    Staff.objects.filter(pk=staff.pk).update(failed_login_count=0)
-    record_event(staff, "login.second_factor", by=staff, org=staff.org)
+    with transaction.atomic():
+        otp_login(request, device)
+        _reset_failures(staff)
+        record_event(
+            staff, "login.succeeded", by=staff, org=staff.org, changes={"second_factor": "totp"}
+        )
 
 
-@transaction.atomic
 def confirm_enrolment(request, code: str) -> TOTPDevice:
-    """Confirm the pending device with a first code; from now on it is required at sign-in."""
+    """Confirm the pending device with a first code; from now on it is required at sign-in.
+
+    A wrong code here is audited but not counted toward the lockout: the person enrolling
+    is looking at the secret, so a failure is a typing or clock error, not a guess.
+    """
     staff = request.user
+    _refuse_if_locked(request)
     device = pending_device(staff)
     if not device.verify_token((code or "").strip()):
+        record_event(
+            staff,
+            "two_factor.enrol_failed",
+            by=staff,
+            success=False,
+            org=staff.org,
+        )
         raise RuleViolation(_("The verification code is wrong or has expired."), field="code")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=staff).exclude(pk=device.pk).delete()
-    otp_login(request, device)
-    record_event(staff, "two_factor.enrolled", by=staff, org=staff.org)
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=staff).exclude(pk=device.pk).delete()
+        otp_login(request, device)
+        _reset_failures(staff)
+        record_event(staff, "two_factor.enrolled", by=staff, org=staff.org)
+        record_event(
+            staff, "login.succeeded", by=staff, org=staff.org, changes={"second_factor": "totp"}
+        )
     return device
 
 
@@ -134,7 +236,13 @@ def issue_api_token(staff: Staff, *, name: str, by) -> tuple[ApiToken, str]:
         hint=raw[:10],
         expires_at=timezone.now() + timedelta(days=settings.NUANJIA_API_TOKEN_DAYS),
     )
-    record_event(token, "api_token.issued", by=by, org=staff.org, changes={"name": token.name, "token": "issued"})
+    record_event(
+        token,
+        "api_token.issued",
+        by=by,
+        org=staff.org,
+        changes={"name": token.name, "token": "issued"},
+    )
     return token, raw
 
 
@@ -149,7 +257,9 @@ def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
 
 def staff_for_token(raw: str) -> Staff | None:
     """The active staff account behind a usable bearer token, or None."""
-    token = ApiToken.objects.select_related("staff__org").filter(key_hash=hash_token(raw or "")).first()
+    token = (
+        ApiToken.objects.select_related("staff__org").filter(key_hash=hash_token(raw or "")).first()
+    )
     if token is None or not token.is_usable or not token.staff.is_active:
         return None
     now = timezone.now()

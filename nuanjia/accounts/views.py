@@ -3,16 +3,19 @@
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.audit import record_event
@@ -35,14 +38,32 @@ def login_view(request):
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.sign_in(request, form.cleaned_data["username"], form.cleaned_data["password"])
+            user = services.sign_in(
+                request, form.cleaned_data["username"], form.cleaned_data["password"]
+            )
         except RuleViolation as error:
             form.add_error(None, error.message)
         else:
             if user.needs_two_factor:
-                return redirect(f"/accounts/2fa/?next={_next_url(request)}")
+                query = urlencode({"next": _next_url(request)})
+                return redirect(f"{reverse('accounts:two_factor')}?{query}")
             return redirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@login_not_required
+def admin_login_view(request, extra_context=None):
+    """Stands in for the Django admin's own login form (installed in AccountsConfig.ready).
+
+    That form authenticates on its own and would bypass the lockout, the audit of failed
+    sign-ins and the second factor; every sign-in goes through our login page instead.
+    """
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect("admin:index")
+        raise PermissionDenied
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
 
 @login_not_required
@@ -65,7 +86,8 @@ def two_factor_view(request):
             services.verify_second_factor(request, form.cleaned_data["code"])
         except RuleViolation as error:
             if not request.user.is_authenticated:
-                messages.error(request, _("Too many failed attempts: the account is locked."))
+                # The account got locked and the session was signed out.
+                messages.error(request, error.message)
                 return redirect("accounts:login")
             form.add_error("code", error.message)
         else:
@@ -73,6 +95,7 @@ def two_factor_view(request):
     return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
 
 
+@never_cache  # the page shows the TOTP secret
 def enrol_view(request):
     """First-time set-up of an authenticator app: show the QR code and secret, confirm a code."""
     if services.confirmed_device(request.user) is not None and not request.user.is_verified():
@@ -83,13 +106,19 @@ def enrol_view(request):
         try:
             services.confirm_enrolment(request, form.cleaned_data["code"])
         except RuleViolation as error:
+            if not request.user.is_authenticated:
+                # The account is locked and the session was signed out.
+                messages.error(request, error.message)
+                return redirect("accounts:login")
             form.add_error("code", error.message)
         else:
             messages.success(request, _("Two-factor sign-in is set up."))
             return redirect("desk:home")
     secret = base64.b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
-    return render(request, "accounts/enrol.html", {"form": form, "secret": secret, "qr_svg": qr_svg})
+    return render(
+        request, "accounts/enrol.html", {"form": form, "secret": secret, "qr_svg": qr_svg}
+    )
 
 
 def password_change_view(request):
@@ -97,6 +126,14 @@ def password_change_view(request):
     if request.method == "POST" and form.is_valid():
         user = request.user
         if not user.check_password(form.cleaned_data["old_password"]):
+            record_event(
+                user,
+                "password.change_failed",
+                by=user,
+                success=False,
+                org=user.org,
+                changes={"reason": "wrong_current_password"},
+            )
             form.add_error("old_password", _("The current password is wrong."))
         else:
             try:
@@ -108,26 +145,44 @@ def password_change_view(request):
                     user.set_password(form.cleaned_data["new_password"])
                     user.password_changed_at = timezone.now()
                     user.save(update_fields=["password", "password_changed_at"])
-                    record_event(user, "password.changed", by=user, org=user.org, changes={"password": "changed"})
+                    record_event(
+                        user,
+                        "password.changed",
+                        by=user,
+                        org=user.org,
+                        changes={"password": "changed"},
+                    )
                 update_session_auth_hash(request, user)
                 messages.success(request, _("Your password has been changed."))
                 return redirect("desk:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
+@never_cache  # the page shows a new token in clear
 def tokens_view(request):
     """A staff member's own API tokens: issue (shown once) and revoke."""
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_token = services.issue_api_token(request.user, name=form.cleaned_data["name"], by=request.user)
+            _token, new_token = services.issue_api_token(
+                request.user, name=form.cleaned_data["name"], by=request.user
+            )
         except RuleViolation as error:
             form.add_error("name", error.message)
         else:
             form = TokenForm()
     tokens = ApiToken.objects.filter(staff=request.user)
-    return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "token_days": settings.NUANJIA_API_TOKEN_DAYS,
+        },
+    )
 
 
 @require_POST

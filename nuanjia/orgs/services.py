@@ -15,7 +15,7 @@ from nuanjia.core.codes import validate_credit_code
 from nuanjia.core.errors import RuleViolation
 
 from .models import Org, RoleAssignment, Staff
-from .rules import Perm, role_conflict
+from .rules import ADMIN_ROLES, Perm, Role, role_conflict
 
 DIVISIONS_CSV = Path(__file__).parent / "data" / "henan_divisions.csv"
 PROVINCE_UNION_NAME = "河南省总工会"
@@ -286,10 +286,27 @@ def create_staff(
     return staff
 
 
+def check_may_take_over(staff: Staff, by) -> None:
+    """三权分立: the system administrator may not reset, deactivate or move the account of a
+    security or audit administrator — that would hand them the other roles' powers. Those
+    accounts are recovered at the command line (`nuanjia manage changepassword`), by the operator.
+    """
+    if by is None:
+        return
+    guarded = (set(staff.roles) & ADMIN_ROLES) - {Role.SYSTEM_ADMIN}
+    if guarded and staff.pk != by.pk:
+        raise RuleViolation(
+            _(
+                "A security or audit administrator's account cannot be reset or changed here; the operator does it at the command line."
+            )
+        )
+
+
 @transaction.atomic
 def update_staff(
     staff: Staff, *, full_name: str, phone: str, org: Org, is_active: bool, by
 ) -> Staff:
+    check_may_take_over(staff, by)
     if staff.pk == by.pk and not is_active:
         raise RuleViolation(_("You cannot deactivate your own account."), field="is_active")
     before = {
@@ -320,6 +337,7 @@ def update_staff(
 
 @transaction.atomic
 def reset_staff_password(staff: Staff, *, password: str, by) -> Staff:
+    check_may_take_over(staff, by)
     _check_password(password, staff)
     staff.set_password(password)
     staff.password_changed_at = timezone.now()
@@ -346,6 +364,7 @@ def reset_two_factor(staff: Staff, *, by) -> Staff:
     """Remove the account's TOTP devices; it enrols again at next login."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    check_may_take_over(staff, by)
     removed, _detail = TOTPDevice.objects.filter(user=staff).delete()
     record_event(staff, "staff.two_factor_reset", by=by, changes={"devices_removed": removed})
     return staff

@@ -158,11 +158,15 @@ def staff_unlock_view(request, user_id: int):
 @requires(Perm.MANAGE_STAFF)
 def staff_two_factor_reset_view(request, user_id: int):
     staff = get_staff_for(request.user, user_id, write=True)
-    services.reset_two_factor(staff, by=request.user)
-    messages.success(
-        request,
-        _("Two-factor sign-in has been reset; the account enrols again at its next sign-in."),
-    )
+    try:
+        services.reset_two_factor(staff, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Two-factor sign-in has been reset; the account enrols again at its next sign-in."),
+        )
     return redirect("orgs:staff_detail", user_id=staff.pk)
 
 
