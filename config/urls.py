@@ -8,6 +8,8 @@ from nuanjia.api import api
 urlpatterns = [
     path("", include("nuanjia.desk.urls")),
     path("", include("nuanjia.orgs.urls")),
+    path("", include("nuanjia.people.urls")),
+    path("", include("nuanjia.people.import_urls")),
     path("", include("nuanjia.hardship.urls")),
     path("accounts/", include("nuanjia.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -116,6 +116,7 @@ def register_routers() -> None:
     from nuanjia.orgs.api import router as orgs_router
 
     api.add_router("/", orgs_router)
+    api.add_router("/people/", "nuanjia.people.api.router")
     api.add_router("/", "nuanjia.hardship.api.router")
 
 

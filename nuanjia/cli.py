@@ -1,14 +1,17 @@
 """The `nuanjia` command for people who run the system.
 
-    nuanjia demo [--no-serve] [--host H] [--port N]   set up the database, load the Henan demo, serve
-    nuanjia serve [--host H] [--port N] [--workers N]  run the production server (never DEBUG)
-    nuanjia audit verify                               check the audit hash chain
-    nuanjia manage ARGS…                               any Django management command
+nuanjia demo [--no-serve] [--host H] [--port N]   set up the database, load the Henan demo, serve
+nuanjia serve [--host H] [--port N] [--workers N]  run the production server (never DEBUG)
+nuanjia audit verify                               check the audit hash chain
+nuanjia import workers FILE --org CODE [--mode valid_rows] [--as USERNAME]
+                                                   import a worker sheet (xlsx or CSV) now
+nuanjia manage ARGS…                               any Django management command
 """
 
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 
 
 def setup_django() -> None:
@@ -42,7 +45,11 @@ def print_logins(accounts) -> None:
     print("\n暖家 nuanjia demo — sign in at the address below with any of these accounts")
     print(f"password for every demo account: {DEMO_PASSWORD}\n")
     for staff in accounts:
-        needs = "  (two-factor: enrol an authenticator app at first sign-in)" if staff.needs_two_factor else ""
+        needs = (
+            "  (two-factor: enrol an authenticator app at first sign-in)"
+            if staff.needs_two_factor
+            else ""
+        )
         print(f"  {staff.username:<15} {staff.org.name} · {'、'.join(staff.role_labels())}{needs}")
     print()
 
@@ -59,21 +66,17 @@ def cmd_demo(args) -> int:
     return serve(args.host, args.port, args.workers, prepared=True)
 
 
-def serve(host: str, port: int, workers: int, *, prepared: bool = False) -> int:
-    """Run gunicorn on the WSGI app. DEBUG is forced off whatever the environment says."""
-    os.environ["NUANJIA_DEBUG"] = "0"
-    if not prepared:
-        setup_django()
-        from django.core.management import call_command
+def server_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment the production server runs with: the caller's, with DEBUG forced off.
 
-        call_command("collectstatic", interactive=False, verbosity=0)
-    from django.conf import settings
+    Whatever NUANJIA_DEBUG says (1, true, on…), the server process gets "0".
+    """
+    return {**environ, "NUANJIA_DEBUG": "0"}
 
-    if settings.DEBUG:
-        print("refusing to serve with DEBUG on", file=sys.stderr)
-        return 2
-    print(f"nuanjia is serving on http://{host}:{port}/  (Ctrl-C stops it)", flush=True)
-    argv = [
+
+def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+    """The command line that runs gunicorn on our WSGI app with our own interpreter."""
+    return [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
@@ -81,8 +84,31 @@ def serve(host: str, port: int, workers: int, *, prepared: bool = False) -> int:
         "--worker-class", "gthread",
         "--access-logfile", "-",
         "--graceful-timeout", "10",
-    ]
-    os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, fixed arguments
+        "--config", "python:config.gunicorn",  # starts the background task worker too
+    ]  # fmt: skip
+
+
+def serve(host: str, port: int, workers: int, *, prepared: bool = False) -> int:
+    """Run gunicorn on the WSGI app. DEBUG is forced off whatever the environment says.
+
+    With `prepared` (from `nuanjia demo`) Django was set up in this process before the
+    override, so its DEBUG may reflect the caller's environment; the server process is
+    started afresh with `server_environ` and reads DEBUG off.
+    """
+    environ = server_environ(os.environ)
+    os.environ.update(environ)
+    if not prepared:
+        setup_django()
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from django.conf import settings
+
+        if settings.DEBUG:
+            print("refusing to serve with DEBUG on", file=sys.stderr)
+            return 2
+    print(f"nuanjia is serving on http://{host}:{port}/  (Ctrl-C stops it)", flush=True)
+    os.execve(sys.executable, gunicorn_argv(host, port, workers), environ)  # noqa: S606 - our own interpreter, fixed arguments
     return 0
 
 
@@ -103,6 +129,23 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """Run a sheet through the same import engine as the page, here, printing progress."""
+    setup_django()
+    from pathlib import Path
+
+    from nuanjia.people.imports import import_workers_cli
+
+    return import_workers_cli(
+        Path(args.file),
+        org_code=args.org,
+        mode=args.mode,
+        username=args.username or "",
+        processes=args.processes,
+        error_sheet=Path(args.errors) if args.errors else None,
+    )
+
+
 def cmd_manage(args) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -112,7 +155,9 @@ def cmd_manage(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nuanjia", description="暖家 nuanjia — trade-union worker care")
+    parser = argparse.ArgumentParser(
+        prog="nuanjia", description="暖家 nuanjia — trade-union worker care"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add_server_options(sub):
@@ -131,8 +176,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    audit_commands.add_parser("verify", help="check the hash chain; exit 1 at the first broken link")
+    audit_commands.add_parser(
+        "verify", help="check the hash chain; exit 1 at the first broken link"
+    )
     audit.set_defaults(func=cmd_audit)
+
+    importing = commands.add_parser("import", help="import a sheet (runs here, with progress)")
+    what = importing.add_subparsers(dest="what", required=True)
+    workers = what.add_parser("workers", help="the worker registry sheet (职工名册)")
+    workers.add_argument("file", help="xlsx or CSV (UTF-8 or GBK)")
+    workers.add_argument("--org", required=True, help="code of the union the workers belong to")
+    workers.add_argument(
+        "--mode",
+        choices=["all_or_nothing", "valid_rows"],
+        default="all_or_nothing",
+        help="refuse the whole file when a row is wrong (default), or import the correct rows",
+    )
+    workers.add_argument("--as", dest="username", help="act as this caseworker (audited as them)")
+    workers.add_argument(
+        "--processes", type=int, help="checking processes (default: one per core for big files)"
+    )
+    workers.add_argument(
+        "--errors", help="where to write the error sheet (default: FILE.errors.xlsx)"
+    )
+    workers.set_defaults(func=cmd_import)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

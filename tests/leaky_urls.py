@@ -13,7 +13,9 @@ def leaky_detail(request, org_id: int):
 
 
 def leaky_list(request):
-    return HttpResponse(", ".join(Org.objects.filter(kind="enterprise").values_list("name", flat=True)))
+    return HttpResponse(
+        ", ".join(Org.objects.filter(kind="enterprise").values_list("name", flat=True))
+    )
 
 
 urlpatterns = [

@@ -23,7 +23,14 @@ SKIPPED_PREFIXES = {
     "static/": "static files",
 }
 # Views that never show or touch org-owned rows.
-PUBLIC_ROUTES = {"healthz", "i18n/setlang/", "accounts/login/", "accounts/logout/", "api/v1/openapi.json", "api/v1/docs"}
+PUBLIC_ROUTES = {
+    "healthz",
+    "i18n/setlang/",
+    "accounts/login/",
+    "accounts/logout/",
+    "api/v1/openapi.json",
+    "api/v1/docs",
+}
 DENIED = {403, 404, 405}
 PARAM_RE = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -59,7 +66,11 @@ def iter_routes(patterns=None, prefix: str = ""):
             yield from iter_routes(entry.url_patterns, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern):
             route = prefix + str(entry.pattern)
-            yield Route(route.lstrip("^").rstrip("$"), entry.callback, [m["name"] for m in PARAM_RE.finditer(route)])
+            yield Route(
+                route.lstrip("^").rstrip("$"),
+                entry.callback,
+                [m["name"] for m in PARAM_RE.finditer(route)],
+            )
 
 
 def fill(route: Route, params: dict[str, object]) -> str | None:
@@ -96,7 +107,10 @@ def example_from_schema(schema: dict, components: dict, depth: int = 0) -> objec
     if kind == "object":
         if depth > 4:
             return {}
-        return {name: example_from_schema(prop, components, depth + 1) for name, prop in schema.get("properties", {}).items()}
+        return {
+            name: example_from_schema(prop, components, depth + 1)
+            for name, prop in schema.get("properties", {}).items()
+        }
     if kind == "array":
         return [example_from_schema(schema.get("items", {}), components, depth + 1)]
     return {"string": "scope-walk", "integer": 1, "number": 1, "boolean": True}.get(kind, "x")
@@ -111,7 +125,13 @@ def response_text(response) -> str:
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(body), read_only=True)
-        return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+        return "\n".join(
+            str(cell)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
     return body.decode("utf-8", errors="replace")
 
 
@@ -119,7 +139,15 @@ def _route_key(route: Route) -> str:
     return PARAM_RE.sub(lambda match: match["name"], route.pattern)
 
 
-def walk(client, params: dict[str, object], markers: list[str], search_term: str, *, patterns=None, api_schema: dict | None = None) -> list[Finding]:
+def walk(
+    client,
+    params: dict[str, object],
+    markers: list[str],
+    search_term: str,
+    *,
+    patterns=None,
+    api_schema: dict | None = None,
+) -> list[Finding]:
     """Try every route as the signed-in client; return what leaked."""
     findings: list[Finding] = []
     operations = api_operations(api_schema or {})
@@ -130,7 +158,14 @@ def walk(client, params: dict[str, object], markers: list[str], search_term: str
         url = fill(route, params)
         if url is None:
             missing = [name for name in route.names if name not in params]
-            findings.append(Finding(route.pattern, "-", 0, f"unknown path parameter(s) {missing}: add an out-of-scope object for them to the walker"))
+            findings.append(
+                Finding(
+                    route.pattern,
+                    "-",
+                    0,
+                    f"unknown path parameter(s) {missing}: add an out-of-scope object for them to the walker",
+                )
+            )
             continue
         if route.names:
             findings.extend(_try_object_route(client, route, url, operations, components))
@@ -149,19 +184,39 @@ def _try_object_route(client, route: Route, url: str, operations, components) ->
             body = None
             content = operation.get("requestBody", {}).get("content", {})
             if "application/json" in content:
-                body = json.dumps(example_from_schema(content["application/json"]["schema"], components))
-            response = getattr(client, method.lower())(url, data=body, content_type="application/json")
+                body = json.dumps(
+                    example_from_schema(content["application/json"]["schema"], components)
+                )
+            response = getattr(client, method.lower())(
+                url, data=body, content_type="application/json"
+            )
             if response.status_code not in DENIED:
-                findings.append(Finding(route.pattern, method.upper(), response.status_code, "out-of-scope object answered"))
+                findings.append(
+                    Finding(
+                        route.pattern,
+                        method.upper(),
+                        response.status_code,
+                        "out-of-scope object answered",
+                    )
+                )
         return findings
     for method in ("get", "post"):
         response = getattr(client, method)(url)
         if response.status_code not in DENIED:
-            findings.append(Finding(route.pattern, method.upper(), response.status_code, "out-of-scope object answered"))
+            findings.append(
+                Finding(
+                    route.pattern,
+                    method.upper(),
+                    response.status_code,
+                    "out-of-scope object answered",
+                )
+            )
     return findings
 
 
-def _try_list_route(client, route: Route, url: str, markers: list[str], search_term: str) -> list[Finding]:
+def _try_list_route(
+    client, route: Route, url: str, markers: list[str], search_term: str
+) -> list[Finding]:
     findings = []
     for query in ("", f"?q={search_term}"):
         response = client.get(url + query)
@@ -171,5 +226,12 @@ def _try_list_route(client, route: Route, url: str, markers: list[str], search_t
         text = response_text(response)
         for marker in markers:
             if marker in text:
-                findings.append(Finding(route.pattern, "GET", response.status_code, f"shows another county's row ({marker})"))
+                findings.append(
+                    Finding(
+                        route.pattern,
+                        "GET",
+                        response.status_code,
+                        f"shows another county's row ({marker})",
+                    )
+                )
     return findings

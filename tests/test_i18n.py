@@ -5,12 +5,18 @@ from pathlib import Path
 import polib
 from django.utils import translation
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+CATALOGUE = (
+    Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+)
 
 
 def test_every_message_has_a_chinese_translation():
     po = polib.pofile(str(CATALOGUE))
-    missing = [entry.msgid for entry in po if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)]
+    missing = [
+        entry.msgid
+        for entry in po
+        if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)
+    ]
     assert missing == []
 
 
@@ -18,7 +24,9 @@ def test_compiled_catalogue_matches_the_source():
     po = polib.pofile(str(CATALOGUE))
     mo = polib.mofile(str(CATALOGUE.with_suffix(".mo")))
     compiled = {entry.msgid: entry.msgstr or entry.msgstr_plural.get(0) for entry in mo}
-    source = {entry.msgid: entry.msgstr or entry.msgstr_plural.get(0) for entry in po.translated_entries()}
+    source = {
+        entry.msgid: entry.msgstr or entry.msgstr_plural.get(0) for entry in po.translated_entries()
+    }
     assert compiled == source
 
 
@@ -27,7 +35,12 @@ def test_placeholders_survive_translation():
     import re
 
     placeholder = re.compile(r"%\(\w+\)[sd]")
-    broken = [entry.msgid for entry in po.translated_entries() if sorted(placeholder.findall(entry.msgid)) != sorted(placeholder.findall(entry.msgstr or entry.msgstr_plural.get(0, "")))]
+    broken = [
+        entry.msgid
+        for entry in po.translated_entries()
+        if sorted(placeholder.findall(entry.msgid))
+        != sorted(placeholder.findall(entry.msgstr or entry.msgstr_plural.get(0, "")))
+    ]
     assert broken == []
 
 

@@ -8,11 +8,14 @@ from conftest import verified_login
 from nuanjia.accounts.services import issue_api_token
 from nuanjia.api import api
 from nuanjia.core.audit import record_event
+from nuanjia.hardship.tests.scoping import hardship_rows
 from nuanjia.orgs.models import Org, RoleAssignment
 from nuanjia.orgs.rules import ADMIN_ROLES, BUSINESS_PERMISSIONS, BUSINESS_ROLES
 from nuanjia.orgs.services import create_grassroots_union, create_staff
+from nuanjia.people.tests.import_support import import_rows
+from nuanjia.people.tests.scoping import people_rows
 
-from .scopewalk import iter_routes, walk
+from .scopewalk import fill, iter_routes, walk
 
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"
@@ -22,17 +25,38 @@ SEARCH = "SCOPEMARKER"
 def other_county(tree):
     """Rows of 开封市鼓楼区 (410204), each carrying the marker text."""
     gulou = Org.objects.get(code="410204")
-    union = create_grassroots_union(parent=gulou, name=f"{MARKER} 汴京饭店工会", kind=Org.Kind.ENTERPRISE, by=None)
-    staff = create_staff(org=gulou, username="kf_marker", full_name=MARKER, password="Other#County2026", by=None)
+    union = create_grassroots_union(
+        parent=gulou, name=f"{MARKER} 汴京饭店工会", kind=Org.Kind.ENTERPRISE, by=None
+    )
+    staff = create_staff(
+        org=gulou, username="kf_marker", full_name=MARKER, password="Other#County2026", by=None
+    )
     token, _raw = issue_api_token(staff, name=MARKER, by=staff)
     event = record_event(union, "test.marker", by=staff, label=MARKER)
-    return {"org_id": union.pk, "user_id": staff.pk, "event_id": event.pk, "token_id": token.pk, "import_token": f"{staff.pk}-{'0' * 32}"}
+    return (
+        hardship_rows(union, MARKER)
+        | people_rows(union, MARKER)
+        | import_rows(union, MARKER)
+        | {
+            "org_id": union.pk,
+            "user_id": staff.pk,
+            "event_id": event.pk,
+            "token_id": token.pk,
+            "import_token": f"{staff.pk}-{'0' * 32}",
+        }
+    )
 
 
 def _persona(username: str, roles) -> object:
     from nuanjia.orgs.models import Staff
 
-    staff = create_staff(org=Org.objects.get(code="410108"), username=username, full_name=username, password="Persona#2026pw", by=None)
+    staff = create_staff(
+        org=Org.objects.get(code="410108"),
+        username=username,
+        full_name=username,
+        password="Persona#2026pw",
+        by=None,
+    )
     RoleAssignment.objects.bulk_create([RoleAssignment(staff=staff, role=role) for role in roles])
     return Staff.objects.get(pk=staff.pk)
 
@@ -53,7 +77,11 @@ def _walk_as(user, params, **kwargs):
 
 @pytest.mark.django_db
 def test_no_url_or_api_operation_lets_huiji_reach_kaifeng_rows(other_county, huiji_personas):
-    findings = [f"{user.username}: {finding}" for user in huiji_personas for finding in _walk_as(user, other_county)]
+    findings = [
+        f"{user.username}: {finding}"
+        for user in huiji_personas
+        for finding in _walk_as(user, other_county)
+    ]
     assert findings == []
 
 
@@ -86,13 +114,22 @@ def test_walker_refuses_a_parameter_it_does_not_know(other_county, huiji_persona
 
 @pytest.mark.django_db
 def test_admin_roles_are_refused_every_business_page(huiji_personas, tree):
-    """三权分立: pages that need a business permission answer 403 to the three admin roles."""
+    """三权分立: pages that need a business permission answer 403 to the three admin roles.
+
+    The permission is checked before any object is fetched, so every path parameter is filled
+    with an id of the admins' own county (or a placeholder where none applies).
+    """
     huiji = Org.objects.get(code="410108")
-    business_routes = [route for route in iter_routes() if getattr(route.callback, "required_permission", None) in BUSINESS_PERMISSIONS]
+    placeholders = {name: huiji.pk for route in iter_routes() for name in route.names}
+    business_routes = [
+        route
+        for route in iter_routes()
+        if getattr(route.callback, "required_permission", None) in BUSINESS_PERMISSIONS
+    ]
     assert business_routes, "expected at least the grassroots pages"
     for user in huiji_personas[1:]:
         client = Client()
         verified_login(client, user)
         for route in business_routes:
-            url = "/" + route.pattern.replace("<int:org_id>", str(huiji.pk))
+            url = fill(route, placeholders)
             assert client.get(url).status_code == 403, (user.username, url)

@@ -75,6 +75,14 @@ class InvalidTokenError(FieldCryptoError):
 
 @dataclass(frozen=True, eq=False)
 class Keyring:
+    """The keys of one configuration, with the operations that use them.
+
+    The module functions (`encrypt`, `blind_index`, …) look the keyring up on every call, so
+    a change of settings or environment takes effect at once; that look-up costs about as
+    much as the cryptography itself. Bulk work (an import of a million rows) takes the
+    keyring once per chunk with `field_keyring()` and calls these methods instead.
+    """
+
     current_key_id: str
     ciphers: dict[str, AESGCM]
     blind_index_key: bytes
@@ -90,14 +98,37 @@ class Keyring:
             prepared = self._index_hmacs[purpose] = hmac.new(derived, digestmod=hashlib.sha256)
         return prepared
 
+    def encrypt(self, text: str) -> str:
+        """Seal `text` under the current key (see the module function `encrypt`)."""
+        key_id = self.current_key_id
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self.ciphers[key_id].encrypt(nonce, text.encode("utf-8"), key_id.encode("ascii"))
+        return f"{key_id}:{base64.urlsafe_b64encode(nonce + sealed).rstrip(b'=').decode('ascii')}"
+
+    def blind_index(self, text: str, *, purpose: str) -> str:
+        """The blind index of `text` (see the module function `blind_index`)."""
+        if not purpose:
+            raise ValueError("blind_index needs a purpose, e.g. PURPOSE_ID_NUMBER")
+        normalized = normalize_for_index(text, purpose)
+        if not normalized:
+            raise ValueError("an empty value has no blind index; store NULL instead")
+        keyed = self.index_hmac(purpose).copy()
+        keyed.update(normalized.encode("utf-8"))
+        return keyed.hexdigest()
+
+
+def field_keyring() -> Keyring:
+    """The keyring of the current settings, for bulk work: take it once per chunk of rows.
+
+    It reflects the settings and environment of the moment it is taken, so it must not be
+    kept beyond the piece of work it was taken for.
+    """
+    return _keyring()
+
 
 def encrypt(text: str) -> str:
     """Seal `text` under the current key; two encryptions of the same text differ."""
-    keyring = _keyring()
-    key_id = keyring.current_key_id
-    nonce = os.urandom(NONCE_BYTES)
-    sealed = keyring.ciphers[key_id].encrypt(nonce, text.encode("utf-8"), key_id.encode("ascii"))
-    return f"{key_id}:{base64.urlsafe_b64encode(nonce + sealed).rstrip(b'=').decode('ascii')}"
+    return _keyring().encrypt(text)
 
 
 def decrypt(token: str) -> str:
@@ -132,14 +163,7 @@ def blind_index(text: str, *, purpose: str) -> str:
     NFKC-folded with spaces and dashes removed, upper-cased), so typing variants collide as
     they should. The key is secret, so the index cannot be reversed by hashing all ID numbers.
     """
-    if not purpose:
-        raise ValueError("blind_index needs a purpose, e.g. PURPOSE_ID_NUMBER")
-    normalized = normalize_for_index(text, purpose)
-    if not normalized:
-        raise ValueError("an empty value has no blind index; store NULL instead")
-    keyed = _keyring().index_hmac(purpose).copy()
-    keyed.update(normalized.encode("utf-8"))
-    return keyed.hexdigest()
+    return _keyring().blind_index(text, purpose=purpose)
 
 
 def normalize_for_index(text: str, purpose: str) -> str:

@@ -12,6 +12,7 @@ are kept in memory.
 """
 
 import codecs
+import contextlib
 import csv
 import io
 import itertools
@@ -75,7 +76,9 @@ class Column:
 
     `parse` gets the cell's text (stripped, never empty) and returns the value or raises
     ValidationError with a message in Chinese. `choices` are the only texts accepted (and
-    the template's dropdown). `note` explains the column in the template.
+    the template's dropdown). `suggestions` fill the template's dropdown without limiting
+    what may be typed (several occupations in one cell, a code the importer checks itself).
+    `note` explains the column in the template.
     """
 
     header: str  # as printed in the sheet: the union's own (Chinese) vocabulary
@@ -84,6 +87,7 @@ class Column:
     parse: Callable[[str], Any] = plain_text
     choices: tuple[str, ...] = ()
     note: str = ""
+    suggestions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,10 @@ class SheetSource:
         except csv.Error as error:
             raise UnreadableFile(str(error)) from error
         finally:
-            text.detach()  # leave the upload open for the next pass
+            # Leave the upload open for the next pass; a reader dropped after the file was
+            # closed (a caller that stopped early) has nothing left to detach.
+            with contextlib.suppress(ValueError):
+                text.detach()
 
 
 def _header_key(value: Any) -> str:
@@ -462,21 +469,61 @@ class ImportResult:
         错误 cell), so the user fixes the sheet and uploads it again; after a valid-rows import
         it is only the refused rows. The extra column is ignored when the sheet comes back.
         """
-        assert self.source is not None and self.layout is not None
-        _layout, rows = find_layout(self.source.rows(), self.spec)
-        header = [*self.layout.header_cells, ERROR_COLUMN_HEADER]
-        width = len(self.layout.header_cells)
+        assert self.source is not None
+        messages = (
+            (number, str(error))
+            for number in sorted(self.errors_by_row)
+            for error in self.errors_by_row[number]
+        )
+        write_annotated_sheet(
+            destination,
+            source=self.source,
+            spec=self.spec,
+            messages=messages,
+            only_refused=self.committed,
+        )
 
-        def annotated() -> Iterator[list[Any]]:
-            for number, cells in rows:
-                errors = self.errors_by_row.get(number)
-                if (self.committed and not errors) or not any(cell_text(cell) for cell in cells):
-                    continue
-                # Cells right of the header have no column name and were ignored: drop them.
-                padded = [*cells[:width], *[""] * (width - len(cells))]
-                yield [*padded, "\n".join(str(error) for error in errors or [])]
 
-        write_xlsx(destination, title=self.spec.title, header=header, rows=annotated())
+def write_annotated_sheet(
+    destination: Any,
+    *,
+    source: SheetSource,
+    spec: SheetSpec,
+    messages: Iterable[tuple[int, str]],
+    only_refused: bool,
+    rows: Iterable[tuple[int, list[Any]]] | None = None,
+) -> None:
+    """The error sheet: the file's rows as read, with an extra 错误 column.
+
+    `messages` are (row number, text) pairs in row order, several per row allowed; they are
+    merged with a second streaming read of the file, so neither the file nor the errors
+    have to fit in memory. With `only_refused`, rows without a message are left out (the
+    others were imported); otherwise every non-empty row is written. Cells right of the
+    header have no column name and were ignored: they are dropped. A caller that can find
+    the rows below the header faster than a full read (only those it needs) passes `rows`.
+    """
+    layout, all_rows = find_layout(source.rows(), spec)
+    assert layout is not None
+    rows = all_rows if rows is None else rows
+    header = [*layout.header_cells, ERROR_COLUMN_HEADER]
+    width = len(layout.header_cells)
+    pending = iter(messages)
+    upcoming = next(pending, None)
+
+    def annotated() -> Iterator[list[Any]]:
+        nonlocal upcoming
+        for number, cells in rows:
+            texts = []
+            while upcoming is not None and upcoming[0] <= number:
+                if upcoming[0] == number:
+                    texts.append(upcoming[1])
+                upcoming = next(pending, None)
+            if (only_refused and not texts) or not any(cell_text(cell) for cell in cells):
+                continue
+            padded = [*cells[:width], *[""] * (width - len(cells))]
+            yield [*padded, "\n".join(texts)]
+
+    write_xlsx(destination, title=spec.title, header=header, rows=annotated())
 
 
 # --- running an import ----------------------------------------------------------------------
@@ -589,7 +636,12 @@ def _prune_error_sheets(directory: Path) -> None:
 
 
 def save_error_sheet(result: ImportResult, *, owner_id: int) -> str:
-    """Write the result's error sheet for download and return its token.
+    """Write the result's error sheet for download and return its token (see `save_owned_sheet`)."""
+    return save_owned_sheet(result.write_error_sheet, owner_id=owner_id)
+
+
+def save_owned_sheet(write: Callable[[Path], None], *, owner_id: int) -> str:
+    """Write a sheet with `write(path)` for its owner to download, and return its token.
 
     The token starts with the owner's id: only they may fetch it (see `error_sheet_path`).
     Sheets older than ERROR_SHEET_MAX_AGE are removed on the way.
@@ -598,7 +650,7 @@ def save_error_sheet(result: ImportResult, *, owner_id: int) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     _prune_error_sheets(directory)
     token = f"{owner_id}-{secrets.token_hex(16)}"
-    result.write_error_sheet(directory / f"{token}.xlsx")
+    write(directory / f"{token}.xlsx")
     return token
 
 
@@ -654,12 +706,20 @@ def _column_comment(column: Column) -> str:
     return "\n".join(lines)
 
 
-def build_template(spec: SheetSpec, destination: Any, *, instructions: str) -> None:
+def build_template(
+    spec: SheetSpec,
+    destination: Any,
+    *,
+    instructions: str,
+    options: dict[str, Sequence[str]] | None = None,
+) -> None:
     """The blank sheet users fill in: instructions, the header row, a note per column.
 
     Row 1 holds the instructions (the reader skips it), row 2 the headers with required ones
-    marked *, each with a comment explaining it; columns with choices get a dropdown, and every
-    column is text so codes keep their leading zeros and all 18 characters.
+    marked *, each with a comment explaining it; columns with choices get a dropdown that
+    refuses anything else, columns with suggestions (or `options` given for this user, by
+    column key, such as the codes of their own unions) a dropdown that still accepts typed
+    text. Every column is text so codes keep their leading zeros and all 18 characters.
     """
     book = Workbook()
     sheet = book.active
@@ -668,7 +728,7 @@ def build_template(spec: SheetSpec, destination: Any, *, instructions: str) -> N
     title.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(spec.columns))
     sheet.row_dimensions[1].height = 60
-    options = None
+    hidden = None
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(
@@ -678,20 +738,23 @@ def build_template(spec: SheetSpec, destination: Any, *, instructions: str) -> N
         header.comment = Comment(_column_comment(column), "nuanjia", width=300, height=120)
         sheet.column_dimensions[letter].width = max(16, 3 * len(column.header))
         sheet.column_dimensions[letter].number_format = "@"
-        if column.choices:
-            if options is None:
-                options = book.create_sheet(OPTIONS_SHEET_TITLE)
-                options.sheet_state = "hidden"
-            for position, choice in enumerate(column.choices, start=1):
-                options.cell(row=position, column=index, value=choice)
-            dropdown = DataValidation(
-                type="list",
-                formula1=f"'{OPTIONS_SHEET_TITLE}'!${letter}$1:${letter}${len(column.choices)}",
-                allow_blank=not column.required,
-                showErrorMessage=True,
-                error=_("Choose a value from the list."),
-            )
-            dropdown.add(f"{letter}3:{letter}{TEMPLATE_ROWS + 2}")
-            sheet.add_data_validation(dropdown)
+        values = tuple(column.choices or (options or {}).get(column.key) or column.suggestions)
+        if not values:
+            continue
+        if hidden is None:
+            hidden = book.create_sheet(OPTIONS_SHEET_TITLE)
+            hidden.sheet_state = "hidden"
+        for position, value in enumerate(values, start=1):
+            hidden.cell(row=position, column=index, value=value)
+        strict = bool(column.choices)
+        dropdown = DataValidation(
+            type="list",
+            formula1=f"'{OPTIONS_SHEET_TITLE}'!${letter}$1:${letter}${len(values)}",
+            allow_blank=not column.required,
+            showErrorMessage=strict,
+            error=_("Choose a value from the list.") if strict else None,
+        )
+        dropdown.add(f"{letter}3:{letter}{TEMPLATE_ROWS + 2}")
+        sheet.add_data_validation(dropdown)
     sheet.freeze_panes = "A3"
     book.save(destination)

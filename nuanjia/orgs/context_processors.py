@@ -9,6 +9,9 @@ from .rules import Perm
 NAVIGATION = [
     (_("My to-do"), "desk:home", None),
     (_("Union tree"), "orgs:tree", None),
+    (_("Workers"), "people:worker_list", Perm.VIEW_BUSINESS),
+    (_("Hardship files"), "hardship:list", Perm.VIEW_BUSINESS),
+    (_("Dibao standards"), "hardship:standards", Perm.VIEW_BUSINESS),
     (_("Import unions"), "orgs:import", Perm.MANAGE_ORGS),
     (_("Staff accounts"), "orgs:staff_list", Perm.VIEW_STAFF),
     (_("Audit trail"), "desk:audit_list", Perm.VIEW_AUDIT),
@@ -18,7 +21,11 @@ NAVIGATION = [
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or (user.needs_two_factor and not user.is_verified()):
+    if (
+        user is None
+        or not user.is_authenticated
+        or (user.needs_two_factor and not user.is_verified())
+    ):
         return {"nav_items": []}
     items = [
         {"label": label, "url": reverse(url_name), "active": request.path == reverse(url_name)}

@@ -35,6 +35,7 @@ class Perm(models.TextChoices):
     MANAGE_STAFF = "staff.manage", _("Manage staff accounts")
     ASSIGN_ROLES = "roles.assign", _("Assign roles")
     VIEW_AUDIT = "audit.view", _("Read the audit trail")
+    REVEAL_PERSONAL_DATA = "personal_data.reveal", _("See full ID and bank numbers")
 
 
 PERMISSION_ROLES: dict[str, frozenset[str]] = {
@@ -44,9 +45,10 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     Perm.MANAGE_STAFF: frozenset({Role.SYSTEM_ADMIN}),
     Perm.ASSIGN_ROLES: frozenset({Role.SECURITY_ADMIN}),
     Perm.VIEW_AUDIT: frozenset({Role.AUDIT_ADMIN}),
+    Perm.REVEAL_PERSONAL_DATA: frozenset({Role.CASEWORKER, Role.REVIEWER, Role.APPROVER}),
 }
 # Business permissions: never granted to any admin role (checked by a test).
-BUSINESS_PERMISSIONS = frozenset({Perm.VIEW_BUSINESS, Perm.MANAGE_ORGS})
+BUSINESS_PERMISSIONS = frozenset({Perm.VIEW_BUSINESS, Perm.MANAGE_ORGS, Perm.REVEAL_PERSONAL_DATA})
 
 
 def roles_grant(roles: set[str] | frozenset[str], perm: str) -> bool:

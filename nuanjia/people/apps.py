@@ -6,3 +6,10 @@ class PeopleConfig(AppConfig):
     name = "nuanjia.people"
     label = "people"
     verbose_name = _("Workers and households")
+
+    def ready(self):
+        from nuanjia.desk import todo
+
+        from .todo import people_todo
+
+        todo.register(people_todo)

@@ -38,13 +38,24 @@ class Employer(models.Model):
     name = models.CharField(_("employer"), max_length=120)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
-    union = models.ForeignKey(Org, verbose_name=_("workplace union"), null=True, blank=True, on_delete=models.SET_NULL, related_name="employers")
+    union = models.ForeignKey(
+        Org,
+        verbose_name=_("workplace union"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employers",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("employer")
         constraints = [
-            models.UniqueConstraint(fields=["credit_code"], condition=~models.Q(credit_code=""), name="employer_unique_credit_code"),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="employer_unique_credit_code",
+            ),
         ]
         indexes = [models.Index(fields=["name"])]
 
@@ -55,7 +66,9 @@ class Employer(models.Model):
 class Worker(models.Model):
     """A person in the province-wide registry; exists once (by ID number) in the whole province."""
 
-    org = models.ForeignKey(Org, verbose_name=_("owning union"), on_delete=models.PROTECT, related_name="workers")
+    org = models.ForeignKey(
+        Org, verbose_name=_("owning union"), on_delete=models.PROTECT, related_name="workers"
+    )
     name = models.CharField(_("name"), max_length=50)
     name_pinyin = models.CharField(max_length=120, blank=True, db_index=True)
     name_initials = models.CharField(max_length=50, blank=True, db_index=True)
@@ -68,16 +81,58 @@ class Worker(models.Model):
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True, db_index=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
-    employer = models.ForeignKey(Employer, verbose_name=_("employer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="workers")
-    occupations = models.ManyToManyField(OccupationTag, verbose_name=_("occupations"), blank=True, related_name="workers")
-    union = models.ForeignKey(Org, verbose_name=_("member of union"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workers",
+    )
+    occupations = models.ManyToManyField(
+        OccupationTag, verbose_name=_("occupations"), blank=True, related_name="workers"
+    )
+    union = models.ForeignKey(
+        Org,
+        verbose_name=_("member of union"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
     joined_union_on = models.DateField(_("joined the union on"), null=True, blank=True)
     member_card_number = models.CharField(_("member card number"), max_length=30, blank=True)
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
     bank_account_encrypted = models.CharField(max_length=120, blank=True)
     bank_account_index = models.CharField(max_length=64, blank=True)
     bank_account_masked = models.CharField(_("bank account"), max_length=30, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Set when a reviewer merged this record into another (疑似重复合并); the row stays, hidden
+    # from every list, so the merge can be undone from DuplicateCandidate.merge_snapshot.
+    # No index: nearly every row is NULL, and an index here lures SQLite's planner away from
+    # the search indexes (it would walk every unmerged row).
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        db_index=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The import that last created or changed the row. No index: an import writes a million
+    # rows and pays for every index on each; only an audit looks rows up by batch.
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        verbose_name=_("import batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,9 +142,16 @@ class Worker(models.Model):
         ordering = ["name_pinyin", "id"]
         constraints = [
             # 一人一档 across the province: one record per ID number.
-            models.UniqueConstraint(fields=["id_number_index"], condition=~models.Q(id_number_index=""), name="worker_unique_id_number"),
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=~models.Q(id_number_index=""),
+                name="worker_unique_id_number",
+            ),
         ]
-        indexes = [models.Index(fields=["org", "name_pinyin"]), models.Index(fields=["birth_date", "name"])]
+        indexes = [
+            models.Index(fields=["org", "name_pinyin"]),
+            models.Index(fields=["birth_date", "name"]),
+        ]
 
     def __str__(self):
         return self.name
@@ -98,20 +160,57 @@ class Worker(models.Model):
     def has_id_number(self) -> bool:
         return bool(self.id_number_index)
 
+    @property
+    def has_bank_account(self) -> bool:
+        return bool(self.bank_account_encrypted)
+
+
+class WorkerNameKey(models.Model):
+    """One suffix of a worker's normalized name (张三丰 → 张三丰, 三丰, 丰).
+
+    "Name contains x" is "some suffix starts with x": an index range instead of a scan of
+    the whole registry. Written by services (rules.name_keys), never by hand.
+    """
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=50)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "worker"], name="worker_name_key_once")
+        ]
+
+    def __str__(self):
+        return self.key
+
 
 class Household(models.Model):
     """A family (一户): the unit of a hardship file, built on one worker (户主/建档职工)."""
 
-    org = models.ForeignKey(Org, verbose_name=_("owning union"), on_delete=models.PROTECT, related_name="households")
-    worker = models.OneToOneField(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="household")
+    org = models.ForeignKey(
+        Org, verbose_name=_("owning union"), on_delete=models.PROTECT, related_name="households"
+    )
+    worker = models.OneToOneField(
+        Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="household"
+    )
     region_code = models.CharField(_("region code"), max_length=6)
     # Exclusion facts (DOMAIN.md "Exclusions"); each a fact the investigation records.
     homes_count = models.PositiveSmallIntegerField(_("homes owned"), default=0)
-    homes_area_m2 = models.DecimalField(_("total home area (m²)"), max_digits=8, decimal_places=2, default=0)
-    owns_car = models.BooleanField(_("owns or regularly uses a car (not a disability aid)"), default=False)
-    child_in_costly_school = models.BooleanField(_("a child at a high-fee private school or self-funded abroad"), default=False)
-    controls_business = models.BooleanField(_("controls a company, owns shops or employs others"), default=False)
-    refused_verification = models.BooleanField(_("refused verification or gave false data"), default=False)
+    homes_area_m2 = models.DecimalField(
+        _("total home area (m²)"), max_digits=8, decimal_places=2, default=0
+    )
+    owns_car = models.BooleanField(
+        _("owns or regularly uses a car (not a disability aid)"), default=False
+    )
+    child_in_costly_school = models.BooleanField(
+        _("a child at a high-fee private school or self-funded abroad"), default=False
+    )
+    controls_business = models.BooleanField(
+        _("controls a company, owns shops or employs others"), default=False
+    )
+    refused_verification = models.BooleanField(
+        _("refused verification or gave false data"), default=False
+    )
     on_dibao = models.BooleanField(_("receives 低保"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -149,9 +248,16 @@ class HouseholdMember(models.Model):
     id_number_encrypted = models.CharField(max_length=100, blank=True)
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True)
-    health = models.CharField(_("health"), max_length=100, blank=True)  # minimum needed: e.g. "重病", "慢性病"
+    gender = models.CharField(
+        _("gender"), max_length=6, choices=Gender.choices, blank=True
+    )  # from the ID when given
+    health = models.CharField(
+        _("health"), max_length=100, blank=True
+    )  # minimum needed: e.g. "重病", "慢性病"
     disability = models.CharField(_("disability"), max_length=50, blank=True)
-    school_stage = models.CharField(_("school stage"), max_length=12, choices=SchoolStage.choices, blank=True)
+    school_stage = models.CharField(
+        _("school stage"), max_length=12, choices=SchoolStage.choices, blank=True
+    )
     is_able_bodied = models.BooleanField(_("able to work"), default=True)
     is_employed = models.BooleanField(_("employed or self-employed"), default=True)
     # 12-month totals before application, in 分.
@@ -170,11 +276,23 @@ class HouseholdMember(models.Model):
         verbose_name = _("household member")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(wage_income_fen__gte=0, business_income_fen__gte=0, property_income_fen__gte=0, transfer_income_fen__gte=0, other_income_fen__gte=0),
+                condition=models.Q(
+                    wage_income_fen__gte=0,
+                    business_income_fen__gte=0,
+                    property_income_fen__gte=0,
+                    transfer_income_fen__gte=0,
+                    other_income_fen__gte=0,
+                ),
                 name="member_incomes_not_negative",
             ),
             models.CheckConstraint(
-                condition=models.Q(illness_cost_fen__gte=0, disability_cost_fen__gte=0, school_cost_fen__gte=0, housing_cost_fen__gte=0, other_cost_fen__gte=0),
+                condition=models.Q(
+                    illness_cost_fen__gte=0,
+                    disability_cost_fen__gte=0,
+                    school_cost_fen__gte=0,
+                    housing_cost_fen__gte=0,
+                    other_cost_fen__gte=0,
+                ),
                 name="member_costs_not_negative",
             ),
         ]
@@ -195,9 +313,13 @@ class Consent(models.Model):
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="consents")
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
     given_on = models.DateField(_("given on"))
-    evidence = models.CharField(_("evidence"), max_length=200, blank=True)  # e.g. signed form number
+    evidence = models.CharField(
+        _("evidence"), max_length=200, blank=True
+    )  # e.g. signed form number
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -219,17 +341,27 @@ class TransferRequest(models.Model):
     from_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     to_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=200)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("transfer request")
         constraints = [
-            models.UniqueConstraint(fields=["worker"], condition=models.Q(status="pending"), name="one_pending_transfer_per_worker"),
+            models.UniqueConstraint(
+                fields=["worker"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_worker",
+            ),
         ]
 
     def __str__(self):
@@ -251,7 +383,10 @@ class DuplicateCandidate(models.Model):
     reasons = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     merge_snapshot = models.JSONField(default=dict, blank=True)  # what a merge changed, to undo it
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision_note = models.CharField(_("note"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -259,8 +394,111 @@ class DuplicateCandidate(models.Model):
         verbose_name = _("possible duplicate")
         constraints = [
             models.UniqueConstraint(fields=["worker", "other"], name="duplicate_pair_once"),
-            models.CheckConstraint(condition=models.Q(worker__lt=models.F("other")), name="duplicate_pair_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(worker__lt=models.F("other")), name="duplicate_pair_ordered"
+            ),
         ]
+        indexes = [models.Index(fields=["status", "-score"])]
 
     def __str__(self):
         return f"{self.worker_id} ~ {self.other_id}"
+
+
+class ImportBatch(models.Model):
+    """One import of a worker sheet (职工导入): for which union, by whom, how far it got.
+
+    The task updates the counters after every chunk, so the page and the CLI can show
+    progress; the rows themselves are written in one final transaction (people.imports),
+    so a batch is either wholly in the registry (DONE) or not at all.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")  # uploaded; the task worker has not begun
+        CHECKING = "checking", _("Checking rows")  # reading, checking and staging chunks
+        WRITING = "writing", _("Writing")  # the one transaction that writes every row
+        DONE = "done", _("Imported")  # committed: the rows are in the registry
+        REFUSED = "refused", _("Not imported")  # row errors (all or nothing), a bad sheet
+        FAILED = "failed", _("Failed")  # stopped by an error of the system; nothing was written
+
+    RUNNING = frozenset({Status.QUEUED, Status.CHECKING, Status.WRITING})
+
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )  # owns the rows it creates; existing rows must be in its subtree
+    mode = models.CharField(_("mode"), max_length=20)  # core.imports.Mode
+    file_name = models.CharField(_("file"), max_length=200)
+    stored_file = models.CharField(max_length=500, blank=True)  # the file read, while needed
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)  # estimated until the end
+    processed = models.PositiveIntegerField(_("rows checked"), default=0)
+    errors = models.PositiveIntegerField(_("rows with errors"), default=0)
+    created = models.PositiveIntegerField(_("rows added"), default=0)
+    updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    sheet_errors = models.JSONField(default=list, blank=True)  # problems of the whole file
+    error_sheet = models.CharField(max_length=60, blank=True)  # token of the saved error sheet
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # heartbeat: moves with every chunk
+
+    class Meta:
+        verbose_name = _("import batch")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["queued", "checking", "writing", "done", "refused", "failed"]
+                ),
+                name="import_batch_status_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} #{self.pk}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self) -> int:
+        """For the progress bar: checking counts up to 99; the final write is the last step."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.processed * 100 // self.total)
+
+
+class ImportRowError(models.Model):
+    """One problem in one row (and column) of an imported file, as the page and error sheet show it."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
+    row = models.PositiveIntegerField()  # as Excel numbers it
+    column = models.CharField(max_length=3, blank=True)  # "C", or "" for the whole row
+    header = models.CharField(max_length=30, blank=True)
+    message = models.CharField(max_length=500)
+
+    class Meta:
+        verbose_name = _("import error")
+        indexes = [models.Index(fields=["batch", "row"])]
+
+    def __str__(self):
+        return str(self.as_row_error())
+
+    def as_row_error(self):
+        """The import framework's form of the error (row and column labels, sheet text)."""
+        from nuanjia.core.imports import RowError
+
+        return RowError(self.row, self.column, self.header, self.message)

@@ -12,8 +12,15 @@ from .conftest import PHONE, screenshot, sign_in
 @pytest.fixture
 def district(transactional_db, tree, caseworker):
     huiji = Org.objects.get(code="410108")
-    create_grassroots_union(parent=huiji, name="郑州惠济区百味餐饮管理有限公司工会", kind=Org.Kind.ENTERPRISE, by=None)
-    create_grassroots_union(parent=Org.objects.get(code="410204"), name="开封市鼓楼区汴京饭店有限公司工会", kind=Org.Kind.ENTERPRISE, by=None)
+    create_grassroots_union(
+        parent=huiji, name="郑州惠济区百味餐饮管理有限公司工会", kind=Org.Kind.ENTERPRISE, by=None
+    )
+    create_grassroots_union(
+        parent=Org.objects.get(code="410204"),
+        name="开封市鼓楼区汴京饭店有限公司工会",
+        kind=Org.Kind.ENTERPRISE,
+        by=None,
+    )
     return caseworker
 
 

@@ -21,7 +21,9 @@ def test_union_list_paginates(login, make_staff):
     first = login(province_leader).get("/api/v1/orgs/").json()
     assert first["count"] > 100 and len(first["items"]) == 100
     second = login(province_leader).get("/api/v1/orgs/", {"page": 2}).json()
-    assert {item["code"] for item in first["items"]}.isdisjoint({item["code"] for item in second["items"]})
+    assert {item["code"] for item in first["items"]}.isdisjoint(
+        {item["code"] for item in second["items"]}
+    )
 
 
 def test_out_of_scope_union_is_404_with_the_error_shape(login, caseworker):
@@ -47,7 +49,9 @@ def test_no_credentials_answer_401_in_chinese(client, tree):
 
 def test_invalid_field_names_the_field(login, caseworker):
     response = login(caseworker).post(
-        f"/api/v1/orgs/{caseworker.org.pk}/grassroots", data={"name": "", "kind": "enterprise"}, content_type="application/json"
+        f"/api/v1/orgs/{caseworker.org.pk}/grassroots",
+        data={"name": "", "kind": "enterprise"},
+        content_type="application/json",
     )
     assert response.status_code == 422
     assert response.json()["field"] == "name"
@@ -56,7 +60,11 @@ def test_invalid_field_names_the_field(login, caseworker):
 def test_bad_credit_code_is_refused_with_a_chinese_message(login, caseworker):
     response = login(caseworker).post(
         f"/api/v1/orgs/{caseworker.org.pk}/grassroots",
-        data={"name": "惠济区某公司工会", "kind": "enterprise", "credit_code": "91350100M000100Y44"},
+        data={
+            "name": "惠济区某公司工会",
+            "kind": "enterprise",
+            "credit_code": "91350100M000100Y44",
+        },
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -68,7 +76,11 @@ def test_bad_credit_code_is_refused_with_a_chinese_message(login, caseworker):
 def test_caseworker_registers_a_grassroots_union(login, caseworker):
     response = login(caseworker).post(
         f"/api/v1/orgs/{caseworker.org.pk}/grassroots",
-        data={"name": "惠济区某公司工会", "kind": "enterprise", "credit_code": "91350100M000100Y43"},
+        data={
+            "name": "惠济区某公司工会",
+            "kind": "enterprise",
+            "credit_code": "91350100M000100Y43",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -77,7 +89,11 @@ def test_caseworker_registers_a_grassroots_union(login, caseworker):
 
 def test_admin_role_cannot_register_unions_over_the_api(login, system_admin):
     province = Org.objects.get(code="410000")
-    response = login(system_admin).post(f"/api/v1/orgs/{province.pk}/grassroots", data={"name": "x", "kind": "enterprise"}, content_type="application/json")
+    response = login(system_admin).post(
+        f"/api/v1/orgs/{province.pk}/grassroots",
+        data={"name": "x", "kind": "enterprise"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 

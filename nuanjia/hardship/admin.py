@@ -1,0 +1,53 @@
+"""Hardship configuration in the Django admin (superusers only): standards and policies.
+
+Files and their history are changed only through services; the admin shows them read-only.
+"""
+
+from django.contrib import admin
+
+from .models import DibaoStandard, FileEvent, HardshipFile, HardshipPolicy, MinimumWage
+
+
+@admin.register(DibaoStandard, MinimumWage)
+class RegionalAmountAdmin(admin.ModelAdmin):
+    list_display = ["region_code", "effective_on", "monthly_fen", "note"]
+    list_filter = ["effective_on"]
+    search_fields = ["region_code", "note"]
+
+
+@admin.register(HardshipPolicy)
+class HardshipPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "region_code",
+        "effective_on",
+        "relative_multiple",
+        "publicity_days",
+        "gradual_exit_max_months",
+        "gradual_exit_max_percent",
+        "spot_check_percent",
+    ]
+    search_fields = ["region_code"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HardshipFile)
+class HardshipFileAdmin(ReadOnlyAdmin):
+    list_display = ["id", "region_code", "status", "category", "filed_on", "next_review_on"]
+    list_filter = ["status", "category"]
+    search_fields = ["region_code"]
+
+
+@admin.register(FileEvent)
+class FileEventAdmin(ReadOnlyAdmin):
+    list_display = ["file", "action", "from_status", "to_status", "by", "at"]
+    list_filter = ["action"]

@@ -1,0 +1,240 @@
+"""Reads of hardship data used by more than one caller: scoped files and objections, the
+standards and policy that apply to a region on a date, and the to-do and due lists."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from nuanjia.core.masking import mask_name
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.queries import get_scoped_or_404, scope, visible_orgs
+
+from . import rules
+from .models import (
+    DibaoStandard,
+    FileEvent,
+    HardshipFile,
+    HardshipPolicy,
+    MinimumWage,
+    Objection,
+    RegionalAmount,
+)
+from .rules import Status
+
+PROVINCE_REGION = "410000"
+ADMINISTRATIVE_KINDS = (Org.Kind.PROVINCE, Org.Kind.CITY, Org.Kind.COUNTY)
+
+
+# ---- Regions, standards and policy --------------------------------------------------------
+
+
+def city_of(region_code: str) -> str:
+    """The city-level code of a county code (410108 → 410100); a city is its own city."""
+    return region_code[:4] + "00"
+
+
+def region_fallbacks(region_code: str) -> list[str]:
+    """Where to look for a region's amounts, nearest first: the county, then its city."""
+    codes = [region_code]
+    if city_of(region_code) != region_code:
+        codes.append(city_of(region_code))
+    return codes
+
+
+def _amount_for(
+    model: type[RegionalAmount], region_code: str, on: datetime.date
+) -> RegionalAmount | None:
+    for code in region_fallbacks(region_code):
+        row = (
+            model.objects.filter(region_code=code, effective_on__lte=on)
+            .order_by("-effective_on")
+            .first()
+        )
+        if row is not None:
+            return row
+    return None
+
+
+def dibao_for(region_code: str, on: datetime.date) -> DibaoStandard | None:
+    """The 低保 standard in force for a region on a date (a county falls back to its city)."""
+    return _amount_for(DibaoStandard, region_code, on)
+
+
+def minimum_wage_for(region_code: str, on: datetime.date) -> MinimumWage | None:
+    return _amount_for(MinimumWage, region_code, on)
+
+
+def policy_row_for(region_code: str, on: datetime.date) -> HardshipPolicy | None:
+    for code in [*region_fallbacks(region_code), PROVINCE_REGION]:
+        row = (
+            HardshipPolicy.objects.filter(region_code=code, effective_on__lte=on)
+            .order_by("-effective_on")
+            .first()
+        )
+        if row is not None:
+            return row
+    return None
+
+
+def policy_for(region_code: str, on: datetime.date | None = None) -> rules.PolicyValues:
+    """The hardship policy in force: county, city, province, or the built-in defaults."""
+    row = policy_row_for(region_code, on or timezone.localdate())
+    return row.values() if row is not None else rules.DEFAULT_POLICY
+
+
+def _region_codes_in(user) -> QuerySet:
+    return visible_orgs(user).filter(kind__in=ADMINISTRATIVE_KINDS).values("region_code")
+
+
+def editable_standards(user, model: type[RegionalAmount] = DibaoStandard) -> QuerySet:
+    """Standards of the regions in the user's subtree (the rows they may change)."""
+    return model.objects.filter(region_code__in=_region_codes_in(user))
+
+
+def applicable_standards(user, model: type[RegionalAmount] = DibaoStandard) -> QuerySet:
+    """Standards that apply to the user's regions: their subtree's and their city's."""
+    org = getattr(user, "org", None)
+    if org is None:
+        return model.objects.none()
+    return model.objects.filter(
+        Q(region_code__in=_region_codes_in(user))
+        | Q(region_code__in=region_fallbacks(org.region_code))
+    )
+
+
+def get_standard_for(user, pk, model: type[RegionalAmount] = DibaoStandard) -> RegionalAmount:
+    """One standard the user may change, or 404 (and an audited denial)."""
+    return get_scoped_or_404(editable_standards(user, model), user, write=True, pk=pk)
+
+
+def user_region_org(user) -> Org | None:
+    """The city or province union whose standards the user may set, or None."""
+    org = getattr(user, "org", None)
+    if org is None or org.kind not in (Org.Kind.PROVINCE, Org.Kind.CITY):
+        return None
+    return org
+
+
+# ---- Files --------------------------------------------------------------------------------
+
+
+def visible_files(user) -> QuerySet[HardshipFile]:
+    """Files of the user's subtree (none for the administrator roles)."""
+    return scope(HardshipFile.objects.select_related("org", "household__worker"), user)
+
+
+def get_file_for(user, pk, *, write: bool = False) -> HardshipFile:
+    return get_scoped_or_404(visible_files(user), user, write=write, pk=pk)
+
+
+def visible_objections(user) -> QuerySet[Objection]:
+    return scope(Objection.objects.select_related("file"), user, org_field="file__org")
+
+
+def get_objection_for(user, pk, *, write: bool = False) -> Objection:
+    return get_scoped_or_404(visible_objections(user), user, write=write, pk=pk)
+
+
+def file_history(hardship_file: HardshipFile) -> QuerySet[FileEvent]:
+    return hardship_file.events.select_related("by").order_by("at", "id")
+
+
+def live_file_of(household) -> HardshipFile | None:
+    """The household's live file anywhere in the province (一户一档), unscoped on purpose."""
+    return (
+        HardshipFile.objects.filter(household=household, status__in=rules.LIVE_STATUSES)
+        .select_related("org")
+        .first()
+    )
+
+
+def files_in_publicity(user, on: datetime.date | None = None) -> QuerySet[HardshipFile]:
+    """The publicity list (公示名单): files whose publicity runs on `on`."""
+    on = on or timezone.localdate()
+    return visible_files(user).filter(
+        status=Status.IN_PUBLICITY, publicity_starts_on__lte=on, publicity_ends_on__gte=on
+    )
+
+
+def unit_of(hardship_file: HardshipFile) -> str:
+    """The worker's unit (单位) as the publicity list names it: employer, else their union."""
+    worker = hardship_file.household.worker
+    if worker.employer_id:
+        return worker.employer.name
+    if worker.union_id:
+        return worker.union.name
+    return hardship_file.org.name
+
+
+def publicity_rows(user, on: datetime.date | None = None) -> list[dict]:
+    """The publicity list's lines: masked name, unit, category and monthly amount only —
+    never an ID number, phone or diagnosis (DOMAIN.md "Filing")."""
+    files = (
+        files_in_publicity(user, on)
+        .select_related("household__worker__employer", "household__worker__union")
+        .order_by("org__path", "pk")
+    )
+    return [
+        {
+            "name": mask_name(hardship_file.household.worker.name),
+            "unit": unit_of(hardship_file),
+            "category": hardship_file.get_category_display(),
+            "monthly_standard_fen": hardship_file.monthly_standard_fen,
+            "publicity_ends_on": hardship_file.publicity_ends_on,
+        }
+        for hardship_file in files
+    ]
+
+
+def watch_list(user) -> QuerySet[HardshipFile]:
+    """Exited families (监测) and those still in their gradual exit."""
+    return visible_files(user).filter(status__in=rules.EXIT_STATUSES)
+
+
+REVIEW_WINDOW_DAYS = (
+    30  # reviews and phase-outs ending within this many days show on the to-do list
+)
+
+
+def todo_filters(today: datetime.date | None = None) -> dict[str, tuple[Q, frozenset[str]]]:
+    """Each to-do list as (filter, roles that act on it); the file list page uses the same."""
+    from nuanjia.orgs.rules import Role
+
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=REVIEW_WINDOW_DAYS)
+    return {
+        "to_check": (Q(status=Status.APPLIED), frozenset({Role.CASEWORKER})),
+        "visits_due": (Q(status=Status.CHECKED), frozenset({Role.CASEWORKER})),
+        "to_review": (Q(status=Status.VISITED), frozenset({Role.REVIEWER})),
+        "to_publish": (Q(status=Status.REVIEWED), frozenset({Role.REVIEWER})),
+        "publicity_ending": (
+            Q(
+                status=Status.IN_PUBLICITY,
+                publicity_ends_on__lte=today + datetime.timedelta(days=1),
+            ),
+            frozenset({Role.APPROVER, Role.REVIEWER}),
+        ),
+        "to_file": (Q(status=Status.APPROVED), frozenset({Role.CASEWORKER})),
+        "reviews_due": (
+            Q(status=Status.FILED, next_review_on__lte=soon),
+            frozenset({Role.CASEWORKER}),
+        ),
+        "reviews_to_complete": (Q(status=Status.UNDER_REVIEW), frozenset({Role.REVIEWER})),
+        "gradual_exits_ending": (
+            Q(status=Status.GRADUAL_EXIT, gradual_exit_ends_on__lte=soon),
+            frozenset({Role.CASEWORKER}),
+        ),
+    }
+
+
+def overdue_filter(key: str, today: datetime.date) -> Q | None:
+    return {
+        "publicity_ending": Q(publicity_ends_on__lt=today),
+        "reviews_due": Q(next_review_on__lt=today),
+        "gradual_exits_ending": Q(gradual_exit_ends_on__lt=today),
+    }.get(key)
+
+
+def open_objections(user) -> QuerySet[Objection]:
+    return visible_objections(user).filter(status=Objection.Status.OPEN)

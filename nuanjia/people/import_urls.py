@@ -1,0 +1,28 @@
+"""URLs of the worker import and export (included from config/urls.py)."""
+
+from django.urls import path
+
+from . import import_views
+
+app_name = "people_import"
+urlpatterns = [
+    path("people/workers/import/", import_views.import_view, name="import"),
+    path("people/workers/import/template.xlsx", import_views.template_view, name="template"),
+    path("people/workers/import/<int:batch_id>/", import_views.batch_view, name="batch"),
+    path(
+        "people/workers/import/<int:batch_id>/progress/",
+        import_views.batch_progress_view,
+        name="batch_progress",
+    ),
+    path(
+        "people/workers/import/<int:batch_id>/errors.xlsx",
+        import_views.batch_errors_view,
+        name="batch_errors",
+    ),
+    path(
+        "people/workers/import/<int:batch_id>/retry/",
+        import_views.batch_retry_view,
+        name="batch_retry",
+    ),
+    path("people/workers/export.xlsx", import_views.export_view, name="export"),
+]

@@ -1,0 +1,189 @@
+"""Reads of workers, households, transfers and possible duplicates, scoped to the user's subtree.
+
+Lists start from `visible_*(user)`; one object comes from `get_*_for(user, pk)`, which
+answers 404 (and audits the denial) when it is out of reach.
+"""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from nuanjia.core.crypto import PURPOSE_ID_NUMBER, blind_index
+from nuanjia.core.idnumbers import normalize_id_number
+from nuanjia.orgs.queries import get_scoped_or_404, scope
+
+from . import rules
+from .models import (
+    DuplicateCandidate,
+    Household,
+    HouseholdMember,
+    TransferRequest,
+    Worker,
+    WorkerNameKey,
+)
+
+
+def _prefix(field: str, prefix: str) -> Q:
+    low, high = rules.prefix_bounds(prefix)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
+def with_id_number_index(index: str) -> Q:
+    """Rows with this blind index. The `<> ''` term repeats the partial unique index's
+    condition, so SQLite uses that index (it cannot prove `= x` implies `<> ''` itself)."""
+    return ~Q(id_number_index="") & Q(id_number_index=index)
+
+
+def visible_workers(user) -> QuerySet[Worker]:
+    """Workers of the user's subtree, merged-away records left out."""
+    return scope(Worker.objects.filter(merged_into__isnull=True).select_related("org"), user)
+
+
+def get_worker_for(user, pk, *, write: bool = False) -> Worker:
+    return get_scoped_or_404(visible_workers(user), user, write=write, pk=pk)
+
+
+def search_workers(user, text: str) -> QuerySet[Worker]:
+    """Scoped search by name (contains), full pinyin or initials (prefix), phone (prefix of the
+    normalized number) or the last 4 of the ID; each branch is one index range (rules.search_plan)."""
+    workers = visible_workers(user)
+    plan = rules.search_plan(text)
+    if plan.is_empty:
+        return workers
+    condition = Q(pk__in=[])
+    if plan.name_contains:
+        keys = WorkerNameKey.objects.filter(
+            _prefix("key", plan.name_contains[: rules.NAME_KEY_LENGTH])
+        )
+        condition |= Q(pk__in=keys.values("worker_id"))
+    if plan.pinyin_prefix:
+        condition |= _prefix("name_pinyin", plan.pinyin_prefix) | _prefix(
+            "name_initials", plan.pinyin_prefix
+        )
+    if plan.phone_prefix:
+        condition |= _prefix("phone", plan.phone_prefix)
+    if plan.id_last4:
+        condition |= Q(id_last4=plan.id_last4)
+    return workers.filter(condition)
+
+
+def find_worker_by_id_number(id_number: str) -> Worker | None:
+    """The province's record for an ID number, wherever it is kept, following a merge.
+
+    Not scoped: only for de-duplication and transfer requests, where the caller has typed the
+    full number and is shown nothing beyond the masked record and its owning union.
+    """
+    number = normalize_id_number(id_number)
+    if not number:
+        return None
+    worker = (
+        Worker.objects.select_related("org", "merged_into__org")
+        .filter(with_id_number_index(blind_index(number, purpose=PURPOSE_ID_NUMBER)))
+        .first()
+    )
+    if worker is not None and worker.merged_into_id:
+        return worker.merged_into
+    return worker
+
+
+# ---- Households -------------------------------------------------------------------------------
+
+
+def visible_members(user) -> QuerySet[HouseholdMember]:
+    return scope(
+        HouseholdMember.objects.select_related("household__worker", "household__org"),
+        user,
+        org_field="household__org",
+    )
+
+
+def get_member_for(user, pk, *, write: bool = False) -> HouseholdMember:
+    return get_scoped_or_404(visible_members(user), user, write=write, pk=pk)
+
+
+def household_of(worker: Worker) -> Household | None:
+    return Household.objects.filter(worker=worker).first()
+
+
+def minimum_wage_fen_for(region_code: str, on: datetime.date) -> int | None:
+    """The monthly minimum wage in force for a region on a date, from the hardship app's dated
+    standards table (None when none is set)."""
+    from nuanjia.hardship.queries import minimum_wage_for
+
+    standard = minimum_wage_for(region_code, on)
+    return standard.monthly_fen if standard is not None else None
+
+
+def household_income(
+    household: Household, *, on: datetime.date | None = None
+) -> tuple[rules.HouseholdIncome | None, bool]:
+    """(the household's income figure, whether a minimum wage standard was found).
+
+    Without a standard the figure is computed with no imputation, and the page says so.
+    """
+    on = on or timezone.localdate()
+    members = list(household.members.order_by("pk"))
+    if not members:
+        return None, True
+    minimum_wage = minimum_wage_fen_for(household.region_code, on)
+    figure = rules.household_income(members, minimum_wage_fen=minimum_wage or 0, on=on)
+    return figure, minimum_wage is not None
+
+
+# ---- Transfers --------------------------------------------------------------------------------
+
+
+def visible_transfers(user) -> QuerySet[TransferRequest]:
+    """Transfers the user's subtree gives (owning union) or receives (requesting union)."""
+    base = TransferRequest.objects.select_related(
+        "worker", "from_org", "to_org", "requested_by", "decided_by"
+    )
+    return scope(base, user, org_field="from_org") | scope(base, user, org_field="to_org")
+
+
+def get_transfer_for(user, pk, *, write: bool = False) -> TransferRequest:
+    return get_scoped_or_404(visible_transfers(user), user, write=write, pk=pk)
+
+
+def transfers_to_decide(user) -> QuerySet[TransferRequest]:
+    """Pending requests for records the user's subtree keeps."""
+    base = TransferRequest.objects.filter(status=TransferRequest.Status.PENDING).select_related(
+        "worker", "from_org", "to_org", "requested_by"
+    )
+    return scope(base, user, org_field="from_org")
+
+
+def transfers_requested(user) -> QuerySet[TransferRequest]:
+    """Requests the user's subtree has made to other unions."""
+    base = TransferRequest.objects.select_related(
+        "worker__org", "from_org", "to_org", "requested_by", "decided_by"
+    )
+    return scope(base, user, org_field="to_org")
+
+
+# ---- Possible duplicates ----------------------------------------------------------------------
+
+
+def visible_duplicates(user) -> QuerySet[DuplicateCandidate]:
+    """Pairs whose two records are both in the user's subtree (a pair across two counties is
+    reviewed by their common city or the province)."""
+    base = DuplicateCandidate.objects.select_related("worker__org", "other__org", "decided_by")
+    return scope(scope(base, user, org_field="worker__org"), user, org_field="other__org")
+
+
+def duplicates_to_review(user) -> QuerySet[DuplicateCandidate]:
+    """Open pairs of two records still in use (neither merged away since)."""
+    return (
+        visible_duplicates(user)
+        .filter(
+            status=DuplicateCandidate.Status.OPEN,
+            worker__merged_into__isnull=True,
+            other__merged_into__isnull=True,
+        )
+        .order_by("-score", "pk")
+    )
+
+
+def get_candidate_for(user, pk, *, write: bool = False) -> DuplicateCandidate:
+    return get_scoped_or_404(visible_duplicates(user), user, write=write, pk=pk)

@@ -1,0 +1,59 @@
+"""Out-of-scope people rows for the scoping walker (tests/test_scoping.py `other_county`)."""
+
+import datetime
+
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.rules import Role
+from nuanjia.orgs.services import create_staff, set_roles
+from nuanjia.people import services
+from nuanjia.people.models import DuplicateCandidate, HouseholdMember
+
+from .support import id_number
+
+
+def people_rows(union, marker: str) -> dict[str, int]:
+    """A 开封 worker with a household member, a transfer asked of it by another 开封 county and
+    a possible duplicate of it, all carrying the marker; returns the walker's URL parameters."""
+    gulou = Org.objects.get(code="410204")
+    owner = create_staff(
+        org=gulou,
+        username="kf_people_owner",
+        full_name=marker,
+        password="Other#County2026",
+        by=None,
+    )
+    set_roles(owner, {Role.CASEWORKER}, by=None)
+    neighbour = create_staff(
+        org=Org.objects.get(code="410205"),
+        username="kf_people_neighbour",
+        full_name=marker,
+        password="Other#County2026",
+        by=None,
+    )
+    set_roles(neighbour, {Role.CASEWORKER}, by=None)
+    born = datetime.date(1979, 4, 2)
+    worker = services.register_worker(
+        org=union,
+        by=owner,
+        name=marker,
+        id_number=id_number("410204", born, 771),
+        phone="13700000771",
+        address=marker,
+    )
+    household = services.create_household(worker, by=owner, notes=marker)
+    member = services.add_member(
+        household, by=owner, relation=HouseholdMember.Relation.SPOUSE, name=marker, health=marker
+    )
+    transfer = services.request_transfer(worker, by=neighbour, reason=marker)
+    twin = services.register_worker(
+        org=union, by=owner, name=marker, birth_date=born, address=marker
+    )
+    candidate = DuplicateCandidate.objects.get(
+        worker=min(worker.pk, twin.pk), other=max(worker.pk, twin.pk)
+    )
+    return {
+        "worker_id": worker.pk,
+        "member_id": member.pk,
+        "transfer_id": transfer.pk,
+        "candidate_id": candidate.pk,
+    }
