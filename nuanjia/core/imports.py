@@ -612,11 +612,13 @@ class ImportForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    max_upload_mb = MAX_UPLOAD_MB  # a sheet imported in the background may allow more
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+        if upload.size > self.max_upload_mb * 1024 * 1024:
             raise ValidationError(
-                _("The file is larger than %(size)d MB.") % {"size": MAX_UPLOAD_MB}
+                _("The file is larger than %(size)d MB.") % {"size": self.max_upload_mb}
             )
         return upload
 

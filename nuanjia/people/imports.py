@@ -16,8 +16,8 @@ A union's sheet of a million workers is read once, streaming, in chunks of CHUNK
    update: re-importing a sheet updates rather than duplicates), name search keys and
    occupations, the batch's counts and one `people.imported` audit event.
 
-Why a stage table and not one transaction over the whole file (measured: docs/decisions/
-0003-worker-import.md): the registry is written by one transaction
+Why a stage table and not one transaction over the whole file (docs/decisions/0004-worker-
+import-stage-and-merge.md, with measurements): the registry is written by one transaction
 either way, but staging keeps SQLite's single write lock free while the slow Python part
 runs (other users keep working, and the progress rows can be committed), and a crash or kill
 before the merge leaves nothing behind: the stage is a temporary table and dies with the
@@ -98,9 +98,9 @@ UPLOAD_DIR = "imports/uploads"  # below MEDIA_ROOT; uploads wait there for the t
 SPARSE_ERROR_SHEET_ROWS = 100_000  # error sheets of up to this many rows skip the others unparsed
 STALLED_AFTER = datetime.timedelta(minutes=10)  # a running batch without a heartbeat this long
 MAX_OCCUPATION_TAGS = 62  # one bit each in the stage table's occupation mask (a bigint)
-# SQLite page cache for the merge: the indexes of a million-row registry should stay in memory
-# while one transaction writes into all of them (the default cache is 2 MB).
-MERGE_CACHE_KIB = 131_072
+# SQLite page cache for the merge (the default is 2 MB). It also bounds the sorter that builds
+# indexes; measured on a million rows, 64 MB builds them as fast as 128 MB with 90 MB less.
+MERGE_CACHE_KIB = 65_536
 REBUILD_MIN_ROWS = 50_000  # SQLite: below this, rows go into the indexes one by one
 REBUILD_SHARE = 0.25  # … and also when they add less than a quarter of the rows already there
 ADVISORY_LOCK = 0x6E6A_696D  # "njim": PostgreSQL imports merge one at a time
@@ -384,10 +384,15 @@ class RowPreparer:
     """
 
     def __init__(self, spec: SheetSpec, positions: dict[str, int], *, pack_for: str = ""):
+        # Columns in the sheet, and the values of those it lacks (a blank cell, as the
+        # framework's parse_row has it; a missing required column is refused before).
         self.columns = [
-            (column.key, positions.get(column.key), column.required, column.parse)
+            (column.key, positions[column.key], column.required, column.parse)
             for column in spec.columns
+            if column.key in positions
         ]
+        self.absent = {column.key: "" for column in spec.columns if column.key not in positions}
+        self.width = max(positions.values(), default=-1) + 1
         self.pack_for = pack_for  # a database vendor: pack the rows for it (checking processes)
 
     def __call__(self, chunk: list[tuple[int, list[Any]]]) -> PreparedChunk:
@@ -397,8 +402,13 @@ class RowPreparer:
         encrypt = keyring.encrypt
         prepared = PreparedChunk()
         for number, cells in chunk:
-            if _is_blank(cells):
-                continue  # an empty row: skipped, as Excel users leave them
+            try:
+                if not "".join(cells).strip():
+                    continue  # an empty row: skipped, as Excel users leave them
+            except TypeError:  # a workbook's numbers and dates: as the user typed them
+                cells = [cell_text(cell) for cell in cells]
+                if not "".join(cells):
+                    continue
             prepared.read += 1
             values, errors = self._parse(cells)
             if not errors:
@@ -463,13 +473,14 @@ class RowPreparer:
             prepared.peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return prepared
 
-    def _parse(self, cells: list[Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        values: dict[str, Any] = {}
+    def _parse(self, cells: list[str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Every cell (text) parsed: `values`, "" for a blank one, and every problem found."""
+        if len(cells) < self.width:
+            cells = [*cells, *[""] * (self.width - len(cells))]
+        values = dict(self.absent)
         errors: list[tuple[str, str]] = []
-        width = len(cells)
         for key, index, required, parse in self.columns:
-            cell = cells[index] if index is not None and index < width else None
-            text = cell.strip() if isinstance(cell, str) else cell_text(cell)
+            text = cells[index].strip()
             if not text:
                 if required:
                     errors.append((key, _("This cell is required.")))
@@ -482,9 +493,15 @@ class RowPreparer:
         return values, errors
 
     def from_csv(self, piece: "CsvPiece") -> PreparedChunk:
-        """Decode and parse a piece of a CSV file (see `csv_pieces`), then check its rows."""
+        """Decode and parse a piece of a CSV file (see `csv_pieces`), then check its rows.
+
+        A piece without a quote character is split on commas and newlines directly (what
+        the csv module would do with it, at a third of the cost)."""
         text = piece.data.decode(piece.encoding, errors=piece.errors)
-        records = csv.reader(io.StringIO(text, newline=""))
+        if '"' in text:
+            records: Iterable[list[str]] = csv.reader(io.StringIO(text, newline=""))
+        else:
+            records = (line.split(",") for line in text.splitlines())
         return self(list(enumerate(records, start=piece.first_row)))
 
 
@@ -559,13 +576,6 @@ def csv_pieces_fit(path: Path) -> bool:
             if block.count(b"\r") > block.count(b"\r\n") + 1:
                 return False
     return True
-
-
-def _is_blank(cells: list[Any]) -> bool:
-    try:
-        return not "".join(cells).strip()  # a CSV row: all text
-    except TypeError:
-        return not any(cell_text(cell) for cell in cells)
 
 
 _preparer: RowPreparer | None = None  # the forked checking processes' copy
@@ -726,14 +736,22 @@ class _Stage:
                 part,
             )
 
-    def match_existing(self, *, only_unmatched: bool = False) -> None:
-        """Note the registry's record of each valid row's ID number (any union's)."""
-        unmatched = " AND s.existing_id IS NULL" if only_unmatched else ""
+    def match_existing(self, *, registered_after: int | None = None) -> int:
+        """Note the registry's record of each valid row's ID number (any union's); returns the
+        highest worker id there was. With `registered_after`, only workers registered since
+        (a higher id) are looked at: the merge's second look, which must be quick."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM people_worker")
+            highest = cursor.fetchone()[0]
+        if registered_after is not None and highest <= registered_after:
+            return highest
+        newer = "" if registered_after is None else f" AND w.id > {int(registered_after)}"
         self._execute(
             f"""UPDATE {self.table} AS s SET existing_id = w.id FROM people_worker AS w
                 WHERE w.id_number_index = s.id_number_index AND NOT (w.id_number_index = '')
-                AND s.has_error = 0{unmatched}"""
+                AND s.has_error = 0{newer}"""
         )
+        return highest
 
     def foreign_rows(self, org: Org) -> Iterator[tuple]:
         """Rows whose ID number is kept outside `org`'s subtree, or by a merged-away record:
@@ -807,7 +825,8 @@ class _Stage:
         with _timed("merge: existing records"):
             self.classify_existing(context)
         if rebuild:
-            self.check_references(context)
+            with _timed("merge: references"):
+                self.check_references(context)
         with self._indexes_rebuilt() if rebuild else contextlib.nullcontext():
             with _timed("merge: new workers"):
                 self.insert_workers(params)
@@ -817,7 +836,8 @@ class _Stage:
                 self.write_name_keys(params)
             with _timed("merge: occupations"):
                 self.write_occupations(params, context)
-        return self.counts()
+        with _timed("merge: counts"):
+            return self.counts()
 
     def check_references(self, context: SheetContext) -> None:
         """With foreign-key checks off (a big SQLite load, see `rebuild_pays`), make sure the
@@ -843,23 +863,26 @@ class _Stage:
     def _indexes_rebuilt(self) -> Iterator[None]:
         """SQLite, big loads: drop the registry's secondary indexes, write, then build them again.
 
-
         Adding a row to a B-tree at a random place costs SQLite a page search per index (13 on
         people_worker), and beyond the page cache a read; building an index afresh is one
-        sort. Measured on a million rows (docs/decisions/0004-worker-import.md) the write
-        with the indexes in place took 33 s for workers and 29 s for name keys, the rebuild
-        14 s for all of them. So when a batch adds at least REBUILD_SHARE of the rows already
-        there (a first load, a province-wide sheet), the indexes are rebuilt. It is all one
-        transaction: readers keep the old snapshot, a failure rolls the indexes back too. The
-        indexes are recreated from their own definitions in sqlite_master, whoever made them.
-        Not on PostgreSQL, where dropping an index locks the table against readers.
+        sort. On a million rows the write with the indexes in place took 33 s for workers and
+        29 s for name keys, the rebuild 14 s for all of them (docs/decisions/0004-worker-
+        import-stage-and-merge.md). It is all one transaction: readers keep the old snapshot,
+        a failure rolls the indexes back too. The indexes are recreated from their own
+        definitions in sqlite_master, whoever made them. Not on PostgreSQL, where dropping an
+        index locks the table against readers.
         """
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                "AND tbl_name IN ('people_worker', 'people_workernamekey', "
-                "'people_worker_occupations')"
+                """SELECT m.name, m.sql FROM sqlite_master m
+                   WHERE m.type = 'index' AND m.sql IS NOT NULL
+                   AND m.tbl_name IN ('people_worker', 'people_workernamekey')
+                   AND NOT (m.tbl_name = 'people_worker' AND (
+                       SELECT group_concat(i.name) FROM pragma_index_info(m.name) i
+                   ) IN ('org_id', 'created_by_id'))"""
             )
+            # Kept: indexes on the batch's own org and actor (one value: new entries go at the
+            # end, as they do in the occupations table, written in worker order).
             indexes = cursor.fetchall()
             with _timed("merge: indexes dropped"):
                 for name, _sql in indexes:
@@ -1389,7 +1412,7 @@ class WorkerImport:
                     (row, "id_number", duplicate_of(first)) for row, first in repeats
                 )
             with _timed("final checks: registered elsewhere"):
-                self.stage.match_existing()
+                self.highest_worker = self.stage.match_existing()
                 self._record_errors(self._foreign_errors())
             with _timed("final checks: employers"):
                 self._check_employers()
@@ -1440,8 +1463,11 @@ class WorkerImport:
 
     def _write(self, context: SheetContext, *, rebuild: bool) -> None:
         batch = self.batch
-        self.stage.match_existing(only_unmatched=True)
-        late = list(self._foreign_errors())  # registered elsewhere since the final checks
+        # Registrations since the final checks; an ID number changed on an older record
+        # meanwhile fails the unique index instead, and the batch with it (run it again).
+        with _timed("merge: registered meanwhile"):
+            highest = self.stage.match_existing(registered_after=self.highest_worker)
+            late = list(self._foreign_errors()) if highest > self.highest_worker else []
         if late:
             if batch.mode == Mode.ALL_OR_NOTHING:
                 raise _LateConflict(late)
@@ -1532,8 +1558,7 @@ class WorkerImport:
             )
 
         if self.error_sheet_path is not None:
-            write(self.error_sheet_path)
-            self._set(error_sheet=str(self.error_sheet_path)[-60:])
+            write(self.error_sheet_path)  # the CLI's: on the operator's disk, not for the page
         elif self.batch.created_by_id is not None:
             self._set(error_sheet=save_owned_sheet(write, owner_id=self.batch.created_by_id))
 

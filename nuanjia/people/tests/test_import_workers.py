@@ -534,3 +534,38 @@ def test_administrator_roles_are_refused_the_import_pages(request, login, person
     client = login(request.getfixturevalue(persona))
     for url in (IMPORT_URL, reverse("people_import:template"), reverse("people_import:export")):
         assert client.get(url).status_code == 403
+
+
+def test_the_uploader_runs_a_failed_import_again_from_its_kept_file(
+    login, caseworker, union, monkeypatch
+):
+    client = login(caseworker)
+
+    def crash(self, params):
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(imports._Stage, "write_name_keys", crash)
+    batch = post(client, csv_upload(good_rows(union, 2)))
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.stored_file
+    html = page(client, batch)
+    assert "重新运行" in html and "没有写入任何数据" in html
+    monkeypatch.undo()
+    retry = reverse("people_import:batch_retry", args=[batch.pk])
+    assert client.post(retry).status_code == 302
+    batch.refresh_from_db()
+    assert (batch.status, batch.created, batch.stored_file) == ("done", 2, "")
+    assert client.post(retry).status_code == 302  # settled now: nothing happens again
+    assert Worker.objects.count() == 2
+
+
+def test_the_export_can_be_limited_to_a_search(login, caseworker, union):
+    services.register_worker(org=caseworker.org, by=caseworker, name="张三")
+    services.register_worker(org=caseworker.org, by=caseworker, name="李四")
+    response = login(caseworker).get(reverse("people_import:export"), {"q": "zs"})
+    rows = list(
+        load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert [cells[0] for cells in rows[1:]] == ["张三"]
