@@ -266,42 +266,6 @@ def main() -> None:
     print(f"# {repeats} searches in {time.perf_counter() - started:.1f} s", flush=True)
     harness.report("name_search_p95_ms", ours, "ms", harness.p95_ms(search_floor, repeats))
 
-    def search_each_branch_indexed(i):
-        """The same search with each branch an `id IN (index range)` of its own (see the
-        docstring of `suggested_search`), to show what the list could answer in."""
-        text = texts[i % len(texts)]
-        list(suggested_search(province, text).order_by("name_pinyin", "pk")[:PAGE_SIZE])
-
-    print(
-        f"# the same searches with each branch an IN (index range): "
-        f"p95 {harness.p95_ms(search_each_branch_indexed, repeats):.1f} ms",
-        flush=True,
-    )
-
-
-def suggested_search(user, text):
-    """people.queries.search_workers with the pinyin and initials ranges as `pk IN (…)`
-    subqueries like the name-key branch: SQLite then answers the OR from three indexes
-    (MULTI-INDEX OR) instead of walking every worker of the user's subtree and testing each."""
-    from django.db.models import Q
-
-    from nuanjia.people import rules
-    from nuanjia.people.models import Worker, WorkerNameKey
-    from nuanjia.people.queries import _prefix, visible_workers
-
-    plan = rules.search_plan(text)
-    condition = Q(pk__in=[])
-    if plan.name_contains:
-        keys = WorkerNameKey.objects.filter(
-            _prefix("key", plan.name_contains[: rules.NAME_KEY_LENGTH])
-        )
-        condition |= Q(pk__in=keys.values("worker_id"))
-    if plan.pinyin_prefix:
-        for field in ("name_pinyin", "name_initials"):
-            matches = Worker.objects.filter(_prefix(field, plan.pinyin_prefix)).values("pk")
-            condition |= Q(pk__in=matches)
-    return visible_workers(user).filter(condition)
-
 
 if __name__ == "__main__":
     sys.exit(main())

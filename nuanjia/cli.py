@@ -5,6 +5,7 @@ nuanjia serve [--host H] [--port N] [--workers N]  run the production server (ne
 nuanjia audit verify                               check the audit hash chain
 nuanjia import workers FILE --org CODE [--mode valid_rows] [--as USERNAME]
                                                    import a worker sheet (xlsx or CSV) now
+nuanjia schedule [--loop] [--list]                 enqueue the periodic jobs that are due
 nuanjia manage ARGS…                               any Django management command
 """
 
@@ -146,6 +147,27 @@ def cmd_import(args) -> int:
     )
 
 
+def cmd_schedule(args) -> int:
+    """Enqueue due periodic jobs once (for cron), or every minute with --loop (`nuanjia serve`
+    runs that beside the task worker); --list shows the jobs and their last periods."""
+    setup_django()
+    from nuanjia.core import schedule
+    from nuanjia.core.models import ScheduledRun
+
+    if args.list:
+        for job in schedule.jobs():
+            last = ScheduledRun.objects.filter(job=job.name).order_by("-enqueued_at").first()
+            when = f"{last.period} (task {last.task_id})" if last else "never"
+            print(f"{job.name:40} {job.cadence:8} from {job.hour:02d}:00  last: {when}")
+        return 0
+    if args.loop:
+        schedule.loop()
+        return 0
+    for name, period in schedule.enqueue_due():
+        print(f"enqueued {name} for {period}")
+    return 0
+
+
 def cmd_manage(args) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -200,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--errors", help="where to write the error sheet (default: FILE.errors.xlsx)"
     )
     workers.set_defaults(func=cmd_import)
+
+    scheduling = commands.add_parser("schedule", help="enqueue the periodic jobs that are due")
+    scheduling.add_argument("--loop", action="store_true", help="keep going, once a minute")
+    scheduling.add_argument("--list", action="store_true", help="list the jobs and their last run")
+    scheduling.set_defaults(func=cmd_schedule)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

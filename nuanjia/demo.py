@@ -1,11 +1,13 @@
-"""The Henan demo: the real union tree, demo staff in 省总, 郑州, 惠济区 and 开封, and a few
-grassroots unions. Built through services, idempotent: a second run changes nothing."""
+"""The Henan demo: the real union tree, demo staff in 省总, 郑州, 惠济区 and 开封, a few
+grassroots unions, and synthetic families with hardship files at every stage (demo_people).
+Built through services, idempotent: a second run changes nothing."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from nuanjia.core.codes import credit_code_check_char
+from nuanjia.demo_people import load_demo_families
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.rules import Role
@@ -61,6 +63,8 @@ DEMO_STAFF = [
     DemoStaff("hj_finance", "惠济区财务", "410108", (Role.FINANCE,)),
     DemoStaff("hj_hotline", "惠济区话务员", "410108", (Role.HOTLINE_AGENT,)),
     DemoStaff("kf_caseworker", "开封鼓楼区经办人", "410204", (Role.CASEWORKER,)),
+    DemoStaff("kf_reviewer", "开封鼓楼区审核人", "410204", (Role.REVIEWER,)),
+    DemoStaff("kf_approver", "开封鼓楼区审批人", "410204", (Role.APPROVER,)),
 ]
 GRASSROOTS_STAFF = DemoStaff("bw_caseworker", "百味餐饮工会经办人", "", (Role.CASEWORKER,))
 
@@ -97,4 +101,5 @@ def load_demo() -> list[Staff]:
     unions = [ensure_demo_union(spec) for spec in DEMO_UNIONS]
     accounts = [ensure_demo_staff(spec, Org.objects.get(code=spec.org_code)) for spec in DEMO_STAFF]
     accounts.append(ensure_demo_staff(GRASSROOTS_STAFF, unions[0]))
+    load_demo_families()
     return accounts

@@ -19,6 +19,7 @@ shipping the whole national GB/T 2260 history:
 
 import datetime
 from dataclasses import dataclass
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
+_ASCII_ZERO_TIMES_WEIGHTS = ord("0") * sum(ID_WEIGHTS)
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
 MALE = "male"
@@ -70,7 +72,10 @@ class IdNumber:
 
 def id_check_char(first17: str) -> str:
     """The 18th character (校验码) of an ID number for its first 17 digits (ISO 7064 MOD 11-2)."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
+        raise ValueError(f"17 ASCII digits expected, not {first17!r}")
+    # On the ASCII codes: each digit is its code minus 48, so subtract 48 × the weights' sum.
+    total = sum(map(mul, first17.encode("ascii"), ID_WEIGHTS)) - _ASCII_ZERO_TIMES_WEIGHTS
     return ID_CHECK_CHARS[total % 11]
 
 

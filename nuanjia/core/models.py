@@ -87,3 +87,22 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"audit head #{self.last_id}"
+
+
+class ScheduledRun(models.Model):
+    """One period of a periodic job, claimed once (core.schedule): the unique pair is the lock."""
+
+    job = models.CharField(_("job"), max_length=64)
+    period = models.CharField(_("period"), max_length=10)  # "2026-12" or "2026-12-01"
+    enqueued_at = models.DateTimeField(_("enqueued at"), auto_now_add=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        ordering = ["-enqueued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="scheduled_run_once_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.job} {self.period}"

@@ -9,7 +9,12 @@ class HardshipConfig(AppConfig):
 
     def ready(self):
         from nuanjia.desk import todo
+        from nuanjia.people.signals import worker_transferred
 
+        from .jobs import register_jobs
+        from .services import follow_worker_transfer
         from .todo import hardship_todo
 
         todo.register(hardship_todo)
+        register_jobs()
+        worker_transferred.connect(follow_worker_transfer, dispatch_uid="hardship.follow_transfer")

@@ -250,3 +250,30 @@ class ReviewListForm(forms.Form):
         required=False,
         help_text=_("The same year and number draw the same spot checks."),
     )
+
+
+class PolicyForm(forms.ModelForm):
+    """A region's hardship policy; services.save_policy checks the bounds and saves it."""
+
+    class Meta:
+        from .models import HardshipPolicy
+
+        model = HardshipPolicy
+        fields = [
+            "region_code", "effective_on", "relative_multiple", "tiered_help_multiple",
+            "publicity_days", "gradual_exit_min_months", "gradual_exit_max_months",
+            "gradual_exit_max_percent", "spot_check_percent", "review_interval_months",
+            "retention_years", "average_home_area_m2", "note",
+        ]  # fmt: skip
+        widgets = {"effective_on": DATE_INPUT}
+        help_texts = {
+            "region_code": _("The province (410000), a city (410100) or a county (410108)."),
+            "gradual_exit_max_months": _("The campaign allows 1 to 6 months."),
+            "gradual_exit_max_percent": _("The campaign allows at most 60 %."),
+        }
+
+    def validate_unique(self):
+        """Left to the service, which names the clashing date in Chinese."""
+
+    def _post_clean(self):
+        """Model constraints are checked by the service, field by field."""

@@ -317,6 +317,9 @@ class HardshipFile(models.Model):
         _("gradual exit monthly amount"), null=True, blank=True
     )
     gradual_exit_ends_on = models.DateField(_("gradual exit ends on"), null=True, blank=True)
+    # Retention (DOMAIN.md: kept ≥ 10 years after exit): notes and narratives are erased when
+    # it ends; the figures stay for reports (services.purge_expired_files).
+    purged_on = models.DateField(_("personal notes erased on"), null=True, blank=True)
     # Who did what (maker-checker is checked between these).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -478,6 +481,8 @@ EVENT_LABELS = {
     "objection": _("Objection recorded"),
     "objection_resolved": _("Objection resolved"),
     "change": _("Change proposed"),
+    "transferred": _("Moved with the worker's record to another union"),
+    "purged": _("Notes erased at the end of the retention period"),
 }
 
 

@@ -17,7 +17,9 @@ from django.db.models.functions import Left
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from nuanjia.core import clock
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
@@ -96,7 +98,7 @@ def _lock(hardship_file: HardshipFile) -> HardshipFile:
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _status_label(status: str) -> str:
@@ -1171,7 +1173,9 @@ def end_due_gradual_exits(*, on: datetime.date | None = None) -> int:
     for pk in list(due):
         try:
             end_gradual_exit(
-                HardshipFile.objects.get(pk=pk), by=None, note=str(_("Ended by the monthly run."))
+                HardshipFile.objects.get(pk=pk),
+                by=None,
+                note=str(_("Ended by the nightly run after its last day.")),
             )
         except RuleViolation:
             continue
@@ -1295,6 +1299,92 @@ def save_regional_amount(
     }
     changes = {key: [before[key], value] for key, value in after.items() if before[key] != value}
     action = f"hardship.{model._meta.model_name}.{'created' if created else 'changed'}"
+    record_event(row, action, by=by, org=region, changes=changes)
+    return row
+
+
+# ---- Regional policy (帮扶政策参数) ---------------------------------------------------------
+
+# (field, lowest, highest, message naming the bound) for each configurable figure.
+POLICY_BOUNDS = (
+    ("relative_multiple", Decimal("1"), Decimal("5"), gettext_lazy("The relative-hardship multiple is between 1 and 5 times dibao.")),
+    ("tiered_help_multiple", Decimal("1"), Decimal("3"), gettext_lazy("The tiered-help multiple is between 1 and 3.")),
+    ("publicity_days", 1, 30, gettext_lazy("Publicity lasts 1 to 30 days.")),
+    ("gradual_exit_min_months", 1, 12, gettext_lazy("A gradual exit lasts at least 1 month and at most 12.")),
+    ("gradual_exit_max_months", 1, 12, gettext_lazy("A gradual exit lasts at least 1 month and at most 12.")),
+    ("gradual_exit_max_percent", 1, 100, gettext_lazy("The gradual-exit share is 1 to 100 % of the pre-exit standard.")),
+    ("spot_check_percent", 30, 100, gettext_lazy("At least 30 % of the annual reviews are spot-checked.")),
+    ("review_interval_months", 1, 12, gettext_lazy("Files are reviewed at least once a year (1 to 12 months).")),
+    ("retention_years", 10, 50, gettext_lazy("Files are kept at least 10 years after exit.")),
+    ("average_home_area_m2", Decimal("1"), Decimal("500"), gettext_lazy("Enter the local average home area per person in m².")),
+)  # fmt: skip
+
+
+@transaction.atomic
+def save_policy(
+    *,
+    by,
+    region_code: str,
+    effective_on: datetime.date,
+    values: dict,
+    note: str = "",
+    instance: HardshipPolicy | None = None,
+) -> HardshipPolicy:
+    """Create or change a region's hardship policy from a date (the province's, a city's or a
+    county's). Bounds follow DOMAIN.md: at least a yearly review with ≥ 30 % spot checks, files
+    kept ≥ 10 years; the campaign's 1–6 months at ≤ 60 % are the defaults, not the bounds."""
+    _require_role(by, rules.STANDARD_ROLES)
+    if queries.user_region_org(by) is None:
+        raise PermissionDenied
+    region_code = (region_code or "").strip()
+    region = _region_org(region_code)
+    if region is None:
+        raise RuleViolation(
+            _("%(code)s is not the region code of the province, a city or a county.")
+            % {"code": region_code},
+            field="region_code",
+        )
+    if not region.is_within(by.org):
+        raise RuleViolation(
+            _("You can set policies only for regions of your own union."), field="region_code"
+        )
+    if effective_on is None:
+        raise RuleViolation(_("Enter the date the policy takes effect."), field="effective_on")
+    cleaned = {}
+    for name, lowest, highest, message in POLICY_BOUNDS:
+        value = values.get(name)
+        if value is None or not lowest <= value <= highest:
+            raise RuleViolation(str(message), field=name)
+        cleaned[name] = value
+    if cleaned["gradual_exit_min_months"] > cleaned["gradual_exit_max_months"]:
+        raise RuleViolation(
+            _("The shortest gradual exit cannot be longer than the longest."),
+            field="gradual_exit_min_months",
+        )
+    clash = HardshipPolicy.objects.filter(region_code=region_code, effective_on=effective_on)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise RuleViolation(
+            _("The region already has a policy from this date; change that row instead."),
+            field="effective_on",
+        )
+    created = instance is None
+    row = instance or HardshipPolicy()
+    fields = ("region_code", "effective_on", "note", *cleaned)
+    before = {name: _jsonable(getattr(row, name)) for name in fields} if not created else {}
+    row.region_code, row.effective_on, row.note = region_code, effective_on, (note or "").strip()
+    for name, value in cleaned.items():
+        setattr(row, name, value)
+    row.updated_by = by
+    row.save()
+    after = {name: _jsonable(getattr(row, name)) for name in fields}
+    changes = {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+    action = f"hardship.policy.{'created' if created else 'changed'}"
     record_event(row, action, by=by, org=region, changes=changes)
     return row
 
@@ -1589,3 +1679,112 @@ def run_review_list(run: BulkRun, *, chunk_size: int = 5_000) -> BulkRun:
                 in_chunk.filter(pk__in=picked[offset : offset + 500]).update(is_spot_check=True)
             BulkRun.objects.filter(pk=run.pk).update(last_id=chunk[-1], done=F("done") + touched)
     return _finish_run(run)
+
+
+# ---- Following the family ------------------------------------------------------------------
+
+
+def follow_worker_transfer(sender, *, worker, from_org, to_org, transfer, by, **kwargs) -> int:
+    """A worker's record moved to another union (people.accept_transfer): the family's files go
+    with it, open or closed, so the new union carries on the workflow and keeps the history.
+
+    Runs inside the transfer's transaction; returns the number of files moved.
+    """
+    files = list(
+        HardshipFile.objects.select_for_update()
+        .filter(household__worker=worker)
+        .exclude(org=to_org)
+        .order_by("pk")
+    )
+    for hardship_file in files:
+        hardship_file.org = to_org
+        hardship_file.save(update_fields=["org", "updated_at"])
+        _event(
+            hardship_file,
+            "transferred",
+            hardship_file.status,
+            by=by,
+            note=transfer.decision_note,
+            changes={"org": [from_org.name, to_org.name], "transfer": transfer.pk},
+        )
+    return len(files)
+
+
+def record_copy_printed(hardship_file: HardshipFile, *, by) -> None:
+    """Audit that the family's own copy of its file was printed (it holds personal data)."""
+    record_event(
+        hardship_file,
+        "hardship.copy_printed",
+        by=by,
+        changes={"worker": hardship_file.household.worker_id},
+    )
+
+
+# ---- Retention (保存期限) ---------------------------------------------------------------------
+
+# What a file says about a family in words; erased when its retention ends. Figures, dates,
+# category and amounts stay, so reports over past years still add up.
+PURGED_TEXT_FIELDS = (
+    "application_note", "check_note", "visit_note", "consent_evidence", "sudden_cause",
+    "civil_affairs_note", "review_note", "exit_note",
+)  # fmt: skip
+CLOSED_UNFILED = (Status.REJECTED, Status.WITHDRAWN)
+
+
+def _retention_start(hardship_file: HardshipFile) -> datetime.date:
+    """Exited files count from the exit; refused or withdrawn ones from their last change."""
+    if hardship_file.status == Status.EXITED and hardship_file.exited_on:
+        return hardship_file.exited_on
+    return timezone.localdate(hardship_file.updated_at)
+
+
+def expired_files(on: datetime.date) -> list[HardshipFile]:
+    """Closed files whose retention (policy of their region, from the exit) ended before `on`."""
+    shortest = min(
+        [
+            rules.DEFAULT_POLICY.retention_years,
+            *HardshipPolicy.objects.values_list("retention_years", flat=True),
+        ]
+    )
+    latest_start = rules.add_months(on, -12 * shortest)
+    candidates = HardshipFile.objects.filter(purged_on__isnull=True).filter(
+        Q(status=Status.EXITED, exited_on__lt=latest_start)
+        | Q(status__in=CLOSED_UNFILED, updated_at__date__lt=latest_start)
+    )
+    return [
+        hardship_file
+        for hardship_file in candidates.order_by("pk").iterator(chunk_size=1000)
+        if rules.retention_ends_on(
+            _retention_start(hardship_file),
+            queries.policy_for(hardship_file.region_code, _retention_start(hardship_file)),
+        )
+        < on
+    ]
+
+
+@transaction.atomic
+def purge_file(hardship_file: HardshipFile, *, on: datetime.date, by=None) -> HardshipFile:
+    """Erase a closed file's notes, its history notes and its objections' words (PIPL: delete
+    or anonymise after the retention period); record that it was done."""
+    hardship_file = _lock(hardship_file)
+    if hardship_file.purged_on:
+        return hardship_file
+    for name in PURGED_TEXT_FIELDS:
+        setattr(hardship_file, name, "")
+    hardship_file.exclusions = []
+    hardship_file.pending_change = None
+    hardship_file.purged_on = on
+    hardship_file.save()
+    FileEvent.objects.filter(file=hardship_file).update(note="", changes={})
+    Objection.objects.filter(file=hardship_file).update(content="", resolution="")
+    _event(hardship_file, "purged", hardship_file.status, by=by)
+    return hardship_file
+
+
+def purge_expired_files(*, on: datetime.date | None = None) -> int:
+    """The nightly retention run: purge every file whose retention has ended; returns how many."""
+    on = on or _today()
+    files = expired_files(on)
+    for hardship_file in files:
+        purge_file(hardship_file, on=on)
+    return len(files)

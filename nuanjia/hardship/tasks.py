@@ -20,5 +20,11 @@ def run_review_list_task(run_id: int) -> int:
 
 @task()
 def end_gradual_exits_task() -> int:
-    """The monthly run: end every gradual exit whose last day has passed."""
+    """The nightly run: end every gradual exit whose last day has passed."""
     return services.end_due_gradual_exits()
+
+
+@task()
+def purge_expired_files_task() -> int:
+    """The nightly retention run: erase the notes of files kept past their retention."""
+    return services.purge_expired_files()

@@ -18,6 +18,7 @@ urlpatterns = [
     ],
     path("hardship/files/<int:file_id>/objection/", views.objection_new_view, name="objection_new"),
     path("hardship/files/<int:file_id>/change/", views.change_view, name="change"),
+    path("hardship/files/<int:file_id>/copy/", views.worker_copy_view, name="worker_copy"),
     path("hardship/objections/", views.objection_list_view, name="objections"),
     path(
         "hardship/objections/<int:objection_id>/resolve/",
@@ -32,4 +33,7 @@ urlpatterns = [
     path("hardship/standards/<int:standard_id>/", views.standard_edit_view, name="standard_edit"),
     path("hardship/standards/<int:standard_id>/reassess/", views.reassess_view, name="reassess"),
     path("hardship/wages/<int:wage_id>/", views.wage_edit_view, name="wage_edit"),
+    path("hardship/policies/", views.policies_view, name="policies"),
+    path("hardship/policies/new/", views.policy_new_view, name="policy_new"),
+    path("hardship/policies/<int:policy_id>/", views.policy_edit_view, name="policy_edit"),
 ]

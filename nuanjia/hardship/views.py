@@ -23,7 +23,14 @@ from nuanjia.orgs.rules import Perm
 from nuanjia.people.models import Household, HouseholdMember
 
 from . import forms, queries, rules, services, tasks
-from .models import BulkRun, DibaoStandard, HardshipFile, MinimumWage
+from .models import (
+    BulkRun,
+    DibaoStandard,
+    HardshipFile,
+    HardshipPolicy,
+    MinimumWage,
+    Objection,
+)
 from .rules import Category, Status, Step
 
 PAGE_SIZE = 50
@@ -715,3 +722,98 @@ def reassess_view(request, standard_id: int):
         "as_of": as_of,
     }
     return render(request, "hardship/reassess.html", context)
+
+
+# ---- Policies -----------------------------------------------------------------------------
+
+POLICY_FIELDS = [name for name, *_bounds in services.POLICY_BOUNDS]
+
+
+@requires(Perm.VIEW_BUSINESS)
+def policies_view(request):
+    """The hardship policies that apply to the user's regions, with the built-in defaults."""
+    user = request.user
+    may_edit = _may_set_standards(user)
+    editable = (
+        set(queries.editable_standards(user, HardshipPolicy).values_list("pk", flat=True))
+        if may_edit
+        else set()
+    )
+    policies = queries.applicable_standards(user, HardshipPolicy) | HardshipPolicy.objects.filter(
+        region_code=queries.PROVINCE_REGION
+    )
+    context = {
+        "policies": policies.order_by("region_code", "-effective_on")[:200],
+        "defaults": rules.DEFAULT_POLICY,
+        "editable": editable,
+        "may_edit": may_edit,
+    }
+    return render(request, "hardship/policies.html", context)
+
+
+def _policy_form_view(request, instance=None):
+    if instance is None and request.user.org is not None:
+        current = queries.policy_for(request.user.org.region_code)
+        initial = {name: getattr(current, name) for name in POLICY_FIELDS}
+        initial.update(region_code=request.user.org.region_code, effective_on=timezone.localdate())
+    else:
+        initial = None
+    form = forms.PolicyForm(
+        request.POST if request.method == "POST" else None, instance=instance, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_policy(
+                by=request.user,
+                region_code=data["region_code"],
+                effective_on=data["effective_on"],
+                values={name: data.get(name) for name in POLICY_FIELDS},
+                note=data.get("note", ""),
+                instance=HardshipPolicy.objects.get(pk=instance.pk) if instance else None,
+            )
+        except RuleViolation as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("hardship:policies")
+    return render(request, "hardship/policy_form.html", {"form": form, "instance": instance})
+
+
+@requires(Perm.VIEW_BUSINESS)
+def policy_new_view(request):
+    services.authorize_roles(request.user, rules.STANDARD_ROLES, "policy", request.path)
+    return _policy_form_view(request)
+
+
+@requires(Perm.VIEW_BUSINESS)
+def policy_edit_view(request, policy_id: int):
+    policy = queries.get_standard_for(request.user, policy_id, HardshipPolicy)
+    services.authorize_roles(request.user, rules.STANDARD_ROLES, "policy", request.path)
+    return _policy_form_view(request, policy)
+
+
+# ---- The worker's own copy --------------------------------------------------------------------
+
+
+@requires(Perm.VIEW_BUSINESS)
+def worker_copy_view(request, file_id: int):
+    """The family's own copy of its file (本人查阅件), printed when the worker asks to read it
+    (DOMAIN.md: a worker may read their own file). It shows what the file says about the
+    family and how it was decided, by step and union, without staff names or the words of
+    anyone who objected; printing it is audited."""
+    hardship_file = queries.get_file_for(request.user, file_id)
+    household = hardship_file.household
+    services.record_copy_printed(hardship_file, by=request.user)
+    objections = hardship_file.objections.all()
+    context = {
+        "file": hardship_file,
+        "worker": household.worker,
+        "members": household.members.order_by("pk"),
+        "events": queries.file_history(hardship_file),
+        "objection_count": objections.count(),
+        "upheld_count": objections.filter(status=Objection.Status.UPHELD).count(),
+        "today": timezone.localdate(),
+        "org": hardship_file.org,
+    }
+    return render(request, "hardship/worker_copy.html", context)

@@ -100,7 +100,7 @@ STALLED_AFTER = datetime.timedelta(minutes=10)  # a running batch without a hear
 MAX_OCCUPATION_TAGS = 62  # one bit each in the stage table's occupation mask (a bigint)
 # SQLite page cache for the merge (the default is 2 MB). It also bounds the sorter that builds
 # indexes; measured on a million rows, 64 MB builds them as fast as 128 MB with 90 MB less.
-MERGE_CACHE_KIB = 65_536
+MERGE_CACHE_KIB = 131_072
 REBUILD_MIN_ROWS = 50_000  # SQLite: below this, rows go into the indexes one by one
 REBUILD_SHARE = 0.25  # … and also when they add less than a quarter of the rows already there
 ADVISORY_LOCK = 0x6E6A_696D  # "njim": PostgreSQL imports merge one at a time
@@ -371,7 +371,7 @@ def pack_rows(rows: list[tuple], vendor: str) -> str | bytes:
         ]
         return ("\n".join(lines) + "\n").encode()
     return RECORD.join(
-        UNIT.join("" if value is None else str(value) for value in row) for row in rows
+        [UNIT.join(["" if value is None else str(value) for value in row]) for row in rows]
     )
 
 
@@ -526,6 +526,15 @@ def csv_pieces(path: Path, *, encoding: str, after_row: int, size: int) -> Itera
     csv module numbers them, one per record (`csv_pieces_fit` refuses files it would not).
     """
     errors = "strict" if encoding.startswith("utf-8") else "replace"
+    for first_row, data in _record_runs(path, after_row=after_row, size=size):
+        yield CsvPiece(first_row, data, encoding, errors)
+
+
+def _record_runs(path: Path, *, after_row: int, size: int) -> Iterator[tuple[int, bytes]]:
+    """(number of the first record, bytes of `size` whole records) after row `after_row`."""
+    if not _has_quotes(path):
+        yield from _line_runs(path, after_row=after_row, size=size)
+        return
     row, first_row, open_quotes = 0, 0, False
     lines: list[bytes] = []
     with path.open("rb") as handle:
@@ -540,32 +549,75 @@ def csv_pieces(path: Path, *, encoding: str, after_row: int, size: int) -> Itera
                 continue
             row += 1
             if len(lines) >= size:
-                yield CsvPiece(first_row, b"".join(lines), encoding, errors)
+                yield first_row, b"".join(lines)
                 lines = []
     if lines:
-        yield CsvPiece(first_row, b"".join(lines), encoding, errors)
+        yield first_row, b"".join(lines)
+
+
+def _has_quotes(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return any(b'"' in block for block in iter(lambda: handle.read(1 << 22), b""))
+
+
+def _line_runs(path: Path, *, after_row: int, size: int) -> Iterator[tuple[int, bytes]]:
+    """`_record_runs` for a file without quote characters, where every line is a record: cut
+    with bytes.find over big blocks instead of a Python step per line."""
+    row = 0  # lines before `pending`
+    pending = b""
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 22):
+            pending += block
+            start = 0
+            while True:
+                skip = max(0, after_row - row)
+                end = _after_lines(pending, start, skip + size)
+                if end < 0:
+                    break
+                if skip:
+                    start = _after_lines(pending, start, skip)
+                yield row + skip + 1, pending[start:end]
+                row += skip + size
+                start = end
+            pending = pending[start:]
+    if pending:
+        lines = pending.splitlines(keepends=True)
+        if row < after_row:
+            lines = lines[after_row - row :]
+            row = after_row
+        if lines:
+            yield row + 1, b"".join(lines)
+
+
+def _after_lines(data: bytes, start: int, count: int) -> int:
+    """The offset just after the `count`-th newline from `start`, or -1 if there are fewer."""
+    position = start
+    for _line in range(count):
+        position = data.find(b"\n", position) + 1
+        if not position:
+            return -1
+    return position
 
 
 def csv_records(path: Path, *, encoding: str, wanted: set[int]) -> Iterator[tuple[int, list[str]]]:
     """Only the wanted rows of a CSV, parsed: for the error sheet of a big file with few errors.
 
-    Records are found as `csv_pieces` finds them, so only the wanted ones are decoded."""
+    Records are cut as `csv_pieces` cuts them, and only the wanted ones are decoded."""
     errors = "strict" if encoding.startswith("utf-8") else "replace"
-    row, open_quotes, lines = 1, False, []
-    with path.open("rb") as handle:
-        for line in handle:
-            if line.count(b'"') % 2:
-                open_quotes = not open_quotes
-            if row in wanted:
-                lines.append(line)
-            if open_quotes:
-                continue
-            if lines:
-                text = b"".join(lines).decode(encoding, errors=errors).lstrip("\ufeff")
-                for cells in csv.reader(io.StringIO(text, newline="")):
-                    yield row, cells
-                lines = []
-            row += 1
+    size = 5_000
+    for first_row, data in _record_runs(path, after_row=0, size=size):
+        rows = sorted(row for row in range(first_row, first_row + size) if row in wanted)
+        if not rows:
+            continue
+        if b'"' in data:  # records may span lines: parse the piece as csv does
+            text = data.decode(encoding, errors=errors).lstrip("\ufeff")
+            records = enumerate(csv.reader(io.StringIO(text, newline="")), start=first_row)
+            yield from ((row, cells) for row, cells in records if row in wanted)
+            continue
+        lines = data.split(b"\n")
+        for row in rows:
+            text = lines[row - first_row].decode(encoding, errors=errors).lstrip("\ufeff")
+            yield row, next(csv.reader([text.rstrip("\r")]), [])
 
 
 def csv_pieces_fit(path: Path) -> bool:
@@ -833,7 +885,7 @@ class _Stage:
             with _timed("merge: changed workers"):
                 self.update_workers(params)
             with _timed("merge: name keys"):
-                self.write_name_keys(params)
+                self.write_name_keys(params, ordered=not rebuild)
             with _timed("merge: occupations"):
                 self.write_occupations(params, context)
         with _timed("merge: counts"):
@@ -1097,15 +1149,19 @@ class _Stage:
             params,
         )
 
-    def write_name_keys(self, params: dict) -> None:
+    def write_name_keys(self, params: dict, *, ordered: bool = True) -> None:
         """Every suffix of the normalized name (rules.name_keys), made in SQL: substr(key, i, 50)
         for i = 1 … length. A name longer than NAME_KEY_LENGTH can repeat a key: DISTINCT there."""
         target = f"COALESCE(s.existing_id, {self.new_id})"
         changed = "s.has_error = 0 AND (s.existing_id IS NULL OR s.name_changed = 1)"
-        self._execute(
-            f"""DELETE FROM people_workernamekey WHERE worker_id IN (
-                    SELECT existing_id FROM {self.table} WHERE name_changed = 1)"""
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {self.table} WHERE name_changed = 1 LIMIT 1")
+            renamed = cursor.fetchone() is not None
+        if renamed:  # one pass over the keys (no index on worker, see WorkerNameKey)
+            self._execute(
+                f"""DELETE FROM people_workernamekey WHERE worker_id IN (
+                        SELECT existing_id FROM {self.table} WHERE name_changed = 1)"""
+            )
         limit = rules.NAME_KEY_LENGTH
         if self.is_postgresql:
             numbers = "CROSS JOIN LATERAL generate_series(1, char_length(s.name_key)) AS n(i)"
@@ -1119,8 +1175,9 @@ class _Stage:
                     [(i,) for i in range(1, longest + 1)],
                 )
             numbers = f"JOIN {self.numbers} n ON n.i <= length(s.name_key)"
-        # In key order, each key lands next to the last in the (key, worker) unique index.
-        order = "" if self.is_postgresql else "ORDER BY 2"
+        # In key order, each key lands next to the last in the (key, worker) index; when the
+        # index is rebuilt afterwards (`ordered` False) the rows are simply appended.
+        order = "ORDER BY 2" if ordered and not self.is_postgresql else ""
         for distinct, length in (("", f"<= {limit}"), ("DISTINCT", f"> {limit}")):
             self._execute(
                 f"""INSERT INTO people_workernamekey (worker_id, {connection.ops.quote_name("key")})
@@ -1294,6 +1351,7 @@ class WorkerImport:
         self.stage = _Stage(batch)
         self.path = Path(batch.stored_file)
         self.stats: dict[str, Any] = {"processes": 0}  # how the run went, for logs and the bench
+        self.pieces_fit = False  # whether csv_pieces can cut this CSV (set when checking starts)
 
     def run(self) -> ImportBatch:
         batch = self.batch
@@ -1374,7 +1432,8 @@ class WorkerImport:
         preparer = RowPreparer(
             spec, layout.positions, pack_for=connection.vendor if processes > 1 else ""
         )
-        if processes > 1 and not self.source.is_workbook and csv_pieces_fit(self.path):
+        self.pieces_fit = not self.source.is_workbook and csv_pieces_fit(self.path)
+        if processes > 1 and self.pieces_fit:
             work: Iterable[Any] = csv_pieces(
                 self.path,
                 encoding=self.source.encoding,
@@ -1540,7 +1599,7 @@ class WorkerImport:
             only_refused
             and not source.is_workbook
             and self.batch.errors <= SPARSE_ERROR_SHEET_ROWS
-            and csv_pieces_fit(self.path)
+            and self.pieces_fit
         ):
             wanted = set(
                 ImportRowError.objects.filter(batch=self.batch).values_list("row", flat=True)

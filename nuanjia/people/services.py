@@ -43,7 +43,7 @@ from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny
 from nuanjia.orgs.rules import Perm
 
-from . import rules
+from . import rules, signals
 from .models import (
     Consent,
     DuplicateCandidate,
@@ -438,9 +438,14 @@ def _save_worker(worker: Worker, *, by) -> None:
         raise
 
 
-def write_name_keys(worker: Worker) -> None:
-    """Replace the worker's name search keys (rules.name_keys)."""
-    WorkerNameKey.objects.filter(worker=worker).delete()
+def write_name_keys(worker: Worker, *, old_name: str | None = None) -> None:
+    """Replace the worker's name search keys (rules.name_keys).
+
+    The keys table has no index on worker (see WorkerNameKey): old keys are found through
+    the (key, worker) index, from the old name."""
+    if old_name is not None:
+        stale = set(rules.name_keys(old_name)) | set(rules.name_keys(worker.name))
+        WorkerNameKey.objects.filter(key__in=stale, worker=worker).delete()
     WorkerNameKey.objects.bulk_create(
         [WorkerNameKey(worker=worker, key=key) for key in rules.name_keys(worker.name)]
     )
@@ -495,7 +500,7 @@ def update_worker(worker: Worker, *, by, **values) -> Worker:
     _save_worker(worker, by=by)
     changes = _diff(before, _public_state(worker))
     if "name" in changes:
-        write_name_keys(worker)
+        write_name_keys(worker, old_name=before["name"])
     if occupations is not None:
         worker.occupations.set(occupations)
         after = sorted(tag.name for tag in occupations)
@@ -982,6 +987,14 @@ def accept_transfer(transfer: TransferRequest, *, by, note: str = "") -> Transfe
     Household.objects.filter(worker=worker).update(org=transfer.to_org, updated_at=timezone.now())
     transfer.status = TransferRequest.Status.ACCEPTED
     transfer.save()
+    signals.worker_transferred.send(
+        sender=Worker,
+        worker=worker,
+        from_org=transfer.from_org,
+        to_org=transfer.to_org,
+        transfer=transfer,
+        by=by,
+    )
     record_event(
         worker,
         "worker.transferred",

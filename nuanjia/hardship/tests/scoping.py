@@ -4,7 +4,13 @@ import datetime
 
 from django.utils import timezone
 
-from nuanjia.hardship.models import DibaoStandard, HardshipFile, MinimumWage, Objection
+from nuanjia.hardship.models import (
+    DibaoStandard,
+    HardshipFile,
+    HardshipPolicy,
+    MinimumWage,
+    Objection,
+)
 from nuanjia.hardship.rules import Category, Status
 from nuanjia.people.models import Household, HouseholdMember, Worker
 
@@ -50,7 +56,11 @@ def hardship_rows(union, marker: str) -> dict[str, int]:
         monthly_fen=200_000,
         note=marker,
     )
+    policy = HardshipPolicy.objects.create(
+        region_code="410204", effective_on=datetime.date(2025, 1, 1), note=marker
+    )
     return {
+        "policy_id": policy.pk,
         "file_id": hardship_file.pk,
         "objection_id": objection.pk,
         "standard_id": standard.pk,

@@ -7,10 +7,17 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from nuanjia.core.models import AuditEvent
 from nuanjia.hardship import services
-from nuanjia.hardship.models import DibaoStandard, FileEvent, HardshipFile, MinimumWage
+from nuanjia.hardship.models import (
+    DibaoStandard,
+    FileEvent,
+    HardshipFile,
+    HardshipPolicy,
+    MinimumWage,
+)
 from nuanjia.hardship.rules import Status
 from nuanjia.orgs.rules import Role
 
@@ -469,3 +476,67 @@ def test_api_list_is_scoped_and_out_of_scope_is_404(login, caseworker, outsider,
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert HardshipFile.objects.get().status == Status.APPLIED
     assert TODAY.year == 2026
+
+
+# ---- Policies ------------------------------------------------------------------------------
+
+
+def test_a_city_approver_sets_a_policy_on_a_page_and_bad_bounds_are_named(login, make_staff):
+    approver = make_staff("410100", Role.APPROVER, username="zz_policy_approver")
+    client = login(approver)
+    page = client.get(reverse("hardship:policy_new"))
+    assert (
+        page.status_code == 200 and page.context["form"].initial["gradual_exit_max_percent"] == 60
+    )
+    data = {
+        "region_code": "410100", "effective_on": "2026-04-01", "relative_multiple": "2.00",
+        "tiered_help_multiple": "1.20", "publicity_days": "7", "gradual_exit_min_months": "1",
+        "gradual_exit_max_months": "6", "gradual_exit_max_percent": "60",
+        "spot_check_percent": "20", "review_interval_months": "12", "retention_years": "10",
+        "average_home_area_m2": "40.00", "note": "郑工发〔2026〕1号",
+    }  # fmt: skip
+    refused = client.post(reverse("hardship:policy_new"), data)
+    assert refused.status_code == 200
+    assert "30" in str(refused.context["form"].errors["spot_check_percent"])
+    assert not HardshipPolicy.objects.filter(region_code="410100").exists()
+    data["spot_check_percent"] = "35"
+    saved = client.post(reverse("hardship:policy_new"), data)
+    assert saved.status_code == 302
+    policy = HardshipPolicy.objects.get(region_code="410100")
+    assert policy.spot_check_percent == 35 and policy.updated_by == approver
+    assert AuditEvent.objects.filter(action="hardship.policy.created").exists()
+    listing = client.get(reverse("hardship:policies"))
+    assert "郑工发〔2026〕1号" in listing.content.decode()
+    data["gradual_exit_min_months"] = "7"
+    changed = client.post(reverse("hardship:policy_edit", args=[policy.pk]), data)
+    assert "gradual_exit_min_months" in changed.context["form"].errors
+
+
+def test_a_county_caseworker_reads_policies_but_cannot_set_them(login, caseworker):
+    client = login(caseworker)
+    assert client.get(reverse("hardship:policies")).status_code == 200
+    assert client.get(reverse("hardship:policy_new")).status_code == 403
+
+
+# ---- The family's own copy -----------------------------------------------------------------
+
+
+def test_the_family_gets_a_printed_copy_without_objectors_words_or_staff_names(
+    login, caseworker, reviewer, tree, standards, walk
+):
+    household = build_household(name="王建国", health="尿毒症")
+    published = walk(services.open_file(household, by=caseworker), Status.IN_PUBLICITY)
+    services.record_objection(
+        published, by=caseworker, content="邻居张某反映其家有门面房", received_on=TODAY
+    )
+    client = login(caseworker)
+    detail = client.get(reverse("hardship:detail", args=[published.pk]))
+    assert reverse("hardship:worker_copy", args=[published.pk]) in detail.content.decode()
+    text = _text(client.get(reverse("hardship:worker_copy", args=[published.pk])))
+    assert "王建国" in text and "尿毒症" in text and published.number in text
+    assert "公示" in text  # the steps taken, by name
+    assert "门面房" not in text and "张某" not in text
+    assert caseworker.username not in text and reviewer.full_name not in text
+    assert AuditEvent.objects.filter(
+        action="hardship.copy_printed", object_id=str(published.pk)
+    ).exists()

@@ -814,3 +814,68 @@ def test_demo_standards_cover_every_henan_city_level_region():
         }
     assert set(demo.DEMO_AMOUNTS) == cities and len(cities) == 18
     assert all(50_000 <= dibao * 100 <= 120_000 for dibao, _wage in demo.DEMO_AMOUNTS.values())
+
+
+# ---- The file follows the worker -----------------------------------------------------------
+
+
+def test_accepting_a_worker_transfer_moves_the_open_file_and_its_workflow(
+    new_file, walk, caseworker, outsider, make_staff
+):
+    from nuanjia.people import services as people_services
+
+    walk(new_file, Status.VISITED)
+    worker = new_file.household.worker
+    transfer = people_services.request_transfer(worker, by=outsider, reason="举家迁至开封")
+    people_services.accept_transfer(transfer, by=caseworker, note="同意转出")
+    new_file.refresh_from_db()
+    assert new_file.org == outsider.org and new_file.status == Status.VISITED
+    assert _events(new_file)[-1] == ("transferred", Status.VISITED, Status.VISITED)
+    assert "hardship.transferred" in _audits(new_file)
+    # 开封's reviewer now carries the file on; 惠济区's caseworker no longer sees it.
+    kaifeng_reviewer = make_staff("410204", Role.REVIEWER, username="kf_reviewer")
+    assert services.may_take(kaifeng_reviewer, "review", new_file)
+    assert not services.may_take(caseworker, "check", new_file)
+
+
+# ---- Retention -----------------------------------------------------------------------------
+
+
+def _noon(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, 4, 0, tzinfo=datetime.UTC)
+
+
+def test_notes_are_erased_ten_years_after_exit_and_the_figures_stay(filed, approver, frozen_clock):
+    exited = services.exit_file(filed, by=approver, reason=ExitReason.INCOME, note="已稳定就业")
+    category, standard = exited.category, exited.monthly_standard_fen
+    assert exited.exit_note and exited.application_note
+    # On the day ten years on nothing goes; the day after, the notes do.
+    ten_years_on = exited.exited_on.replace(year=exited.exited_on.year + 10)
+    frozen_clock.move_to(_noon(ten_years_on))
+    assert services.purge_expired_files() == 0
+    frozen_clock.move_to(_noon(ten_years_on + datetime.timedelta(days=1)))
+    assert services.purge_expired_files() == 1
+    exited.refresh_from_db()
+    assert exited.purged_on == ten_years_on + datetime.timedelta(days=1)
+    assert (exited.visit_note, exited.application_note, exited.exit_note) == ("", "", "")
+    assert (exited.category, exited.monthly_standard_fen) == (category, standard)
+    history = FileEvent.objects.filter(file=exited)
+    assert not history.exclude(note="").exists()
+    assert history.order_by("-pk").first().action == "purged"
+    assert services.purge_expired_files() == 0  # done once
+
+
+def test_a_region_keeping_files_longer_keeps_them(filed, approver, frozen_clock):
+    HardshipPolicy.objects.create(
+        region_code="410100", effective_on=datetime.date(2020, 1, 1), retention_years=15
+    )
+    exited = services.exit_file(filed, by=approver, reason=ExitReason.INCOME)
+    frozen_clock.move_to(_noon(exited.exited_on.replace(year=exited.exited_on.year + 11)))
+    assert services.purge_expired_files() == 0
+    frozen_clock.move_to(_noon(exited.exited_on.replace(year=exited.exited_on.year + 16)))
+    assert services.purge_expired_files() == 1
+
+
+def test_files_that_are_still_open_are_never_erased(filed, frozen_clock):
+    frozen_clock.move_to(datetime.datetime(2050, 1, 1, 12, 0, tzinfo=datetime.UTC))
+    assert services.purge_expired_files() == 0

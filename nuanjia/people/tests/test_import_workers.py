@@ -382,7 +382,7 @@ def test_a_crash_inside_the_final_write_rolls_all_of_it_back(
         org=caseworker.org, mode="valid_rows", file_name="w.csv", stored_file=str(path)
     )
 
-    def crash(self, params):
+    def crash(self, params, **options):
         raise ConnectionError("the database went away")
 
     monkeypatch.setattr(imports._Stage, "write_name_keys", crash)

@@ -116,8 +116,8 @@ def query_plan(queryset) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "indexes"),
     [
-        ("张三", ["people_workernamekey"]),
-        ("zs", ["people_workernamekey", "name_pinyin", "name_initials"]),
+        ("张三", ["worker_name_key_idx"]),
+        ("zs", ["worker_name_key_idx", "name_pinyin", "name_initials"]),
         ("1381234", ["people_worker_phone"]),
         ("123X", ["people_worker_id_last4"]),
     ],

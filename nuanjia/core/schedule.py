@@ -1,0 +1,88 @@
+"""Periodic jobs (定时任务): each runs at most once per period, as soon as it is due.
+
+Apps register jobs in their AppConfig.ready(): a task of the database-backed queue and a
+cadence (daily or monthly, from an hour of the day, Asia/Shanghai). `enqueue_due()` enqueues
+every job whose current period has not run yet. The period is claimed by inserting a
+`ScheduledRun` row under a unique constraint, so two schedulers (two servers, or cron beside
+`nuanjia serve`) never enqueue the same period twice, and a server that was down on the 1st
+catches the month's run up when it comes back.
+
+`nuanjia serve` runs `nuanjia schedule --loop` beside the task worker; without it, a cron
+line calling `nuanjia schedule` every few minutes does the same.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+DAILY = "daily"
+MONTHLY = "monthly"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: object  # a django_tasks Task taking no arguments
+    cadence: str  # DAILY or MONTHLY
+    hour: int = 1  # local hour from which the period's run is due
+    description: str = ""
+
+    def period(self, now: datetime.datetime) -> str:
+        """The key of the latest period begun by `now`: a period begins at `hour` o'clock
+        (Asia/Shanghai) on its first day, so just before that the previous one is current."""
+        shifted = timezone.localtime(now) - datetime.timedelta(hours=self.hour)
+        return f"{shifted:%Y-%m}" if self.cadence == MONTHLY else f"{shifted:%Y-%m-%d}"
+
+
+_jobs: dict[str, Job] = {}
+
+
+def register(job: Job) -> Job:
+    if job.cadence not in (DAILY, MONTHLY):
+        raise ValueError(f"unknown cadence {job.cadence!r}")
+    _jobs[job.name] = job
+    return job
+
+
+def jobs() -> list[Job]:
+    return sorted(_jobs.values(), key=lambda job: job.name)
+
+
+def enqueue_due(now: datetime.datetime | None = None) -> list[tuple[str, str]]:
+    """Enqueue every job whose period at `now` has not been claimed; return (job, period)s."""
+    from .models import ScheduledRun
+
+    now = now or timezone.now()
+    started = []
+    for job in jobs():
+        period = job.period(now)
+        try:
+            with transaction.atomic():
+                run = ScheduledRun.objects.create(job=job.name, period=period)
+                result = job.task.enqueue()
+                run.task_id = str(result.id)
+                run.save(update_fields=["task_id"])
+        except IntegrityError:
+            continue  # this period is claimed already
+        logger.info("scheduled %s for %s (task %s)", job.name, period, run.task_id)
+        started.append((job.name, period))
+    return started
+
+
+def loop(*, interval: float = 60.0, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Enqueue due jobs every `interval` seconds until stopped (SIGTERM/SIGINT)."""
+    while True:
+        try:
+            enqueue_due()
+        except Exception:  # a database hiccup must not kill the scheduler; try again later
+            logger.exception("the scheduler could not enqueue due jobs")
+        sleep(interval)

@@ -1,0 +1,51 @@
+"""Periodic jobs: each period runs once, as soon as it is due, whoever asks how often."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from nuanjia.cli import main
+from nuanjia.core import schedule
+from nuanjia.core.models import ScheduledRun
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, hour: int, month: int = 12) -> datetime.datetime:
+    return datetime.datetime(2026, month, day, hour, 30, tzinfo=SHANGHAI)
+
+
+def test_the_hardship_jobs_are_registered():
+    names = {job.name for job in schedule.jobs()}
+    assert {"hardship.end_gradual_exits", "hardship.purge_expired_files"} <= names
+
+
+def test_a_daily_job_is_enqueued_once_a_day_from_its_hour():
+    first = schedule.enqueue_due(at(1, 3))
+    assert ("hardship.end_gradual_exits", "2026-12-01") in first
+    assert schedule.enqueue_due(at(1, 4)) == []  # asked again the same day: nothing
+    # Just after midnight the day's runs are not due yet (01:00 and 02:00).
+    assert schedule.enqueue_due(at(2, 0)) == []
+    assert ("hardship.end_gradual_exits", "2026-12-02") in schedule.enqueue_due(at(2, 1))
+    assert ScheduledRun.objects.filter(job="hardship.end_gradual_exits").count() == 2
+    queued = DBTaskResult.objects.filter(task_path="nuanjia.hardship.tasks.end_gradual_exits_task")
+    assert queued.count() == 2
+
+
+def test_a_monthly_job_catches_up_after_a_server_that_was_down_on_the_first():
+    job = schedule.Job(name="test.monthly", task=None, cadence=schedule.MONTHLY, hour=1)
+    assert job.period(at(1, 0)) == "2026-11"  # before 01:00 on the 1st: still November's
+    assert job.period(at(1, 1)) == "2026-12"
+    assert job.period(at(17, 9)) == "2026-12"  # down until the 17th: December's run is due
+
+
+def test_the_cli_enqueues_due_jobs_and_lists_them(capsys):
+    assert main(["schedule"]) == 0
+    assert "enqueued hardship.end_gradual_exits" in capsys.readouterr().out
+    assert main(["schedule"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["schedule", "--list"]) == 0
+    assert "hardship.purge_expired_files" in capsys.readouterr().out
