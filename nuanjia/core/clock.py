@@ -2,7 +2,7 @@
 
 Services ask `clock.today()` instead of `timezone.localdate()` for business dates (publicity,
 exits, reviews). `as_of(day)` holds another day for the current context only; nothing but the
-demo loader uses it. Timestamps (created_at, audit times) stay real.
+demo loader uses it. A file's timeline follows it (`now()`); created_at and audit times stay real.
 """
 
 import datetime
@@ -17,6 +17,16 @@ _held: ContextVar[datetime.date | None] = ContextVar("nuanjia_business_day", def
 
 def today() -> datetime.date:
     return _held.get() or timezone.localdate()
+
+
+def now() -> datetime.datetime:
+    """The current time, on the held business day if one is held (for business history
+    such as a file's timeline; the audit trail always keeps the real time)."""
+    current = timezone.localtime()
+    held = _held.get()
+    if held is None:
+        return current
+    return current.replace(year=held.year, month=held.month, day=held.day)
 
 
 @contextmanager

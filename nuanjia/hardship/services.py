@@ -138,6 +138,7 @@ def _event(
         note=note,
         changes=changes,
         by=actor,
+        at=clock.now(),
     )
     audit_changes = {"status": [source, hardship_file.status], **changes}
     if note:

@@ -49,3 +49,15 @@ def test_the_cli_enqueues_due_jobs_and_lists_them(capsys):
     assert capsys.readouterr().out == ""
     assert main(["schedule", "--list"]) == 0
     assert "hardship.purge_expired_files" in capsys.readouterr().out
+
+
+def test_the_business_clock_holds_a_day_for_the_demo_only_inside_as_of():
+    import datetime as dt
+
+    from nuanjia.core import clock
+
+    real = clock.today()
+    with clock.as_of(dt.date(2025, 12, 1)):
+        assert clock.today() == dt.date(2025, 12, 1)
+        assert clock.now().date() == dt.date(2025, 12, 1)
+    assert clock.today() == real
