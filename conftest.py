@@ -19,6 +19,54 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 
 
+# The data migrations' seed functions (all idempotent): a transactional test starts after an
+# earlier one flushed the database, so it puts these rows back itself.
+SEEDS = [
+    ("nuanjia.people.migrations.0003_default_occupation_tags", "add_tags"),
+    ("nuanjia.hardship.migrations.0002_demo_standards", "load"),
+    ("nuanjia.funds.migrations.0002_seed_earmarks", "seed"),
+    ("nuanjia.relief.migrations.0002_seed_types_and_caps", "seed"),
+    ("nuanjia.stations.migrations.0002_seed_facilities", "seed"),
+]
+
+
+def reseed_migration_data() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in SEEDS:
+        getattr(import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def seeded_after_flush(request):
+    """Transactional tests (flushed database) get the seeded reference rows back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        reseed_migration_data()
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads and generated files of a test go to its own folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Sign-in throttles and other counters live in the cache: each test starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "nuanjia.desk",
     "nuanjia.people",
     "nuanjia.hardship",
+    "nuanjia.funds",
+    "nuanjia.relief",
+    "nuanjia.stations",
+    "nuanjia.hotline",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +150,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # 等保 level 3 account rules (DOMAIN.md "Data protection and security").
 NUANJIA_LOCKOUT_THRESHOLD = int(os.environ.get("NUANJIA_LOCKOUT_THRESHOLD", "5"))
 NUANJIA_LOCKOUT_MINUTES = int(os.environ.get("NUANJIA_LOCKOUT_MINUTES", "15"))
+# Failed sign-ins from one address (any user names) before it is refused for the lockout period.
+NUANJIA_SIGNIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("NUANJIA_SIGNIN_FAILURES_PER_ADDRESS", "30")
+)
 NUANJIA_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("NUANJIA_IDLE_MINUTES", "30")))
 NUANJIA_API_TOKEN_DAYS = int(os.environ.get("NUANJIA_API_TOKEN_DAYS", "90"))
 OTP_TOTP_ISSUER = "nuanjia 暖家"
@@ -230,3 +238,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NUANJIA_LOG_LEVEL", "WARNING")},
 }
+
+
+def _hotline_limits(text: str) -> dict[str, tuple[int, int]]:
+    """Parse 'submit_ip=30/600,submit_phone=5/600' (count per seconds) into a dict."""
+    limits = {}
+    for part in filter(None, (item.strip() for item in text.split(","))):
+        name, _sep, value = part.partition("=")
+        count, _slash, seconds = value.partition("/")
+        limits[name.strip()] = (int(count), int(seconds or 600))
+    return limits
+
+
+# 12351 hotline: office hours deadlines count in (Asia/Shanghai), public rate limits (0 turns
+# one off) and the SMS backend (console log by default; nuanjia.hotline.sms.FileBackend writes
+# var/sms.log).
+HOTLINE_OFFICE_HOURS = os.environ.get("NUANJIA_HOTLINE_OFFICE_HOURS", "08:30-17:30")
+HOTLINE_RATE_LIMITS = _hotline_limits(os.environ.get("NUANJIA_HOTLINE_LIMITS", ""))
+HOTLINE_SMS_BACKEND = os.environ.get("NUANJIA_SMS_BACKEND", "nuanjia.hotline.sms.ConsoleBackend")
+
+# Rest stations: the address phones reach, printed in the QR signs (default: the address the
+# sign was requested on), and an optional tile server (URL template with {z}/{x}/{y}, GCJ-02
+# tiles) for small maps; without it every station page works with no map.
+STATIONS_PUBLIC_URL = os.environ.get("NUANJIA_STATIONS_PUBLIC_URL", "")
+STATIONS_MAP_TILES = os.environ.get("NUANJIA_MAP_TILES", "")

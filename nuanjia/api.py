@@ -118,6 +118,10 @@ def register_routers() -> None:
     api.add_router("/", orgs_router)
     api.add_router("/people/", "nuanjia.people.api.router")
     api.add_router("/", "nuanjia.hardship.api.router")
+    api.add_router("/funds/", "nuanjia.funds.api.router")
+    api.add_router("/relief/", "nuanjia.relief.api.router")
+    api.add_router("/stations/", "nuanjia.stations.api.router")
+    api.add_router("/hotline/", "nuanjia.hotline.api.router")
 
 
 register_routers()

@@ -3,6 +3,7 @@
 nuanjia demo [--no-serve] [--host H] [--port N]   set up the database, load the Henan demo, serve
 nuanjia serve [--host H] [--port N] [--workers N]  run the production server (never DEBUG)
 nuanjia audit verify                               check the audit hash chain
+nuanjia funds check                                check the fund ledger's invariants
 nuanjia import workers FILE --org CODE [--mode valid_rows] [--as USERNAME]
                                                    import a worker sheet (xlsx or CSV) now
 nuanjia schedule [--loop] [--list]                 enqueue the periodic jobs that are due
@@ -130,6 +131,20 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def cmd_funds(args) -> int:
+    """Check the ledger: balanced transactions, balances equal to entries, one spend per
+    paid grant. Exit 1 naming the first discrepancy."""
+    setup_django()
+    from nuanjia.funds.checks import first_discrepancy, summary
+
+    found = first_discrepancy()
+    if found is not None:
+        print(f"DISCREPANCY: {found}", file=sys.stderr)
+        return 1
+    print(f"OK: {summary()}, every transaction balanced and every balance equal to its entries")
+    return 0
+
+
 def cmd_import(args) -> int:
     """Run a sheet through the same import engine as the page, here, printing progress."""
     setup_django()
@@ -202,6 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="check the hash chain; exit 1 at the first broken link"
     )
     audit.set_defaults(func=cmd_audit)
+
+    funds = commands.add_parser("funds", help="fund ledger tools")
+    funds_commands = funds.add_subparsers(dest="funds_command", required=True)
+    funds_commands.add_parser(
+        "check", help="verify the ledger's invariants; exit 1 at the first discrepancy"
+    )
+    funds.set_defaults(func=cmd_funds)
 
     importing = commands.add_parser("import", help="import a sheet (runs here, with progress)")
     what = importing.add_subparsers(dest="what", required=True)

@@ -1,5 +1,7 @@
 """The Henan demo: the real union tree, demo staff in 省总, 郑州, 惠济区 and 开封, a few
-grassroots unions, and synthetic families with hardship files at every stage (demo_people).
+grassroots unions, synthetic families with hardship files at every stage (demo_people), the
+campaign's money down to 惠济区 and 开封, grants and a paid batch, rest stations with visits,
+and hotline tickets.
 Built through services, idempotent: a second run changes nothing."""
 
 from dataclasses import dataclass
@@ -8,9 +10,13 @@ from django.db import transaction
 
 from nuanjia.core.codes import credit_code_check_char
 from nuanjia.demo_people import load_demo_families
+from nuanjia.funds.demo import load_demo_funds
+from nuanjia.hotline.demo import load_demo_tickets
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.rules import Role
+from nuanjia.relief.demo import load_demo_grants
+from nuanjia.stations.demo import load_demo_stations
 
 DEMO_PASSWORD = "Nuanjia@2026"
 
@@ -102,4 +108,8 @@ def load_demo() -> list[Staff]:
     accounts = [ensure_demo_staff(spec, Org.objects.get(code=spec.org_code)) for spec in DEMO_STAFF]
     accounts.append(ensure_demo_staff(GRASSROOTS_STAFF, unions[0]))
     load_demo_families()
+    load_demo_funds()
+    load_demo_grants()
+    load_demo_stations()
+    load_demo_tickets()
     return accounts

@@ -30,6 +30,10 @@ PUBLIC_ROUTES = {
     "accounts/logout/",
     "api/v1/openapi.json",
     "api/v1/docs",
+    # A rest station's QR check-in page and API (no sign-in): any station's name, address and
+    # facilities are public by design, whoever hosts it; they show no other org-owned rows.
+    "s/<str:station_code>/",
+    "api/v1/stations/checkin/<station_code>",
 }
 DENIED = {403, 404, 405}
 PARAM_RE = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")

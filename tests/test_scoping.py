@@ -8,12 +8,16 @@ from conftest import verified_login
 from nuanjia.accounts.services import issue_api_token
 from nuanjia.api import api
 from nuanjia.core.audit import record_event
+from nuanjia.funds.tests.scoping import funds_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
+from nuanjia.hotline.tests.scoping import hotline_rows
 from nuanjia.orgs.models import Org, RoleAssignment
 from nuanjia.orgs.rules import ADMIN_ROLES, BUSINESS_PERMISSIONS, BUSINESS_ROLES
 from nuanjia.orgs.services import create_grassroots_union, create_staff
 from nuanjia.people.tests.import_support import import_rows
 from nuanjia.people.tests.scoping import people_rows
+from nuanjia.relief.tests.scoping import relief_rows
+from nuanjia.stations.tests.scoping import station_rows
 
 from .scopewalk import fill, iter_routes, walk
 
@@ -37,6 +41,10 @@ def other_county(tree):
         hardship_rows(union, MARKER)
         | people_rows(union, MARKER)
         | import_rows(union, MARKER)
+        | relief_rows(union, MARKER)
+        | funds_rows(union, MARKER)
+        | hotline_rows(union, MARKER)
+        | station_rows(union, MARKER)
         | {
             "org_id": union.pk,
             "user_id": staff.pk,

@@ -1,9 +1,11 @@
 """Signing in and out, lockout, two-factor enrolment and API tokens."""
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Staff
+from nuanjia.orgs.rules import ADMIN_ROLES
 
 from .middleware import mark_active
 from .models import ApiToken, hash_token, new_raw_token
@@ -21,6 +24,64 @@ from .models import ApiToken, hash_token, new_raw_token
 
 def _minutes_left(until) -> int:
     return max(1, int((until - timezone.now()).total_seconds() + 59) // 60)
+
+
+# ---- Throttles kept in the cache (shared between processes when NUANJIA_REDIS_URL is set) ----
+
+
+def _cache_key(kind: str, value: str) -> str:
+    return f"nuanjia:signin:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+
+
+def _count(key: str, seconds: int) -> int:
+    """Add one to a counter that expires `seconds` after its first count; return the count."""
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, seconds)
+        return 1
+
+
+def _window_seconds() -> int:
+    return settings.NUANJIA_LOCKOUT_MINUTES * 60
+
+
+def _client_ip(request) -> str:
+    return (getattr(request, "META", {}) or {}).get("REMOTE_ADDR", "") or "unknown"
+
+
+def _refuse_busy_address(request, username: str) -> None:
+    """Refuse every sign-in from an address with too many recent failures (any user names)."""
+    key = _cache_key("ip", _client_ip(request))
+    if (cache.get(key) or 0) < settings.NUANJIA_SIGNIN_FAILURES_PER_ADDRESS:
+        return
+    record_event(
+        None,
+        "login.failed",
+        success=False,
+        actor_label=username[:150],
+        changes={"reason": "address_throttled"},
+    )
+    raise RuleViolation(
+        _("Too many failed sign-ins from this address. Try again in %(minutes)d minutes.")
+        % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES}
+    )
+
+
+def _unknown_name_locked_until(username: str):
+    return cache.get(_cache_key("ghost-lock", username.lower()))
+
+
+def _count_unknown_name(username: str):
+    """An unknown user name is "locked" like a real account after as many failures, so the
+    lock message tells an attacker nothing about which names exist. Returns the lock's end."""
+    failures = _count(_cache_key("ghost", username.lower()), _window_seconds())
+    if failures < settings.NUANJIA_LOCKOUT_THRESHOLD:
+        return None
+    until = timezone.now() + timedelta(minutes=settings.NUANJIA_LOCKOUT_MINUTES)
+    cache.set(_cache_key("ghost-lock", username.lower()), until, _window_seconds())
+    return until
 
 
 @transaction.atomic
@@ -66,12 +127,16 @@ def register_failed_login(staff: Staff | None, username: str, reason: str) -> St
     return staff
 
 
-def locked_message(staff: Staff) -> str:
-    """What a locked account is told, with the whole minutes left until it opens again."""
+def _locked_text(until) -> str:
     return _(
         "This account is locked after too many failed sign-ins. Try again in %(minutes)d minutes "
         "or ask a system administrator."
-    ) % {"minutes": _minutes_left(staff.locked_until)}
+    ) % {"minutes": _minutes_left(until)}
+
+
+def locked_message(staff: Staff) -> str:
+    """What a locked account is told, with the whole minutes left until it opens again."""
+    return _locked_text(staff.locked_until)
 
 
 def sign_in(request, username: str, password: str) -> Staff:
@@ -86,7 +151,12 @@ def sign_in(request, username: str, password: str) -> Staff:
     guess codes without ever being locked out.
     """
     username = (username or "").strip()
+    _refuse_busy_address(request, username)
     staff = Staff.objects.filter(username__iexact=username).first()
+    ghost_until = _unknown_name_locked_until(username) if staff is None else None
+    if ghost_until is not None:
+        register_failed_login(None, username, "locked")
+        raise RuleViolation(_locked_text(ghost_until))
     if staff is not None and staff.is_locked:
         record_event(
             staff,
@@ -101,6 +171,13 @@ def sign_in(request, username: str, password: str) -> Staff:
         request, username=staff.username if staff else username, password=password or ""
     )
     if user is None:
+        _count(_cache_key("ip", _client_ip(request)), _window_seconds())
+        if staff is None and _count_unknown_name(username) is not None:
+            register_failed_login(None, username, "bad_credentials")
+            raise RuleViolation(
+                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
+                % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES}
+            )
         staff = register_failed_login(staff, username, "bad_credentials")
         if staff is not None and staff.is_locked:
             raise RuleViolation(
@@ -228,6 +305,11 @@ def issue_api_token(staff: Staff, *, name: str, by) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
         raise RuleViolation(_("Give the token a name, e.g. the device it is for."), field="name")
+    if staff.roles & ADMIN_ROLES:
+        raise RuleViolation(
+            _("Administrator accounts work only through the pages, with two factors."),
+            field="name",
+        )
     raw = new_raw_token()
     token = ApiToken.objects.create(
         staff=staff,
@@ -261,6 +343,8 @@ def staff_for_token(raw: str) -> Staff | None:
         ApiToken.objects.select_related("staff__org").filter(key_hash=hash_token(raw or "")).first()
     )
     if token is None or not token.is_usable or not token.staff.is_active:
+        return None
+    if token.staff.roles & ADMIN_ROLES:  # given an admin role after the token was issued
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):

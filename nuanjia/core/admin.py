@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditEvent, CalendarDay, CalendarYear
 
 
 @admin.register(AuditEvent)
@@ -19,3 +19,23 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "is_workday", "name", "updated_by", "updated_at"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "source", "confirmed_by", "confirmed_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.confirmed_by = request.user
+        super().save_model(request, obj, form, change)

@@ -106,3 +106,47 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.period}"
+
+
+class CalendarDay(models.Model):
+    """A day whose status the official holiday schedule sets (节假日 or 调休上班日).
+
+    It overrides the chinese-calendar library, and extends it beyond the years the installed
+    release knows (core.workdays); entered by the system administrator when the State
+    Council publishes the next year's schedule.
+    """
+
+    day = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=40, blank=True)  # e.g. 春节, 国庆节调休
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule day")
+        verbose_name_plural = _("holiday schedule days")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """A year whose whole holiday schedule has been entered as CalendarDay rows."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)  # the notice's number
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule year")
+        verbose_name_plural = _("holiday schedule years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from nuanjia.core import workdays
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, within
@@ -24,6 +25,8 @@ def home_view(request):
         "todo_items": todo.items_for(user),
         "roles": user.role_labels(),
         "has_roles": bool(user.roles),
+        # Deadlines count working days: say when a year's holiday schedule is missing.
+        "schedule_warnings": workdays.schedule_warnings(timezone.localdate()),
     }
     return render(request, "desk/home.html", context)
 

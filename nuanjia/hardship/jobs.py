@@ -4,23 +4,19 @@ from nuanjia.core import schedule
 
 from .tasks import end_gradual_exits_task, purge_expired_files_task
 
+JOBS = [
+    # (name, task, local hour from which the day's run is due, what it does)
+    ("hardship.end_gradual_exits", end_gradual_exits_task, 1,
+     "End every gradual exit whose last day has passed."),
+    ("hardship.purge_expired_files", purge_expired_files_task, 2,
+     "Erase the notes of files whose retention period has ended."),
+]  # fmt: skip
+
 
 def register_jobs() -> None:
-    schedule.register(
-        schedule.Job(
-            name="hardship.end_gradual_exits",
-            task=end_gradual_exits_task,
-            cadence=schedule.DAILY,
-            hour=1,
-            description="End every gradual exit whose last day has passed.",
+    for name, task, hour, description in JOBS:
+        schedule.register(
+            schedule.Job(
+                name=name, task=task, cadence=schedule.DAILY, hour=hour, description=description
+            )
         )
-    )
-    schedule.register(
-        schedule.Job(
-            name="hardship.purge_expired_files",
-            task=purge_expired_files_task,
-            cadence=schedule.DAILY,
-            hour=2,
-            description="Erase the notes of files whose retention period has ended.",
-        )
-    )

@@ -1237,6 +1237,30 @@ def _region_org(region_code: str) -> Org | None:
     return Org.objects.filter(code=region_code, kind__in=queries.ADMINISTRATIVE_KINDS).first()
 
 
+def _regional_row_region(by, region_code: str, *, unknown: str, outside: str) -> tuple[str, Org]:
+    """Who may set a region's standard or policy, and for which region: a reviewer or
+    approver of a city (or the province) union, for a region within it. Returns the cleaned
+    code and the region's union."""
+    _require_role(by, rules.STANDARD_ROLES)
+    if queries.user_region_org(by) is None:
+        raise PermissionDenied
+    region_code = (region_code or "").strip()
+    region = _region_org(region_code)
+    if region is None:
+        raise RuleViolation(unknown % {"code": region_code}, field="region_code")
+    if not region.is_within(by.org):
+        raise RuleViolation(outside, field="region_code")
+    return region_code, region
+
+
+def _refuse_same_date(model, region_code: str, effective_on, instance, message: str) -> None:
+    clash = model.objects.filter(region_code=region_code, effective_on=effective_on)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise RuleViolation(message, field="effective_on")
+
+
 @transaction.atomic
 def save_regional_amount(
     model: type[RegionalAmount],
@@ -1254,30 +1278,21 @@ def save_regional_amount(
     touch filed families by itself: run the re-assessment (run_reassessment) to propose new
     categories and put changed families on the review list.
     """
-    _require_role(by, rules.STANDARD_ROLES)
-    if queries.user_region_org(by) is None:
-        raise PermissionDenied
-    region_code = (region_code or "").strip()
-    region = _region_org(region_code)
-    if region is None:
-        raise RuleViolation(
-            _("%(code)s is not the region code of a city or county.") % {"code": region_code},
-            field="region_code",
-        )
-    if not region.is_within(by.org):
-        raise RuleViolation(
-            _("You can set standards only for regions of your own union."), field="region_code"
-        )
+    region_code, region = _regional_row_region(
+        by,
+        region_code,
+        unknown=_("%(code)s is not the region code of a city or county."),
+        outside=_("You can set standards only for regions of your own union."),
+    )
     if monthly_fen is None or monthly_fen <= 0:
         raise RuleViolation(_("Enter a monthly amount above zero."), field="monthly_fen")
-    clash = model.objects.filter(region_code=region_code, effective_on=effective_on)
-    if instance is not None:
-        clash = clash.exclude(pk=instance.pk)
-    if clash.exists():
-        raise RuleViolation(
-            _("The region already has an amount from this date; change that row instead."),
-            field="effective_on",
-        )
+    _refuse_same_date(
+        model,
+        region_code,
+        effective_on,
+        instance,
+        _("The region already has an amount from this date; change that row instead."),
+    )
     created = instance is None
     row = instance or model()
     before = {
@@ -1334,21 +1349,12 @@ def save_policy(
     """Create or change a region's hardship policy from a date (the province's, a city's or a
     county's). Bounds follow DOMAIN.md: at least a yearly review with ≥ 30 % spot checks, files
     kept ≥ 10 years; the campaign's 1–6 months at ≤ 60 % are the defaults, not the bounds."""
-    _require_role(by, rules.STANDARD_ROLES)
-    if queries.user_region_org(by) is None:
-        raise PermissionDenied
-    region_code = (region_code or "").strip()
-    region = _region_org(region_code)
-    if region is None:
-        raise RuleViolation(
-            _("%(code)s is not the region code of the province, a city or a county.")
-            % {"code": region_code},
-            field="region_code",
-        )
-    if not region.is_within(by.org):
-        raise RuleViolation(
-            _("You can set policies only for regions of your own union."), field="region_code"
-        )
+    region_code, region = _regional_row_region(
+        by,
+        region_code,
+        unknown=_("%(code)s is not the region code of the province, a city or a county."),
+        outside=_("You can set policies only for regions of your own union."),
+    )
     if effective_on is None:
         raise RuleViolation(_("Enter the date the policy takes effect."), field="effective_on")
     cleaned = {}
@@ -1362,14 +1368,13 @@ def save_policy(
             _("The shortest gradual exit cannot be longer than the longest."),
             field="gradual_exit_min_months",
         )
-    clash = HardshipPolicy.objects.filter(region_code=region_code, effective_on=effective_on)
-    if instance is not None:
-        clash = clash.exclude(pk=instance.pk)
-    if clash.exists():
-        raise RuleViolation(
-            _("The region already has a policy from this date; change that row instead."),
-            field="effective_on",
-        )
+    _refuse_same_date(
+        HardshipPolicy,
+        region_code,
+        effective_on,
+        instance,
+        _("The region already has a policy from this date; change that row instead."),
+    )
     created = instance is None
     row = instance or HardshipPolicy()
     fields = ("region_code", "effective_on", "note", *cleaned)

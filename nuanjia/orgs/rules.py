@@ -36,6 +36,9 @@ class Perm(models.TextChoices):
     ASSIGN_ROLES = "roles.assign", _("Assign roles")
     VIEW_AUDIT = "audit.view", _("Read the audit trail")
     REVEAL_PERSONAL_DATA = "personal_data.reveal", _("See full ID and bank numbers")
+    VIEW_FUNDS = "funds.view", _("See fund balances and transactions")
+    MOVE_FUNDS = "funds.move", _("Receive, allocate, return and reverse funds")
+    EXPORT_BANK_FILE = "relief.bank_file", _("Export bank files with full account numbers")
 
 
 PERMISSION_ROLES: dict[str, frozenset[str]] = {
@@ -46,9 +49,21 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     Perm.ASSIGN_ROLES: frozenset({Role.SECURITY_ADMIN}),
     Perm.VIEW_AUDIT: frozenset({Role.AUDIT_ADMIN}),
     Perm.REVEAL_PERSONAL_DATA: frozenset({Role.CASEWORKER, Role.REVIEWER, Role.APPROVER}),
+    Perm.VIEW_FUNDS: frozenset({Role.FINANCE, Role.LEADER, Role.APPROVER}),
+    Perm.MOVE_FUNDS: frozenset({Role.FINANCE}),
+    Perm.EXPORT_BANK_FILE: frozenset({Role.FINANCE}),
 }
 # Business permissions: never granted to any admin role (checked by a test).
-BUSINESS_PERMISSIONS = frozenset({Perm.VIEW_BUSINESS, Perm.MANAGE_ORGS, Perm.REVEAL_PERSONAL_DATA})
+BUSINESS_PERMISSIONS = frozenset(
+    {
+        Perm.VIEW_BUSINESS,
+        Perm.MANAGE_ORGS,
+        Perm.REVEAL_PERSONAL_DATA,
+        Perm.VIEW_FUNDS,
+        Perm.MOVE_FUNDS,
+        Perm.EXPORT_BANK_FILE,
+    }
+)
 
 
 def roles_grant(roles: set[str] | frozenset[str], perm: str) -> bool:

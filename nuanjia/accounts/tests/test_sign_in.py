@@ -214,3 +214,26 @@ def test_the_admin_site_sends_visitors_to_our_login_page(client, tree):
 
 def test_a_signed_in_non_staff_account_is_refused_the_admin_site_without_a_loop(login, caseworker):
     assert login(caseworker).get("/djadmin/login/").status_code == 403
+
+
+def test_an_unknown_user_name_is_answered_exactly_like_a_real_one(client, caseworker, clock):
+    """Otherwise the lock message after 5 tries would tell which names exist."""
+    ghost = Staff(username="no_such_user")
+    assert fail(client, ghost, 5) == [WRONG_CREDENTIALS] * 4 + [LOCKED_NOW]
+    assert fail(client, caseworker, 5) == [WRONG_CREDENTIALS] * 4 + [LOCKED_NOW]
+    assert fail(client, ghost, 1) == [locked_for(15)]
+    assert fail(client, caseworker, 1) == [locked_for(15)]
+
+
+def test_an_address_with_too_many_failures_is_refused_for_a_while(
+    client, caseworker, clock, settings
+):
+    settings.NUANJIA_SIGNIN_FAILURES_PER_ADDRESS = 6
+    for number in range(6):  # six names, one try each: no account is locked
+        fail(client, Staff(username=f"guess{number}"), 1)
+    refused = form_errors(sign_in(client, caseworker.username, PASSWORD))
+    assert refused == "该地址登录失败次数过多，请 15 分钟后再试。"
+    assert not is_signed_in(client)
+    assert events("login.failed").filter(changes__reason="address_throttled").exists()
+    clock.shift(timedelta(minutes=15, seconds=1))
+    assert sign_in(client, caseworker.username, PASSWORD).status_code == 302

@@ -131,3 +131,24 @@ def test_revoking_twice_is_harmless(caseworker):
     first = token.revoked_at
     revoke_api_token(token, by=caseworker)
     assert token.revoked_at == first and events("api_token.revoked").count() == 1
+
+
+def test_administrators_get_no_api_token(make_staff):
+    from nuanjia.core.errors import RuleViolation
+    from nuanjia.orgs.rules import Role
+
+    admin = make_staff("410000", Role.SYSTEM_ADMIN, username="token_admin")
+    with pytest.raises(RuleViolation):
+        issue_api_token(admin, name="脚本", by=admin)
+    assert not ApiToken.objects.filter(staff=admin).exists()
+
+
+def test_a_token_stops_working_when_its_owner_becomes_an_administrator(caseworker):
+    from nuanjia.orgs.models import RoleAssignment
+    from nuanjia.orgs.rules import Role
+
+    _token, raw = issue_api_token(caseworker, name="手机", by=caseworker)
+    assert me(raw).status_code == 200
+    RoleAssignment.objects.filter(staff=caseworker).delete()
+    RoleAssignment.objects.create(staff=caseworker, role=Role.AUDIT_ADMIN)
+    assert me(raw).status_code == 401

@@ -69,3 +69,17 @@ def test_system_admin_home_lists_locked_accounts(login, system_admin, caseworker
 def test_caseworker_home_has_no_account_admin_items(login, caseworker):
     page = login(caseworker).get("/").content.decode()
     assert "/staff/?status" not in page
+
+
+def test_the_home_page_warns_when_next_years_holiday_schedule_is_missing(login, caseworker):
+    """chinese-calendar 1.11 knows years through 2026: from late 2026 deadlines in 2027 count
+    weekdays until the administrator enters the schedule, and every desk says so."""
+    import time_machine
+
+    from nuanjia.core.models import CalendarYear
+
+    with time_machine.travel("2026-11-29 10:00 +0800"):
+        page = login(caseworker).get("/").content.decode()
+        assert "2027 年的节假日安排尚未录入" in page
+        CalendarYear.objects.create(year=2027)
+        assert "节假日安排尚未录入" not in login(caseworker).get("/").content.decode()

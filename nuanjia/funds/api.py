@@ -1,0 +1,234 @@
+"""The funds API (under /api/v1/funds/): balances, transactions, allocations.
+
+Reads need the funds-view permission and are scoped to the caller's subtree; an allocation
+needs the finance role. Amounts go out as integer 分 and as 元 text; they come in as 元 text
+("2500.50"), read by core.money so the API refuses exactly what the pages refuse.
+Refusals use the project's error shape: 403 for a role, 404 out of scope, 400 with a
+Chinese message and the field at fault for a rule.
+"""
+
+import datetime
+from typing import Annotated
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import WithJsonSchema
+
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.money import format_yuan, parse_yuan
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import check_permission
+from nuanjia.orgs.queries import get_org_by_code_for, visible_orgs
+from nuanjia.orgs.rules import Perm
+
+from . import queries, services
+from .models import Earmark, Transaction
+
+router = Router(tags=["funds"])
+
+OptionalDate = Annotated[
+    datetime.date | None,
+    WithJsonSchema({"type": ["string", "null"], "format": "date", "default": None}),
+]
+
+
+class FiguresOut(Schema):
+    available_fen: int
+    reserved_fen: int
+    spent_fen: int
+    total_fen: int
+    available_yuan: str
+    reserved_yuan: str
+    spent_yuan: str
+    total_yuan: str
+
+
+class BalanceOut(Schema):
+    earmark: str
+    earmark_name: str
+    own: FiguresOut | None
+    subtree: FiguresOut
+
+
+class BalancesOut(Schema):
+    org_code: str
+    org_name: str
+    balances: list[BalanceOut]
+
+
+class EntryOut(Schema):
+    account_id: int | None
+    org_code: str | None
+    bucket: str
+    counterparty: str
+    amount_fen: int
+
+
+class TransactionOut(Schema):
+    id: int
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    org_code: str = Field(alias="org.code")
+    org_name: str = Field(alias="org.name")
+    counterpart_org_code: str | None
+    earmark: str = Field(alias="earmark.code")
+    amount_fen: int
+    amount_yuan: str
+    memo: str
+    source_type: str
+    source_id: str
+    reverses_id: int | None
+    posted_on: datetime.date
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_counterpart_org_code(obj) -> str | None:
+        return obj.counterpart_org.code if obj.counterpart_org_id else None
+
+    @staticmethod
+    def resolve_amount_yuan(obj) -> str:
+        return format_yuan(obj.amount_fen, grouping=False)
+
+
+class TransactionDetailOut(TransactionOut):
+    entries: list[EntryOut]
+
+    @staticmethod
+    def resolve_entries(obj) -> list[dict]:
+        return [
+            {
+                "account_id": entry.account_id,
+                "org_code": entry.account.org.code if entry.account_id else None,
+                "bucket": entry.bucket,
+                "counterparty": entry.counterparty,
+                "amount_fen": entry.amount_fen,
+            }
+            for entry in obj.entries.select_related("account__org")
+        ]
+
+
+class AllocationIn(Schema):
+    to_org: str = Field(description="code of a union directly under the caller's union")
+    earmark: str = Field(description="earmark code, e.g. warmth")
+    amount: str = Field(description="in yuan, at most two decimals, e.g. 2500.50")
+    memo: str = ""
+    posted_on: OptionalDate = None
+
+
+def _figures(figures) -> dict:
+    return {
+        "available_fen": figures.available_fen,
+        "reserved_fen": figures.reserved_fen,
+        "spent_fen": figures.spent_fen,
+        "total_fen": figures.total_fen,
+        "available_yuan": format_yuan(figures.available_fen, grouping=False),
+        "reserved_yuan": format_yuan(figures.reserved_fen, grouping=False),
+        "spent_yuan": format_yuan(figures.spent_fen, grouping=False),
+        "total_yuan": format_yuan(figures.total_fen, grouping=False),
+    }
+
+
+def _org(request, code: str) -> Org:
+    return get_org_by_code_for(request.user, code) if code else request.user.org
+
+
+@router.get("/balances", response=BalancesOut, summary="Balances of a union by earmark")
+def balances(request, org: str = ""):
+    """The union's own accounts and its whole subtree, by earmark (the caller's union unless
+    `org` names one below it)."""
+    check_permission(request.user, Perm.VIEW_FUNDS, request.path)
+    union = _org(request, org)
+    own = {row.key.earmark_id: row.figures for row in queries.own_balances(union)}
+    subtree = queries.subtree_balances(union)
+    rows = [
+        {
+            "earmark": earmark.code,
+            "earmark_name": earmark.name,
+            "own": _figures(own[earmark.pk]) if earmark.pk in own else None,
+            "subtree": _figures(subtree.get(earmark.pk, queries.Figures())),
+        }
+        for earmark in Earmark.objects.all()
+        if earmark.is_active or earmark.pk in subtree
+    ]
+    return {"org_code": union.code, "org_name": union.name, "balances": rows}
+
+
+@router.get(
+    "/transactions",
+    response=list[TransactionOut],
+    summary="Fund transactions in the caller's scope",
+)
+@paginate(PageNumberPagination, page_size=100)
+def list_transactions(
+    request,
+    org: str = "",
+    earmark: str = "",
+    kind: str = "",
+    source_type: str = "",
+    source_id: str = "",
+    q: str = "",
+):
+    check_permission(request.user, Perm.VIEW_FUNDS, request.path)
+    transactions = queries.visible_transactions(request.user).order_by("-id")
+    if org:
+        union = get_org_by_code_for(request.user, org)
+        transactions = transactions.filter(org=union) | transactions.filter(counterpart_org=union)
+    if earmark:
+        transactions = transactions.filter(earmark__code=earmark)
+    if kind:
+        # A plain string: an enum here would add a component named "Kind" to the schema,
+        # which clashes with the org kinds of the orgs API.
+        if kind not in Transaction.Kind.values:
+            raise RuleViolation(_("Unknown kind %(kind)s.") % {"kind": kind[:20]}, field="kind")
+        transactions = transactions.filter(kind=kind)
+    if source_type:
+        transactions = transactions.filter(source_type=source_type)
+    if source_id:
+        transactions = transactions.filter(source_id=source_id)
+    if q:
+        transactions = transactions.filter(memo__icontains=q)
+    return transactions
+
+
+@router.get(
+    "/transactions/{transaction_id}",
+    response=TransactionDetailOut,
+    summary="One fund transaction with its entries",
+)
+def get_transaction(request, transaction_id: int):
+    check_permission(request.user, Perm.VIEW_FUNDS, request.path)
+    return queries.get_transaction_for(request.user, transaction_id)
+
+
+@router.post(
+    "/allocations",
+    response={201: TransactionDetailOut},
+    summary="Allocate from the caller's union to one directly under it",
+)
+def allocate(request, payload: AllocationIn):
+    check_permission(request.user, Perm.MOVE_FUNDS, request.path)
+    from_org = request.user.org
+    to_org = visible_orgs(request.user).filter(code=payload.to_org.strip().upper()).first()
+    if to_org is None or to_org.parent_id != from_org.pk:
+        raise RuleViolation(
+            _("%(to)s is not a union directly under %(from)s.")
+            % {"to": payload.to_org, "from": from_org},
+            field="to_org",
+        )
+    earmark = Earmark.objects.filter(code=payload.earmark, is_active=True).first()
+    if earmark is None:
+        raise RuleViolation(
+            _("Unknown earmark %(code)s.") % {"code": payload.earmark}, field="earmark"
+        )
+    amount_fen = parse_yuan(payload.amount, field="amount", label=_("Amount"))
+    posted = services.allocate(
+        from_org,
+        to_org,
+        earmark,
+        amount_fen,
+        by=request.user,
+        memo=payload.memo,
+        posted_on=payload.posted_on,
+    )
+    return Status(201, queries.get_transaction_for(request.user, posted.pk))

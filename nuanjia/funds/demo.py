@@ -1,0 +1,78 @@
+"""Demo money: the campaign's figures received by 省总, allocated over the 18 city unions and
+on to 惠济区 and 开封鼓楼区, so the demo families can be paid. Built through the services.
+
+Figures from DOMAIN.md ("The campaign"): 6144万元 of hardship-assistance and warmth money,
+then 2560万元 more for free breakfasts for sanitation workers, outdoor-worker stations and
+hardship assistance; 8923万元 of epidemic-prevention money; 1071.5万元 for free health checks.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from nuanjia.core.money import wan_to_fen
+from nuanjia.orgs.models import Org
+
+from . import services
+from .models import Earmark, Transaction
+
+FIRST_MEMO = "关爱你我他(她)·温暖千万家 第一批"
+SECOND_MEMO = "关爱你我他(她)·温暖千万家 追加"
+
+# (earmark code, 万元, source, memo): what the province receives.
+RECEIPTS = [
+    ("warmth", "2500", "上级拨款", FIRST_MEMO),
+    ("hardship", "3644", "财政", FIRST_MEMO),  # 2500 + 3644 = 6144万元
+    ("breakfast", "800", "财政", SECOND_MEMO),
+    ("stations", "760", "财政", SECOND_MEMO),
+    ("hardship", "1000", "财政", SECOND_MEMO),  # 800 + 760 + 1000 = 2560万元
+    ("epidemic", "8923", "财政", "疫情防控专项经费（省、市、县三级）"),
+    ("health-check", "1071.5", "财政", "职工免费体检"),
+]
+# Shares of the province's allocation by city code (the rest get 1 each).
+WEIGHTS = {"410100": 4, "410300": 3, "411600": 2, "411500": 2, "410200": 2}
+# What 郑州 passes to 惠济区 and 开封 to 鼓楼区, in 万元 per earmark.
+ONWARD = [
+    ("410100", "410108", "warmth", "50"),
+    ("410100", "410108", "hardship", "80"),
+    ("410200", "410204", "warmth", "30"),
+    ("410200", "410204", "hardship", "40"),
+]
+
+
+def _split(total_fen: int, cities: list[Org]) -> list[tuple[Org, int]]:
+    """Split a sum over the cities by WEIGHTS, in whole 元; the remainder goes to 郑州 (first
+    by weight), so the shares add up to the sum exactly."""
+    weights = [WEIGHTS.get(city.code, 1) for city in cities]
+    unit = total_fen // sum(weights) // 100 * 100
+    shares = [unit * weight for weight in weights]
+    heaviest = weights.index(max(weights))
+    shares[heaviest] += total_fen - sum(shares)
+    return list(zip(cities, shares, strict=True))
+
+
+@transaction.atomic
+def load_demo_funds() -> int:
+    """Load the demo money once; returns the number of transactions posted (0 if loaded)."""
+    if Transaction.objects.filter(memo=FIRST_MEMO).exists():
+        return 0
+    province = Org.objects.get(code="410000")
+    cities = list(Org.objects.filter(parent=province, kind=Org.Kind.CITY).order_by("code"))
+    earmarks = {earmark.code: earmark for earmark in Earmark.objects.all()}
+    posted = 0
+    for code, wan, source, memo in RECEIPTS:
+        amount = wan_to_fen(wan)
+        services.receive(province, earmarks[code], amount, source=source, by=None, memo=memo)
+        services.allocate_many(province, earmarks[code], _split(amount, cities), by=None, memo=memo)
+        posted += 1 + len(cities)
+    for giver, taker, code, wan in ONWARD:
+        services.allocate(
+            Org.objects.get(code=giver),
+            Org.objects.get(code=taker),
+            earmarks[code],
+            wan_to_fen(wan),
+            by=None,
+            memo=FIRST_MEMO,
+        )
+        posted += 1
+    return posted

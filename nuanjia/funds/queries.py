@@ -1,0 +1,239 @@
+"""Reads of the ledger: scoped accounts and transactions, balances per subtree, drill-downs.
+
+Balances are the maintained columns of FundAccount (checked against the entries by `nuanjia
+funds check`), so a subtree's figure is one aggregate over the account table joined to the
+org's path range — no scan of the entries, however many there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.queries import get_scoped_or_404, scope, within
+from nuanjia.orgs.rules import Perm
+
+from .models import Bucket, Earmark, Entry, FundAccount, Transaction
+
+BUCKETS = (Bucket.AVAILABLE, Bucket.RESERVED, Bucket.SPENT)
+
+
+@dataclass
+class Figures:
+    """Available, reserved and spent money (分) of an account or a sum of accounts."""
+
+    available_fen: int = 0
+    reserved_fen: int = 0
+    spent_fen: int = 0
+
+    @property
+    def total_fen(self) -> int:
+        return self.available_fen + self.reserved_fen + self.spent_fen
+
+    def add(self, other: Figures) -> None:
+        self.available_fen += other.available_fen
+        self.reserved_fen += other.reserved_fen
+        self.spent_fen += other.spent_fen
+
+
+@dataclass
+class BalanceRow:
+    """One line of a balance table: a key (an earmark or an org), its figures."""
+
+    key: object
+    figures: Figures = field(default_factory=Figures)
+
+
+def _sums() -> dict:
+    return {
+        name: Coalesce(Sum(name), Value(0), output_field=IntegerField())
+        for name in ("available_fen", "reserved_fen", "spent_fen")
+    }
+
+
+def _figures(row: dict) -> Figures:
+    return Figures(row["available_fen"], row["reserved_fen"], row["spent_fen"])
+
+
+def can_view_funds(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.has_perm_code(Perm.VIEW_FUNDS)
+
+
+# ---- Scoped lists and objects ---------------------------------------------------------------
+
+
+def visible_accounts(user) -> QuerySet[FundAccount]:
+    """Accounts of the user's subtree (none for the admin roles)."""
+    return scope(FundAccount.objects.select_related("org", "earmark"), user)
+
+
+def get_account_for(user, pk, *, write: bool = False) -> FundAccount:
+    return get_scoped_or_404(visible_accounts(user), user, write=write, pk=pk)
+
+
+def visible_transactions(user) -> QuerySet[Transaction]:
+    """Transactions whose org or counterpart org is in the user's subtree: a county sees the
+    allocation its city made to it, a city the return a county made to it."""
+    base = Transaction.objects.select_related("org", "counterpart_org", "earmark", "created_by")
+    org = getattr(user, "org", None)
+    if not (
+        getattr(user, "is_authenticated", False)
+        and org is not None
+        and user.has_perm_code(Perm.VIEW_BUSINESS)
+    ):
+        return base.none()
+    return base.filter(within(org.path, "org__path") | within(org.path, "counterpart_org__path"))
+
+
+def get_transaction_for(user, pk, *, write: bool = False) -> Transaction:
+    return get_scoped_or_404(visible_transactions(user), user, write=write, pk=pk)
+
+
+def visible_earmarks() -> QuerySet[Earmark]:
+    return Earmark.objects.filter(is_active=True)
+
+
+# ---- Balances -------------------------------------------------------------------------------
+
+
+def account_figures(account: FundAccount) -> Figures:
+    return Figures(account.available_fen, account.reserved_fen, account.spent_fen)
+
+
+def own_balances(org: Org) -> list[BalanceRow]:
+    """The org's own accounts (本级), one row per earmark that has one."""
+    accounts = FundAccount.objects.filter(org=org).select_related("earmark")
+    return [
+        BalanceRow(account, account_figures(account))
+        for account in accounts.order_by("earmark__sort_order", "earmark__code")
+    ]
+
+
+def subtree_balances(org: Org, *, earmark: Earmark | None = None) -> dict[int, Figures]:
+    """The org's subtree (the org and everything below), by earmark id: one aggregate query."""
+    accounts = FundAccount.objects.filter(within(org.path, "org__path"))
+    if earmark is not None:
+        accounts = accounts.filter(earmark=earmark)
+    rows = accounts.values("earmark_id").annotate(**_sums()).order_by()
+    return {row["earmark_id"]: _figures(row) for row in rows}
+
+
+def subtree_total(org: Org, *, earmark: Earmark | None = None) -> Figures:
+    total = Figures()
+    for figures in subtree_balances(org, earmark=earmark).values():
+        total.add(figures)
+    return total
+
+
+def children_balances(
+    org: Org, *, earmark: Earmark | None = None, children: list[Org] | None = None
+) -> dict[tuple[int, int], Figures]:
+    """Each child's subtree by earmark, as {(child id, earmark id): figures}: one aggregate
+    query over the account table, each account assigned to its child by path range."""
+    if children is None:
+        children = list(Org.objects.filter(parent=org).order_by("code"))
+    if not children:
+        return {}
+    child_of = Case(
+        *[When(within(child.path, "org__path"), then=Value(child.pk)) for child in children],
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    accounts = FundAccount.objects.filter(within(org.path, "org__path")).exclude(org=org)
+    if earmark is not None:
+        accounts = accounts.filter(earmark=earmark)
+    rows = (
+        accounts.annotate(child_id=child_of)
+        .values("child_id", "earmark_id")
+        .annotate(**_sums())
+        .order_by()
+    )
+    return {
+        (row["child_id"], row["earmark_id"]): _figures(row)
+        for row in rows
+        if row["child_id"] is not None
+    }
+
+
+def subtrees_by_earmark(orgs: list[Org]) -> dict[tuple[int, int], Figures]:
+    """Several subtrees (e.g. the 18 city unions) by earmark in one query: {(org id, earmark
+    id): figures}. The orgs' subtrees must not overlap."""
+    if not orgs:
+        return {}
+    owner = Case(
+        *[When(within(org.path, "org__path"), then=Value(org.pk)) for org in orgs],
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    condition = Q()
+    for org in orgs:
+        condition |= within(org.path, "org__path")
+    rows = (
+        FundAccount.objects.filter(condition)
+        .annotate(owner_id=owner)
+        .values("owner_id", "earmark_id")
+        .annotate(**_sums())
+        .order_by()
+    )
+    return {(row["owner_id"], row["earmark_id"]): _figures(row) for row in rows}
+
+
+# ---- Drill-down -----------------------------------------------------------------------------
+
+
+def transactions_behind(
+    accounts: QuerySet[FundAccount], *, bucket: str | None = None
+) -> QuerySet[Transaction]:
+    """The transactions that moved money in or out of the accounts (one bucket, if given):
+    the rows behind a figure."""
+    entries = Entry.objects.filter(account__in=accounts.values("pk"))
+    if bucket:
+        entries = entries.filter(bucket=bucket)
+    return (
+        Transaction.objects.filter(pk__in=entries.values("transaction_id"))
+        .select_related("org", "counterpart_org", "earmark", "created_by")
+        .order_by("-posted_on", "-id")
+    )
+
+
+def transactions_in_subtree(org: Org, *, earmark: Earmark | None = None) -> QuerySet[Transaction]:
+    """The transactions behind a subtree's total: those whose org or counterpart lies in it.
+
+    The same rows as `transactions_behind(subtree_accounts(org))` — every entry is on an
+    account of its transaction's org or counterpart (services and post_many enforce it) —
+    read through the transaction's own columns instead of two million entries.
+    """
+    transactions = Transaction.objects.filter(
+        within(org.path, "org__path") | within(org.path, "counterpart_org__path")
+    )
+    if earmark is not None:
+        transactions = transactions.filter(earmark=earmark)
+    return transactions.select_related("org", "counterpart_org", "earmark", "created_by").order_by(
+        "-posted_on", "-id"
+    )
+
+
+def subtree_accounts(org: Org, *, earmark: Earmark | None = None) -> QuerySet[FundAccount]:
+    accounts = FundAccount.objects.filter(within(org.path, "org__path"))
+    return accounts.filter(earmark=earmark) if earmark is not None else accounts
+
+
+def account_moves(account: FundAccount, transaction_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{transaction id: {bucket: signed amount}} for some transactions of one account."""
+    moves: dict[int, dict[str, int]] = {}
+    rows = Entry.objects.filter(account=account, transaction_id__in=transaction_ids).values_list(
+        "transaction_id", "bucket", "amount_fen"
+    )
+    for transaction_id, bucket, amount in rows:
+        moves.setdefault(transaction_id, {}).setdefault(bucket, 0)
+        moves[transaction_id][bucket] += amount
+    return moves
+
+
+def spends_of(source_type: str, source_ids: list[str]) -> QuerySet[Transaction]:
+    return Transaction.objects.filter(
+        kind=Transaction.Kind.SPEND, source_type=source_type, source_id__in=source_ids
+    )

@@ -1,0 +1,466 @@
+"""Ledger pages: balances per org and earmark (元 or 万元) with drill-down to the transactions
+behind a figure, the transaction list and detail, the printable voucher (付款凭证), and the
+finance forms (receive, allocate one or many from a sheet, return, reverse, close a month).
+Every read is scoped through funds.queries; every write goes through funds.services."""
+
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.imports import XLSX_CONTENT_TYPE
+from nuanjia.core.money import format_yuan
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import deny, requires
+from nuanjia.orgs.queries import get_org_for, org_ancestors
+from nuanjia.orgs.rules import Perm
+
+from . import forms, queries, services
+from .imports import ALLOCATION_SHEET, import_allocations, write_allocation_template
+from .models import Bucket, ClosedPeriod, Earmark, Transaction
+
+PAGE_SIZE = 50
+SHOWN_ERRORS = 200
+UNITS = ("yuan", "wan")
+TEMPLATE_FILE_NAME = "资金下拨模板.xlsx"
+GRANT_SOURCE = "relief.grant"
+
+
+def _unit(request) -> str:
+    unit = request.GET.get("unit", "yuan")
+    return unit if unit in UNITS else "yuan"
+
+
+def _query_string(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def source_url(posted: Transaction) -> str:
+    """The page of the object that caused a posting (a grant), when its app provides one."""
+    if posted.source_type != GRANT_SOURCE or not posted.source_id.isdigit():
+        return ""
+    try:
+        return reverse("relief:grant_detail", args=[int(posted.source_id)])
+    except NoReverseMatch:
+        return ""
+
+
+def _render(request, template: str, context: dict):
+    """Render a ledger page; the tabs show the finance forms to those who may use them."""
+    context["perms_move"] = request.user.has_perm_code(Perm.MOVE_FUNDS)
+    return render(request, template, context)
+
+
+def _apply_error(form, error: RuleViolation) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+# ---- Ledger and drill-down -----------------------------------------------------------------
+
+
+@requires(Perm.VIEW_FUNDS)
+def ledger_view(request, org_id: int | None = None):
+    """An org's money by earmark: its own accounts (本级), its subtree's totals and each
+    child's subtree, every figure a link to the transactions behind it."""
+    user = request.user
+    org = user.org if org_id is None else get_org_for(user, org_id)
+    unit = _unit(request)
+    earmarks = list(Earmark.objects.all())
+    earmark_by_id = {earmark.pk: earmark for earmark in earmarks}
+    own = {row.key.earmark_id: row for row in queries.own_balances(org)}
+    subtree = queries.subtree_balances(org)
+    rows = [
+        {
+            "earmark": earmark,
+            "account": own[earmark.pk].key if earmark.pk in own else None,
+            "own": own[earmark.pk].figures if earmark.pk in own else queries.Figures(),
+            "subtree": subtree.get(earmark.pk, queries.Figures()),
+        }
+        for earmark in earmarks
+        if earmark.is_active or earmark.pk in subtree
+    ]
+    total_own, total_subtree = queries.Figures(), queries.Figures()
+    for row in rows:
+        total_own.add(row["own"])
+        total_subtree.add(row["subtree"])
+    selected = earmark_by_id.get(_int(request.GET.get("earmark")))
+    children = list(Org.objects.filter(parent=org).order_by("code"))
+    by_child = queries.children_balances(org, earmark=selected, children=children)
+    child_rows = []
+    for child in children:
+        figures = queries.Figures()
+        for (child_id, _earmark_id), child_figures in by_child.items():
+            if child_id == child.pk:
+                figures.add(child_figures)
+        if figures.total_fen or child.kind in Org.ADMINISTRATIVE_KINDS:
+            child_rows.append({"org": child, "figures": figures})
+    context = {
+        "org": org,
+        "ancestors": [ancestor for ancestor in org_ancestors(org) if ancestor.is_within(user.org)]
+        if org != user.org
+        else [],
+        "unit": unit,
+        "rows": rows,
+        "total_own": total_own,
+        "total_subtree": total_subtree,
+        "earmarks": earmarks,
+        "selected": selected,
+        "child_rows": child_rows,
+        "buckets": queries.BUCKETS,
+    }
+    return _render(request, "funds/ledger.html", context)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _transaction_page(request, transactions, account=None):
+    page = Paginator(transactions, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    moves = queries.account_moves(account, [posted.pk for posted in items]) if account else {}
+    for posted in items:
+        posted.source_link = source_url(posted)
+        posted.moves = [
+            (Bucket(bucket).label, amount) for bucket, amount in moves.get(posted.pk, {}).items()
+        ]
+    return page, items
+
+
+@requires(Perm.VIEW_FUNDS)
+def account_view(request, account_id: int):
+    """One account's figures and the transactions that moved them (one bucket, if asked)."""
+    account = queries.get_account_for(request.user, account_id)
+    bucket = request.GET.get("bucket", "")
+    bucket = bucket if bucket in Bucket.values and bucket != Bucket.EXTERNAL else ""
+    transactions = queries.transactions_behind(
+        queries.visible_accounts(request.user).filter(pk=account.pk), bucket=bucket or None
+    )
+    page, items = _transaction_page(request, transactions, account)
+    context = {
+        "account": account,
+        "figures": queries.account_figures(account),
+        "bucket": bucket,
+        "bucket_label": Bucket(bucket).label if bucket else "",
+        "page": page,
+        "transactions": items,
+        "query": _query_string(request),
+        "unit": _unit(request),
+    }
+    return _render(request, "funds/account.html", context)
+
+
+@requires(Perm.VIEW_FUNDS)
+def figure_view(request, org_id: int):
+    """The transactions behind a subtree figure: an org and everything below it, one earmark
+    (or all) and one bucket (or all)."""
+    org = get_org_for(request.user, org_id)
+    earmark = Earmark.objects.filter(pk=_int(request.GET.get("earmark"))).first()
+    bucket = request.GET.get("bucket", "")
+    bucket = bucket if bucket in Bucket.values and bucket != Bucket.EXTERNAL else ""
+    if bucket:
+        accounts = queries.subtree_accounts(org, earmark=earmark)
+        transactions = queries.transactions_behind(accounts, bucket=bucket)
+    else:
+        transactions = queries.transactions_in_subtree(org, earmark=earmark)
+    page, items = _transaction_page(request, transactions)
+    figures = queries.subtree_total(org, earmark=earmark)
+    context = {
+        "org": org,
+        "earmark": earmark,
+        "bucket": bucket,
+        "bucket_label": Bucket(bucket).label if bucket else "",
+        "figure": figures.total_fen if not bucket else getattr(figures, f"{bucket}_fen"),
+        "page": page,
+        "transactions": items,
+        "query": _query_string(request),
+        "unit": _unit(request),
+    }
+    return _render(request, "funds/figure.html", context)
+
+
+@requires(Perm.VIEW_FUNDS)
+def transaction_list_view(request):
+    """Transactions of the user's subtree, newest first; search by memo or source."""
+    transactions = queries.visible_transactions(request.user).order_by("-posted_on", "-id")
+    kind = request.GET.get("kind", "")
+    if kind in Transaction.Kind.values:
+        transactions = transactions.filter(kind=kind)
+    earmark = _int(request.GET.get("earmark"))
+    if earmark:
+        transactions = transactions.filter(earmark_id=earmark)
+    q = request.GET.get("q", "").strip()
+    if q:
+        number = q.lstrip("#")
+        condition = Q(memo__icontains=q) | Q(source_id=q)
+        if number.isdigit():
+            condition |= Q(pk=int(number))
+        transactions = transactions.filter(condition)
+    page, items = _transaction_page(request, transactions)
+    context = {
+        "page": page,
+        "transactions": items,
+        "query": _query_string(request),
+        "kinds": Transaction.Kind.choices,
+        "kind": kind,
+        "earmarks": Earmark.objects.all(),
+        "earmark": earmark,
+        "q": q,
+        "unit": "yuan",
+    }
+    return _render(request, "funds/transaction_list.html", context)
+
+
+@requires(Perm.VIEW_FUNDS)
+def transaction_detail_view(request, transaction_id: int):
+    posted = queries.get_transaction_for(request.user, transaction_id)
+    entries = list(posted.entries.select_related("account__org", "account__earmark"))
+    reversal = Transaction.objects.filter(reverses=posted).first()
+    context = {
+        "posted": posted,
+        "entries": entries,
+        "reversal": reversal,
+        "source_link": source_url(posted),
+        "may_reverse": (
+            reversal is None
+            and posted.kind != Transaction.Kind.REVERSE
+            and not posted.source_type
+            and services.may_move_funds(request.user, posted.org)
+        ),
+    }
+    return _render(request, "funds/transaction_detail.html", context)
+
+
+@requires(Perm.VIEW_FUNDS)
+def voucher_view(request, transaction_id: int):
+    """付款凭证: the printable voucher of one transaction, with the amount in capitals."""
+    posted = queries.get_transaction_for(request.user, transaction_id)
+    entries = list(posted.entries.select_related("account__org", "account__earmark"))
+    return _render(
+        request,
+        "funds/voucher.html",
+        {"posted": posted, "entries": entries, "source_link": source_url(posted)},
+    )
+
+
+# ---- Finance forms -------------------------------------------------------------------------
+
+
+@requires(Perm.MOVE_FUNDS)
+def receive_view(request):
+    """收入: money entering the user's union from outside (上级拨款, 财政, 本级经费)."""
+    org = request.user.org
+    form = forms.ReceiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            posted = services.receive(
+                org,
+                data["earmark"],
+                data["amount"],
+                source=data["source"],
+                by=request.user,
+                memo=data["memo"],
+                posted_on=data["posted_on"],
+            )
+        except RuleViolation as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Received; transaction #%(id)s.") % {"id": posted.pk})
+            return redirect("funds:transaction", transaction_id=posted.pk)
+    return _render(
+        request,
+        "funds/form.html",
+        {
+            "form": form,
+            "title": _("Receive funds"),
+            "org": org,
+            "balances": queries.own_balances(org),
+        },
+    )
+
+
+@requires(Perm.MOVE_FUNDS)
+def allocate_view(request):
+    """下拨: from the user's union to one union directly under it."""
+    org = request.user.org
+    children = Org.objects.filter(parent=org, is_active=True).order_by("code")
+    form = forms.AllocateForm(request.POST or None, children=children)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            posted = services.allocate(
+                org,
+                data["to_org"],
+                data["earmark"],
+                data["amount"],
+                by=request.user,
+                memo=data["memo"],
+                posted_on=data["posted_on"],
+            )
+        except RuleViolation as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Allocated; transaction #%(id)s.") % {"id": posted.pk})
+            return redirect("funds:transaction", transaction_id=posted.pk)
+    return _render(
+        request,
+        "funds/form.html",
+        {
+            "form": form,
+            "title": _("Allocate funds"),
+            "org": org,
+            "balances": queries.own_balances(org),
+            "import_link": True,
+        },
+    )
+
+
+@requires(Perm.MOVE_FUNDS)
+def allocation_import_view(request):
+    """Allocate to many unions from one sheet ("2560万元 over 18 cities"): all or nothing."""
+    org = request.user.org
+    form = forms.AllocationImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "org": org, "columns": ALLOCATION_SHEET.columns}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result, importer = import_allocations(
+                data["file"],
+                from_org=org,
+                earmark=data["earmark"],
+                by=request.user,
+                memo=data["memo"],
+                posted_on=data["posted_on"],
+            )
+        except RuleViolation as error:  # a refusal outside the rows (role, closed month)
+            form.add_error(None, error.message)
+        else:
+            if result.committed:
+                messages.success(
+                    request,
+                    _("%(count)d allocations posted, %(total)s yuan in total.")
+                    % {
+                        "count": len(importer.transactions),
+                        "total": format_yuan(importer.total_fen),
+                    },
+                )
+                return redirect(
+                    reverse("funds:transactions") + f"?kind=allocate&earmark={data['earmark'].pk}"
+                )
+            errors = result.errors
+            context |= {
+                "result": result,
+                "errors": errors[:SHOWN_ERRORS],
+                "more_errors": max(0, len(errors) - SHOWN_ERRORS),
+            }
+    return _render(request, "funds/allocation_import.html", context)
+
+
+@requires(Perm.MOVE_FUNDS)
+def allocation_template_view(request):
+    buffer = io.BytesIO()
+    write_allocation_template(buffer, from_org=request.user.org)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, TEMPLATE_FILE_NAME)
+    return response
+
+
+@requires(Perm.MOVE_FUNDS)
+def return_view(request):
+    """上缴: unspent money from the user's union back to the union above it."""
+    org = request.user.org
+    form = forms.ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            posted = services.return_up(
+                org,
+                data["earmark"],
+                data["amount"],
+                by=request.user,
+                memo=data["memo"],
+                posted_on=data["posted_on"],
+            )
+        except RuleViolation as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Returned; transaction #%(id)s.") % {"id": posted.pk})
+            return redirect("funds:transaction", transaction_id=posted.pk)
+    return _render(
+        request,
+        "funds/form.html",
+        {
+            "form": form,
+            "title": _("Return funds to %(org)s") % {"org": org.parent or "—"},
+            "org": org,
+            "balances": queries.own_balances(org),
+        },
+    )
+
+
+@requires(Perm.MOVE_FUNDS)
+def reverse_view(request, transaction_id: int):
+    """冲正: post the opposite of a transaction (never an edit)."""
+    posted = queries.get_transaction_for(request.user, transaction_id, write=True)
+    if not services.may_move_funds(request.user, posted.org):
+        deny(request.user, Perm.MOVE_FUNDS, request.path)
+    form = forms.ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = services.reverse(posted, by=request.user, reason=form.cleaned_data["reason"])
+        except RuleViolation as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Reversed; transaction #%(id)s.") % {"id": reversal.pk})
+            return redirect("funds:transaction", transaction_id=reversal.pk)
+    return _render(
+        request,
+        "funds/form.html",
+        {
+            "form": form,
+            "title": _("Reverse transaction #%(id)s") % {"id": posted.pk},
+            "org": posted.org,
+            "posted": posted,
+        },
+    )
+
+
+@requires(Perm.MOVE_FUNDS)
+def close_period_view(request):
+    """结账: close an ended month of the user's union's books."""
+    org = request.user.org
+    form = forms.ClosePeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        year, month = form.cleaned_data["month"]
+        try:
+            services.close_period(org, year, month, by=request.user)
+        except RuleViolation as error:
+            _apply_error(form, error)
+        else:
+            messages.success(
+                request, _("%(period)s is closed.") % {"period": f"{year}-{month:02d}"}
+            )
+            return redirect("funds:close_period")
+    return _render(
+        request,
+        "funds/close_period.html",
+        {
+            "form": form,
+            "org": org,
+            "periods": ClosedPeriod.objects.filter(org=org).select_related("closed_by")[:36],
+        },
+    )

@@ -1,0 +1,53 @@
+"""Hotline configuration in the Django admin (superusers only): deadlines and answer
+templates. Tickets change only through services; the admin shows them read-only."""
+
+from django.contrib import admin
+
+from . import deadlines
+from .models import AnswerTemplate, DeadlinePolicy, FastTrackPolicy, Ticket
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "ticket_class",
+        "first_contact_hours",
+        "resolution_days",
+        "callback_days",
+    ]
+    list_filter = ["kind"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        deadlines.clear_caches()
+
+
+@admin.register(FastTrackPolicy)
+class FastTrackPolicyAdmin(admin.ModelAdmin):
+    list_display = ["region_code", "effective_on", "dibao_multiple", "cap_fen", "paperwork_days"]
+    search_fields = ["region_code"]
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "org", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["title", "text"]
+    raw_id_fields = ["org"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "status", "org", "received_at"]
+    search_fields = ["number"]
+    list_filter = ["status", "kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,367 @@
+"""The hotline API (under /api/v1/hotline/): staff read and act on the tickets of their scope;
+the public submit and follow requests without signing in (rate-limited, no enumeration).
+
+Refusals use the project's error shape: 403 for a role, 404 out of scope, 400 with a Chinese
+message and the field at fault for a rule, 429 past a rate limit.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.middleware import client_ip
+from nuanjia.orgs.permissions import check_permission
+from nuanjia.orgs.rules import Perm
+from nuanjia.people.queries import get_worker_for
+
+from . import forms, queries, ratelimit, rules, services
+from .rules import Channel, Kind, Step, TicketClass
+
+router = Router(tags=["hotline"])
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    channel: str
+    caller_name: str
+    caller_phone: str
+    worker_id: int | None
+    region_code: str
+    employer_name: str
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    ticket_class: str
+    is_urgent: bool
+    description: str
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    org_id: int
+    org_name: str = Field(alias="org.name")
+    proposed_org_id: int | None
+    escalated_to_id: int | None
+    received_at: datetime.datetime
+    first_contact_due_at: datetime.datetime | None
+    resolution_due_at: datetime.datetime | None
+    callback_due_at: datetime.datetime | None
+    is_paused: bool
+    is_overdue: bool
+    answer: str
+    satisfaction: str
+    reopen_count: int
+
+
+class FastTrackOut(Schema):
+    grant_id: int
+    grant_status: str = Field(alias="grant.status")
+    cause: str
+    amount_fen: int
+    approved_by_id: int | None
+    paid_on: datetime.date | None
+    working_days_to_payment: int | None
+    paperwork_due_on: datetime.date | None
+
+
+class TicketDetailOut(TicketOut):
+    steps: list[str]
+    fast_tracks: list[FastTrackOut] = Field(alias="fast_tracks_list")
+
+
+class TicketEventOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    changes: dict
+    by: str = Field(alias="by_label")
+    at: datetime.datetime
+
+
+class TicketOpenIn(Schema):
+    phone: str
+    caller_name: str = ""
+    channel: str = Channel.PHONE
+    region_code: str
+    employer_name: str = ""
+    kind: str
+    ticket_class: str = TicketClass.GENERAL
+    is_urgent: bool = False
+    description: str
+    worker_id: int | None = None
+    dispatch: bool = False
+    dispatch_to: str = ""  # a union code; empty: the proposed union
+    reason: str = ""
+
+
+class TicketStepIn(Schema):
+    step: str
+    kind: str = ""
+    ticket_class: str = ""
+    is_urgent: bool = False
+    org_code: str = ""
+    reason: str = ""
+    note: str = ""
+    answer: str = ""
+    satisfaction: str = ""
+    comment: str = ""
+    escalate: bool = False
+
+
+class CallerWorkerOut(Schema):
+    id: int
+    name: str
+    org_name: str = Field(alias="org.name")
+    region_code: str
+    id_number_masked: str
+
+
+class CallerTicketOut(Schema):
+    id: int
+    number: str
+    kind: str
+    status: str
+
+
+class CallerOut(Schema):
+    workers: list[CallerWorkerOut]
+    tickets: list[CallerTicketOut]
+
+
+class HotlineKpiOut(Schema):
+    total: int
+    closed: int
+    answered: int
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+    average_handling_hours: float | None
+    fast_track_count: int
+    fast_track_average_days: float | None
+    by_kind: dict[str, int]
+
+
+class PublicSubmitIn(Schema):
+    caller_name: str = ""
+    phone: str
+    region_code: str
+    employer_name: str = ""
+    kind: str = Kind.CONSULT
+    description: str
+    channel: str = Channel.MINIPROGRAM
+
+
+class PublicSubmitOut(Schema):
+    number: str
+    is_new: bool
+
+
+class TicketFollowIn(Schema):
+    number: str
+    last4: str
+
+
+class TicketFollowOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    received_at: datetime.datetime
+    handled_by: str
+    answer: str
+
+
+def _business(request) -> None:
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+
+
+@router.get("/tickets", response=list[TicketOut], summary="Tickets in scope")
+@paginate(PageNumberPagination, page_size=50)
+def list_tickets(request, queue: str = "", status: str = "", q: str = ""):
+    _business(request)
+    tickets = queries.visible_tickets(request.user)
+    if condition := queries.QUEUES.get(queue):
+        tickets = tickets.filter(condition[0])
+    if status in rules.Status.values:
+        tickets = tickets.filter(status=status)
+    if q:
+        tickets = tickets.filter(number__iexact=q.strip())
+    return tickets.order_by("-received_at", "-id")
+
+
+def _detail(request, ticket):
+    ticket.fast_tracks_list = queries.fast_tracks_for(ticket)
+    ticket.steps = [
+        step
+        for step in rules.steps_for(ticket.status, request.user.roles, is_paused=ticket.is_paused)
+        if services.may_take(request.user, step, ticket)
+    ]
+    return ticket
+
+
+@router.get("/tickets/{ticket_id}", response=TicketDetailOut, summary="One ticket")
+def get_ticket(request, ticket_id: int):
+    _business(request)
+    return _detail(request, queries.get_ticket_for(request.user, ticket_id))
+
+
+@router.get(
+    "/tickets/{ticket_id}/events", response=list[TicketEventOut], summary="A ticket's timeline"
+)
+def ticket_events(request, ticket_id: int):
+    _business(request)
+    ticket = queries.get_ticket_for(request.user, ticket_id)
+    return list(ticket.events.select_related("by"))
+
+
+@router.post("/tickets", response={201: TicketDetailOut}, summary="Take a call (open a ticket)")
+def open_ticket(request, payload: TicketOpenIn):
+    _business(request)
+    services.authorize_roles(request.user, rules.INTAKE_ROLES, "intake", request.path)
+    worker = (
+        get_worker_for(request.user, payload.worker_id, write=True) if payload.worker_id else None
+    )
+    target = None
+    if payload.dispatch_to:
+        target = forms.org_by_code(payload.dispatch_to)
+        if target is None:
+            raise RuleViolation(_("No union has that code."), field="dispatch_to")
+    ticket = services.open_ticket(
+        by=request.user,
+        channel=payload.channel,
+        caller_name=payload.caller_name,
+        phone=payload.phone,
+        region_code=payload.region_code,
+        kind=payload.kind,
+        description=payload.description,
+        employer_name=payload.employer_name,
+        worker=worker,
+        ticket_class=payload.ticket_class,
+        is_urgent=payload.is_urgent,
+        dispatch=payload.dispatch,
+        dispatch_to=target,
+        reason=payload.reason,
+    )
+    return Status(201, _detail(request, ticket))
+
+
+def _org(code: str, *, required: bool):
+    org = forms.org_by_code(code)
+    if org is None and (code or required):
+        raise RuleViolation(_("No union has that code."), field="org_code")
+    return org
+
+
+@router.post("/tickets/{ticket_id}/steps", response=TicketDetailOut, summary="Take a step")
+def take_step(request, ticket_id: int, payload: TicketStepIn):
+    _business(request)
+    ticket = queries.get_ticket_for(request.user, ticket_id, write=True)
+    step = payload.step
+    if step not in Step.values:
+        raise RuleViolation(_("Unknown step."), field="step")
+    services.authorize_step(request.user, step, ticket, request.path)
+    user = request.user
+    if step == Step.CLASSIFY:
+        ticket = services.classify_ticket(
+            ticket, by=user, kind=payload.kind or ticket.kind,
+            ticket_class=payload.ticket_class or ticket.ticket_class,
+            is_urgent=payload.is_urgent, note=payload.note,
+        )  # fmt: skip
+    elif step == Step.DISPATCH:
+        ticket = services.dispatch_ticket(
+            ticket, by=user, org=_org(payload.org_code, required=False), reason=payload.reason
+        )
+    elif step == Step.ACCEPT:
+        ticket = services.accept_ticket(ticket, by=user, note=payload.note)
+    elif step == Step.START:
+        ticket = services.start_ticket(ticket, by=user, note=payload.note)
+    elif step == Step.RETURN:
+        ticket = services.return_ticket(ticket, by=user, reason=payload.reason)
+    elif step == Step.TRANSFER:
+        ticket = services.transfer_ticket(
+            ticket, by=user, org=_org(payload.org_code, required=True), reason=payload.reason
+        )
+    elif step == Step.PAUSE:
+        ticket = services.pause_ticket(ticket, by=user, reason=payload.reason)
+    elif step == Step.RESUME:
+        ticket = services.resume_ticket(ticket, by=user, note=payload.note)
+    elif step == Step.ANSWER:
+        ticket = services.answer_ticket(ticket, by=user, answer=payload.answer)
+    elif step == Step.CALL_BACK:
+        ticket = services.record_callback(
+            ticket, by=user, satisfaction=payload.satisfaction or "",
+            comment=payload.comment, escalate=payload.escalate,
+        )  # fmt: skip
+    elif step == Step.CLOSE:
+        ticket = services.close_ticket(ticket, by=user, note=payload.note)
+    return _detail(request, queries.get_ticket_for(request.user, ticket.pk))
+
+
+@router.get("/caller", response=CallerOut, summary="Worker records and tickets of a phone")
+def caller(request, phone: str = ""):
+    _business(request)
+    found = queries.caller_lookup(request.user, services.normalized_phone(phone))
+    return found
+
+
+@router.get("/kpis", response=HotlineKpiOut, summary="Hotline figures of the scope")
+def kpis(request, start: datetime.date | None = None, end: datetime.date | None = None):
+    _business(request)
+    today = timezone.localdate()
+    start = start or today.replace(day=1)
+    end = max(start, end or today)
+    figures = queries.kpis(request.user, start, end)
+    figures["by_kind"] = {value: count for _label, count, value in figures["by_kind"]}
+    return figures
+
+
+# ---- Public -------------------------------------------------------------------------------
+
+
+def _limit(name: str, subject: str) -> None:
+    if not ratelimit.hit(name, subject):
+        raise HttpError(429, _("Too many requests: please try again later."))
+
+
+@router.post(
+    "/public/tickets",
+    auth=None,
+    response={201: PublicSubmitOut, 200: PublicSubmitOut},
+    summary="Send a request to 12351 (no sign-in)",
+)
+def public_submit(request, payload: PublicSubmitIn):
+    _limit("submit_ip", client_ip(request) or "-")
+    _limit("submit_phone", services.normalized_phone(payload.phone))
+    ticket, is_new = services.submit_request(
+        caller_name=payload.caller_name,
+        phone=payload.phone,
+        region_code=payload.region_code,
+        employer_name=payload.employer_name,
+        kind=payload.kind,
+        description=payload.description,
+        channel=payload.channel,
+    )
+    return Status(201 if is_new else 200, {"number": ticket.number, "is_new": is_new})
+
+
+@router.post(
+    "/public/follow",
+    auth=None,
+    response=TicketFollowOut,
+    summary="Follow a request by its number and the last 4 digits of the phone",
+)
+def public_follow(request, payload: TicketFollowIn):
+    _limit("follow_ip", client_ip(request) or "-")
+    ticket = services.follow_ticket(payload.number, payload.last4)
+    if ticket is None:
+        raise HttpError(404, _("No request matches this number and phone."))
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "status_label": ticket.get_status_display(),
+        "received_at": ticket.received_at,
+        "handled_by": ticket.org.name,
+        "answer": ticket.answer,
+    }

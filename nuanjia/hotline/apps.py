@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineConfig(AppConfig):
+    name = "nuanjia.hotline"
+    label = "hotline"
+    verbose_name = _("12351 hotline")
+
+    def ready(self):
+        from nuanjia.desk import todo
+
+        from .jobs import register_jobs
+        from .todo import hotline_todo
+
+        todo.register(hotline_todo)
+        register_jobs()

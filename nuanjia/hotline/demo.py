@@ -1,0 +1,92 @@
+"""Demo tickets for 惠济区 and 开封, built through the services as agents and caseworkers would.
+
+Idempotent: tickets are recognised by their description, so a second run adds nothing.
+The lead wires `load_demo_tickets()` into nuanjia/demo.py after the demo staff and families.
+"""
+
+from __future__ import annotations
+
+from nuanjia.orgs.models import Org, Staff
+from nuanjia.people.models import Worker
+
+from . import services
+from .models import AnswerTemplate, Ticket
+from .rules import Channel, Kind, Satisfaction, TicketClass
+
+TEMPLATES = [
+    ("410000", Kind.MEMBERSHIP, "如何入会", "可通过“河南工会”小程序在线申请入会，没有单位工会的新就业形态劳动者可加入所在地的集中入会池。"),
+    ("410000", Kind.COMPLAINT, "欠薪投诉", "请保留劳动合同、工资条、考勤记录等证据；工会将协调用人单位，必要时联系劳动监察部门并提供法律援助。"),
+    ("410100", Kind.HELP, "临时困难救助", "郑州市总工会对因病、因灾、因欠薪等导致临时困难的职工实行“一事一议、先行救助”。"),
+]  # fmt: skip
+
+HUANG = "餐厅拖欠我和5名同事3个月工资，家里已经交不起房租，急需帮助。"
+CONSULT = "想咨询外卖骑手能不能加入工会，怎么加入？"
+WEB = "单位不给缴纳社保，想问问工会能不能帮忙。"
+COMPLAINT = "工地项目部拖欠农民工工资两个月。"
+KAIFENG = "环卫工人冬季早班，询问爱心驿站能否提供热水和早餐。"
+
+
+def _staff(username: str) -> Staff | None:
+    return Staff.objects.filter(username=username, is_active=True).first()
+
+
+def _exists(description: str) -> bool:
+    return Ticket.objects.filter(description=description).exists()
+
+
+def load_demo_tickets() -> int:
+    """Load the demo tickets and answer templates; return how many tickets were added."""
+    for code, kind, title, text in TEMPLATES:
+        org = Org.objects.filter(code=code).first()
+        if org is not None:
+            AnswerTemplate.objects.get_or_create(
+                org=org, title=title, defaults={"kind": kind, "text": text}
+            )
+    agent, caseworker = _staff("hj_hotline"), _staff("hj_caseworker")
+    city_agent, kf_caseworker = _staff("zz_hotline"), _staff("kf_caseworker")
+    added = 0
+    if agent and caseworker:
+        if not _exists(HUANG):
+            worker = Worker.objects.filter(name="黄晓东", phone="13838100010").first()
+            ticket = services.open_ticket(
+                by=agent, phone="13838100010", caller_name="黄晓东", region_code="410108",
+                employer_name=worker.employer.name if worker and worker.employer else "",
+                kind=Kind.HELP, ticket_class=TicketClass.DIFFICULT, is_urgent=True,
+                description=HUANG, worker=worker, dispatch=True,
+            )  # fmt: skip
+            services.accept_ticket(ticket, by=caseworker, note="已电话联系来电人，核实欠薪情况。")
+            services.start_ticket(ticket, by=caseworker)
+            added += 1
+        if not _exists(CONSULT):
+            ticket = services.open_ticket(
+                by=agent, phone="13838100021", caller_name="刘师傅", region_code="410108",
+                kind=Kind.MEMBERSHIP, description=CONSULT,
+            )  # fmt: skip
+            services.answer_ticket(
+                ticket, by=agent, answer="已告知通过小程序申请入会，可加入所在地集中入会池。"
+            )
+            services.record_callback(ticket, by=agent, satisfaction=Satisfaction.SATISFIED)
+            services.close_ticket(ticket, by=agent)
+            added += 1
+        if not _exists(WEB):
+            services.submit_request(
+                caller_name="陈女士", phone="13838100022", region_code="410108",
+                kind=Kind.LEGAL, description=WEB, channel=Channel.WEB,
+            )  # fmt: skip
+            added += 1
+        if not _exists(COMPLAINT):
+            ticket = services.open_ticket(
+                by=city_agent or agent, phone="13838100023", caller_name="赵师傅",
+                region_code="410108", kind=Kind.COMPLAINT, description=COMPLAINT, dispatch=True,
+            ) if city_agent else None  # fmt: skip
+            added += ticket is not None
+    if kf_caseworker and not _exists(KAIFENG):
+        ticket = services.open_ticket(
+            by=kf_caseworker, channel=Channel.VISIT, phone="13838100024", caller_name="孙师傅",
+            region_code="410204", kind=Kind.CONSULT, description=KAIFENG,
+        )  # fmt: skip
+        services.answer_ticket(
+            ticket, by=kf_caseworker, answer="鼓楼区各爱心驿站均提供热水，部分站点提供免费早餐。"
+        )
+        added += 1
+    return added

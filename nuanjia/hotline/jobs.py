@@ -1,0 +1,25 @@
+"""The hotline's periodic jobs (core.schedule), registered in HotlineConfig.ready().
+
+core.schedule has daily and monthly cadences; the sweep runs early each morning, and the
+to-do lists count overdue tickets live in between, so nothing waits for the sweep to show.
+"""
+
+from nuanjia.core import schedule
+
+from .tasks import record_fast_track_payments_task, sweep_deadlines_task
+
+JOBS = [
+    ("hotline.sweep_deadlines", sweep_deadlines_task, 0,
+     "Escalate tickets past a deadline to the parent union."),
+    ("hotline.fast_track_payments", record_fast_track_payments_task, 3,
+     "Record when advance reliefs were paid (time from call to payment)."),
+]  # fmt: skip
+
+
+def register_jobs() -> None:
+    for name, task, hour, description in JOBS:
+        schedule.register(
+            schedule.Job(
+                name=name, task=task, cadence=schedule.DAILY, hour=hour, description=description
+            )
+        )

@@ -1,0 +1,59 @@
+"""Hotline test helpers: fresh in-process caches, SMS kept in memory, a ticket factory."""
+
+import datetime
+import zoneinfo
+
+import pytest
+
+from nuanjia.funds import services as funds
+from nuanjia.funds.models import Earmark
+from nuanjia.hardship.models import DibaoStandard
+from nuanjia.hotline import deadlines, queries
+from nuanjia.hotline.sms import MemoryBackend
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.rules import Role
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def at(*parts) -> datetime.datetime:
+    """An aware Asia/Shanghai time: at(2026, 2, 13, 10, 0)."""
+    return datetime.datetime(*parts, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(settings):
+    deadlines.clear_caches()
+    queries.clear_route_cache()
+    MemoryBackend.outbox.clear()
+    settings.HOTLINE_SMS_BACKEND = "nuanjia.hotline.sms.MemoryBackend"
+    yield
+    deadlines.clear_caches()
+    queries.clear_route_cache()
+
+
+@pytest.fixture
+def city_agent(make_staff):
+    """郑州 city hotline agent (the 12351 centre of the city)."""
+    from nuanjia.orgs.rules import Role
+
+    return make_staff("410100", Role.HOTLINE_AGENT, username="zz_hotline")
+
+
+YUAN = 100
+
+
+@pytest.fixture
+def money(tree, make_staff):
+    """惠济区 holds 100,000 元 of 困难职工帮扶资金, passed down from the province via 郑州."""
+    province_finance = make_staff("410000", Role.FINANCE, username="sz_finance")
+    city_finance = make_staff("410100", Role.FINANCE, username="zz_finance")
+    province, city, county = (Org.objects.get(code=code) for code in ("410000", "410100", "410108"))
+    earmark = Earmark.objects.get(code="hardship")
+    funds.receive(province, earmark, 100_000 * YUAN, source="财政", by=province_finance)
+    funds.allocate(province, city, earmark, 100_000 * YUAN, by=province_finance)
+    funds.allocate(city, county, earmark, 100_000 * YUAN, by=city_finance)
+    DibaoStandard.objects.create(
+        region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=80_000
+    )
+    return earmark

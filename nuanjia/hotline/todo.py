@@ -1,0 +1,71 @@
+"""To-do items for hotline work: each role sees the queues it acts on, overdue counted, and
+the tickets escalated to the user's own union (which also show in the responsible union's
+list, as overdue)."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from nuanjia.desk.todo import TodoItem
+from nuanjia.orgs.rules import Perm
+
+from . import rules
+from .queries import QUEUES, overdue_q, visible_fast_tracks, visible_tickets
+
+QUEUE_LABELS = {
+    "to_classify": gettext_lazy("Tickets to classify"),
+    "to_dispatch": gettext_lazy("Tickets to dispatch"),
+    "to_accept": gettext_lazy("Tickets to accept"),
+    "in_progress": gettext_lazy("Tickets in progress"),
+    "to_call_back": gettext_lazy("Tickets to call back"),
+    "to_close": gettext_lazy("Tickets to close"),
+    "overdue": gettext_lazy("Overdue tickets"),
+    "escalated": gettext_lazy("Tickets escalated to my union"),
+    "paperwork": gettext_lazy("Advance relief paperwork to complete"),
+}
+
+
+def hotline_todo(user) -> list[TodoItem]:
+    """One figure per queue the user's roles act on, counted in a single query."""
+    if not user.has_perm_code(Perm.VIEW_BUSINESS):
+        return []
+    queues = {key: condition for key, (condition, roles) in QUEUES.items() if roles & user.roles}
+    if not queues:
+        return []
+    now = timezone.now()
+    late = overdue_q(now)
+    aggregates = {}
+    for key, condition in queues.items():
+        aggregates[key] = Count("pk", filter=condition)
+        aggregates[f"{key}__overdue"] = Count("pk", filter=condition & late)
+    aggregates["escalated"] = Count(
+        "pk", filter=Q(escalated_to=user.org, status__in=rules.OPEN_STATUSES)
+    )
+    counts = visible_tickets(user).filter(status__in=rules.OPEN_STATUSES).aggregate(**aggregates)
+    base = reverse("hotline:list")
+    items = [
+        TodoItem(str(QUEUE_LABELS[key]), counts[key], f"{base}?queue={key}",
+                 counts[f"{key}__overdue"] or 0)
+        for key in queues
+    ]  # fmt: skip
+    items.append(
+        TodoItem(
+            str(QUEUE_LABELS["escalated"]),
+            counts["escalated"],
+            f"{base}?escalated=1",
+            counts["escalated"],
+        )
+    )
+    if user.roles & rules.FAST_TRACK_PROPOSERS:
+        pending = visible_fast_tracks(user).filter(
+            paid_on__isnull=False, paperwork_done_on__isnull=True, is_cancelled=False
+        )
+        counts = pending.aggregate(
+            total=Count("pk"), late=Count("pk", filter=Q(paperwork_due_on__lt=timezone.localdate()))
+        )
+        items.append(
+            TodoItem(str(QUEUE_LABELS["paperwork"]), counts["total"], f"{base}?paperwork=1",
+                     counts["late"] or 0)
+        )  # fmt: skip
+    return items

@@ -1,0 +1,82 @@
+"""Forms of the relief pages. Amounts are typed in 元 and read by core.money.parse_yuan."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nuanjia.core.imports import MAX_UPLOAD_MB
+from nuanjia.funds.forms import AmountField
+from nuanjia.funds.models import Earmark
+from nuanjia.orgs.models import Org
+
+from .models import GrantType, SchoolStage
+from .services import BANK_FORMATS
+
+REASON_INPUT = forms.Textarea(attrs={"rows": 3, "maxlength": 500})
+
+
+class GrantForm(forms.Form):
+    """A caseworker's proposal. The paying union is one of the proposer's subtree."""
+
+    grant_type = forms.ModelChoiceField(label=_("Grant type"), queryset=GrantType.objects.none())
+    amount = AmountField()
+    school_stage = forms.ChoiceField(
+        label=_("School stage (study grants)"), choices=SchoolStage.choices, required=False
+    )
+    org = forms.ModelChoiceField(label=_("Paying union"), queryset=Org.objects.none())
+    earmark = forms.ModelChoiceField(
+        label=_("Earmark"),
+        queryset=Earmark.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Empty: the grant type's default earmark."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=REASON_INPUT)
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grant_type"].queryset = GrantType.objects.filter(is_active=True)
+        self.fields["org"].queryset = orgs if orgs is not None else Org.objects.none()
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=REASON_INPUT)
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), max_length=500, widget=REASON_INPUT)
+
+
+class BatchForm(forms.Form):
+    """Finance builds a batch from the approved grants of one paying union and earmark."""
+
+    org = forms.ModelChoiceField(label=_("Paying union"), queryset=Org.objects.none())
+    earmark = forms.ModelChoiceField(
+        label=_("Earmark"), queryset=Earmark.objects.filter(is_active=True)
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs if orgs is not None else Org.objects.none()
+
+
+class ExportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you export the full account numbers"),
+        max_length=200,
+        help_text=_("The export is recorded in the audit trail with this reason."),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[(fmt, fmt.upper()) for fmt in BANK_FORMATS], initial="xlsx"
+    )
+
+
+class ResultsForm(forms.Form):
+    file = forms.FileField(label=_("The bank's result file (xlsx or CSV)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB.") % {"size": MAX_UPLOAD_MB}
+            )
+        return upload

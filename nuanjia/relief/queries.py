@@ -1,0 +1,193 @@
+"""Reads of relief data used by more than one caller: scoped grants and batches, the caps in
+force, a worker's totals and history across the province, and the role queues."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet, Sum
+
+from nuanjia.hardship.queries import PROVINCE_REGION, dibao_for, live_file_of, region_fallbacks
+from nuanjia.orgs.queries import get_scoped_or_404, scope
+from nuanjia.orgs.rules import Role
+
+from . import rules
+from .models import Grant, GrantCap, GrantEvent, GrantType, PaymentBatch, PaymentLine
+from .rules import Status, YearScope
+
+# ---- Scoped reads -------------------------------------------------------------------------
+
+
+def visible_grants(user) -> QuerySet[Grant]:
+    """Grants paid by a union of the user's subtree (none for the administrator roles)."""
+    return scope(Grant.objects.select_related("org", "worker", "grant_type", "earmark"), user)
+
+
+def get_grant_for(user, pk, *, write: bool = False) -> Grant:
+    return get_scoped_or_404(visible_grants(user), user, write=write, pk=pk)
+
+
+def visible_batches(user) -> QuerySet[PaymentBatch]:
+    return scope(PaymentBatch.objects.select_related("org", "earmark"), user)
+
+
+def get_batch_for(user, pk, *, write: bool = False) -> PaymentBatch:
+    return get_scoped_or_404(visible_batches(user), user, write=write, pk=pk)
+
+
+def grant_history(grant: Grant) -> QuerySet[GrantEvent]:
+    return grant.events.select_related("by").order_by("at", "id")
+
+
+def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
+    return batch.lines.select_related("grant__worker", "grant__grant_type").order_by("id")
+
+
+def active_grant_types() -> QuerySet[GrantType]:
+    return GrantType.objects.filter(is_active=True).select_related("default_earmark")
+
+
+# ---- Queues -------------------------------------------------------------------------------
+
+QUEUES: dict[str, tuple[Q, frozenset[str]]] = {
+    # key: (filter, roles that act on it)
+    "to_review": (Q(status=Status.PROPOSED), frozenset({Role.REVIEWER})),
+    "to_approve": (Q(status=Status.REVIEWED), frozenset({Role.APPROVER})),
+    "to_batch": (Q(status=Status.APPROVED), frozenset({Role.FINANCE})),
+    "in_batch": (Q(status=Status.BATCHED), frozenset({Role.FINANCE})),
+    "failed": (Q(status=Status.FAILED), frozenset({Role.FINANCE, Role.CASEWORKER})),
+}
+
+
+TO_PROPOSE = "to_propose"  # the caseworker's queue: filed families not helped this year
+
+
+def families_to_help(user, year: int):
+    """Filed families of the user's subtree with no live grant this year (to propose for)."""
+    from nuanjia.hardship.queries import visible_files
+    from nuanjia.hardship.rules import Status as FileStatus
+
+    helped = Grant.objects.filter(year=year, status__in=sorted(rules.COUNTING_STATUSES)).values(
+        "household_id"
+    )
+    return (
+        visible_files(user)
+        .filter(status=FileStatus.FILED)
+        .exclude(household_id__in=helped)
+        .select_related("household__worker", "org")
+    )
+
+
+def queue(user, key: str) -> QuerySet[Grant]:
+    grants = visible_grants(user)
+    if key in QUEUES:
+        grants = grants.filter(QUEUES[key][0])
+    return grants
+
+
+# ---- Caps ---------------------------------------------------------------------------------
+
+
+def cap_row_for(
+    grant_type: GrantType,
+    region_code: str,
+    category: str,
+    school_stage: str,
+    on: datetime.date,
+) -> GrantCap | None:
+    """The cap row in force: the nearest region (county, city, province) that has one, and in
+    it the row naming the category (then any category) and the school stage (then any)."""
+    rows = list(
+        GrantCap.objects.filter(
+            grant_type=grant_type,
+            region_code__in=[*region_fallbacks(region_code), PROVINCE_REGION],
+            category__in={category, ""},
+            school_stage__in={school_stage, ""},
+            effective_on__lte=on,
+        ).order_by("-effective_on")
+    )
+    for code in [*region_fallbacks(region_code), PROVINCE_REGION]:
+        for wanted_category in dict.fromkeys([category, ""]):
+            for wanted_stage in dict.fromkeys([school_stage, ""]):
+                for row in rows:
+                    if (
+                        row.region_code == code
+                        and row.category == wanted_category
+                        and row.school_stage == wanted_stage
+                    ):
+                        return row
+    return None
+
+
+def caps_for(
+    grant_type: GrantType, region_code: str, category: str, school_stage: str, on: datetime.date
+) -> rules.CapValues:
+    row = cap_row_for(grant_type, region_code, category, school_stage, on)
+    return row.values() if row is not None else rules.NO_CAPS
+
+
+def year_total_fen(
+    *,
+    grant_type: GrantType,
+    worker_id: int,
+    household_id: int | None,
+    year: int,
+    year_scope: str,
+    exclude_id: int | None = None,
+) -> int:
+    """What the worker (or household) has of the type in the year, in every union of the
+    province: proposed to paid, not rejected, cancelled, failed or returned."""
+    grants = Grant.objects.filter(
+        grant_type=grant_type, year=year, status__in=sorted(rules.COUNTING_STATUSES)
+    )
+    if year_scope == YearScope.HOUSEHOLD and household_id is not None:
+        grants = grants.filter(Q(household_id=household_id) | Q(worker_id=worker_id))
+    else:
+        grants = grants.filter(worker_id=worker_id)
+    if exclude_id is not None:
+        grants = grants.exclude(pk=exclude_id)
+    return grants.aggregate(total=Sum("amount_fen"))["total"] or 0
+
+
+def dibao_fen_for(region_code: str, on: datetime.date) -> int | None:
+    standard = dibao_for(region_code, on)
+    return standard.monthly_fen if standard is not None else None
+
+
+def same_type_this_year(
+    *, grant_type: GrantType, worker_id: int, year: int, exclude_id: int | None = None
+) -> QuerySet[Grant]:
+    """The worker's grants of the type this year anywhere in the province (unscoped on
+    purpose: the registry is province-wide, and a second grant elsewhere must be seen)."""
+    grants = Grant.objects.filter(
+        grant_type=grant_type,
+        worker_id=worker_id,
+        year=year,
+        status__in=sorted(rules.COUNTING_STATUSES),
+    ).select_related("org")
+    if exclude_id is not None:
+        grants = grants.exclude(pk=exclude_id)
+    return grants.order_by("proposed_on", "id")
+
+
+def family_file(worker) -> object | None:
+    """The live hardship file of the worker's household, if any (province-wide)."""
+    household = getattr(worker, "household", None)
+    return live_file_of(household) if household is not None else None
+
+
+# ---- A worker's history -------------------------------------------------------------------
+
+
+def worker_history(worker) -> QuerySet[Grant]:
+    """Every grant the worker received or was proposed, in the whole province.
+
+    The page showing it is reached through a worker the user may see; grants paid by
+    unions outside the user's subtree are listed with their union and date only (the page
+    masks the rest), so a caseworker knows what the person already had.
+    """
+    return (
+        Grant.objects.filter(worker=worker)
+        .select_related("org", "grant_type")
+        .order_by("-proposed_on", "-id")
+    )

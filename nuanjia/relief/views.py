@@ -1,0 +1,439 @@
+"""Relief pages: the grant queues per role, the proposal form with its cap explanation and
+duplicate warning, a grant with its history and the steps the user's roles allow, the
+printable voucher, the payment batches (build, bank file, bank results, progress) and a
+worker's assistance history across the province. Every write goes through services."""
+
+import tempfile
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nuanjia.core import clock
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.imports import SheetSource
+from nuanjia.core.masking import mask_name
+from nuanjia.orgs.permissions import requires
+from nuanjia.orgs.queries import visible_orgs
+from nuanjia.orgs.rules import Perm
+from nuanjia.people.queries import get_worker_for
+
+from . import forms, queries, rules, services
+from .models import PaymentLine
+from .rules import Status, Step
+from .todo import TODO_LABELS
+
+PAGE_SIZE = 50
+LINES_SHOWN = 200
+STEP_FORMS = {
+    Step.REVIEW: forms.NoteForm,
+    Step.APPROVE: forms.NoteForm,
+    Step.REJECT: forms.ReasonForm,
+    Step.CANCEL: forms.ReasonForm,
+    Step.RETRY: forms.NoteForm,
+    Step.RETURN: forms.ReasonForm,
+}
+DANGER_STEPS = frozenset({Step.REJECT, Step.CANCEL, Step.RETURN})
+
+
+def _apply_error(form, error: RuleViolation) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _query_string(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _run_step(grant, step: str, note: str, user):
+    calls = {
+        Step.REVIEW: lambda: services.review_grant(grant, by=user, note=note),
+        Step.APPROVE: lambda: services.approve_grant(grant, by=user, note=note),
+        Step.REJECT: lambda: services.reject_grant(grant, by=user, reason=note),
+        Step.CANCEL: lambda: services.cancel_grant(grant, by=user, reason=note),
+        Step.RETRY: lambda: services.retry_grant(grant, by=user, note=note),
+        Step.RETURN: lambda: services.record_return(grant, by=user, reason=note),
+    }
+    return calls[step]()
+
+
+# ---- Grants -------------------------------------------------------------------------------
+
+
+@requires(Perm.VIEW_BUSINESS)
+def grant_list_view(request):
+    """Grants in scope: a role's queue (to review, to approve, to batch…) or all of them."""
+    queue_key = request.GET.get("queue", "")
+    grants = queries.queue(request.user, queue_key)
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        grants = grants.filter(status=status)
+    page = Paginator(grants.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    queues = [
+        {"key": key, "label": TODO_LABELS[key]}
+        for key, (_condition, roles) in queries.QUEUES.items()
+        if roles & request.user.roles
+    ]
+    can_propose = rules.role_may(request.user.roles, Step.PROPOSE)
+    families = None
+    if can_propose:
+        queues.insert(0, {"key": queries.TO_PROPOSE, "label": TODO_LABELS[queries.TO_PROPOSE]})
+        if queue_key == queries.TO_PROPOSE:
+            families = queries.families_to_help(request.user, clock.today().year).order_by("pk")
+            page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "relief/grant_list.html",
+        {
+            "page": page,
+            "queue": queue_key,
+            "queues": queues,
+            "status": status,
+            "statuses": Status.choices,
+            "query": _query_string(request),
+            "queue_label": TODO_LABELS.get(queue_key, ""),
+            "can_propose": can_propose,
+            "families": families,
+        },
+    )
+
+
+@requires(Perm.VIEW_BUSINESS)
+def grant_new_view(request, worker_id: int):
+    """Propose a grant to one worker: “Check” shows the caps and warnings, “Propose” saves."""
+    worker = get_worker_for(request.user, worker_id, write=True)
+    services.authorize_step(request.user, Step.PROPOSE, None, request.path)
+    orgs = visible_orgs(request.user).filter(is_active=True)
+    form = forms.GrantForm(
+        request.POST if request.method == "POST" else None,
+        orgs=orgs,
+        initial={"org": request.user.org_id},
+    )
+    assessment = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assessment = services.assess(
+            worker,
+            data["grant_type"],
+            data["amount"],
+            school_stage=data["school_stage"] or "",
+            viewer=request.user,
+        )
+        if "propose" in request.POST:
+            try:
+                grant = services.propose_grant(
+                    worker,
+                    grant_type=data["grant_type"],
+                    amount_fen=data["amount"],
+                    reason=data["reason"],
+                    by=request.user,
+                    org=data["org"],
+                    earmark=data["earmark"],
+                    school_stage=data["school_stage"] or "",
+                )
+            except RuleViolation as error:
+                _apply_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Grant %(number)s is proposed; a reviewer checks it next.")
+                    % {"number": grant.number},
+                )
+                return redirect("relief:grant_detail", grant_id=grant.pk)
+    return render(
+        request,
+        "relief/grant_new.html",
+        {
+            "worker": worker,
+            "form": form,
+            "assessment": assessment,
+            "history": queries.worker_history(worker)[:10],
+        },
+    )
+
+
+@requires(Perm.VIEW_BUSINESS)
+def grant_detail_view(request, grant_id: int):
+    grant = queries.get_grant_for(request.user, grant_id)
+    steps = [
+        {
+            "step": step,
+            "label": rules.Step(step).label,
+            "url_name": f"relief:step_{step}",
+            "is_danger": step in DANGER_STEPS,
+        }
+        for step in rules.steps_for(grant.status, request.user.roles)
+    ]
+    return render(
+        request,
+        "relief/grant_detail.html",
+        {
+            "grant": grant,
+            "steps": steps,
+            "events": queries.grant_history(grant),
+            "lines": grant.payment_lines.select_related("batch").order_by("id"),
+        },
+    )
+
+
+@requires(Perm.VIEW_BUSINESS)
+def step_view(request, grant_id: int, step: str):
+    """One step on one grant: its form (GET) and the service call (POST)."""
+    grant = queries.get_grant_for(request.user, grant_id, write=True)
+    services.authorize_step(request.user, step, grant, request.path)
+    form = STEP_FORMS[step](request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _run_step(grant, step, form.cleaned_data["note"], request.user)
+        except RuleViolation as error:
+            form.add_error(
+                "note" if error.field in (None, "reason", "note") else None, error.message
+            )
+        else:
+            grant.refresh_from_db()
+            messages.success(
+                request,
+                _("%(step)s: done. The grant is now %(status)s.")
+                % {"step": rules.Step(step).label, "status": grant.get_status_display()},
+            )
+            return redirect("relief:grant_detail", grant_id=grant.pk)
+    return render(
+        request,
+        "relief/step.html",
+        {"grant": grant, "form": form, "label": rules.Step(step).label, "step": step},
+    )
+
+
+@requires(Perm.VIEW_BUSINESS)
+def voucher_view(request, grant_id: int):
+    """付款凭证: the printable voucher of an approved or paid grant, with 大写金额."""
+    grant = queries.get_grant_for(request.user, grant_id)
+    if grant.status not in (Status.APPROVED, Status.BATCHED, Status.PAID):
+        raise Http404
+    return render(request, "relief/voucher.html", {"grant": grant})
+
+
+@requires(Perm.VIEW_BUSINESS)
+def worker_history_view(request, worker_id: int):
+    """A worker's grants across the province. Grants of unions outside the user's subtree
+    show their union, type, date and status only (no amount, reason or link)."""
+    worker = get_worker_for(request.user, worker_id)
+    org = request.user.org
+    rows = [
+        {"grant": grant, "is_visible": grant.org.is_within(org)}
+        for grant in queries.worker_history(worker)[:500]
+    ]
+    return render(
+        request,
+        "relief/worker_history.html",
+        {
+            "worker": worker,
+            "rows": rows,
+            "can_propose": rules.role_may(request.user.roles, Step.PROPOSE),
+            "masked_name": mask_name(worker.name),
+        },
+    )
+
+
+# ---- Batches ------------------------------------------------------------------------------
+
+
+@requires(Perm.VIEW_BUSINESS)
+def batch_list_view(request):
+    """Payment batches in scope; finance builds a new one here."""
+    is_finance = rules.role_may(request.user.roles, Step.BATCH)
+    orgs = visible_orgs(request.user).filter(is_active=True)
+    form = forms.BatchForm(
+        request.POST if request.method == "POST" else None,
+        orgs=orgs,
+        initial={"org": request.user.org_id},
+    )
+    if request.method == "POST":
+        services.authorize_step(request.user, Step.BATCH, None, request.path)
+        if form.is_valid():
+            try:
+                batch = services.build_batch(
+                    form.cleaned_data["org"],
+                    form.cleaned_data["earmark"],
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except RuleViolation as error:
+                _apply_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Batch %(batch)s holds %(count)d grants.")
+                    % {"batch": batch.number, "count": batch.line_count},
+                )
+                return redirect("relief:batch_detail", payment_batch_id=batch.pk)
+    page = Paginator(queries.visible_batches(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "relief/batch_list.html",
+        {"page": page, "form": form if is_finance else None, "query": _query_string(request)},
+    )
+
+
+def _batch_context(request, batch, **extra) -> dict:
+    lines = queries.batch_lines(batch)
+    result = request.GET.get("result", "")
+    if result in PaymentLine.Result.values:
+        lines = lines.filter(result=result)
+    is_finance = services.may_take(request.user, Step.BATCH) and batch.org.is_within(
+        request.user.org
+    )
+    return {
+        "batch": batch,
+        "lines": lines[:LINES_SHOWN],
+        "lines_shown": LINES_SHOWN,
+        "result": result,
+        "results": PaymentLine.Result.choices,
+        "is_finance": is_finance,
+        "can_export": request.user.has_perm_code(Perm.EXPORT_BANK_FILE) and is_finance,
+        "export_form": forms.ExportForm(),
+        "results_form": forms.ResultsForm(),
+        **extra,
+    }
+
+
+@requires(Perm.VIEW_BUSINESS)
+def batch_detail_view(request, payment_batch_id: int):
+    batch = queries.get_batch_for(request.user, payment_batch_id)
+    return render(request, "relief/batch_detail.html", _batch_context(request, batch))
+
+
+@requires(Perm.VIEW_BUSINESS)
+def batch_progress_view(request, payment_batch_id: int):
+    """The progress figures alone (htmx polls them while results come in)."""
+    batch = queries.get_batch_for(request.user, payment_batch_id)
+    return render(request, "relief/_batch_progress.html", {"batch": batch})
+
+
+@requires(Perm.EXPORT_BANK_FILE)
+@require_POST
+def batch_export_view(request, payment_batch_id: int):
+    """The bank file with full account numbers: a reason is asked and the export audited."""
+    batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
+    services.authorize_bank_file(request.user, batch, request.path)
+    form = forms.ExportForm(request.POST)
+    if form.is_valid():
+        fmt = form.cleaned_data["format"]
+        output = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
+        try:
+            services.export_bank_file(
+                batch, output, by=request.user, reason=form.cleaned_data["reason"], fmt=fmt
+            )
+        except RuleViolation as error:
+            output.close()
+            _apply_error(form, error)
+        else:
+            output.seek(0)
+            return FileResponse(
+                output,
+                as_attachment=True,
+                filename=f"{batch.number}-bank.{fmt}",
+                content_type=(
+                    "text/csv; charset=utf-8"
+                    if fmt == "csv"
+                    else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ),
+            )
+    return render(
+        request, "relief/batch_detail.html", _batch_context(request, batch, export_form=form)
+    )
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_POST
+def batch_results_view(request, payment_batch_id: int):
+    """Import the bank's result file: every line settled, or nothing and the errors listed."""
+    batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
+    services.authorize_step(request.user, Step.PAY, None, request.path)
+    form = forms.ResultsForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_bank_results(
+                batch, SheetSource(upload.file, name=upload.name), by=request.user
+            )
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            if result.committed:
+                messages.success(
+                    request,
+                    _(
+                        "%(rows)d result lines read: %(updated)d settled, %(unchanged)d already recorded."
+                    )
+                    % {
+                        "rows": result.total,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                )
+                return redirect("relief:batch_detail", payment_batch_id=batch.pk)
+    batch.refresh_from_db()
+    return render(
+        request,
+        "relief/batch_detail.html",
+        _batch_context(request, batch, results_form=form, import_result=result),
+        status=400 if result is not None or form.errors else 200,
+    )
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_POST
+def batch_discard_view(request, payment_batch_id: int):
+    batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
+    services.authorize_step(request.user, Step.BATCH, None, request.path)
+    try:
+        services.discard_batch(batch, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The batch is discarded; its grants are approved again."))
+    return redirect("relief:batch_detail", payment_batch_id=batch.pk)
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_POST
+def batch_remove_view(request, payment_batch_id: int, grant_id: int):
+    batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
+    grant = queries.get_grant_for(request.user, grant_id, write=True)
+    services.authorize_step(request.user, Step.UNBATCH, grant, request.path)
+    try:
+        services.remove_from_batch(batch, grant, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(number)s is out of the batch.") % {"number": grant.number})
+    return redirect("relief:batch_detail", payment_batch_id=batch.pk)
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_POST
+def line_paid_view(request, payment_batch_id: int, grant_id: int):
+    """Record one line as paid by hand (the bank confirmed it by phone or on paper).
+
+    Clicking twice, or two people at once, pays it once: the service is idempotent."""
+    batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
+    grant = queries.get_grant_for(request.user, grant_id, write=True)
+    if grant.batch_id != batch.pk:
+        raise Http404
+    services.authorize_step(request.user, Step.PAY, grant, request.path)
+    try:
+        services.confirm_payment(grant, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(number)s is paid.") % {"number": grant.number})
+    return redirect("relief:batch_detail", payment_batch_id=batch.pk)

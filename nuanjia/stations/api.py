@@ -1,0 +1,217 @@
+"""The stations API (under /api/v1/stations/).
+
+Public, no token, rate-limited: the nearest open stations and a check-in (what the phone
+pages and a mini-program use). Staff, scoped to the caller's subtree: the registry and its
+statistics. Coordinates go in and out in the datum the caller names (WGS-84 by default).
+"""
+
+import datetime
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from nuanjia.core import clock
+from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.permissions import check_permission
+from nuanjia.orgs.rules import Perm
+
+from . import queries, ratelimit, rules, services
+from .models import Facility, Service, Station
+
+router = Router(tags=["stations"])
+
+
+class FacilityOut(Schema):
+    code: str
+    name: str
+    has_quantity: bool
+
+
+class NearbyOut(Schema):
+    code: str
+    name: str
+    address: str
+    distance_m: int
+    datum: str
+    lat: float
+    lng: float
+    gcj02_lat: float
+    gcj02_lng: float
+    opening_hours: str
+    facilities: list[str]
+    navigate_url: str
+    checkin_url: str
+
+
+class NearestQuery(Schema):
+    lat: float
+    lng: float
+    datum: str = Field(rules.WGS84, description="wgs84, gcj02 or bd09")
+    k: int = Field(10, ge=1, le=queries.MAX_K)
+    radius_m: int = Field(queries.DEFAULT_RADIUS_M, ge=50, le=queries.MAX_RADIUS_M)
+    facilities: list[str] = Field(default_factory=list, description="facility codes, all required")
+    at: datetime.datetime | None = Field(None, description="open at this time; now by default")
+
+
+class CheckInIn(Schema):
+    services: list[str] = Field(default_factory=list, description=", ".join(Service.values))
+    card_or_phone: str = ""
+
+
+class CheckInOut(Schema):
+    station: str
+    at: datetime.datetime
+
+
+class StationOut(Schema):
+    id: int
+    code: str
+    name: str
+    org_id: int
+    org_name: str = Field(alias="org.name")
+    operator: str
+    partner_name: str
+    address: str
+    region_code: str
+    lat: float
+    lng: float
+    status: str
+    opening_hours: str
+    closed_on_holidays: bool
+    is_published: bool
+    standard_checks: list[str]
+
+
+class StatisticsOut(Schema):
+    first: datetime.date
+    last: datetime.date
+    total: int
+    per_day: list[tuple[datetime.date, int]]
+    per_region: list[dict]
+    hours: list[tuple[int, int]]
+    services: list[tuple[str, int]]
+
+
+def _limit(request, scope: str, limit: tuple[int, int]) -> None:
+    if not ratelimit.allow(request, scope, *limit):
+        raise HttpError(429, _("Too many requests; try again later."))
+
+
+@router.get("/facilities", response=list[FacilityOut], auth=None, summary="Facility checklist")
+def facilities(request):
+    return list(Facility.objects.filter(is_active=True))
+
+
+@router.get("/nearest", response=list[NearbyOut], auth=None, summary="Nearest open stations")
+def nearest(request, query: Query[NearestQuery]):
+    """The k nearest listed stations open at `at` (now), within the radius, having every
+    facility asked for; distances in metres."""
+    _limit(request, "search", ratelimit.SEARCH_LIMIT)
+    datum = rules.parse_datum(query.datum)
+    lat, lng = rules.check_coordinates(query.lat, query.lng)
+    lat, lng = rules.to_wgs84(lat, lng, datum)
+    known = {facility.code: facility for facility in Facility.objects.filter(is_active=True)}
+    unknown = [code for code in query.facilities if code not in known]
+    if unknown:
+        raise RuleViolation(
+            _("Unknown facility “%(name)s”.") % {"name": unknown[0]}, field="facilities"
+        )
+    results = queries.nearest(
+        lat,
+        lng,
+        k=query.k,
+        radius_m=query.radius_m,
+        facility_mask=sum(known[code].mask for code in query.facilities),
+        at=query.at,
+    )
+    from .views import navigate_url
+
+    out = []
+    for item in results:
+        station = item.station
+        out_lat, out_lng = station.in_datum(datum)
+        gcj_lat, gcj_lng = station.gcj02
+        out.append(
+            {
+                "code": station.code,
+                "name": station.name,
+                "address": station.address,
+                "distance_m": round(item.distance_m),
+                "datum": datum,
+                "lat": round(out_lat, 7),
+                "lng": round(out_lng, 7),
+                "gcj02_lat": round(gcj_lat, 7),
+                "gcj02_lng": round(gcj_lng, 7),
+                "opening_hours": station.opening_hours,
+                "facilities": item.facilities,
+                "navigate_url": navigate_url(station),
+                "checkin_url": request.build_absolute_uri(
+                    reverse("stations:checkin", args=[station.code])
+                ),
+            }
+        )
+    return out
+
+
+@router.post(
+    "/checkin/{station_code}", response=CheckInOut, auth=None, summary="Check in at a station"
+)
+def checkin(request, station_code: str, payload: CheckInIn):
+    """A visit, as from the station's QR page; a closed station answers 400 and logs nothing."""
+    _limit(request, "checkin", ratelimit.CHECKIN_LIMIT)
+    station = queries.public_station(station_code)
+    if station is None:
+        raise Http404
+    visit = services.check_in(
+        station, services=payload.services, card_or_phone=payload.card_or_phone
+    )
+    return {"station": station.code, "at": visit.at}
+
+
+@router.get("/", response=list[StationOut], summary="Stations in scope")
+@paginate(PageNumberPagination, page_size=100)
+def station_list(request, q: str = "", status: str = ""):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    stations = queries.visible_stations(request.user).order_by("code")
+    if status in Station.Status.values:
+        stations = stations.filter(status=status)
+    if q:
+        stations = stations.filter(name__icontains=q) | stations.filter(code__icontains=q.upper())
+    return stations
+
+
+@router.get("/statistics", response=StatisticsOut, summary="Visit statistics")
+def statistics(
+    request,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+    region: str = "",
+):
+    """Visits per day, district, hour and service of the stations in scope (from the rollup)."""
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    last = last or clock.today() - datetime.timedelta(days=1)
+    first = first or last - datetime.timedelta(days=29)
+    if last < first or (last - first).days > 366:
+        raise RuleViolation(_("Choose a period of at most a year."), field="first")
+    stats = queries.statistics(
+        request.user, first, last, region_prefix=region if region.isdigit() else ""
+    )
+    return {
+        "first": stats.first,
+        "last": stats.last,
+        "total": stats.total,
+        "per_day": stats.per_day,
+        "per_region": stats.per_region,
+        "hours": stats.hours,
+        "services": stats.services,
+    }
+
+
+@router.get("/{station_id}", response=StationOut, summary="One station")
+def station_detail(request, station_id: int):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    return queries.get_station_for(request.user, station_id)

@@ -1,0 +1,767 @@
+"""Every write of the stations app: the registry, facilities, closures, photos, check-ins,
+keepers' day counts and the daily rollup."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanjia.core import clock
+from nuanjia.core.audit import diff, record_event
+from nuanjia.core.crypto import blind_index
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.masking import mask_phone
+from nuanjia.core.phones import normalize_phone
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.rules import Perm
+
+from . import rules
+from .models import (
+    HOUR_FIELDS,
+    Closure,
+    DayTally,
+    Facility,
+    Service,
+    Station,
+    StationDay,
+    StationFacility,
+    StationGrant,
+    StationPhoto,
+    Visit,
+)
+
+VISITOR_PURPOSE = "station_visitor"
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # format → stored extension
+# Roles that keep a station's record: the host union's caseworkers and the station keepers.
+KEEPER_ROLES = frozenset({"caseworker", "station_keeper"})
+
+# The seeded checklist (code, name, has a quantity); more can be added in the admin.
+DEFAULT_FACILITIES = (
+    ("water", "饮水", False),
+    ("microwave", "热饭", False),
+    ("seats", "休息座位数", True),
+    ("toilet", "如厕", False),
+    ("charging", "充电", False),
+    ("first_aid", "药箱", False),
+    ("climate", "冷暖", False),
+    ("reading", "阅读角", False),
+    ("wifi", "Wi-Fi", False),
+)
+
+
+def seed_facilities() -> None:
+    """Create the default checklist items that are missing (idempotent)."""
+    for index, (code, name, has_quantity) in enumerate(DEFAULT_FACILITIES):
+        Facility.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "bit": index,
+                "has_quantity": has_quantity,
+                "sort_order": index,
+            },
+        )
+
+
+# --- permissions ----------------------------------------------------------------------------
+
+
+def may_keep(user, station_or_org) -> bool:
+    """Whether `user` may change a station of `org`: a keeper role, in the org's subtree."""
+    org = station_or_org.org if isinstance(station_or_org, Station) else station_or_org
+    own = getattr(user, "org", None)
+    return bool(
+        own is not None
+        and user.has_perm_code(Perm.VIEW_BUSINESS)
+        and set(user.roles) & KEEPER_ROLES
+        and org.path.startswith(own.path)
+    )
+
+
+def _require_keeper(by, org: Org) -> None:
+    if by is not None and not may_keep(by, org):
+        raise RuleViolation(
+            _("Only a caseworker or station keeper of the host union or above may do this."),
+            field="org",
+            code="forbidden",
+        )
+
+
+# --- checking fields ------------------------------------------------------------------------
+
+
+@dataclass
+class StationFields:
+    """A station's fields once checked: coordinates already WGS-84, hours parsed."""
+
+    code: str
+    name: str
+    org: Org
+    address: str
+    region_code: str
+    lat: float
+    lng: float
+    operator: str = Station.Operator.SELF_BUILT
+    partner_name: str = ""
+    opening_hours: str = "24小时"
+    closed_on_holidays: bool = False
+    is_published: bool = True
+    phone: str = ""
+    notes: str = ""
+    standard_checks: tuple[str, ...] = ()
+    facilities: Mapping[str, int | None] | None = None  # facility code or name → quantity
+
+
+def facility_lookup() -> dict[str, Facility]:
+    """Active facilities by code and by name (what forms and sheets may use)."""
+    lookup = {}
+    for facility in Facility.objects.filter(is_active=True):
+        lookup[facility.code] = facility
+        lookup[facility.name] = facility
+        lookup[facility.name.lower()] = facility
+    return lookup
+
+
+def resolve_facilities(
+    names: Mapping[str, int | None], lookup: dict[str, Facility] | None = None
+) -> dict[Facility, int | None]:
+    lookup = lookup if lookup is not None else facility_lookup()
+    resolved = {}
+    for name, quantity in names.items():
+        facility = lookup.get(name) or lookup.get(str(name).strip().lower())
+        if facility is None:
+            known = "、".join(sorted({f.name for f in lookup.values()}))
+            raise RuleViolation(
+                _("Unknown facility “%(name)s”. Known facilities: %(known)s.")
+                % {"name": name, "known": known},
+                field="facilities",
+            )
+        resolved[facility] = quantity if facility.has_quantity else None
+    return resolved
+
+
+def check_station_fields(
+    fields: StationFields, *, instance: Station | None = None, lookup=None
+) -> dict[str, Any]:
+    """Check everything about a station except who may write it; return the model values.
+
+    Raises RuleViolation naming the field at fault.
+    """
+    code = fields.code.strip().upper()
+    if not code:
+        raise RuleViolation(_("Enter the station code."), field="code")
+    if len(code) > 32 or not all(ch.isalnum() or ch in "-_" for ch in code):
+        raise RuleViolation(
+            _("The station code may hold at most 32 letters, digits, '-' and '_'."), field="code"
+        )
+    clash = Station.objects.filter(code=code)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise RuleViolation(
+            _("Another station already uses the code %(code)s.") % {"code": code}, field="code"
+        )
+    name = fields.name.strip()
+    if not name or len(name) > 100:
+        raise RuleViolation(_("Enter a name of at most 100 characters."), field="name")
+    address = fields.address.strip()
+    if not address or len(address) > 200:
+        raise RuleViolation(_("Enter an address of at most 200 characters."), field="address")
+    region = fields.region_code.strip()
+    if len(region) != 6 or not region.isdigit():
+        raise RuleViolation(
+            _("The region code has 6 digits (GB/T 2260), e.g. 410108."), field="region_code"
+        )
+    if fields.operator not in Station.Operator.values:
+        raise RuleViolation(_("Choose self-built or co-built."), field="operator")
+    partner = fields.partner_name.strip()
+    if fields.operator == Station.Operator.CO_BUILT and not partner:
+        raise RuleViolation(_("A co-built station needs the partner's name."), field="partner_name")
+    lat, lng = rules.check_coordinates(fields.lat, fields.lng)
+    hours = rules.parse_opening_hours(fields.opening_hours)
+    unknown = set(fields.standard_checks) - set(rules.STANDARD_ITEMS)
+    if unknown:
+        raise RuleViolation(
+            _("Unknown checklist item %(item)s.") % {"item": "、".join(sorted(unknown))},
+            field="standard_checks",
+        )
+    phone = fields.phone.strip()
+    if phone:
+        normalized = normalize_phone(phone)
+        if not normalized:
+            raise RuleViolation(_("Enter a valid phone number."), field="phone")
+        phone = normalized
+    facilities = resolve_facilities(fields.facilities or {}, lookup)
+    return {
+        "code": code,
+        "name": name,
+        "org": fields.org,
+        "address": address,
+        "region_code": region,
+        "city_code": _city_of(region),
+        "lat": lat,
+        "lng": lng,
+        "cell": rules.cell_of(lat, lng),
+        "operator": fields.operator,
+        "partner_name": partner if fields.operator == Station.Operator.CO_BUILT else "",
+        "opening_hours": rules.format_opening_hours(hours),
+        "weekly_hours": hours.to_json(),
+        "always_open": hours.is_always_open,
+        "closed_on_holidays": bool(fields.closed_on_holidays),
+        "is_published": bool(fields.is_published),
+        "phone": phone,
+        "notes": fields.notes.strip(),
+        "standard_checks": [
+            item for item in rules.STANDARD_ITEMS if item in fields.standard_checks
+        ],
+        "facility_mask": sum(facility.mask for facility in facilities),
+        "_facilities": facilities,
+    }
+
+
+def _city_of(region_code: str) -> str:
+    """The city-level code of a county code (济源 419001 is its own city)."""
+    if region_code.startswith("419"):
+        return region_code
+    return region_code[:4] + "00"
+
+
+def _snapshot(station: Station) -> dict[str, Any]:
+    return {
+        "code": station.code,
+        "name": station.name,
+        "org": station.org_id,
+        "address": station.address,
+        "region_code": station.region_code,
+        "lat": station.lat,
+        "lng": station.lng,
+        "operator": station.operator,
+        "partner_name": station.partner_name,
+        "opening_hours": station.opening_hours,
+        "closed_on_holidays": station.closed_on_holidays,
+        "is_published": station.is_published,
+        "phone": station.phone,
+        "standard_checks": list(station.standard_checks),
+        "facility_mask": station.facility_mask,
+        "status": station.status,
+    }
+
+
+def _save_facilities(station: Station, facilities: dict[Facility, int | None]) -> None:
+    StationFacility.objects.filter(station=station).exclude(facility__in=list(facilities)).delete()
+    existing = {row.facility_id: row for row in station.facility_rows.all()}
+    for facility, quantity in facilities.items():
+        row = existing.get(facility.pk)
+        if row is None:
+            StationFacility.objects.create(station=station, facility=facility, quantity=quantity)
+        elif row.quantity != quantity:
+            row.quantity = quantity
+            row.save(update_fields=["quantity"])
+
+
+@transaction.atomic
+def create_station(fields: StationFields, *, by, checked: dict | None = None) -> Station:
+    """Register a station under its host union (the writer's union or one below it)."""
+    _require_keeper(by, fields.org)
+    values = dict(checked or check_station_fields(fields))
+    facilities = values.pop("_facilities")
+    station = Station.objects.create(**values)
+    _save_facilities(station, facilities)
+    record_event(station, "station.created", by=by, changes=_snapshot(station))
+    return station
+
+
+@transaction.atomic
+def update_station(
+    station: Station, fields: StationFields, *, by, checked: dict | None = None
+) -> Station:
+    """Change a station's record; the new host union must also be within the writer's reach."""
+    Station.objects.select_for_update().filter(pk=station.pk).first()
+    station.refresh_from_db()
+    _require_keeper(by, station.org)
+    _require_keeper(by, fields.org)
+    values = dict(checked or check_station_fields(fields, instance=station))
+    facilities = values.pop("_facilities")
+    before = _snapshot(station)
+    for name, value in values.items():
+        setattr(station, name, value)
+    station.save()
+    _save_facilities(station, facilities)
+    changes = diff(before, _snapshot(station))
+    if changes:
+        record_event(station, "station.updated", by=by, changes=changes)
+    return station
+
+
+TRANSITIONS = {
+    Station.Status.OPEN: {Station.Status.SUSPENDED, Station.Status.CLOSED},
+    Station.Status.SUSPENDED: {Station.Status.OPEN, Station.Status.CLOSED},
+    Station.Status.CLOSED: {Station.Status.OPEN},  # a reopened site keeps its code and QR
+}
+
+
+@transaction.atomic
+def set_station_status(station: Station, status: str, *, by, reason: str = "") -> Station:
+    """Open, suspend or close a station. A closed station's QR page says so and logs nothing."""
+    caller = station
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    _require_keeper(by, station.org)
+    if status not in TRANSITIONS.get(station.status, set()):
+        raise RuleViolation(
+            _("A station that is %(old)s cannot become %(new)s.")
+            % {
+                "old": station.get_status_display(),
+                "new": Station.Status(status).label if status in Station.Status.values else status,
+            },
+            field="status",
+        )
+    old = station.status
+    station.status = status
+    station.save(update_fields=["status", "updated_at"])
+    caller.status = status
+    record_event(
+        station, "station.status", by=by, changes={"status": [old, status], "reason": reason[:200]}
+    )
+    return station
+
+
+@transaction.atomic
+def add_closure(
+    station: Station, *, starts_on: datetime.date, ends_on: datetime.date, reason: str = "", by
+) -> Closure:
+    """Close a station for dated days (a holiday, repairs)."""
+    _require_keeper(by, station.org)
+    if ends_on < starts_on:
+        raise RuleViolation(_("The last day cannot be before the first day."), field="ends_on")
+    if (ends_on - starts_on).days > 366:
+        raise RuleViolation(
+            _("A closure lasts at most a year; suspend the station instead."), field="ends_on"
+        )
+    closure = Closure.objects.create(
+        station=station, starts_on=starts_on, ends_on=ends_on, reason=reason.strip()[:100]
+    )
+    record_event(
+        station,
+        "station.closure_added",
+        by=by,
+        changes={"from": str(starts_on), "to": str(ends_on), "reason": closure.reason},
+    )
+    return closure
+
+
+@transaction.atomic
+def remove_closure(closure: Closure, *, by) -> None:
+    _require_keeper(by, closure.station.org)
+    record_event(
+        closure.station,
+        "station.closure_removed",
+        by=by,
+        changes={"from": str(closure.starts_on), "to": str(closure.ends_on)},
+    )
+    closure.delete()
+
+
+def check_photo(upload) -> str:
+    """A photo is a JPEG, PNG or WebP of at most 8 MB, checked by content, not by name;
+    returns its format."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > PHOTO_MAX_BYTES:
+        raise RuleViolation(_("A photo can be at most 8 MB."), field="image")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        kind = None
+    finally:
+        upload.seek(0)
+    if kind not in PHOTO_FORMATS:
+        raise RuleViolation(_("Upload a JPEG, PNG or WebP photo."), field="image")
+    return kind
+
+
+@transaction.atomic
+def add_photo(station: Station, upload, *, caption: str = "", by) -> StationPhoto:
+    _require_keeper(by, station.org)
+    kind = check_photo(upload)
+    photo = StationPhoto(station=station, caption=caption.strip()[:100])
+    # The stored name comes from the checked format, never from the upload's own name, so the
+    # file is always served as the image it is.
+    photo.image.save(f"{secrets.token_hex(8)}.{PHOTO_FORMATS[kind]}", upload, save=False)
+    photo.save()
+    record_event(station, "station.photo_added", by=by, changes={"photo": photo.image.name})
+    return photo
+
+
+# --- open or shut ---------------------------------------------------------------------------
+
+
+def is_open_at(
+    station: Station, moment: datetime.datetime, closures: Iterable[Closure] | None = None
+) -> bool:
+    """Open for visitors at `moment`: status open, within its hours, no dated closure that
+    day, and not a statutory holiday when it closes on those."""
+    if station.status != Station.Status.OPEN:
+        return False
+    local = timezone.localtime(moment)
+    day = local.date()
+    if closures is None:
+        closures = station.closures.filter(starts_on__lte=day, ends_on__gte=day)
+    if any(c.starts_on <= day <= c.ends_on for c in closures):
+        return False
+    if station.closed_on_holidays and rules.is_statutory_holiday(day):
+        return False
+    return rules.WeeklyHours.from_json(station.weekly_hours).is_open_at(local)
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+def _visitor(card_or_phone: str) -> tuple[str, str]:
+    """(keyed hash, masked hint) of a member card or phone; ("", "") when none was given."""
+    text = (card_or_phone or "").strip()
+    if not text:
+        return "", ""
+    phone = normalize_phone(text)
+    if phone:
+        return blind_index(phone, purpose=VISITOR_PURPOSE), mask_phone(phone)
+    cleaned = "".join(ch for ch in text if ch.isalnum()).upper()
+    if not 6 <= len(cleaned) <= 32:
+        raise RuleViolation(
+            _("Enter a member card number or a mobile phone number, or leave it empty."),
+            field="card_or_phone",
+        )
+    return blind_index(cleaned, purpose=VISITOR_PURPOSE), "*" * 4 + cleaned[-4:]
+
+
+@transaction.atomic
+def check_in(
+    station: Station,
+    *,
+    services: Iterable[str] = (),
+    card_or_phone: str = "",
+    at: datetime.datetime | None = None,
+) -> Visit:
+    """Log one visit from the station's QR page. Public: no actor.
+
+    A station that is closed, suspended or shut at this hour logs nothing. A visit is a
+    counted fact, not a change of anyone's record, so it writes no audit event (one per
+    check-in would serialize every public scan on the audit chain's head row); the member
+    card or phone is kept only as a keyed hash and a masked hint.
+    """
+    at = at or timezone.now()
+    if station.status == Station.Status.CLOSED:
+        raise RuleViolation(
+            _("This station is closed for good; nothing was recorded."), code="station_closed"
+        )
+    if not is_open_at(station, at):
+        raise RuleViolation(
+            _("This station is not open now; nothing was recorded."), code="station_closed"
+        )
+    used = set(services)
+    unknown = used - set(Service.values)
+    if unknown:
+        raise RuleViolation(
+            _("Unknown service %(name)s.") % {"name": "、".join(sorted(unknown))},
+            field="services",
+        )
+    visitor_hash, hint = _visitor(card_or_phone)
+    local = timezone.localtime(at)
+    return Visit.objects.create(
+        station=station,
+        at=at,
+        on=local.date(),
+        hour=local.hour,
+        visitor_hash=visitor_hash,
+        visitor_hint=hint,
+        **{f"used_{service}": service in used for service in Service.values},
+    )
+
+
+@transaction.atomic
+def record_tally(station: Station, *, on: datetime.date, visits: int, by) -> DayTally:
+    """A keeper's count of a day's visitors who did not scan; replaces that day's count."""
+    _require_keeper(by, station.org)
+    if on > clock.today():
+        raise RuleViolation(_("The day cannot be in the future."), field="on")
+    if visits < 0 or visits > 100_000:
+        raise RuleViolation(_("Enter a count between 0 and 100000."), field="visits")
+    tally, created = DayTally.objects.select_for_update().get_or_create(
+        station=station, on=on, defaults={"visits": visits, "recorded_by": by}
+    )
+    old = None if created else tally.visits
+    if not created:
+        tally.visits = visits
+        tally.recorded_by = by
+        tally.save(update_fields=["visits", "recorded_by", "updated_at"])
+    record_event(station, "station.tally", by=by, changes={"on": str(on), "visits": [old, visits]})
+    rollup_days(on, on, station_id=station.pk)
+    return tally
+
+
+# --- the daily rollup -----------------------------------------------------------------------
+
+
+def rollup_days(first: datetime.date, last: datetime.date, *, station_id: int | None = None) -> int:
+    """Rebuild StationDay for every day in [first, last] (of one station, or of all): one
+    DELETE and one set-based INSERT … SELECT of check-ins (by day and station, with
+    per-service and per-hour sums) joined with the keepers' tallies. Returns the rows
+    written. Idempotent."""
+    day_table = StationDay._meta.db_table
+    visit_table = Visit._meta.db_table
+    tally_table = DayTally._meta.db_table
+    station_table = Station._meta.db_table
+    services = [service for service in Service.values]
+    hour_sums = ", ".join(f"SUM(CASE WHEN v.hour = {hour} THEN 1 ELSE 0 END)" for hour in range(24))
+    service_sums = ", ".join(
+        f"SUM(CASE WHEN v.used_{service} THEN 1 ELSE 0 END)" for service in services
+    )
+    zero_hours = ", ".join("0" for _hour in range(24))
+    zero_services = ", ".join("0" for _service in services)
+    columns = ", ".join(
+        [
+            "station_id",
+            '"on"',
+            "org_id",
+            "region_code",
+            "city_code",
+            "visits",
+            "checkins",
+            "tallied",
+            *services,
+            *HOUR_FIELDS,
+        ]
+    )
+    agg_columns = ", ".join(
+        ["station_id", "day", "checkins", *[f"s_{s}" for s in services], *HOUR_FIELDS]
+    )
+    picked = ", ".join([f"a.s_{s}" for s in services] + [f"a.{h}" for h in HOUR_FIELDS])
+    only_visits = "AND v.station_id = %s" if station_id is not None else ""
+    only_tallies = "AND t.station_id = %s" if station_id is not None else ""
+    one = [station_id] if station_id is not None else []
+    sql = f"""
+        WITH agg({agg_columns}) AS (
+            SELECT v.station_id, v."on", COUNT(*), {service_sums}, {hour_sums}
+            FROM {visit_table} v WHERE v."on" BETWEEN %s AND %s {only_visits}
+            GROUP BY v."on", v.station_id
+            UNION ALL
+            SELECT t.station_id, t."on", 0, {zero_services}, {zero_hours}
+            FROM {tally_table} t WHERE t."on" BETWEEN %s AND %s {only_tallies} AND NOT EXISTS (
+                SELECT 1 FROM {visit_table} v2
+                WHERE v2.station_id = t.station_id AND v2."on" = t."on")
+        )
+        INSERT INTO {day_table} ({columns})
+        SELECT a.station_id, a.day, s.org_id, s.region_code, s.city_code,
+               a.checkins + COALESCE(t.visits, 0), a.checkins, COALESCE(t.visits, 0), {picked}
+        FROM agg a
+        JOIN {station_table} s ON s.id = a.station_id
+        LEFT JOIN {tally_table} t ON t.station_id = a.station_id AND t."on" = a.day
+    """  # noqa: S608 — table and column names are this module's constants; dates are parameters
+    # Every name in the statement is a constant of this module; the dates are parameters.
+    with transaction.atomic(), connection.cursor() as cursor:
+        days = StationDay.objects.filter(on__range=(first, last))
+        if station_id is not None:
+            days = days.filter(station_id=station_id)
+        days.delete()
+        cursor.execute(sql, [first, last, *one, first, last, *one])
+    return days.count()
+
+
+def nightly_rollup() -> int:
+    """The nightly job: yesterday and the day before (late keepers' counts)."""
+    today = clock.today()
+    return rollup_days(today - datetime.timedelta(days=2), today - datetime.timedelta(days=1))
+
+
+def validation_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- construction and upkeep grants (the money link) ----------------------------------------
+
+GRANT_EARMARK = "户外劳动者驿站建设"
+GRANT_SOURCE = "stations.grant"
+GRANT_TRANSITIONS = {
+    StationGrant.Status.PROPOSED: {StationGrant.Status.APPROVED, StationGrant.Status.CANCELLED},
+    StationGrant.Status.APPROVED: {StationGrant.Status.PAID, StationGrant.Status.CANCELLED},
+}
+
+
+def grant_earmark():
+    from nuanjia.funds.models import Earmark
+
+    earmark = Earmark.objects.filter(name=GRANT_EARMARK).first()
+    if earmark is None:
+        raise RuleViolation(
+            _("The earmark %(name)s is not set up in the ledger.") % {"name": GRANT_EARMARK},
+            code="no_earmark",
+        )
+    return earmark
+
+
+def _grant_account(grant: StationGrant):
+    from nuanjia.funds.services import account_for
+
+    return account_for(grant.org, grant_earmark())
+
+
+def _require_role(by, role: str, org: Org) -> None:
+    if by is None:
+        return
+    own = getattr(by, "org", None)
+    if not (
+        role in set(by.roles)
+        and by.has_perm_code(Perm.VIEW_BUSINESS)
+        and own is not None
+        and org.path.startswith(own.path)
+    ):
+        raise RuleViolation(
+            _("Your role or union may not take this step on this grant."),
+            field="status",
+            code="forbidden",
+        )
+
+
+def _move(grant: StationGrant, status: str) -> StationGrant:
+    locked = StationGrant.objects.select_for_update().get(pk=grant.pk)
+    if status not in GRANT_TRANSITIONS.get(locked.status, set()):
+        raise RuleViolation(
+            _("A grant that is %(old)s cannot become %(new)s.")
+            % {"old": locked.get_status_display(), "new": StationGrant.Status(status).label},
+            field="status",
+        )
+    return locked
+
+
+@transaction.atomic
+def propose_station_grant(
+    station: Station, *, kind: str, amount_fen: int, purpose: str, by
+) -> StationGrant:
+    """Propose a construction or upkeep grant, paid by the station's host union."""
+    from nuanjia.core.money import check_fen
+
+    _require_keeper(by, station.org)
+    if kind not in StationGrant.Kind.values:
+        raise RuleViolation(_("Choose construction or upkeep."), field="kind")
+    amount_fen = check_fen(amount_fen, field="amount", label=_("Amount"))
+    purpose = purpose.strip()
+    if not purpose or len(purpose) > 200:
+        raise RuleViolation(
+            _("Say what the grant is for (at most 200 characters)."), field="purpose"
+        )
+    grant_earmark()
+    grant = StationGrant.objects.create(
+        station=station,
+        org=station.org,
+        kind=kind,
+        amount_fen=amount_fen,
+        purpose=purpose,
+        proposed_by=by,
+    )
+    record_event(
+        grant,
+        "station.grant_proposed",
+        by=by,
+        org=station.org,
+        changes={"kind": kind, "amount_fen": amount_fen, "station": station.code},
+    )
+    return grant
+
+
+@transaction.atomic
+def approve_station_grant(grant: StationGrant, *, by) -> StationGrant:
+    """Approve a proposed grant and reserve its money in the host's account of the earmark.
+
+    Maker-checker: whoever proposed the grant cannot approve it. Too little money available
+    refuses the approval (the ledger's message) and changes nothing."""
+    from nuanjia.funds.services import reserve
+
+    grant = _move(grant, StationGrant.Status.APPROVED)
+    _require_role(by, "approver", grant.org)
+    if by is not None and grant.proposed_by_id == by.pk:
+        raise RuleViolation(
+            _("You proposed this grant; another person must approve it."), field="status"
+        )
+    reserve(
+        _grant_account(grant),
+        grant.amount_fen,
+        by=by,
+        source_type=GRANT_SOURCE,
+        source_id=grant.pk,
+        memo=f"{grant.station.code} {grant.get_kind_display()}",
+    )
+    grant.status = StationGrant.Status.APPROVED
+    grant.approved_by = by
+    grant.save(update_fields=["status", "approved_by", "updated_at"])
+    record_event(grant, "station.grant_approved", by=by, org=grant.org)
+    return grant
+
+
+@transaction.atomic
+def pay_station_grant(
+    grant: StationGrant, *, by, paid_on: datetime.date | None = None
+) -> StationGrant:
+    """Record an approved grant as paid: its reservation is spent, at most once."""
+    from nuanjia.funds.services import spend
+
+    grant = _move(grant, StationGrant.Status.PAID)
+    _require_role(by, "finance", grant.org)
+    paid_on = paid_on or clock.today()
+    spend(
+        _grant_account(grant),
+        grant.amount_fen,
+        by=by,
+        source_type=GRANT_SOURCE,
+        source_id=grant.pk,
+        memo=f"{grant.station.code} {grant.get_kind_display()}",
+        posted_on=paid_on,
+    )
+    grant.status = StationGrant.Status.PAID
+    grant.paid_on = paid_on
+    grant.save(update_fields=["status", "paid_on", "updated_at"])
+    record_event(
+        grant, "station.grant_paid", by=by, org=grant.org, changes={"paid_on": str(paid_on)}
+    )
+    return grant
+
+
+@transaction.atomic
+def cancel_station_grant(grant: StationGrant, *, by, reason: str = "") -> StationGrant:
+    """Cancel a grant not yet paid; an approved one gives its reservation back."""
+    from nuanjia.funds.services import release
+
+    grant = _move(grant, StationGrant.Status.CANCELLED)
+    if grant.status == StationGrant.Status.APPROVED:
+        _require_role(by, "approver", grant.org)
+        release(
+            _grant_account(grant),
+            grant.amount_fen,
+            by=by,
+            source_type=GRANT_SOURCE,
+            source_id=grant.pk,
+            memo=reason[:200],
+        )
+    else:
+        _require_keeper(by, grant.org)
+    old = grant.status
+    grant.status = StationGrant.Status.CANCELLED
+    grant.save(update_fields=["status", "updated_at"])
+    record_event(
+        grant,
+        "station.grant_cancelled",
+        by=by,
+        org=grant.org,
+        changes={"status": [old, grant.status], "reason": reason[:200]},
+    )
+    return grant

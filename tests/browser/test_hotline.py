@@ -1,0 +1,69 @@
+"""An agent takes a call on the 12351 desk: the caller's worker record appears from the phone
+number, the agent picks it, and the ticket is created and routed to 惠济区."""
+
+import pytest
+
+from conftest import PASSWORD
+from nuanjia.hotline.models import Ticket
+from nuanjia.orgs.models import Org
+from nuanjia.people import services as people
+
+from .conftest import PHONE, screenshot, sign_in
+
+
+@pytest.fixture(autouse=True)
+def fresh_hotline_caches():
+    """Routing and the calendar are cached per process; each test reloads the union tree."""
+    from nuanjia.hotline import deadlines, queries
+
+    deadlines.clear_caches()
+    queries.clear_route_cache()
+    yield
+    deadlines.clear_caches()
+    queries.clear_route_cache()
+
+
+@pytest.fixture
+def caller(transactional_db, tree, caseworker):
+    huiji = Org.objects.get(code="410108")
+    return people.register_worker(org=huiji, by=caseworker, name="黄晓东", phone="13812345678")
+
+
+def test_an_agent_takes_a_call_and_the_ticket_is_routed(new_page, caller, hotline_agent):
+    page = new_page()
+    sign_in(page, hotline_agent.username, PASSWORD)
+    page.get_by_test_id("todo").wait_for()
+    page.goto("/hotline/")
+    page.fill("#id_phone", "13812345678")
+    workers = page.get_by_test_id("caller-workers")
+    workers.wait_for()
+    assert "黄晓东" in workers.inner_text()
+    page.click(f"[data-pick-worker='{caller.pk}']")
+    assert page.input_value("#id_caller_name") == "黄晓东"
+    page.fill("#id_region_code", "410108")
+    page.get_by_test_id("proposed-org").wait_for()
+    assert "惠济区" in page.get_by_test_id("proposed-org").inner_text()
+    page.select_option("#id_kind", "complaint")
+    page.check("#id_is_urgent")
+    page.fill("#id_description", "餐厅拖欠工资三个月，和5名同事一起求助")
+    screenshot(page, "hotline-desk")
+    page.get_by_test_id("take-call").click()
+    page.get_by_test_id("ticket-number").wait_for()
+    ticket = Ticket.objects.get()
+    assert page.get_by_test_id("ticket-number").inner_text() == ticket.number
+    assert "惠济区" in page.get_by_test_id("ticket-org").inner_text()
+    assert ticket.worker_id == caller.pk and ticket.org.code == "410108"
+    assert ticket.status == "dispatched"
+    screenshot(page, "hotline-ticket")
+
+
+def test_the_public_page_works_on_a_phone(new_page, tree):
+    page = new_page(PHONE)
+    page.goto("/12351/")
+    page.fill("#id_phone", "13912345678")
+    page.select_option("#id_region_code", "410108")
+    page.fill("#id_description", "想咨询入会")
+    page.get_by_test_id("public-form").locator("button[type=submit]").click()
+    number = page.get_by_test_id("public-ticket-number").inner_text()
+    assert number == Ticket.objects.get().number
+    screenshot(page, "hotline-public")
