@@ -259,37 +259,39 @@ def voucher_view(request, transaction_id: int):
 # ---- Finance forms -------------------------------------------------------------------------
 
 
+def _posting_form_view(request, form, post, *, title, done, extra=None):
+    """A money-moving form of the user's own union: `post(cleaned_data)` posts the transaction
+    (a refusal goes back onto the form), `done` says so with its number."""
+    org = request.user.org
+    if request.method == "POST" and form.is_valid():
+        try:
+            posted = post(form.cleaned_data)
+        except RuleViolation as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, done % {"id": posted.pk})
+            return redirect("funds:transaction", transaction_id=posted.pk)
+    context = {"form": form, "title": title, "org": org, "balances": queries.own_balances(org)}
+    return _render(request, "funds/form.html", context | (extra or {}))
+
+
 @requires(Perm.MOVE_FUNDS)
 def receive_view(request):
     """收入: money entering the user's union from outside (上级拨款, 财政, 本级经费)."""
     org = request.user.org
-    form = forms.ReceiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            posted = services.receive(
-                org,
-                data["earmark"],
-                data["amount"],
-                source=data["source"],
-                by=request.user,
-                memo=data["memo"],
-                posted_on=data["posted_on"],
-            )
-        except RuleViolation as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, _("Received; transaction #%(id)s.") % {"id": posted.pk})
-            return redirect("funds:transaction", transaction_id=posted.pk)
-    return _render(
+
+    def post(data):
+        return services.receive(
+            org, data["earmark"], data["amount"], source=data["source"], by=request.user,
+            memo=data["memo"], posted_on=data["posted_on"],
+        )  # fmt: skip
+
+    return _posting_form_view(
         request,
-        "funds/form.html",
-        {
-            "form": form,
-            "title": _("Receive funds"),
-            "org": org,
-            "balances": queries.own_balances(org),
-        },
+        forms.ReceiveForm(request.POST or None),
+        post,
+        title=_("Receive funds"),
+        done=_("Received; transaction #%(id)s."),
     )
 
 
@@ -298,34 +300,20 @@ def allocate_view(request):
     """下拨: from the user's union to one union directly under it."""
     org = request.user.org
     children = Org.objects.filter(parent=org, is_active=True).order_by("code")
-    form = forms.AllocateForm(request.POST or None, children=children)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            posted = services.allocate(
-                org,
-                data["to_org"],
-                data["earmark"],
-                data["amount"],
-                by=request.user,
-                memo=data["memo"],
-                posted_on=data["posted_on"],
-            )
-        except RuleViolation as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, _("Allocated; transaction #%(id)s.") % {"id": posted.pk})
-            return redirect("funds:transaction", transaction_id=posted.pk)
-    return _render(
+
+    def post(data):
+        return services.allocate(
+            org, data["to_org"], data["earmark"], data["amount"], by=request.user,
+            memo=data["memo"], posted_on=data["posted_on"],
+        )  # fmt: skip
+
+    return _posting_form_view(
         request,
-        "funds/form.html",
-        {
-            "form": form,
-            "title": _("Allocate funds"),
-            "org": org,
-            "balances": queries.own_balances(org),
-            "import_link": True,
-        },
+        forms.AllocateForm(request.POST or None, children=children),
+        post,
+        title=_("Allocate funds"),
+        done=_("Allocated; transaction #%(id)s."),
+        extra={"import_link": True},
     )
 
 
@@ -383,32 +371,19 @@ def allocation_template_view(request):
 def return_view(request):
     """上缴: unspent money from the user's union back to the union above it."""
     org = request.user.org
-    form = forms.ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            posted = services.return_up(
-                org,
-                data["earmark"],
-                data["amount"],
-                by=request.user,
-                memo=data["memo"],
-                posted_on=data["posted_on"],
-            )
-        except RuleViolation as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, _("Returned; transaction #%(id)s.") % {"id": posted.pk})
-            return redirect("funds:transaction", transaction_id=posted.pk)
-    return _render(
+
+    def post(data):
+        return services.return_up(
+            org, data["earmark"], data["amount"], by=request.user, memo=data["memo"],
+            posted_on=data["posted_on"],
+        )  # fmt: skip
+
+    return _posting_form_view(
         request,
-        "funds/form.html",
-        {
-            "form": form,
-            "title": _("Return funds to %(org)s") % {"org": org.parent or "—"},
-            "org": org,
-            "balances": queries.own_balances(org),
-        },
+        forms.ReturnForm(request.POST or None),
+        post,
+        title=_("Return funds to %(org)s") % {"org": org.parent or "—"},
+        done=_("Returned; transaction #%(id)s."),
     )
 
 
