@@ -975,20 +975,11 @@ def approve_fast_track(fast_track: FastTrack, *, by) -> FastTrack:
 
 
 def _approve_grant_simplified(grant, *, by) -> None:
-    """Ask the relief app for its one-approver path of 先行救助 (see the ADR: the relief app
-    owns the grant's states and the ledger reservation)."""
+    """The relief app's one-approver path of 先行救助 (it owns the grant's states and the
+    ledger reservation; see the ADR)."""
     from nuanjia.relief import services as relief
 
-    approve = getattr(relief, "approve_advance_grant", None)
-    if approve is None:
-        raise RuleViolation(
-            _(
-                "The relief app cannot yet approve an advance grant with one approver: "
-                "review and approve it on the grant's page."
-            ),
-            code="not_supported",
-        )
-    approve(grant, by=by)
+    relief.approve_advance_grant(grant, by=by)
 
 
 def record_fast_track_payment(fast_track: FastTrack) -> bool:

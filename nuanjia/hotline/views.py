@@ -474,50 +474,48 @@ def fast_track_open_view(request, ticket_id: int):
     return redirect("hotline:detail", ticket_id=ticket.pk)
 
 
-@requires(Perm.VIEW_BUSINESS)
-@require_POST
-def fast_track_approve_view(request, ticket_id: int):
+def _fast_track_step(request, ticket_id: int, *, roles, name: str, waiting, take, done: str):
+    """One step on the ticket's first advance relief that `waiting(item)` says is waiting."""
     ticket = queries.get_ticket_for(request.user, ticket_id, write=True)
-    services.authorize_roles(
-        request.user, rules.FAST_TRACK_APPROVERS, "fast_track_approve", request.path
-    )
-    pending = [
-        item
-        for item in queries.fast_tracks_for(ticket)
-        if item.grant.status == "proposed" and not item.is_cancelled
-    ]
+    services.authorize_roles(request.user, roles, name, request.path)
+    pending = [item for item in queries.fast_tracks_for(ticket) if waiting(item)]
     if not pending:
         raise Http404
     try:
-        services.approve_fast_track(pending[0], by=request.user)
+        take(pending[0], by=request.user)
     except RuleViolation as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Advance relief approved."))
+        messages.success(request, done)
     return redirect("hotline:detail", ticket_id=ticket.pk)
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_POST
+def fast_track_approve_view(request, ticket_id: int):
+    return _fast_track_step(
+        request,
+        ticket_id,
+        roles=rules.FAST_TRACK_APPROVERS,
+        name="fast_track_approve",
+        waiting=lambda item: item.grant.status == "proposed" and not item.is_cancelled,
+        take=services.approve_fast_track,
+        done=_("Advance relief approved."),
+    )
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def fast_track_paperwork_view(request, ticket_id: int):
-    ticket = queries.get_ticket_for(request.user, ticket_id, write=True)
-    services.authorize_roles(
-        request.user, rules.FAST_TRACK_PROPOSERS, "fast_track_paperwork", request.path
+    return _fast_track_step(
+        request,
+        ticket_id,
+        roles=rules.FAST_TRACK_PROPOSERS,
+        name="fast_track_paperwork",
+        waiting=lambda item: item.grant.status == "paid" and not item.paperwork_done_on,
+        take=services.complete_fast_track_paperwork,
+        done=_("Paperwork recorded as complete."),
     )
-    pending = [
-        item
-        for item in queries.fast_tracks_for(ticket)
-        if item.grant.status == "paid" and not item.paperwork_done_on
-    ]
-    if not pending:
-        raise Http404
-    try:
-        services.complete_fast_track_paperwork(pending[0], by=request.user)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Paperwork recorded as complete."))
-    return redirect("hotline:detail", ticket_id=ticket.pk)
 
 
 # ---- KPIs ---------------------------------------------------------------------------------
