@@ -149,7 +149,7 @@ def _wait_ready(port: int, timeout: float = 60.0) -> None:
     raise SystemExit("the server did not come up")
 
 
-def start_server(port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
     environ = {
         **os.environ,
         "NUANJIA_TASK_WORKER": "0",  # no background worker competing for the cores
@@ -160,7 +160,7 @@ def start_server(port: int, workers: int, log: Path) -> subprocess.Popen:
     handle = log.open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "nuanjia.cli", "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers)],
+         "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
         cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=handle, start_new_session=True,
     )  # fmt: skip
 
@@ -178,7 +178,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--floor-seconds", type=float, default=None)
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("NUANJIA_WORKERS", "3")))
+    parser.add_argument("--workers", type=int, default=None, help="default: as `nuanjia serve`")
+    parser.add_argument("--threads", type=int, default=None, help="default: as `nuanjia serve`")
     parser.add_argument("--generate", default="")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--run", default="")
@@ -200,7 +201,10 @@ def main() -> None:
     Ticket.objects.all().delete()
     port = _free_port()
     log = ROOT / "var" / "bench_hotline_server.log"
-    server = start_server(port, args.workers, log)
+    from nuanjia.cli import default_threads, default_workers
+
+    workers, threads = args.workers or default_workers(), args.threads or default_threads()
+    server = start_server(port, workers, threads, log)
     run = f"bench-{int(time.time())}"
     try:
         _wait_ready(port)
@@ -216,7 +220,7 @@ def main() -> None:
     lost = load["accepted"] - stored
     print(
         f"{vendor}: {load['requests']:,} submissions in {args.seconds:.0f} s with "
-        f"{args.concurrency} connections, {args.workers} server workers; "
+        f"{args.concurrency} connections, {workers} server workers × {threads} threads; "
         f"{stored:,} tickets stored, {load['merged']} merged; floor {floor['requests']:,} "
         f"requests in {floor_seconds:.0f} s (p50 {floor['p50_ms']:.1f} ms, "
         f"p99 {floor['p99_ms']:.1f} ms, {floor['errors']} errors)",

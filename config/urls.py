@@ -5,7 +5,10 @@ from django.views.i18n import set_language
 
 from nuanjia.api import api
 
+# The API first: it is the busiest prefix (the public 12351 intake) and would otherwise be
+# tried after every page pattern of every app.
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("", include("nuanjia.desk.urls")),
     path("", include("nuanjia.orgs.urls")),
     path("", include("nuanjia.people.urls")),
@@ -17,6 +20,5 @@ urlpatterns = [
     path("", include("nuanjia.hotline.urls")),
     path("accounts/", include("nuanjia.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("api/v1/", api.urls),
     path("djadmin/", admin.site.urls),
 ]

@@ -1,7 +1,8 @@
 """The `nuanjia` command for people who run the system.
 
 nuanjia demo [--no-serve] [--host H] [--port N]   set up the database, load the Henan demo, serve
-nuanjia serve [--host H] [--port N] [--workers N]  run the production server (never DEBUG)
+nuanjia serve [--host H] [--port N] [--workers N] [--threads N]
+                                                  run the production server (never DEBUG)
 nuanjia audit verify                               check the audit hash chain
 nuanjia funds check                                check the fund ledger's invariants
 nuanjia import workers FILE --org CODE [--mode valid_rows] [--as USERNAME]
@@ -65,7 +66,7 @@ def cmd_demo(args) -> int:
     print_logins(accounts)
     if args.no_serve:
         return 0
-    return serve(args.host, args.port, args.workers, prepared=True)
+    return serve(args.host, args.port, args.workers, args.threads, prepared=True)
 
 
 def server_environ(environ: Mapping[str, str]) -> dict[str, str]:
@@ -76,13 +77,25 @@ def server_environ(environ: Mapping[str, str]) -> dict[str, str]:
     return {**environ, "NUANJIA_DEBUG": "0"}
 
 
-def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+def default_workers() -> int:
+    """NUANJIA_WORKERS, else gunicorn's rule of thumb: two processes per core, plus one."""
+    return int(os.environ.get("NUANJIA_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+
+
+def default_threads() -> int:
+    """NUANJIA_THREADS, else 2 per worker: enough to overlap database waits; more threads in
+    one process only queue on its interpreter lock (a thread holding a database lock then
+    waits for the interpreter, and every writer behind it waits too)."""
+    return int(os.environ.get("NUANJIA_THREADS") or 2)
+
+
+def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
     """The command line that runs gunicorn on our WSGI app with our own interpreter."""
     return [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
-        "--threads", "4",
+        "--threads", str(threads),
         "--worker-class", "gthread",
         "--access-logfile", "-",
         "--graceful-timeout", "10",
@@ -90,7 +103,7 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
     ]  # fmt: skip
 
 
-def serve(host: str, port: int, workers: int, *, prepared: bool = False) -> int:
+def serve(host: str, port: int, workers: int, threads: int, *, prepared: bool = False) -> int:
     """Run gunicorn on the WSGI app. DEBUG is forced off whatever the environment says.
 
     With `prepared` (from `nuanjia demo`) Django was set up in this process before the
@@ -110,12 +123,19 @@ def serve(host: str, port: int, workers: int, *, prepared: bool = False) -> int:
             print("refusing to serve with DEBUG on", file=sys.stderr)
             return 2
     print(f"nuanjia is serving on http://{host}:{port}/  (Ctrl-C stops it)", flush=True)
-    os.execve(sys.executable, gunicorn_argv(host, port, workers), environ)  # noqa: S606 - our own interpreter, fixed arguments
+    if workers > 1 and not os.environ.get("NUANJIA_REDIS_URL"):
+        print(
+            f"note: the public 12351 limits and sign-in throttles count per process ({workers} "
+            "workers); set NUANJIA_REDIS_URL to share them",
+            file=sys.stderr,
+            flush=True,
+        )
+    os.execve(sys.executable, gunicorn_argv(host, port, workers, threads), environ)  # noqa: S606 - our own interpreter, fixed arguments
     return 0
 
 
 def cmd_serve(args) -> int:
-    return serve(args.host, args.port, args.workers)
+    return serve(args.host, args.port, args.workers, args.threads)
 
 
 def cmd_audit(args) -> int:
@@ -200,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     def add_server_options(sub):
         sub.add_argument("--host", default=os.environ.get("NUANJIA_HOST", "127.0.0.1"))
         sub.add_argument("--port", type=int, default=int(os.environ.get("NUANJIA_PORT", "8000")))
-        sub.add_argument("--workers", type=int, default=int(os.environ.get("NUANJIA_WORKERS", "3")))
+        sub.add_argument("--workers", type=int, default=default_workers())
+        sub.add_argument("--threads", type=int, default=default_threads())
 
     demo = commands.add_parser("demo", help="set up the database, load the Henan demo and serve it")
     demo.add_argument("--no-serve", action="store_true", help="only load, do not start the server")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
+from .prepared import PreparedInsert
 
 GENESIS_HASH = "0" * 64
 # Field names whose values never enter the audit trail in clear.
@@ -86,8 +87,7 @@ def event_digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-@transaction.atomic
-def record_event(
+def prepare_event(
     obj: Any,
     action: str,
     *,
@@ -97,17 +97,13 @@ def record_event(
     org: Any = None,
     actor_label: str = "",
     label: str | None = None,
-) -> AuditEvent:
-    """Append one event to the chain.
-
-    `obj` is the model instance acted on (or None); `org` defaults to the object's org.
-    Secret fields in `changes` are redacted before they are stored.
-    """
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+) -> PreparedInsert:
+    """An event's row built and compiled, not yet chained: `append_event` gives it its id,
+    time and hashes under the chain's lock. Building is most of the cost, so a hot path
+    prepares before it queues for the lock."""
     org = org if org is not None else _org_of(obj)
     actor = by if getattr(by, "is_authenticated", False) else None
     event = AuditEvent(
-        id=head.last_id + 1,
         at=timezone.now(),
         actor=actor,
         actor_label=actor_label or (actor.get_username() if actor else ""),
@@ -120,12 +116,56 @@ def record_event(
         changes=redact(changes or {}),
         ip=current_ip.get(),
         success=success,
-        prev_hash=head.last_hash,
+        prev_hash="",
     )
+    return PreparedInsert(event)
+
+
+def _lock_head() -> tuple[int, str]:
+    """The chain head's (last_id, last_hash), locked until commit; created on first use."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_id, last_hash FROM {table} WHERE id = 1{lock}")  # noqa: S608 -- our own table name
+        row = cursor.fetchone()
+    if row is None:
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        row = (head.last_id, head.last_hash)
+    return row
+
+
+def append_event(prepared: PreparedInsert, **late: Any) -> AuditEvent:
+    """Chain and write a prepared event, in the caller's transaction (which must be open).
+
+    `late` fills fields known only now, such as the id of the object just inserted.
+    """
+    event = prepared.obj
+    for name, value in late.items():
+        setattr(event, name, value)
+    last_id, last_hash = _lock_head()
+    event.id, event.at, event.prev_hash = last_id + 1, timezone.now(), last_hash
     event.hash = event_digest(event)
-    event.save(force_insert=True)
-    AuditChainHead.objects.filter(id=1).update(last_id=event.id, last_hash=event.hash)
+    prepared.execute(**late, id=event.id, at=event.at, prev_hash=event.prev_hash, hash=event.hash)
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_id = %s, last_hash = %s WHERE id = 1",  # noqa: S608 -- our own table name
+            [event.id, event.hash],
+        )
     return event
+
+
+@transaction.atomic
+def record_event(obj: Any, action: str, **details: Any) -> AuditEvent:
+    """Append one event to the chain, now.
+
+    `obj` is the model instance acted on (or None); `details` are `prepare_event`'s: `by`,
+    `changes` (secret fields redacted), `success`, `org` (default: the object's org),
+    `actor_label`, `label`.
+    """
+    return append_event(prepare_event(obj, action, **details))
 
 
 @dataclass(frozen=True)

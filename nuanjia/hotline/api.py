@@ -9,8 +9,9 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from nuanjia.core.errors import RuleViolation
@@ -157,6 +158,11 @@ class PublicSubmitIn(Schema):
 class PublicSubmitOut(Schema):
     number: str
     is_new: bool
+
+
+class PublicAttachOut(Schema):
+    number: str
+    attachments: int = Field(description="files from the caller now on the request")
 
 
 class TicketFollowIn(Schema):
@@ -365,3 +371,23 @@ def public_follow(request, payload: TicketFollowIn):
         "handled_by": ticket.org.name,
         "answer": ticket.answer,
     }
+
+
+NO_FILES = File(None)  # missing files are answered in Chinese by the service, not by a 422
+
+
+@router.post(
+    "/public/attachments",
+    auth=None,
+    response={201: PublicAttachOut},
+    summary="Add photos or PDFs to a request: its number and the last 4 digits of the phone",
+)
+def public_attach(
+    request, number: Form[str], last4: Form[str], files: list[UploadedFile] | None = NO_FILES
+):
+    _limit("follow_ip", client_ip(request) or "-")
+    ticket = services.attach_files_to_followed(number, last4, files or [])
+    if ticket is None:
+        raise HttpError(404, _("No request matches this number and phone."))
+    count = ticket.attachments.filter(added_by=None).count()
+    return Status(201, {"number": ticket.number, "attachments": count})

@@ -109,6 +109,29 @@ class FastTrackForm(forms.Form):
     )
 
 
+# What the phone's file picker offers (services.CALLER_FILE_SIGNATURES checks the content).
+CALLER_ACCEPT = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class CallerFilesField(forms.FileField):
+    """Several files in one input (Django's documented pattern); the service checks them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": CALLER_ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class PublicSubmitForm(forms.Form):
     caller_name = forms.CharField(label=_("Your name"), max_length=50, required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=30)
@@ -119,6 +142,10 @@ class PublicSubmitForm(forms.Form):
         label=_("Your request"), widget=forms.Textarea(attrs={"rows": 6}),
         max_length=rules.DESCRIPTION_MAX + 1000, required=False,
     )  # fmt: skip
+    files = CallerFilesField(
+        label=_("Photos or PDFs (optional)"),
+        help_text=_("A pay slip, a contract, a notice: up to 3 files of 5 MB."),
+    )
 
     def __init__(self, *args, places=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,6 +155,16 @@ class PublicSubmitForm(forms.Form):
 class FollowForm(forms.Form):
     number = forms.CharField(label=_("Ticket number"), max_length=30)
     last4 = forms.CharField(label=_("Last 4 digits of your phone"), max_length=4, min_length=4)
+
+
+class CallerAttachForm(FollowForm):
+    """Files added later from the follow page: the number and digits travel hidden."""
+
+    number = forms.CharField(widget=forms.HiddenInput, max_length=30)
+    last4 = forms.CharField(widget=forms.HiddenInput, max_length=4, min_length=4)
+    files = CallerFilesField(
+        label=_("Add photos or PDFs"), help_text=_("Up to 3 files of 5 MB at a time.")
+    )
 
 
 def org_by_code(code: str) -> Org | None:

@@ -25,9 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
-from nuanjia.core.audit import record_event
+from nuanjia.core.audit import append_event, prepare_event, record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.phones import normalize_phone, validate_phone
+from nuanjia.core.prepared import PreparedInsert
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny
 from nuanjia.people.models import Employer, Worker
@@ -42,6 +43,12 @@ EMPLOYER_MAX = 120
 NOTE_MAX = 2000
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 ATTACHMENT_TYPES = (".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt")
+# What a caller may attach from the public page or API: photos and PDFs, checked by content.
+CALLER_FILE_SIGNATURES = {
+    ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n", ".pdf": b"%PDF-",
+}  # fmt: skip
+CALLER_FILES_PER_REQUEST = 3
+CALLER_FILES_PER_TICKET = 9
 
 # ---- Guards -------------------------------------------------------------------------------
 
@@ -297,12 +304,14 @@ def submit_request(
     description: str,
     employer_name: str = "",
     channel: str = Channel.WEB,
+    files=(),
 ) -> tuple[Ticket, bool]:
     """A request from the public page or API; returns (ticket, is_new).
 
     The same phone with the same text within 10 minutes is merged into the first ticket (a
     double tap, a retry after a slow answer). The write is one short transaction: routing
-    and deadlines come from in-process caches, so submissions stay fast under load.
+    and deadlines come from in-process caches, so submissions stay fast under load. Files
+    (photos, PDFs) are checked before anything is written and attached just after.
     """
     request = clean_request(
         caller_name=caller_name,
@@ -312,6 +321,7 @@ def submit_request(
         kind=kind,
         description=description,
     )
+    files = clean_caller_files(files)
     if channel not in (Channel.WEB, Channel.MINIPROGRAM):
         channel = Channel.WEB
     key = rules.duplicate_key(request.phone, request.description)
@@ -337,28 +347,114 @@ def submit_request(
         duplicate_key=key,
     )
     _apply_deadlines(ticket)
-    with writers_queue(), transaction.atomic():
-        # The counter first: its row lock queues racing submissions of the day, so the
-        # duplicate check below sees a twin committed a moment ago (a merge wastes a number).
-        number = _next_number(timezone.localdate(now))
-        existing = list(
-            Ticket.objects.filter(duplicate_key=key, received_at__gte=now - rules.DUPLICATE_WINDOW)
-            .order_by("-id")
-            .values_list("pk", "number", "status")[:1]
-        )
-        if existing:
-            pk, number, status = existing[0]
-            Ticket.objects.filter(pk=pk).update(merged_count=F("merged_count") + 1)
-            TicketEvent.objects.create(
-                ticket_id=pk, action="merged", from_status=status, to_status=status,
-                changes={"channel": channel},
-            )  # fmt: skip
-            return Ticket(pk=pk, number=number, status=status, org=org), False
-        ticket.number = number
-        ticket.save(force_insert=True)
-        _event(ticket, "received", "", by=None, changes={"channel": channel})
+    intake = _prepare_intake(ticket, channel)
+    with writers_queue():
+        number = _take_number(timezone.localdate(now))
+        with transaction.atomic():
+            _queue_twins(key)
+            twin = intake.first_twin()
+            if twin:
+                ticket = _merge_into(twin, channel, org)
+            else:
+                intake.write(number)
+    attach_caller_files(ticket, files)
+    if not twin:
         _notify_received(ticket)
-    return ticket, True
+    return ticket, not twin
+
+
+def _take_number(day: datetime.date) -> str:
+    """The day's next number in a transaction of its own, so that the counter row every
+    submission of the day updates is locked for one statement, not for the whole intake.
+    A submission that then fails or is merged leaves a gap in the day's numbers."""
+    with transaction.atomic():
+        return _next_number(day)
+
+
+TWINS_LOCK_SPACE = 12351  # first key of the advisory locks that queue twin submissions
+
+
+def _queue_twins(key: str) -> None:
+    """Queue submissions with the same phone and text behind each other, so that the later
+    one's twin check sees the first one committed. SQLite's writers' queue already lines
+    up every writer; on PostgreSQL a transaction-scoped advisory lock on the key makes only
+    twins wait, not every caller."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [TWINS_LOCK_SPACE, int(key[:7], 16)])
+
+
+@dataclass
+class _Intake:
+    """The writes of one public submission, built before the writers' lock so that the
+    lock is held only to take a number, look for a twin and run finished statements."""
+
+    ticket: Ticket
+    twins: tuple[str, list]
+    ticket_insert: PreparedInsert
+    event_insert: PreparedInsert
+    audit: PreparedInsert
+
+    def first_twin(self) -> tuple[int, str, str] | None:
+        """(pk, number, status) of the newest ticket with the same phone and text within
+        the duplicate window, if any."""
+        with connection.cursor() as cursor:
+            cursor.execute(*self.twins)
+            return cursor.fetchone()
+
+    def write(self, number: str) -> None:
+        self.ticket_insert.execute(number=number)
+        self.event_insert.execute(ticket_id=self.ticket.pk)
+        append_event(self.audit, object_id=str(self.ticket.pk), object_label=number)
+
+
+def _twins_statement(ticket: Ticket) -> tuple[str, list]:
+    """The newest ticket with the same phone and text within the duplicate window, as SQL
+    written once: this runs on every public submission, and compiling the queryset each time
+    cost more than running it."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {quote('id')}, {quote('number')}, {quote('status')} "  # noqa: S608 -- our own names
+        f"FROM {quote(Ticket._meta.db_table)} "
+        f"WHERE {quote('duplicate_key')} = %s AND {quote('received_at')} >= %s "
+        f"ORDER BY {quote('id')} DESC LIMIT 1"
+    )
+    since = Ticket._meta.get_field("received_at").get_db_prep_value(
+        ticket.received_at - rules.DUPLICATE_WINDOW, connection
+    )
+    return sql, [ticket.duplicate_key, since]
+
+
+def _prepare_intake(ticket: Ticket, channel: str) -> _Intake:
+    """The same rows `ticket.save()` and `_event(ticket, "received", …)` would write."""
+    ticket.number = ""  # taken under the lock
+    changes = {"channel": channel}
+    event = TicketEvent(
+        ticket_id=0, action="received", from_status="", to_status=ticket.status, changes=changes
+    )
+    audit = prepare_event(
+        ticket, "hotline.received", changes={"status": ["", ticket.status], **changes},
+        org=ticket.org,
+    )  # fmt: skip
+    return _Intake(
+        ticket=ticket,
+        twins=_twins_statement(ticket),
+        ticket_insert=PreparedInsert(ticket),
+        event_insert=PreparedInsert(event),
+        audit=audit,
+    )
+
+
+def _merge_into(twin: tuple[int, str, str], channel: str, org: Org) -> Ticket:
+    """A double tap or a retry: count it on the first ticket and note it in its timeline."""
+    pk, number, status = twin
+    Ticket.objects.filter(pk=pk).update(merged_count=F("merged_count") + 1)
+    TicketEvent.objects.create(
+        ticket_id=pk, action="merged", from_status=status, to_status=status,
+        changes={"channel": channel},
+    )  # fmt: skip
+    return Ticket(pk=pk, number=number, status=status, org=org)
 
 
 @transaction.atomic
@@ -726,6 +822,80 @@ def add_attachment(ticket: Ticket, upload, *, by) -> TicketAttachment:
     )
     _event(ticket, "attached", ticket.status, by=by, changes={"file": name})
     return attachment
+
+
+def _caller_file_problem(upload) -> str:
+    """Why a caller's file cannot be taken, or "" when it can."""
+    name = str(getattr(upload, "name", "") or "")
+    signature = CALLER_FILE_SIGNATURES.get(Path(name).suffix.lower())
+    if signature is None:
+        return _("%(name)s: attach a photo (JPEG or PNG) or a PDF.") % {"name": name[-60:]}
+    if not upload.size:
+        return _("%(name)s is empty.") % {"name": name[-60:]}
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        return _("%(name)s is larger than 5 MB.") % {"name": name[-60:]}
+    upload.seek(0)
+    head = upload.read(len(signature))
+    upload.seek(0)
+    if head != signature:
+        return _("%(name)s is not the picture or PDF its name says.") % {"name": name[-60:]}
+    return ""
+
+
+def clean_caller_files(files) -> list:
+    """A caller's photos (a pay slip, a contract) or PDFs: at most 3 per request, 5 MB each,
+    each checked by its first bytes, not only by its name."""
+    files = [upload for upload in (files or ()) if upload]
+    if len(files) > CALLER_FILES_PER_REQUEST:
+        raise RuleViolation(
+            _("Attach at most %(count)d files.") % {"count": CALLER_FILES_PER_REQUEST},
+            field="files",
+        )
+    for upload in files:
+        if problem := _caller_file_problem(upload):
+            raise RuleViolation(problem, field="files")
+    return files
+
+
+@transaction.atomic
+def attach_caller_files(ticket: Ticket, files) -> list[TicketAttachment]:
+    """Keep a caller's checked files on their ticket; a file already there (same name and
+    size, from a double tap) is not kept twice. At most 9 files from callers per ticket."""
+    if not files:
+        return []
+    ticket = _lock(ticket)
+    if ticket.status == Status.CLOSED:
+        raise RuleViolation(_("This request is closed: call 12351 to add to it."), field="files")
+    kept = set(ticket.attachments.filter(added_by=None).values_list("name", "size"))
+    added = []
+    for upload in files:
+        name = str(upload.name)[-120:]
+        if (name, upload.size) in kept:
+            continue
+        if len(kept) >= CALLER_FILES_PER_TICKET:
+            raise RuleViolation(
+                _("This request already has %(count)d files from the caller.")
+                % {"count": CALLER_FILES_PER_TICKET},
+                field="files",
+            )
+        added.append(
+            TicketAttachment.objects.create(ticket=ticket, file=upload, name=name, size=upload.size)
+        )
+        kept.add((name, upload.size))
+        _event(ticket, "attached", ticket.status, by=None, changes={"file": name, "by": "caller"})
+    return added
+
+
+def attach_files_to_followed(number: str, last4: str, files) -> Ticket | None:
+    """Files a caller adds later, proving the request is theirs as when following it (the
+    number and the phone's last 4 digits). None when they do not match (no enumeration)."""
+    files = clean_caller_files(files)
+    if not files:
+        raise RuleViolation(_("Choose a file to attach."), field="files")
+    ticket = follow_ticket(number, last4)
+    if ticket is not None:
+        attach_caller_files(ticket, files)
+    return ticket
 
 
 # ---- Escalation and the sweep -------------------------------------------------------------

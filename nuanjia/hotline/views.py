@@ -561,7 +561,7 @@ def _limited(request, name: str, subject: str) -> bool:
 def public_submit_view(request):
     """The phone-friendly request page: no sign-in, rate-limited per address and phone."""
     places = queries.place_choices()
-    form = forms.PublicSubmitForm(request.POST or None, places=places)
+    form = forms.PublicSubmitForm(request.POST or None, request.FILES or None, places=places)
     ticket = None
     limited = False
     if request.method == "POST":
@@ -589,18 +589,43 @@ def public_submit_view(request):
 @login_not_required
 def public_follow_view(request):
     """Follow a request by its number and the last 4 digits of the phone. An unknown number
-    and a wrong phone get the same answer."""
-    form = forms.FollowForm(request.POST or None)
+    and a wrong phone get the same answer. A followed request can take more files."""
+    attaching = request.method == "POST" and "files" in request.FILES
+    form = forms.FollowForm(None if attaching else request.POST or None)
+    attach_form = None
     ticket = None
-    not_found = False
+    not_found = attached = False
     if request.method == "POST":
         if _limited(request, "follow_ip", client_ip(request) or "-"):
             form.add_error(None, _("Too many look-ups from this address: please try again later."))
+        elif attaching:
+            ticket, attach_form, attached = _attach_from_follow(request)
+            not_found = ticket is None
         elif form.is_valid():
             ticket = services.follow_ticket(form.cleaned_data["number"], form.cleaned_data["last4"])
             not_found = ticket is None
+    if ticket is not None and attach_form is None:
+        attach_form = forms.CallerAttachForm(
+            initial={"number": ticket.number, "last4": request.POST.get("last4", "")}
+        )
     return render(
         request,
         "hotline/public_follow.html",
-        {"form": form, "ticket": ticket, "not_found": not_found},
-    )
+        {"form": form, "ticket": ticket, "not_found": not_found,
+         "attach_form": attach_form, "attached": attached},
+    )  # fmt: skip
+
+
+def _attach_from_follow(request):
+    """(ticket or None, the attach form, whether files were kept)."""
+    attach_form = forms.CallerAttachForm(request.POST, request.FILES)
+    if not attach_form.is_valid():
+        return None, None, False
+    data = attach_form.cleaned_data
+    try:
+        ticket = services.attach_files_to_followed(data["number"], data["last4"], data["files"])
+    except RuleViolation as error:
+        ticket = services.follow_ticket(data["number"], data["last4"])
+        _apply_error(attach_form, error)
+        return ticket, attach_form, False
+    return ticket, None, ticket is not None

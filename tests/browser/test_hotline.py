@@ -62,8 +62,17 @@ def test_the_public_page_works_on_a_phone(new_page, tree):
     page.goto("/12351/")
     page.fill("#id_phone", "13912345678")
     page.select_option("#id_region_code", "410108")
-    page.fill("#id_description", "想咨询入会")
+    page.fill("#id_description", "工资被拖欠三个月，附工资条")
+    photo = {
+        "name": "工资条.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": b"\xff\xd8\xff\xe0" + bytes(500),
+    }
+    page.set_input_files("#id_files", files=[photo])
+    screenshot(page, "hotline-public-form")
     page.get_by_test_id("public-form").locator("button[type=submit]").click()
     number = page.get_by_test_id("public-ticket-number").inner_text()
-    assert number == Ticket.objects.get().number
+    ticket = Ticket.objects.get()
+    assert number == ticket.number
+    assert list(ticket.attachments.values_list("name", flat=True)) == ["工资条.jpg"]
     screenshot(page, "hotline-public")

@@ -145,9 +145,20 @@ def test_serve_execs_gunicorn_with_debug_forced_off(monkeypatch, capsys):
         started.update(path=path, argv=argv, environ=environ)
 
     monkeypatch.setattr(os, "execve", fake_execve)
-    cli.serve("127.0.0.1", 8123, 2, prepared=True)
+    cli.serve("127.0.0.1", 8123, 2, 3, prepared=True)
     assert started["environ"]["NUANJIA_DEBUG"] == "0"
     assert os.environ["NUANJIA_DEBUG"] == "0"
     assert started["argv"][:4] == [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
     assert started["argv"][started["argv"].index("--bind") + 1] == "127.0.0.1:8123"
+    assert started["argv"][started["argv"].index("--workers") + 1] == "2"
+    assert started["argv"][started["argv"].index("--threads") + 1] == "3"
     assert "http://127.0.0.1:8123/" in capsys.readouterr().out
+
+
+def test_serve_defaults_to_two_workers_per_core_plus_one_with_two_threads(monkeypatch):
+    monkeypatch.delenv("NUANJIA_WORKERS", raising=False)
+    monkeypatch.delenv("NUANJIA_THREADS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert (cli.default_workers(), cli.default_threads()) == (9, 2)
+    monkeypatch.setenv("NUANJIA_WORKERS", "3")
+    assert cli.default_workers() == 3

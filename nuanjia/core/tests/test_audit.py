@@ -106,3 +106,27 @@ def test_any_single_edit_is_reported_at_the_edited_event(tree, count, data):
     AuditChainHead.objects.filter(id=1).update(
         last_id=start, last_hash=AuditEvent.objects.get(id=start).hash if start else "0" * 64
     )
+
+
+@pytest.mark.django_db
+def test_a_prepared_event_is_chained_when_appended_not_when_prepared():
+    from nuanjia.core.audit import append_event, prepare_event
+
+    early = prepare_event(None, "test.early")
+    record_event(None, "test.between")
+    event = append_event(early, object_label="late label")
+    between = AuditEvent.objects.get(action="test.between")
+    assert event.id == between.id + 1 and event.prev_hash == between.hash
+    stored = AuditEvent.objects.get(id=event.id)
+    assert stored.object_label == "late label" and stored.at >= between.at
+    assert verify_chain() is None
+
+
+@pytest.mark.django_db
+def test_a_prepared_insert_refuses_an_expression():
+    from django.db.models import Value
+
+    from nuanjia.core.prepared import PreparedInsert
+
+    with pytest.raises(ValueError, match="expression"):
+        PreparedInsert(AuditChainHead(id=2, last_id=Value(0)))

@@ -269,6 +269,29 @@ def test_public_submission_is_received_and_routed(tree):
     assert ticket.org.code == "410108" and ticket.first_contact_due_at
 
 
+def test_a_public_submission_writes_its_ticket_timeline_and_chained_audit_event(
+    tree, django_capture_on_commit_callbacks
+):
+    """The public path builds its rows before the writers' queue; they must be the rows the
+    ORM would have written, read back field by field."""
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket, _ = submit(channel=Channel.MINIPROGRAM, employer_name="  ")
+    stored = Ticket.objects.get(pk=ticket.pk)
+    for field in Ticket._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(ticket, field.attname), field.name
+    assert stored.number.startswith("12351-") and stored.updated_at is not None
+    [event] = stored.events.all()
+    assert (event.action, event.to_status, event.changes) == (
+        "received", Status.RECEIVED, {"channel": Channel.MINIPROGRAM}
+    )  # fmt: skip
+    audit = AuditEvent.objects.get(action="hotline.received", object_id=str(ticket.pk))
+    assert audit.object_type == "hotline.ticket" and audit.object_label == stored.number
+    assert audit.org_path == stored.org.path and audit.changes["channel"] == "miniprogram"
+    assert verify_chain() is None
+    assert MemoryBackend.outbox == [(PHONE, MemoryBackend.outbox[0][1])]
+    assert stored.number in MemoryBackend.outbox[0][1]
+
+
 def test_duplicates_within_ten_minutes_are_merged(tree):
     with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
         first, _ = submit()
