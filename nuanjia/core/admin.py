@@ -2,27 +2,19 @@
 
 from django.contrib import admin
 
+from .adminkit import AuditedAdmin, ReadOnlyAdmin
 from .models import AuditEvent, CalendarDay, CalendarYear
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["id", "at", "actor_label", "action", "object_label", "success", "ip"]
     list_filter = ["success", "action"]
     search_fields = ["actor_label", "object_label", "action"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin):
     list_display = ["day", "is_workday", "name", "updated_by", "updated_at"]
     list_filter = ["is_workday"]
     date_hierarchy = "day"
@@ -33,7 +25,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(AuditedAdmin):
     list_display = ["year", "source", "confirmed_by", "confirmed_at"]
 
     def save_model(self, request, obj, form, change):

@@ -6,11 +6,13 @@ read-only, so no balance can be typed in.
 
 from django.contrib import admin
 
+from nuanjia.core.adminkit import AuditedAdmin, ReadOnlyAdmin
+
 from .models import ClosedPeriod, Earmark, Entry, FundAccount, Transaction
 
 
 @admin.register(Earmark)
-class EarmarkAdmin(admin.ModelAdmin):
+class EarmarkAdmin(AuditedAdmin):
     list_display = ["name", "code", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     search_fields = ["name", "code"]
@@ -18,17 +20,6 @@ class EarmarkAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The code is what postings and sheets carry: fixed once the earmark exists.
         return ["code"] if obj is not None else []
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

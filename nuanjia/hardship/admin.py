@@ -5,18 +5,20 @@ Files and their history are changed only through services; the admin shows them 
 
 from django.contrib import admin
 
+from nuanjia.core.adminkit import AuditedAdmin, ReadOnlyAdmin
+
 from .models import DibaoStandard, FileEvent, HardshipFile, HardshipPolicy, MinimumWage
 
 
 @admin.register(DibaoStandard, MinimumWage)
-class RegionalAmountAdmin(admin.ModelAdmin):
+class RegionalAmountAdmin(AuditedAdmin):
     list_display = ["region_code", "effective_on", "monthly_fen", "note"]
     list_filter = ["effective_on"]
     search_fields = ["region_code", "note"]
 
 
 @admin.register(HardshipPolicy)
-class HardshipPolicyAdmin(admin.ModelAdmin):
+class HardshipPolicyAdmin(AuditedAdmin):
     list_display = [
         "region_code",
         "effective_on",
@@ -27,17 +29,6 @@ class HardshipPolicyAdmin(admin.ModelAdmin):
         "spot_check_percent",
     ]
     search_fields = ["region_code"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(HardshipFile)

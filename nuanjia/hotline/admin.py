@@ -3,12 +3,14 @@ templates. Tickets change only through services; the admin shows them read-only.
 
 from django.contrib import admin
 
+from nuanjia.core.adminkit import AuditedAdmin, ReadOnlyAdmin
+
 from . import deadlines
 from .models import AnswerTemplate, DeadlinePolicy, FastTrackPolicy, Ticket
 
 
 @admin.register(DeadlinePolicy)
-class DeadlinePolicyAdmin(admin.ModelAdmin):
+class DeadlinePolicyAdmin(AuditedAdmin):
     list_display = [
         "kind",
         "ticket_class",
@@ -24,13 +26,13 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(FastTrackPolicy)
-class FastTrackPolicyAdmin(admin.ModelAdmin):
+class FastTrackPolicyAdmin(AuditedAdmin):
     list_display = ["region_code", "effective_on", "dibao_multiple", "cap_fen", "paperwork_days"]
     search_fields = ["region_code"]
 
 
 @admin.register(AnswerTemplate)
-class AnswerTemplateAdmin(admin.ModelAdmin):
+class AnswerTemplateAdmin(AuditedAdmin):
     list_display = ["title", "kind", "org", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["title", "text"]
@@ -38,16 +40,7 @@ class AnswerTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "status", "org", "received_at"]
     search_fields = ["number"]
     list_filter = ["status", "kind"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,17 +5,19 @@ Grants and batches are changed only through services; they are not in the admin.
 
 from django.contrib import admin
 
+from nuanjia.core.adminkit import AuditedAdmin
+
 from .models import GrantCap, GrantType
 
 
 @admin.register(GrantType)
-class GrantTypeAdmin(admin.ModelAdmin):
+class GrantTypeAdmin(AuditedAdmin):
     list_display = ["code", "name", "default_earmark", "needs_hardship_file", "is_active"]
     search_fields = ["code", "name"]
 
 
 @admin.register(GrantCap)
-class GrantCapAdmin(admin.ModelAdmin):
+class GrantCapAdmin(AuditedAdmin):
     list_display = [
         "grant_type",
         "category",
