@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import WithJsonSchema
 
+from nuanjia.core.schemas import EventOut, NoteIn
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.orgs.rules import Perm
@@ -69,16 +70,6 @@ class FileDetailOut(FileOut):
     steps: list[str]
 
 
-class EventOut(Schema):
-    action: str
-    from_status: str
-    to_status: str
-    note: str
-    changes: dict
-    by: str = Field(alias="by_label")
-    at: datetime.datetime
-
-
 class PublicityOut(Schema):
     """One line of the publicity list: never an ID number, phone or diagnosis."""
 
@@ -100,10 +91,6 @@ class StandardOut(Schema):
 class OpenIn(Schema):
     household_id: int
     is_union_initiated: bool = False
-    note: str = ""
-
-
-class NoteIn(Schema):
     note: str = ""
 
 

@@ -16,6 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.middleware import client_ip
+from nuanjia.core.schemas import EventOut
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.queries import get_worker_for
@@ -71,16 +72,6 @@ class FastTrackOut(Schema):
 class TicketDetailOut(TicketOut):
     steps: list[str]
     fast_tracks: list[FastTrackOut] = Field(alias="fast_tracks_list")
-
-
-class TicketEventOut(Schema):
-    action: str
-    from_status: str
-    to_status: str
-    note: str
-    changes: dict
-    by: str = Field(alias="by_label")
-    at: datetime.datetime
 
 
 class TicketOpenIn(Schema):
@@ -213,9 +204,7 @@ def get_ticket(request, ticket_id: int):
     return _detail(request, queries.get_ticket_for(request.user, ticket_id))
 
 
-@router.get(
-    "/tickets/{ticket_id}/events", response=list[TicketEventOut], summary="A ticket's timeline"
-)
+@router.get("/tickets/{ticket_id}/events", response=list[EventOut], summary="A ticket's timeline")
 def ticket_events(request, ticket_id: int):
     _business(request)
     ticket = queries.get_ticket_for(request.user, ticket_id)

@@ -18,6 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
+from nuanjia.core.schemas import EventOut, NoteIn
 from nuanjia.funds.models import Earmark
 from nuanjia.orgs.queries import get_org_for
 from nuanjia.people.queries import get_worker_for
@@ -65,16 +66,6 @@ class GrantDetailOut(GrantOut):
     steps: list[str]
 
 
-class EventOut(Schema):
-    action: str
-    from_status: str
-    to_status: str
-    note: str
-    changes: dict
-    by: str = Field(alias="by_label")
-    at: datetime.datetime
-
-
 class HistoryOut(Schema):
     """A grant of a worker's province-wide history; amount and id only within the caller's
     subtree."""
@@ -102,10 +93,6 @@ class AssessOut(Schema):
     is_ok: bool
     needs_higher_approval: bool
     warnings: list[str]
-
-
-class NoteIn(Schema):
-    note: str = ""
 
 
 class BatchOut(Schema):

@@ -1,0 +1,24 @@
+"""API schemas shared by the apps whose records keep a step-by-step history (hardship
+files, grants, hotline tickets): one name each in the OpenAPI document."""
+
+import datetime
+
+from ninja import Field, Schema
+
+
+class EventOut(Schema):
+    """One step of a record's history: what was done, between which states, by whom, when."""
+
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    changes: dict
+    by: str = Field(alias="by_label")
+    at: datetime.datetime
+
+
+class NoteIn(Schema):
+    """The note given with a step (a reason, a remark); empty when the step needs none."""
+
+    note: str = ""
