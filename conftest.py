@@ -3,6 +3,8 @@
 The Henan union tree is loaded once per test database; each test runs in a transaction.
 """
 
+from pathlib import Path
+
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -49,6 +51,15 @@ def seeded_after_flush(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         reseed_migration_data()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def static_root_exists():
+    """WhiteNoise warns on every request when STATIC_ROOT is missing, as in a fresh clone that
+    never ran collectstatic; the tests serve static files from the apps' folders anyway."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
