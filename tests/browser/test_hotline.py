@@ -76,3 +76,28 @@ def test_the_public_page_works_on_a_phone(new_page, tree):
     assert number == ticket.number
     assert list(ticket.attachments.values_list("name", flat=True)) == ["工资条.jpg"]
     screenshot(page, "hotline-public")
+
+
+def test_a_caller_follows_a_request_and_adds_a_pay_slip_on_a_phone(new_page, tree):
+    from nuanjia.hotline import services
+
+    ticket, _ = services.submit_request(
+        caller_name="", phone="13912345678", region_code="410108", kind="help",
+        description="工资被拖欠",
+    )  # fmt: skip
+    page = new_page(PHONE)
+    page.goto("/12351/follow/")
+    page.fill("#id_number", ticket.number)
+    page.fill("#id_last4", "5678")
+    page.get_by_test_id("follow-form").locator("button[type=submit]").click()
+    assert page.get_by_test_id("follow-status").inner_text()
+    slip = {
+        "name": "工资条.pdf",
+        "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.7\n" + bytes(300),
+    }
+    page.get_by_test_id("follow-attach-form").locator("input[type=file]").set_input_files([slip])
+    page.get_by_test_id("follow-attach-form").locator("button[type=submit]").click()
+    page.get_by_test_id("follow-attached").wait_for()
+    assert list(ticket.attachments.values_list("name", flat=True)) == ["工资条.pdf"]
+    screenshot(page, "hotline-follow-attached")
