@@ -27,8 +27,13 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed: make browsers")
         pytest.skip("chromium is not installed (make browsers)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django keeps a connection per thread *and context*; Playwright's sync API runs the tests
+    # in a context of its own, so the connection opened before it would stay open, unseen,
+    # and PostgreSQL would refuse to drop the test database at the end. Close it first.
+    connections.close_all()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -44,6 +49,7 @@ def browser():
         )
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture
