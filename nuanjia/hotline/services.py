@@ -610,30 +610,35 @@ def dispatch_ticket(ticket: Ticket, *, by, org: Org | None = None, reason: str =
     return ticket
 
 
+def _status_step(
+    ticket: Ticket, step: str, target: str, action: str, *, by, note: str, stamp: str = ""
+) -> Ticket:
+    """A step that only moves the status, with an optional note, and stamps its time in
+    `stamp` when given (签收, 办理, 结案)."""
+    ticket = _lock(ticket)
+    _require_step(by, step, ticket)
+    _check_step(ticket, step, target)
+    source = ticket.status
+    ticket.status = target
+    fields = ["status"]
+    if stamp:
+        setattr(ticket, stamp, timezone.now())
+        fields.append(stamp)
+    _save(ticket, *fields)
+    _event(ticket, action, source, by=by, note=note[:NOTE_MAX])
+    return ticket
+
+
 @transaction.atomic
 def accept_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
     """签收: the responsible union takes the ticket; this is the first contact."""
-    ticket = _lock(ticket)
-    _require_step(by, Step.ACCEPT, ticket)
-    _check_step(ticket, Step.ACCEPT, Status.ACCEPTED)
-    source = ticket.status
-    ticket.status = Status.ACCEPTED
-    ticket.accepted_at = timezone.now()
-    _save(ticket, "status", "accepted_at")
-    _event(ticket, "accepted", source, by=by, note=note[:NOTE_MAX])
-    return ticket
+    return _status_step(ticket, Step.ACCEPT, Status.ACCEPTED, "accepted", by=by, note=note,
+                        stamp="accepted_at")  # fmt: skip
 
 
 @transaction.atomic
 def start_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
-    ticket = _lock(ticket)
-    _require_step(by, Step.START, ticket)
-    _check_step(ticket, Step.START, Status.IN_PROGRESS)
-    source = ticket.status
-    ticket.status = Status.IN_PROGRESS
-    _save(ticket, "status")
-    _event(ticket, "started", source, by=by, note=note[:NOTE_MAX])
-    return ticket
+    return _status_step(ticket, Step.START, Status.IN_PROGRESS, "started", by=by, note=note)
 
 
 @transaction.atomic
@@ -787,15 +792,8 @@ def record_callback(
 @transaction.atomic
 def close_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
     """结案: after a satisfied (or basically satisfied) call-back."""
-    ticket = _lock(ticket)
-    _require_step(by, Step.CLOSE, ticket)
-    _check_step(ticket, Step.CLOSE, Status.CLOSED)
-    source = ticket.status
-    ticket.status = Status.CLOSED
-    ticket.closed_at = timezone.now()
-    _save(ticket, "status", "closed_at")
-    _event(ticket, "closed", source, by=by, note=note[:NOTE_MAX])
-    return ticket
+    return _status_step(ticket, Step.CLOSE, Status.CLOSED, "closed", by=by, note=note,
+                        stamp="closed_at")  # fmt: skip
 
 
 @transaction.atomic

@@ -1176,41 +1176,28 @@ class ResultImporter(Importer):
             return
         self._settle(paid, failed)
 
+    def _posting(self, grant: dict, row, to_bucket: str) -> funds.Posting:
+        """The grant's reservation paid out (to spent) or given back (to available)."""
+        kind = Transaction.Kind.SPEND if to_bucket == Bucket.SPENT else Transaction.Kind.RELEASE
+        amount = grant["amount_fen"]
+        return funds.Posting(
+            kind=kind,
+            org=self.batch.org,
+            earmark=self.batch.earmark,
+            amount_fen=amount,
+            legs=[
+                funds.Leg(self.account, Bucket.RESERVED, -amount),
+                funds.Leg(self.account, to_bucket, amount),
+            ],
+            memo=row.values["reference"],
+            source_type=SOURCE_TYPE,
+            source_id=str(grant["pk"]),
+        )
+
     def _settle(self, paid: list, failed: list) -> None:
-        batch, account, by = self.batch, self.account, self.by
-        postings = []
-        for grant, row in paid:
-            postings.append(
-                funds.Posting(
-                    kind=Transaction.Kind.SPEND,
-                    org=batch.org,
-                    earmark=batch.earmark,
-                    amount_fen=grant["amount_fen"],
-                    legs=[
-                        funds.Leg(account, Bucket.RESERVED, -grant["amount_fen"]),
-                        funds.Leg(account, Bucket.SPENT, grant["amount_fen"]),
-                    ],
-                    memo=row.values["reference"],
-                    source_type=SOURCE_TYPE,
-                    source_id=str(grant["pk"]),
-                )
-            )
-        for grant, row in failed:
-            postings.append(
-                funds.Posting(
-                    kind=Transaction.Kind.RELEASE,
-                    org=batch.org,
-                    earmark=batch.earmark,
-                    amount_fen=grant["amount_fen"],
-                    legs=[
-                        funds.Leg(account, Bucket.RESERVED, -grant["amount_fen"]),
-                        funds.Leg(account, Bucket.AVAILABLE, grant["amount_fen"]),
-                    ],
-                    memo=row.values["reference"],
-                    source_type=SOURCE_TYPE,
-                    source_id=str(grant["pk"]),
-                )
-            )
+        batch, by = self.batch, self.by
+        postings = [self._posting(grant, row, Bucket.SPENT) for grant, row in paid]
+        postings += [self._posting(grant, row, Bucket.AVAILABLE) for grant, row in failed]
         funds.post_many(postings, by=by, memo=batch.number)
         now = timezone.now()
         today = clock.today()

@@ -4,14 +4,13 @@ SQLite serializes every write transaction (IMMEDIATE), so these races only exist
 PostgreSQL; the tests are skipped elsewhere.
 """
 
-import threading
-
 import pytest
 from django.db import connection
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.funds import services
 from nuanjia.funds.models import FundAccount, Transaction
+from tests import concurrency
 
 from .conftest import YUAN
 
@@ -27,25 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(work) -> list[object]:
-    """Run work(i) in THREADS threads released together; return each result or exception."""
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = [None] * THREADS
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # collected and asserted on by the test
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return concurrency.race(work, THREADS)
 
 
 def test_twenty_threads_paying_the_same_grant_make_one_payment(funded):

@@ -2,37 +2,20 @@
 the same request sent twice at once becomes one ticket. PostgreSQL only (SQLite's in-memory
 test database is not shared between threads)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from nuanjia.hotline import services
 from nuanjia.hotline.models import Ticket
 from nuanjia.hotline.rules import Kind
+from tests import concurrency
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(count: int, make_values) -> list:
-    results, errors = [], []
-    barrier = threading.Barrier(count)
-
-    def submit(index: int) -> None:
-        try:
-            barrier.wait()
-            results.append(services.submit_request(**make_values(index)))
-        except Exception as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = concurrency.race(lambda index: services.submit_request(**make_values(index)), count)
+    assert [result for result in results if isinstance(result, Exception)] == []
     return results
 
 

@@ -7,7 +7,6 @@ PostgreSQL; the tests are skipped elsewhere.
 
 import csv
 import io
-import threading
 
 import pytest
 from django.db import connection
@@ -17,6 +16,7 @@ from nuanjia.funds.models import FundAccount, Transaction
 from nuanjia.relief import services
 from nuanjia.relief.models import Grant, PaymentBatch
 from nuanjia.relief.rules import Status
+from tests import concurrency
 
 from .conftest import YUAN, make_worker
 
@@ -29,25 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(work) -> list[object]:
-    """Run work(i) in THREADS threads released together; return each result or exception."""
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = [None] * THREADS
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # collected and asserted on by the test
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return concurrency.race(work, THREADS)
 
 
 @pytest.fixture
