@@ -29,6 +29,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -39,6 +40,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+
+from .audit import record_event
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_MB = 50
@@ -663,6 +666,42 @@ def error_sheet_path(token: str, *, owner_id: int) -> Path | None:
         return None
     path = _error_sheet_dir() / f"{token}.xlsx"
     return path if path.is_file() else None
+
+
+SHOWN_ERRORS = 200  # an import page lists this many errors; the error sheet has them all
+
+
+def result_context(result: ImportResult, *, owner_id: int | None = None) -> dict[str, Any]:
+    """What an import page shows of a result: the first SHOWN_ERRORS errors, how many more,
+    and, for an owner, the token of the error sheet with all of them."""
+    errors = result.errors
+    context = {
+        "result": result,
+        "errors": errors[:SHOWN_ERRORS],
+        "more_errors": max(0, len(errors) - SHOWN_ERRORS),
+    }
+    if owner_id is not None:
+        context["import_token"] = save_error_sheet(result, owner_id=owner_id) if errors else ""
+    return context
+
+
+def deny_as_missing(request, what: str) -> None:
+    """Answer 404, as for something that does not exist, and record the `access.denied`."""
+    record_event(
+        None, "access.denied", by=request.user, success=False, org=request.user.org,
+        changes={"what": what},
+    )  # fmt: skip
+    raise Http404
+
+
+def error_sheet_response(request, path: Path | None, *, filename: str, what: str) -> FileResponse:
+    """The error sheet at `path` as a download; None (not the user's, or gone) is a 404 and
+    an `access.denied` audit event naming `what`."""
+    if path is None:
+        deny_as_missing(request, what)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
 
 
 # --- writing xlsx ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.imports import XLSX_CONTENT_TYPE
+from nuanjia.core.imports import XLSX_CONTENT_TYPE, result_context
 from nuanjia.core.money import format_yuan
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny, requires
@@ -27,7 +27,6 @@ from .imports import ALLOCATION_SHEET, import_allocations, write_allocation_temp
 from .models import Bucket, ClosedPeriod, Earmark, Transaction
 
 PAGE_SIZE = 50
-SHOWN_ERRORS = 200
 UNITS = ("yuan", "wan")
 TEMPLATE_FILE_NAME = "资金下拨模板.xlsx"
 GRANT_SOURCE = "relief.grant"
@@ -349,12 +348,7 @@ def allocation_import_view(request):
                 return redirect(
                     reverse("funds:transactions") + f"?kind=allocate&earmark={data['earmark'].pk}"
                 )
-            errors = result.errors
-            context |= {
-                "result": result,
-                "errors": errors[:SHOWN_ERRORS],
-                "more_errors": max(0, len(errors) - SHOWN_ERRORS),
-            }
+            context |= result_context(result)
     return _render(request, "funds/allocation_import.html", context)
 
 

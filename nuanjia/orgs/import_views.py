@@ -2,13 +2,18 @@
 
 import io
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from nuanjia.core.audit import record_event
-from nuanjia.core.imports import XLSX_CONTENT_TYPE, ImportForm, error_sheet_path, save_error_sheet
+from nuanjia.core.imports import (
+    XLSX_CONTENT_TYPE,
+    ImportForm,
+    error_sheet_path,
+    error_sheet_response,
+    result_context,
+)
 
 from .imports import (
     GRASSROOTS_SHEET,
@@ -20,7 +25,6 @@ from .permissions import requires
 from .queries import get_org_for
 from .rules import Perm
 
-SHOWN_ERRORS = 200  # the page lists this many; the error sheet has them all
 TEMPLATE_FILE_NAME = "基层工会导入模板.xlsx"
 ERROR_SHEET_FILE_NAME = "基层工会导入错误.xlsx"
 
@@ -43,13 +47,7 @@ def import_view(request):
         result = import_grassroots_unions(
             upload, by=request.user, mode=form.cleaned_data["mode"], file_name=upload.name
         )
-        errors = result.errors
-        context |= {
-            "result": result,
-            "errors": errors[:SHOWN_ERRORS],
-            "more_errors": max(0, len(errors) - SHOWN_ERRORS),
-            "import_token": save_error_sheet(result, owner_id=request.user.pk) if errors else "",
-        }
+        context |= result_context(result, owner_id=request.user.pk)
     return render(request, "orgs/import.html", context)
 
 
@@ -58,21 +56,8 @@ def import_view(request):
 def import_errors_view(request, import_token: str):
     """The error sheet of one of the user's own imports (404 for anyone else's)."""
     path = error_sheet_path(import_token, owner_id=request.user.pk)
-    if path is None:
-        record_event(
-            None,
-            "access.denied",
-            by=request.user,
-            success=False,
-            org=request.user.org,
-            changes={"what": "import error sheet"},
-        )
-        raise Http404
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=ERROR_SHEET_FILE_NAME,
-        content_type=XLSX_CONTENT_TYPE,
+    return error_sheet_response(
+        request, path, filename=ERROR_SHEET_FILE_NAME, what="import error sheet"
     )
 
 

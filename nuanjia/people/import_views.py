@@ -2,7 +2,7 @@
 
 import io
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -10,7 +10,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.imports import XLSX_CONTENT_TYPE, ImportForm, error_sheet_path
+from nuanjia.core.imports import (
+    SHOWN_ERRORS,
+    XLSX_CONTENT_TYPE,
+    ImportForm,
+    deny_as_missing,
+    error_sheet_path,
+    error_sheet_response,
+)
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 
@@ -32,7 +39,6 @@ from .queries import search_workers, visible_workers
 from .services import authorize
 from .tasks import import_workers_task
 
-SHOWN_ERRORS = 200  # the page lists this many; the error sheet has them all
 MAX_UPLOAD_MB = 400  # a province's million workers: ~190 MB of CSV; checked in the background
 RECENT_BATCHES = 10
 TEMPLATE_FILE_NAME = "职工导入模板.xlsx"
@@ -46,18 +52,6 @@ def _xlsx_response(write, filename: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-def _deny(request, what: str):
-    record_event(
-        None,
-        "access.denied",
-        by=request.user,
-        success=False,
-        org=request.user.org,
-        changes={"what": what},
-    )
-    raise Http404
 
 
 class WorkerImportForm(ImportForm):
@@ -142,13 +136,10 @@ def batch_errors_view(request, batch_id: int):
     """The error sheet: the refused rows as uploaded, so only whoever uploaded them gets it."""
     batch = get_import_batch_for(request.user, batch_id)
     path = error_sheet_path(batch.error_sheet, owner_id=request.user.pk)
-    if batch.created_by_id != request.user.pk or path is None:
-        _deny(request, "worker import error sheet")
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=ERROR_SHEET_FILE_NAME,
-        content_type=XLSX_CONTENT_TYPE,
+    if batch.created_by_id != request.user.pk:
+        path = None
+    return error_sheet_response(
+        request, path, filename=ERROR_SHEET_FILE_NAME, what="worker import error sheet"
     )
 
 
@@ -158,7 +149,7 @@ def batch_retry_view(request, batch_id: int):
     """Run a failed or stalled import again from its kept file (nothing of it was written)."""
     batch = get_import_batch_for(request.user, batch_id)
     if batch.created_by_id != request.user.pk:
-        _deny(request, "worker import retry")
+        deny_as_missing(request, "worker import retry")
     authorize(request.user, rules.REGISTER_ROLES, "import_workers", request.path, batch.org)
     try:
         batch = retry_import_batch(batch, by=request.user)

@@ -20,9 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from nuanjia.core import clock
-from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.imports import XLSX_CONTENT_TYPE, error_sheet_path, save_error_sheet
+from nuanjia.core.imports import (
+    XLSX_CONTENT_TYPE,
+    error_sheet_path,
+    error_sheet_response,
+    result_context,
+)
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, scope, visible_orgs
 from nuanjia.orgs.rules import Perm
@@ -34,7 +38,6 @@ from .signs import station_sign_pdf
 from .tiles import allow_tiles, tile_map
 
 PAGE_SIZE = 50
-SHOWN_ERRORS = 200
 DEFAULT_STATS_DAYS = 30
 
 
@@ -519,13 +522,7 @@ def import_view(request):
             datum=form.cleaned_data["datum"],
             file_name=upload.name,
         )
-        errors = result.errors
-        context |= {
-            "result": result,
-            "errors": errors[:SHOWN_ERRORS],
-            "more_errors": max(0, len(errors) - SHOWN_ERRORS),
-            "import_token": save_error_sheet(result, owner_id=request.user.pk) if errors else "",
-        }
+        context |= result_context(result, owner_id=request.user.pk)
     return render(request, "stations/import.html", context)
 
 
@@ -533,21 +530,8 @@ def import_view(request):
 @require_GET
 def import_errors_view(request, import_token: str):
     path = error_sheet_path(import_token, owner_id=request.user.pk)
-    if path is None:
-        record_event(
-            None,
-            "access.denied",
-            by=request.user,
-            success=False,
-            org=request.user.org,
-            changes={"what": "station import error sheet"},
-        )
-        raise Http404
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename="驿站导入错误.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
+    return error_sheet_response(
+        request, path, filename="驿站导入错误.xlsx", what="station import error sheet"
     )
 
 
