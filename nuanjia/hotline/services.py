@@ -855,13 +855,16 @@ def clean_caller_files(files) -> list:
     return files
 
 
-@transaction.atomic
 def attach_caller_files(ticket: Ticket, files) -> list[TicketAttachment]:
     """Keep a caller's checked files on their ticket; a file already there (same name and
     size, from a double tap) is not kept twice. At most 9 files from callers per ticket."""
     if not files:
-        return []
-    ticket = _lock(ticket)
+        return []  # before the transaction: on SQLite even an empty one takes the write lock
+    with transaction.atomic():
+        return _keep_caller_files(_lock(ticket), files)
+
+
+def _keep_caller_files(ticket: Ticket, files) -> list[TicketAttachment]:
     if ticket.status == Status.CLOSED:
         raise RuleViolation(_("This request is closed: call 12351 to add to it."), field="files")
     kept = set(ticket.attachments.filter(added_by=None).values_list("name", "size"))
