@@ -590,7 +590,7 @@ def public_submit_view(request):
 def public_follow_view(request):
     """Follow a request by its number and the last 4 digits of the phone. An unknown number
     and a wrong phone get the same answer. A followed request can take more files."""
-    attaching = request.method == "POST" and "files" in request.FILES
+    attaching = request.method == "POST" and "attach" in request.POST
     form = forms.FollowForm(None if attaching else request.POST or None)
     attach_form = None
     ticket = None

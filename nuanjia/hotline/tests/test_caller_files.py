@@ -117,14 +117,18 @@ def test_the_follow_page_adds_files_to_the_request(tree):
         reverse("hotline:public_follow"), {"number": ticket.number, "last4": "5678"}
     )
     assert b'data-testid="follow-attach-form"' in shown.content
+    empty = client.post(
+        reverse("hotline:public_follow"), {"number": ticket.number, "last4": "5678", "attach": "1"}
+    )
+    assert "请选择要上传的文件" in empty.content.decode()
     added = client.post(
         reverse("hotline:public_follow"),
-        {"number": ticket.number, "last4": "5678", "files": [upload("a.pdf", PDF)]},
+        {"number": ticket.number, "last4": "5678", "attach": "1", "files": [upload("a.pdf", PDF)]},
     )
     assert added.context["attached"] and ticket.attachments.count() == 1
     wrong = client.post(
         reverse("hotline:public_follow"),
-        {"number": ticket.number, "last4": "0000", "files": [upload("b.pdf", PDF)]},
+        {"number": ticket.number, "last4": "0000", "attach": "1", "files": [upload("b.pdf", PDF)]},
     )
     assert wrong.context["not_found"] and ticket.attachments.count() == 1
 
