@@ -22,3 +22,17 @@ class NoteIn(Schema):
     """The note given with a step (a reason, a remark); empty when the step needs none."""
 
     note: str = ""
+
+
+class ErrorDetail(Schema):
+    field: str | None
+    detail: str
+
+
+class ErrorOut(Schema):
+    """Every API error: a machine code, a Chinese message, the field at fault (if any)."""
+
+    code: str
+    message: str
+    field: str | None = None
+    details: list[ErrorDetail] | None = None

@@ -8,6 +8,12 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Unions and staff")
 
     def ready(self):
+        from nuanjia.core.workflow import AccessHooks, register_access
+
+        from .permissions import deny, in_scope, roles_of
+
+        register_access(AccessHooks(roles_of=roles_of, in_scope=in_scope, deny=deny))
+
         from nuanjia.desk import todo
 
         from .todo import account_todo

@@ -1,13 +1,26 @@
 """Role-based permission checks for views and API operations."""
 
 from functools import wraps
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 
 from nuanjia.core.audit import record_event
 
 
-def deny(user, perm: str, where: str = "") -> None:
+def roles_of(user: Any) -> frozenset[str]:
+    """The roles an active account holds; none for a missing or inactive one."""
+    if user is None or not getattr(user, "is_active", False):
+        return frozenset()
+    return frozenset(getattr(user, "roles", frozenset()))
+
+
+def in_scope(user: Any, org: Any) -> bool:
+    """Whether `org` lies in the subtree of the user's own union."""
+    return user is not None and getattr(user, "org", None) is not None and org.is_within(user.org)
+
+
+def deny(user: Any, perm: str, where: str = "") -> NoReturn:
     """Record a denied access and refuse it."""
     record_event(
         None,
