@@ -361,13 +361,13 @@ def test_a_crash_while_staging_leaves_nothing_and_a_rerun_succeeds(
             raise MemoryError("killed")
         real(stage, prepared)
 
-    monkeypatch.setattr(imports, "stage_chunk", crash_on_third_chunk)
+    monkeypatch.setattr(imports.running, "stage_chunk", crash_on_third_chunk)
     with pytest.raises(MemoryError):
         run_import_batch(batch, chunk_rows=2)
     batch.refresh_from_db()
     assert batch.status == "failed" and "没有写入任何数据" in batch.sheet_errors[-1]
     assert not Worker.objects.exists() and not Employer.objects.exists()
-    monkeypatch.setattr(imports, "stage_chunk", real)
+    monkeypatch.setattr(imports.running, "stage_chunk", real)
     batch = imports.retry_import_batch(batch, by=caseworker)
     assert run_import_batch(batch, chunk_rows=2).status == "done"
     assert Worker.objects.count() == 5
@@ -403,7 +403,7 @@ def test_big_loads_rebuild_the_indexes_inside_the_transaction(
 ):
     if connection.vendor != "sqlite":
         pytest.skip("indexes are rebuilt on SQLite only")
-    monkeypatch.setattr(imports, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(imports.merging, "REBUILD_MIN_ROWS", 1)
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
         before = cursor.fetchall()
