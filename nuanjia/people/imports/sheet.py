@@ -23,7 +23,7 @@ from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import within
 
 from ..models import OccupationTag
-from ..services import _bank_account, _date, _text
+from ..services.cleaning import _bank_account, _date, _text
 
 SHEET_TITLE = "职工名册"
 MAX_OCCUPATION_TAGS = 62  # one bit each in the stage table's occupation mask (a bigint)

@@ -1,0 +1,105 @@
+"""Cleaning input: text, dates, ID, phone and bank numbers, region codes, money, as the services accept them."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.idnumbers import (
+    EARLIEST_BIRTH_DATE,
+    IdNumber,
+    is_known_region_code,
+    validate_id_number,
+)
+from nuanjia.core.phones import validate_phone
+
+from ..models import (
+    Gender,
+)
+
+
+def _text(value: Any, field: str, max_length: int, *, required_message: str | None = None) -> str:
+    text = " ".join(str(value or "").split())
+    if required_message and not text:
+        raise RuleViolation(required_message, field=field)
+    if len(text) > max_length:
+        raise RuleViolation(
+            _("This field has at most %(count)d characters.") % {"count": max_length}, field=field
+        )
+    return text
+
+
+def _date(
+    value: Any, field: str, *, not_after: datetime.date | None = None
+) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise RuleViolation(_("Enter a date such as 2024-03-01."), field=field) from None
+    if value < EARLIEST_BIRTH_DATE:
+        raise RuleViolation(_("The date cannot be before 1900."), field=field)
+    if not_after is not None and value > not_after:
+        raise RuleViolation(_("The date cannot be in the future."), field=field)
+    return value
+
+
+def _id_number(value: Any, field: str = "id_number") -> IdNumber | None:
+    if not str(value or "").strip():
+        return None
+    try:
+        return validate_id_number(str(value))
+    except ValidationError as error:
+        raise RuleViolation(error.messages[0], field=field) from None
+
+
+def parse_id_number(value: Any, field: str = "id_number") -> IdNumber:
+    """A required, valid ID number, or RuleViolation naming what is wrong with it."""
+    parsed = _id_number(value, field)
+    if parsed is None:
+        raise RuleViolation(_("Please enter the ID number."), field=field)
+    return parsed
+
+
+def _phone(value: Any) -> str:
+    if not str(value or "").strip():
+        return ""
+    try:
+        return validate_phone(str(value))
+    except ValidationError as error:
+        raise RuleViolation(error.messages[0], field="phone") from None
+
+
+def _bank_account(value: Any) -> str:
+    digits = "".join(str(value or "").split()).replace("-", "")
+    if not digits:
+        return ""
+    if not (digits.isascii() and digits.isdigit()) or not 8 <= len(digits) <= 30:
+        raise RuleViolation(_("The bank account number has 8 to 30 digits."), field="bank_account")
+    return digits
+
+
+def _region_code(value: Any, default: str) -> str:
+    code = str(value or "").strip() or default
+    if code and not is_known_region_code(code):
+        raise RuleViolation(_("Enter a 6-digit region code such as 410108."), field="region_code")
+    return code
+
+
+def _gender(value: Any) -> str:
+    gender = str(value or "")
+    if gender not in ("", *Gender.values):
+        raise RuleViolation(_("Choose male or female."), field="gender")
+    return gender
+
+
+def _fen(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RuleViolation(_("Enter an amount that is not negative."), field=field)
+    return value

@@ -1,0 +1,59 @@
+"""Guards every registry service uses: the actor's roles and scope, and the refusals."""
+
+from django.core.exceptions import PermissionDenied
+
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import deny
+from nuanjia.orgs.rules import Perm
+
+from ..models import (
+    Worker,
+)
+
+
+def _roles(by) -> frozenset[str]:
+    return (
+        frozenset(getattr(by, "roles", frozenset()))
+        if by is not None and by.is_active
+        else frozenset()
+    )
+
+
+def in_scope(by, org: Org | None) -> bool:
+    """Whether `org` is the actor's own union or below it."""
+    return (
+        by is not None
+        and getattr(by, "org", None) is not None
+        and org is not None
+        and org.is_within(by.org)
+    )
+
+
+def may(by, roles: frozenset[str], org: Org | None = None) -> bool:
+    """Whether `by` holds one of `roles` (and, given an org, has it in scope)."""
+    if not (_roles(by) & roles):
+        return False
+    return org is None or in_scope(by, org)
+
+
+def authorize(
+    user, roles: frozenset[str], name: str, where: str = "", org: Org | None = None
+) -> None:
+    """For pages and the API, before calling a service: refuse (403) and audit the denial
+    outside the service's transaction, so the denial record is kept."""
+    if not may(user, roles, org):
+        deny(user, f"people.{name}", where)
+
+
+def may_reveal(user, worker: Worker) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.has_perm_code(Perm.REVEAL_PERSONAL_DATA)
+        and in_scope(user, worker.org)
+    )
+
+
+def _require(by, roles: frozenset[str], org: Org | None = None) -> None:
+    if not may(by, roles, org):
+        raise PermissionDenied
