@@ -1,0 +1,98 @@
+"""The import framework: read a sheet (xlsx or CSV) against a column spec, check every row, write in one transaction.
+
+Also the xlsx writers every import and export shares: templates, error sheets and
+formula-safe exports.
+
+An import reads the file twice, streaming both times. The first pass parses and checks every
+row without writing, so a refused all-or-nothing import never takes a write lock. The second
+pass, inside one `transaction.atomic()`, checks the rows that passed again (the database may
+have moved on) and writes them. Rows go to the sheet's importer in chunks so it can look things
+up set-based, one query per chunk; only the errors and the keys that must be unique in the file
+are kept in memory.
+"""
+
+# One module per subject: spec (columns), rows (rows and errors), reading, results, running,
+# error_sheets (kept for download), xlsx (writers). Their public names are re-exported here.
+from .error_sheets import (
+    ERROR_SHEET_DIR,
+    ERROR_SHEET_MAX_AGE,
+    ERROR_SHEET_TOKEN,
+    SHOWN_ERRORS,
+    deny_as_missing,
+    error_sheet_path,
+    error_sheet_response,
+    result_context,
+    save_error_sheet,
+    save_owned_sheet,
+)
+from .reading import (
+    CHUNK_SIZE,
+    HEADER_SCAN_ROWS,
+    SheetSource,
+    UnreadableFile,
+    cell_text,
+    detect_encoding,
+    find_layout,
+    parse_row,
+)
+from .results import ERROR_COLUMN_HEADER, ImportResult, write_annotated_sheet
+from .rows import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, Layout, RowError, duplicate_of
+from .running import MAX_UPLOAD_MB, ImportForm, check_upload, commit_upload, run_import
+from .spec import Column, Mode, SheetSpec, plain_text
+from .xlsx import (
+    FORMULA_TRIGGERS,
+    OPTIONS_SHEET_TITLE,
+    TEMPLATE_ROWS,
+    XLSX_CONTENT_TYPE,
+    build_template,
+    safe_cell,
+    write_xlsx,
+)
+
+__all__ = [
+    "CHUNK_SIZE",
+    "CREATED",
+    "ERROR_COLUMN_HEADER",
+    "ERROR_SHEET_DIR",
+    "ERROR_SHEET_MAX_AGE",
+    "ERROR_SHEET_TOKEN",
+    "FORMULA_TRIGGERS",
+    "HEADER_SCAN_ROWS",
+    "MAX_UPLOAD_MB",
+    "OPTIONS_SHEET_TITLE",
+    "SHOWN_ERRORS",
+    "TEMPLATE_ROWS",
+    "UNCHANGED",
+    "UPDATED",
+    "XLSX_CONTENT_TYPE",
+    "Column",
+    "ImportForm",
+    "ImportResult",
+    "ImportRow",
+    "Importer",
+    "Layout",
+    "Mode",
+    "RowError",
+    "SheetSource",
+    "SheetSpec",
+    "UnreadableFile",
+    "build_template",
+    "cell_text",
+    "check_upload",
+    "commit_upload",
+    "deny_as_missing",
+    "detect_encoding",
+    "duplicate_of",
+    "error_sheet_path",
+    "error_sheet_response",
+    "find_layout",
+    "parse_row",
+    "plain_text",
+    "result_context",
+    "run_import",
+    "safe_cell",
+    "save_error_sheet",
+    "save_owned_sheet",
+    "write_annotated_sheet",
+    "write_xlsx",
+]

@@ -1,0 +1,95 @@
+"""Error sheets kept for download: saved under a token naming their owner, pruned after a day."""
+
+import re
+import secrets
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+
+from ..audit import record_event
+from .results import ImportResult
+from .xlsx import XLSX_CONTENT_TYPE
+
+ERROR_SHEET_DIR = "imports"
+ERROR_SHEET_MAX_AGE = timedelta(hours=24)  # error sheets may hold personal data: keep them a day
+ERROR_SHEET_TOKEN = re.compile(r"^(?P<owner>\d+)-[0-9a-f]{32}$")
+
+
+def _error_sheet_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / ERROR_SHEET_DIR
+
+
+def _prune_error_sheets(directory: Path) -> None:
+    cutoff = time.time() - ERROR_SHEET_MAX_AGE.total_seconds()
+    for path in directory.glob("*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def save_error_sheet(result: ImportResult, *, owner_id: int) -> str:
+    """Write the result's error sheet for download and return its token (see `save_owned_sheet`)."""
+    return save_owned_sheet(result.write_error_sheet, owner_id=owner_id)
+
+
+def save_owned_sheet(write: Callable[[Path], None], *, owner_id: int) -> str:
+    """Write a sheet with `write(path)` for its owner to download, and return its token.
+
+    The token starts with the owner's id: only they may fetch it (see `error_sheet_path`).
+    Sheets older than ERROR_SHEET_MAX_AGE are removed on the way.
+    """
+    directory = _error_sheet_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    _prune_error_sheets(directory)
+    token = f"{owner_id}-{secrets.token_hex(16)}"
+    write(directory / f"{token}.xlsx")
+    return token
+
+
+def error_sheet_path(token: str, *, owner_id: int) -> Path | None:
+    """The saved error sheet of `token` when it exists and belongs to `owner_id`, else None."""
+    match = ERROR_SHEET_TOKEN.match(token)
+    if match is None or int(match["owner"]) != owner_id:
+        return None
+    path = _error_sheet_dir() / f"{token}.xlsx"
+    return path if path.is_file() else None
+
+
+SHOWN_ERRORS = 200  # an import page lists this many errors; the error sheet has them all
+
+
+def result_context(result: ImportResult, *, owner_id: int | None = None) -> dict[str, Any]:
+    """What an import page shows of a result: the first SHOWN_ERRORS errors, how many more,
+    and, for an owner, the token of the error sheet with all of them."""
+    errors = result.errors
+    context = {
+        "result": result,
+        "errors": errors[:SHOWN_ERRORS],
+        "more_errors": max(0, len(errors) - SHOWN_ERRORS),
+    }
+    if owner_id is not None:
+        context["import_token"] = save_error_sheet(result, owner_id=owner_id) if errors else ""
+    return context
+
+
+def deny_as_missing(request, what: str) -> None:
+    """Answer 404, as for something that does not exist, and record the `access.denied`."""
+    record_event(
+        None, "access.denied", by=request.user, success=False, org=request.user.org,
+        changes={"what": what},
+    )  # fmt: skip
+    raise Http404
+
+
+def error_sheet_response(request, path: Path | None, *, filename: str, what: str) -> FileResponse:
+    """The error sheet at `path` as a download; None (not the user's, or gone) is a 404 and
+    an `access.denied` audit event naming `what`."""
+    if path is None:
+        deny_as_missing(request, what)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
