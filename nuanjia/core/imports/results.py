@@ -1,4 +1,4 @@
-"""The result of an import: counts and errors, and the error sheet annotating the user's own file."""
+"""The result of an import (counts, errors) and the error sheet annotating the user's file."""
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field

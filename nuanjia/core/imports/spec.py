@@ -1,4 +1,4 @@
-"""The spec of a sheet: its columns (header, key, parser, note) and how rows with errors are treated."""
+"""The spec of a sheet: its columns (header, key, parser, note) and the import modes."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -1,7 +1,7 @@
 """The merge: one transaction of set-based SQL from the stage table into the registry."""
 
 # ruff: noqa: S608
-# The merge is SQL text by design: what is interpolated is only identifiers this module makes
+# The merge is SQL text by design: what is interpolated is only identifiers this package makes
 # (stage table names from the batch id, column names from constants, the tag id → bit table
 # from integers); every value a user typed travels as a query parameter.
 

@@ -1,4 +1,4 @@
-"""Checking rows and preparing them for the stage table (pure computation: runs in worker processes)."""
+"""Checking rows and preparing them for the stage table (pure: runs in worker processes)."""
 
 import csv
 import gc

@@ -76,7 +76,7 @@ def _chunks(
 
 
 class WorkerImport:
-    """One run of the engine over one batch (see the module docstring for the three steps)."""
+    """One run of the engine over one batch (the package docstring describes its three steps)."""
 
     def __init__(
         self,

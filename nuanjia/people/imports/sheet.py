@@ -1,4 +1,4 @@
-"""The worker sheet's spec: its columns, how each cell is parsed, and the lists rows are checked against."""
+"""The worker sheet's spec: its columns, how each cell is parsed, what rows are checked against."""
 
 import datetime
 import re

@@ -1,7 +1,7 @@
-"""The temporary stage table of one import: creating it, filling it, and the set-based final checks."""
+"""The temporary stage table of one import: creating it, filling it, the set-based final checks."""
 
 # ruff: noqa: S608
-# SQL text by design: only identifiers this module makes are interpolated (see merging).
+# SQL text by design: only identifiers this package makes are interpolated (see merging).
 
 import logging
 import time
@@ -19,8 +19,8 @@ logger = logging.getLogger("nuanjia.people.imports")
 
 
 class StageTable:
-    """The temporary stage table of one import and the SQL that checks it (the merge is
-    `merging._Stage`, which adds the writes into the registry)."""
+    """The temporary stage table of one import and the SQL that checks it. `StageWrites`
+    (writing) adds the statements that write the registry, `_Stage` (merging) the merge."""
 
     def __init__(self, batch: ImportBatch):
         self.batch = batch

@@ -2,7 +2,7 @@
 records compared, new and changed workers, name search keys, occupations."""
 
 # ruff: noqa: S608
-# SQL text by design: only identifiers this module makes are interpolated (see merging).
+# SQL text by design: only identifiers this package makes are interpolated (see merging).
 
 from django.db import connection
 

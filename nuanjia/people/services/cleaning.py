@@ -1,4 +1,4 @@
-"""Cleaning input: text, dates, ID, phone and bank numbers, region codes, money, as the services accept them."""
+"""Cleaning input as the services accept it: text, dates, ID, phone and bank numbers, money."""
 
 import datetime
 from typing import Any

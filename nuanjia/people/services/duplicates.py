@@ -1,4 +1,4 @@
-"""Possible duplicates (疑似重复): finding them, merging two records, undoing a merge, keeping them apart."""
+"""Possible duplicates (疑似重复): finding them, merging, undoing a merge, keeping apart."""
 
 import datetime
 from typing import Any

@@ -1,4 +1,4 @@
-"""Households (家庭) and their members: facts, incomes and costs, the worker's own member row kept in step."""
+"""Households (家庭) and their members; the worker's own member row kept in step."""
 
 from decimal import Decimal, InvalidOperation
 from typing import Any

@@ -1,4 +1,4 @@
-"""Transfers (转移) of a worker between unions: requested by one, accepted or declined by the other."""
+"""Transfers (转移) of a worker between unions: requested, then accepted or declined."""
 
 from django.db import transaction
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""Registering and updating workers (职工): duplicates refused, numbers encrypted, name search keys kept."""
+"""Registering and updating workers (职工): duplicates refused, numbers encrypted."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
