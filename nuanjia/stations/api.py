@@ -6,21 +6,25 @@ statistics. Coordinates go in and out in the datum the caller names (WGS-84 by d
 """
 
 import datetime
+from typing import Literal
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.schemas import ErrorOut, EventOut
+from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
 
 from . import queries, ratelimit, rules, services
-from .models import Facility, Service, Station
+from .models import Facility, Service, Station, StationGrant
+from .workflow import GRANT_FLOW, GrantStep
 
 router = Router(tags=["stations"])
 
@@ -209,6 +213,103 @@ def statistics(
         "hours": stats.hours,
         "services": stats.services,
     }
+
+
+# ---- construction and upkeep grants ---------------------------------------------------------
+
+
+class StationGrantOut(Schema):
+    id: int
+    station_id: int
+    station_code: str = Field(alias="station.code")
+    org_id: int
+    kind: str
+    amount_fen: int
+    purpose: str
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    paid_on: datetime.date | None
+    proposed_by_id: int | None
+    approved_by_id: int | None
+
+
+class StationGrantDetailOut(StationGrantOut):
+    steps: list[str]
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(grant: StationGrant) -> list:
+        return list(grant.events.select_related("by"))
+
+
+# Literal, not the models' TextChoices: enums named "Kind" and "Status" would collide with
+# other apps' in the OpenAPI document.
+GrantKind = Literal[tuple(StationGrant.Kind.values)]  # type: ignore[valid-type]
+GrantStatus = Literal[tuple(StationGrant.Status.values)]  # type: ignore[valid-type]
+
+
+class StationGrantIn(Schema):
+    kind: GrantKind
+    amount_fen: int = Field(..., gt=0, description="in fen (分)")
+    purpose: str = Field(..., min_length=1, max_length=200)
+
+
+def _grant_detail(request, grant: StationGrant) -> StationGrant:
+    grant.refresh_from_db()
+    grant.steps = GRANT_FLOW.steps_for(grant, request.user)
+    return grant
+
+
+@router.get("/grants", response=list[StationGrantOut], summary="Station grants in scope")
+@paginate(PageNumberPagination, page_size=100)
+def station_grant_list(request, status: GrantStatus | None = None):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    grants = queries.visible_station_grants(request.user).order_by("-id")
+    return grants.filter(status=status) if status else grants
+
+
+@router.get(
+    "/grants/{station_grant_id}",
+    response={200: StationGrantDetailOut, 404: ErrorOut},
+    summary="One station grant with its history",
+)
+def station_grant_detail(request, station_grant_id: int):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    return _grant_detail(request, queries.get_station_grant_for(request.user, station_grant_id))
+
+
+@router.post(
+    "/{station_id}/grants",
+    response={201: StationGrantDetailOut, **ERROR_RESPONSES},
+    summary="Propose a construction or upkeep grant for a station",
+)
+def station_grant_propose(request, station_id: int, payload: StationGrantIn):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    station = queries.get_station_for(request.user, station_id, write=True)
+    grant = services.propose_station_grant(
+        station,
+        kind=payload.kind,
+        amount_fen=payload.amount_fen,
+        purpose=payload.purpose,
+        by=request.user,
+    )
+    return Status(201, _grant_detail(request, grant))
+
+
+add_step_operations(
+    router,
+    GRANT_FLOW,
+    path="/grants/{station_grant_id}",
+    fetch=lambda request, pk: queries.get_station_grant_for(request.user, pk, write=True),
+    response=StationGrantDetailOut,
+    present=_grant_detail,
+    summaries={
+        GrantStep.APPROVE: "Approve a proposed grant and reserve its money",
+        GrantStep.PAY: "Record an approved grant as paid (its reservation is spent)",
+        GrantStep.WITHDRAW: "Withdraw a proposed grant",
+        GrantStep.CANCEL: "Cancel an approved grant and release its money (note: the reason)",
+    },
+)
 
 
 @router.get("/{station_id}", response=StationOut, summary="One station")

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.history import StepEvent
 from nuanjia.orgs.models import Org
 
 from . import rules
@@ -343,3 +344,25 @@ class StationGrant(models.Model):
 
     def __str__(self):
         return f"{self.station.name} {self.get_kind_display()}"
+
+
+class StationGrantEvent(StepEvent):
+    """One step in a station grant's history (the workflow engine writes it)."""
+
+    grant = models.ForeignKey(StationGrant, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(StepEvent.Meta):
+        verbose_name = _("station grant event")
+        indexes = [models.Index(fields=["grant", "at"], name="stations_grant_event_at")]
+
+    @property
+    def action_label(self) -> str:
+        return str(GRANT_EVENT_LABELS.get(self.action, self.action))
+
+
+GRANT_EVENT_LABELS = {
+    "grant_proposed": _("Proposed"),
+    "grant_approved": _("Approved; money reserved"),
+    "grant_paid": _("Paid"),
+    "grant_cancelled": _("Cancelled"),
+}

@@ -22,6 +22,7 @@ from .models import (
     Station,
     StationDay,
     StationFacility,
+    StationGrant,
     Visit,
 )
 from .services import is_open_at, may_keep
@@ -36,6 +37,15 @@ COVERAGE_M = 1_000
 
 def visible_stations(user) -> QuerySet[Station]:
     return scope(Station.objects.select_related("org"), user)
+
+
+def visible_station_grants(user) -> QuerySet[StationGrant]:
+    """Construction and upkeep grants of the stations in the user's subtree."""
+    return scope(StationGrant.objects.select_related("station", "org"), user)
+
+
+def get_station_grant_for(user, pk, *, write: bool = False) -> StationGrant:
+    return get_scoped_or_404(visible_station_grants(user), user, write=write, pk=pk)
 
 
 def get_station_for(user, pk, *, write: bool = False) -> Station:

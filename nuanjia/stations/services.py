@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import diff, record_event
 from nuanjia.core.crypto import blind_index
 from nuanjia.core.errors import RuleViolation
@@ -37,12 +38,11 @@ from .models import (
     StationPhoto,
     Visit,
 )
+from .workflow import GRANT_FLOW, KEEPER_ROLES, GrantStep
 
 VISITOR_PURPOSE = "station_visitor"
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # format → stored extension
-# Roles that keep a station's record: the host union's caseworkers and the station keepers.
-KEEPER_ROLES = frozenset({"caseworker", "station_keeper"})
 
 # The seeded checklist (code, name, has a quantity); more can be added in the admin.
 DEFAULT_FACILITIES = (
@@ -592,10 +592,6 @@ def validation_message(error: ValidationError) -> str:
 
 GRANT_EARMARK = "户外劳动者驿站建设"
 GRANT_SOURCE = "stations.grant"
-GRANT_TRANSITIONS = {
-    StationGrant.Status.PROPOSED: {StationGrant.Status.APPROVED, StationGrant.Status.CANCELLED},
-    StationGrant.Status.APPROVED: {StationGrant.Status.PAID, StationGrant.Status.CANCELLED},
-}
 
 
 def grant_earmark():
@@ -610,38 +606,18 @@ def grant_earmark():
     return earmark
 
 
-def _grant_account(grant: StationGrant):
+def _grant_posting(grant: StationGrant, **details: Any) -> dict[str, Any]:
+    """What each ledger posting of a station grant carries: account, amount and source."""
     from nuanjia.funds.services import account_for
 
-    return account_for(grant.org, grant_earmark())
-
-
-def _require_role(by, role: str, org: Org) -> None:
-    if by is None:
-        return
-    own = getattr(by, "org", None)
-    if not (
-        role in set(by.roles)
-        and by.has_perm_code(Perm.VIEW_BUSINESS)
-        and own is not None
-        and org.path.startswith(own.path)
-    ):
-        raise RuleViolation(
-            _("Your role or union may not take this step on this grant."),
-            field="status",
-            code="forbidden",
-        )
-
-
-def _move(grant: StationGrant, status: str) -> StationGrant:
-    locked = StationGrant.objects.select_for_update().get(pk=grant.pk)
-    if status not in GRANT_TRANSITIONS.get(locked.status, set()):
-        raise RuleViolation(
-            _("A grant that is %(old)s cannot become %(new)s.")
-            % {"old": locked.get_status_display(), "new": StationGrant.Status(status).label},
-            field="status",
-        )
-    return locked
+    return {
+        "account": account_for(grant.org, grant_earmark()),
+        "amount_fen": grant.amount_fen,
+        "source_type": GRANT_SOURCE,
+        "source_id": grant.pk,
+        "memo": f"{grant.station.code} {grant.get_kind_display()}",
+        **details,
+    }
 
 
 @transaction.atomic
@@ -669,99 +645,64 @@ def propose_station_grant(
         purpose=purpose,
         proposed_by=by,
     )
-    record_event(
-        grant,
-        "station.grant_proposed",
-        by=by,
-        org=station.org,
-        changes={"kind": kind, "amount_fen": amount_fen, "station": station.code},
-    )
+    figures = {"kind": kind, "amount_fen": amount_fen, "station": station.code}
+    GRANT_FLOW.record(grant, "grant_proposed", "", by=by, changes=figures)
     return grant
 
 
+@GRANT_FLOW.handler(GrantStep.APPROVE)
 @transaction.atomic
-def approve_station_grant(grant: StationGrant, *, by) -> StationGrant:
+def approve_station_grant(grant: StationGrant, *, by: Actor | None, note: str = "") -> StationGrant:
     """Approve a proposed grant and reserve its money in the host's account of the earmark.
 
     Maker-checker: whoever proposed the grant cannot approve it. Too little money available
     refuses the approval (the ledger's message) and changes nothing."""
     from nuanjia.funds.services import reserve
 
-    grant = _move(grant, StationGrant.Status.APPROVED)
-    _require_role(by, "approver", grant.org)
-    if by is not None and grant.proposed_by_id == by.pk:
-        raise RuleViolation(
-            _("You proposed this grant; another person must approve it."), field="status"
-        )
-    reserve(
-        _grant_account(grant),
-        grant.amount_fen,
-        by=by,
-        source_type=GRANT_SOURCE,
-        source_id=grant.pk,
-        memo=f"{grant.station.code} {grant.get_kind_display()}",
-    )
-    grant.status = StationGrant.Status.APPROVED
-    grant.approved_by = by
-    grant.save(update_fields=["status", "approved_by", "updated_at"])
-    record_event(grant, "station.grant_approved", by=by, org=grant.org)
-    return grant
+    with GRANT_FLOW.moving(grant, GrantStep.APPROVE, by=by, note=note) as move:
+        reserve(**_grant_posting(move.obj, by=by))
+        move.changes["reserved_fen"] = move.obj.amount_fen
+    return move.obj
 
 
+@GRANT_FLOW.handler(GrantStep.PAY)
 @transaction.atomic
 def pay_station_grant(
-    grant: StationGrant, *, by, paid_on: datetime.date | None = None
+    grant: StationGrant,
+    *,
+    by: Actor | None,
+    paid_on: datetime.date | None = None,
+    note: str = "",
 ) -> StationGrant:
     """Record an approved grant as paid: its reservation is spent, at most once."""
     from nuanjia.funds.services import spend
 
-    grant = _move(grant, StationGrant.Status.PAID)
-    _require_role(by, "finance", grant.org)
     paid_on = paid_on or clock.today()
-    spend(
-        _grant_account(grant),
-        grant.amount_fen,
-        by=by,
-        source_type=GRANT_SOURCE,
-        source_id=grant.pk,
-        memo=f"{grant.station.code} {grant.get_kind_display()}",
-        posted_on=paid_on,
-    )
-    grant.status = StationGrant.Status.PAID
-    grant.paid_on = paid_on
-    grant.save(update_fields=["status", "paid_on", "updated_at"])
-    record_event(
-        grant, "station.grant_paid", by=by, org=grant.org, changes={"paid_on": str(paid_on)}
-    )
-    return grant
+    with GRANT_FLOW.moving(grant, GrantStep.PAY, by=by, note=note) as move:
+        spend(**_grant_posting(move.obj, by=by, posted_on=paid_on))
+        move.obj.paid_on = paid_on
+        move.changes["paid_on"] = str(paid_on)
+    return move.obj
 
 
+def cancel_step(grant: StationGrant) -> str:
+    """Withdraw (proposed, keepers) or cancel (approved, an approver)."""
+    approved = grant.status == StationGrant.Status.APPROVED
+    return GrantStep.CANCEL if approved else GrantStep.WITHDRAW
+
+
+@GRANT_FLOW.handler(GrantStep.WITHDRAW)
+@GRANT_FLOW.handler(GrantStep.CANCEL)
 @transaction.atomic
-def cancel_station_grant(grant: StationGrant, *, by, reason: str = "") -> StationGrant:
-    """Cancel a grant not yet paid; an approved one gives its reservation back."""
+def cancel_station_grant(
+    grant: StationGrant, *, by: Actor | None, reason: str = "", note: str = ""
+) -> StationGrant:
+    """Cancel a grant not yet paid: a proposed one is withdrawn by its keepers, an approved
+    one is cancelled by an approver with a reason, and its reservation is given back."""
     from nuanjia.funds.services import release
 
-    grant = _move(grant, StationGrant.Status.CANCELLED)
-    if grant.status == StationGrant.Status.APPROVED:
-        _require_role(by, "approver", grant.org)
-        release(
-            _grant_account(grant),
-            grant.amount_fen,
-            by=by,
-            source_type=GRANT_SOURCE,
-            source_id=grant.pk,
-            memo=reason[:200],
-        )
-    else:
-        _require_keeper(by, grant.org)
-    old = grant.status
-    grant.status = StationGrant.Status.CANCELLED
-    grant.save(update_fields=["status", "updated_at"])
-    record_event(
-        grant,
-        "station.grant_cancelled",
-        by=by,
-        org=grant.org,
-        changes={"status": [old, grant.status], "reason": reason[:200]},
-    )
-    return grant
+    grant = GRANT_FLOW.lock(grant)
+    with GRANT_FLOW.moving(grant, cancel_step(grant), by=by, note=reason or note) as move:
+        if move.source == StationGrant.Status.APPROVED:
+            release(**_grant_posting(move.obj, by=by, memo=move.note[:200]))
+    return move.obj

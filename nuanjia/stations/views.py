@@ -36,6 +36,7 @@ from .imports import STATION_SHEET, export_stations, import_stations, write_stat
 from .models import Closure, Facility, Station, StationGrant, StationPhoto
 from .signs import station_sign_pdf
 from .tiles import allow_tiles, tile_map
+from .workflow import GRANT_FLOW, GrantStep
 
 PAGE_SIZE = 50
 DEFAULT_STATS_DAYS = 30
@@ -165,7 +166,9 @@ def station_detail_view(request, station_id: int):
                 "tally_form": forms.TallyForm(initial={"on": today - datetime.timedelta(days=1)}),
                 "photo_form": forms.PhotoForm(),
                 "checkin_url": public_checkin_url(request, station),
-                "grants": station.grants.select_related("proposed_by", "approved_by"),
+                "grants": station.grants.select_related(
+                    "proposed_by", "approved_by"
+                ).prefetch_related("events__by"),
                 "grant_form": forms.GrantForm(),
                 "roles": set(request.user.roles),
             },
@@ -339,52 +342,40 @@ def grant_new_view(request, station_id: int):
 
 
 def _grant_for(user, pk) -> StationGrant:
-    return get_scoped_or_404(
-        scope(StationGrant.objects.select_related("station", "org"), user),
-        user,
-        write=True,
-        pk=pk,
-    )
+    return queries.get_station_grant_for(user, pk, write=True)
 
 
-def _grant_step(request, station_grant_id: int, action) -> HttpResponse:
+def _grant_step(request, station_grant_id: int, step: str, **fields) -> HttpResponse:
+    """One step on a station grant, through the workflow engine; a refused role or scope is
+    a 403 with its audit record, a refused rule a message on the station page."""
     grant = _grant_for(request.user, station_grant_id)
     try:
-        action(grant)
+        GRANT_FLOW.take_step(grant, step, by=request.user, where=request.path, **fields)
     except RuleViolation as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, _("Done: %(step)s.") % {"step": GRANT_FLOW.label_step(step)})
     return redirect("stations:detail", station_id=grant.station_id)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def grant_approve_view(request, station_grant_id: int):
-    return _grant_step(
-        request,
-        station_grant_id,
-        lambda grant: services.approve_station_grant(grant, by=request.user),
-    )
+    return _grant_step(request, station_grant_id, GrantStep.APPROVE)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def grant_pay_view(request, station_grant_id: int):
-    return _grant_step(
-        request, station_grant_id, lambda grant: services.pay_station_grant(grant, by=request.user)
-    )
+    return _grant_step(request, station_grant_id, GrantStep.PAY)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def grant_cancel_view(request, station_grant_id: int):
-    reason = request.POST.get("reason", "")[:200]
-    return _grant_step(
-        request,
-        station_grant_id,
-        lambda grant: services.cancel_station_grant(grant, by=request.user, reason=reason),
-    )
+    grant = _grant_for(request.user, station_grant_id)
+    step = services.cancel_step(grant)
+    return _grant_step(request, station_grant_id, step, note=request.POST.get("reason", ""))
 
 
 # ---- statistics ---------------------------------------------------------------------------
