@@ -233,6 +233,34 @@ def account_moves(account: FundAccount, transaction_ids: list[int]) -> dict[int,
     return moves
 
 
+def _figure_entries(accounts: QuerySet[FundAccount], bucket: str | None) -> QuerySet[Entry]:
+    entries = Entry.objects.filter(account__in=accounts.values("pk"))
+    if bucket:
+        return entries.filter(bucket=bucket)
+    return entries.exclude(bucket=Bucket.EXTERNAL)
+
+
+def figure_effects(
+    accounts: QuerySet[FundAccount], bucket: str | None, transaction_ids: list[int]
+) -> dict[int, int]:
+    """{transaction id: signed amount} each transaction added to (or took from) the figure
+    of `accounts` in `bucket` (all three buckets when None): the drill-down's column."""
+    rows = (
+        _figure_entries(accounts, bucket)
+        .filter(transaction_id__in=transaction_ids)
+        .values("transaction_id")
+        .annotate(effect=Sum("amount_fen"))
+    )
+    return {row["transaction_id"]: row["effect"] for row in rows}
+
+
+def figure_sum(accounts: QuerySet[FundAccount], bucket: str | None) -> int:
+    """The figure as the sum of its entries: what the drill-down's rows add up to. Equal to
+    the maintained balance (`nuanjia funds check` proves it)."""
+    total = _figure_entries(accounts, bucket).aggregate(total=Sum("amount_fen"))["total"]
+    return int(total or 0)
+
+
 def spends_of(source_type: str, source_ids: list[str]) -> QuerySet[Transaction]:
     return Transaction.objects.filter(
         kind=Transaction.Kind.SPEND, source_type=source_type, source_id__in=source_ids

@@ -127,15 +127,23 @@ def _int(value) -> int | None:
         return None
 
 
-def _transaction_page(request, transactions, account=None):
+def _transaction_page(request, transactions, account=None, *, figure_accounts=None, bucket=""):
+    """One page of the transactions behind a figure, each with its signed effect on it."""
     page = Paginator(transactions, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
-    moves = queries.account_moves(account, [posted.pk for posted in items]) if account else {}
+    ids = [posted.pk for posted in items]
+    moves = queries.account_moves(account, ids) if account else {}
+    effects = (
+        queries.figure_effects(figure_accounts, bucket or None, ids)
+        if figure_accounts is not None
+        else {}
+    )
     for posted in items:
         posted.source_link = source_url(posted)
         posted.moves = [
             (Bucket(bucket).label, amount) for bucket, amount in moves.get(posted.pk, {}).items()
         ]
+        posted.effect_fen = effects.get(posted.pk, 0)
     return page, items
 
 
@@ -145,12 +153,15 @@ def account_view(request, account_id: int):
     account = queries.get_account_for(request.user, account_id)
     bucket = request.GET.get("bucket", "")
     bucket = bucket if bucket in Bucket.values and bucket != Bucket.EXTERNAL else ""
-    transactions = queries.transactions_behind(
-        queries.visible_accounts(request.user).filter(pk=account.pk), bucket=bucket or None
+    accounts = queries.visible_accounts(request.user).filter(pk=account.pk)
+    transactions = queries.transactions_behind(accounts, bucket=bucket or None)
+    page, items = _transaction_page(
+        request, transactions, account, figure_accounts=accounts, bucket=bucket
     )
-    page, items = _transaction_page(request, transactions, account)
     context = {
         "account": account,
+        "is_figure": True,
+        "figure_total": queries.figure_sum(accounts, bucket or None),
         "figures": queries.account_figures(account),
         "bucket": bucket,
         "bucket_label": Bucket(bucket).label if bucket else "",
@@ -170,14 +181,16 @@ def figure_view(request, org_id: int):
     earmark = Earmark.objects.filter(pk=_int(request.GET.get("earmark"))).first()
     bucket = request.GET.get("bucket", "")
     bucket = bucket if bucket in Bucket.values and bucket != Bucket.EXTERNAL else ""
+    accounts = queries.subtree_accounts(org, earmark=earmark)
     if bucket:
-        accounts = queries.subtree_accounts(org, earmark=earmark)
         transactions = queries.transactions_behind(accounts, bucket=bucket)
     else:
         transactions = queries.transactions_in_subtree(org, earmark=earmark)
-    page, items = _transaction_page(request, transactions)
+    page, items = _transaction_page(request, transactions, figure_accounts=accounts, bucket=bucket)
     figures = queries.subtree_total(org, earmark=earmark)
     context = {
+        "is_figure": True,
+        "figure_total": queries.figure_sum(accounts, bucket or None),
         "org": org,
         "earmark": earmark,
         "bucket": bucket,

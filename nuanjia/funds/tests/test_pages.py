@@ -48,6 +48,42 @@ def test_a_figure_drills_down_to_the_transactions_behind_it(
     assert f"#{allocation.pk}" in page and "+4,000.00" in page
 
 
+def _effects(page: str) -> tuple[list[int], int]:
+    """The signed effect of each row and the footer's total, in fen."""
+    import re
+
+    def fen(text: str) -> int:
+        return round(float(text.replace(",", "").replace("+", "")) * 100)
+
+    rows = re.findall(r'data-testid="effect">([^<]+)<', page)
+    total = re.search(r'data-testid="effect-total">([^<]+)<', page)
+    return [fen(row) for row in rows], fen(total.group(1))
+
+
+def test_a_reserved_figure_drills_down_to_signed_effects_adding_up_to_it(
+    login, funded, city_finance, orgs, warmth, approver
+):
+    """已预留 2,744 once opened 7 transactions summing 17,744 with no sign: each row now shows
+    what it did to the figure, and the rows add up to the figure."""
+    account = funded["410108"]
+    for amount in (1_000, 1_000, 1_000, 744):
+        services.reserve(account, amount * YUAN, by=approver, source_type="t", source_id="1")
+    for amount in (1_000, 1_000):
+        services.release(account, amount * YUAN, by=approver, source_type="t", source_id="1")
+    services.spend(account, 1_000 * YUAN, by=approver, source_type="t", source_id="1")
+    account.refresh_from_db()
+    assert account.reserved_fen == 744 * YUAN
+    client = login(city_finance)
+    for url in (
+        f"/funds/accounts/{account.pk}/?bucket=reserved",
+        f"/funds/orgs/{orgs['410108'].pk}/figure/?earmark={warmth.pk}&bucket=reserved",
+    ):
+        effects, total = _effects(_text(client.get(url)))
+        assert len(effects) == 7
+        assert sorted(effects)[:3] == [-1_000 * YUAN] * 3  # two releases and a spend
+        assert sum(effects) == total == 744 * YUAN
+
+
 def test_grant_postings_link_to_the_grant_when_relief_provides_the_page(login, funded, approver):
     reservation = services.reserve(
         funded["410108"], YUAN, by=approver, source_type="relief.grant", source_id="5"
