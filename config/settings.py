@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "nuanjia.core.middleware.AuditContextMiddleware",
+    "nuanjia.core.text.RefuseControlCharactersMiddleware",
     "nuanjia.accounts.middleware.IdleTimeoutMiddleware",
     "nuanjia.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
