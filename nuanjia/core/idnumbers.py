@@ -12,7 +12,9 @@ shipping the whole national GB/T 2260 history:
   4121–4130 (安阳、新乡、商丘、开封、洛阳、许昌、周口、驻马店、南阳、信阳地区, GB/T 2260-1980
   to about 2000) whose codes are still on the cards of many older Henan people;
 - numbers starting with 9 are 外国人永久居留身份证 (foreign permanent residents, 2023 style):
-  same layout and check character, but digits 2–6 are not a region code, so they skip the check.
+  same length, birth date and check character, but digits 2–3 are the province of issue (a
+  province-level code from 11 to 82) and digits 4–6 the holder's nationality (ISO 3166-1
+  numeric, read from the `iso3166` package), so `999999…` is refused.
 
 81, 82 and 83 are Hong Kong, Macao and Taiwan: the 港澳台居民居住证 carry 810000, 820000, 830000.
 """
@@ -21,6 +23,7 @@ import datetime
 from dataclasses import dataclass
 from operator import mul
 
+import iso3166
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +51,7 @@ HENAN_CITY_PREFIXES = frozenset([f"41{city:02d}" for city in range(1, 18)] + ["4
 # Henan's former prefectures (地区), 1980s–2000; their codes stay on cards issued then.
 HENAN_FORMER_PREFECTURE_PREFIXES = frozenset(f"41{prefecture}" for prefecture in range(21, 31))
 FOREIGN_PERMANENT_RESIDENT_PREFIX = "9"
+FOREIGN_ISSUING_PROVINCE_MAX = "82"  # 11–82: the province-level unions that issue the card
 
 _FOLD = str.maketrans(
     {chr(0xFF10 + digit): str(digit) for digit in range(10)}
@@ -110,7 +114,9 @@ def validate_id_number(raw: str | None, *, today: datetime.date | None = None) -
         )
     birth_date = _birth_date(number, today or timezone.localdate())
     is_foreign = number.startswith(FOREIGN_PERMANENT_RESIDENT_PREFIX)
-    if not is_foreign and not is_known_region_code(number[:6]):
+    if is_foreign:
+        _check_foreign_codes(number)
+    elif not is_known_region_code(number[:6]):
         raise ValidationError(
             _(
                 "The ID number's region code %(code)s (its first six digits) is not a known administrative division."
@@ -125,6 +131,27 @@ def validate_id_number(raw: str | None, *, today: datetime.date | None = None) -
         gender=MALE if int(number[16]) % 2 else FEMALE,
         is_foreign_permanent_resident=is_foreign,
     )
+
+
+def _check_foreign_codes(number: str) -> None:
+    """A foreign permanent resident's number: a real province of issue and nationality."""
+    province, nationality = number[1:3], number[3:6]
+    if province not in PROVINCE_CODES or province > FOREIGN_ISSUING_PROVINCE_MAX:
+        raise ValidationError(
+            _(
+                "The permanent residence ID's province of issue %(code)s (digits 2–3) is not a province-level code."
+            )
+            % {"code": province},
+            code="id_province_of_issue",
+        )
+    if iso3166.countries_by_numeric.get(nationality) is None:
+        raise ValidationError(
+            _(
+                "The permanent residence ID's nationality code %(code)s (digits 4–6) is not a country code (ISO 3166-1)."
+            )
+            % {"code": nationality},
+            code="id_nationality",
+        )
 
 
 def is_known_region_code(code: str) -> bool:

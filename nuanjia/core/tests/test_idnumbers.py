@@ -103,6 +103,24 @@ def test_a_foreign_permanent_resident_number_starting_with_9_passes():
     assert parsed.gender == FEMALE
 
 
+@pytest.mark.parametrize(
+    ("prefix", "code", "named"),
+    [
+        ("999999", "id_province_of_issue", "99"),  # 999999… is not a number
+        ("983840", "id_province_of_issue", "83"),  # issued only by provinces 11–82
+        ("925840", "id_province_of_issue", "25"),  # no province 25
+        ("941999", "id_nationality", "999"),  # no country 999
+        ("941000", "id_nationality", "000"),
+    ],
+)
+def test_a_permanent_residence_number_needs_a_real_province_and_nationality(prefix, code, named):
+    number = make_number(prefix, datetime.date(1985, 3, 15), 124)
+    with pytest.raises(ValidationError) as refused:
+        validate_id_number(number, today=TODAY)
+    assert refused.value.code == code
+    assert named in refused.value.messages[0]
+
+
 def test_other_provinces_and_hong_kong_macao_taiwan_residence_permits_pass():
     for region in ("110105", "320102", "650102", "810000", "820000", "830000"):
         assert validate_id_number(make_number(region, datetime.date(1970, 5, 1), 1), today=TODAY)
