@@ -92,7 +92,12 @@ class RefuseControlCharactersMiddleware:
 
 
 def _body_problem(request: Any) -> tuple[str, str] | None:
+    """JSON and url-encoded bodies are read from `request.body` (kept by Django for whoever
+    reads them next); multipart bodies are left to the operation's own schema, because
+    reading their stream here would hold every upload in memory."""
     import json
+
+    from django.http import QueryDict
 
     content_type = request.META.get("CONTENT_TYPE", "")
     if content_type.startswith("application/json"):
@@ -101,6 +106,7 @@ def _body_problem(request: Any) -> tuple[str, str] | None:
         except (ValueError, UnicodeDecodeError):
             return None  # the API answers malformed JSON itself
         return first_forbidden_in(data)
-    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
-        return first_forbidden_in({key: "".join(request.POST.getlist(key)) for key in request.POST})
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        form = QueryDict(request.body, encoding=request.encoding)
+        return first_forbidden_in({key: "".join(form.getlist(key)) for key in form})
     return None

@@ -12,11 +12,12 @@ from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.money import format_yuan, parse_yuan
+from nuanjia.core.pagination import Pages
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import get_org_by_code_for, visible_orgs
@@ -159,7 +160,7 @@ def balances(request, org: str = ""):
     response=list[TransactionOut],
     summary="Fund transactions in the caller's scope",
 )
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_transactions(
     request,
     org: str = "",

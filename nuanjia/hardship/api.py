@@ -9,9 +9,10 @@ from typing import Annotated
 
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
+from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import EventOut, NoteIn
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import get_scoped_or_404, scope
@@ -164,7 +165,7 @@ def _with_labels(hardship_file: HardshipFile, user) -> HardshipFile:
 @router.get(
     "/hardship/files", response=list[FileOut], summary="Hardship files in the caller's scope"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_files(
     request,
     status: rules.Status | None = None,

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.middleware import client_ip
+from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import EventOut
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
@@ -175,7 +176,7 @@ def _business(request) -> None:
 
 
 @router.get("/tickets", response=list[TicketOut], summary="Tickets in scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_tickets(request, queue: str = "", status: str = "", q: str = ""):
     _business(request)
     tickets = queries.visible_tickets(request.user)

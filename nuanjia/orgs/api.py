@@ -2,7 +2,9 @@
 
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from nuanjia.core.pagination import Pages
 
 from . import services
 from .models import Org
@@ -53,7 +55,7 @@ def me(request):
 
 
 @router.get("/orgs/", response=list[OrgOut], summary="Unions in the caller's subtree")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_orgs(request, q: str = "", kind: Org.Kind | None = None, parent_id: int | None = None):
     orgs = visible_orgs(request.user).order_by("path")
     if q:

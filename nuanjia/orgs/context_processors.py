@@ -23,13 +23,16 @@ NAVIGATION = [
 ]
 
 
+def _verified(user) -> bool:
+    """The session's second factor; a user set by an API token has no such method (the
+    token itself was issued after two factors), and an error page must not fail on it."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified()) if callable(is_verified) else False
+
+
 def navigation(request):
     user = getattr(request, "user", None)
-    if (
-        user is None
-        or not user.is_authenticated
-        or (user.needs_two_factor and not user.is_verified())
-    ):
+    if user is None or not user.is_authenticated or (user.needs_two_factor and not _verified(user)):
         return {"nav_items": []}
     items = [
         {"label": label, "url": reverse(url_name), "active": request.path == reverse(url_name)}

@@ -9,11 +9,12 @@ from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.masking import mask_name
+from nuanjia.core.pagination import Pages
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import visible_orgs
@@ -215,7 +216,7 @@ def _loaded(pk: int) -> Worker:
 @router.get(
     "/workers/", response=list[WorkerOut], summary="Workers in the caller's subtree, with search"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_workers(request, q: str = ""):
     """`q` searches the name (contains), full pinyin or initials (prefix), phone (prefix) or
     the last 4 characters of the ID number."""
@@ -275,7 +276,7 @@ def update_worker(request, worker_id: int, payload: WorkerPatch):
     response=list[TransferOut],
     summary="Transfers the caller's subtree gives or receives",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_transfers(request, status: TransferRequest.Status | None = None):
     _business(request)
     transfers = (

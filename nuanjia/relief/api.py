@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
+from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import EventOut, NoteIn
 from nuanjia.funds.models import Earmark
 from nuanjia.orgs.queries import get_org_for
@@ -142,7 +143,7 @@ def _detail(grant: Grant, user) -> Grant:
 
 
 @router.get("/grants", response=list[GrantOut], summary="Grants in the caller's scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_grants(request, status: GrantStatus | None = None, queue: str = "", q: str = ""):
     grants = queries.queue(request.user, queue).order_by("-id")
     if status:
@@ -282,7 +283,7 @@ def worker_history(request, worker_id: int):
 
 
 @router.get("/batches", response=list[BatchOut], summary="Payment batches in the caller's scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_batches(request, status: PaymentBatch.Status | None = None):
     batches = queries.visible_batches(request.user)
     if status:

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import ErrorOut, EventOut
 from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.orgs.permissions import check_permission
@@ -177,7 +178,7 @@ def checkin(request, station_code: str, payload: CheckInIn):
 
 
 @router.get("/", response=list[StationOut], summary="Stations in scope")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def station_list(request, q: str = "", status: str = ""):
     check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
     stations = queries.visible_stations(request.user).order_by("code")
@@ -261,7 +262,7 @@ def _grant_detail(request, grant: StationGrant) -> StationGrant:
 
 
 @router.get("/grants", response=list[StationGrantOut], summary="Station grants in scope")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def station_grant_list(request, status: GrantStatus | None = None):
     check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
     grants = queries.visible_station_grants(request.user).order_by("-id")
