@@ -13,8 +13,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
+from ..text import first_forbidden, forbidden_message
 from .rows import ImportRow, Layout, RowError, duplicate_of
-from .spec import SheetSpec
+from .spec import Column, SheetSpec
+
+# A CSV cell may be far longer than the csv module's default 131,072 characters: read it, and
+# let its column's parser say it is too long, instead of calling the whole file unreadable.
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+csv.field_size_limit(CSV_FIELD_LIMIT)
 
 HEADER_SCAN_ROWS = (
     20  # the header row is looked for among the first rows (titles, merged cells above)
@@ -37,6 +43,27 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
+
+
+def is_numeric_cell(value: Any) -> bool:
+    """A workbook cell Excel holds as a number (not text, not a date, not a boolean)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def numeric_cell_message() -> str:
+    return _(
+        "This column must be formatted as text: Excel stored the number as a number and its "
+        "last digits are lost."
+    )
+
+
+def cell_problem(column: Column, value: Any, text: str) -> str | None:
+    """What is wrong with a cell before its column parses it: a number Excel rounded in a
+    text-only column, or a control or bidi character."""
+    if column.text_only and is_numeric_cell(value):
+        return numeric_cell_message()
+    found = first_forbidden(text)
+    return forbidden_message(found) if found else None
 
 
 def detect_encoding(file: BinaryIO) -> str:
@@ -159,7 +186,12 @@ def parse_row(number: int, cells: list[Any], spec: SheetSpec, layout: Layout) ->
     row = ImportRow(number, cells, spec, layout)
     for column in spec.columns:
         index = layout.positions.get(column.key)
-        text = cell_text(cells[index]) if index is not None and index < len(cells) else ""
+        value = cells[index] if index is not None and index < len(cells) else None
+        text = cell_text(value)
+        problem = cell_problem(column, value, text)
+        if problem:
+            row.add_error(column.key, problem)
+            continue
         if not text:
             if column.required:
                 row.add_error(column.key, _("This cell is required."))

@@ -25,7 +25,9 @@ class Column:
     ValidationError with a message in Chinese. `choices` are the only texts accepted (and
     the template's dropdown). `suggestions` fill the template's dropdown without limiting
     what may be typed (several occupations in one cell, a code the importer checks itself).
-    `note` explains the column in the template.
+    `note` explains the column in the template. `text_only` marks a column of long numbers
+    (ID, bank account) that Excel must keep as text: a numeric cell there has already lost
+    its last digits, so it is refused, never rounded back into someone else's number.
     """
 
     header: str  # as printed in the sheet: the union's own (Chinese) vocabulary
@@ -35,6 +37,7 @@ class Column:
     choices: tuple[str, ...] = ()
     note: str = ""
     suggestions: tuple[str, ...] = ()
+    text_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,12 @@ from nuanjia.core.crypto import PURPOSE_BANK_ACCOUNT, PURPOSE_ID_NUMBER, field_k
 from nuanjia.core.imports import (
     SheetSpec,
     cell_text,
+    is_numeric_cell,
+    numeric_cell_message,
 )
 from nuanjia.core.masking import mask_bank_account, mask_id_number
 from nuanjia.core.pinyin import name_search_keys
+from nuanjia.core.text import FORBIDDEN, first_forbidden, forbidden_message
 
 from .. import rules
 from .cutting import CsvPiece
@@ -111,6 +114,12 @@ class RowPreparer:
             if column.key in positions
         ]
         self.absent = {column.key: "" for column in spec.columns if column.key not in positions}
+        # Long numbers Excel must keep as text (ID, bank account): a numeric cell is refused.
+        self.text_only = [
+            (column.key, positions[column.key])
+            for column in spec.columns
+            if column.text_only and column.key in positions
+        ]
         self.width = max(positions.values(), default=-1) + 1
         self.pack_for = pack_for  # a database vendor: pack the rows for it (checking processes)
 
@@ -121,22 +130,20 @@ class RowPreparer:
         encrypt = keyring.encrypt
         prepared = PreparedChunk()
         for number, cells in chunk:
-            try:
-                if not "".join(cells).strip():
-                    continue  # an empty row: skipped, as Excel users leave them
-            except TypeError:  # a workbook's numbers and dates: as the user typed them
-                cells = [cell_text(cell) for cell in cells]
-                if not "".join(cells):
-                    continue
+            cells, joined, numeric = self._as_text(cells)
+            if not joined.strip():
+                continue  # an empty row: skipped, as Excel users leave them
             prepared.read += 1
             values, errors = self._parse(cells)
+            if numeric or FORBIDDEN.search(joined):
+                errors = self._cell_problems(cells, numeric, errors)
             if not errors:
                 # The registry services' rules across cells (people.services._apply_worker_values).
                 if values["joined_union_on"] and not values["union_code"]:
                     errors.append(("union_code", _("Choose the union the worker joined.")))
                 if values["bank_account"] and not values["bank_name"]:
                     errors.append(("bank_name", _("Enter the bank of the account.")))
-            parsed_id = values.get("id_number")
+            parsed_id = values.get("id_number") or None  # "" when the cell was empty
             if errors:
                 prepared.invalid += 1
                 prepared.errors += [(number, key, message) for key, message in errors]
@@ -191,6 +198,41 @@ class RowPreparer:
             prepared.packed_count, prepared.rows = len(prepared.rows), []
             prepared.peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return prepared
+
+    def _as_text(self, cells: list[Any]) -> tuple[list[str], str, list[str]]:
+        """The row's cells as text, joined, and the text-only columns holding a number."""
+        try:
+            return cells, "".join(cells), []
+        except TypeError:  # a workbook's numbers and dates: as the user typed them
+            numeric = self._numeric_text_cells(cells)
+            texts = [cell_text(cell) for cell in cells]
+            return texts, "".join(texts), numeric
+
+    def _cell_problems(
+        self, cells: list[str], numeric: list[str], errors: list[tuple[str, str]]
+    ) -> list[tuple[str, str]]:
+        """Numbers Excel rounded in text-only columns (their parse errors would mislead)
+        and control or bidi characters, added to the row's errors."""
+        errors = [error for error in errors if error[0] not in numeric]
+        errors += [(key, numeric_cell_message()) for key in numeric]
+        return errors + self._forbidden_cells(cells)
+
+    def _numeric_text_cells(self, cells: list[Any]) -> list[str]:
+        """Keys of text-only columns whose cell Excel holds as a number."""
+        return [
+            key
+            for key, index in self.text_only
+            if index < len(cells) and is_numeric_cell(cells[index])
+        ]
+
+    def _forbidden_cells(self, cells: list[str]) -> list[tuple[str, str]]:
+        """(key, message) for each cell holding a control or bidi character."""
+        problems = []
+        for key, index, _required, _parse in self.columns:
+            found = first_forbidden(cells[index]) if index < len(cells) else None
+            if found:
+                problems.append((key, forbidden_message(found)))
+        return problems
 
     def _parse(self, cells: list[str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Every cell (text) parsed: `values`, "" for a blank one, and every problem found."""

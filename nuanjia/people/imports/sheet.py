@@ -179,6 +179,7 @@ def worker_sheet(context: SheetContext | None = None, tags: Sequence[str] = ()) 
             column(
                 "id_number",
                 required=True,
+                text_only=True,
                 parse=_parse_id_number(context),
                 note=gettext_lazy(
                     "18 characters (an old 15-digit number is converted). Gender and birth date are read from it. A number already kept by your union or one below it updates that record."
@@ -218,6 +219,7 @@ def worker_sheet(context: SheetContext | None = None, tags: Sequence[str] = ()) 
             column("bank_name", parse=_text_of(60), note=gettext_lazy("For example 中国工商银行.")),
             column(
                 "bank_account",
+                text_only=True,
                 parse=parse_bank_account,
                 note=gettext_lazy("8 to 30 digits; used for assistance payments."),
             ),

@@ -1,0 +1,87 @@
+"""Cells that broke the worker import or slipped through: an empty ID cell, IDs and bank
+numbers that Excel stored as numbers, and a CSV cell longer than the csv module allows."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.services import create_grassroots_union
+from nuanjia.people.models import ImportBatch, ImportRowError, Worker
+
+from .import_support import csv_upload, row, xlsx_upload
+from .support import id_number
+
+pytestmark = pytest.mark.django_db
+IMPORT_URL = reverse("people_import:import")
+BORN = datetime.date(1985, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def union(tree):
+    return create_grassroots_union(
+        parent=Org.objects.get(code="410108"),
+        name="百味餐饮工会",
+        kind=Org.Kind.ENTERPRISE,
+        by=None,
+    )
+
+
+def _import(client, upload) -> tuple[ImportBatch, list[str]]:
+    client.post(IMPORT_URL, {"file": upload, "mode": "all_or_nothing"})
+    batch = ImportBatch.objects.latest("pk")
+    errors = [str(error) for error in ImportRowError.objects.filter(batch=batch).order_by("row")]
+    return batch, errors
+
+
+def test_an_empty_id_cell_is_reported_with_its_row_and_column(login, caseworker, union):
+    good = row("张三", id_number("410108", BORN, 101))
+    empty = row("李四", "")
+    batch, errors = _import(login(caseworker), xlsx_upload([good, empty]))
+    assert batch.status != "crashed"
+    assert len(errors) == 1 and "身份证" in errors[0]
+    assert Worker.objects.count() == 0
+
+
+def test_an_id_stored_by_excel_as_a_number_is_refused_not_rounded(login, caseworker, union):
+    number = id_number("410108", BORN, 101)
+    numeric = row("张三", "")
+    numeric[1] = float(number)  # what Excel keeps of 18 digits: 15 significant ones
+    batch, errors = _import(login(caseworker), xlsx_upload([numeric]))
+    assert len(errors) == 1
+    assert "该列应为文本格式" in errors[0]
+    assert Worker.objects.count() == 0
+
+
+def test_a_csv_cell_over_the_csv_module_limit_is_reported_not_unreadable(login, caseworker, union):
+    long = row("张三", id_number("410108", BORN, 101), address="长" * 140_000)
+    batch, errors = _import(login(caseworker), csv_upload([long]))
+    assert batch.status != "unreadable"
+    assert errors == ["第2行 D列（住址）：此项最多 200 个字符。"]
+    assert Worker.objects.count() == 0
+
+
+def test_a_bank_account_stored_as_a_number_is_refused(login, caseworker, union):
+    cells = row("张三", id_number("410108", BORN, 101), bank_name="中国工商银行")
+    cells[-1] = 6222021234567890123.0
+    batch, errors = _import(login(caseworker), xlsx_upload([cells]))
+    assert len(errors) == 1 and "该列应为文本格式" in errors[0] and "银行账号" in errors[0]
+    assert Worker.objects.count() == 0
+
+
+def test_a_bidi_override_in_a_name_cell_is_refused_with_row_and_column(login, caseworker, union):
+    cells = row("张三\u202e五王", id_number("410108", BORN, 101))
+    batch, errors = _import(login(caseworker), csv_upload([cells]))
+    assert errors == ["第2行 A列（姓名）：不能含有控制字符或双向文字控制符（发现 U+202E）。"]
+    assert Worker.objects.count() == 0
