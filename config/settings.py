@@ -12,6 +12,10 @@ from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NUANJIA_VAR_DIR", BASE_DIR / "var"))
+# var/ holds the database, keys, uploads and error sheets: for the server's user alone.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -212,6 +216,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600  # photos, attachments and uploads hold personal data
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Background work (imports, bulk re-assessments, sweeps) runs on a database-backed queue, so the
 # embedded default needs no broker; `nuanjia serve` starts a worker beside the web server.

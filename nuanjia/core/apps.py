@@ -7,6 +7,26 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from .text import install_form_validator
 
         install_form_validator()
+        connection_created.connect(_private_sqlite_files)
+
+
+def _private_sqlite_files(sender, connection, **kwargs):
+    """The embedded database file (and its WAL and shared-memory files, which SQLite creates
+    with the database's mode) is readable by the server's user alone."""
+    import os
+    from pathlib import Path
+
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict.get("NAME") or "")
+    path = Path(name)
+    if name.startswith(":") or "mode=memory" in name or not path.is_file():
+        return
+    for candidate in (path, Path(f"{name}-wal"), Path(f"{name}-shm")):
+        if candidate.is_file() and candidate.stat().st_mode & 0o077:
+            os.chmod(candidate, 0o600)

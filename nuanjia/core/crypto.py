@@ -325,3 +325,36 @@ def _create_key_file(path: Path) -> dict[str, str]:
     finally:
         os.unlink(temporary)
     return _read_key_file(path)
+
+
+SEALED_SUFFIX = ".sealed"
+
+
+def seal_file(path: Path) -> Path:
+    """Encrypt a file kept on disk (an upload waiting to be retried) under the current key,
+    replace it with `<path>.sealed` (0600) and return the new path; the clear copy is gone."""
+    keyring = _keyring()
+    key_id = keyring.current_key_id
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = keyring.ciphers[key_id].encrypt(nonce, path.read_bytes(), key_id.encode("ascii"))
+    target = path.with_name(path.name + SEALED_SUFFIX)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key_id.encode("ascii") + b":" + nonce + sealed)
+    path.unlink()
+    return target
+
+
+def unseal_file(path: Path) -> Path:
+    """The reverse of `seal_file`: the clear file (0600) beside it; the sealed one is removed."""
+    key_id, _colon, payload = path.read_bytes().partition(b":")
+    cipher = _keyring().ciphers.get(key_id.decode("ascii"))
+    if cipher is None:
+        raise UnknownKeyError(f"No key {key_id!r} to unseal {path.name}.")
+    clear = cipher.decrypt(payload[:NONCE_BYTES], payload[NONCE_BYTES:], key_id)
+    target = path.with_name(path.name.removesuffix(SEALED_SUFFIX))
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(clear)
+    path.unlink()
+    return target

@@ -1,9 +1,10 @@
 """The result of an import (counts, errors) and the error sheet annotating the user's file."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..masking import mask_id_number
 from .reading import SheetSource, _column_order, cell_text, find_layout
 from .rows import ImportRow, Layout, RowError
 from .spec import Mode, SheetSpec
@@ -113,6 +114,7 @@ def write_annotated_sheet(
     width = len(layout.header_cells)
     pending = iter(messages)
     upcoming = next(pending, None)
+    mask = _masker(spec, layout)
 
     def annotated() -> Iterator[list[Any]]:
         nonlocal upcoming
@@ -125,6 +127,24 @@ def write_annotated_sheet(
             if (only_refused and not texts) or not any(cell_text(cell) for cell in cells):
                 continue
             padded = [*cells[:width], *[""] * (width - len(cells))]
-            yield [*padded, "\n".join(texts)]
+            yield [*mask(padded), "\n".join(texts)]
 
     write_xlsx(destination, title=spec.title, header=header, rows=annotated())
+
+
+def _masker(spec: SheetSpec, layout: Layout) -> Callable[[list[Any]], list[Any]]:
+    """Error sheets never hold a whole ID or bank number: the text-only columns are masked
+    (the row, the column and the message say what is wrong; the user has their own file)."""
+    masked = [
+        layout.positions[column.key]
+        for column in spec.columns
+        if column.text_only and column.key in layout.positions
+    ]
+
+    def mask(cells: list[Any]) -> list[Any]:
+        for index in masked:
+            if index < len(cells) and cell_text(cells[index]):
+                cells[index] = mask_id_number(cell_text(cells[index]))
+        return cells
+
+    return mask

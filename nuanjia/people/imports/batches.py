@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import os
 import re
 import secrets
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.crypto import SEALED_SUFFIX, unseal_file
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
     Mode,
@@ -54,7 +56,7 @@ def start_worker_import(*, org: Org, by, upload, mode: str) -> ImportBatch:
     if not SAFE_SUFFIX.fullmatch(suffix):
         suffix = ""
     path = directory / f"{secrets.token_hex(16)}{suffix}"
-    with path.open("wb") as handle:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
         for piece in upload.chunks():
             handle.write(piece)
     return ImportBatch.objects.create(
@@ -109,7 +111,11 @@ def retry_import_batch(batch: ImportBatch, *, by) -> ImportBatch:
     if not can_retry(batch):
         raise RuleViolation(_("Only a failed or stalled import can be run again."))
     ImportRowError.objects.filter(batch=batch).delete()
+    stored = Path(batch.stored_file)
+    if stored.name.endswith(SEALED_SUFFIX):
+        stored = unseal_file(stored)
     ImportBatch.objects.filter(pk=batch.pk).update(
+        stored_file=str(stored),
         status=ImportBatch.Status.QUEUED,
         processed=0,
         errors=0,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core.audit import record_event
+from nuanjia.core.crypto import seal_file
 from nuanjia.core.imports import (
     Layout,
     Mode,
@@ -135,6 +136,7 @@ class WorkerImport:
                     status=ImportBatch.Status.FAILED,
                     finished_at=timezone.now(),
                     sheet_errors=[*batch.sheet_errors, _failure_message(error)],
+                    stored_file=str(_seal_upload(batch)),
                 )
                 raise
             finally:
@@ -385,6 +387,12 @@ def _failure_message(error: BaseException) -> str:
     return _(
         "The import stopped because of a problem in the system (%(error)s). Nothing was written; run it again."
     ) % {"error": type(error).__name__}
+
+
+def _seal_upload(batch: ImportBatch) -> Path:
+    """A failed batch keeps its file for a retry only encrypted (core.crypto.seal_file)."""
+    path = Path(batch.stored_file)
+    return seal_file(path) if path.is_file() else path
 
 
 def _forget_upload(batch: ImportBatch) -> None:

@@ -391,7 +391,9 @@ def test_a_crash_inside_the_final_write_rolls_all_of_it_back(
     assert not Worker.objects.exists() and not Employer.objects.exists()
     assert not AuditEvent.objects.filter(action="people.imported").exists()
     assert ImportBatch.objects.get(pk=batch.pk).status == "failed"
+    assert not path.exists()  # kept only sealed, for a retry
     monkeypatch.undo()
+    path.write_bytes(csv_bytes(good_rows(union, 4)))
     rerun = ImportBatch.objects.create(
         org=caseworker.org, mode="valid_rows", file_name="w.csv", stored_file=str(path)
     )
