@@ -70,12 +70,21 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Sign-in throttles and other counters live in the cache: each test starts without any."""
+    """Each test starts with empty caches (Django's, core.cache's) and no rate-limit counts
+    (sign-in throttles, public limits: core.ratelimit)."""
     from django.core.cache import cache
 
-    cache.clear()
+    from nuanjia.core import cache as ttl_caches
+    from nuanjia.core import ratelimit
+
+    def clear() -> None:
+        cache.clear()
+        ttl_caches.clear_all()
+        ratelimit.clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture(scope="session")

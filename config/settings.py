@@ -179,6 +179,10 @@ SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 if env_flag("NUANJIA_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of the server that append to X-Forwarded-For (0: none, the client is
+# REMOTE_ADDR). The client's address is the entry this many hops from the right: what a client
+# writes into the header itself stays to the left and is never believed (core.middleware).
+NUANJIA_TRUSTED_PROXIES = max(0, int(os.environ.get("NUANJIA_TRUSTED_PROXIES", "0") or 0))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -232,10 +236,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     }
 }
-if os.environ.get("NUANJIA_REDIS_URL"):
+# Redis, when configured, also holds the rate limits (core.ratelimit) and the cache versions
+# (core.cache); without it those live in var/ratelimit.sqlite3 and the core_cacheversion table.
+NUANJIA_REDIS_URL = os.environ.get("NUANJIA_REDIS_URL", "").strip()
+if NUANJIA_REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["NUANJIA_REDIS_URL"],
+        "LOCATION": NUANJIA_REDIS_URL,
     }
 
 LOGGING = {

@@ -12,6 +12,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from nuanjia.accounts.services import staff_for_token
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.ratelimit import RateLimited
 
 
 class TokenAuth(HttpBearer):
@@ -86,6 +87,13 @@ def on_validation_error(request, exc: ValidationError):
 @api.exception_handler(RuleViolation)
 def on_rule_violation(request, exc: RuleViolation):
     return api.create_response(request, error_body(exc.code, exc.message, exc.field), status=400)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc: RateLimited):
+    response = api.create_response(request, error_body(exc.code, exc.message), status=429)
+    response["Retry-After"] = str(max(1, exc.retry_after))
+    return response
 
 
 @api.exception_handler(AuthenticationError)

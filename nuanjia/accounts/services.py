@@ -1,11 +1,9 @@
 """Signing in and out, lockout, two-factor enrolment and API tokens."""
 
-import hashlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,8 +11,10 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nuanjia.core import ratelimit
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.middleware import client_ip
 from nuanjia.orgs.models import Staff
 from nuanjia.orgs.rules import ADMIN_ROLES
 
@@ -26,35 +26,22 @@ def _minutes_left(until) -> int:
     return max(1, int((until - timezone.now()).total_seconds() + 59) // 60)
 
 
-# ---- Throttles kept in the cache (shared between processes when NUANJIA_REDIS_URL is set) ----
-
-
-def _cache_key(kind: str, value: str) -> str:
-    return f"nuanjia:signin:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
-
-
-def _count(key: str, seconds: int) -> int:
-    """Add one to a counter that expires `seconds` after its first count; return the count."""
-    cache.add(key, 0, seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, seconds)
-        return 1
+# ---- Throttles in core.ratelimit (shared by every server process) ---------------------------
 
 
 def _window_seconds() -> int:
     return settings.NUANJIA_LOCKOUT_MINUTES * 60
 
 
-def _client_ip(request) -> str:
-    return (getattr(request, "META", {}) or {}).get("REMOTE_ADDR", "") or "unknown"
+def _address(request) -> str:
+    """The client's address (behind trusted proxies, not the proxy's: core.middleware)."""
+    return client_ip(request) or "unknown"
 
 
 def _refuse_busy_address(request, username: str) -> None:
     """Refuse every sign-in from an address with too many recent failures (any user names)."""
-    key = _cache_key("ip", _client_ip(request))
-    if (cache.get(key) or 0) < settings.NUANJIA_SIGNIN_FAILURES_PER_ADDRESS:
+    window = ratelimit.peek("signin:address", _address(request))
+    if window.count < settings.NUANJIA_SIGNIN_FAILURES_PER_ADDRESS:
         return
     record_event(
         None,
@@ -70,18 +57,23 @@ def _refuse_busy_address(request, username: str) -> None:
 
 
 def _unknown_name_locked_until(username: str):
-    return cache.get(_cache_key("ghost-lock", username.lower()))
+    window = ratelimit.peek("signin:ghost-lock", username.lower())
+    return _as_time(window.ends_at) if window.count else None
+
+
+def _as_time(epoch_seconds: float):
+    return datetime.fromtimestamp(epoch_seconds, tz=UTC)
 
 
 def _count_unknown_name(username: str):
     """An unknown user name is "locked" like a real account after as many failures, so the
-    lock message tells an attacker nothing about which names exist. Returns the lock's end."""
-    failures = _count(_cache_key("ghost", username.lower()), _window_seconds())
-    if failures < settings.NUANJIA_LOCKOUT_THRESHOLD:
+    lock message tells an attacker nothing about which names exist; the count and the lock
+    are shared by every server process, as a real account's are. Returns the lock's end."""
+    failures = ratelimit.add("signin:ghost", username.lower(), seconds=_window_seconds())
+    if failures.count < settings.NUANJIA_LOCKOUT_THRESHOLD:
         return None
-    until = timezone.now() + timedelta(minutes=settings.NUANJIA_LOCKOUT_MINUTES)
-    cache.set(_cache_key("ghost-lock", username.lower()), until, _window_seconds())
-    return until
+    lock = ratelimit.add("signin:ghost-lock", username.lower(), seconds=_window_seconds())
+    return _as_time(lock.ends_at)
 
 
 @transaction.atomic
@@ -171,7 +163,7 @@ def sign_in(request, username: str, password: str) -> Staff:
         request, username=staff.username if staff else username, password=password or ""
     )
     if user is None:
-        _count(_cache_key("ip", _client_ip(request)), _window_seconds())
+        ratelimit.add("signin:address", _address(request), seconds=_window_seconds())
         if staff is None and _count_unknown_name(username) is not None:
             register_failed_login(None, username, "bad_credentials")
             raise RuleViolation(

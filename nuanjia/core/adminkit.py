@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import admin
 
 from .audit import diff, record_event
+from .cache import bump
 
 
 def _saved_values(form, obj) -> dict[str, Any]:
@@ -34,19 +35,25 @@ def _changes(form, obj, change: bool) -> dict[str, list[Any]]:
 
 
 class AuditedAdmin(admin.ModelAdmin):
+    """Every save and delete is audited and bumps the table's cache version (core.cache),
+    so what server processes cached from it is dropped everywhere within seconds."""
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         action = "admin.changed" if change else "admin.added"
         record_event(obj, action, by=request.user, changes=_changes(form, obj, change))
+        bump(obj)
 
     def delete_model(self, request, obj):
         record_event(obj, "admin.deleted", by=request.user)
         super().delete_model(request, obj)
+        bump(obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             record_event(obj, "admin.deleted", by=request.user)
         super().delete_queryset(request, queryset)
+        bump(queryset.model)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -1,19 +1,39 @@
 """Request-scoped context for the audit trail."""
 
+import ipaddress
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 
 from .audit import current_ip
 
 
 def client_ip(request) -> str | None:
-    """The client's address; X-Forwarded-For is trusted only behind a declared proxy."""
+    """The client's address, for the audit trail, rate limits and the sign-in throttle.
+
+    Without proxies (NUANJIA_TRUSTED_PROXIES=0, the default) it is REMOTE_ADDR. Behind N
+    trusted proxies each appends the address it saw to X-Forwarded-For, so the client is the
+    N-th entry from the right; whatever the client wrote into the header itself sits further
+    left and is ignored. A shorter chain (a request that did not come through the proxies) or
+    a malformed entry falls back to REMOTE_ADDR.
+    """
     from django.conf import settings
 
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    hops = int(getattr(settings, "NUANJIA_TRUSTED_PROXIES", 0) or 0)
+    if hops <= 0:
+        return remote
+    chain = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [hop for hop in chain if hop]
+    if len(chain) < hops:
+        return remote
+    return _valid_address(chain[-hops]) or remote
+
+
+def _valid_address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 class AuditContextMiddleware:

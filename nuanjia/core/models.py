@@ -150,3 +150,20 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+
+class CacheVersion(models.Model):
+    """How often a cached table (by its model label, e.g. "orgs.org") has been edited.
+
+    core.cache compares these counters every few seconds and drops what a process cached from
+    a table whose counter moved, so an edit reaches every server process within a minute.
+    """
+
+    label = models.CharField(_("table"), max_length=100, unique=True)
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("cache version")
+
+    def __str__(self):
+        return f"{self.label} v{self.version}"

@@ -5,7 +5,6 @@ from django.contrib import admin
 
 from nuanjia.core.adminkit import AuditedAdmin, ReadOnlyAdmin
 
-from . import deadlines
 from .models import AnswerTemplate, DeadlinePolicy, FastTrackPolicy, Ticket
 
 
@@ -19,10 +18,6 @@ class DeadlinePolicyAdmin(AuditedAdmin):
         "callback_days",
     ]
     list_filter = ["kind"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        deadlines.clear_caches()
 
 
 @admin.register(FastTrackPolicy)

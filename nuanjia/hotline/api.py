@@ -350,7 +350,7 @@ def public_submit(request, payload: PublicSubmitIn):
 )
 def public_follow(request, payload: TicketFollowIn):
     _limit("follow_ip", client_ip(request) or "-")
-    ticket = services.follow_ticket(payload.number, payload.last4)
+    ticket = ratelimit.follow_with_limit(services.follow_ticket, payload.number, payload.last4)
     if ticket is None:
         raise HttpError(404, _("No request matches this number and phone."))
     return {
@@ -376,7 +376,11 @@ def public_attach(
     request, number: Form[str], last4: Form[str], files: list[UploadedFile] | None = NO_FILES
 ):
     _limit("follow_ip", client_ip(request) or "-")
-    ticket = services.attach_files_to_followed(number, last4, files or [])
+    ticket = ratelimit.follow_with_limit(
+        lambda number, last4: services.attach_files_to_followed(number, last4, files or []),
+        number,
+        last4,
+    )
     if ticket is None:
         raise HttpError(404, _("No request matches this number and phone."))
     count = ticket.attachments.filter(added_by=None).count()

@@ -1,47 +1,37 @@
 """Ticket deadlines on the Chinese working calendar (core.workdays) and office hours.
 
-The calendar answer for a day is cached in the process for a few minutes: a public
-submission computes its first-contact deadline without touching the calendar tables, and an
-edit of `core.CalendarDay` reaches every process within CALENDAR_TTL seconds.
+The calendar answer for a day and the deadline rows are kept in core.cache: a public
+submission computes its deadlines without touching those tables, and an edit of
+`core.CalendarDay`/`CalendarYear` or a `DeadlinePolicy` row (admin) reaches every process
+within core.cache.CHECK_SECONDS.
 """
 
 from __future__ import annotations
 
 import datetime
-import time
 
 from django.conf import settings
 from django.utils import timezone
 
 from nuanjia.core import workdays
+from nuanjia.core.cache import TTLCache
 
 from . import rules
 
-CALENDAR_TTL = 300.0  # seconds a cached working-day answer is trusted
-DEADLINE_TTL = 60.0  # seconds a cached deadline table is trusted
-
-_days: dict[datetime.date, tuple[bool, float]] = {}
-_due_days: dict[tuple[datetime.date, int], tuple[datetime.date, float]] = {}
-_policies: dict[tuple[str, str, bool], tuple[rules.Deadlines, float]] = {}
+CALENDAR_TABLES = ("core.calendarday", "core.calendaryear")
+_days = TTLCache("hotline.workdays", ttl=3600, depends_on=CALENDAR_TABLES)
+_due_days = TTLCache("hotline.due_days", ttl=3600, depends_on=CALENDAR_TABLES)
+_policies = TTLCache("hotline.deadline_policies", ttl=3600, depends_on=("hotline.deadlinepolicy",))
 
 
 def clear_caches() -> None:
-    """Forget cached calendar days and deadline rows (tests; after an admin edit)."""
-    _days.clear()
-    _due_days.clear()
-    _policies.clear()
+    """Forget cached calendar days and deadline rows (tests)."""
+    for cache in (_days, _due_days, _policies):
+        cache.clear()
 
 
 def is_workday(day: datetime.date) -> bool:
-    now = time.monotonic()
-    cached = _days.get(day)
-    if cached is not None and cached[1] > now:
-        return cached[0]
-    answer = workdays.is_workday(day)
-    if len(_days) > 4000:
-        _days.clear()
-    _days[day] = (answer, now + CALENDAR_TTL)
-    return answer
+    return _days.get(day, lambda: workdays.is_workday(day))
 
 
 def office_hours() -> rules.OfficeHours:
@@ -52,19 +42,13 @@ def deadlines_for(kind: str, ticket_class: str, *, is_urgent: bool) -> rules.Dea
     """The table's row for the kind and class, else the defaults of rules.py."""
     from .models import DeadlinePolicy
 
-    key = (kind, ticket_class, is_urgent)
-    now = time.monotonic()
-    cached = _policies.get(key)
-    if cached is not None and cached[1] > now:
-        return cached[0]
-    row = DeadlinePolicy.objects.filter(kind=kind, ticket_class=ticket_class).first()
-    values = (
-        row.values(is_urgent=is_urgent)
-        if row is not None
-        else rules.default_deadlines(kind, ticket_class, is_urgent=is_urgent)
-    )
-    _policies[key] = (values, now + DEADLINE_TTL)
-    return values
+    def load() -> rules.Deadlines:
+        row = DeadlinePolicy.objects.filter(kind=kind, ticket_class=ticket_class).first()
+        if row is None:
+            return rules.default_deadlines(kind, ticket_class, is_urgent=is_urgent)
+        return row.values(is_urgent=is_urgent)
+
+    return _policies.get((kind, ticket_class, is_urgent), load)
 
 
 def _local(moment: datetime.datetime) -> datetime.datetime:
@@ -79,16 +63,9 @@ def first_contact_due(received_at: datetime.datetime, hours: int) -> datetime.da
 def days_due(start: datetime.datetime, days: int) -> datetime.datetime:
     """Closing time of the `days`-th working day after the day of `start`."""
     local = _local(start)
-    key = (local.date(), days)
-    now = time.monotonic()
-    cached = _due_days.get(key)
-    if cached is not None and cached[1] > now:
-        day = cached[0]
-    else:
-        day = workdays.add_working_days(local.date(), days)
-        if len(_due_days) > 4000:
-            _due_days.clear()
-        _due_days[key] = (day, now + CALENDAR_TTL)
+    day = _due_days.get(
+        (local.date(), days), lambda: workdays.add_working_days(local.date(), days)
+    )
     return rules.closing_time(day, office_hours(), local.tzinfo)
 
 

@@ -4,11 +4,11 @@ caller lookup of the agent desk, to-do filters, answer templates and the KPIs.""
 from __future__ import annotations
 
 import datetime
-import time
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
+from nuanjia.core.cache import TTLCache, from_plain_row, plain_row
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
 from nuanjia.people.models import Employer
@@ -18,8 +18,7 @@ from . import rules
 from .models import AnswerTemplate, FastTrack, Ticket
 from .rules import Satisfaction, Status
 
-ROUTE_TTL = 300.0
-_route_cache: dict[str, tuple[Org, float]] = {}
+_routes = TTLCache("hotline.routes", ttl=3600, depends_on=("orgs.org",))
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
@@ -38,12 +37,14 @@ def visible_fast_tracks(user) -> QuerySet[FastTrack]:
 
 
 def _administrative_org(region_code: str) -> Org | None:
-    """The county union of a region code, else its city's, else the province's (cached:
-    union rows never change code, and a deactivated one leaves the cache within ROUTE_TTL)."""
-    now = time.monotonic()
-    cached = _route_cache.get(region_code)
-    if cached is not None and cached[1] > now:
-        return cached[0]
+    """The county union of a region code, else its city's, else the province's. The row's
+    values are cached (core.cache, dropped on any edit of a union), and each call gets a
+    fresh instance of its own."""
+    values = _routes.get(region_code, lambda: _administrative_org_values(region_code))
+    return from_plain_row(Org, values) if values is not None else None
+
+
+def _administrative_org_values(region_code: str) -> dict | None:
     candidates = [region_code, region_code[:4] + "00", region_code[:2] + "0000"]
     found = {
         org.region_code: org
@@ -54,15 +55,11 @@ def _administrative_org(region_code: str) -> Org | None:
     org = next((found[code] for code in candidates if code in found), None)
     if org is None:
         org = Org.objects.filter(parent__isnull=True).first()
-    if org is not None:
-        if len(_route_cache) > 5000:
-            _route_cache.clear()
-        _route_cache[region_code] = (org, now + ROUTE_TTL)
-    return org
+    return plain_row(org) if org is not None else None
 
 
 def clear_route_cache() -> None:
-    _route_cache.clear()
+    _routes.clear()
 
 
 def region_known(region_code: str) -> bool:

@@ -24,6 +24,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import write_xlsx
 from nuanjia.core.masking import mask_phone
 from nuanjia.core.middleware import client_ip
+from nuanjia.core.ratelimit import RateLimited
 from nuanjia.core.workdays import schedule_warnings
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import requires
@@ -599,11 +600,20 @@ def public_follow_view(request):
         if _limited(request, "follow_ip", client_ip(request) or "-"):
             form.add_error(None, _("Too many look-ups from this address: please try again later."))
         elif attaching:
-            ticket, attach_form, attached = _attach_from_follow(request)
-            not_found = ticket is None
+            try:
+                ticket, attach_form, attached = _attach_from_follow(request)
+            except RateLimited as error:
+                form.add_error(None, error.message)
+            not_found = ticket is None and not form.errors
         elif form.is_valid():
-            ticket = services.follow_ticket(form.cleaned_data["number"], form.cleaned_data["last4"])
-            not_found = ticket is None
+            data = form.cleaned_data
+            try:
+                ticket = ratelimit.follow_with_limit(
+                    services.follow_ticket, data["number"], data["last4"]
+                )
+            except RateLimited as error:
+                form.add_error(None, error.message)
+            not_found = ticket is None and not form.errors
     if ticket is not None and attach_form is None:
         attach_form = forms.CallerAttachForm(
             initial={"number": ticket.number, "last4": request.POST.get("last4", "")}
@@ -623,7 +633,13 @@ def _attach_from_follow(request):
         return None, None, False
     data = attach_form.cleaned_data
     try:
-        ticket = services.attach_files_to_followed(data["number"], data["last4"], data["files"])
+        ticket = ratelimit.follow_with_limit(
+            lambda number, last4: services.attach_files_to_followed(number, last4, data["files"]),
+            data["number"],
+            data["last4"],
+        )
+    except RateLimited:
+        raise
     except RuleViolation as error:
         ticket = services.follow_ticket(data["number"], data["last4"])
         _apply_error(attach_form, error)

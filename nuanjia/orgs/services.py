@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core import cache
 from nuanjia.core.audit import diff, record_event
 from nuanjia.core.codes import validate_credit_code
 from nuanjia.core.errors import RuleViolation
@@ -139,6 +140,8 @@ def load_union_tree(*, by=None, path: Path = DIVISIONS_CSV) -> int:
                 record_event(
                     pool, "org.loaded", by=by, changes={"code": pool.code, "name": pool.name}
                 )
+    if changed:
+        cache.bump(Org)
     return changed
 
 
@@ -217,6 +220,7 @@ def create_grassroots_union(*, parent: Org, name: str, kind: str, credit_code: s
         by=by,
         changes={"name": org.name, "kind": kind, "parent": parent.code, "credit_code": credit_code},
     )
+    cache.bump(Org)
     return org
 
 
@@ -247,6 +251,7 @@ def update_grassroots_union(
         setattr(org, field, value)
     org.save()
     record_event(org, "org.updated", by=by, changes=changes)
+    cache.bump(Org)
     return org
 
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from nuanjia.core import clock
+from nuanjia.core.cache import TTLCache
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 
@@ -201,21 +202,17 @@ def _open_ones(found, k, at, day, open_only) -> list[tuple[int, float]]:
     return results
 
 
-_facility_cache: dict[str, object] = {"at": 0.0, "names": []}
-FACILITY_CACHE_SECONDS = 60
+_facility_names_cache = TTLCache(
+    "stations.facility_names", ttl=3600, depends_on=("stations.facility",)
+)
 
 
 def _facility_names() -> list[tuple[int, str]]:
-    """(bit, name) of the active facilities, kept a minute (the checklist rarely changes)."""
-    import time
-
-    now = time.monotonic()
-    if now - _facility_cache["at"] > FACILITY_CACHE_SECONDS or not _facility_cache["names"]:
-        _facility_cache["names"] = list(
-            Facility.objects.filter(is_active=True).values_list("bit", "name")
-        )
-        _facility_cache["at"] = now
-    return _facility_cache["names"]
+    """(bit, name) of the active facilities (core.cache: dropped when the checklist is edited)."""
+    return _facility_names_cache.get(
+        "active",
+        lambda: list(Facility.objects.filter(is_active=True).values_list("bit", "name")),
+    )
 
 
 def station_is_open_now(station: Station) -> bool:

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nuanjia.core import clock
+from nuanjia.core import cache, clock
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import diff, record_event
 from nuanjia.core.crypto import blind_index
@@ -60,8 +60,9 @@ DEFAULT_FACILITIES = (
 
 def seed_facilities() -> None:
     """Create the default checklist items that are missing (idempotent)."""
+    created = False
     for index, (code, name, has_quantity) in enumerate(DEFAULT_FACILITIES):
-        Facility.objects.get_or_create(
+        _facility, was_created = Facility.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
@@ -70,6 +71,9 @@ def seed_facilities() -> None:
                 "sort_order": index,
             },
         )
+        created = created or was_created
+    if created:
+        cache.bump(Facility)
 
 
 # --- permissions ----------------------------------------------------------------------------
