@@ -123,13 +123,6 @@ def serve(host: str, port: int, workers: int, threads: int, *, prepared: bool = 
             print("refusing to serve with DEBUG on", file=sys.stderr)
             return 2
     print(f"nuanjia is serving on http://{host}:{port}/  (Ctrl-C stops it)", flush=True)
-    if workers > 1 and not os.environ.get("NUANJIA_REDIS_URL"):
-        print(
-            f"note: the public 12351 limits and sign-in throttles count per process ({workers} "
-            "workers); set NUANJIA_REDIS_URL to share them",
-            file=sys.stderr,
-            flush=True,
-        )
     os.execve(sys.executable, gunicorn_argv(host, port, workers, threads), environ)  # noqa: S606 - our own interpreter, fixed arguments
     return 0
 

@@ -177,7 +177,9 @@ def _refuse_instances(value: Any, name: str, depth: int = 0) -> None:
 
 def plain_row(instance: models.Model) -> dict[str, Any]:
     """The stored field values of a row (foreign keys as ids), fit for a cache."""
-    return {field.attname: field.value_from_object(instance) for field in instance._meta.concrete_fields}
+    return {
+        field.attname: field.value_from_object(instance) for field in instance._meta.concrete_fields
+    }
 
 
 def from_plain_row(model: type[models.Model], values: dict[str, Any]) -> models.Model:

@@ -100,7 +100,9 @@ class SqliteWindows:
         connection, lock = self._open()
         now = time.time()
         with _locked(lock):
-            count, ends_at = connection.execute(self.COUNT, (key, now + seconds, now, now)).fetchone()
+            count, ends_at = connection.execute(
+                self.COUNT, (key, now + seconds, now, now)
+            ).fetchone()
             self._local.counted += 1
             if self._local.counted % PURGE_EVERY == 0:
                 connection.execute("DELETE FROM windows WHERE ends_at < ?", (now,))

@@ -63,9 +63,7 @@ def first_contact_due(received_at: datetime.datetime, hours: int) -> datetime.da
 def days_due(start: datetime.datetime, days: int) -> datetime.datetime:
     """Closing time of the `days`-th working day after the day of `start`."""
     local = _local(start)
-    day = _due_days.get(
-        (local.date(), days), lambda: workdays.add_working_days(local.date(), days)
-    )
+    day = _due_days.get((local.date(), days), lambda: workdays.add_working_days(local.date(), days))
     return rules.closing_time(day, office_hours(), local.tzinfo)
 
 

@@ -354,7 +354,7 @@ def submit_request(
             _queue_twins(key)
             twin = intake.first_twin()
             if twin:
-                ticket = _merge_into(twin, channel, org)
+                ticket = _merge_into(twin, channel)
             else:
                 intake.write(number)
     attach_caller_files(ticket, files)
@@ -446,15 +446,15 @@ def _prepare_intake(ticket: Ticket, channel: str) -> _Intake:
     )
 
 
-def _merge_into(twin: tuple[int, str, str], channel: str, org: Org) -> Ticket:
-    """A double tap or a retry: count it on the first ticket and note it in its timeline."""
-    pk, number, status = twin
-    Ticket.objects.filter(pk=pk).update(merged_count=F("merged_count") + 1)
-    TicketEvent.objects.create(
-        ticket_id=pk, action="merged", from_status=status, to_status=status,
-        changes={"channel": channel},
-    )  # fmt: skip
-    return Ticket(pk=pk, number=number, status=status, org=org)
+def _merge_into(twin: tuple[int, str, str], channel: str) -> Ticket:
+    """A double tap or a retry: count it on the first ticket and note it in its timeline and
+    the audit trail, as any step would (`_event`). Rare, so written the ordinary way, in the
+    intake's transaction under the writers' queue."""
+    ticket = Ticket.objects.select_related("org").get(pk=twin[0])
+    Ticket.objects.filter(pk=ticket.pk).update(merged_count=F("merged_count") + 1)
+    ticket.merged_count += 1
+    _event(ticket, "merged", ticket.status, by=None, changes={"channel": channel})
+    return ticket
 
 
 @transaction.atomic

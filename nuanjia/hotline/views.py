@@ -597,23 +597,20 @@ def public_follow_view(request):
     ticket = None
     not_found = attached = False
     if request.method == "POST":
-        if _limited(request, "follow_ip", client_ip(request) or "-"):
-            form.add_error(None, _("Too many look-ups from this address: please try again later."))
-        elif attaching:
-            try:
+        try:
+            if _limited(request, "follow_ip", client_ip(request) or "-"):
+                raise RateLimited(_("Too many look-ups from this address: please try again later."))
+            if attaching:
                 ticket, attach_form, attached = _attach_from_follow(request)
-            except RateLimited as error:
-                form.add_error(None, error.message)
-            not_found = ticket is None and not form.errors
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
+                not_found = ticket is None
+            elif form.is_valid():
+                data = form.cleaned_data
                 ticket = ratelimit.follow_with_limit(
                     services.follow_ticket, data["number"], data["last4"]
                 )
-            except RateLimited as error:
-                form.add_error(None, error.message)
-            not_found = ticket is None and not form.errors
+                not_found = ticket is None
+        except RateLimited as error:
+            form = _refused(request, error.message)
     if ticket is not None and attach_form is None:
         attach_form = forms.CallerAttachForm(
             initial={"number": ticket.number, "last4": request.POST.get("last4", "")}
@@ -624,6 +621,14 @@ def public_follow_view(request):
         {"form": form, "ticket": ticket, "not_found": not_found,
          "attach_form": attach_form, "attached": attached},
     )  # fmt: skip
+
+
+def _refused(request, message: str) -> forms.FollowForm:
+    """The look-up form, showing what was sent, with the refusal on top."""
+    form = forms.FollowForm(request.POST)
+    form.is_valid()
+    form.add_error(None, message)
+    return form
 
 
 def _attach_from_follow(request):

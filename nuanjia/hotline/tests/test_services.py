@@ -269,11 +269,25 @@ def test_public_submission_is_received_and_routed(tree):
     assert ticket.org.code == "410108" and ticket.first_contact_due_at
 
 
+def columns(row, *skip: str) -> dict:
+    """A row's stored values, without its id, times and hashes (which differ per write)."""
+    skipped = {"id", "at", "hash", "prev_hash", *skip}
+    return {field.attname: getattr(row, field.attname)
+            for field in type(row)._meta.concrete_fields if field.attname not in skipped}  # fmt: skip
+
+
+def written_the_ordinary_way(ticket, action, changes):
+    """The timeline row and audit event the ORM path (`_event`) writes for the same step."""
+    event = services._event(ticket, action, "" if action == "received" else ticket.status,
+                            by=None, changes=changes)  # fmt: skip
+    return event, AuditEvent.objects.latest("id")
+
+
 def test_a_public_submission_writes_its_ticket_timeline_and_chained_audit_event(
     tree, django_capture_on_commit_callbacks
 ):
     """The public path builds its rows before the writers' queue; they must be the rows the
-    ORM would have written, read back field by field."""
+    ORM would have written, read back field by field; and so must a merged twin's."""
     with django_capture_on_commit_callbacks(execute=True):
         ticket, _ = submit(channel=Channel.MINIPROGRAM, employer_name="  ")
     stored = Ticket.objects.get(pk=ticket.pk)
@@ -290,6 +304,30 @@ def test_a_public_submission_writes_its_ticket_timeline_and_chained_audit_event(
     assert verify_chain() is None
     assert MemoryBackend.outbox == [(PHONE, MemoryBackend.outbox[0][1])]
     assert stored.number in MemoryBackend.outbox[0][1]
+    reference_event, reference_audit = written_the_ordinary_way(
+        stored, "received", {"channel": Channel.MINIPROGRAM}
+    )
+    assert columns(event) == columns(reference_event)
+    assert columns(audit) == columns(reference_audit)
+
+
+def test_a_merged_twin_writes_its_timeline_row_and_audit_event_like_the_orm_path(tree):
+    first, _ = submit()
+    city = Org.objects.get(code="410100")
+    Ticket.objects.filter(pk=first.pk).update(org=city)  # handled elsewhere since
+    again, is_new = submit(channel=Channel.MINIPROGRAM)
+    assert not is_new and again.pk == first.pk and again.number == first.number
+    stored = Ticket.objects.select_related("org").get(pk=first.pk)
+    assert stored.merged_count == 1
+    [event] = stored.events.filter(action="merged")
+    audit = AuditEvent.objects.get(action="hotline.merged", object_id=str(first.pk))
+    assert audit.org_path == city.path and audit.object_label == stored.number
+    reference_event, reference_audit = written_the_ordinary_way(
+        stored, "merged", {"channel": Channel.MINIPROGRAM}
+    )
+    assert columns(event) == columns(reference_event)
+    assert columns(audit) == columns(reference_audit)
+    assert verify_chain() is None
 
 
 def test_duplicates_within_ten_minutes_are_merged(tree):
