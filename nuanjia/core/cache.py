@@ -48,10 +48,11 @@ class _KnownVersions:
         self.lock = threading.Lock()
 
     def current(self) -> dict[str, int]:
-        now = time.monotonic()
-        if now - self.read_at >= CHECK_SECONDS:
+        """The versions, read again when the last reading is CHECK_SECONDS old (a new dict
+        each reading, so callers can tell a new reading by identity)."""
+        if time.monotonic() - self.read_at >= CHECK_SECONDS:
             with self.lock:
-                if now - self.read_at >= CHECK_SECONDS:
+                if time.monotonic() - self.read_at >= CHECK_SECONDS:
                     self.values = _read_versions()
                     self.read_at = time.monotonic()
         return self.values
@@ -126,11 +127,17 @@ class TTLCache:
         self.depends_on = tuple(depends_on)
         self.max_entries = max_entries
         self._entries: dict[Hashable, tuple[Any, float, tuple[int, ...]]] = {}
+        self._seen: tuple[dict[str, int], tuple[int, ...]] = ({}, ())
         _caches.append(self)
 
     def _stamp(self) -> tuple[int, ...]:
+        """The versions of this cache's tables (worked out again only after a new reading)."""
         versions = _known.current()
-        return tuple(versions.get(label, 0) for label in self.depends_on)
+        seen, stamp = self._seen
+        if versions is not seen:
+            stamp = tuple(versions.get(label, 0) for label in self.depends_on)
+            self._seen = (versions, stamp)
+        return stamp
 
     def get(self, key: Hashable, load: Callable[[], T]) -> T:
         """The cached value of `key`, else `load()` kept for next time."""
