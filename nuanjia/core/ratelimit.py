@@ -86,7 +86,8 @@ class SqliteWindows:
             return opened[1], opened[2]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
-        lock = open(self.path.with_suffix(".lock"), "a")  # noqa: SIM115 -- kept for the thread's life
+        lock_file = os.open(self.path.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o600)
+        lock = os.fdopen(lock_file, "r+")  # kept open for the thread's life
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=OFF")
