@@ -1,8 +1,10 @@
 """Every write to hardship files, objections, standards and bulk runs.
 
-Each step of rules.TRANSITIONS is one function here: it locks the file, checks the step's
-owner role, scope and maker-checker, changes the file, and writes one FileEvent and one
-audit event in the same transaction. Refusals raise RuleViolation (a rule) or
+Each step of the file's workflow (workflow.FLOW) is one function here, registered as the
+step's handler so that `FLOW.take_step` (pages and the API) runs it. Inside `FLOW.moving` the
+engine locks the file and checks the step's owner role, scope, source status and
+maker-checker; when the function's block ends it saves the file and writes one FileEvent and
+one audit event in the same transaction. Refusals raise RuleViolation (a rule) or
 PermissionDenied (a role or scope) and change nothing.
 """
 
@@ -22,8 +24,9 @@ from django.utils.translation import gettext_lazy
 from nuanjia.core import clock
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.workflow import _jsonable
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import deny
+from nuanjia.orgs.permissions import deny, in_scope, roles_of
 from nuanjia.orgs.queries import within
 from nuanjia.people.models import Household, HouseholdMember
 
@@ -38,144 +41,31 @@ from .models import (
     RegionalAmount,
 )
 from .rules import Category, ExitReason, ReviewReason, Status, Step
+from .workflow import FLOW
 
 # ---- Guards -------------------------------------------------------------------------------
 
 
-def _roles(by) -> frozenset[str]:
-    return (
-        frozenset(getattr(by, "roles", frozenset()))
-        if by is not None and by.is_active
-        else frozenset()
-    )
-
-
-def may_take(by, step: str, hardship_file: HardshipFile | None = None) -> bool:
-    """Whether `by` holds the step's owner role (and, for a file, has it in scope)."""
-    if not rules.role_may(_roles(by), step):
-        return False
-    return hardship_file is None or _in_scope(by, hardship_file.org)
-
-
-def authorize_step(user, step: str, hardship_file: HardshipFile, where: str = "") -> None:
-    """For pages and the API, before calling a service: refuse (403) and audit the denial
-    outside the service's transaction, so the denial record is kept."""
-    if not may_take(user, step, hardship_file):
-        deny(user, f"hardship.{step}", where)
-
-
 def authorize_roles(user, roles: frozenset[str], name: str, where: str = "") -> None:
-    if not (_roles(user) & roles):
+    """For pages and the API, before an action that is not a workflow step (an objection, a
+    change, a standard): refuse (403) and keep the audit record of the refusal."""
+    if not (roles_of(user) & roles):
         deny(user, f"hardship.{name}", where)
 
 
-def _in_scope(by, org: Org) -> bool:
-    return by is not None and by.org is not None and org.is_within(by.org)
-
-
 def _require_role(by, roles: frozenset[str]) -> None:
-    if not (_roles(by) & roles):
+    if not (roles_of(by) & roles):
         raise PermissionDenied
 
 
-def _require_step(by, step: str, hardship_file: HardshipFile) -> None:
-    """The owner role of the step, and the file in the actor's subtree."""
-    if not may_take(by, step, hardship_file):
+def _require_on_file(by, roles: frozenset[str], hardship_file: HardshipFile) -> None:
+    """One of `roles`, and the file in the actor's subtree."""
+    if not (roles_of(by) & roles) or not in_scope(by, hardship_file.org):
         raise PermissionDenied
-
-
-def _not_the_same(by, other_id: int | None, message: str) -> None:
-    """Maker-checker: `by` must not be the person recorded as `other_id`."""
-    if by is not None and other_id is not None and other_id == by.pk:
-        raise RuleViolation(message, code="maker_checker")
-
-
-def _lock(hardship_file: HardshipFile) -> HardshipFile:
-    """Lock the file's row for this transaction and reload it."""
-    list(HardshipFile.objects.select_for_update().filter(pk=hardship_file.pk).values_list("pk"))
-    hardship_file.refresh_from_db()
-    return hardship_file
 
 
 def _today() -> datetime.date:
     return clock.today()
-
-
-def _status_label(status: str) -> str:
-    return str(Status(status).label) if status in Status.values else status
-
-
-def _check_source(hardship_file: HardshipFile, step: str, target: str) -> None:
-    if (
-        hardship_file.status not in rules.STEP_SOURCES[step]
-        or target not in rules.STEP_TARGETS[step]
-        or not rules.can_move(hardship_file.status, target)
-    ):
-        raise RuleViolation(
-            _("A file that is %(status)s cannot take the step “%(step)s”.")
-            % {"status": _status_label(hardship_file.status), "step": rules.Step(step).label},
-            code="invalid_transition",
-        )
-
-
-def _event(
-    hardship_file: HardshipFile,
-    action: str,
-    source: str,
-    *,
-    by,
-    note: str = "",
-    changes: dict | None = None,
-) -> FileEvent:
-    """One history row and one audit event, for a transition or a note on the file."""
-    changes = {key: _jsonable(value) for key, value in (changes or {}).items()}
-    actor = by if getattr(by, "is_authenticated", False) else None
-    event = FileEvent.objects.create(
-        file=hardship_file,
-        action=action,
-        from_status=source,
-        to_status=hardship_file.status,
-        note=note,
-        changes=changes,
-        by=actor,
-        at=clock.now(),
-    )
-    audit_changes = {"status": [source, hardship_file.status], **changes}
-    if note:
-        audit_changes["note"] = note
-    record_event(hardship_file, f"hardship.{action}", by=by, changes=audit_changes)
-    return event
-
-
-def _jsonable(value):
-    if isinstance(value, datetime.date | Decimal):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    return value
-
-
-def _move(
-    hardship_file: HardshipFile,
-    step: str,
-    target: str,
-    *,
-    by,
-    note: str = "",
-    changes: dict | None = None,
-) -> HardshipFile:
-    """Save the file in its new status and record the transition (callers have validated)."""
-    source = hardship_file.status
-    hardship_file.status = target
-    try:
-        with transaction.atomic():
-            hardship_file.save()
-    except IntegrityError as error:
-        raise _integrity_violation(error) from error
-    _event(hardship_file, step, source, by=by, note=note, changes=changes)
-    return hardship_file
 
 
 def _integrity_violation(error: IntegrityError) -> RuleViolation:
@@ -360,7 +250,7 @@ def open_file(
     One family has one live file in the whole province (一户一档); an exited family re-enters
     its own file instead of opening a new one.
     """
-    if not rules.role_may(_roles(by), Step.APPLY) or not _in_scope(by, household.org):
+    if not FLOW.role_may(roles_of(by), Step.APPLY) or not in_scope(by, household.org):
         raise PermissionDenied
     list(Household.objects.select_for_update().filter(pk=household.pk).values_list("pk"))
     existing = queries.live_file_of(household)
@@ -388,7 +278,7 @@ def open_file(
             hardship_file.save()
     except IntegrityError as error:
         raise _integrity_violation(error) from error
-    _event(
+    FLOW.record(
         hardship_file,
         Step.APPLY,
         "",
@@ -399,16 +289,47 @@ def open_file(
     return hardship_file
 
 
+@FLOW.handler(Step.CHECK)
 @transaction.atomic
 def check_file(hardship_file: HardshipFile, *, by, note: str = "") -> HardshipFile:
     """The grassroots union confirms the application's basic facts (基层工会核实)."""
-    _lock(hardship_file)
-    _require_step(by, Step.CHECK, hardship_file)
-    _check_source(hardship_file, Step.CHECK, Status.CHECKED)
-    hardship_file.check_note = note.strip()
-    return _move(hardship_file, Step.CHECK, Status.CHECKED, by=by, note=note.strip())
+    with FLOW.moving(hardship_file, Step.CHECK, by=by, note=note) as move:
+        move.obj.check_note = move.note
+    return move.obj
 
 
+def _visit_dates(
+    visited_on: datetime.date | None, consent_signed_on: datetime.date | None
+) -> datetime.date:
+    """The visit's date (today when not given); neither it nor the consent in the future."""
+    today = _today()
+    visited_on = visited_on or today
+    if visited_on > today:
+        raise RuleViolation(_("The visit date cannot be in the future."), field="visited_on")
+    if consent_signed_on is None:
+        raise RuleViolation(
+            _("The applicant must sign the consent to check the family's finances."),
+            field="consent_signed_on",
+        )
+    if consent_signed_on > today:
+        raise RuleViolation(
+            _("The consent date cannot be in the future."), field="consent_signed_on"
+        )
+    return visited_on
+
+
+def _sudden_cause(sudden_cause: str, compensation_fen: int) -> str:
+    if compensation_fen < 0:
+        raise RuleViolation(_("The amount cannot be negative."), field="sudden_compensation_fen")
+    sudden_cause = sudden_cause.strip()
+    if compensation_fen and not sudden_cause:
+        raise RuleViolation(
+            _("Describe the sudden cause the compensation was paid for."), field="sudden_cause"
+        )
+    return sudden_cause
+
+
+@FLOW.handler(Step.VISIT)
 @transaction.atomic
 def record_visit(
     hardship_file: HardshipFile,
@@ -423,56 +344,56 @@ def record_visit(
 ) -> HardshipFile:
     """Record the home visit (入户调查): the signed consent, the income assessment and the
     category the rules propose. Whoever records it is the proposer (maker-checker)."""
-    _lock(hardship_file)
-    _require_step(by, Step.VISIT, hardship_file)
-    _check_source(hardship_file, Step.VISIT, Status.VISITED)
-    today = _today()
-    visited_on = visited_on or today
-    if visited_on > today:
-        raise RuleViolation(_("The visit date cannot be in the future."), field="visited_on")
-    if consent_signed_on is None:
-        raise RuleViolation(
-            _("The applicant must sign the consent to check the family's finances."),
-            field="consent_signed_on",
+    with FLOW.moving(hardship_file, Step.VISIT, by=by, note=note) as move:
+        visited_on = _visit_dates(visited_on, consent_signed_on)
+        evidence = _required(
+            consent_evidence,
+            "consent_evidence",
+            _("Enter the number or reference of the signed consent form."),
         )
-    if consent_signed_on > today:
-        raise RuleViolation(
-            _("The consent date cannot be in the future."), field="consent_signed_on"
+        sudden_cause = _sudden_cause(sudden_cause, sudden_compensation_fen)
+        hardship_file = move.obj
+        assessment = assess_household(
+            hardship_file.household,
+            on=visited_on,
+            is_sudden=bool(sudden_cause),
+            compensation_fen=sudden_compensation_fen,
         )
-    evidence = _required(
-        consent_evidence,
-        "consent_evidence",
-        _("Enter the number or reference of the signed consent form."),
-    )
-    if sudden_compensation_fen < 0:
-        raise RuleViolation(_("The amount cannot be negative."), field="sudden_compensation_fen")
-    sudden_cause = sudden_cause.strip()
-    if sudden_compensation_fen and not sudden_cause:
-        raise RuleViolation(
-            _("Describe the sudden cause the compensation was paid for."), field="sudden_cause"
-        )
-    assessment = assess_household(
-        hardship_file.household,
-        on=visited_on,
-        is_sudden=bool(sudden_cause),
-        compensation_fen=sudden_compensation_fen,
-    )
-    changes = _store_assessment(hardship_file, assessment, visited_on)
-    hardship_file.visited_on = visited_on
-    hardship_file.visit_note = note.strip()
-    hardship_file.consent_signed_on = consent_signed_on
-    hardship_file.consent_evidence = evidence
-    hardship_file.sudden_cause = sudden_cause
-    hardship_file.is_sudden = bool(sudden_cause)
-    hardship_file.sudden_compensation_fen = sudden_compensation_fen
-    hardship_file.proposed_by = by
-    changes["consent_signed_on"] = consent_signed_on
-    _record_finances_consent(hardship_file.household.worker, consent_signed_on, evidence, by=by)
-    return _move(
-        hardship_file, Step.VISIT, Status.VISITED, by=by, note=note.strip(), changes=changes
-    )
+        move.changes.update(_store_assessment(hardship_file, assessment, visited_on))
+        hardship_file.visited_on = visited_on
+        hardship_file.visit_note = move.note
+        hardship_file.consent_signed_on = consent_signed_on
+        hardship_file.consent_evidence = evidence
+        hardship_file.sudden_cause = sudden_cause
+        hardship_file.is_sudden = bool(sudden_cause)
+        hardship_file.sudden_compensation_fen = sudden_compensation_fen
+        move.changes["consent_signed_on"] = consent_signed_on
+        _record_finances_consent(hardship_file.household.worker, consent_signed_on, evidence, by=by)
+    return move.obj
 
 
+def _decided_category(hardship_file: HardshipFile, category: str | None, note: str) -> str:
+    """The reviewer's category: the proposal unless they say why another."""
+    if hardship_file.exclusions:
+        raise RuleViolation(
+            _("The family is excluded: %(reasons)s Reject the application instead.")
+            % {"reasons": " ".join(hardship_file.exclusion_reasons())},
+            code="excluded",
+        )
+    category = category or hardship_file.category_proposed
+    if category not in Category.values or not category:
+        raise RuleViolation(
+            _("The family is above the hardship lines; reject the application instead."),
+            field="category",
+        )
+    if category != hardship_file.category_proposed and not note:
+        raise RuleViolation(
+            _("Explain in the note why the category differs from the proposal."), field="note"
+        )
+    return category
+
+
+@FLOW.handler(Step.REVIEW)
 @transaction.atomic
 def review_file(
     hardship_file: HardshipFile,
@@ -486,74 +407,53 @@ def review_file(
     """The county centre reviews the visit (县级审核) with the civil-affairs check, and decides
     the category and monthly standard. The proposer cannot review; an excluded family or one
     above the lines is rejected, not reviewed."""
-    _lock(hardship_file)
-    _require_step(by, Step.REVIEW, hardship_file)
-    _check_source(hardship_file, Step.REVIEW, Status.REVIEWED)
-    _not_the_same(
-        by,
-        hardship_file.proposed_by_id,
-        _("You proposed this file; another reviewer must review it."),
-    )
-    civil_affairs_note = _required(
-        civil_affairs_note, "civil_affairs_note", _("Record the result of the civil-affairs check.")
-    )
-    if hardship_file.exclusions:
-        raise RuleViolation(
-            _("The family is excluded: %(reasons)s Reject the application instead.")
-            % {"reasons": " ".join(hardship_file.exclusion_reasons())},
-            code="excluded",
+    with FLOW.moving(hardship_file, Step.REVIEW, by=by, note=note) as move:
+        hardship_file = move.obj
+        civil_affairs_note = _required(
+            civil_affairs_note,
+            "civil_affairs_note",
+            _("Record the result of the civil-affairs check."),
         )
-    category = category or hardship_file.category_proposed
-    if category not in Category.values or not category:
-        raise RuleViolation(
-            _("The family is above the hardship lines; reject the application instead."),
-            field="category",
+        category = _decided_category(hardship_file, category, move.note)
+        if monthly_standard_fen is None:
+            monthly_standard_fen = rules.default_monthly_standard_fen(
+                category, hardship_file.dibao_fen or 0
+            )
+        if monthly_standard_fen <= 0:
+            raise RuleViolation(_("Enter the monthly standard."), field="monthly_standard_fen")
+        hardship_file.civil_affairs_note = civil_affairs_note
+        hardship_file.review_note = move.note
+        hardship_file.category = category
+        hardship_file.monthly_standard_fen = monthly_standard_fen
+        move.changes.update(
+            category=category,
+            monthly_standard_fen=monthly_standard_fen,
+            civil_affairs_note=civil_affairs_note,
         )
-    if category != hardship_file.category_proposed and not note.strip():
-        raise RuleViolation(
-            _("Explain in the note why the category differs from the proposal."), field="note"
-        )
-    if monthly_standard_fen is None:
-        monthly_standard_fen = rules.default_monthly_standard_fen(
-            category, hardship_file.dibao_fen or 0
-        )
-    if monthly_standard_fen <= 0:
-        raise RuleViolation(_("Enter the monthly standard."), field="monthly_standard_fen")
-    hardship_file.civil_affairs_note = civil_affairs_note
-    hardship_file.review_note = note.strip()
-    hardship_file.category = category
-    hardship_file.monthly_standard_fen = monthly_standard_fen
-    hardship_file.reviewed_by = by
-    changes = {
-        "category": category,
-        "monthly_standard_fen": monthly_standard_fen,
-        "civil_affairs_note": civil_affairs_note,
-    }
-    return _move(
-        hardship_file, Step.REVIEW, Status.REVIEWED, by=by, note=note.strip(), changes=changes
-    )
+    return move.obj
 
 
+@FLOW.handler(Step.PUBLISH)
 @transaction.atomic
 def start_publicity(
-    hardship_file: HardshipFile, *, by, starts_on: datetime.date | None = None
+    hardship_file: HardshipFile, *, by, starts_on: datetime.date | None = None, note: str = ""
 ) -> HardshipFile:
     """Put the file on the publicity list (公示) for the policy's number of days (default 7)."""
-    _lock(hardship_file)
-    _require_step(by, Step.PUBLISH, hardship_file)
-    _check_source(hardship_file, Step.PUBLISH, Status.IN_PUBLICITY)
-    today = _today()
-    starts_on = starts_on or today
-    if starts_on < today:
-        raise RuleViolation(_("Publicity cannot start in the past."), field="publicity_starts_on")
-    policy = queries.policy_for(hardship_file.region_code, starts_on)
-    hardship_file.publicity_starts_on = starts_on
-    hardship_file.publicity_ends_on = rules.publicity_ends_on(starts_on, policy)
-    changes = {
-        "publicity_starts_on": starts_on,
-        "publicity_ends_on": hardship_file.publicity_ends_on,
-    }
-    return _move(hardship_file, Step.PUBLISH, Status.IN_PUBLICITY, by=by, changes=changes)
+    with FLOW.moving(hardship_file, Step.PUBLISH, by=by, note=note) as move:
+        hardship_file = move.obj
+        today = _today()
+        starts_on = starts_on or today
+        if starts_on < today:
+            raise RuleViolation(
+                _("Publicity cannot start in the past."), field="publicity_starts_on"
+            )
+        policy = queries.policy_for(hardship_file.region_code, starts_on)
+        hardship_file.publicity_starts_on = starts_on
+        hardship_file.publicity_ends_on = rules.publicity_ends_on(starts_on, policy)
+        move.changes.update(
+            publicity_starts_on=starts_on, publicity_ends_on=hardship_file.publicity_ends_on
+        )
+    return move.obj
 
 
 def _blocking_objections(hardship_file: HardshipFile) -> QuerySet[Objection]:
@@ -561,121 +461,96 @@ def _blocking_objections(hardship_file: HardshipFile) -> QuerySet[Objection]:
     return hardship_file.objections.filter(Q(status=Objection.Status.OPEN) | current)
 
 
+@FLOW.handler(Step.APPROVE)
 @transaction.atomic
 def approve_file(hardship_file: HardshipFile, *, by, note: str = "") -> HardshipFile:
     """Approve a file once its publicity has ended without an open or upheld objection.
 
     Maker-checker: neither the proposer nor the reviewer may approve.
     """
-    _lock(hardship_file)
-    _require_step(by, Step.APPROVE, hardship_file)
-    _check_source(hardship_file, Step.APPROVE, Status.APPROVED)
-    _not_the_same(
-        by,
-        hardship_file.proposed_by_id,
-        _("You proposed this file; another person must approve it."),
-    )
-    _not_the_same(
-        by,
-        hardship_file.reviewed_by_id,
-        _("You reviewed this file; another person must approve it."),
-    )
-    if not hardship_file.publicity_has_ended:
-        raise RuleViolation(
-            _("Publicity runs until %(date)s; the file can be approved after it ends.")
-            % {"date": hardship_file.publicity_ends_on},
-            code="publicity_running",
-        )
-    if _blocking_objections(hardship_file).exists():
-        raise RuleViolation(
-            _(
-                "Resolve the objections first; an upheld objection sends the file back or rejects it."
-            ),
-            code="objections",
-        )
-    hardship_file.approved_by = by
-    hardship_file.approved_on = _today()
-    return _move(hardship_file, Step.APPROVE, Status.APPROVED, by=by, note=note.strip())
+    with FLOW.moving(hardship_file, Step.APPROVE, by=by, note=note) as move:
+        hardship_file = move.obj
+        if not hardship_file.publicity_has_ended:
+            raise RuleViolation(
+                _("Publicity runs until %(date)s; the file can be approved after it ends.")
+                % {"date": hardship_file.publicity_ends_on},
+                code="publicity_running",
+            )
+        if _blocking_objections(hardship_file).exists():
+            raise RuleViolation(
+                _(
+                    "Resolve the objections first; an upheld objection sends the file back or rejects it."
+                ),
+                code="objections",
+            )
+        hardship_file.approved_on = _today()
+    return move.obj
 
 
+@FLOW.handler(Step.FILE)
 @transaction.atomic
-def complete_filing(hardship_file: HardshipFile, *, by) -> HardshipFile:
+def complete_filing(hardship_file: HardshipFile, *, by, note: str = "") -> HardshipFile:
     """File the approved family (建档): from today it is helped and due for review in a year."""
-    _lock(hardship_file)
-    _require_step(by, Step.FILE, hardship_file)
-    _check_source(hardship_file, Step.FILE, Status.FILED)
-    today = _today()
-    policy = queries.policy_for(hardship_file.region_code, today)
-    hardship_file.filed_on = today
-    hardship_file.next_review_on = rules.next_review_on(today, policy)
-    hardship_file.review_reason = ReviewReason.NONE
-    changes = {
-        "filed_on": today,
-        "next_review_on": hardship_file.next_review_on,
-        "category": hardship_file.category,
-    }
-    return _move(hardship_file, Step.FILE, Status.FILED, by=by, changes=changes)
+    with FLOW.moving(hardship_file, Step.FILE, by=by, note=note) as move:
+        hardship_file = move.obj
+        today = _today()
+        policy = queries.policy_for(hardship_file.region_code, today)
+        hardship_file.filed_on = today
+        hardship_file.next_review_on = rules.next_review_on(today, policy)
+        hardship_file.review_reason = ReviewReason.NONE
+        move.changes.update(
+            filed_on=today,
+            next_review_on=hardship_file.next_review_on,
+            category=hardship_file.category,
+        )
+    return move.obj
 
 
+def _refuse_open_objections(hardship_file: HardshipFile) -> None:
+    if (
+        hardship_file.status == Status.IN_PUBLICITY
+        and hardship_file.objections.filter(status=Objection.Status.OPEN).exists()
+    ):
+        raise RuleViolation(_("Resolve the open objections first."), code="objections")
+
+
+@FLOW.handler(Step.SEND_BACK)
 @transaction.atomic
 def send_back_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
     """Send a reviewed file (or one in publicity, e.g. after an upheld objection) back for a
     new home visit; the decision and publicity dates are cleared."""
-    _lock(hardship_file)
-    _require_step(by, Step.SEND_BACK, hardship_file)
-    _check_source(hardship_file, Step.SEND_BACK, Status.CHECKED)
-    note = _required(note, "note", _("Say why the file goes back."))
-    if (
-        hardship_file.status == Status.IN_PUBLICITY
-        and hardship_file.objections.filter(status=Objection.Status.OPEN).exists()
-    ):
-        raise RuleViolation(_("Resolve the open objections first."), code="objections")
-    for field in (
-        "proposed_by",
-        "reviewed_by",
-        "approved_by",
-        "publicity_starts_on",
-        "publicity_ends_on",
-    ):
-        setattr(hardship_file, field, None)
-    hardship_file.category = Category.NONE
-    hardship_file.monthly_standard_fen = 0
-    return _move(hardship_file, Step.SEND_BACK, Status.CHECKED, by=by, note=note)
+    with FLOW.moving(hardship_file, Step.SEND_BACK, by=by, note=note) as move:
+        hardship_file = move.obj
+        _refuse_open_objections(hardship_file)
+        for field in (
+            "proposed_by",
+            "reviewed_by",
+            "approved_by",
+            "publicity_starts_on",
+            "publicity_ends_on",
+        ):
+            setattr(hardship_file, field, None)
+        hardship_file.category = Category.NONE
+        hardship_file.monthly_standard_fen = 0
+    return move.obj
 
 
+@FLOW.handler(Step.REJECT)
 @transaction.atomic
 def reject_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
     """Reject an application (未通过), with the reason; the proposer cannot reject their own."""
-    _lock(hardship_file)
-    _require_step(by, Step.REJECT, hardship_file)
-    _check_source(hardship_file, Step.REJECT, Status.REJECTED)
-    _not_the_same(
-        by,
-        hardship_file.proposed_by_id,
-        _("You proposed this file; another person must decide on it."),
-    )
-    note = _required(note, "note", _("Give the reason for the rejection."))
-    if (
-        hardship_file.status == Status.IN_PUBLICITY
-        and hardship_file.objections.filter(status=Objection.Status.OPEN).exists()
-    ):
-        raise RuleViolation(_("Resolve the open objections first."), code="objections")
-    return _move(hardship_file, Step.REJECT, Status.REJECTED, by=by, note=note)
+    with FLOW.moving(hardship_file, Step.REJECT, by=by, note=note) as move:
+        _refuse_open_objections(move.obj)
+    return move.obj
 
 
+@FLOW.handler(Step.WITHDRAW)
 @transaction.atomic
 def withdraw_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
     """The family withdraws its application (已撤回)."""
-    _lock(hardship_file)
-    _require_step(by, Step.WITHDRAW, hardship_file)
-    _check_source(hardship_file, Step.WITHDRAW, Status.WITHDRAWN)
-    note = _required(note, "note", _("Say why the application is withdrawn."))
-    if (
-        hardship_file.status == Status.IN_PUBLICITY
-        and hardship_file.objections.filter(status=Objection.Status.OPEN).exists()
-    ):
-        raise RuleViolation(_("Resolve the open objections first."), code="objections")
-    return _move(hardship_file, Step.WITHDRAW, Status.WITHDRAWN, by=by, note=note)
+    with FLOW.moving(hardship_file, Step.WITHDRAW, by=by, note=note) as move:
+        _refuse_open_objections(move.obj)
+    return move.obj
 
 
 # ---- Publicity objections -----------------------------------------------------------------
@@ -691,9 +566,8 @@ def record_objection(
     received_on: datetime.date | None = None,
 ) -> Objection:
     """Record an objection (异议) received during publicity; approval waits for it."""
-    _lock(hardship_file)
-    if not (_roles(by) & rules.OBJECTION_ROLES) or not _in_scope(by, hardship_file.org):
-        raise PermissionDenied
+    hardship_file = FLOW.lock(hardship_file)
+    _require_on_file(by, rules.OBJECTION_ROLES, hardship_file)
     if hardship_file.status != Status.IN_PUBLICITY:
         raise RuleViolation(
             _("Objections are recorded while the file is in publicity."), code="invalid_transition"
@@ -713,7 +587,7 @@ def record_objection(
         source=source.strip(),
         recorded_by=by,
     )
-    _event(
+    FLOW.record(
         hardship_file,
         "objection",
         hardship_file.status,
@@ -727,10 +601,9 @@ def record_objection(
 @transaction.atomic
 def resolve_objection(objection: Objection, *, by, is_upheld: bool, resolution: str) -> Objection:
     """Uphold or dismiss an objection after checking it; an upheld one blocks approval."""
-    hardship_file = _lock(objection.file)
+    hardship_file = FLOW.lock(objection.file)
     objection.refresh_from_db()
-    if not (_roles(by) & rules.RESOLVE_OBJECTION_ROLES) or not _in_scope(by, hardship_file.org):
-        raise PermissionDenied
+    _require_on_file(by, rules.RESOLVE_OBJECTION_ROLES, hardship_file)
     if objection.status != Objection.Status.OPEN:
         raise RuleViolation(
             _("This objection has already been resolved."), code="invalid_transition"
@@ -743,7 +616,7 @@ def resolve_objection(objection: Objection, *, by, is_upheld: bool, resolution: 
     objection.resolved_by = by
     objection.resolved_at = timezone.now()
     objection.save()
-    _event(
+    FLOW.record(
         hardship_file,
         "objection_resolved",
         hardship_file.status,
@@ -757,26 +630,18 @@ def resolve_objection(objection: Objection, *, by, is_upheld: bool, resolution: 
 # ---- Dynamic management: reviews and changes ----------------------------------------------
 
 
+@FLOW.handler(Step.START_REVIEW)
 @transaction.atomic
 def start_review(
     hardship_file: HardshipFile, *, by, reason: str = ReviewReason.ANNUAL, note: str = ""
 ) -> HardshipFile:
     """Open a review of a filed family (annual, or a change in the family)."""
-    _lock(hardship_file)
-    _require_step(by, Step.START_REVIEW, hardship_file)
-    _check_source(hardship_file, Step.START_REVIEW, Status.UNDER_REVIEW)
-    if reason not in ReviewReason.values or not reason:
-        raise RuleViolation(_("Choose why the file is reviewed."), field="reason")
-    hardship_file.review_reason = reason
-    hardship_file.review_started_by = by
-    return _move(
-        hardship_file,
-        Step.START_REVIEW,
-        Status.UNDER_REVIEW,
-        by=by,
-        note=note.strip(),
-        changes={"review_reason": reason},
-    )
+    with FLOW.moving(hardship_file, Step.START_REVIEW, by=by, note=note) as move:
+        if reason not in ReviewReason.values or not reason:
+            raise RuleViolation(_("Choose why the file is reviewed."), field="reason")
+        move.obj.review_reason = reason
+        move.changes["review_reason"] = reason
+    return move.obj
 
 
 MONEY_FIELDS = (
@@ -829,6 +694,66 @@ def _clean_member_values(values: dict, *, new: bool) -> dict:
     return clean
 
 
+def _member_id(key, member_ids: set[int], field: str) -> int:
+    try:
+        member_id = int(key)
+    except (TypeError, ValueError):
+        member_id = None
+    if member_id not in member_ids:
+        raise RuleViolation(
+            _("Member %(member)s is not in this household.") % {"member": key}, field=field
+        )
+    return member_id
+
+
+def _clean_members(household: Household, updates: dict, member_ids: set[int]) -> dict:
+    """Changes to existing members; the worker's own identity is changed on the worker."""
+    self_ids = set(
+        household.members.filter(relation=HouseholdMember.Relation.SELF).values_list(
+            "pk", flat=True
+        )
+    )
+    members = {}
+    for key, values in updates.items():
+        member_id = _member_id(key, member_ids, "members")
+        values = _clean_member_values(values or {}, new=False)
+        if member_id in self_ids and set(values) & {"name", "birth_date", "relation"}:
+            raise RuleViolation(
+                _("The worker's own name, ID number and birth date are changed on the worker."),
+                field="name",
+            )
+        members[str(member_id)] = values
+    return members
+
+
+def _clean_area(value) -> str:
+    try:
+        area = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise RuleViolation(
+            _("Enter the home area in square metres."), field="homes_area_m2"
+        ) from None
+    if area < 0:
+        raise RuleViolation(_("Enter the home area in square metres."), field="homes_area_m2")
+    return str(area)
+
+
+def _clean_household_facts(values: dict) -> dict:
+    facts = {}
+    for key, value in values.items():
+        if key in HOUSEHOLD_FLAGS:
+            facts[key] = bool(value)
+        elif key == "homes_count":
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 99:
+                raise RuleViolation(_("Enter the number of homes."), field="homes_count")
+            facts[key] = value
+        elif key == "homes_area_m2":
+            facts[key] = _clean_area(value)
+        else:
+            raise RuleViolation(_("%(field)s cannot be changed here.") % {"field": key}, field=key)
+    return facts
+
+
 def _clean_change(household: Household, change: dict) -> dict:
     """Validate a proposed change: member updates, new members, removals, household facts."""
     if not isinstance(change, dict) or not change:
@@ -840,71 +765,19 @@ def _clean_change(household: Household, change: dict) -> dict:
             field="change",
         )
     member_ids = set(household.members.values_list("pk", flat=True))
-    self_ids = set(
-        household.members.filter(relation=HouseholdMember.Relation.SELF).values_list(
-            "pk", flat=True
-        )
-    )
     clean: dict = {}
-    members = {}
-    for key, values in (change.get("members") or {}).items():
-        try:
-            member_id = int(key)
-        except (TypeError, ValueError):
-            member_id = None
-        if member_id not in member_ids:
-            raise RuleViolation(
-                _("Member %(member)s is not in this household.") % {"member": key}, field="members"
-            )
-        values = _clean_member_values(values or {}, new=False)
-        if member_id in self_ids and set(values) & {"name", "birth_date", "relation"}:
-            raise RuleViolation(
-                _("The worker's own name, ID number and birth date are changed on the worker."),
-                field="name",
-            )
-        members[str(member_id)] = values
+    members = _clean_members(household, change.get("members") or {}, member_ids)
     if members:
         clean["members"] = members
     added = [_clean_member_values(values or {}, new=True) for values in change.get("add") or []]
     if added:
         clean["add"] = added
-    removed = []
-    for key in change.get("remove") or []:
-        try:
-            member_id = int(key)
-        except (TypeError, ValueError):
-            member_id = None
-        if member_id not in member_ids:
-            raise RuleViolation(
-                _("Member %(member)s is not in this household.") % {"member": key}, field="remove"
-            )
-        removed.append(member_id)
+    removed = [_member_id(key, member_ids, "remove") for key in change.get("remove") or []]
     if removed:
         if len(set(removed)) >= len(member_ids) + len(added):
             raise RuleViolation(_("A household keeps at least one member."), field="remove")
         clean["remove"] = sorted(set(removed))
-    facts = {}
-    for key, value in (change.get("household") or {}).items():
-        if key in HOUSEHOLD_FLAGS:
-            facts[key] = bool(value)
-        elif key == "homes_count":
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 99:
-                raise RuleViolation(_("Enter the number of homes."), field="homes_count")
-            facts[key] = value
-        elif key == "homes_area_m2":
-            try:
-                area = Decimal(str(value)).quantize(Decimal("0.01"))
-            except (InvalidOperation, ValueError):
-                raise RuleViolation(
-                    _("Enter the home area in square metres."), field="homes_area_m2"
-                ) from None
-            if area < 0:
-                raise RuleViolation(
-                    _("Enter the home area in square metres."), field="homes_area_m2"
-                )
-            facts[key] = str(area)
-        else:
-            raise RuleViolation(_("%(field)s cannot be changed here.") % {"field": key}, field=key)
+    facts = _clean_household_facts(change.get("household") or {})
     if facts:
         clean["household"] = facts
     if not clean:
@@ -912,19 +785,35 @@ def _clean_change(household: Household, change: dict) -> dict:
     return clean
 
 
+# Where a change may be proposed: a filed family (which goes under review) or one under review.
+CHANGEABLE_STATUSES = frozenset({Status.FILED, Status.UNDER_REVIEW})
+
+
+def _hold_change(hardship_file: HardshipFile, change: dict, by) -> None:
+    hardship_file.pending_change = change
+    hardship_file.pending_change_by = by
+    hardship_file.pending_change_at = timezone.now()
+
+
+def _clear_pending_change(hardship_file: HardshipFile) -> None:
+    hardship_file.pending_change = None
+    hardship_file.pending_change_by = None
+    hardship_file.pending_change_at = None
+
+
 @transaction.atomic
 def propose_change(
     hardship_file: HardshipFile, change: dict, *, by, note: str = ""
 ) -> HardshipFile:
     """Propose a change to a filed family's incomes, members or facts. It is stored on the
-    file and takes effect only when a reviewer completes the review (which re-assesses).
+    file and takes effect only when a reviewer completes the review (which re-assesses) or
+    the approver exits the family with it.
 
     A filed file goes under review; a file already under review keeps its status.
     """
-    _lock(hardship_file)
-    if not (_roles(by) & rules.PROPOSE_CHANGE_ROLES) or not _in_scope(by, hardship_file.org):
-        raise PermissionDenied
-    if hardship_file.status not in rules.FILED_STATUSES:
+    hardship_file = FLOW.lock(hardship_file)
+    _require_on_file(by, rules.PROPOSE_CHANGE_ROLES, hardship_file)
+    if hardship_file.status not in CHANGEABLE_STATUSES:
         raise RuleViolation(
             _(
                 "Changes go through review only for filed families; before filing, record them on the household."
@@ -932,27 +821,21 @@ def propose_change(
             code="invalid_transition",
         )
     clean = _clean_change(hardship_file.household, change)
-    hardship_file.pending_change = clean
-    hardship_file.pending_change_by = by
-    hardship_file.pending_change_at = timezone.now()
     if hardship_file.status == Status.FILED:
-        hardship_file.review_reason = ReviewReason.CHANGE
-        hardship_file.review_started_by = by
-        return _move(
-            hardship_file,
-            Step.START_REVIEW,
-            Status.UNDER_REVIEW,
-            by=by,
-            note=note.strip(),
-            changes={"review_reason": ReviewReason.CHANGE, "pending_change": clean},
-        )
+        with FLOW.moving(hardship_file, Step.START_REVIEW, by=by, note=note) as move:
+            _hold_change(move.obj, clean, by)
+            move.obj.review_reason = ReviewReason.CHANGE
+            move.changes.update(review_reason=ReviewReason.CHANGE, pending_change=clean)
+        return move.obj
+    note = FLOW.clean_note(FLOW.step(Step.START_REVIEW), note)
+    _hold_change(hardship_file, clean, by)
     hardship_file.save()
-    _event(
+    FLOW.record(
         hardship_file,
         "change",
         hardship_file.status,
         by=by,
-        note=note.strip(),
+        note=note,
         changes={"pending_change": clean},
     )
     return hardship_file
@@ -975,6 +858,49 @@ def _apply_household_change(household: Household, change: dict, *, by) -> None:
     household.refresh_from_db()
 
 
+def _reassess(hardship_file: HardshipFile, on: datetime.date) -> rules.Assessment:
+    """Apply the pending change (in the proposer's name: the decision is the approval) and
+    measure the family again."""
+    if hardship_file.pending_change:
+        _apply_household_change(
+            hardship_file.household,
+            hardship_file.pending_change,
+            by=hardship_file.pending_change_by,
+        )
+    return assess_household(
+        hardship_file.household,
+        on=on,
+        is_sudden=hardship_file.is_sudden,
+        compensation_fen=hardship_file.sudden_compensation_fen,
+    )
+
+
+def _category_after_review(assessment: rules.Assessment, category: str | None, note: str) -> str:
+    """The category a completed review keeps; a family now excluded or above the line is not
+    kept: the reviewer proposes its exit instead (the approver decides it)."""
+    if assessment.exclusions:
+        raise RuleViolation(
+            _("The family is now excluded: %(reasons)s Propose the exit instead.")
+            % {"reasons": " ".join(e.reason for e in assessment.exclusions)},
+            code="excluded",
+        )
+    category = category or assessment.category
+    if not category or category not in Category.values:
+        raise RuleViolation(
+            _(
+                "The re-assessed income (%(income)s yuan per person a month) is above the hardship line; propose the exit instead."
+            )
+            % {"income": rules.format_yuan(assessment.per_capita_income_fen)},
+            code="above_line",
+        )
+    if category != assessment.category and not note:
+        raise RuleViolation(
+            _("Explain in the note why the category differs from the proposal."), field="note"
+        )
+    return category
+
+
+@FLOW.handler(Step.COMPLETE_REVIEW)
 @transaction.atomic
 def complete_review(
     hardship_file: HardshipFile,
@@ -987,88 +913,158 @@ def complete_review(
     """Complete a review: apply the pending change, re-assess, and keep the family filed.
 
     Whoever started the review or proposed the change cannot complete it. A family the
-    re-assessment finds above the line or excluded is exited instead (exit_file).
+    re-assessment finds above the line or excluded is not kept: the reviewer proposes its
+    exit (propose_exit) and the approver decides it.
     """
-    _lock(hardship_file)
-    _require_step(by, Step.COMPLETE_REVIEW, hardship_file)
-    _check_source(hardship_file, Step.COMPLETE_REVIEW, Status.FILED)
-    _not_the_same(
-        by,
-        hardship_file.review_started_by_id,
-        _("You started this review; another reviewer must complete it."),
-    )
-    _not_the_same(
-        by,
-        hardship_file.pending_change_by_id,
-        _("You proposed this change; another reviewer must approve it."),
-    )
-    today = _today()
-    applied = hardship_file.pending_change or {}
-    if applied:
-        # The people records change in the proposer's name; this review is the approval.
-        _apply_household_change(
-            hardship_file.household, applied, by=hardship_file.pending_change_by
-        )
-    assessment = assess_household(
-        hardship_file.household,
-        on=today,
-        is_sudden=hardship_file.is_sudden,
-        compensation_fen=hardship_file.sudden_compensation_fen,
-    )
-    if assessment.exclusions:
-        raise RuleViolation(
-            _("The family is now excluded: %(reasons)s Exit the file instead.")
-            % {"reasons": " ".join(e.reason for e in assessment.exclusions)},
-            code="excluded",
-        )
-    category = category or assessment.category
-    if not category or category not in Category.values:
-        raise RuleViolation(
-            _(
-                "The re-assessed income (%(income)s yuan per person a month) is above the hardship line; exit the file instead."
+    with FLOW.moving(hardship_file, Step.COMPLETE_REVIEW, by=by, note=note) as move:
+        hardship_file = move.obj
+        today = _today()
+        applied = hardship_file.pending_change or {}
+        assessment = _reassess(hardship_file, today)
+        category = _category_after_review(assessment, category, move.note)
+        move.changes.update(_store_assessment(hardship_file, assessment, today))
+        if monthly_standard_fen is None:
+            monthly_standard_fen = (
+                hardship_file.monthly_standard_fen
+                if category == hardship_file.category
+                else rules.default_monthly_standard_fen(category, assessment.dibao_fen)
             )
-            % {"income": rules.format_yuan(assessment.per_capita_income_fen)},
-            code="above_line",
+        if monthly_standard_fen <= 0:
+            raise RuleViolation(_("Enter the monthly standard."), field="monthly_standard_fen")
+        policy = queries.policy_for(hardship_file.region_code, today)
+        hardship_file.category = category
+        hardship_file.monthly_standard_fen = monthly_standard_fen
+        hardship_file.next_review_on = rules.next_review_on(today, policy)
+        hardship_file.review_reason = ReviewReason.NONE
+        hardship_file.review_started_by = None
+        _clear_pending_change(hardship_file)
+        move.changes.update(
+            category=category,
+            monthly_standard_fen=monthly_standard_fen,
+            next_review_on=hardship_file.next_review_on,
+            applied_change=applied,
         )
-    if category != assessment.category and not note.strip():
-        raise RuleViolation(
-            _("Explain in the note why the category differs from the proposal."), field="note"
-        )
-    changes = _store_assessment(hardship_file, assessment, today)
-    policy = queries.policy_for(hardship_file.region_code, today)
-    if monthly_standard_fen is None:
-        same = category == hardship_file.category
-        monthly_standard_fen = (
-            hardship_file.monthly_standard_fen
-            if same
-            else rules.default_monthly_standard_fen(category, assessment.dibao_fen)
-        )
-    if monthly_standard_fen <= 0:
-        raise RuleViolation(_("Enter the monthly standard."), field="monthly_standard_fen")
-    hardship_file.category = category
-    hardship_file.monthly_standard_fen = monthly_standard_fen
-    hardship_file.next_review_on = rules.next_review_on(today, policy)
-    hardship_file.review_reason = ReviewReason.NONE
-    hardship_file.pending_change = None
-    hardship_file.pending_change_by = None
-    hardship_file.pending_change_at = None
-    hardship_file.review_started_by = None
-    changes.update(
-        {
-            "category": category,
-            "monthly_standard_fen": monthly_standard_fen,
-            "next_review_on": hardship_file.next_review_on,
-            "applied_change": applied,
-        }
-    )
-    return _move(
-        hardship_file, Step.COMPLETE_REVIEW, Status.FILED, by=by, note=note.strip(), changes=changes
-    )
+    return move.obj
+
+
+def _exit_reason(reason: str, note: str) -> str:
+    if reason not in ExitReason.values:
+        raise RuleViolation(_("Choose the reason for the exit."), field="exit_reason")
+    if reason == ExitReason.OTHER and not note:
+        raise RuleViolation(_("Describe the reason in the note."), field="note")
+    return reason
+
+
+@FLOW.handler(Step.PROPOSE_EXIT)
+@transaction.atomic
+def propose_exit(
+    hardship_file: HardshipFile, *, by, exit_reason: str = ExitReason.INCOME, note: str = ""
+) -> HardshipFile:
+    """A review found that the family must leave hardship (its income rose, it is now
+    excluded, it moved…): the reviewer proposes the exit and the approver decides it, since
+    脱困 is the approver's step. A pending change stays for the approver, who applies it or
+    withdraws it when deciding. Whoever started the review or proposed the change cannot
+    propose the exit."""
+    with FLOW.moving(hardship_file, Step.PROPOSE_EXIT, by=by, note=note) as move:
+        move.obj.exit_reason = _exit_reason(exit_reason, move.note)
+        move.changes["exit_reason"] = move.obj.exit_reason
+    return move.obj
+
+
+@FLOW.handler(Step.REOPEN_REVIEW)
+@transaction.atomic
+def reopen_review(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
+    """The approver does not agree that the family must exit: the file goes back under
+    review, for the reviewer to complete (or to propose the exit again, with more)."""
+    with FLOW.moving(hardship_file, Step.REOPEN_REVIEW, by=by, note=note) as move:
+        move.changes["exit_reason"] = move.obj.exit_reason
+        move.obj.exit_reason = ""
+        move.obj.exit_proposed_by = None
+    return move.obj
 
 
 # ---- Exit, gradual exit, re-entry ---------------------------------------------------------
 
+# What an exit does with a change still waiting for review (issue 12 item 20: never discard it
+# silently): it takes effect and the family is measured again, or it is withdrawn on record.
+APPLY_CHANGE = "apply"
+WITHDRAW_CHANGE = "withdraw"
 
+
+def _settle_pending_change(hardship_file: HardshipFile, choice: str, on: datetime.date) -> dict:
+    """Apply or withdraw the pending change at exit; returns what the history keeps."""
+    change = hardship_file.pending_change
+    if not change:
+        return {}
+    if choice == WITHDRAW_CHANGE:
+        _clear_pending_change(hardship_file)
+        return {"withdrawn_change": change}
+    if choice != APPLY_CHANGE:
+        raise RuleViolation(
+            _("Choose whether the pending change takes effect or is withdrawn."),
+            field="pending_change",
+        )
+    assessment = _reassess(hardship_file, on)
+    recorded = _store_assessment(hardship_file, assessment, on)
+    _clear_pending_change(hardship_file)
+    return {**recorded, "applied_change": change}
+
+
+def _check_income_exit(hardship_file: HardshipFile, reason: str, remeasured: bool) -> None:
+    """An exit for income above the line, decided on figures measured now (a change taking
+    effect), needs those figures to be above the line."""
+    if reason != ExitReason.INCOME or not remeasured or not hardship_file.category_proposed:
+        return
+    raise RuleViolation(
+        _(
+            "With the change the family's income is %(income)s yuan per person a month, still below the hardship line: it does not exit for its income. Withdraw the change or choose another reason."
+        )
+        % {"income": rules.format_yuan(hardship_file.per_capita_income_fen)},
+        field="exit_reason",
+        code="below_line",
+    )
+
+
+def _exit_figures(hardship_file: HardshipFile) -> dict:
+    """The figures the exit was decided on, kept in the history and shown on the file."""
+    return {
+        "assessed_on": hardship_file.assessed_on,
+        "per_capita_income_fen": hardship_file.per_capita_income_fen,
+        "dibao_fen": hardship_file.dibao_fen,
+        "household_size": hardship_file.household_size,
+    }
+
+
+def _gradual_exit(
+    hardship_file: HardshipFile, reason: str, months: int | None, monthly_fen: int | None
+) -> dict:
+    """Set the phase-out (渐退期) when one is asked for; returns what the history keeps."""
+    if not months:
+        if monthly_fen:
+            raise RuleViolation(
+                _("Enter the number of months of the gradual exit."), field="gradual_exit_months"
+            )
+        return {}
+    if reason != ExitReason.INCOME:
+        raise RuleViolation(
+            _("A gradual exit is for families leaving hardship because their income rose."),
+            field="gradual_exit_months",
+        )
+    today = _today()
+    policy = queries.policy_for(hardship_file.region_code, today)
+    monthly = monthly_fen or 0
+    rules.validate_gradual_exit(months, monthly, hardship_file.monthly_standard_fen, policy)
+    hardship_file.gradual_exit_months = months
+    hardship_file.gradual_exit_monthly_fen = monthly
+    hardship_file.gradual_exit_ends_on = rules.gradual_exit_ends_on(today, months)
+    return {
+        "gradual_exit_months": months,
+        "gradual_exit_monthly_fen": monthly,
+        "gradual_exit_ends_on": hardship_file.gradual_exit_ends_on,
+    }
+
+
+@FLOW.handler(Step.EXIT)
 @transaction.atomic
 def exit_file(
     hardship_file: HardshipFile,
@@ -1078,90 +1074,53 @@ def exit_file(
     note: str = "",
     gradual_exit_months: int | None = None,
     gradual_exit_monthly_fen: int | None = None,
+    pending_change: str = APPLY_CHANGE,
 ) -> HardshipFile:
     """Exit a filed family (脱困) with its reason; the family stays on the watch list.
 
     A family leaving because its income rose may get a gradual exit (渐退期): 1–6 months at
     no more than 60% of its pre-exit monthly standard (both from the region's policy).
-    Whoever started the review or proposed a change cannot decide the exit.
+    A change still waiting for review takes effect (and the family is measured again) or is
+    withdrawn (`pending_change="withdraw"`), never dropped; an exit for income needs the
+    measured income above the line. Whoever started the review, proposed the change or
+    proposed the exit cannot decide it.
     """
-    _lock(hardship_file)
-    _require_step(by, Step.EXIT, hardship_file)
-    gradual = bool(gradual_exit_months)
-    target = Status.GRADUAL_EXIT if gradual else Status.EXITED
-    _check_source(hardship_file, Step.EXIT, target)
-    _not_the_same(
-        by,
-        hardship_file.review_started_by_id,
-        _("You started this review; another person must decide the exit."),
-    )
-    _not_the_same(
-        by,
-        hardship_file.pending_change_by_id,
-        _("You proposed this change; another person must decide the exit."),
-    )
-    if reason not in ExitReason.values:
-        raise RuleViolation(_("Choose the reason for the exit."), field="exit_reason")
-    if reason == ExitReason.OTHER and not note.strip():
-        raise RuleViolation(_("Describe the reason in the note."), field="note")
-    today = _today()
-    changes: dict = {"exit_reason": reason}
-    if gradual:
-        if reason != ExitReason.INCOME:
-            raise RuleViolation(
-                _("A gradual exit is for families leaving hardship because their income rose."),
-                field="gradual_exit_months",
-            )
-        policy = queries.policy_for(hardship_file.region_code, today)
-        monthly = gradual_exit_monthly_fen or 0
-        rules.validate_gradual_exit(
-            gradual_exit_months, monthly, hardship_file.monthly_standard_fen, policy
+    with FLOW.moving(hardship_file, Step.EXIT, by=by, note=note) as move:
+        hardship_file = move.obj
+        reason = _exit_reason(reason, move.note)
+        today = _today()
+        settled = _settle_pending_change(hardship_file, pending_change, today)
+        _check_income_exit(hardship_file, reason, "applied_change" in settled)
+        phase_out = _gradual_exit(
+            hardship_file, reason, gradual_exit_months, gradual_exit_monthly_fen
         )
-        hardship_file.gradual_exit_months = gradual_exit_months
-        hardship_file.gradual_exit_monthly_fen = monthly
-        hardship_file.gradual_exit_ends_on = rules.gradual_exit_ends_on(today, gradual_exit_months)
-        changes.update(
-            {
-                "gradual_exit_months": gradual_exit_months,
-                "gradual_exit_monthly_fen": monthly,
-                "gradual_exit_ends_on": hardship_file.gradual_exit_ends_on,
-            }
-        )
-    elif gradual_exit_monthly_fen:
-        raise RuleViolation(
-            _("Enter the number of months of the gradual exit."), field="gradual_exit_months"
-        )
-    if hardship_file.pending_change:
-        changes["discarded_change"] = hardship_file.pending_change
-    hardship_file.exited_on = today
-    hardship_file.exit_reason = reason
-    hardship_file.exit_note = note.strip()
-    hardship_file.pending_change = None
-    hardship_file.pending_change_by = None
-    hardship_file.pending_change_at = None
-    hardship_file.review_started_by = None
-    hardship_file.review_reason = ReviewReason.NONE
-    hardship_file.next_review_on = None
-    return _move(hardship_file, Step.EXIT, target, by=by, note=note.strip(), changes=changes)
+        move.target = Status.GRADUAL_EXIT if phase_out else Status.EXITED
+        move.changes.update(exit_reason=reason, **phase_out, **settled)
+        move.changes.update(_exit_figures(hardship_file))
+        hardship_file.exited_on = today
+        hardship_file.exit_reason = reason
+        hardship_file.exit_note = move.note
+        hardship_file.review_started_by = None
+        hardship_file.review_reason = ReviewReason.NONE
+        hardship_file.next_review_on = None
+    return move.obj
 
 
+@FLOW.handler(Step.END_GRADUAL_EXIT)
 @transaction.atomic
 def end_gradual_exit(hardship_file: HardshipFile, *, by=None, note: str = "") -> HardshipFile:
     """End a phase-out after its last day; the family stays on the watch list.
 
     `by=None` is the monthly task (tasks.end_due_gradual_exits); a person needs the caseworker role.
     """
-    _lock(hardship_file)
-    if by is not None:
-        _require_step(by, Step.END_GRADUAL_EXIT, hardship_file)
-    _check_source(hardship_file, Step.END_GRADUAL_EXIT, Status.EXITED)
-    if hardship_file.gradual_exit_ends_on and _today() <= hardship_file.gradual_exit_ends_on:
-        raise RuleViolation(
-            _("The gradual exit runs until %(date)s.")
-            % {"date": hardship_file.gradual_exit_ends_on},
-            code="gradual_exit_running",
-        )
-    return _move(hardship_file, Step.END_GRADUAL_EXIT, Status.EXITED, by=by, note=note.strip())
+    with FLOW.moving(hardship_file, Step.END_GRADUAL_EXIT, by=by, note=note) as move:
+        ends_on = move.obj.gradual_exit_ends_on
+        if ends_on and _today() <= ends_on:
+            raise RuleViolation(
+                _("The gradual exit runs until %(date)s.") % {"date": ends_on},
+                code="gradual_exit_running",
+            )
+    return move.obj
 
 
 def end_due_gradual_exits(*, on: datetime.date | None = None) -> int:
@@ -1188,21 +1147,15 @@ def end_due_gradual_exits(*, on: datetime.date | None = None) -> int:
 CYCLE_FIELDS = (
     "check_note", "visited_on", "visit_note", "consent_signed_on", "consent_evidence", "sudden_cause",
     "civil_affairs_note", "review_note", "publicity_starts_on", "publicity_ends_on", "approved_on",
-    "proposed_by", "reviewed_by", "approved_by", "review_started_by", "gradual_exit_months",
-    "gradual_exit_monthly_fen", "gradual_exit_ends_on", "next_review_on", "review_due_year",
-    "is_sudden", "sudden_compensation_fen", "filed_on", "exited_on", "exit_reason", "exit_note",
+    "proposed_by", "reviewed_by", "approved_by", "review_started_by", "exit_proposed_by",
+    "gradual_exit_months", "gradual_exit_monthly_fen", "gradual_exit_ends_on", "next_review_on",
+    "review_due_year", "is_sudden", "sudden_compensation_fen", "filed_on", "exited_on",
+    "exit_reason", "exit_note",
 )  # fmt: skip
 
 
-@transaction.atomic
-def re_enter_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
-    """An exited family falls back into hardship: its own file goes back to application, with
-    its history kept, and is checked, visited, reviewed and publicised again."""
-    _lock(hardship_file)
-    _require_step(by, Step.RE_ENTER, hardship_file)
-    _check_source(hardship_file, Step.RE_ENTER, Status.APPLIED)
-    note = _required(note, "note", _("Say what changed for the family."))
-    _check_no_other_live_file(hardship_file.household, exclude_file=hardship_file)
+def _start_new_cycle(hardship_file: HardshipFile, note: str) -> dict:
+    """Clear the last cycle's fields; returns what the history keeps of it."""
     previous = {
         "category": hardship_file.category,
         "filed_on": hardship_file.filed_on,
@@ -1220,14 +1173,21 @@ def re_enter_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile
     hardship_file.review_reason = ReviewReason.NONE
     hardship_file.is_spot_check = False
     hardship_file.application_note = note
-    return _move(
-        hardship_file,
-        Step.RE_ENTER,
-        Status.APPLIED,
-        by=by,
-        note=note,
-        changes={"previous": previous},
-    )
+    return previous
+
+
+@FLOW.handler(Step.RE_ENTER)
+@transaction.atomic
+def re_enter_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
+    """An exited family falls back into hardship: its own file goes back to application, with
+    its history kept, and is checked, visited, reviewed and publicised again."""
+    try:
+        with FLOW.moving(hardship_file, Step.RE_ENTER, by=by, note=note) as move:
+            _check_no_other_live_file(move.obj.household, exclude_file=move.obj)
+            move.changes["previous"] = _start_new_cycle(move.obj, move.note)
+    except IntegrityError as error:
+        raise _integrity_violation(error) from error
+    return move.obj
 
 
 # ---- Standards ----------------------------------------------------------------------------
@@ -1546,7 +1506,7 @@ def _check_bulk_actor(by, org: Org) -> None:
     if by is None:
         return  # the task runner, started by someone who was checked
     _require_role(by, rules.BULK_ROLES)
-    if not _in_scope(by, org):
+    if not in_scope(by, org):
         raise PermissionDenied
 
 
@@ -1705,7 +1665,7 @@ def follow_worker_transfer(sender, *, worker, from_org, to_org, transfer, by, **
     for hardship_file in files:
         hardship_file.org = to_org
         hardship_file.save(update_fields=["org", "updated_at"])
-        _event(
+        FLOW.record(
             hardship_file,
             "transferred",
             hardship_file.status,
@@ -1772,7 +1732,7 @@ def expired_files(on: datetime.date) -> list[HardshipFile]:
 def purge_file(hardship_file: HardshipFile, *, on: datetime.date, by=None) -> HardshipFile:
     """Erase a closed file's notes, its history notes and its objections' words (PIPL: delete
     or anonymise after the retention period); record that it was done."""
-    hardship_file = _lock(hardship_file)
+    hardship_file = FLOW.lock(hardship_file)
     if hardship_file.purged_on:
         return hardship_file
     for name in PURGED_TEXT_FIELDS:
@@ -1783,7 +1743,7 @@ def purge_file(hardship_file: HardshipFile, *, on: datetime.date, by=None) -> Ha
     hardship_file.save()
     FileEvent.objects.filter(file=hardship_file).update(note="", changes={})
     Objection.objects.filter(file=hardship_file).update(content="", resolution="")
-    _event(hardship_file, "purged", hardship_file.status, by=by)
+    FLOW.record(hardship_file, "purged", hardship_file.status, by=by)
     return hardship_file
 
 

@@ -2,9 +2,6 @@
 user's roles allow, objections, changes, the publicity print view, the watch list, the
 review due list and the 低保 standards table. Every write goes through services."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
@@ -17,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.workflow_pages import StepPage, apply_rule_error, offered_pages, step_pages
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.orgs.rules import Perm
@@ -31,7 +29,8 @@ from .models import (
     MinimumWage,
     Objection,
 )
-from .rules import Category, Status, Step
+from .rules import Category, ExitReason, Status, Step
+from .workflow import FLOW
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -49,9 +48,14 @@ FORM_FIELDS = {
 }
 
 
-def _apply_error(form, error: RuleViolation) -> None:
+def _on_form(error: RuleViolation) -> RuleViolation:
+    """The refusal with the service's field named as the form names it (分 → 元 fields)."""
     field = FORM_FIELDS.get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
+    return RuleViolation(error.message, field=field, code=error.code)
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
 
 
 def _query_string(request) -> str:
@@ -98,7 +102,7 @@ def file_list_view(request):
         "statuses": Status.choices,
         "categories": [choice for choice in Category.choices if choice[0]],
         "todo_label": _todo_label(filters["todo"]),
-        "can_open": rules.role_may(request.user.roles, Step.APPLY),
+        "can_open": FLOW.role_may(request.user.roles, Step.APPLY),
     }
     return render(request, "hardship/file_list.html", context)
 
@@ -144,11 +148,9 @@ def _visible_households(user):
 @requires(Perm.VIEW_BUSINESS)
 def file_new_view(request):
     """Find a household in scope and open its file (an application or union-initiated)."""
-    can_open = rules.role_may(request.user.roles, Step.APPLY)
+    can_open = FLOW.role_may(request.user.roles, Step.APPLY)
     if request.method == "POST":
-        services.authorize_roles(
-            request.user, rules.STEP_ROLES[Step.APPLY], Step.APPLY, request.path
-        )
+        FLOW.authorize(request.user, Step.APPLY, where=request.path)
         form = forms.OpenFileForm(request.POST)
         if form.is_valid():
             household = get_scoped_or_404(
@@ -201,134 +203,71 @@ def file_new_view(request):
 # ---- One file -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StepPage:
-    """A step's page: its form, how the form becomes a service call, its button style."""
-
-    step: str
-    form: type[django_forms.Form]
-    run: Callable
-    is_danger: bool = False
-
-    @property
-    def slug(self) -> str:
-        return self.step.replace("_", "-")
-
-    @property
-    def url_name(self) -> str:
-        return f"hardship:step_{self.step}"
-
-    @property
-    def label(self) -> str:
-        return str(rules.Step(self.step).label)
-
-
 def _fen(data, key):
     return forms.to_fen(data.get(key))
 
 
-STEP_PAGES: dict[str, StepPage] = {
-    page.step: page
-    for page in [
-        StepPage(
-            Step.CHECK, forms.NoteForm, lambda f, d, u: services.check_file(f, by=u, note=d["note"])
-        ),
-        StepPage(
-            Step.VISIT,
-            forms.VisitForm,
-            lambda f, d, u: services.record_visit(
-                f,
-                by=u,
-                visited_on=d["visited_on"],
-                consent_signed_on=d["consent_signed_on"],
-                consent_evidence=d["consent_evidence"],
-                sudden_cause=d["sudden_cause"],
-                sudden_compensation_fen=_fen(d, "sudden_compensation") or 0,
-                note=d["note"],
-            ),
-        ),
-        StepPage(
-            Step.REVIEW,
-            forms.ReviewForm,
-            lambda f, d, u: services.review_file(
-                f,
-                by=u,
-                civil_affairs_note=d["civil_affairs_note"],
-                category=d["category"],
-                monthly_standard_fen=_fen(d, "monthly_standard"),
-                note=d["note"],
-            ),
-        ),
-        StepPage(
-            Step.PUBLISH,
-            forms.PublishForm,
-            lambda f, d, u: services.start_publicity(f, by=u, starts_on=d["starts_on"]),
-        ),
-        StepPage(
-            Step.APPROVE,
-            forms.NoteForm,
-            lambda f, d, u: services.approve_file(f, by=u, note=d["note"]),
-        ),
-        StepPage(Step.FILE, django_forms.Form, lambda f, d, u: services.complete_filing(f, by=u)),
-        StepPage(
-            Step.START_REVIEW,
-            forms.StartReviewForm,
-            lambda f, d, u: services.start_review(f, by=u, reason=d["reason"], note=d["note"]),
-        ),
-        StepPage(
-            Step.COMPLETE_REVIEW,
-            forms.CompleteReviewForm,
-            lambda f, d, u: services.complete_review(
-                f,
-                by=u,
-                category=d["category"] or None,
-                monthly_standard_fen=_fen(d, "monthly_standard"),
-                note=d["note"],
-            ),
-        ),
-        StepPage(
-            Step.EXIT,
-            forms.ExitForm,
-            lambda f, d, u: services.exit_file(
-                f,
-                by=u,
-                reason=d["exit_reason"],
-                note=d["note"],
-                gradual_exit_months=d["gradual_exit_months"] or None,
-                gradual_exit_monthly_fen=_fen(d, "gradual_exit_monthly"),
-            ),
-            is_danger=True,
-        ),
-        StepPage(
-            Step.END_GRADUAL_EXIT,
-            forms.NoteForm,
-            lambda f, d, u: services.end_gradual_exit(f, by=u, note=d["note"]),
-        ),
-        StepPage(
-            Step.RE_ENTER,
-            forms.RequiredNoteForm,
-            lambda f, d, u: services.re_enter_file(f, by=u, note=d["note"]),
-        ),
-        StepPage(
-            Step.SEND_BACK,
-            forms.RequiredNoteForm,
-            lambda f, d, u: services.send_back_file(f, by=u, note=d["note"]),
-            is_danger=True,
-        ),
-        StepPage(
-            Step.REJECT,
-            forms.RequiredNoteForm,
-            lambda f, d, u: services.reject_file(f, by=u, note=d["note"]),
-            is_danger=True,
-        ),
-        StepPage(
-            Step.WITHDRAW,
-            forms.RequiredNoteForm,
-            lambda f, d, u: services.withdraw_file(f, by=u, note=d["note"]),
-            is_danger=True,
-        ),
+def _visit_fields(data) -> dict:
+    return {
+        "visited_on": data["visited_on"],
+        "consent_signed_on": data["consent_signed_on"],
+        "consent_evidence": data["consent_evidence"],
+        "sudden_cause": data["sudden_cause"],
+        "sudden_compensation_fen": _fen(data, "sudden_compensation") or 0,
+        "note": data["note"],
+    }
+
+
+def _review_fields(data) -> dict:
+    return {
+        "civil_affairs_note": data["civil_affairs_note"],
+        "category": data["category"],
+        "monthly_standard_fen": _fen(data, "monthly_standard"),
+        "note": data["note"],
+    }
+
+
+def _complete_review_fields(data) -> dict:
+    return {
+        "category": data["category"] or None,
+        "monthly_standard_fen": _fen(data, "monthly_standard"),
+        "note": data["note"],
+    }
+
+
+def _exit_fields(data) -> dict:
+    fields = {
+        "reason": data["exit_reason"],
+        "note": data["note"],
+        "gradual_exit_months": data["gradual_exit_months"] or None,
+        "gradual_exit_monthly_fen": _fen(data, "gradual_exit_monthly"),
+    }
+    if data.get("pending_change"):
+        fields["pending_change"] = data["pending_change"]
+    return fields
+
+
+# Every step a page offers, in the declaration's order; each POSTs through FLOW.take_step.
+STEP_PAGES: dict[str, StepPage] = step_pages(
+    [
+        StepPage(FLOW, Step.CHECK, forms.NoteForm),
+        StepPage(FLOW, Step.VISIT, forms.VisitForm, fields=_visit_fields),
+        StepPage(FLOW, Step.REVIEW, forms.ReviewForm, fields=_review_fields),
+        StepPage(FLOW, Step.PUBLISH, forms.PublishForm),
+        StepPage(FLOW, Step.APPROVE, forms.NoteForm),
+        StepPage(FLOW, Step.FILE, django_forms.Form),
+        StepPage(FLOW, Step.START_REVIEW, forms.StartReviewForm),
+        StepPage(FLOW, Step.COMPLETE_REVIEW, forms.CompleteReviewForm, _complete_review_fields),
+        StepPage(FLOW, Step.PROPOSE_EXIT, forms.ProposeExitForm, is_danger=True),
+        StepPage(FLOW, Step.EXIT, forms.ExitForm, fields=_exit_fields, is_danger=True),
+        StepPage(FLOW, Step.END_GRADUAL_EXIT, forms.NoteForm),
+        StepPage(FLOW, Step.RE_ENTER, forms.RequiredNoteForm),
+        StepPage(FLOW, Step.REOPEN_REVIEW, forms.RequiredNoteForm),
+        StepPage(FLOW, Step.SEND_BACK, forms.RequiredNoteForm, is_danger=True),
+        StepPage(FLOW, Step.REJECT, forms.RequiredNoteForm, is_danger=True),
+        StepPage(FLOW, Step.WITHDRAW, forms.RequiredNoteForm, is_danger=True),
     ]
-}
+)
 
 
 def _step_initial(hardship_file: HardshipFile, step: str) -> dict:
@@ -343,9 +282,11 @@ def _step_initial(hardship_file: HardshipFile, step: str) -> dict:
     if step == Step.EXIT:
         policy = queries.policy_for(hardship_file.region_code)
         return {
+            "exit_reason": hardship_file.exit_reason or ExitReason.INCOME,
+            "pending_change": "apply",
             "gradual_exit_monthly": forms.to_yuan(
                 rules.gradual_exit_cap_fen(hardship_file.monthly_standard_fen, policy)
-            )
+            ),
         }
     return {}
 
@@ -354,11 +295,6 @@ def _step_initial(hardship_file: HardshipFile, step: str) -> dict:
 def file_detail_view(request, file_id: int):
     hardship_file = queries.get_file_for(request.user, file_id)
     user = request.user
-    steps = [
-        STEP_PAGES[step]
-        for step in rules.steps_for(hardship_file.status, user.roles)
-        if step in STEP_PAGES
-    ]
     household = hardship_file.household
     policy = queries.policy_for(hardship_file.region_code)
     context = {
@@ -368,17 +304,18 @@ def file_detail_view(request, file_id: int):
         "members": household.members.order_by("pk"),
         "events": queries.file_history(hardship_file),
         "objections": hardship_file.objections.select_related("recorded_by", "resolved_by"),
-        "steps": steps,
+        "steps": offered_pages(STEP_PAGES, hardship_file, user),
         "can_object": hardship_file.status == Status.IN_PUBLICITY
         and bool(rules.OBJECTION_ROLES & user.roles),
         "can_resolve": bool(rules.RESOLVE_OBJECTION_ROLES & user.roles),
-        "can_change": hardship_file.status in rules.FILED_STATUSES
+        "can_change": hardship_file.status in services.CHANGEABLE_STATUSES
         and bool(rules.PROPOSE_CHANGE_ROLES & user.roles),
         "policy": policy,
         "gradual_cap_fen": rules.gradual_exit_cap_fen(hardship_file.monthly_standard_fen, policy),
         "show_gradual_hint": hardship_file.status in rules.FILED_STATUSES
         and hardship_file.monthly_standard_fen > 0,
         "pending_change": _describe_change(hardship_file),
+        "exit_figures": queries.exit_figures(hardship_file),
     }
     return render(request, "hardship/file_detail.html", context)
 
@@ -422,19 +359,28 @@ def _shown(field: str, value) -> str:
 
 @requires(Perm.VIEW_BUSINESS)
 def step_view(request, file_id: int, step: str):
-    """One step on one file: its form (GET) and the service call (POST)."""
+    """One step on one file: its form (GET) and FLOW.take_step (POST). Like
+    core.workflow_pages.run_step_page, with the form opened on the file's own figures."""
     hardship_file = queries.get_file_for(request.user, file_id, write=True)
-    services.authorize_step(request.user, step, hardship_file, request.path)
+    FLOW.authorize(request.user, step, hardship_file, request.path)
     page = STEP_PAGES[step]
     form = page.form(
         request.POST if request.method == "POST" else None,
         initial=_step_initial(hardship_file, step),
     )
+    if hasattr(form, "for_file"):
+        form.for_file(hardship_file)
     if request.method == "POST" and form.is_valid():
         try:
-            page.run(hardship_file, form.cleaned_data, request.user)
+            FLOW.take_step(
+                hardship_file,
+                step,
+                by=request.user,
+                where=request.path,
+                **page.fields(form.cleaned_data),
+            )
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, _on_form(error))
         else:
             hardship_file.refresh_from_db()
             messages.success(
@@ -443,9 +389,13 @@ def step_view(request, file_id: int, step: str):
                 % {"step": page.label, "status": hardship_file.get_status_display()},
             )
             return redirect("hardship:detail", file_id=hardship_file.pk)
-    return render(
-        request, "hardship/step.html", {"file": hardship_file, "form": form, "page": page}
-    )
+    context = {
+        "file": hardship_file,
+        "form": form,
+        "page": page,
+        "pending_change": _describe_change(hardship_file),
+    }
+    return render(request, "hardship/step.html", context)
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -457,7 +407,7 @@ def objection_new_view(request, file_id: int):
         try:
             services.record_objection(hardship_file, by=request.user, **form.cleaned_data)
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, _on_form(error))
         else:
             messages.success(
                 request, _("The objection is recorded; approval waits until it is resolved.")
@@ -485,7 +435,7 @@ def objection_resolve_view(request, objection_id: int):
                 resolution=form.cleaned_data["resolution"],
             )
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, _on_form(error))
         else:
             messages.success(request, _("The objection is resolved."))
             return redirect("hardship:detail", file_id=objection.file_id)
@@ -501,14 +451,18 @@ def change_view(request, file_id: int):
     hardship_file = queries.get_file_for(request.user, file_id, write=True)
     services.authorize_roles(request.user, rules.PROPOSE_CHANGE_ROLES, "change", request.path)
     household = hardship_file.household
-    form = forms.ChangeForm(request.POST if request.method == "POST" else None, household=household)
+    form = forms.ChangeForm(
+        request.POST if request.method == "POST" else None,
+        household=household,
+        member_id=_int_or_none(request.GET.get("member")),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.propose_change(
                 hardship_file, form.change(), by=request.user, note=form.cleaned_data["note"]
             )
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, _on_form(error))
         else:
             messages.success(
                 request,
@@ -517,7 +471,13 @@ def change_view(request, file_id: int):
                 ),
             )
             return redirect("hardship:detail", file_id=hardship_file.pk)
-    page = {"label": _("Propose a change")}
+    page = {
+        "label": _("Propose a change"),
+        "members": [
+            (pk, member.name, pk == getattr(form.member, "pk", None))
+            for pk, member in form.members.items()
+        ],
+    }
     return render(
         request, "hardship/step.html", {"file": hardship_file, "form": form, "page": page}
     )
@@ -666,7 +626,7 @@ def _standard_form_view(request, kind: str, instance=None):
                 instance=instance,
             )
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, _on_form(error))
         else:
             messages.success(request, _("Saved."))
             if model is DibaoStandard:
@@ -773,7 +733,7 @@ def _policy_form_view(request, instance=None):
                 instance=HardshipPolicy.objects.get(pk=instance.pk) if instance else None,
             )
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, _on_form(error))
         else:
             messages.success(request, _("Saved."))
             return redirect("hardship:policies")
