@@ -222,7 +222,7 @@ def todo_filters(today: datetime.date | None = None) -> dict[str, tuple[Q, froze
                 status=Status.IN_PUBLICITY,
                 publicity_ends_on__lte=today + datetime.timedelta(days=1),
             ),
-            frozenset({Role.APPROVER, Role.REVIEWER}),
+            frozenset({Role.APPROVER}),  # the reviewer's publicity work: the objections tile
         ),
         "to_file": (Q(status=Status.APPROVED), frozenset({Role.CASEWORKER})),
         "reviews_due": (
