@@ -14,7 +14,7 @@ from pydantic import WithJsonSchema
 
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import EventOut, NoteIn
-from nuanjia.core.workflow_api import add_step_operations
+from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.orgs.rules import Perm
@@ -242,10 +242,23 @@ def _present(request, hardship_file: HardshipFile) -> HardshipFile:
 
 def _exit_fields(request, body: dict) -> dict:
     """ExitIn names the reason `exit_reason`; the service calls it `reason`."""
-    return {**body, "reason": body.pop("exit_reason")}
+    reason = body.pop("exit_reason")
+    return {**body, "reason": reason}
 
 
-# One POST per step at today's paths, each through FLOW.take_step.
+@router.post(
+    "/hardship/files/{file_id}/file",
+    response={200: FileDetailOut, **ERROR_RESPONSES},
+    summary="File the approved family",
+)
+def file_family(request, file_id: int):
+    """Filing takes no body (as published); like every step, it runs FLOW.take_step."""
+    hardship_file = _fetch_for_step(request, file_id)
+    FLOW.take_step(hardship_file, Step.FILE, by=request.user, where=request.path)
+    return _present(request, hardship_file)
+
+
+# One POST per other step at today's paths, each through FLOW.take_step.
 add_step_operations(
     router,
     FLOW,
@@ -259,7 +272,6 @@ add_step_operations(
         Step.REVIEW: "County review with the civil-affairs check",
         Step.PUBLISH: "Start publicity",
         Step.APPROVE: "Approve after publicity",
-        Step.FILE: "File the approved family",
         Step.START_REVIEW: "Start a review",
         Step.COMPLETE_REVIEW: "Complete a review (applies a pending change)",
         Step.PROPOSE_EXIT: "Propose the exit of a family under review (the approver decides)",
@@ -277,7 +289,6 @@ add_step_operations(
         Step.REVIEW: ReviewIn,
         Step.PUBLISH: PublishIn,
         Step.APPROVE: NoteIn,
-        Step.FILE: NoteIn,
         Step.START_REVIEW: StartReviewIn,
         Step.COMPLETE_REVIEW: CompleteReviewIn,
         Step.PROPOSE_EXIT: ProposeExitIn,

@@ -44,7 +44,7 @@ def _propose(hardship_file, caseworker, **values):
 def _as_submitted(form) -> dict:
     """What a browser sends for the form as it opened: ticked boxes as "on", the rest as typed."""
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is True:
             data[name] = "on"
@@ -204,3 +204,39 @@ def test_the_approver_may_keep_the_family_and_send_the_file_back_to_review(
     back = services.reopen_review(proposed, by=approver, note="收入证明存疑，请重新核实")
     assert back.status == Status.UNDER_REVIEW and back.exit_reason == ""
     assert back.exit_proposed_by is None and back.pending_change  # still waiting for review
+
+
+# ---- The same steps through the API -------------------------------------------------------
+
+
+def test_the_api_takes_each_step_at_its_published_path(
+    login, caseworker, reviewer, approver, filed
+):
+    pending = _propose(filed, caseworker, wage_income_fen=ABOVE_THE_LINE_WAGES_FEN)
+    url = f"/api/v1/hardship/files/{pending.pk}"
+    proposed = login(reviewer).post(
+        f"{url}/propose-exit", {"exit_reason": "income"}, content_type="application/json"
+    )
+    assert proposed.status_code == 422  # the reason is required
+    proposed = login(reviewer).post(
+        f"{url}/propose-exit",
+        {"exit_reason": "income", "note": "超线"},
+        content_type="application/json",
+    )
+    assert proposed.status_code == 200 and proposed.json()["status"] == Status.TO_EXIT
+    assert proposed.json()["steps"] == []  # the reviewer has nothing more to do here
+    client = login(approver)
+    assert client.get(url).json()["steps"] == [Step.EXIT, Step.REOPEN_REVIEW]
+    exited = client.post(
+        f"{url}/exit",
+        {"exit_reason": "moved", "pending_change": "withdraw"},
+        content_type="application/json",
+    )
+    assert exited.status_code == 200 and exited.json()["status"] == Status.EXITED
+    assert _worker_member(pending).wage_income_fen == 1_200_000  # withdrawn, not applied
+
+
+def test_filing_through_the_api_still_needs_no_body(login, caseworker, new_file, walk):
+    approved = walk(new_file, Status.APPROVED)
+    filed = login(caseworker).post(f"/api/v1/hardship/files/{approved.pk}/file")
+    assert filed.status_code == 200 and filed.json()["status"] == Status.FILED
