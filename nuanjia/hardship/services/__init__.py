@@ -8,6 +8,9 @@ one audit event in the same transaction. Refusals raise RuleViolation (a rule) o
 PermissionDenied (a role or scope) and change nothing.
 """
 
+# One module per subject: guards, assessment, lifecycle (application to filing), objections,
+# reviews (and changes), exits, standards, policy, bulk, family, retention. Their public names
+# are re-exported here, so `services.open_file` and the like keep working.
 from ..models import DibaoStandard  # tests read the model through services
 from .assessment import assess_household
 from .bulk import (

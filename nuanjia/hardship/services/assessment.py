@@ -1,6 +1,4 @@
-"""Measuring a household against its region's 低保 standard and policy, and the one-family-one-file
-check.
-"""
+"""Measuring a household against its region's 低保 standard and policy; one family, one file."""
 
 import datetime
 

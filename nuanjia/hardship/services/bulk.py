@@ -1,4 +1,4 @@
-"""Set-based runs over many files: re-assessment after a 低保 change, the annual review due list."""
+"""Set-based runs: re-assessment after a 低保 change, the annual review due list."""
 
 import datetime
 from dataclasses import dataclass

@@ -1,6 +1,4 @@
-"""Exit (脱困), gradual exit (渐退期) and re-entry; at exit a pending change takes effect or is
-withdrawn.
-"""
+"""Exit (脱困), gradual exit (渐退期) and re-entry; a pending change is applied or withdrawn."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The file follows the worker's record to another union; the family's own printed copy."""
+"""The file follows the worker's record to another union; the family's printed copy."""
 
 from nuanjia.core.audit import record_event
 

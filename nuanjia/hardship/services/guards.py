@@ -1,6 +1,4 @@
-"""Checks and small helpers every hardship service shares: roles outside the workflow's steps,
-today, rule messages.
-"""
+"""Guards the hardship services share beyond the workflow's steps: roles, today, rule messages."""
 
 import datetime
 

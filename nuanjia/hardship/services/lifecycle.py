@@ -1,6 +1,4 @@
-"""The steps from application to filing: open, check, visit, review, publicity, approval, filing,
-and sending back, rejecting or withdrawing on the way.
-"""
+"""The steps from application to filing (open, check, visit, review, publicity, approval)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Retention (保存期限): closed files' words erased when their period ends; figures stay."""
+"""Retention (保存期限): a closed file's words erased when its period ends; figures stay."""
 
 import datetime
 

@@ -1,6 +1,4 @@
-"""Reviews of filed families and proposed changes: start, complete, propose the exit, back to the
-review.
-"""
+"""Reviews of filed families and proposed changes; a review that finds an exit proposes it."""
 
 import datetime
 from decimal import Decimal, InvalidOperation

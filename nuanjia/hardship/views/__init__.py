@@ -2,6 +2,9 @@
 user's roles allow, objections, changes, the publicity print view, the watch list, the
 review due list and the 低保 standards table. Every write goes through services."""
 
+# One module per page group: common, lists, opening, files (a file and its step pages),
+# objections (and changes), publicity, reviews, standards, policies, copy. Their names are
+# re-exported here for urls.py.
 from .common import FORM_FIELDS, INLINE_BULK_LIMIT, PAGE_SIZE, SEARCH_LIMIT
 from .copy import worker_copy_view
 from .files import STEP_PAGES, file_detail_view, step_view

@@ -1,6 +1,4 @@
-"""What every hardship page shares: list sizes, query strings, a service's refusal shown on the
-form.
-"""
+"""What every hardship page shares: list sizes, query strings, refusals shown on the form."""
 
 from nuanjia.core.errors import RuleViolation
 
