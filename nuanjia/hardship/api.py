@@ -5,7 +5,7 @@ message and the field at fault for a rule.
 """
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
@@ -14,6 +14,7 @@ from pydantic import WithJsonSchema
 
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import EventOut, NoteIn
+from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.orgs.rules import Perm
@@ -22,6 +23,7 @@ from nuanjia.people.models import Household
 from . import queries, rules, services
 from .models import HardshipFile
 from .rules import Category, ExitReason, ReviewReason, Step
+from .workflow import FLOW
 
 router = Router(tags=["hardship"])
 
@@ -131,6 +133,9 @@ class ExitIn(Schema):
     note: str = ""
     gradual_exit_months: int | None = None
     gradual_exit_monthly_fen: int | None = None
+    # A change still waiting for review takes effect (the family is measured with it) or is
+    # withdrawn; it is never dropped silently.
+    pending_change: Literal["apply", "withdraw"] = "apply"
 
 
 class ObjectionIn(Schema):
@@ -158,7 +163,7 @@ class ChangeIn(Schema):
 
 
 def _with_labels(hardship_file: HardshipFile, user) -> HardshipFile:
-    hardship_file.steps = rules.steps_for(hardship_file.status, user.roles)
+    hardship_file.steps = FLOW.steps_for(hardship_file, user)
     return hardship_file
 
 
@@ -192,7 +197,7 @@ def list_files(
     "/hardship/files", response={201: FileDetailOut}, summary="Open a file for a household"
 )
 def open_file(request, payload: OpenIn):
-    services.authorize_roles(request.user, rules.STEP_ROLES[Step.APPLY], Step.APPLY, request.path)
+    FLOW.authorize(request.user, Step.APPLY, where=request.path)
     household = get_scoped_or_404(
         scope(Household.objects.select_related("worker"), request.user),
         request.user,
@@ -219,227 +224,88 @@ def get_file(request, file_id: int):
 @router.get("/hardship/files/{file_id}/events", response=list[EventOut], summary="A file's history")
 def file_events(request, file_id: int):
     hardship_file = queries.get_file_for(request.user, file_id)
-    events = list(queries.file_history(hardship_file))
-    for event in events:
-        event.by_label = str(event.by) if event.by else ""
-    return events
+    return list(queries.file_history(hardship_file))  # StepEvent.by_label names the person
 
 
-def _step(request, file_id: int, step: str, call) -> HardshipFile:
-    hardship_file = queries.get_file_for(request.user, file_id, write=True)
-    services.authorize_step(request.user, step, hardship_file, request.path)
-    call(hardship_file)
-    return _with_labels(queries.get_file_for(request.user, file_id), request.user)
+class ProposeExitIn(Schema):
+    exit_reason: ExitReason = ExitReason.INCOME
+    note: str = Field(..., min_length=1, max_length=2000, description="What the review found.")
 
 
-@router.post(
-    "/hardship/files/{file_id}/check",
-    response=FileDetailOut,
-    summary="Confirm the grassroots check",
-)
-def check(request, file_id: int, payload: NoteIn):
-    return _step(
-        request,
-        file_id,
-        Step.CHECK,
-        lambda f: services.check_file(f, by=request.user, note=payload.note),
-    )
+def _fetch_for_step(request, file_id: int) -> HardshipFile:
+    return queries.get_file_for(request.user, file_id, write=True)
+
+
+def _present(request, hardship_file: HardshipFile) -> HardshipFile:
+    return _with_labels(queries.get_file_for(request.user, hardship_file.pk), request.user)
+
+
+def _exit_fields(request, body: dict) -> dict:
+    """ExitIn names the reason `exit_reason`; the service calls it `reason`."""
+    reason = body.pop("exit_reason")
+    return {**body, "reason": reason}
 
 
 @router.post(
-    "/hardship/files/{file_id}/visit",
-    response=FileDetailOut,
-    summary="Record the home visit and assess the income",
-)
-def visit(request, file_id: int, payload: VisitIn):
-    return _step(
-        request,
-        file_id,
-        Step.VISIT,
-        lambda f: services.record_visit(
-            f,
-            by=request.user,
-            consent_signed_on=payload.consent_signed_on,
-            consent_evidence=payload.consent_evidence,
-            visited_on=payload.visited_on,
-            sudden_cause=payload.sudden_cause,
-            sudden_compensation_fen=payload.sudden_compensation_fen,
-            note=payload.note,
-        ),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/review",
-    response=FileDetailOut,
-    summary="County review with the civil-affairs check",
-)
-def review(request, file_id: int, payload: ReviewIn):
-    return _step(
-        request,
-        file_id,
-        Step.REVIEW,
-        lambda f: services.review_file(
-            f,
-            by=request.user,
-            civil_affairs_note=payload.civil_affairs_note,
-            category=payload.category,
-            monthly_standard_fen=payload.monthly_standard_fen,
-            note=payload.note,
-        ),
-    )
-
-
-@router.post("/hardship/files/{file_id}/publish", response=FileDetailOut, summary="Start publicity")
-def publish(request, file_id: int, payload: PublishIn):
-    return _step(
-        request,
-        file_id,
-        Step.PUBLISH,
-        lambda f: services.start_publicity(f, by=request.user, starts_on=payload.starts_on),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/approve", response=FileDetailOut, summary="Approve after publicity"
-)
-def approve(request, file_id: int, payload: NoteIn):
-    return _step(
-        request,
-        file_id,
-        Step.APPROVE,
-        lambda f: services.approve_file(f, by=request.user, note=payload.note),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/file", response=FileDetailOut, summary="File the approved family"
+    "/hardship/files/{file_id}/file",
+    response={200: FileDetailOut, **ERROR_RESPONSES},
+    summary="File the approved family",
 )
 def file_family(request, file_id: int):
-    return _step(
-        request, file_id, Step.FILE, lambda f: services.complete_filing(f, by=request.user)
-    )
+    """Filing takes no body (as published); like every step, it runs FLOW.take_step."""
+    hardship_file = _fetch_for_step(request, file_id)
+    FLOW.take_step(hardship_file, Step.FILE, by=request.user, where=request.path)
+    return _present(request, hardship_file)
 
 
-@router.post(
-    "/hardship/files/{file_id}/start-review", response=FileDetailOut, summary="Start a review"
-)
-def start_review(request, file_id: int, payload: StartReviewIn):
-    return _step(
-        request,
-        file_id,
-        Step.START_REVIEW,
-        lambda f: services.start_review(
-            f, by=request.user, reason=payload.reason, note=payload.note
-        ),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/complete-review",
+# One POST per other step at today's paths, each through FLOW.take_step.
+add_step_operations(
+    router,
+    FLOW,
+    path="/hardship/files/{file_id}",
+    fetch=_fetch_for_step,
     response=FileDetailOut,
-    summary="Complete a review (applies a pending change)",
+    present=_present,
+    summaries={
+        Step.CHECK: "Confirm the grassroots check",
+        Step.VISIT: "Record the home visit and assess the income",
+        Step.REVIEW: "County review with the civil-affairs check",
+        Step.PUBLISH: "Start publicity",
+        Step.APPROVE: "Approve after publicity",
+        Step.START_REVIEW: "Start a review",
+        Step.COMPLETE_REVIEW: "Complete a review (applies a pending change)",
+        Step.PROPOSE_EXIT: "Propose the exit of a family under review (the approver decides)",
+        Step.EXIT: "Exit, optionally with a gradual exit; a pending change is applied or withdrawn",
+        Step.END_GRADUAL_EXIT: "End a gradual exit",
+        Step.RE_ENTER: "Re-enter an exited family",
+        Step.REOPEN_REVIEW: "Keep the family filed: back to the review",
+        Step.SEND_BACK: "Send back for a new visit",
+        Step.REJECT: "Reject an application",
+        Step.WITHDRAW: "Withdraw an application",
+    },
+    schemas={
+        Step.CHECK: NoteIn,
+        Step.VISIT: VisitIn,
+        Step.REVIEW: ReviewIn,
+        Step.PUBLISH: PublishIn,
+        Step.APPROVE: NoteIn,
+        Step.START_REVIEW: StartReviewIn,
+        Step.COMPLETE_REVIEW: CompleteReviewIn,
+        Step.PROPOSE_EXIT: ProposeExitIn,
+        Step.EXIT: ExitIn,
+        Step.END_GRADUAL_EXIT: NoteIn,
+    },
+    fields={Step.EXIT: _exit_fields},
+    segments={
+        Step.START_REVIEW: "start-review",
+        Step.COMPLETE_REVIEW: "complete-review",
+        Step.PROPOSE_EXIT: "propose-exit",
+        Step.END_GRADUAL_EXIT: "end-gradual-exit",
+        Step.RE_ENTER: "re-enter",
+        Step.REOPEN_REVIEW: "reopen-review",
+        Step.SEND_BACK: "send-back",
+    },
 )
-def complete_review(request, file_id: int, payload: CompleteReviewIn):
-    return _step(
-        request,
-        file_id,
-        Step.COMPLETE_REVIEW,
-        lambda f: services.complete_review(
-            f,
-            by=request.user,
-            category=payload.category,
-            monthly_standard_fen=payload.monthly_standard_fen,
-            note=payload.note,
-        ),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/exit",
-    response=FileDetailOut,
-    summary="Exit, optionally with a gradual exit",
-)
-def exit_file(request, file_id: int, payload: ExitIn):
-    return _step(
-        request,
-        file_id,
-        Step.EXIT,
-        lambda f: services.exit_file(
-            f,
-            by=request.user,
-            reason=payload.exit_reason,
-            note=payload.note,
-            gradual_exit_months=payload.gradual_exit_months,
-            gradual_exit_monthly_fen=payload.gradual_exit_monthly_fen,
-        ),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/end-gradual-exit",
-    response=FileDetailOut,
-    summary="End a gradual exit",
-)
-def end_gradual_exit(request, file_id: int, payload: NoteIn):
-    return _step(
-        request,
-        file_id,
-        Step.END_GRADUAL_EXIT,
-        lambda f: services.end_gradual_exit(f, by=request.user, note=payload.note),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/re-enter",
-    response=FileDetailOut,
-    summary="Re-enter an exited family",
-)
-def re_enter(request, file_id: int, payload: NoteIn):
-    return _step(
-        request,
-        file_id,
-        Step.RE_ENTER,
-        lambda f: services.re_enter_file(f, by=request.user, note=payload.note),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/send-back",
-    response=FileDetailOut,
-    summary="Send back for a new visit",
-)
-def send_back(request, file_id: int, payload: NoteIn):
-    return _step(
-        request,
-        file_id,
-        Step.SEND_BACK,
-        lambda f: services.send_back_file(f, by=request.user, note=payload.note),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/reject", response=FileDetailOut, summary="Reject an application"
-)
-def reject(request, file_id: int, payload: NoteIn):
-    return _step(
-        request,
-        file_id,
-        Step.REJECT,
-        lambda f: services.reject_file(f, by=request.user, note=payload.note),
-    )
-
-
-@router.post(
-    "/hardship/files/{file_id}/withdraw", response=FileDetailOut, summary="Withdraw an application"
-)
-def withdraw(request, file_id: int, payload: NoteIn):
-    return _step(
-        request,
-        file_id,
-        Step.WITHDRAW,
-        lambda f: services.withdraw_file(f, by=request.user, note=payload.note),
-    )
 
 
 @router.post(

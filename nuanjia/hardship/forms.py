@@ -117,8 +117,28 @@ class CompleteReviewForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=NOTE_INPUT, required=False)
 
 
+class ProposeExitForm(forms.Form):
+    exit_reason = forms.ChoiceField(label=_("Reason"), choices=ExitReason.choices)
+    note = forms.CharField(
+        label=_("Why the family should exit"),
+        widget=NOTE_INPUT,
+        help_text=_("The approver decides the exit; say what the review found."),
+    )
+
+
+PENDING_CHANGE_CHOICES = [
+    ("apply", _("It takes effect: measure the family with it")),
+    ("withdraw", _("Withdraw it")),
+]
+
+
 class ExitForm(forms.Form):
     exit_reason = forms.ChoiceField(label=_("Reason"), choices=ExitReason.choices)
+    pending_change = forms.ChoiceField(
+        label=_("The change waiting for review"),
+        choices=PENDING_CHANGE_CHOICES,
+        widget=forms.RadioSelect,
+    )
     gradual_exit_months = forms.IntegerField(
         label=_("Gradual exit months"),
         required=False,
@@ -127,6 +147,11 @@ class ExitForm(forms.Form):
     )
     gradual_exit_monthly = YuanField(label=_("Gradual exit monthly amount"), required=False)
     note = forms.CharField(label=_("Note"), widget=NOTE_INPUT, required=False)
+
+    def for_file(self, hardship_file) -> None:
+        """Ask what happens to a pending change only when the file has one."""
+        if not hardship_file.pending_change:
+            del self.fields["pending_change"]
 
 
 class ObjectionForm(forms.Form):
@@ -166,9 +191,14 @@ MONEY_LABELS = {
 
 
 class ChangeForm(forms.Form):
-    """A change to one member's incomes and costs and to the household's facts."""
+    """A change to one member's incomes and costs and to the household's facts.
 
-    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    The form opens with the member's and the household's current values (`?member=` picks the
+    member, the worker by default), so what is not touched is not changed: an unticked box
+    would otherwise read as "not employed" (issue 12 item 20).
+    """
+
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int, widget=forms.HiddenInput)
     is_employed = forms.BooleanField(label=_("Employed or self-employed"), required=False)
     owns_car = forms.BooleanField(
         label=_("Owns or regularly uses a car (not a disability aid)"), required=False
@@ -176,7 +206,7 @@ class ChangeForm(forms.Form):
     on_dibao = forms.BooleanField(label=_("Receives dibao"), required=False)
     note = forms.CharField(label=_("What changed"), widget=NOTE_INPUT)
 
-    def __init__(self, *args, household, **kwargs):
+    def __init__(self, *args, household, member_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.household = household
         self.members = {member.pk: member for member in household.members.order_by("pk")}
@@ -198,6 +228,25 @@ class ChangeForm(forms.Form):
                 "note",
             ]
         )
+        self.member = self.members.get(member_id) or self._worker_member()
+        if self.member is not None:
+            self.initial.update(self._current_values(self.member))
+
+    def _worker_member(self) -> HouseholdMember | None:
+        own = [m for m in self.members.values() if m.relation == HouseholdMember.Relation.SELF]
+        return (own or list(self.members.values()) or [None])[0]
+
+    def _current_values(self, member: HouseholdMember) -> dict:
+        values = {
+            name.removesuffix("_fen"): to_yuan(getattr(member, name)) for name in MONEY_LABELS
+        }
+        values.update(
+            member=member.pk,
+            is_employed=member.is_employed,
+            owns_car=self.household.owns_car,
+            on_dibao=self.household.on_dibao,
+        )
+        return values
 
     def change(self) -> dict:
         """The change as services.propose_change takes it (only what differs)."""

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.history import MakerChecker, StepEvent
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Household
 
@@ -210,10 +211,10 @@ class BulkRun(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class HardshipFile(models.Model):
+class HardshipFile(MakerChecker):
     """A family's hardship file (困难职工档案), one per household in the whole province.
 
-    Its life is rules.TRANSITIONS: every step is one service in services.py that writes one
+    Its life is declared in workflow.FLOW: every step is one service that writes one
     FileEvent and one audit event. The assessment fields are a snapshot of what the visit (or
     the last review) found; bulk re-assessment recomputes `category_proposed` from them.
     """
@@ -324,26 +325,22 @@ class HardshipFile(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    # proposed_by, reviewed_by, approved_by: MakerChecker (the visit, the review, the approval).
     review_started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    exit_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # the reviewer who found the family must exit; never the one who decides it
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(MakerChecker.Meta):
         verbose_name = _("hardship file")
         verbose_name_plural = _("hardship files")
         ordering = ["-id"]
         constraints = [
+            *MakerChecker.Meta.constraints,  # the proposer, reviewer and approver differ
             # 一户一档: one live file per household in the whole province.
             models.UniqueConstraint(
                 fields=["household"],
@@ -391,19 +388,6 @@ class HardshipFile(models.Model):
                 condition=Q(monthly_standard_fen__gte=0, sudden_compensation_fen__gte=0),
                 name="hardship_amounts_not_negative",
             ),
-            # Maker-checker in the database too: the proposer never reviews or approves.
-            models.CheckConstraint(
-                condition=Q(reviewed_by__isnull=True)
-                | Q(proposed_by__isnull=True)
-                | ~Q(reviewed_by=models.F("proposed_by")),
-                name="hardship_reviewer_is_not_proposer",
-            ),
-            models.CheckConstraint(
-                condition=Q(approved_by__isnull=True)
-                | Q(proposed_by__isnull=True)
-                | ~Q(approved_by=models.F("proposed_by")),
-                name="hardship_approver_is_not_proposer",
-            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_review_on"], name="hardship_status_review_idx"),
@@ -438,29 +422,17 @@ class HardshipFile(models.Model):
         return [item.get("reason", "") for item in self.exclusions or []]
 
 
-class FileEvent(models.Model):
-    """One step in a file's history: who, when, from which status to which, and why.
-
-    Written by the same service, in the same transaction, as the change it records; the
-    file page's timeline reads these rows.
-    """
+class FileEvent(StepEvent):
+    """One step in a file's history (core.history.StepEvent), written by the workflow engine
+    in the same transaction as the change it records; the file page's timeline reads these
+    rows. `action` is a rules.Step value, or "objection", "change"…"""
 
     file = models.ForeignKey(HardshipFile, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(
-        _("action"), max_length=24
-    )  # a rules.Step value, or "objection", "change"…
-    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
-    note = models.TextField(_("note"), blank=True)
-    changes = models.JSONField(default=dict, blank=True)  # figures decided at this step
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices, blank=True)
 
-    class Meta:
+    class Meta(StepEvent.Meta):
         verbose_name = _("file event")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["file", "at"], name="hardship_event_file_at_idx")]
 
     def __str__(self):

@@ -140,6 +140,15 @@ def file_history(hardship_file: HardshipFile) -> QuerySet[FileEvent]:
     return hardship_file.events.select_related("by").order_by("at", "id")
 
 
+def exit_figures(hardship_file: HardshipFile) -> dict:
+    """What the exit was decided on, as its history row keeps it (income, dibao, the date they
+    were measured, a change applied or withdrawn); empty for a file that has not exited."""
+    if hardship_file.status not in rules.EXIT_STATUSES:
+        return {}
+    event = hardship_file.events.filter(action="exit").order_by("-at", "-id").first()
+    return dict(event.changes) if event is not None else {}
+
+
 def live_file_of(household) -> HardshipFile | None:
     """The household's live file anywhere in the province (一户一档), unscoped on purpose."""
     return (
@@ -213,7 +222,7 @@ def todo_filters(today: datetime.date | None = None) -> dict[str, tuple[Q, froze
                 status=Status.IN_PUBLICITY,
                 publicity_ends_on__lte=today + datetime.timedelta(days=1),
             ),
-            frozenset({Role.APPROVER, Role.REVIEWER}),
+            frozenset({Role.APPROVER}),  # the reviewer's publicity work: the objections tile
         ),
         "to_file": (Q(status=Status.APPROVED), frozenset({Role.CASEWORKER})),
         "reviews_due": (
@@ -221,6 +230,7 @@ def todo_filters(today: datetime.date | None = None) -> dict[str, tuple[Q, froze
             frozenset({Role.CASEWORKER}),
         ),
         "reviews_to_complete": (Q(status=Status.UNDER_REVIEW), frozenset({Role.REVIEWER})),
+        "exits_to_decide": (Q(status=Status.TO_EXIT), frozenset({Role.APPROVER})),
         "gradual_exits_ending": (
             Q(status=Status.GRADUAL_EXIT, gradual_exit_ends_on__lte=soon),
             frozenset({Role.CASEWORKER}),

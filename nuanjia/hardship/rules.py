@@ -1,4 +1,4 @@
-"""Pure hardship rules, no database: file states and who moves them, categories, exclusions,
+"""Pure hardship rules, no database: file states and steps, categories, exclusions,
 gradual-exit limits, review dates and the spot-check draw (DOMAIN.md "Hardship workers").
 
 Every threshold comes in through `PolicyValues`, so a region's configuration decides it.
@@ -41,6 +41,7 @@ class Status(models.TextChoices):
     APPROVED = "approved", gettext_lazy("Approved")  # 已审批: waits to be filed
     FILED = "filed", gettext_lazy("Filed")  # 已建档: helped; reviewed at least once a year
     UNDER_REVIEW = "under_review", gettext_lazy("Under review")  # 复核中: annual review or a change
+    TO_EXIT = "to_exit", gettext_lazy("Exit proposed")  # 待脱困审批: the review found it must exit
     GRADUAL_EXIT = (
         "gradual_exit",
         gettext_lazy("Gradual exit"),
@@ -50,24 +51,6 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")  # 已撤回: final
 
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.APPLIED: frozenset({Status.CHECKED, Status.REJECTED, Status.WITHDRAWN}),
-    Status.CHECKED: frozenset({Status.VISITED, Status.REJECTED, Status.WITHDRAWN}),
-    Status.VISITED: frozenset({Status.REVIEWED, Status.REJECTED, Status.WITHDRAWN}),
-    Status.REVIEWED: frozenset(
-        {Status.IN_PUBLICITY, Status.CHECKED, Status.REJECTED, Status.WITHDRAWN}
-    ),
-    Status.IN_PUBLICITY: frozenset(
-        {Status.APPROVED, Status.CHECKED, Status.REJECTED, Status.WITHDRAWN}
-    ),
-    Status.APPROVED: frozenset({Status.FILED, Status.WITHDRAWN}),
-    Status.FILED: frozenset({Status.UNDER_REVIEW, Status.GRADUAL_EXIT, Status.EXITED}),
-    Status.UNDER_REVIEW: frozenset({Status.FILED, Status.GRADUAL_EXIT, Status.EXITED}),
-    Status.GRADUAL_EXIT: frozenset({Status.EXITED, Status.APPLIED}),
-    Status.EXITED: frozenset({Status.APPLIED}),
-    Status.REJECTED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
-}
 # A household has at most one file in these states in the whole province (一户一档); a
 # rejected or withdrawn application closes, and an exited family re-enters its own file.
 LIVE_STATUSES = frozenset(set(Status) - {Status.REJECTED, Status.WITHDRAWN})
@@ -81,14 +64,14 @@ APPLICATION_STATUSES = frozenset(
         Status.APPROVED,
     }
 )
-FILED_STATUSES = frozenset({Status.FILED, Status.UNDER_REVIEW})
+FILED_STATUSES = frozenset({Status.FILED, Status.UNDER_REVIEW, Status.TO_EXIT})
 EXIT_STATUSES = frozenset({Status.GRADUAL_EXIT, Status.EXITED})
 # Statuses in which the file holds a decided category and a filing date.
 HAS_BEEN_FILED = FILED_STATUSES | EXIT_STATUSES
 
 
 class Step(models.TextChoices):
-    """The actions on a file; each is one service and moves the file along TRANSITIONS."""
+    """The actions on a file; each is one service, declared in workflow.FLOW."""
 
     APPLY = "apply", gettext_lazy("Open a file")
     CHECK = "check", gettext_lazy("Confirm the check")
@@ -99,90 +82,22 @@ class Step(models.TextChoices):
     FILE = "file", gettext_lazy("File the family")
     START_REVIEW = "start_review", gettext_lazy("Start a review")
     COMPLETE_REVIEW = "complete_review", gettext_lazy("Complete the review")
+    PROPOSE_EXIT = "propose_exit", gettext_lazy("Propose the exit")
     EXIT = "exit", gettext_lazy("Exit")
     END_GRADUAL_EXIT = "end_gradual_exit", gettext_lazy("End the gradual exit")
     RE_ENTER = "re_enter", gettext_lazy("Re-enter")
+    REOPEN_REVIEW = "reopen_review", gettext_lazy("Keep filed: back to the review")
     SEND_BACK = "send_back", gettext_lazy("Send back for a new visit")
     REJECT = "reject", gettext_lazy("Reject")
     WITHDRAW = "withdraw", gettext_lazy("Withdraw")
 
 
-# Where each step starts from (the target is in STEP_TARGETS or decided by the service).
-STEP_SOURCES: dict[str, frozenset[str]] = {
-    Step.APPLY: frozenset(),
-    Step.CHECK: frozenset({Status.APPLIED}),
-    Step.VISIT: frozenset({Status.CHECKED}),
-    Step.REVIEW: frozenset({Status.VISITED}),
-    Step.PUBLISH: frozenset({Status.REVIEWED}),
-    Step.APPROVE: frozenset({Status.IN_PUBLICITY}),
-    Step.FILE: frozenset({Status.APPROVED}),
-    Step.START_REVIEW: frozenset({Status.FILED}),
-    Step.COMPLETE_REVIEW: frozenset({Status.UNDER_REVIEW}),
-    Step.EXIT: FILED_STATUSES,
-    Step.END_GRADUAL_EXIT: frozenset({Status.GRADUAL_EXIT}),
-    Step.RE_ENTER: EXIT_STATUSES,
-    Step.SEND_BACK: frozenset({Status.REVIEWED, Status.IN_PUBLICITY}),
-    Step.REJECT: frozenset(
-        {Status.APPLIED, Status.CHECKED, Status.VISITED, Status.REVIEWED, Status.IN_PUBLICITY}
-    ),
-    Step.WITHDRAW: APPLICATION_STATUSES,
-}
-STEP_TARGETS: dict[str, frozenset[str]] = {
-    Step.APPLY: frozenset({Status.APPLIED}),
-    Step.CHECK: frozenset({Status.CHECKED}),
-    Step.VISIT: frozenset({Status.VISITED}),
-    Step.REVIEW: frozenset({Status.REVIEWED}),
-    Step.PUBLISH: frozenset({Status.IN_PUBLICITY}),
-    Step.APPROVE: frozenset({Status.APPROVED}),
-    Step.FILE: frozenset({Status.FILED}),
-    Step.START_REVIEW: frozenset({Status.UNDER_REVIEW}),
-    Step.COMPLETE_REVIEW: frozenset({Status.FILED}),
-    Step.EXIT: EXIT_STATUSES,
-    Step.END_GRADUAL_EXIT: frozenset({Status.EXITED}),
-    Step.RE_ENTER: frozenset({Status.APPLIED}),
-    Step.SEND_BACK: frozenset({Status.CHECKED}),
-    Step.REJECT: frozenset({Status.REJECTED}),
-    Step.WITHDRAW: frozenset({Status.WITHDRAWN}),
-}
-# The owner role of each step: the grassroots/county caseworker gathers, the county reviewer
-# checks, the approver decides. Recording an objection is open to caseworkers and reviewers.
-STEP_ROLES: dict[str, frozenset[str]] = {
-    Step.APPLY: frozenset({Role.CASEWORKER}),
-    Step.CHECK: frozenset({Role.CASEWORKER}),
-    Step.VISIT: frozenset({Role.CASEWORKER}),
-    Step.REVIEW: frozenset({Role.REVIEWER}),
-    Step.PUBLISH: frozenset({Role.REVIEWER}),
-    Step.APPROVE: frozenset({Role.APPROVER}),
-    Step.FILE: frozenset({Role.CASEWORKER}),
-    Step.START_REVIEW: frozenset({Role.CASEWORKER}),
-    Step.COMPLETE_REVIEW: frozenset({Role.REVIEWER}),
-    Step.EXIT: frozenset({Role.APPROVER}),
-    Step.END_GRADUAL_EXIT: frozenset({Role.CASEWORKER}),
-    Step.RE_ENTER: frozenset({Role.CASEWORKER}),
-    Step.SEND_BACK: frozenset({Role.REVIEWER}),
-    Step.REJECT: frozenset({Role.REVIEWER, Role.APPROVER}),
-    Step.WITHDRAW: frozenset({Role.CASEWORKER}),
-}
 OBJECTION_ROLES = frozenset({Role.CASEWORKER, Role.REVIEWER})
 RESOLVE_OBJECTION_ROLES = frozenset({Role.REVIEWER})
 PROPOSE_CHANGE_ROLES = frozenset({Role.CASEWORKER})
 # Standards and policies are set by the city (or province) union's reviewers and approvers.
 STANDARD_ROLES = frozenset({Role.REVIEWER, Role.APPROVER})
 BULK_ROLES = frozenset({Role.REVIEWER, Role.APPROVER})
-
-
-def can_move(status: str, target: str) -> bool:
-    return target in TRANSITIONS.get(status, frozenset())
-
-
-def role_may(roles: Iterable[str], step: str) -> bool:
-    return bool(STEP_ROLES[step] & set(roles))
-
-
-def steps_for(status: str, roles: Iterable[str]) -> list[str]:
-    """The steps a holder of `roles` may take on a file in `status`, in workflow order."""
-    roles = set(roles)
-    return [step for step in Step if status in STEP_SOURCES[step] and STEP_ROLES[step] & roles]
 
 
 class Category(models.TextChoices):

@@ -20,6 +20,7 @@ TODO_LABELS = {
     "to_file": gettext_lazy("Approved files to file"),
     "reviews_due": gettext_lazy("Hardship reviews due"),
     "reviews_to_complete": gettext_lazy("Hardship reviews to complete"),
+    "exits_to_decide": gettext_lazy("Hardship exits to decide"),
     "gradual_exits_ending": gettext_lazy("Gradual exits ending"),
 }
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from nuanjia.core.errors import RuleViolation
 from nuanjia.hardship import rules
 from nuanjia.hardship.rules import Category, PolicyValues, Status, Step
+from nuanjia.hardship.workflow import FLOW
 
 DIBAO = 80_000  # 800.00 元
 
@@ -329,25 +330,29 @@ def test_spot_check_share_is_configurable():
 # ---- The transition map -------------------------------------------------------------------
 
 
+def _steps_for(status, roles):
+    return [spec.name for spec in FLOW.steps_from(status) if spec.roles & set(roles)]
+
+
 def test_every_step_moves_along_the_transition_map():
-    for step in Step:
-        for source in rules.STEP_SOURCES[step]:
-            for target in rules.STEP_TARGETS[step]:
-                assert rules.can_move(source, target), (step, source, target)
+    for spec in FLOW.steps.values():
+        for source in spec.sources:
+            for target in spec.targets:
+                assert FLOW.can_move(source, target), (spec.name, source, target)
 
 
 def test_final_states_go_nowhere_and_every_state_is_in_the_map():
-    assert set(rules.TRANSITIONS) == set(Status)
-    assert rules.TRANSITIONS[Status.REJECTED] == frozenset()
-    assert rules.TRANSITIONS[Status.WITHDRAWN] == frozenset()
+    assert set(FLOW.transitions) == set(Status)
+    assert FLOW.transitions[Status.REJECTED] == frozenset()
+    assert FLOW.transitions[Status.WITHDRAWN] == frozenset()
 
 
 def test_each_role_sees_only_its_steps():
-    assert rules.steps_for(Status.VISITED, {"caseworker"}) == [Step.WITHDRAW]
-    assert rules.steps_for(Status.VISITED, {"reviewer"}) == [Step.REVIEW, Step.REJECT]
-    assert rules.steps_for(Status.IN_PUBLICITY, {"approver"}) == [Step.APPROVE, Step.REJECT]
-    assert rules.steps_for(Status.FILED, {"approver"}) == [Step.EXIT]
-    assert rules.steps_for(Status.FILED, {"leader"}) == []
+    assert _steps_for(Status.VISITED, {"caseworker"}) == [Step.WITHDRAW]
+    assert _steps_for(Status.VISITED, {"reviewer"}) == [Step.REVIEW, Step.REJECT]
+    assert _steps_for(Status.IN_PUBLICITY, {"approver"}) == [Step.APPROVE, Step.REJECT]
+    assert _steps_for(Status.FILED, {"approver"}) == [Step.EXIT]
+    assert _steps_for(Status.FILED, {"leader"}) == []
 
 
 def test_money_is_shown_in_yuan_with_two_decimals():

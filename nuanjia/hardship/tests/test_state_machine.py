@@ -15,6 +15,7 @@ from nuanjia.core.models import AuditEvent
 from nuanjia.hardship import rules, services
 from nuanjia.hardship.models import FileEvent, HardshipFile, Objection
 from nuanjia.hardship.rules import Category, ExitReason, ReviewReason, Status
+from nuanjia.hardship.workflow import FLOW
 from nuanjia.orgs.rules import Role
 from nuanjia.people.models import HouseholdMember
 
@@ -37,6 +38,7 @@ FINAL_STEPS = frozenset({"reject", "withdraw"})
 STEP_NAMES = [
     "check", "visit", "review", "publish", "approve", "file", "start_review", "change", "complete_review",
     "exit", "end_gradual_exit", "re_enter", "send_back", "reject", "withdraw", "objection", "resolve",
+    "propose_exit", "reopen_review",
 ]  # fmt: skip
 
 
@@ -71,7 +73,12 @@ def _steps(machine):
         amount = f().monthly_standard_fen * share // 100 if months else None
         reason = data.draw(st.sampled_from([ExitReason.INCOME, ExitReason.MOVED]))
         return services.exit_file(
-            f(), by=by, reason=reason, gradual_exit_months=months, gradual_exit_monthly_fen=amount
+            f(),
+            by=by,
+            reason=reason,
+            gradual_exit_months=months,
+            gradual_exit_monthly_fen=amount,
+            pending_change=data.draw(st.sampled_from(["apply", "withdraw"])),
         )
 
     def change(by, data):
@@ -112,6 +119,10 @@ def _steps(machine):
         "withdraw": lambda by, data: services.withdraw_file(f(), by=by, note=data.draw(NOTES)),
         "objection": objection,
         "resolve": resolve,
+        "propose_exit": lambda by, data: services.propose_exit(
+            f(), by=by, exit_reason=ExitReason.INCOME, note=data.draw(NOTES)
+        ),
+        "reopen_review": lambda by, data: services.reopen_review(f(), by=by, note=data.draw(NOTES)),
     }
 
 
@@ -151,7 +162,11 @@ class FileMachine(RuleBasedStateMachine):
         """A step the status allows, by someone holding its role (maker-checker still bites):
         this is what carries files deep into filing, review, exit and re-entry."""
         status = self.file().status
-        options = [step for step in rules.steps_for(status, ALL_ROLES) if step not in FINAL_STEPS]
+        options = [
+            spec.name
+            for spec in FLOW.steps_from(status)
+            if spec.roles & ALL_ROLES and spec.name not in FINAL_STEPS
+        ]
         if status in rules.FILED_STATUSES:
             options.append("change")
         if status == Status.IN_PUBLICITY:
@@ -159,7 +174,7 @@ class FileMachine(RuleBasedStateMachine):
         if not options or data.draw(st.integers(0, 9)) == 0:
             options = options + sorted(FINAL_STEPS)
         step = data.draw(st.sampled_from(options))
-        roles = rules.STEP_ROLES.get(step) or (
+        roles = (FLOW.steps[step].roles if step in FLOW.steps else None) or (
             rules.OBJECTION_ROLES
             if step in ("objection", "change")
             else rules.RESOLVE_OBJECTION_ROLES
@@ -181,7 +196,7 @@ class FileMachine(RuleBasedStateMachine):
             assert AuditEvent.objects.count() == all_audits_before  # nothing at all was written
             return
         after = self.file()
-        assert after.status == before.status or rules.can_move(before.status, after.status), (
+        assert after.status == before.status or FLOW.can_move(before.status, after.status), (
             step,
             before.status,
             after.status,

@@ -1,0 +1,131 @@
+"""Every write to hardship files, objections, standards and bulk runs.
+
+Each step of the file's workflow (workflow.FLOW) is one function here, registered as the
+step's handler so that `FLOW.take_step` (pages and the API) runs it. Inside `FLOW.moving` the
+engine locks the file and checks the step's owner role, scope, source status and
+maker-checker; when the function's block ends it saves the file and writes one FileEvent and
+one audit event in the same transaction. Refusals raise RuleViolation (a rule) or
+PermissionDenied (a role or scope) and change nothing.
+"""
+
+# One module per subject: guards, assessment, lifecycle (application to filing), objections,
+# reviews (and changes), exits, standards, policy, bulk, family, retention. Their public names
+# are re-exported here, so `services.open_file` and the like keep working.
+from ..models import DibaoStandard  # tests read the model through services
+from .assessment import assess_household
+from .bulk import (
+    CHUNK_SIZE,
+    ReassessGroup,
+    count_reassessment,
+    reassessment_as_of,
+    reassessment_category,
+    reassessment_groups,
+    reassessment_update,
+    review_due_files,
+    run_reassessment,
+    run_review_list,
+    start_reassessment,
+    start_review_list,
+)
+from .exits import (
+    APPLY_CHANGE,
+    CYCLE_FIELDS,
+    WITHDRAW_CHANGE,
+    end_due_gradual_exits,
+    end_gradual_exit,
+    exit_file,
+    re_enter_file,
+)
+from .family import follow_worker_transfer, record_copy_printed
+from .guards import authorize_roles
+from .lifecycle import (
+    approve_file,
+    check_file,
+    complete_filing,
+    open_file,
+    record_visit,
+    reject_file,
+    review_file,
+    send_back_file,
+    start_publicity,
+    withdraw_file,
+)
+from .objections import record_objection, resolve_objection
+from .policy import POLICY_BOUNDS, save_policy
+from .retention import (
+    CLOSED_UNFILED,
+    PURGED_TEXT_FIELDS,
+    expired_files,
+    purge_expired_files,
+    purge_file,
+)
+from .reviews import (
+    CHANGEABLE_STATUSES,
+    HOUSEHOLD_FLAGS,
+    MEMBER_FLAGS,
+    MEMBER_TEXT,
+    MONEY_FIELDS,
+    complete_review,
+    propose_change,
+    propose_exit,
+    reopen_review,
+    start_review,
+)
+from .standards import save_regional_amount
+
+__all__ = [
+    "APPLY_CHANGE",
+    "CHANGEABLE_STATUSES",
+    "CHUNK_SIZE",
+    "CLOSED_UNFILED",
+    "CYCLE_FIELDS",
+    "HOUSEHOLD_FLAGS",
+    "MEMBER_FLAGS",
+    "MEMBER_TEXT",
+    "MONEY_FIELDS",
+    "POLICY_BOUNDS",
+    "PURGED_TEXT_FIELDS",
+    "WITHDRAW_CHANGE",
+    "DibaoStandard",
+    "ReassessGroup",
+    "approve_file",
+    "assess_household",
+    "authorize_roles",
+    "check_file",
+    "complete_filing",
+    "complete_review",
+    "count_reassessment",
+    "end_due_gradual_exits",
+    "end_gradual_exit",
+    "exit_file",
+    "expired_files",
+    "follow_worker_transfer",
+    "open_file",
+    "propose_change",
+    "propose_exit",
+    "purge_expired_files",
+    "purge_file",
+    "re_enter_file",
+    "reassessment_as_of",
+    "reassessment_category",
+    "reassessment_groups",
+    "reassessment_update",
+    "record_copy_printed",
+    "record_objection",
+    "record_visit",
+    "reject_file",
+    "reopen_review",
+    "resolve_objection",
+    "review_due_files",
+    "review_file",
+    "run_reassessment",
+    "run_review_list",
+    "save_policy",
+    "save_regional_amount",
+    "send_back_file",
+    "start_publicity",
+    "start_reassessment",
+    "start_review",
+    "start_review_list",
+    "withdraw_file",
+]
