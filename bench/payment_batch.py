@@ -178,9 +178,10 @@ def floor_run(org, earmark) -> float:
     with harness.stopwatch() as clock:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO relief_paymentbatch (org_id, earmark_id, status, note, line_count, "
-                "total_fen, paid_count, paid_fen, failed_count, export_count, created_at, "
-                "updated_at) VALUES (%s, %s, 'draft', '', 0, 0, 0, 0, 0, 0, %s, %s)",
+                "INSERT INTO relief_paymentbatch (org_id, earmark_id, source_type, payee_kind, "
+                "status, note, line_count, total_fen, paid_count, paid_fen, failed_count, "
+                "export_count, created_at, updated_at) VALUES (%s, %s, 'relief.grant', 'person', "
+                "'draft', '', 0, 0, 0, 0, 0, 0, %s, %s)",
                 [org.pk, earmark.pk, now, now],
             )
             cursor.execute("SELECT MAX(id) FROM relief_paymentbatch")
