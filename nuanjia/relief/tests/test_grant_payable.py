@@ -82,9 +82,7 @@ def scenario(approved, huiji, earmarks, finance):
     services.remove_from_batch(batch, approved[3], by=finance, note="账号待核")
     bank_file = io.BytesIO()
     services.export_bank_file(batch, bank_file, by=finance, reason="发放送温暖慰问金", fmt="csv")
-    references = dict(
-        PaymentLine.objects.filter(batch=batch).values_list("source_id", "reference")
-    )
+    references = dict(PaymentLine.objects.filter(batch=batch).values_list("source_id", "reference"))
     text = f"参考号,结果,原因\n{references[approved[0].source_id]},成功,\n"
     text += f"{references[approved[1].source_id]},失败,户名不符\n"
     for _time in range(2):
