@@ -163,15 +163,14 @@ def states(batch: PaymentBatch, source_ids: list[str]) -> dict[str, State]:
     )
     result = {}
     for pk, status, batch_id in found:
-        label = services._status_label(status)
         if status == Status.PAID:
-            result[str(pk)] = State(ItemState.PAID, label)
+            result[str(pk)] = State(ItemState.PAID)
         elif status == Status.FAILED:
-            result[str(pk)] = State(ItemState.FAILED, label)
+            result[str(pk)] = State(ItemState.FAILED)
         elif status == Status.BATCHED and batch_id == batch.pk:
-            result[str(pk)] = State(ItemState.IN_BATCH, label)
-        else:
-            result[str(pk)] = State(ItemState.ELSEWHERE, label)
+            result[str(pk)] = State(ItemState.IN_BATCH)
+        else:  # the label only where it is shown (a refusal): translating costs per row
+            result[str(pk)] = State(ItemState.ELSEWHERE, services._status_label(status))
     return result
 
 
