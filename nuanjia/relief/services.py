@@ -6,9 +6,10 @@ approval, release on failure or cancellation, spend on payment — through funds
 the same transaction), changes the grant and writes one GrantEvent and one audit event.
 Refusals raise RuleViolation (a rule) or PermissionDenied (a role or scope) and change nothing.
 
-Batch operations over many grants (build, settle from the bank's file) work set-based: one
-GrantEvent per grant, the ledger postings through funds.post_many, and one audit event per
-operation naming the batch and the count.
+Payment batches pay any registered payable (core.payables, ADR 0009): relief.batches and
+relief.bankfiles hold them, relief.grant_payable makes grants the first kind (set-based: one
+GrantEvent per grant, the ledger through funds.settle_many, one audit event per operation).
+The grant-shaped batch calls stay here for the pages, the API and the demo.
 """
 
 from __future__ import annotations
