@@ -33,7 +33,8 @@ from nuanjia.core.imports import (
     run_import,
     write_xlsx,
 )
-from nuanjia.core.money import format_yuan, parse_yuan
+from nuanjia.core.money import format_yuan
+from nuanjia.funds.imports import parse_amount
 from nuanjia.orgs.permissions import deny
 from nuanjia.orgs.rules import Perm
 
@@ -196,20 +197,13 @@ def _result(text: str) -> str:
     raise ValidationError(_("Write 成功 or 失败."))
 
 
-def _amount(text: str) -> int:
-    try:
-        return parse_yuan(text, field="amount", label="金额(元)")
-    except RuleViolation as error:
-        raise ValidationError(error.message) from None
-
-
 RESULT_SPEC = SheetSpec(
     title="回盘",
     columns=(
         Column("参考号", "reference", required=True),
         Column("结果", "result", required=True, parse=_result, choices=("成功", "失败")),
         Column("原因", "reason"),
-        Column("金额(元)", "amount", parse=_amount),
+        Column("金额(元)", "amount", parse=parse_amount),
     ),
     unique=(("reference",),),
 )
