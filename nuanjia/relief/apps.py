@@ -10,8 +10,10 @@ class ReliefConfig(AppConfig):
     def ready(self):
         from nuanjia.desk import todo
 
+        from . import grant_payable
         from .jobs import register_jobs
         from .todo import relief_todo
 
         todo.register(relief_todo)
         register_jobs()
+        grant_payable.register()
