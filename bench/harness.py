@@ -17,12 +17,13 @@ import fcntl
 import hashlib
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +97,9 @@ def _migrated_template() -> Path:
             env=environment,
             check=True,
         )
+        with closing(sqlite3.connect(partial)) as database:  # everything into the one file
+            database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            database.execute("PRAGMA journal_mode=DELETE")
         os.replace(partial, template)
     return template
 
