@@ -26,8 +26,8 @@ import suite
 BASELINE = suite.HERE.parent / "docs" / "bench-baseline.md"
 
 
-def read_baseline(path: Path) -> dict[str, float]:
-    """figure → median ratio, from the rows of the markdown table whose median is a number."""
+def read_baseline(path: Path) -> dict[tuple[str, str], float]:
+    """(bench, figure) → median ratio, from the markdown table's rows whose median is a number."""
     medians = {}
     if not path.exists():
         return medians
@@ -36,7 +36,7 @@ def read_baseline(path: Path) -> dict[str, float]:
         if len(cells) < 6 or not line.lstrip().startswith("|"):
             continue
         try:
-            medians[cells[1]] = float(cells[5])
+            medians[(cells[0], cells[1])] = float(cells[5])
         except ValueError:
             continue  # the header, the rule, or a row without a median
     return medians
@@ -75,15 +75,15 @@ def verdict(median: float, baseline: float | None, tolerance: float) -> str:
     return "ok"
 
 
-def print_comparison(ratios: dict, baseline: dict[str, float], tolerance: float) -> int:
-    """Print one row per figure; return how many are worse than their baseline."""
+def print_comparison(ratios: dict, baseline: dict, tolerance: float) -> int:
+    """Print one row per figure; return how many are worse than their baseline or missing."""
     worse = 0
     print(
         f"{'bench':<16} {'figure':<34} {'ratios':<24} {'median':>7} {'baseline':>8} {'change':>7}"
     )
     for (bench, figure), values in ratios.items():
         median = statistics.median(values)
-        base = baseline.get(figure)
+        base = baseline.get((bench, figure))
         change = f"{(median / base - 1) * 100:+.0f}%" if base else "—"
         said = verdict(median, base, tolerance)
         worse += said == "WORSE"
@@ -92,8 +92,11 @@ def print_comparison(ratios: dict, baseline: dict[str, float], tolerance: float)
             f"{bench:<16} {figure:<34} {shown:<24} {median:>7.3f} "
             f"{base if base is not None else '—':>8} {change:>7}  {said}"
         )
-    for figure in sorted(set(baseline) - {figure for _bench, figure in ratios}):
-        print(f"{'':<16} {figure:<34} {'(not measured in this run)':<24}")
+    measured = {bench for bench, _figure in ratios}
+    for bench, figure in sorted(set(baseline) - set(ratios)):
+        if bench in measured:
+            print(f"{bench:<16} {figure:<34} {'(not printed in this run)':<24}  MISSING")
+            worse += 1
     return worse
 
 
@@ -107,7 +110,7 @@ def markdown_rows(ratios: dict, runs: int) -> str:
     today = datetime.date.today().isoformat()
     rows = []
     for (bench, figure), values in ratios.items():
-        cells = [f"{value:.3f}" for value in values] + ["—"] * (runs - len(values))
+        cells = [f"{value:.3f}" for value in values] + ["—"] * (max(runs, 3) - len(values))
         median = statistics.median(values)
         rows.append(
             f"| {bench} | {figure} | {' | '.join(cells)} | {median:.3f} | {today} | {commit} |"
@@ -129,7 +132,7 @@ def main() -> int:
         print(markdown_rows(ratios, args.runs))
     for failure in failures:
         print(f"FAILED: {failure}")
-    print(f"{worse} figure(s) worse than the baseline, {len(failures)} bench(es) failed")
+    print(f"{worse} figure(s) worse than the baseline or missing, {len(failures)} bench(es) failed")
     return 1 if worse or failures else 0
 
 

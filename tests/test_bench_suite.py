@@ -30,7 +30,7 @@ def test_the_baseline_has_a_median_for_every_bench():
 
 def test_a_figure_below_its_baseline_is_flagged(capsys):
     ratios = {("ledger", "ledger_1m_post_seconds"): [0.30, 0.20, 0.25]}
-    worse = compare.print_comparison(ratios, {"ledger_1m_post_seconds": 0.40}, 0.0)
+    worse = compare.print_comparison(ratios, {("ledger", "ledger_1m_post_seconds"): 0.40}, 0.0)
     assert worse == 1
     assert "WORSE" in capsys.readouterr().out
 
