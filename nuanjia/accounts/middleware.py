@@ -1,4 +1,4 @@
-"""Idle logout and the two-factor gate, applied to every page."""
+"""Idle logout, the two-factor and password-change gates, no-store and the body size cap."""
 
 import time
 
@@ -6,9 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -116,3 +117,92 @@ class TwoFactorRequiredMiddleware:
                 url += "?" + urlencode({"next": request.get_full_path()})
             return _redirect(request, url)
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account whose password an administrator set sees only the change-password page.
+
+    The temporary password is known to the administrator who typed it: it must open nothing
+    else. The API refuses such an account on its own (nuanjia.api, `staff_for_token`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(OPEN_PREFIXES)
+            and request.path != reverse("accounts:password_change")
+        ):
+            return _redirect(request, reverse("accounts:password_change"))
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every page a signed-in user gets, and on the whole API.
+
+    They show personal data (names, ID and phone numbers, money): no browser, proxy or shared
+    computer may keep a copy once the user has gone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith("/api/"):
+            add_never_cache_headers(response)
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse an oversized request body with 413 before anything reads it.
+
+    Django reads a multipart body whole (spooling files to disk) before a form can check a
+    file's size, so a 200 MB post to a public page was read in full. Here the declared
+    Content-Length is checked first: a caller who is not signed in (the public 12351 and
+    station pages) may send NUANJIA_PUBLIC_BODY_MAX_BYTES, staff (session or API token)
+    NUANJIA_STAFF_BODY_MAX_BYTES. A body without a Content-Length is not read at all by Django.
+    Runs after the session and authentication middleware and before CSRF reads the form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.NUANJIA_PUBLIC_BODY_MAX_BYTES:
+            limit = self._limit_for(request)
+            if length > limit:
+                return self._too_large(request, limit)
+        return self.get_response(request)
+
+    def _limit_for(self, request) -> int:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return settings.NUANJIA_STAFF_BODY_MAX_BYTES
+        scheme, _space, raw = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and raw:
+            from .services import staff_for_token
+
+            if staff_for_token(raw.strip()) is not None:
+                return settings.NUANJIA_STAFF_BODY_MAX_BYTES
+        return settings.NUANJIA_PUBLIC_BODY_MAX_BYTES
+
+    def _too_large(self, request, limit: int):
+        message = _("The request is too large: at most %(size)d MB can be sent at once.") % {
+            "size": limit // (1024 * 1024)
+        }
+        if request.path.startswith("/api/"):
+            body = {"code": "too_large", "message": message, "field": None}
+            return JsonResponse(body, status=413)
+        return render(request, "413.html", {"message": message}, status=413)
