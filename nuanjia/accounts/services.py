@@ -367,7 +367,9 @@ def _save_new_password(staff: Staff, new_password: str) -> Staff:
     staff.password_changed_at = timezone.now()
     staff.must_change_password = False
     staff.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    record_event(staff, "password.changed", by=staff, org=staff.org, changes={"password": "changed"})
+    record_event(
+        staff, "password.changed", by=staff, org=staff.org, changes={"password": "changed"}
+    )
     revoke_api_tokens(staff, reason="password_changed", by=staff)
     return staff
 
