@@ -142,6 +142,10 @@ def staff_password_view(request, user_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The password has been reset and the account unlocked."))
+        messages.info(
+            request,
+            _("The password is temporary: the user must change it at the next sign-in."),
+        )
     return redirect("orgs:staff_detail", user_id=staff.pk)
 
 
