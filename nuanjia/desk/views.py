@@ -32,6 +32,7 @@ def home_view(request):
         "has_roles": bool(user.roles),
         # Deadlines count working days: say when a year's holiday schedule is missing.
         "schedule_warnings": workdays.schedule_warnings(timezone.localdate()),
+        "can_enter_calendar": user.has_perm_code(Perm.MANAGE_CALENDAR),
     }
     return render(request, "desk/home.html", context)
 
