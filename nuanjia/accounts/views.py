@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.forms import add_rule_error
 
 from . import services
 from .forms import CodeForm, PasswordChangeForm, SignInForm, TokenForm
@@ -128,7 +129,7 @@ def password_change_view(request):
                 new_password=form.cleaned_data["new_password"],
             )
         except RuleViolation as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_rule_error(form, error)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))

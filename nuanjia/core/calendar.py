@@ -20,13 +20,15 @@ NAME_MAX_LENGTH = CalendarDay._meta.get_field("name").max_length
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def check_may_edit_calendar(by) -> None:
+def may_edit_calendar(user) -> bool:
     """Only a system administrator of the top union (the province) edits the calendar: every
     union's deadlines count on it."""
-    if by is None:
-        return
-    org = getattr(by, "org", None)
-    if not by.has_perm_code(MANAGE_CALENDAR) or org is None or org.parent_id is not None:
+    org = getattr(user, "org", None)
+    return user.has_perm_code(MANAGE_CALENDAR) and org is not None and org.parent_id is None
+
+
+def check_may_edit_calendar(by) -> None:
+    if by is not None and not may_edit_calendar(by):
         raise RuleViolation(
             _("Only the province's system administrator edits the holiday calendar.")
         )

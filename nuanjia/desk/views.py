@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from nuanjia.core import workdays
 from nuanjia.core.audit_names import EVENT_NAMES, event_choices
 from nuanjia.core.audit_verification import verify_audit_chain
+from nuanjia.core.calendar import may_edit_calendar
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, within
@@ -32,7 +33,7 @@ def home_view(request):
         "has_roles": bool(user.roles),
         # Deadlines count working days: say when a year's holiday schedule is missing.
         "schedule_warnings": workdays.schedule_warnings(timezone.localdate()),
-        "can_enter_calendar": user.has_perm_code(Perm.MANAGE_CALENDAR),
+        "can_enter_calendar": may_edit_calendar(user),
     }
     return render(request, "desk/home.html", context)
 

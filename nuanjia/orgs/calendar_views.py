@@ -2,6 +2,7 @@
 add, change and delete one, mark a year complete, import the State Council notice as a sheet."""
 
 import io
+from functools import wraps
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -13,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from nuanjia.core import workdays
-from nuanjia.core.calendar import confirm_calendar_year, delete_calendar_day, save_calendar_day
+from nuanjia.core.calendar import (
+    confirm_calendar_year,
+    delete_calendar_day,
+    may_edit_calendar,
+    save_calendar_day,
+)
 from nuanjia.core.calendar_import import CALENDAR_SHEET, import_calendar, write_calendar_template
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
@@ -25,12 +31,25 @@ from nuanjia.core.imports import (
 )
 from nuanjia.core.models import CalendarDay, CalendarYear
 
-from .forms import CalendarDayForm, CalendarYearForm
-from .permissions import requires
+from .forms import CalendarDayForm, CalendarYearForm, add_rule_error
+from .permissions import deny, requires
 from .rules import Perm
 
 TEMPLATE_FILE_NAME = "节假日安排导入模板.xlsx"
 ERROR_SHEET_FILE_NAME = "节假日安排导入错误.xlsx"
+
+
+def province_calendar(view):
+    """The calendar pages are the province's system administrator's (core.calendar): other
+    system administrators are refused like any role without the permission."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not may_edit_calendar(request.user):
+            deny(request.user, Perm.MANAGE_CALENDAR, request.path)
+        return view(request, *args, **kwargs)
+
+    return requires(Perm.MANAGE_CALENDAR)(wrapper)
 
 
 def _year_url(year: int) -> str:
@@ -60,11 +79,7 @@ def _years(chosen: int) -> list[dict]:
     ]
 
 
-def _apply_error(form, error: RuleViolation) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-@requires(Perm.MANAGE_CALENDAR)
+@province_calendar
 def calendar_view(request):
     """The days of one year, with the form that adds a day."""
     year = _chosen_year(request)
@@ -78,7 +93,7 @@ def calendar_view(request):
                 by=request.user,
             )
         except RuleViolation as error:
-            _apply_error(form, error)
+            add_rule_error(form, error)
         else:
             messages.success(request, _("%(day)s saved.") % {"day": row.day.isoformat()})
             return redirect(_year_url(row.day.year))
@@ -94,7 +109,7 @@ def calendar_view(request):
     return render(request, "orgs/calendar.html", context)
 
 
-@requires(Perm.MANAGE_CALENDAR)
+@province_calendar
 def calendar_day_view(request, day_id: int):
     """Change one day (its date, kind or name)."""
     row = get_object_or_404(CalendarDay, pk=day_id)
@@ -112,7 +127,7 @@ def calendar_day_view(request, day_id: int):
                 instance=row,
             )
         except RuleViolation as error:
-            _apply_error(form, error)
+            add_rule_error(form, error)
         else:
             messages.success(request, _("%(day)s saved.") % {"day": row.day.isoformat()})
             return redirect(_year_url(row.day.year))
@@ -120,7 +135,7 @@ def calendar_day_view(request, day_id: int):
 
 
 @require_POST
-@requires(Perm.MANAGE_CALENDAR)
+@province_calendar
 def calendar_day_delete_view(request, day_id: int):
     row = get_object_or_404(CalendarDay, pk=day_id)
     year, day = row.day.year, row.day
@@ -134,7 +149,7 @@ def calendar_day_delete_view(request, day_id: int):
 
 
 @require_POST
-@requires(Perm.MANAGE_CALENDAR)
+@province_calendar
 def calendar_year_view(request):
     """Mark a year's schedule as completely entered."""
     form = CalendarYearForm(request.POST)
@@ -154,7 +169,7 @@ def calendar_year_view(request):
     return redirect(_year_url(year))
 
 
-@requires(Perm.MANAGE_CALENDAR)
+@province_calendar
 def calendar_import_view(request):
     """Upload the notice as a sheet; show its errors (and the error sheet) or what was entered."""
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -172,7 +187,7 @@ def calendar_import_view(request):
     return render(request, "orgs/calendar_import.html", context)
 
 
-@requires(Perm.MANAGE_CALENDAR)
+@province_calendar
 @require_GET
 def calendar_import_errors_view(request, import_token: str):
     path = error_sheet_path(import_token, owner_id=request.user.pk)
@@ -181,7 +196,7 @@ def calendar_import_errors_view(request, import_token: str):
     )
 
 
-@requires(Perm.MANAGE_CALENDAR)
+@province_calendar
 @require_GET
 def calendar_template_view(request):
     buffer = io.BytesIO()

@@ -1,8 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.errors import RuleViolation
+
 from .models import Org
 from .rules import ADMIN_ROLES, Role
+
+
+def add_rule_error(form, error: RuleViolation) -> None:
+    """Show a service's refusal on the form: at its field when the form has it, else on top."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
 
 GRASSROOTS_KIND_CHOICES = [
     (kind.value, kind.label)
