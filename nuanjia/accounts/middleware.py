@@ -35,9 +35,19 @@ def mark_active(request) -> None:
     request.session[LAST_SEEN_KEY] = time.time()
 
 
+def _signed_in_user(request):
+    """The request's user when signed in (with the password at least), else None."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def _is_htmx(request) -> bool:
     # Read the header itself: HtmxMiddleware runs after this module's middleware.
     return request.headers.get("HX-Request") == "true"
+
+
+def _is_open(request) -> bool:
+    return request.path.startswith(OPEN_PREFIXES)
 
 
 def _redirect(request, url: str):
@@ -104,14 +114,8 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.needs_two_factor
-            and not user.is_verified()
-            and not request.path.startswith(OPEN_PREFIXES)
-        ):
+        user = _signed_in_user(request)
+        if user and user.needs_two_factor and not user.is_verified() and not _is_open(request):
             url = reverse("accounts:two_factor")
             if request.method == "GET" and not _is_htmx(request):
                 url += "?" + urlencode({"next": request.get_full_path()})
@@ -130,15 +134,10 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.must_change_password
-            and not request.path.startswith(OPEN_PREFIXES)
-            and request.path != reverse("accounts:password_change")
-        ):
-            return _redirect(request, reverse("accounts:password_change"))
+        user = _signed_in_user(request)
+        target = reverse("accounts:password_change")
+        if user and user.must_change_password and not _is_open(request) and request.path != target:
+            return _redirect(request, target)
         return self.get_response(request)
 
 
@@ -154,9 +153,7 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
-        if signed_in or request.path.startswith("/api/"):
+        if _signed_in_user(request) or request.path.startswith("/api/"):
             add_never_cache_headers(response)
         return response
 
@@ -187,8 +184,7 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
     def _limit_for(self, request) -> int:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if _signed_in_user(request):
             return settings.NUANJIA_STAFF_BODY_MAX_BYTES
         scheme, _space, raw = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and raw:
