@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import cache
 from .audit import record_event
 from .errors import RuleViolation
 from .models import CalendarDay, CalendarYear
@@ -89,6 +90,7 @@ def save_calendar_day(
     row.day, row.is_workday, row.name = day, is_workday, name
     row.updated_by = by if getattr(by, "is_authenticated", False) else None
     row.save()
+    cache.bump(CalendarDay)  # every process's deadline arithmetic sees the day at once
     changes = {
         key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
     }
@@ -108,6 +110,7 @@ def delete_calendar_day(row: CalendarDay, *, by) -> None:
         changes={key: [value, None] for key, value in _day_facts(row).items()},
     )
     row.delete()
+    cache.bump(CalendarDay)
 
 
 @transaction.atomic
@@ -129,6 +132,7 @@ def confirm_calendar_year(year: int, *, source: str = "", by) -> CalendarYear:
     row.source = source
     row.confirmed_by = by if getattr(by, "is_authenticated", False) else None
     row.save()
+    cache.bump(CalendarYear)
     record_event(
         row,
         "calendar.year_confirmed",

@@ -148,3 +148,19 @@ def test_a_county_system_administrator_cannot_change_the_province_s_calendar(log
     with translation.override("zh-hans"):
         message = gettext("Only the province's system administrator edits the holiday calendar.")
     assert refusal.value.message == message
+
+
+def test_a_day_entered_on_the_page_moves_hotline_deadlines_at_once(
+    system_admin, django_capture_on_commit_callbacks
+):
+    """The hotline caches working days per process; an entered holiday reaches it at once."""
+    import datetime
+
+    from nuanjia.core.calendar import save_calendar_day
+    from nuanjia.hotline import deadlines
+
+    monday = datetime.date(2027, 3, 1)
+    assert deadlines.is_workday(monday)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_calendar_day(day=monday, is_workday=False, name="测试假日", by=system_admin)
+    assert not deadlines.is_workday(monday)
