@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
     CREATED,
@@ -76,7 +77,9 @@ class AllocationImporter(Importer):
 
     spec = ALLOCATION_SHEET
 
-    def __init__(self, from_org: Org, earmark: Earmark, *, by, memo: str = "", posted_on=None):
+    def __init__(
+        self, from_org: Org, earmark: Earmark, *, by: Actor, memo: str = "", posted_on=None
+    ):
         self.from_org = from_org
         self.earmark = earmark
         self.by = by
@@ -129,7 +132,7 @@ class AllocationImporter(Importer):
 
 
 def import_allocations(
-    upload: Any, *, from_org: Org, earmark: Earmark, by, memo: str = "", posted_on=None
+    upload: Any, *, from_org: Org, earmark: Earmark, by: Actor, memo: str = "", posted_on=None
 ) -> tuple[ImportResult, AllocationImporter]:
     """Check the sheet and, if every row is right, post all its allocations (or none)."""
     importer = AllocationImporter(from_org, earmark, by=by, memo=memo, posted_on=posted_on)
