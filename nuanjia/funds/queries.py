@@ -8,7 +8,7 @@ org's path range — no scan of the entries, however many there are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -41,11 +41,14 @@ class Figures:
         self.spent_fen += other.spent_fen
 
 
-@dataclass
-class BalanceRow:
-    """One line of a balance table: a key (an earmark or an org), its figures."""
+K = TypeVar("K")
 
-    key: object
+
+@dataclass
+class BalanceRow(Generic[K]):
+    """One line of a balance table: a key (an account, an earmark or an org), its figures."""
+
+    key: K
     figures: Figures = field(default_factory=Figures)
 
 
@@ -105,7 +108,7 @@ def account_figures(account: FundAccount) -> Figures:
     return Figures(account.available_fen, account.reserved_fen, account.spent_fen)
 
 
-def own_balances(org: Org) -> list[BalanceRow]:
+def own_balances(org: Org) -> list[BalanceRow[FundAccount]]:
     """The org's own accounts (本级), one row per earmark that has one."""
     accounts = FundAccount.objects.filter(org=org).select_related("earmark")
     return [

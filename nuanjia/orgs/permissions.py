@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponseBase
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 
-from .models import Staff
+from .models import Org, Staff
 from .rules import actor_can
 
 P = ParamSpec("P")
@@ -33,6 +33,14 @@ def roles_of(user: Any) -> frozenset[str]:
 def in_scope(user: Any, org: Any) -> bool:
     """Whether `org` lies in the subtree of the user's own union."""
     return user is not None and getattr(user, "org", None) is not None and org.is_within(user.org)
+
+
+def own_org(request: StaffRequest) -> Org:
+    """The signed-in account's union; 403 for an account bound to none (it owns nothing)."""
+    org = request.user.org
+    if org is None:
+        raise PermissionDenied
+    return org
 
 
 def deny(user: Actor | None, perm: str, where: str = "") -> NoReturn:
