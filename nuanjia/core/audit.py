@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .actors import Actor
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead
+from .models import AuditEvent as AuditEvent  # re-exported: callers import it from here
 from .prepared import PreparedInsert
 
 GENESIS_HASH = "0" * 64

@@ -202,7 +202,7 @@ def check_grassroots_fields(
 
 @transaction.atomic
 def create_grassroots_union(
-    *, parent: Org, name: str, kind: str, credit_code: str = "", by: Actor
+    *, parent: Org, name: str, kind: str, credit_code: str = "", by: Actor | None
 ) -> Org:
     """Register a grassroots union under `parent` (which the actor must be able to see)."""
     credit_code = check_grassroots_fields(
@@ -272,7 +272,7 @@ def _check_password(password: str, user: Staff | None = None) -> None:
 
 @transaction.atomic
 def create_staff(
-    *, org: Org, username: str, full_name: str, password: str, phone: str = "", by: Actor
+    *, org: Org, username: str, full_name: str, password: str, phone: str = "", by: Actor | None
 ) -> Staff:
     """Open a staff account in `org`. Roles are granted separately by a security administrator."""
     username = username.strip()
