@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .actors import actor_of
 from .errors import RuleViolation
 from .workflow import Workflow
 
@@ -77,13 +78,14 @@ def run_step_page(
     comes back on the form with nothing changed."""
     form = page.form(request.POST or None)
     if request.method == "POST":
-        page.flow.authorize(request.user, page.step, obj, request.path)
+        actor = actor_of(request)
+        page.flow.authorize(actor, page.step, obj, request.path)
         if form.is_valid():
             try:
                 result = page.flow.take_step(
                     obj,
                     page.step,
-                    by=request.user,
+                    by=actor,
                     where=request.path,
                     **page.fields(form.cleaned_data),
                 )

@@ -43,15 +43,15 @@ def own_org(request: StaffRequest) -> Org:
     return org
 
 
-def deny(user: Actor | None, perm: str, where: str = "") -> NoReturn:
-    """Record a denied access and refuse it."""
+def deny(user: Actor | None, permission: str, where: str = "") -> NoReturn:
+    """Record a denied access and refuse it (also core.workflow's DenyHook)."""
     record_event(
         None,
         "access.denied",
         by=user,
         success=False,
         org=getattr(user, "org", None),
-        changes={"permission": str(perm), "where": where},
+        changes={"permission": str(permission), "where": where},
     )
     raise PermissionDenied
 
