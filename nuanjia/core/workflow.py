@@ -143,7 +143,14 @@ def step(
 
 class HistoryRecorder(Protocol):
     def __call__(
-        self, obj: Any, action: str, source: str, *, by: Any, note: str, changes: dict[str, Any]
+        self,
+        obj: Any,
+        action: str,
+        source: str,
+        *,
+        by: Actor | None,
+        note: str,
+        changes: dict[str, Any],
     ) -> Any: ...
 
 

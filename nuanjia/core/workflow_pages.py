@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .actors import actor_of
+from .actors import Actor, actor_of
 from .errors import RuleViolation
 from .workflow import Workflow
 
@@ -55,7 +55,7 @@ def step_pages(pages: list[StepPage]) -> dict[str, StepPage]:
 
 
 def offered_pages(
-    pages: Mapping[str, StepPage], obj: Any, user: Any, *, available: Any = None
+    pages: Mapping[str, StepPage], obj: Any, user: Actor | None, *, available: Any = None
 ) -> list[StepPage]:
     """The step pages `user` may open on `obj` now, in the declaration's order."""
     flow = next(iter(pages.values())).flow
