@@ -167,5 +167,5 @@ class CacheVersion(models.Model):
     class Meta:
         verbose_name = _("cache version")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.label} v{self.version}"
