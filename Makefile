@@ -31,9 +31,10 @@ test: install browsers ## run the whole test suite (SQLite, or DATABASE_URL)
 test-fast: install ## run the tests without the browser ones
 	$(BIN)/pytest -q -m "not browser"
 
-lint: install ## ruff lint + format check, migrations up to date
+lint: install ## ruff lint + format check, mypy, migrations up to date
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install ## format the code

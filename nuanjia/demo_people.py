@@ -146,7 +146,7 @@ def _register(family: DemoFamily, by: Staff):
         name=family.name,
         id_number=number,
         phone=family.phone,
-        address=f"{union.parent.name.removesuffix('总工会')}某某小区{family.sequence}号",
+        address=f"{(union.parent or union).name.removesuffix('总工会')}某某小区{family.sequence}号",
         employer_name=family.employer[0],
         employer_credit_code=demo_credit_code(family.employer[1]),
         occupations=list(family.occupations),

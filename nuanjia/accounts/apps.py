@@ -17,7 +17,7 @@ class AccountsConfig(AppConfig):
         from .services import revoke_tokens_on_credentials_change
         from .views import admin_login_view
 
-        admin.site.login = admin_login_view
+        admin.site.login = admin_login_view  # type: ignore[method-assign]  # replacing it is the point
         staff_credentials_changed.connect(
             revoke_tokens_on_credentials_change, dispatch_uid="accounts.revoke_tokens"
         )

@@ -1,6 +1,10 @@
 """The audit trail in the Django admin: readable, never changeable."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .adminkit import AuditedAdmin, ReadOnlyAdmin
 from .models import AuditEvent, CalendarDay, CalendarYear
@@ -19,7 +23,9 @@ class CalendarDayAdmin(AuditedAdmin):
     list_filter = ["is_workday"]
     date_hierarchy = "day"
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool
+    ) -> None:
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -28,6 +34,8 @@ class CalendarDayAdmin(AuditedAdmin):
 class CalendarYearAdmin(AuditedAdmin):
     list_display = ["year", "source", "confirmed_by", "confirmed_at"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool
+    ) -> None:
         obj.confirmed_by = request.user
         super().save_model(request, obj, form, change)

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
+from .actors import actor_of
 from .audit import diff, record_event
 from .cache import bump
 
 
-def _saved_values(form, obj) -> dict[str, Any]:
+def _saved_values(form: forms.ModelForm[Any], obj: Model) -> dict[str, Any]:
     """The changed fields' values as stored (a foreign key as its id, like the form's initial)."""
-    values = {}
+    values: dict[str, Any] = {}
     model_fields = {field.name: field for field in obj._meta.concrete_fields}
     for name in form.changed_data:
         field = model_fields.get(name)
@@ -29,54 +33,56 @@ def _saved_values(form, obj) -> dict[str, Any]:
     return values
 
 
-def _changes(form, obj, change: bool) -> dict[str, list[Any]]:
+def _changes(form: forms.ModelForm[Any], obj: Model, change: bool) -> dict[str, list[Any]]:
     before = {name: form.initial.get(name) for name in form.changed_data} if change else {}
     return diff(before, _saved_values(form, obj))
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """Every save and delete is audited and bumps the table's cache version (core.cache),
     so what server processes cached from it is dropped everywhere within seconds."""
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool
+    ) -> None:
         super().save_model(request, obj, form, change)
         action = "admin.changed" if change else "admin.added"
-        record_event(obj, action, by=request.user, changes=_changes(form, obj, change))
+        record_event(obj, action, by=actor_of(request), changes=_changes(form, obj, change))
         bump(obj)
 
-    def delete_model(self, request, obj):
-        record_event(obj, "admin.deleted", by=request.user)
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record_event(obj, "admin.deleted", by=actor_of(request))
         super().delete_model(request, obj)
         bump(obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            record_event(obj, "admin.deleted", by=request.user)
+            record_event(obj, "admin.deleted", by=actor_of(request))
         super().delete_queryset(request, queryset)
         bump(queryset.model)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline[Any, Any]):
     """Related rows shown on an admin page, never edited there."""
 
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 class ReadOnlyAdmin(AuditedAdmin):
     """Rows written only through services: the admin shows them and changes nothing."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

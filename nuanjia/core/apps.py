@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,7 +8,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Core"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
         from .text import install_form_validator
@@ -15,7 +17,7 @@ class CoreConfig(AppConfig):
         connection_created.connect(_private_sqlite_files)
 
 
-def _private_sqlite_files(sender, connection, **kwargs):
+def _private_sqlite_files(sender: Any, connection: Any, **kwargs: Any) -> None:
     """The embedded database file (and its WAL and shared-memory files, which SQLite creates
     with the database's mode) is readable by the server's user alone."""
     import os

@@ -15,7 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent
+from .actors import Actor
+from .models import AuditChainHead
+from .models import AuditEvent as AuditEvent  # re-exported: callers import it from here
 from .prepared import PreparedInsert
 
 GENESIS_HASH = "0" * 64
@@ -91,13 +93,13 @@ def prepare_event(
     obj: Any,
     action: str,
     *,
-    by: Any = None,
+    by: Actor | None = None,
     changes: Mapping[str, Any] | None = None,
     success: bool = True,
     org: Any = None,
     actor_label: str = "",
     label: str | None = None,
-) -> PreparedInsert:
+) -> PreparedInsert[AuditEvent]:
     """An event's row built and compiled, not yet chained: `append_event` gives it its id,
     time and hashes under the chain's lock. Building is most of the cost, so a hot path
     prepares before it queues for the lock."""
@@ -105,7 +107,7 @@ def prepare_event(
     actor = by if getattr(by, "is_authenticated", False) else None
     event = AuditEvent(
         at=timezone.now(),
-        actor=actor,
+        actor_id=actor.pk if actor else None,
         actor_label=actor_label or (actor.get_username() if actor else ""),
         org_id=getattr(org, "pk", None),
         org_path=getattr(org, "path", "") or "",
@@ -131,11 +133,11 @@ def _lock_head() -> tuple[int, str]:
         row = cursor.fetchone()
     if row is None:
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        row = (head.last_id, head.last_hash)
-    return row
+        return head.last_id, head.last_hash
+    return int(row[0]), str(row[1])
 
 
-def append_event(prepared: PreparedInsert, **late: Any) -> AuditEvent:
+def append_event(prepared: PreparedInsert[AuditEvent], **late: Any) -> AuditEvent:
     """Chain and write a prepared event, in the caller's transaction (which must be open).
 
     `late` fills fields known only now, such as the id of the object just inserted.

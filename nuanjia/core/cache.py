@@ -34,6 +34,7 @@ REDIS_VERSIONS_KEY = "nuanjia:cache:versions"  # a Redis hash: model label → v
 MAX_PLAIN_DEPTH = 4  # how deep `_refuse_instances` looks into nested containers
 
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 
 # ---- Versions ---------------------------------------------------------------------------
@@ -145,7 +146,8 @@ class TTLCache:
         now = time.monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry[1] > now and entry[2] == stamp:
-            return entry[0]
+            cached: T = entry[0]
+            return cached
         value = load()
         _refuse_instances(value, self.name)
         if len(self._entries) >= self.max_entries:
@@ -189,7 +191,7 @@ def plain_row(instance: models.Model) -> dict[str, Any]:
     }
 
 
-def from_plain_row(model: type[models.Model], values: dict[str, Any]) -> models.Model:
+def from_plain_row(model: type[M], values: dict[str, Any]) -> M:
     """A fresh instance, as if just read from the database, from `plain_row`'s values."""
     names = list(values)
     return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])

@@ -38,7 +38,7 @@ class StepEvent(models.Model):
 
     @property
     def by_label(self) -> str:
-        return str(self.by) if self.by_id else ""
+        return str(self.by) if self.by else ""
 
 
 def _person(label: Any) -> models.ForeignKey[Any, Any]:

@@ -1,13 +1,16 @@
 """Request-scoped context for the audit trail."""
 
 import ipaddress
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponseBase
 
 from .audit import current_ip
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address, for the audit trail, rate limits and the sign-in throttle.
 
     Without proxies (NUANJIA_TRUSTED_PROXIES=0, the default) it is REMOTE_ADDR. Behind N
@@ -39,10 +42,10 @@ def _valid_address(text: str) -> str | None:
 class AuditContextMiddleware:
     """Makes the client IP available to `record_event` without threading `request` through."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         token = current_ip.set(client_ip(request))
         try:
             return self.get_response(request)
@@ -54,7 +57,13 @@ class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
     """Every page needs a signed-in user, except the API, which authenticates on its own
     (bearer token or verified session) and answers 401 in JSON instead of redirecting."""
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

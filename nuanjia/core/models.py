@@ -1,5 +1,7 @@
 """The append-only, hash-chained audit trail (审计日志)."""
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +11,11 @@ class AuditImmutable(Exception):
     """Raised on any attempt to change or delete an audit row through the app."""
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AuditImmutable("audit events cannot be changed")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AuditImmutable("audit events cannot be deleted")
 
 
@@ -58,15 +60,15 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.object_label}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditImmutable("audit events cannot be changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditImmutable("audit events cannot be deleted")
 
 
@@ -85,7 +87,7 @@ class AuditChainHead(models.Model):
             models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"audit head #{self.last_id}"
 
 
@@ -104,7 +106,7 @@ class ScheduledRun(models.Model):
             models.UniqueConstraint(fields=["job", "period"], name="scheduled_run_once_per_period")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.job} {self.period}"
 
 
@@ -129,7 +131,7 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("holiday schedule days")
         ordering = ["day"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.day} {self.name}"
 
 
@@ -148,7 +150,7 @@ class CalendarYear(models.Model):
         verbose_name_plural = _("holiday schedule years")
         ordering = ["-year"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.year)
 
 
@@ -165,5 +167,5 @@ class CacheVersion(models.Model):
     class Meta:
         verbose_name = _("cache version")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.label} v{self.version}"

@@ -14,7 +14,7 @@ their own saves).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
@@ -24,19 +24,24 @@ from django.db.models.sql import InsertQuery
 @dataclass(frozen=True)
 class _Statement:
     sql: str
-    fields: tuple[Field, ...]
-    returning_fields: tuple[Field, ...]
-    returning_params: tuple
+    fields: tuple[Field[Any, Any], ...]
+    returning_fields: tuple[Field[Any, Any], ...]
+    returning_params: tuple[Any, ...]
 
 
 _statements: dict[tuple[type[Model], str, bool], _Statement] = {}
 
 
-def _insert_fields(obj: Model) -> tuple[Field, ...]:
+def _pk_set(obj: Model) -> bool:
+    """Model._is_pk_set(), as save() asks it (private Django 5.2 API the stubs lack)."""
+    return bool(obj._is_pk_set())  # type: ignore[attr-defined]  # missing from django-stubs 5.2
+
+
+def _insert_fields(obj: Model) -> tuple[Field[Any, Any], ...]:
     """The columns `save()` inserts (Model._save_table): all but generated ones, and the
     auto primary key only when it is set."""
     meta = obj._meta
-    pk_set = obj._is_pk_set()
+    pk_set = _pk_set(obj)
     return tuple(
         field
         for field in meta.local_concrete_fields
@@ -45,7 +50,7 @@ def _insert_fields(obj: Model) -> tuple[Field, ...]:
 
 
 def _statement(obj: Model, using: str) -> _Statement:
-    key = (type(obj), using, obj._is_pk_set())
+    key = (type(obj), using, _pk_set(obj))
     if key not in _statements:
         fields = _insert_fields(obj)
         query = InsertQuery(type(obj))
@@ -62,7 +67,10 @@ def _statement(obj: Model, using: str) -> _Statement:
     return _statements[key]
 
 
-class PreparedInsert:
+M = TypeVar("M", bound=Model)
+
+
+class PreparedInsert(Generic[M]):
     """The INSERT of one unsaved instance, prepared now, run later by `execute(**late)`.
 
     `late` names fields (by name or attname) whose values are only known at execution: they
@@ -70,13 +78,13 @@ class PreparedInsert:
     instance had when prepared.
     """
 
-    def __init__(self, obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    def __init__(self, obj: M, *, using: str = DEFAULT_DB_ALIAS) -> None:
         self.obj = obj
         self.using = using
         self.connection = connections[using]
         self.statement = _statement(obj, using)
-        self.params = []
-        self.position = {}
+        self.params: list[Any] = []
+        self.position: dict[str, tuple[int, Field[Any, Any]]] = {}
         for index, field in enumerate(self.statement.fields):
             value = field.pre_save(obj, add=True)
             if hasattr(value, "resolve_expression"):
@@ -85,7 +93,7 @@ class PreparedInsert:
             self.position[field.name] = self.position[field.attname] = (index, field)
         self.params.extend(self.statement.returning_params)
 
-    def execute(self, **late: Any) -> Model:
+    def execute(self, **late: Any) -> M:
         """Run the INSERT with the `late` values; set the returned primary key on the instance."""
         params = list(self.params)
         for name, value in late.items():
@@ -95,6 +103,7 @@ class PreparedInsert:
         connection, statement = self.connection, self.statement
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, params)
+            row: tuple[Any, ...]
             if not statement.returning_fields:
                 row = ()
             elif connection.features.can_return_columns_from_insert:

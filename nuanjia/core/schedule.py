@@ -18,9 +18,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ MONTHLY = "monthly"
 @dataclass(frozen=True)
 class Job:
     name: str
-    task: object  # a django_tasks Task taking no arguments
+    task: Task[[], Any]  # a django_tasks Task taking no arguments
     cadence: str  # DAILY or MONTHLY
     hour: int = 1  # local hour from which the period's run is due
     description: str = ""

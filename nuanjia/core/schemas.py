@@ -2,6 +2,7 @@
 files, grants, hotline tickets): one name each in the OpenAPI document."""
 
 import datetime
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -13,7 +14,7 @@ class EventOut(Schema):
     from_status: str
     to_status: str
     note: str
-    changes: dict
+    changes: dict[str, Any]
     by: str = Field(alias="by_label")
     at: datetime.datetime
 

@@ -41,7 +41,7 @@ def _plain(day: datetime.date, overrides: dict[datetime.date, bool]) -> bool:
     if day in overrides:
         return overrides[day]
     if _library_knows(day.year):
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     return day.weekday() < 5
 
 

@@ -23,6 +23,7 @@ from typing import Any, NoReturn, Protocol
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .actors import Actor
@@ -115,9 +116,9 @@ def step(
     sources: Iterable[str],
     target: str | Iterable[str] | None,
     roles: Iterable[str],
-    not_by: Mapping[str, str] | None = None,
+    not_by: Mapping[str, str | Promise] | None = None,
     stamp: str = "",
-    reason: str = "",
+    reason: str | Promise = "",
     action: str = "",
     fields: Iterable[str] = ("note",),
 ) -> Step:
@@ -143,7 +144,14 @@ def step(
 
 class HistoryRecorder(Protocol):
     def __call__(
-        self, obj: Any, action: str, source: str, *, by: Any, note: str, changes: dict[str, Any]
+        self,
+        obj: Any,
+        action: str,
+        source: str,
+        *,
+        by: Actor | None,
+        note: str,
+        changes: dict[str, Any],
     ) -> Any: ...
 
 
@@ -183,7 +191,7 @@ class Workflow:
         step_labels: type[models.TextChoices] | None = None,
         status_field: str = "status",
         org_field: str = "org",
-        noun: str = "",
+        noun: str | Promise = "",
     ) -> None:
         self.name = name
         self.model = model

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .actors import Actor, actor_of
 from .errors import RuleViolation
 from .workflow import Workflow
 
@@ -54,7 +55,7 @@ def step_pages(pages: list[StepPage]) -> dict[str, StepPage]:
 
 
 def offered_pages(
-    pages: Mapping[str, StepPage], obj: Any, user: Any, *, available: Any = None
+    pages: Mapping[str, StepPage], obj: Any, user: Actor | None, *, available: Any = None
 ) -> list[StepPage]:
     """The step pages `user` may open on `obj` now, in the declaration's order."""
     flow = next(iter(pages.values())).flow
@@ -77,13 +78,14 @@ def run_step_page(
     comes back on the form with nothing changed."""
     form = page.form(request.POST or None)
     if request.method == "POST":
-        page.flow.authorize(request.user, page.step, obj, request.path)
+        actor = actor_of(request)
+        page.flow.authorize(actor, page.step, obj, request.path)
         if form.is_valid():
             try:
                 result = page.flow.take_step(
                     obj,
                     page.step,
-                    by=request.user,
+                    by=actor,
                     where=request.path,
                     **page.fields(form.cleaned_data),
                 )

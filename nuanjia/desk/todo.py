@@ -6,6 +6,7 @@ page shows every item that the user's roles and scope give.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class TodoItem:
     overdue: int = 0  # how many of them are past their deadline
 
 
-TodoProvider = Callable[[object], list[TodoItem]]
+TodoProvider = Callable[[Any], list[TodoItem]]  # fn(the signed-in Actor)
 _providers: list[TodoProvider] = []
 
 

@@ -4,7 +4,10 @@ Accounts, transactions and entries are written only through services; the admin 
 read-only, so no balance can be typed in.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from nuanjia.core.adminkit import AuditedAdmin, ReadOnlyAdmin
 
@@ -17,11 +20,11 @@ class EarmarkAdmin(AuditedAdmin):
     list_editable = ["sort_order", "is_active"]
     search_fields = ["name", "code"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The code is what postings and sheets carry: fixed once the earmark exists.
         return ["code"] if obj is not None else []
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -8,8 +8,9 @@ Chinese message and the field at fault for a rule.
 """
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -19,7 +20,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.money import format_yuan, parse_yuan
 from nuanjia.core.pagination import Pages
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import check_permission
+from nuanjia.orgs.permissions import StaffRequest, check_permission, own_org
 from nuanjia.orgs.queries import get_org_by_code_for, visible_orgs
 from nuanjia.orgs.rules import Perm
 
@@ -84,11 +85,11 @@ class TransactionOut(Schema):
     created_at: datetime.datetime
 
     @staticmethod
-    def resolve_counterpart_org_code(obj) -> str | None:
-        return obj.counterpart_org.code if obj.counterpart_org_id else None
+    def resolve_counterpart_org_code(obj: Transaction) -> str | None:
+        return obj.counterpart_org.code if obj.counterpart_org else None
 
     @staticmethod
-    def resolve_amount_yuan(obj) -> str:
+    def resolve_amount_yuan(obj: Transaction) -> str:
         return format_yuan(obj.amount_fen, grouping=False)
 
 
@@ -96,11 +97,11 @@ class TransactionDetailOut(TransactionOut):
     entries: list[EntryOut]
 
     @staticmethod
-    def resolve_entries(obj) -> list[dict]:
+    def resolve_entries(obj: Transaction) -> list[dict[str, Any]]:
         return [
             {
                 "account_id": entry.account_id,
-                "org_code": entry.account.org.code if entry.account_id else None,
+                "org_code": entry.account.org.code if entry.account else None,
                 "bucket": entry.bucket,
                 "counterparty": entry.counterparty,
                 "amount_fen": entry.amount_fen,
@@ -117,7 +118,7 @@ class AllocationIn(Schema):
     posted_on: OptionalDate = None
 
 
-def _figures(figures) -> dict:
+def _figures(figures: queries.Figures) -> dict[str, Any]:
     return {
         "available_fen": figures.available_fen,
         "reserved_fen": figures.reserved_fen,
@@ -130,12 +131,12 @@ def _figures(figures) -> dict:
     }
 
 
-def _org(request, code: str) -> Org:
-    return get_org_by_code_for(request.user, code) if code else request.user.org
+def _org(request: StaffRequest, code: str) -> Org:
+    return get_org_by_code_for(request.user, code) if code else own_org(request)
 
 
 @router.get("/balances", response=BalancesOut, summary="Balances of a union by earmark")
-def balances(request, org: str = ""):
+def balances(request: StaffRequest, org: str = "") -> dict[str, Any]:
     """The union's own accounts and its whole subtree, by earmark (the caller's union unless
     `org` names one below it)."""
     check_permission(request.user, Perm.VIEW_FUNDS, request.path)
@@ -162,14 +163,14 @@ def balances(request, org: str = ""):
 )
 @paginate(Pages, page_size=100)
 def list_transactions(
-    request,
+    request: StaffRequest,
     org: str = "",
     earmark: str = "",
     kind: str = "",
     source_type: str = "",
     source_id: str = "",
     q: str = "",
-):
+) -> QuerySet[Transaction]:
     check_permission(request.user, Perm.VIEW_FUNDS, request.path)
     transactions = queries.visible_transactions(request.user).order_by("-id")
     if org:
@@ -197,7 +198,7 @@ def list_transactions(
     response=TransactionDetailOut,
     summary="One fund transaction with its entries",
 )
-def get_transaction(request, transaction_id: int):
+def get_transaction(request: StaffRequest, transaction_id: int) -> Transaction:
     check_permission(request.user, Perm.VIEW_FUNDS, request.path)
     return queries.get_transaction_for(request.user, transaction_id)
 
@@ -207,9 +208,9 @@ def get_transaction(request, transaction_id: int):
     response={201: TransactionDetailOut},
     summary="Allocate from the caller's union to one directly under it",
 )
-def allocate(request, payload: AllocationIn):
+def allocate(request: StaffRequest, payload: AllocationIn) -> Status[Transaction]:
     check_permission(request.user, Perm.MOVE_FUNDS, request.path)
-    from_org = request.user.org
+    from_org = own_org(request)
     to_org = visible_orgs(request.user).filter(code=payload.to_org.strip().upper()).first()
     if to_org is None or to_org.parent_id != from_org.pk:
         raise RuleViolation(

@@ -81,7 +81,7 @@ def paid_grant_without_one_spend() -> str | None:
     }
     if not paid:
         return None
-    spends = defaultdict(int)
+    spends: defaultdict[str, int] = defaultdict(int)
     rows = Transaction.objects.filter(
         kind=Transaction.Kind.SPEND, source_type=GRANT_SOURCE, reversal__isnull=True
     ).values_list("source_id", flat=True)

@@ -1,14 +1,18 @@
 """Forms of the ledger pages. Amounts are typed in 元 and read by core.money.parse_yuan."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.money import parse_yuan
+from nuanjia.orgs.models import Org
 
 from .models import Earmark
 from .services import RECEIVE_SOURCES
@@ -19,13 +23,13 @@ MEMO_INPUT = forms.TextInput(attrs={"maxlength": 200})
 class AmountField(forms.CharField):
     """An amount in yuan as typed ("2,500.50"), cleaned to integer 分."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Amount (yuan)"))
         kwargs.setdefault("help_text", _("In yuan with at most two decimals, e.g. 2500 or 2500.50"))
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(**kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> int:  # 分, not the typed text
         value = super().clean(value)
         try:
             return parse_yuan(value, field="amount", label=str(self.label))
@@ -33,8 +37,8 @@ class AmountField(forms.CharField):
             raise ValidationError(error.message) from None
 
 
-class EarmarkField(forms.ModelChoiceField):
-    def __init__(self, **kwargs):
+class EarmarkField(forms.ModelChoiceField[Earmark]):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Earmark"))
         super().__init__(queryset=Earmark.objects.filter(is_active=True), **kwargs)
 
@@ -49,7 +53,7 @@ class PostingForm(forms.Form):
     )
     memo = forms.CharField(label=_("Memo"), required=False, max_length=200, widget=MEMO_INPUT)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("posted_on", clock.today())
         super().__init__(*args, **kwargs)
 
@@ -62,12 +66,14 @@ class ReceiveForm(PostingForm):
 
 
 class AllocateForm(PostingForm):
-    to_org = forms.ModelChoiceField(label=_("To union"), queryset=None)
+    to_org: forms.ModelChoiceField[Org] = forms.ModelChoiceField(label=_("To union"), queryset=None)
     field_order = ["to_org", "earmark", "amount", "posted_on", "memo"]
 
-    def __init__(self, *args, children, **kwargs):
+    def __init__(self, *args: Any, children: QuerySet[Org], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = children
+        to_org = self.fields["to_org"]
+        assert isinstance(to_org, forms.ModelChoiceField)  # declared above
+        to_org.queryset = children
 
 
 class ReturnForm(PostingForm):
@@ -86,13 +92,13 @@ class AllocationImportForm(forms.Form):
     )
     memo = forms.CharField(label=_("Memo"), required=False, max_length=200, widget=MEMO_INPUT)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("posted_on", clock.today())
         super().__init__(*args, **kwargs)
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if (upload.size or 0) > 5 * 1024 * 1024:
             raise ValidationError(_("The file is larger than %(size)d MB.") % {"size": 5})
         return upload
 
@@ -104,7 +110,7 @@ class ClosePeriodForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month"}),
     )
 
-    def clean_month(self):
+    def clean_month(self) -> tuple[int, int]:
         text = self.cleaned_data["month"].strip()
         try:
             day = datetime.datetime.strptime(text, "%Y-%m").date()

@@ -8,12 +8,14 @@ transaction, refusing the lot if the total exceeds the available balance.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
     CREATED,
@@ -32,7 +34,7 @@ from nuanjia.core.money import format_yuan, parse_yuan
 from nuanjia.orgs.models import Org
 
 from . import services
-from .models import Earmark
+from .models import Earmark, Transaction
 
 SHEET_TITLE = "资金下拨"
 
@@ -76,7 +78,15 @@ class AllocationImporter(Importer):
 
     spec = ALLOCATION_SHEET
 
-    def __init__(self, from_org: Org, earmark: Earmark, *, by, memo: str = "", posted_on=None):
+    def __init__(
+        self,
+        from_org: Org,
+        earmark: Earmark,
+        *,
+        by: Actor,
+        memo: str = "",
+        posted_on: datetime.date | None = None,
+    ) -> None:
         self.from_org = from_org
         self.earmark = earmark
         self.by = by
@@ -84,7 +94,7 @@ class AllocationImporter(Importer):
         self.posted_on = posted_on
         self.children = {org.code: org for org in Org.objects.filter(parent=from_org)}
         self.rows: list[tuple[Org, int]] = []
-        self.transactions: list = []
+        self.transactions: list[Transaction] = []
 
     def check(self, rows: list[ImportRow]) -> None:
         for row in rows:
@@ -129,7 +139,13 @@ class AllocationImporter(Importer):
 
 
 def import_allocations(
-    upload: Any, *, from_org: Org, earmark: Earmark, by, memo: str = "", posted_on=None
+    upload: Any,
+    *,
+    from_org: Org,
+    earmark: Earmark,
+    by: Actor,
+    memo: str = "",
+    posted_on: datetime.date | None = None,
 ) -> tuple[ImportResult, AllocationImporter]:
     """Check the sheet and, if every row is right, post all its allocations (or none)."""
     importer = AllocationImporter(from_org, earmark, by=by, memo=memo, posted_on=posted_on)

@@ -8,6 +8,8 @@ transaction as the entries (services.py) and checked against the sums by `nuanji
 check`. Rows are append-only: a correction is a reversing transaction.
 """
 
+from typing import Any, NoReturn, TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,11 +23,14 @@ class LedgerImmutable(Exception):
     """Raised on any attempt to change or delete a posted transaction or entry."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_M]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise LedgerImmutable("ledger rows cannot be changed; post a reversing transaction")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise LedgerImmutable("ledger rows cannot be deleted; post a reversing transaction")
 
 
@@ -35,12 +40,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise LedgerImmutable("ledger rows cannot be changed; post a reversing transaction")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LedgerImmutable("ledger rows cannot be deleted; post a reversing transaction")
 
 
@@ -57,7 +62,7 @@ class Earmark(models.Model):
         verbose_name = _("earmark")
         verbose_name_plural = _("earmarks")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -101,7 +106,7 @@ class FundAccount(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.org} · {self.earmark}"
 
     @property
@@ -110,7 +115,7 @@ class FundAccount(models.Model):
         return self.available_fen + self.reserved_fen + self.spent_fen
 
     def balance(self, bucket: str) -> int:
-        return getattr(self, f"{bucket}_fen")
+        return int(getattr(self, f"{bucket}_fen"))
 
 
 class Transaction(AppendOnlyModel):
@@ -195,7 +200,7 @@ class Transaction(AppendOnlyModel):
             models.Index(fields=["posted_on", "id"], name="fund_tx_date_id"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()} {format_yuan(self.amount_fen)}"
 
     @property
@@ -234,7 +239,7 @@ class Entry(AppendOnlyModel):
         ]
         indexes = [models.Index(fields=["account", "bucket"], name="fund_entry_account_bucket")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.bucket} {format_yuan(self.amount_fen)}"
 
 
@@ -262,5 +267,5 @@ class ClosedPeriod(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.org} {self.year}-{self.month:02d}"

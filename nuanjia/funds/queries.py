@@ -8,13 +8,15 @@ org's path range — no scan of the entries, however many there are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from nuanjia.core.actors import Actor
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
-from nuanjia.orgs.rules import Perm
+from nuanjia.orgs.rules import Perm, actor_can
 
 from .models import Bucket, Earmark, Entry, FundAccount, Transaction
 
@@ -39,42 +41,45 @@ class Figures:
         self.spent_fen += other.spent_fen
 
 
-@dataclass
-class BalanceRow:
-    """One line of a balance table: a key (an earmark or an org), its figures."""
+K = TypeVar("K")
 
-    key: object
+
+@dataclass
+class BalanceRow(Generic[K]):
+    """One line of a balance table: a key (an account, an earmark or an org), its figures."""
+
+    key: K
     figures: Figures = field(default_factory=Figures)
 
 
-def _sums() -> dict:
+def _sums() -> dict[str, Coalesce]:
     return {
         name: Coalesce(Sum(name), Value(0), output_field=IntegerField())
         for name in ("available_fen", "reserved_fen", "spent_fen")
     }
 
 
-def _figures(row: dict) -> Figures:
+def _figures(row: dict[str, int]) -> Figures:
     return Figures(row["available_fen"], row["reserved_fen"], row["spent_fen"])
 
 
-def can_view_funds(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.has_perm_code(Perm.VIEW_FUNDS)
+def can_view_funds(user: Actor) -> bool:
+    return getattr(user, "is_authenticated", False) and actor_can(user, Perm.VIEW_FUNDS)
 
 
 # ---- Scoped lists and objects ---------------------------------------------------------------
 
 
-def visible_accounts(user) -> QuerySet[FundAccount]:
+def visible_accounts(user: Actor) -> QuerySet[FundAccount]:
     """Accounts of the user's subtree (none for the admin roles)."""
     return scope(FundAccount.objects.select_related("org", "earmark"), user)
 
 
-def get_account_for(user, pk, *, write: bool = False) -> FundAccount:
+def get_account_for(user: Actor, pk: Any, *, write: bool = False) -> FundAccount:
     return get_scoped_or_404(visible_accounts(user), user, write=write, pk=pk)
 
 
-def visible_transactions(user) -> QuerySet[Transaction]:
+def visible_transactions(user: Actor) -> QuerySet[Transaction]:
     """Transactions whose org or counterpart org is in the user's subtree: a county sees the
     allocation its city made to it, a city the return a county made to it."""
     base = Transaction.objects.select_related("org", "counterpart_org", "earmark", "created_by")
@@ -82,13 +87,13 @@ def visible_transactions(user) -> QuerySet[Transaction]:
     if not (
         getattr(user, "is_authenticated", False)
         and org is not None
-        and user.has_perm_code(Perm.VIEW_BUSINESS)
+        and actor_can(user, Perm.VIEW_BUSINESS)
     ):
         return base.none()
     return base.filter(within(org.path, "org__path") | within(org.path, "counterpart_org__path"))
 
 
-def get_transaction_for(user, pk, *, write: bool = False) -> Transaction:
+def get_transaction_for(user: Actor, pk: Any, *, write: bool = False) -> Transaction:
     return get_scoped_or_404(visible_transactions(user), user, write=write, pk=pk)
 
 
@@ -103,7 +108,7 @@ def account_figures(account: FundAccount) -> Figures:
     return Figures(account.available_fen, account.reserved_fen, account.spent_fen)
 
 
-def own_balances(org: Org) -> list[BalanceRow]:
+def own_balances(org: Org) -> list[BalanceRow[FundAccount]]:
     """The org's own accounts (本级), one row per earmark that has one."""
     accounts = FundAccount.objects.filter(org=org).select_related("earmark")
     return [

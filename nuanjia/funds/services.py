@@ -24,31 +24,33 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal, overload
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import bulk, clock
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditChainHead
 from nuanjia.core.money import MAX_FEN, check_fen, format_yuan
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.rules import Perm
+from nuanjia.orgs.rules import Perm, actor_can
 
 from .models import Bucket, ClosedPeriod, Earmark, Entry, FundAccount, Transaction
 
 Kind = Transaction.Kind
 RECEIVE_SOURCES = ("上级拨款", "财政", "本级经费")  # the usual sources; any short text is taken
-BUCKET_FIELDS = {
+BUCKET_FIELDS: dict[str, str] = {
     Bucket.AVAILABLE: "available_fen",
     Bucket.RESERVED: "reserved_fen",
     Bucket.SPENT: "spent_fen",
 }
-ACTIONS = {
+ACTIONS: dict[str, str] = {
     Kind.RECEIVE: "funds.received",
     Kind.ALLOCATE: "funds.allocated",
     Kind.RESERVE: "funds.reserved",
@@ -102,24 +104,24 @@ class Posting:
 # ---- Guards -------------------------------------------------------------------------------
 
 
-def may_move_funds(by, org: Org) -> bool:
+def may_move_funds(by: Actor | None, org: Org) -> bool:
     """Finance of `org` or of an org above it (or the system itself, `by=None`)."""
     if by is None:
         return True
     return (
-        by.has_perm_code(Perm.MOVE_FUNDS)
-        and by.has_perm_code(Perm.VIEW_BUSINESS)
+        actor_can(by, Perm.MOVE_FUNDS)
+        and actor_can(by, Perm.VIEW_BUSINESS)
         and by.org is not None
         and org.is_within(by.org)
     )
 
 
-def _require_finance(by, org: Org) -> None:
+def _require_finance(by: Actor | None, org: Org) -> None:
     if not may_move_funds(by, org):
         raise PermissionDenied
 
 
-def _require_in_scope(by, org: Org) -> None:
+def _require_in_scope(by: Actor | None, org: Org) -> None:
     """For postings another app causes: the account must lie in the person's subtree."""
     if by is None:
         return
@@ -182,6 +184,14 @@ def _bucket_label(bucket: str) -> str:
 # ---- Accounts and locks -------------------------------------------------------------------
 
 
+@overload
+def account_for(org: Org, earmark: Earmark, *, create: Literal[True] = True) -> FundAccount: ...
+
+
+@overload
+def account_for(org: Org, earmark: Earmark, *, create: bool) -> FundAccount | None: ...
+
+
 def account_for(org: Org, earmark: Earmark, *, create: bool = True) -> FundAccount | None:
     """The org's account of the earmark, created empty on first use (None if `create` is
     False and there is none). Safe under concurrency: a racing creation is caught and read."""
@@ -242,14 +252,14 @@ def _write(
     amount_fen: int,
     legs: Sequence[Leg],
     *,
-    by,
+    by: Actor | None,
     memo: str = "",
     counterpart_org: Org | None = None,
     source_type: str = "",
     source_id: str = "",
     reverses: Transaction | None = None,
     posted_on: datetime.date,
-    audit: dict | None = None,
+    audit: dict[str, Any] | None = None,
 ) -> Transaction:
     """Write one transaction, its entries and the balance moves; callers hold the locks and
     have checked the balances. Entries must sum to zero (a programming error otherwise)."""
@@ -268,7 +278,7 @@ def _write(
                 source_type=source_type,
                 source_id=source_id,
                 reverses=reverses,
-                created_by=actor,
+                created_by_id=actor.pk if actor else None,
                 posted_on=posted_on,
             )
             Entry.objects.bulk_create(
@@ -314,7 +324,9 @@ def _write(
     return posted
 
 
-def _integrity_violation(error: IntegrityError, kind: str, source_type: str, source_id: str):
+def _integrity_violation(
+    error: IntegrityError, kind: str, source_type: str, source_id: str
+) -> Exception:
     text = str(error)
     if kind == Kind.SPEND and (
         "one_spend_per_source" in text or "source_type" in text or "UNIQUE" in text.upper()
@@ -346,7 +358,7 @@ def receive(
     amount_fen: int,
     *,
     source: str,
-    by,
+    by: Actor | None,
     memo: str = "",
     posted_on: datetime.date | None = None,
 ) -> Transaction:
@@ -388,7 +400,7 @@ def _allocate_locked(
     target_account: FundAccount,
     amount_fen: int,
     *,
-    by,
+    by: Actor | None,
     memo: str,
     posted_on: datetime.date,
 ) -> Transaction:
@@ -426,7 +438,7 @@ def allocate(
     earmark: Earmark,
     amount_fen: int,
     *,
-    by,
+    by: Actor | None,
     memo: str = "",
     posted_on: datetime.date | None = None,
 ) -> Transaction:
@@ -455,7 +467,7 @@ def allocate_many(
     earmark: Earmark,
     rows: list[tuple[Org, int]],
     *,
-    by,
+    by: Actor | None,
     memo: str = "",
     posted_on: datetime.date | None = None,
 ) -> list[Transaction]:
@@ -498,7 +510,7 @@ def _sourced(
     account: FundAccount,
     amount_fen: int,
     *,
-    by,
+    by: Actor | None,
     source_type: str,
     source_id: object,
     memo: str,
@@ -547,7 +559,7 @@ def reserve(
     account: FundAccount,
     amount_fen: int,
     *,
-    by,
+    by: Actor | None,
     source_type: str,
     source_id: object,
     memo: str = "",
@@ -575,7 +587,7 @@ def release(
     account: FundAccount,
     amount_fen: int,
     *,
-    by,
+    by: Actor | None,
     source_type: str,
     source_id: object,
     memo: str = "",
@@ -604,7 +616,7 @@ def spend(
     account: FundAccount,
     amount_fen: int,
     *,
-    by,
+    by: Actor | None,
     source_type: str,
     source_id: object,
     memo: str = "",
@@ -672,7 +684,7 @@ def return_up(
     earmark: Earmark,
     amount_fen: int,
     *,
-    by,
+    by: Actor | None,
     memo: str = "",
     posted_on: datetime.date | None = None,
 ) -> Transaction:
@@ -680,9 +692,9 @@ def return_up(
     _require_finance(by, org)
     amount_fen = check_fen(amount_fen)
     memo, posted_on = _memo(memo), _posted_on(posted_on)
-    if org.parent_id is None:
+    parent = org.parent if org.parent_id is not None else None
+    if parent is None:
         raise RuleViolation(_("%(org)s has no union above it.") % {"org": org}, code="no_parent")
-    parent = org.parent
     _check_open([org, parent], posted_on)
     account = account_for(org, earmark, create=False)
     if account is None:
@@ -714,7 +726,7 @@ def return_up(
 def reverse(
     original: Transaction,
     *,
-    by,
+    by: Actor | None,
     reason: str,
     allow_sourced: bool = False,
     posted_on: datetime.date | None = None,
@@ -788,7 +800,7 @@ def reverse(
 
 
 @transaction.atomic
-def close_period(org: Org, year: int, month: int, *, by) -> ClosedPeriod:
+def close_period(org: Org, year: int, month: int, *, by: Actor | None) -> ClosedPeriod:
     """结账: close a month of the org's books; later postings dated in it are refused.
 
     Only a month that has ended can be closed (closing the current month would stop today's
@@ -814,7 +826,10 @@ def close_period(org: Org, year: int, month: int, *, by) -> ClosedPeriod:
     try:
         with transaction.atomic():
             period = ClosedPeriod.objects.create(
-                org=org, year=first_day.year, month=first_day.month, closed_by=actor
+                org=org,
+                year=first_day.year,
+                month=first_day.month,
+                closed_by_id=actor.pk if actor else None,
             )
     except IntegrityError:
         raise RuleViolation(
@@ -851,7 +866,7 @@ _TRANSACTION_COLUMNS = (
 _ENTRY_COLUMNS = ("transaction_id", "account_id", "bucket", "counterparty", "amount_fen")
 
 
-def _reserve_ids(model, count: int) -> list[int]:
+def _reserve_ids(model: type[Model], count: int) -> list[int]:
     """`count` fresh primary keys for `model`, taken before inserting rows with them."""
     return bulk.reserve_ids(model._meta.db_table, count)
 
@@ -886,7 +901,7 @@ def _check_held_in_bulk(drawn: dict[tuple[int, str, str], int]) -> None:
 
 
 @transaction.atomic
-def post_many(postings: Sequence[Posting], *, by, memo: str = "") -> int:
+def post_many(postings: Sequence[Posting], *, by: Actor | None, memo: str = "") -> int:
     """Write many postings at once, set-based; returns how many transactions were written.
 
     Why it exists: the per-transaction services cost a few queries and an audit event each
@@ -921,14 +936,14 @@ def post_many(postings: Sequence[Posting], *, by, memo: str = "") -> int:
     sourced = (Kind.RESERVE, Kind.RELEASE, Kind.SPEND)
     # (account id, source type, source id) -> net 分 moved into reserved by this batch
     held_moves: dict[tuple[int, str, str], int] = defaultdict(int)
-    actor_id = by.pk if getattr(by, "is_authenticated", False) else None
+    actor_id = by.pk if by is not None and by.is_authenticated else None
     created_at = connection.ops.adapt_datetimefield_value(timezone.now())
     dates: dict[datetime.date, object] = {}
     # Keys first (a refused batch only leaves a gap in the sequence), so one pass over the
     # postings both checks them and builds their rows.
     transaction_ids = _reserve_ids(Transaction, len(postings))
-    transaction_rows = []
-    entry_rows = []
+    transaction_rows: list[tuple[Any, ...]] = []
+    entry_rows: list[tuple[int, int | None, str, str, int]] = []
     for transaction_id, posting in zip(transaction_ids, postings, strict=True):
         kind, amount = posting.kind, posting.amount_fen
         if kind not in BULK_KINDS:

@@ -4,11 +4,14 @@ finance forms (receive, allocate one or many from a sheet, return, reverse, clos
 Every read is scoped through funds.queries; every write goes through funds.services."""
 
 import io
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.forms import BaseForm
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
@@ -18,13 +21,13 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import XLSX_CONTENT_TYPE, result_context
 from nuanjia.core.money import format_yuan
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import deny, requires
+from nuanjia.orgs.permissions import StaffRequest, deny, own_org, requires
 from nuanjia.orgs.queries import get_org_for, org_ancestors
 from nuanjia.orgs.rules import Perm
 
 from . import forms, queries, services
 from .imports import ALLOCATION_SHEET, import_allocations, write_allocation_template
-from .models import Bucket, ClosedPeriod, Earmark, Transaction
+from .models import Bucket, ClosedPeriod, Earmark, FundAccount, Transaction
 
 PAGE_SIZE = 50
 UNITS = ("yuan", "wan")
@@ -32,12 +35,12 @@ TEMPLATE_FILE_NAME = "资金下拨模板.xlsx"
 GRANT_SOURCE = "relief.grant"
 
 
-def _unit(request) -> str:
+def _unit(request: StaffRequest) -> str:
     unit = request.GET.get("unit", "yuan")
     return unit if unit in UNITS else "yuan"
 
 
-def _query_string(request) -> str:
+def _query_string(request: StaffRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
@@ -53,13 +56,13 @@ def source_url(posted: Transaction) -> str:
         return ""
 
 
-def _render(request, template: str, context: dict):
+def _render(request: StaffRequest, template: str, context: dict[str, Any]) -> HttpResponseBase:
     """Render a ledger page; the tabs show the finance forms to those who may use them."""
     context["perms_move"] = request.user.has_perm_code(Perm.MOVE_FUNDS)
     return render(request, template, context)
 
 
-def _apply_error(form, error: RuleViolation) -> None:
+def _apply_error(form: BaseForm, error: RuleViolation) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
 
@@ -68,17 +71,18 @@ def _apply_error(form, error: RuleViolation) -> None:
 
 
 @requires(Perm.VIEW_FUNDS)
-def ledger_view(request, org_id: int | None = None):
+def ledger_view(request: StaffRequest, org_id: int | None = None) -> HttpResponseBase:
     """An org's money by earmark: its own accounts (本级), its subtree's totals and each
     child's subtree, every figure a link to the transactions behind it."""
     user = request.user
-    org = user.org if org_id is None else get_org_for(user, org_id)
+    home = own_org(request)
+    org = home if org_id is None else get_org_for(user, org_id)
     unit = _unit(request)
     earmarks = list(Earmark.objects.all())
     earmark_by_id = {earmark.pk: earmark for earmark in earmarks}
     own = {row.key.earmark_id: row for row in queries.own_balances(org)}
     subtree = queries.subtree_balances(org)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "earmark": earmark,
             "account": own[earmark.pk].key if earmark.pk in own else None,
@@ -92,7 +96,8 @@ def ledger_view(request, org_id: int | None = None):
     for row in rows:
         total_own.add(row["own"])
         total_subtree.add(row["subtree"])
-    selected = earmark_by_id.get(_int(request.GET.get("earmark")))
+    selected_id = _int(request.GET.get("earmark"))
+    selected = earmark_by_id.get(selected_id) if selected_id is not None else None
     children = list(Org.objects.filter(parent=org).order_by("code"))
     by_child = queries.children_balances(org, earmark=selected, children=children)
     child_rows = []
@@ -105,8 +110,8 @@ def ledger_view(request, org_id: int | None = None):
             child_rows.append({"org": child, "figures": figures})
     context = {
         "org": org,
-        "ancestors": [ancestor for ancestor in org_ancestors(org) if ancestor.is_within(user.org)]
-        if org != user.org
+        "ancestors": [ancestor for ancestor in org_ancestors(org) if ancestor.is_within(home)]
+        if org != home
         else [],
         "unit": unit,
         "rows": rows,
@@ -120,14 +125,21 @@ def ledger_view(request, org_id: int | None = None):
     return _render(request, "funds/ledger.html", context)
 
 
-def _int(value) -> int | None:
+def _int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _transaction_page(request, transactions, account=None, *, figure_accounts=None, bucket=""):
+def _transaction_page(
+    request: StaffRequest,
+    transactions: QuerySet[Transaction],
+    account: FundAccount | None = None,
+    *,
+    figure_accounts: QuerySet[FundAccount] | None = None,
+    bucket: str = "",
+) -> tuple[Page[Transaction], list[Transaction]]:
     """One page of the transactions behind a figure, each with its signed effect on it."""
     page = Paginator(transactions, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
@@ -148,7 +160,7 @@ def _transaction_page(request, transactions, account=None, *, figure_accounts=No
 
 
 @requires(Perm.VIEW_FUNDS)
-def account_view(request, account_id: int):
+def account_view(request: StaffRequest, account_id: int) -> HttpResponseBase:
     """One account's figures and the transactions that moved them (one bucket, if asked)."""
     account = queries.get_account_for(request.user, account_id)
     bucket = request.GET.get("bucket", "")
@@ -174,11 +186,12 @@ def account_view(request, account_id: int):
 
 
 @requires(Perm.VIEW_FUNDS)
-def figure_view(request, org_id: int):
+def figure_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
     """The transactions behind a subtree figure: an org and everything below it, one earmark
     (or all) and one bucket (or all)."""
     org = get_org_for(request.user, org_id)
-    earmark = Earmark.objects.filter(pk=_int(request.GET.get("earmark"))).first()
+    earmark_id = _int(request.GET.get("earmark"))
+    earmark = Earmark.objects.filter(pk=earmark_id).first() if earmark_id is not None else None
     bucket = request.GET.get("bucket", "")
     bucket = bucket if bucket in Bucket.values and bucket != Bucket.EXTERNAL else ""
     accounts = queries.subtree_accounts(org, earmark=earmark)
@@ -205,7 +218,7 @@ def figure_view(request, org_id: int):
 
 
 @requires(Perm.VIEW_FUNDS)
-def transaction_list_view(request):
+def transaction_list_view(request: StaffRequest) -> HttpResponseBase:
     """Transactions of the user's subtree, newest first; search by memo or source."""
     transactions = queries.visible_transactions(request.user).order_by("-posted_on", "-id")
     kind = request.GET.get("kind", "")
@@ -237,7 +250,7 @@ def transaction_list_view(request):
 
 
 @requires(Perm.VIEW_FUNDS)
-def transaction_detail_view(request, transaction_id: int):
+def transaction_detail_view(request: StaffRequest, transaction_id: int) -> HttpResponseBase:
     posted = queries.get_transaction_for(request.user, transaction_id)
     entries = list(posted.entries.select_related("account__org", "account__earmark"))
     reversal = Transaction.objects.filter(reverses=posted).first()
@@ -257,7 +270,7 @@ def transaction_detail_view(request, transaction_id: int):
 
 
 @requires(Perm.VIEW_FUNDS)
-def voucher_view(request, transaction_id: int):
+def voucher_view(request: StaffRequest, transaction_id: int) -> HttpResponseBase:
     """付款凭证: the printable voucher of one transaction, with the amount in capitals."""
     posted = queries.get_transaction_for(request.user, transaction_id)
     entries = list(posted.entries.select_related("account__org", "account__earmark"))
@@ -271,10 +284,18 @@ def voucher_view(request, transaction_id: int):
 # ---- Finance forms -------------------------------------------------------------------------
 
 
-def _posting_form_view(request, form, post, *, title, done, extra=None):
+def _posting_form_view(
+    request: StaffRequest,
+    form: BaseForm,
+    post: Callable[[dict[str, Any]], Transaction],
+    *,
+    title: str,
+    done: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponseBase:
     """A money-moving form of the user's own union: `post(cleaned_data)` posts the transaction
     (a refusal goes back onto the form), `done` says so with its number."""
-    org = request.user.org
+    org = own_org(request)
     if request.method == "POST" and form.is_valid():
         try:
             posted = post(form.cleaned_data)
@@ -288,11 +309,11 @@ def _posting_form_view(request, form, post, *, title, done, extra=None):
 
 
 @requires(Perm.MOVE_FUNDS)
-def receive_view(request):
+def receive_view(request: StaffRequest) -> HttpResponseBase:
     """收入: money entering the user's union from outside (上级拨款, 财政, 本级经费)."""
-    org = request.user.org
+    org = own_org(request)
 
-    def post(data):
+    def post(data: dict[str, Any]) -> Transaction:
         return services.receive(
             org, data["earmark"], data["amount"], source=data["source"], by=request.user,
             memo=data["memo"], posted_on=data["posted_on"],
@@ -308,12 +329,12 @@ def receive_view(request):
 
 
 @requires(Perm.MOVE_FUNDS)
-def allocate_view(request):
+def allocate_view(request: StaffRequest) -> HttpResponseBase:
     """下拨: from the user's union to one union directly under it."""
-    org = request.user.org
+    org = own_org(request)
     children = Org.objects.filter(parent=org, is_active=True).order_by("code")
 
-    def post(data):
+    def post(data: dict[str, Any]) -> Transaction:
         return services.allocate(
             org, data["to_org"], data["earmark"], data["amount"], by=request.user,
             memo=data["memo"], posted_on=data["posted_on"],
@@ -330,9 +351,9 @@ def allocate_view(request):
 
 
 @requires(Perm.MOVE_FUNDS)
-def allocation_import_view(request):
+def allocation_import_view(request: StaffRequest) -> HttpResponseBase:
     """Allocate to many unions from one sheet ("2560万元 over 18 cities"): all or nothing."""
-    org = request.user.org
+    org = own_org(request)
     form = forms.AllocationImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "org": org, "columns": ALLOCATION_SHEET.columns}
     if request.method == "POST" and form.is_valid():
@@ -366,20 +387,22 @@ def allocation_import_view(request):
 
 
 @requires(Perm.MOVE_FUNDS)
-def allocation_template_view(request):
+def allocation_template_view(request: StaffRequest) -> HttpResponseBase:
     buffer = io.BytesIO()
-    write_allocation_template(buffer, from_org=request.user.org)
+    write_allocation_template(buffer, from_org=own_org(request))
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, TEMPLATE_FILE_NAME)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, TEMPLATE_FILE_NAME) or "attachment"
+    )
     return response
 
 
 @requires(Perm.MOVE_FUNDS)
-def return_view(request):
+def return_view(request: StaffRequest) -> HttpResponseBase:
     """上缴: unspent money from the user's union back to the union above it."""
-    org = request.user.org
+    org = own_org(request)
 
-    def post(data):
+    def post(data: dict[str, Any]) -> Transaction:
         return services.return_up(
             org, data["earmark"], data["amount"], by=request.user, memo=data["memo"],
             posted_on=data["posted_on"],
@@ -395,7 +418,7 @@ def return_view(request):
 
 
 @requires(Perm.MOVE_FUNDS)
-def reverse_view(request, transaction_id: int):
+def reverse_view(request: StaffRequest, transaction_id: int) -> HttpResponseBase:
     """冲正: post the opposite of a transaction (never an edit)."""
     posted = queries.get_transaction_for(request.user, transaction_id, write=True)
     if not services.may_move_funds(request.user, posted.org):
@@ -422,9 +445,9 @@ def reverse_view(request, transaction_id: int):
 
 
 @requires(Perm.MOVE_FUNDS)
-def close_period_view(request):
+def close_period_view(request: StaffRequest) -> HttpResponseBase:
     """结账: close an ended month of the user's union's books."""
-    org = request.user.org
+    org = own_org(request)
     form = forms.ClosePeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         year, month = form.cleaned_data["month"]

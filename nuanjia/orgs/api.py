@@ -1,6 +1,8 @@
 """API: the caller's union tree and their own account."""
 
-from django.db.models import Q
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -8,7 +10,7 @@ from nuanjia.core.pagination import Pages
 
 from . import services
 from .models import Org
-from .permissions import check_permission
+from .permissions import StaffRequest, check_permission
 from .queries import get_org_for, visible_orgs
 from .rules import Perm
 
@@ -43,7 +45,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The calling staff account")
-def me(request):
+def me(request: StaffRequest) -> dict[str, Any]:
     user = request.user
     return {
         "id": user.pk,
@@ -56,7 +58,9 @@ def me(request):
 
 @router.get("/orgs/", response=list[OrgOut], summary="Unions in the caller's subtree")
 @paginate(Pages, page_size=100)
-def list_orgs(request, q: str = "", kind: Org.Kind | None = None, parent_id: int | None = None):
+def list_orgs(
+    request: StaffRequest, q: str = "", kind: Org.Kind | None = None, parent_id: int | None = None
+) -> QuerySet[Org]:
     orgs = visible_orgs(request.user).order_by("path")
     if q:
         orgs = orgs.filter(Q(name__icontains=q) | Q(code__startswith=q))
@@ -68,7 +72,7 @@ def list_orgs(request, q: str = "", kind: Org.Kind | None = None, parent_id: int
 
 
 @router.get("/orgs/{org_id}", response=OrgOut, summary="One union")
-def get_org(request, org_id: int):
+def get_org(request: StaffRequest, org_id: int) -> Org:
     return get_org_for(request.user, org_id)
 
 
@@ -77,7 +81,7 @@ def get_org(request, org_id: int):
     response={201: OrgOut},
     summary="Register a grassroots union under a union",
 )
-def create_grassroots(request, org_id: int, payload: GrassrootsIn):
+def create_grassroots(request: StaffRequest, org_id: int, payload: GrassrootsIn) -> Status[Org]:
     check_permission(request.user, Perm.MANAGE_ORGS, request.path)
     parent = get_org_for(request.user, org_id, write=True)
     org = services.create_grassroots_union(

@@ -7,7 +7,7 @@ class OrgsConfig(AppConfig):
     label = "orgs"
     verbose_name = _("Unions and staff")
 
-    def ready(self):
+    def ready(self) -> None:
         from nuanjia.core.workflow import AccessHooks, register_access
 
         from .permissions import deny, in_scope, roles_of

@@ -1,5 +1,8 @@
 """Navigation entries by role, for the base layout."""
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,14 +27,14 @@ NAVIGATION = [
 ]
 
 
-def _verified(user) -> bool:
+def _verified(user: Any) -> bool:
     """The session's second factor; a user set by an API token has no such method (the
     token itself was issued after two factors), and an error page must not fail on it."""
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified()) if callable(is_verified) else False
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or (user.needs_two_factor and not _verified(user)):
         return {"nav_items": []}

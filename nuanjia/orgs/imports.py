@@ -1,12 +1,13 @@
 """The grassroots-union sheet (基层工会): its columns, its checks and writes, its export."""
 
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.codes import validate_credit_code
 from nuanjia.core.errors import RuleViolation
@@ -41,7 +42,7 @@ KIND_LABELS = {
 }
 KIND_NAMES = {kind: label for label, kind in KIND_LABELS.items()}
 STATUS_NAMES = {True: "正常", False: "停用"}
-NAME_MAX_LENGTH = Org._meta.get_field("name").max_length
+NAME_MAX_LENGTH: int = Org._meta.get_field("name").max_length or 0
 # RuleViolation.field of the grassroots services -> the sheet column it concerns.
 FIELD_COLUMNS = {
     "name": "name",
@@ -120,7 +121,7 @@ class GrassrootsImporter(Importer):
 
     spec = GRASSROOTS_SHEET
 
-    def __init__(self, *, by, file_name: str = ""):
+    def __init__(self, *, by: Actor, file_name: str = "") -> None:
         self.by = by
         self.file_name = file_name
         self.first_row_of_union: dict[int, int] = {}
@@ -141,9 +142,15 @@ class GrassrootsImporter(Importer):
         for row in rows:
             self._check_row(row, parents, holders, namesakes)
 
-    def _check_row(self, row: ImportRow, parents, holders, namesakes) -> None:
+    def _check_row(
+        self,
+        row: ImportRow,
+        parents: dict[str, Org],
+        holders: dict[str, Org],
+        namesakes: dict[tuple[int | None, str], Org],
+    ) -> None:
         values = row.values
-        parent = parents.get(values.get("parent_code"))
+        parent = parents.get(values.get("parent_code") or "")
         if "parent_code" in values and parent is None:
             row.add_error(
                 "parent_code",
@@ -168,7 +175,13 @@ class GrassrootsImporter(Importer):
             return
         row.context.update(parent=parent, existing=existing)
 
-    def _match(self, row: ImportRow, parent: Org, holders, namesakes) -> Org | None:
+    def _match(
+        self,
+        row: ImportRow,
+        parent: Org,
+        holders: dict[str, Org],
+        namesakes: dict[tuple[int | None, str], Org],
+    ) -> Org | None:
         """The union this row updates, or None to create one; adds an error on a conflict."""
         code = row.values["credit_code"]
         holder = holders.get(code) if code else None
@@ -256,13 +269,15 @@ class GrassrootsImporter(Importer):
         )
 
 
-def import_grassroots_unions(file, *, by, mode: str, file_name: str = "") -> ImportResult:
+def import_grassroots_unions(
+    file: BinaryIO, *, by: Actor, mode: str, file_name: str = ""
+) -> ImportResult:
     """Import a sheet of grassroots unions below `by`'s union (see GrassrootsImporter)."""
     source = SheetSource(file, sheet_title=SHEET_TITLE, name=file_name)
     return run_import(source, GrassrootsImporter(by=by, file_name=file_name), mode=mode)
 
 
-def write_grassroots_template(destination) -> None:
+def write_grassroots_template(destination: Any) -> None:
     instructions = _(
         "Grassroots unions: one union per row, from row 3 down. Columns marked * are required; "
         "point at a column name to read how to fill it. A row whose union is already registered "
@@ -271,7 +286,7 @@ def write_grassroots_template(destination) -> None:
     build_template(GRASSROOTS_SHEET, destination, instructions=instructions)
 
 
-def export_grassroots_unions(user, org: Org, destination) -> None:
+def export_grassroots_unions(user: Actor, org: Org, destination: Any) -> None:
     """The grassroots unions of `org`'s subtree that `user` can see, as the import sheet reads them."""
     unions = (
         visible_orgs(user)
@@ -283,8 +298,8 @@ def export_grassroots_unions(user, org: Org, destination) -> None:
         (
             union.name,
             KIND_NAMES[union.kind],
-            union.parent.code,
-            union.parent.name,
+            union.parent.code if union.parent else "",
+            union.parent.name if union.parent else "",
             union.code,
             union.credit_code,
             STATUS_NAMES[union.is_active],

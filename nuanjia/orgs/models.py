@@ -1,5 +1,7 @@
 """The union hierarchy (工会组织), staff accounts and their roles."""
 
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -7,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .rules import Role, needs_two_factor, roles_grant
+from .rules import Role, actor_can, needs_two_factor
 
 ORG_CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Z][0-9A-Z-]{1,31}$", _("Use digits, capital letters and '-'.")
@@ -76,11 +78,12 @@ class Org(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        parent = self.parent if self.parent_id else None
+        self.path = (parent.path if parent else "/") + f"{self.code}/"
         self.depth = self.path.count("/") - 2
         super().save(*args, **kwargs)
 
@@ -96,8 +99,8 @@ class Org(models.Model):
         return [code for code in self.path.strip("/").split("/")]
 
 
-class StaffManager(UserManager):
-    def get_queryset(self):
+class StaffManager(UserManager["Staff"]):
+    def get_queryset(self) -> models.QuerySet["Staff"]:
         return super().get_queryset().select_related("org")
 
 
@@ -116,14 +119,14 @@ class Staff(AbstractUser):
     # change-password page, so the administrator who knows it gets no usable session with it.
     must_change_password = models.BooleanField(default=False)
 
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()
 
     class Meta:
         verbose_name = _("staff account")
         verbose_name_plural = _("staff accounts")
         ordering = ["username"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name or self.username
 
     @cached_property
@@ -134,7 +137,7 @@ class Staff(AbstractUser):
         return [str(Role(role).label) for role in sorted(self.roles)]
 
     def has_perm_code(self, perm: str) -> bool:
-        return self.is_active and roles_grant(self.roles, perm)
+        return actor_can(self, perm)
 
     @property
     def needs_two_factor(self) -> bool:
@@ -159,5 +162,5 @@ class RoleAssignment(models.Model):
             models.UniqueConstraint(fields=["staff", "role"], name="role_once_per_staff")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.staff} · {self.get_role_display()}"

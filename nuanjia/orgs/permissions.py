@@ -1,11 +1,26 @@
 """Role-based permission checks for views and API operations."""
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, NoReturn
+from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
+
+from .models import Org, Staff
+from .rules import actor_can
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+class StaffRequest(HttpRequest):
+    """A request behind the login check: its user is a signed-in staff account."""
+
+    user: Staff
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -20,38 +35,55 @@ def in_scope(user: Any, org: Any) -> bool:
     return user is not None and getattr(user, "org", None) is not None and org.is_within(user.org)
 
 
-def deny(user: Any, perm: str, where: str = "") -> NoReturn:
-    """Record a denied access and refuse it."""
+def own_org(request: StaffRequest) -> Org:
+    """The signed-in account's union; 403 for an account bound to none (it owns nothing)."""
+    org = request.user.org
+    if org is None:
+        raise PermissionDenied
+    return org
+
+
+def deny(user: Actor | None, permission: str, where: str = "") -> NoReturn:
+    """Record a denied access and refuse it (also core.workflow's DenyHook)."""
     record_event(
         None,
         "access.denied",
         by=user,
         success=False,
         org=getattr(user, "org", None),
-        changes={"permission": str(perm), "where": where},
+        changes={"permission": str(permission), "where": where},
     )
     raise PermissionDenied
 
 
-def check_permission(user, perm: str, where: str = "") -> None:
-    if not (getattr(user, "is_authenticated", False) and user.has_perm_code(perm)):
+def check_permission(user: Any, perm: str, where: str = "") -> None:
+    """Refuse (audited) unless `user` is a signed-in account whose roles grant `perm`.
+
+    `user` is whatever the request holds, an anonymous user included."""
+    if not (getattr(user, "is_authenticated", False) and actor_can(user, perm)):
         deny(user, perm, where)
 
 
-def requires(perm: str):
+def requires(
+    perm: str,
+) -> Callable[
+    [Callable[Concatenate[StaffRequest, P], R]], Callable[Concatenate[StaffRequest, P], R]
+]:
     """View decorator: only users whose roles grant `perm` get in (403 otherwise).
 
     The permission is kept on the view as `required_permission`, which the scoping and
     admin-role tests read to know what each URL needs.
     """
 
-    def decorator(view):
+    def decorator(
+        view: Callable[Concatenate[StaffRequest, P], R],
+    ) -> Callable[Concatenate[StaffRequest, P], R]:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: StaffRequest, /, *args: P.args, **kwargs: P.kwargs) -> R:
             check_permission(request.user, perm, request.path)
             return view(request, *args, **kwargs)
 
-        wrapper.required_permission = perm
+        wrapper.required_permission = perm  # type: ignore[attr-defined]  # read by the URL-walking tests
         return wrapper
 
     return decorator

@@ -5,13 +5,18 @@ A staff user sees the rows of their own org's subtree and nothing else. Lists st
 answers 404 (and records a denied-access event) when the object is out of reach.
 """
 
+from typing import Any, TypeVar
+
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 
 from .models import Org, Staff
-from .rules import Perm
+from .rules import Perm, actor_can
+
+M = TypeVar("M", bound=Model)
 
 
 def within(path: str, field: str = "path") -> Q:
@@ -24,7 +29,9 @@ def within(path: str, field: str = "path") -> Q:
     return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "0"})
 
 
-def scope(queryset: QuerySet, user, *, org_field: str = "org", business: bool = True) -> QuerySet:
+def scope(
+    queryset: QuerySet[M], user: Actor, *, org_field: str = "org", business: bool = True
+) -> QuerySet[M]:
     """Restrict any queryset of org-owned rows to the user's subtree.
 
     `org_field` is the lookup from the row to its owning org ("org", "household__org"…);
@@ -34,12 +41,15 @@ def scope(queryset: QuerySet, user, *, org_field: str = "org", business: bool = 
     org = getattr(user, "org", None)
     if not getattr(user, "is_authenticated", False) or org is None:
         return queryset.none()
-    if business and not user.has_perm_code(Perm.VIEW_BUSINESS):
+    if business and not actor_can(user, Perm.VIEW_BUSINESS):
         return queryset.none()
-    return queryset.filter(within(org.path, f"{org_field}__path" if org_field else "path"))
+    path: str = org.path
+    return queryset.filter(within(path, f"{org_field}__path" if org_field else "path"))
 
 
-def get_scoped_or_404(queryset: QuerySet, user, *, write: bool = False, **lookup) -> Model:
+def get_scoped_or_404(
+    queryset: QuerySet[M], user: Actor, *, write: bool = False, **lookup: Any
+) -> M:
     """Fetch one row from an already scoped queryset, or raise 404 and audit the denial."""
     obj = queryset.filter(**lookup).first()
     if obj is None:
@@ -59,24 +69,24 @@ def get_scoped_or_404(queryset: QuerySet, user, *, write: bool = False, **lookup
     return obj
 
 
-def visible_orgs(user) -> QuerySet[Org]:
+def visible_orgs(user: Actor) -> QuerySet[Org]:
     """The union tree below the user's org: structure, visible to every staff role."""
     return scope(Org.objects.all(), user, org_field="", business=False)
 
 
-def get_org_for(user, pk, *, write: bool = False) -> Org:
+def get_org_for(user: Actor, pk: Any, *, write: bool = False) -> Org:
     return get_scoped_or_404(visible_orgs(user), user, write=write, pk=pk)
 
 
-def get_org_by_code_for(user, code: str) -> Org:
+def get_org_by_code_for(user: Actor, code: str) -> Org:
     return get_scoped_or_404(visible_orgs(user), user, code=code)
 
 
-def visible_staff(user) -> QuerySet[Staff]:
+def visible_staff(user: Actor) -> QuerySet[Staff]:
     return scope(Staff.objects.prefetch_related("role_assignments"), user, business=False)
 
 
-def get_staff_for(user, pk, *, write: bool = False) -> Staff:
+def get_staff_for(user: Actor, pk: Any, *, write: bool = False) -> Staff:
     return get_scoped_or_404(visible_staff(user), user, write=write, pk=pk)
 
 

@@ -7,6 +7,8 @@ none of them holds a business role, so none of them sees business data by defaul
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.actors import Actor
+
 
 class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")  # 经办人: registers, proposes
@@ -70,6 +72,11 @@ BUSINESS_PERMISSIONS = frozenset(
 
 def roles_grant(roles: set[str] | frozenset[str], perm: str) -> bool:
     return bool(PERMISSION_ROLES.get(perm, frozenset()) & set(roles))
+
+
+def actor_can(actor: Actor, perm: str) -> bool:
+    """Whether an active account's roles grant `perm` (Staff.has_perm_code for any Actor)."""
+    return actor.is_active and roles_grant(actor.roles, perm)
 
 
 def role_conflict(roles: set[str] | frozenset[str]) -> str | None:

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import cache
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import diff, record_event
 from nuanjia.core.codes import validate_credit_code
 from nuanjia.core.errors import RuleViolation
 
 from .models import Org, RoleAssignment, Staff
-from .rules import ADMIN_ROLES, Perm, Role, role_conflict
+from .rules import ADMIN_ROLES, Perm, Role, actor_can, role_conflict
 from .signals import staff_credentials_changed
 
 DIVISIONS_CSV = Path(__file__).parent / "data" / "henan_divisions.csv"
@@ -105,7 +106,7 @@ def _ensure_org(
 
 
 @transaction.atomic
-def load_union_tree(*, by=None, path: Path = DIVISIONS_CSV) -> int:
+def load_union_tree(*, by: Actor | None = None, path: Path = DIVISIONS_CSV) -> int:
     """Create or update the province → city → county union tree and each county's holding pool.
 
     Idempotent: a second run changes nothing and records nothing. Returns the number of
@@ -201,7 +202,9 @@ def check_grassroots_fields(
 
 
 @transaction.atomic
-def create_grassroots_union(*, parent: Org, name: str, kind: str, credit_code: str = "", by) -> Org:
+def create_grassroots_union(
+    *, parent: Org, name: str, kind: str, credit_code: str = "", by: Actor | None
+) -> Org:
     """Register a grassroots union under `parent` (which the actor must be able to see)."""
     credit_code = check_grassroots_fields(
         parent=parent, name=name, kind=kind, credit_code=credit_code
@@ -227,7 +230,7 @@ def create_grassroots_union(*, parent: Org, name: str, kind: str, credit_code: s
 
 @transaction.atomic
 def update_grassroots_union(
-    org: Org, *, name: str, kind: str, credit_code: str = "", is_active: bool = True, by
+    org: Org, *, name: str, kind: str, credit_code: str = "", is_active: bool = True, by: Actor
 ) -> Org:
     if not org.is_grassroots:
         raise RuleViolation(
@@ -235,6 +238,8 @@ def update_grassroots_union(
                 "Only grassroots unions can be edited here; the federation tree follows the division codes."
             )
         )
+    if org.parent is None:
+        raise ValueError("a grassroots union always sits below a federation")
     credit_code = check_grassroots_fields(
         parent=org.parent, name=name, kind=kind, credit_code=credit_code, instance=org
     )
@@ -268,7 +273,7 @@ def _check_password(password: str, user: Staff | None = None) -> None:
 
 @transaction.atomic
 def create_staff(
-    *, org: Org, username: str, full_name: str, password: str, phone: str = "", by
+    *, org: Org, username: str, full_name: str, password: str, phone: str = "", by: Actor | None
 ) -> Staff:
     """Open a staff account in `org`. Roles are granted separately by a security administrator.
 
@@ -297,7 +302,7 @@ def create_staff(
     return staff
 
 
-def check_may_take_over(staff: Staff, by) -> None:
+def check_may_take_over(staff: Staff, by: Actor) -> None:
     """三权分立: the system administrator may not reset, deactivate or move the account of a
     security or audit administrator — that would hand them the other roles' powers. Those
     accounts are recovered at the command line (`nuanjia manage changepassword`), by the operator.
@@ -315,7 +320,7 @@ def check_may_take_over(staff: Staff, by) -> None:
 
 @transaction.atomic
 def update_staff(
-    staff: Staff, *, full_name: str, phone: str, org: Org, is_active: bool, by
+    staff: Staff, *, full_name: str, phone: str, org: Org, is_active: bool, by: Actor
 ) -> Staff:
     check_may_take_over(staff, by)
     if staff.pk == by.pk and not is_active:
@@ -336,8 +341,8 @@ def update_staff(
     if not changes:
         return staff
     staff.full_name, staff.phone, staff.org, staff.is_active = (
-        after["full_name"],
-        after["phone"],
+        full_name.strip(),
+        phone.strip(),
         org,
         is_active,
     )
@@ -366,7 +371,7 @@ def _refuse_both_factors(message: str) -> None:
 
 
 @transaction.atomic
-def reset_staff_password(staff: Staff, *, password: str, by) -> Staff:
+def reset_staff_password(staff: Staff, *, password: str, by: Actor | None) -> Staff:
     """Give the account a temporary password; unlock it and end its API tokens.
 
     The temporary password only opens the change-password page (`must_change_password`), and an
@@ -399,7 +404,7 @@ def reset_staff_password(staff: Staff, *, password: str, by) -> Staff:
 
 
 @transaction.atomic
-def unlock_staff(staff: Staff, *, by) -> Staff:
+def unlock_staff(staff: Staff, *, by: Actor) -> Staff:
     staff.failed_login_count = 0
     staff.locked_until = None
     staff.save(update_fields=["failed_login_count", "locked_until"])
@@ -408,7 +413,7 @@ def unlock_staff(staff: Staff, *, by) -> Staff:
 
 
 @transaction.atomic
-def reset_two_factor(staff: Staff, *, by) -> Staff:
+def reset_two_factor(staff: Staff, *, by: Actor | None) -> Staff:
     """Remove the account's TOTP devices; it enrols again at next login.
 
     Enrolling again needs the account's own password: while that is still a temporary one an
@@ -428,12 +433,12 @@ def reset_two_factor(staff: Staff, *, by) -> Staff:
 
 
 @transaction.atomic
-def set_roles(staff: Staff, roles: set[str], *, by) -> Staff:
+def set_roles(staff: Staff, roles: set[str], *, by: Actor | None) -> Staff:
     """Replace the account's roles.
 
     三权分立: admin roles stand alone, and nobody changes their own roles.
     """
-    if by is not None and not by.has_perm_code(Perm.ASSIGN_ROLES):
+    if by is not None and not actor_can(by, Perm.ASSIGN_ROLES):
         raise RuleViolation(_("Only a security administrator can assign roles."))
     if by is not None and staff.pk == by.pk:
         raise RuleViolation(_("You cannot change your own roles."), field="roles")
@@ -446,7 +451,10 @@ def set_roles(staff: Staff, roles: set[str], *, by) -> Staff:
         return staff
     RoleAssignment.objects.filter(staff=staff, role__in=removed).delete()
     RoleAssignment.objects.bulk_create(
-        [RoleAssignment(staff=staff, role=role, granted_by=by) for role in sorted(added)]
+        [
+            RoleAssignment(staff=staff, role=role, granted_by_id=by.pk if by else None)
+            for role in sorted(added)
+        ]
     )
     staff.__dict__.pop("roles", None)
     record_event(

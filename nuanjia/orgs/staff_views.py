@@ -1,24 +1,28 @@
 """Staff account pages: the system administrator manages accounts, the security administrator roles."""
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 
 from . import services
 from .forms import PasswordResetForm, RolesForm, StaffEditForm, StaffForm, add_rule_error
-from .permissions import requires
+from .models import Org
+from .permissions import StaffRequest, requires
 from .queries import get_org_by_code_for, get_staff_for, visible_staff
 from .rules import Perm
 
 
 @requires(Perm.VIEW_STAFF)
-def staff_list_view(request):
+def staff_list_view(request: StaffRequest) -> HttpResponseBase:
     staff = visible_staff(request.user).order_by("org__path", "username")
     query = request.GET.get("q", "").strip()
     if query:
@@ -44,7 +48,7 @@ def staff_list_view(request):
 
 
 @requires(Perm.MANAGE_STAFF)
-def staff_new_view(request):
+def staff_new_view(request: StaffRequest) -> HttpResponseBase:
     form = StaffForm(
         request.POST or None,
         initial={"org_code": request.user.org.code if request.user.org else ""},
@@ -73,7 +77,7 @@ def staff_new_view(request):
     return render(request, "orgs/staff_form.html", {"form": form})
 
 
-def _org_from_code(user, code: str):
+def _org_from_code(user: Actor, code: str) -> Org:
     from django.http import Http404
 
     try:
@@ -85,7 +89,7 @@ def _org_from_code(user, code: str):
 
 
 @requires(Perm.VIEW_STAFF)
-def staff_detail_view(request, user_id: int):
+def staff_detail_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
     staff = get_staff_for(request.user, user_id)
     can_manage = request.user.has_perm_code(Perm.MANAGE_STAFF)
     initial = {
@@ -95,7 +99,7 @@ def staff_detail_view(request, user_id: int):
         "is_active": staff.is_active,
     }
     form = StaffEditForm(request.POST or None, initial=initial) if can_manage else None
-    if request.method == "POST" and can_manage and form.is_valid():
+    if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         try:
             org = _org_from_code(request.user, data["org_code"])
@@ -125,7 +129,7 @@ def staff_detail_view(request, user_id: int):
 
 @require_POST
 @requires(Perm.MANAGE_STAFF)
-def staff_password_view(request, user_id: int):
+def staff_password_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
     staff = get_staff_for(request.user, user_id, write=True)
     form = PasswordResetForm(request.POST)
     try:
@@ -147,7 +151,7 @@ def staff_password_view(request, user_id: int):
 
 @require_POST
 @requires(Perm.MANAGE_STAFF)
-def staff_unlock_view(request, user_id: int):
+def staff_unlock_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
     staff = get_staff_for(request.user, user_id, write=True)
     services.unlock_staff(staff, by=request.user)
     messages.success(request, _("The account has been unlocked."))
@@ -156,7 +160,7 @@ def staff_unlock_view(request, user_id: int):
 
 @require_POST
 @requires(Perm.MANAGE_STAFF)
-def staff_two_factor_reset_view(request, user_id: int):
+def staff_two_factor_reset_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
     staff = get_staff_for(request.user, user_id, write=True)
     try:
         services.reset_two_factor(staff, by=request.user)
@@ -172,7 +176,7 @@ def staff_two_factor_reset_view(request, user_id: int):
 
 @require_POST
 @requires(Perm.ASSIGN_ROLES)
-def staff_roles_view(request, user_id: int):
+def staff_roles_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
     staff = get_staff_for(request.user, user_id, write=True)
     form = RolesForm(request.POST)
     try:

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,18 +12,18 @@ from nuanjia.core.errors import RuleViolation
 from . import services
 from .forms import GrassrootsForm
 from .models import Org
-from .permissions import requires
+from .permissions import StaffRequest, requires
 from .queries import get_org_for, org_ancestors, visible_orgs, visible_staff, within
 from .rules import Perm
 
 SEARCH_LIMIT = 50
 
 
-def _with_child_counts(queryset):
+def _with_child_counts(queryset: QuerySet[Org]) -> QuerySet[Org]:
     return queryset.annotate(child_count=Count("children"))
 
 
-def tree_view(request):
+def tree_view(request: StaffRequest) -> HttpResponseBase:
     """The user's own union at the top, its children below; search by name or code."""
     root = request.user.org
     query = request.GET.get("q", "").strip()
@@ -47,14 +48,14 @@ def tree_view(request):
     )
 
 
-def children_view(request, org_id: int):
+def children_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
     """htmx partial: the children of one union, for expanding the tree in place."""
     org = get_org_for(request.user, org_id)
     children = _with_child_counts(org.children.order_by("code"))
     return render(request, "orgs/_children.html", {"children": children})
 
 
-def detail_view(request, org_id: int):
+def detail_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
     org = get_org_for(request.user, org_id)
     subtree = visible_orgs(request.user).filter(within(org.path))
     kind_counts = {row["kind"]: row["n"] for row in subtree.values("kind").annotate(n=Count("id"))}
@@ -84,7 +85,7 @@ def detail_view(request, org_id: int):
 
 
 @requires(Perm.MANAGE_ORGS)
-def grassroots_new_view(request, org_id: int):
+def grassroots_new_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
     parent = get_org_for(request.user, org_id, write=True)
     form = GrassrootsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +110,7 @@ def grassroots_new_view(request, org_id: int):
 
 
 @requires(Perm.MANAGE_ORGS)
-def grassroots_edit_view(request, org_id: int):
+def grassroots_edit_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
     org = get_org_for(request.user, org_id, write=True)
     if not org.is_grassroots or org.kind == Org.Kind.HOLDING_POOL or org == request.user.org:
         messages.error(request, _("Only grassroots unions below your own can be edited."))

@@ -6,11 +6,12 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 
+from ..actors import actor_of
 from ..audit import record_event
 from .results import ImportResult
 from .xlsx import XLSX_CONTENT_TYPE
@@ -76,16 +77,19 @@ def result_context(result: ImportResult, *, owner_id: int | None = None) -> dict
     return context
 
 
-def deny_as_missing(request, what: str) -> None:
+def deny_as_missing(request: HttpRequest, what: str) -> NoReturn:
     """Answer 404, as for something that does not exist, and record the `access.denied`."""
+    actor = actor_of(request)
     record_event(
-        None, "access.denied", by=request.user, success=False, org=request.user.org,
+        None, "access.denied", by=actor, success=False, org=actor.org,
         changes={"what": what},
     )  # fmt: skip
     raise Http404
 
 
-def error_sheet_response(request, path: Path | None, *, filename: str, what: str) -> FileResponse:
+def error_sheet_response(
+    request: HttpRequest, path: Path | None, *, filename: str, what: str
+) -> FileResponse:
     """The error sheet at `path` as a download; None (not the user's, or gone) is a 404 and
     an `access.denied` audit event naming `what`."""
     if path is None:

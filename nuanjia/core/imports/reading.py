@@ -232,7 +232,9 @@ def _chunks(rows: Iterable[ImportRow], size: int = CHUNK_SIZE) -> Iterator[list[
         yield chunk
 
 
-def _flag_duplicate(row: ImportRow, first_rows: dict[tuple[str, ...], dict[tuple, int]]) -> None:
+def _flag_duplicate(
+    row: ImportRow, first_rows: dict[tuple[str, ...], dict[tuple[Any, ...], int]]
+) -> None:
     for keys, seen in first_rows.items():
         values = tuple(row.values.get(key) for key in keys)
         if any(value in (None, "") for value in values):

@@ -89,7 +89,7 @@ class ImportRow:
     def add_error(self, key: str | None, message: str) -> None:
         """Record a problem in the column of `key` (None: the row as a whole)."""
         letter = self.layout.letter(key) if key else ""
-        header = self.spec.column(key).header if letter else ""
+        header = self.spec.column(key).header if key and letter else ""
         self.errors.append(RowError(self.number, letter, header, str(message)))
 
 

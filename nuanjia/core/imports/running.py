@@ -1,7 +1,10 @@
 """Running an import: check every row, then write in one transaction; the upload form."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +46,9 @@ def check_upload(source: SheetSource, importer: Importer, *, mode: str) -> Impor
                 for header in missing
             ]
             return result
-        first_rows: dict[tuple[str, ...], dict[tuple, int]] = {keys: {} for keys in spec.unique}
+        first_rows: dict[tuple[str, ...], dict[tuple[Any, ...], int]] = {
+            keys: {} for keys in spec.unique
+        }
         for chunk in _chunks(rows):
             for row in chunk:
                 _flag_duplicate(row, first_rows)
@@ -99,9 +104,9 @@ class ImportForm(forms.Form):
 
     max_upload_mb = MAX_UPLOAD_MB  # a sheet imported in the background may allow more
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.max_upload_mb * 1024 * 1024:
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if (upload.size or 0) > self.max_upload_mb * 1024 * 1024:
             raise ValidationError(
                 _("The file is larger than %(size)d MB.") % {"size": self.max_upload_mb}
             )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 
@@ -35,7 +36,7 @@ class Column:
     required: bool = False
     parse: Callable[[str], Any] = plain_text
     choices: tuple[str, ...] = ()
-    note: str = ""
+    note: str | Promise = ""  # a lazy translation is fine
     suggestions: tuple[str, ...] = ()
     text_only: bool = False
 

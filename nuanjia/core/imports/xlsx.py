@@ -11,6 +11,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .spec import Column, SheetSpec
 
@@ -78,6 +79,7 @@ def build_template(
     """
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, active
     sheet.title = spec.title
     title = sheet.cell(row=1, column=1, value=instructions)
     title.alignment = Alignment(wrap_text=True, vertical="top")

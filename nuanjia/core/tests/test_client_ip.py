@@ -1,6 +1,8 @@
 """client_ip: REMOTE_ADDR, or behind NUANJIA_TRUSTED_PROXIES proxies the address the nearest
 trusted proxy saw; what a client writes into X-Forwarded-For itself is never believed."""
 
+from typing import Any
+
 import pytest
 from django.test import RequestFactory
 
@@ -10,7 +12,7 @@ PROXY = "10.0.0.1"
 
 
 def request_from(forwarded: str | None = None, remote: str = PROXY):
-    headers = {"REMOTE_ADDR": remote}
+    headers: dict[str, Any] = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **headers)
