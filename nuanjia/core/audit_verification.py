@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from .actors import Actor
 from .audit import record_event, verify_chain
 from .models import AuditEvent
 
@@ -17,7 +18,7 @@ class ChainCheck:
         return self.broken_at is None
 
 
-def verify_audit_chain(*, by) -> ChainCheck:
+def verify_audit_chain(*, by: Actor) -> ChainCheck:
     """Walk the whole hash chain (core.audit.verify_chain) and record that `by` checked it.
 
     The check reads every event, whoever asks: the chain is one for the province, and the answer

@@ -30,11 +30,11 @@ def quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def select_in(sql: str, values: Sequence[Any], *, lock: bool = False) -> list[tuple]:
+def select_in(sql: str, values: Sequence[Any], *, lock: bool = False) -> list[tuple[Any, ...]]:
     """Rows of `sql`, which ends in "… IN", for `values` in chunks, optionally locked (FOR
     UPDATE where the database has it; SQLite's write transaction already excludes others)."""
     suffix = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
-    found: list[tuple] = []
+    found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for chunk in chunks(values):
             cursor.execute(f"{sql} ({', '.join(['%s'] * len(chunk))}){suffix}", chunk)
@@ -68,7 +68,10 @@ def insert_many(
 
 
 def update_many(
-    table: str, set_columns: Sequence[str], where_columns: Sequence[str], rows: Iterable
+    table: str,
+    set_columns: Sequence[str],
+    where_columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
 ) -> int:
     """UPDATE `table` once per row: the `set_columns` values, then the `where_columns` ones."""
     assignments = ", ".join(f"{quoted(column)} = %s" for column in set_columns)

@@ -7,28 +7,36 @@ province's system administrator makes it.
 """
 
 import datetime
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import cache
+from .actors import Actor
 from .audit import record_event
 from .errors import RuleViolation
 from .models import CalendarDay, CalendarYear
 
 MANAGE_CALENDAR = "calendar.manage"  # the permission code (orgs.rules.Perm.MANAGE_CALENDAR)
-NAME_MAX_LENGTH = CalendarDay._meta.get_field("name").max_length
+NAME_MAX_LENGTH: int = CalendarDay._meta.get_field("name").max_length or 40  # the model says 40
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def may_edit_calendar(user) -> bool:
+class CalendarEditor(Actor, Protocol):
+    """An actor that can answer a permission check (orgs.Staff.has_perm_code)."""
+
+    def has_perm_code(self, perm: str) -> bool: ...
+
+
+def may_edit_calendar(user: CalendarEditor) -> bool:
     """Only a system administrator of the top union (the province) edits the calendar: every
     union's deadlines count on it."""
     org = getattr(user, "org", None)
     return user.has_perm_code(MANAGE_CALENDAR) and org is not None and org.parent_id is None
 
 
-def check_may_edit_calendar(by) -> None:
+def check_may_edit_calendar(by: CalendarEditor | None) -> None:
     if by is not None and not may_edit_calendar(by):
         raise RuleViolation(
             _("Only the province's system administrator edits the holiday calendar.")
@@ -51,7 +59,7 @@ def _check_day(day: datetime.date, name: str) -> str:
     return name
 
 
-def _day_facts(row: CalendarDay | None) -> dict:
+def _day_facts(row: CalendarDay | None) -> dict[str, Any]:
     if row is None:
         return {}
     return {"day": row.day.isoformat(), "is_workday": row.is_workday, "name": row.name}
@@ -59,7 +67,12 @@ def _day_facts(row: CalendarDay | None) -> dict:
 
 @transaction.atomic
 def save_calendar_day(
-    *, day: datetime.date, is_workday: bool, name: str = "", by, instance: CalendarDay | None = None
+    *,
+    day: datetime.date,
+    is_workday: bool,
+    name: str = "",
+    by: CalendarEditor | None,
+    instance: CalendarDay | None = None,
 ) -> tuple[CalendarDay, str]:
     """Enter or change one day of the schedule; return it and "created", "updated" or "unchanged".
 
@@ -83,12 +96,12 @@ def save_calendar_day(
         )
     before = _day_facts(row)
     after = {"day": day.isoformat(), "is_workday": is_workday, "name": name}
-    if before == after:
+    if row is not None and before == after:
         return row, "unchanged"
     outcome = "updated" if row is not None else "created"
     row = row or CalendarDay()
     row.day, row.is_workday, row.name = day, is_workday, name
-    row.updated_by = by if getattr(by, "is_authenticated", False) else None
+    row.updated_by_id = by.pk if by is not None and by.is_authenticated else None
     row.save()
     cache.bump(CalendarDay)  # every process's deadline arithmetic sees the day at once
     changes = {
@@ -99,7 +112,7 @@ def save_calendar_day(
 
 
 @transaction.atomic
-def delete_calendar_day(row: CalendarDay, *, by) -> None:
+def delete_calendar_day(row: CalendarDay, *, by: CalendarEditor | None) -> None:
     """Take a day out of the schedule: it counts as the library (or a plain weekday) says."""
     check_may_edit_calendar(by)
     record_event(
@@ -114,7 +127,9 @@ def delete_calendar_day(row: CalendarDay, *, by) -> None:
 
 
 @transaction.atomic
-def confirm_calendar_year(year: int, *, source: str = "", by) -> CalendarYear:
+def confirm_calendar_year(
+    year: int, *, source: str = "", by: CalendarEditor | None
+) -> CalendarYear:
     """Mark `year`'s schedule as completely entered (from the notice `source`): deadlines in it
     stop counting plain weekdays and the home page stops warning."""
     check_may_edit_calendar(by)
@@ -130,7 +145,7 @@ def confirm_calendar_year(year: int, *, source: str = "", by) -> CalendarYear:
         return row
     before = "" if created else row.source
     row.source = source
-    row.confirmed_by = by if getattr(by, "is_authenticated", False) else None
+    row.confirmed_by_id = by.pk if by is not None and by.is_authenticated else None
     row.save()
     cache.bump(CalendarYear)
     record_event(

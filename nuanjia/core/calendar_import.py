@@ -6,6 +6,7 @@ covers is then marked complete, since the notice is the whole year's schedule.
 
 import datetime
 import re
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from .audit import record_event
 from .calendar import (
     FIRST_YEAR,
     LAST_YEAR,
+    CalendarEditor,
     check_may_edit_calendar,
     confirm_calendar_year,
     save_calendar_day,
@@ -89,7 +91,7 @@ class CalendarImporter(Importer):
 
     spec = CALENDAR_SHEET
 
-    def __init__(self, *, by, file_name: str = ""):
+    def __init__(self, *, by: CalendarEditor | None, file_name: str = "") -> None:
         self.by = by
         self.file_name = file_name
         self.years: set[int] = set()
@@ -130,14 +132,16 @@ class CalendarImporter(Importer):
         )
 
 
-def import_calendar(file, *, by, mode: str, file_name: str = "") -> ImportResult:
+def import_calendar(
+    file: BinaryIO, *, by: CalendarEditor | None, mode: str, file_name: str = ""
+) -> ImportResult:
     """Import a calendar sheet (see CalendarImporter); refused unless `by` edits the calendar."""
     check_may_edit_calendar(by)
     source = SheetSource(file, sheet_title=SHEET_TITLE, name=file_name)
     return run_import(source, CalendarImporter(by=by, file_name=file_name), mode=mode)
 
 
-def write_calendar_template(destination) -> None:
+def write_calendar_template(destination: Any) -> None:
     instructions = _(
         "Holiday calendar: one day of the State Council notice per row, from row 3 down: the days "
         "off and the adjusted working days. Ordinary weekends need no row. Importing the file "

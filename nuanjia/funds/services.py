@@ -1109,7 +1109,7 @@ def post_many(postings: Sequence[Posting], *, by: Actor | None, memo: str = "") 
     return len(postings)
 
 
-def settle_many(settlements: Sequence[Settlement], *, by, memo: str = "") -> int:
+def settle_many(settlements: Sequence[Settlement], *, by: Actor | None, memo: str = "") -> int:
     """Settle many reservations at once: each source's amount is spent (paid) or released
     (failed), as `spend` and `release` would post it one by one — the same transactions and
     entries, the same balances, every rule of theirs (the source's own reservation covers

@@ -2,10 +2,12 @@
 add, change and delete one, mark a year complete, import the State Council notice as a sheet."""
 
 import io
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,19 +34,22 @@ from nuanjia.core.imports import (
 from nuanjia.core.models import CalendarDay, CalendarYear
 
 from .forms import CalendarDayForm, CalendarYearForm, add_rule_error
-from .permissions import deny, requires
+from .permissions import StaffRequest, deny, requires
 from .rules import Perm
 
 TEMPLATE_FILE_NAME = "节假日安排导入模板.xlsx"
 ERROR_SHEET_FILE_NAME = "节假日安排导入错误.xlsx"
 
+P = ParamSpec("P")
+StaffView = Callable[Concatenate[StaffRequest, P], HttpResponseBase]
 
-def province_calendar(view):
+
+def province_calendar(view: StaffView[P]) -> StaffView[P]:
     """The calendar pages are the province's system administrator's (core.calendar): other
     system administrators are refused like any role without the permission."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: StaffRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         if not may_edit_calendar(request.user):
             deny(request.user, Perm.MANAGE_CALENDAR, request.path)
         return view(request, *args, **kwargs)
@@ -56,7 +61,7 @@ def _year_url(year: int) -> str:
     return f"{reverse('orgs:calendar')}?{urlencode({'year': year})}"
 
 
-def _chosen_year(request) -> int:
+def _chosen_year(request: StaffRequest) -> int:
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or 0)
@@ -68,7 +73,7 @@ def _chosen_year(request) -> int:
     return missing[0] if missing else today.year
 
 
-def _years(chosen: int) -> list[dict]:
+def _years(chosen: int) -> list[dict[str, Any]]:
     today = timezone.localdate()
     entered = {day.year for day in CalendarDay.objects.dates("day", "year")}
     confirmed = set(CalendarYear.objects.values_list("year", flat=True))
@@ -80,7 +85,7 @@ def _years(chosen: int) -> list[dict]:
 
 
 @province_calendar
-def calendar_view(request):
+def calendar_view(request: StaffRequest) -> HttpResponseBase:
     """The days of one year, with the form that adds a day."""
     year = _chosen_year(request)
     form = CalendarDayForm(request.POST or None, initial={"kind": CalendarDayForm.HOLIDAY})
@@ -110,7 +115,7 @@ def calendar_view(request):
 
 
 @province_calendar
-def calendar_day_view(request, day_id: int):
+def calendar_day_view(request: StaffRequest, day_id: int) -> HttpResponseBase:
     """Change one day (its date, kind or name)."""
     row = get_object_or_404(CalendarDay, pk=day_id)
     kind = CalendarDayForm.WORKDAY if row.is_workday else CalendarDayForm.HOLIDAY
@@ -136,7 +141,7 @@ def calendar_day_view(request, day_id: int):
 
 @require_POST
 @province_calendar
-def calendar_day_delete_view(request, day_id: int):
+def calendar_day_delete_view(request: StaffRequest, day_id: int) -> HttpResponseBase:
     row = get_object_or_404(CalendarDay, pk=day_id)
     year, day = row.day.year, row.day
     try:
@@ -150,7 +155,7 @@ def calendar_day_delete_view(request, day_id: int):
 
 @require_POST
 @province_calendar
-def calendar_year_view(request):
+def calendar_year_view(request: StaffRequest) -> HttpResponseBase:
     """Mark a year's schedule as completely entered."""
     form = CalendarYearForm(request.POST)
     year = _chosen_year(request)
@@ -170,7 +175,7 @@ def calendar_year_view(request):
 
 
 @province_calendar
-def calendar_import_view(request):
+def calendar_import_view(request: StaffRequest) -> HttpResponseBase:
     """Upload the notice as a sheet; show its errors (and the error sheet) or what was entered."""
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": CALENDAR_SHEET.columns}
@@ -189,7 +194,7 @@ def calendar_import_view(request):
 
 @province_calendar
 @require_GET
-def calendar_import_errors_view(request, import_token: str):
+def calendar_import_errors_view(request: StaffRequest, import_token: str) -> HttpResponseBase:
     path = error_sheet_path(import_token, owner_id=request.user.pk)
     return error_sheet_response(
         request, path, filename=ERROR_SHEET_FILE_NAME, what="calendar import error sheet"
@@ -198,9 +203,11 @@ def calendar_import_errors_view(request, import_token: str):
 
 @province_calendar
 @require_GET
-def calendar_template_view(request):
+def calendar_template_view(request: StaffRequest) -> HttpResponseBase:
     buffer = io.BytesIO()
     write_calendar_template(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, TEMPLATE_FILE_NAME)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, TEMPLATE_FILE_NAME) or "attachment"
+    )
     return response

@@ -7,7 +7,7 @@ from .models import Org
 from .rules import ADMIN_ROLES, Role
 
 
-def add_rule_error(form, error: RuleViolation) -> None:
+def add_rule_error(form: forms.Form, error: RuleViolation) -> None:
     """Show a service's refusal on the form: at its field when the form has it, else on top."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -86,7 +86,7 @@ class CalendarDayForm(forms.Form):
 
     @property
     def is_workday(self) -> bool:
-        return self.cleaned_data["kind"] == self.WORKDAY
+        return bool(self.cleaned_data["kind"] == self.WORKDAY)
 
 
 class CalendarYearForm(forms.Form):

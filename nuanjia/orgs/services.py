@@ -302,7 +302,7 @@ def create_staff(
     return staff
 
 
-def check_may_take_over(staff: Staff, by: Actor) -> None:
+def check_may_take_over(staff: Staff, by: Actor | None) -> None:
     """三权分立: the system administrator may not reset, deactivate or move the account of a
     security or audit administrator — that would hand them the other roles' powers. Those
     accounts are recovered at the command line (`nuanjia manage changepassword`), by the operator.
@@ -353,10 +353,10 @@ def update_staff(
     return staff
 
 
-def _confirmed_devices(staff: Staff):
+def _has_authenticator(staff: Staff) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return TOTPDevice.objects.filter(user=staff, confirmed=True)
+    return bool(TOTPDevice.objects.filter(user=staff, confirmed=True).exists())
 
 
 def _refuse_both_factors(message: str) -> None:
@@ -381,7 +381,7 @@ def reset_staff_password(staff: Staff, *, password: str, by: Actor | None) -> St
     hand the account to the administrator.
     """
     check_may_take_over(staff, by)
-    if by is not None and staff.needs_two_factor and not _confirmed_devices(staff).exists():
+    if by is not None and staff.needs_two_factor and not _has_authenticator(staff):
         _refuse_both_factors(_("This account has no authenticator enrolled."))
     _check_password(password, staff)
     staff.set_password(password)
@@ -422,7 +422,7 @@ def reset_two_factor(staff: Staff, *, by: Actor | None) -> Staff:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     check_may_take_over(staff, by)
-    if by is not None and staff.must_change_password and _confirmed_devices(staff).exists():
+    if by is not None and staff.must_change_password and _has_authenticator(staff):
         _refuse_both_factors(_("Its password is a temporary one an administrator set."))
     removed, _detail = TOTPDevice.objects.filter(user=staff).delete()
     record_event(staff, "staff.two_factor_reset", by=by, changes={"devices_removed": removed})

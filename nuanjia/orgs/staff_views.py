@@ -1,6 +1,5 @@
 """Staff account pages: the system administrator manages accounts, the security administrator roles."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -318,7 +319,8 @@ class ResultImporter(Importer):
             return
         # Lock the payables and read them again: a click on “paid” may have come in between.
         states = item_states(self.batch, list(pending))
-        paid, failed = [], []
+        paid: list[dict[str, Any]] = []
+        failed: list[dict[str, Any]] = []
         for source_id, row in pending.items():
             wanted = row.values["result"]
             action, label = classify(self.batch, wanted, states[source_id])

@@ -1,7 +1,10 @@
 """Template filters for the audit trail: an event type's name and a readable change list."""
 
+from typing import Any
+
 from django import template
 
+from nuanjia.core.audit_changes import ChangeRow
 from nuanjia.core.audit_changes import change_rows as rows_of
 from nuanjia.core.audit_names import event_name as name_of
 
@@ -15,6 +18,6 @@ def event_name(action: str) -> str:
 
 
 @register.filter
-def change_rows(changes):
+def change_rows(changes: Any) -> list[ChangeRow]:
     """An event's `changes` as rows of field, before and after (see core.audit_changes)."""
     return rows_of(changes)

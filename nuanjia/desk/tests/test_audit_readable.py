@@ -34,7 +34,7 @@ def recorded_codes() -> set[str]:
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             if name in AUDIT_CALLS and isinstance(node.args[1], ast.Constant):
-                codes.add(node.args[1].value)
+                codes.add(str(node.args[1].value))
     return codes
 
 

@@ -143,7 +143,10 @@ def _tile_statuses() -> dict[str, list[frozenset[str]]]:
     """For each status, the roles of every to-do tile that lists files waiting in it."""
     tiles: dict[str, list[frozenset[str]]] = {}
     for condition, roles in todo_filters().values():
-        status = dict(child for child in condition.children if isinstance(child, tuple))["status"]
+        lookups: dict[str, object] = dict(
+            child for child in condition.children if isinstance(child, tuple)
+        )
+        status = lookups["status"]
         tiles.setdefault(str(status), []).append(roles)
     return tiles
 
