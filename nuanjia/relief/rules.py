@@ -169,35 +169,7 @@ def check_caps(
         )
     if caps.dibao_months is not None:
         total = year_total_fen + amount_fen
-        if dibao_fen is None:
-            check.lines.append(
-                CapLine(
-                    _(
-                        "The limit is %(months)s months of the local dibao standard, and no "
-                        "standard is recorded for the region."
-                    )
-                    % {"months": _months(caps.dibao_months)},
-                    False,
-                )
-            )
-        else:
-            cap = dibao_months_cap_fen(caps.dibao_months, dibao_fen)
-            check.lines.append(
-                CapLine(
-                    _(
-                        "Per year at most %(months)s months of dibao (%(dibao)s yuan a month) = "
-                        "%(cap)s yuan for %(whom)s; %(total)s yuan with this grant."
-                    )
-                    % {
-                        "months": _months(caps.dibao_months),
-                        "dibao": yuan(dibao_fen),
-                        "cap": yuan(cap),
-                        "whom": whom,
-                        "total": yuan(total),
-                    },
-                    total <= cap,
-                )
-            )
+        check.lines.append(_dibao_line(caps.dibao_months, dibao_fen, total, whom))
     if caps.approval_limit_fen is not None and amount_fen > caps.approval_limit_fen:
         check.needs_higher_approval = True
         check.lines.append(
@@ -211,6 +183,34 @@ def check_caps(
             )
         )
     return check
+
+
+def _dibao_line(months: Decimal, dibao_fen: int | None, total: int, whom: str) -> CapLine:
+    """The months-of-低保 limit against the year's total with this grant."""
+    if dibao_fen is None:
+        return CapLine(
+            _(
+                "The limit is %(months)s months of the local dibao standard, and no "
+                "standard is recorded for the region."
+            )
+            % {"months": _months(months)},
+            False,
+        )
+    cap = dibao_months_cap_fen(months, dibao_fen)
+    return CapLine(
+        _(
+            "Per year at most %(months)s months of dibao (%(dibao)s yuan a month) = "
+            "%(cap)s yuan for %(whom)s; %(total)s yuan with this grant."
+        )
+        % {
+            "months": _months(months),
+            "dibao": format_yuan(dibao_fen),
+            "cap": format_yuan(cap),
+            "whom": whom,
+            "total": format_yuan(total),
+        },
+        total <= cap,
+    )
 
 
 def _months(months: Decimal) -> str:
