@@ -15,6 +15,7 @@ class TodoItem:
     count: int  # how many rows wait
     url: str  # the list behind the figure
     overdue: int = 0  # how many of them are past their deadline
+    urgent: int = 0  # how many of them are urgent (e.g. advance relief, 先行救助)
 
 
 TodoProvider = Callable[[Any], list[TodoItem]]  # fn(the signed-in Actor)

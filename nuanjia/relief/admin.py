@@ -14,6 +14,7 @@ from .models import GrantCap, GrantType
 class GrantTypeAdmin(AuditedAdmin):
     list_display = ["code", "name", "default_earmark", "needs_hardship_file", "is_active"]
     search_fields = ["code", "name"]
+    filter_horizontal = ["earmarks"]
 
 
 @admin.register(GrantCap)

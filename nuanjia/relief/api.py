@@ -8,6 +8,7 @@ message and the field at fault for a rule (an import's errors list row and colum
 import datetime
 import io
 import tempfile
+from typing import Literal
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -19,17 +20,23 @@ from ninja.pagination import paginate
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
 from nuanjia.core.pagination import Pages
-from nuanjia.core.schemas import EventOut, NoteIn
+from nuanjia.core.schemas import EventOut
+from nuanjia.core.workflow_api import add_step_operations
 from nuanjia.funds.models import Earmark
 from nuanjia.orgs.queries import get_org_for
 from nuanjia.people.queries import get_worker_for
 
-from . import queries, rules, services
+from . import queries, services
 from .models import Grant, GrantType, PaymentBatch
-from .rules import Status as GrantStatus
+from .rules import Status as GrantStatusChoices
 from .rules import Step
+from .workflow import FLOW, page_steps
 
 router = Router(tags=["relief"])
+# Literal, not the models' TextChoices: enums named "Status" would collide with other apps'
+# in the OpenAPI document.
+GrantStatus = Literal[tuple(GrantStatusChoices.values)]  # type: ignore[valid-type]
+BatchStatus = Literal[tuple(PaymentBatch.Status.values)]  # type: ignore[valid-type]
 OPTIONAL_FILE = File(None)  # an upload parameter that may be missing
 
 
@@ -138,8 +145,12 @@ class ResultsOut(Schema):
 
 
 def _detail(grant: Grant, user) -> Grant:
-    grant.steps = rules.steps_for(grant.status, user.roles)
+    grant.steps = page_steps(grant, user)
     return grant
+
+
+def _present(request, grant: Grant) -> Grant:
+    return _detail(queries.get_grant_for(request.user, grant.pk), request.user)
 
 
 @router.get("/grants", response=list[GrantOut], summary="Grants in the caller's scope")
@@ -159,7 +170,7 @@ def list_grants(request, status: GrantStatus | None = None, queue: str = "", q: 
     summary="Check an amount against the caps and warn of grants already made",
 )
 def assess_grant(request, payload: ProposeIn):
-    services.authorize_step(request.user, Step.PROPOSE, None, request.path)
+    FLOW.authorize(request.user, Step.PROPOSE, None, request.path)
     worker = get_worker_for(request.user, payload.worker_id)
     grant_type = get_object_or_404(GrantType, code=payload.grant_type, is_active=True)
     result = services.assess(
@@ -179,7 +190,7 @@ def assess_grant(request, payload: ProposeIn):
 
 @router.post("/grants", response={201: GrantDetailOut}, summary="Propose a grant to a worker")
 def propose(request, payload: ProposeIn):
-    services.authorize_step(request.user, Step.PROPOSE, None, request.path)
+    FLOW.authorize(request.user, Step.PROPOSE, None, request.path)
     worker = get_worker_for(request.user, payload.worker_id, write=True)
     grant_type = GrantType.objects.filter(code=payload.grant_type).first()
     if grant_type is None:
@@ -211,48 +222,31 @@ def get_grant(request, grant_id: int):
 @router.get("/grants/{grant_id}/events", response=list[EventOut], summary="A grant's history")
 def grant_events(request, grant_id: int):
     grant = queries.get_grant_for(request.user, grant_id)
-    events = list(queries.grant_history(grant))
-    for event in events:
-        event.by_label = str(event.by) if event.by else ""
-    return events
+    return list(queries.grant_history(grant))
 
 
-def _step(request, grant_id: int, step: str, note: str) -> Grant:
-    grant = queries.get_grant_for(request.user, grant_id, write=True)
-    services.authorize_step(request.user, step, grant, request.path)
-    calls = {
-        Step.REVIEW: lambda: services.review_grant(grant, by=request.user, note=note),
-        Step.APPROVE: lambda: services.approve_grant(grant, by=request.user, note=note),
-        Step.REJECT: lambda: services.reject_grant(grant, by=request.user, reason=note),
-        Step.CANCEL: lambda: services.cancel_grant(grant, by=request.user, reason=note),
-        Step.RETRY: lambda: services.retry_grant(grant, by=request.user, note=note),
-        Step.RETURN: lambda: services.record_return(grant, by=request.user, reason=note),
-        Step.PAY: lambda: services.confirm_payment(grant, by=request.user, reason=note),
-        Step.FAIL: lambda: services.record_failure(grant, by=request.user, reason=note),
-    }
-    calls[step]()
-    return _detail(queries.get_grant_for(request.user, grant_id), request.user)
-
-
-def _step_operation(step: str, summary: str):
-    def operation(request, grant_id: int, payload: NoteIn):
-        return _step(request, grant_id, step, payload.note)
-
-    operation.__name__ = f"grant_{step}"
-    router.post(f"/grants/{{grant_id}}/{step}", response=GrantDetailOut, summary=summary)(operation)
-
-
-for _step_name, _summary in [
-    (Step.REVIEW, "Review a proposed grant"),
-    (Step.APPROVE, "Approve a reviewed grant and reserve its money"),
-    (Step.REJECT, "Reject a grant (note: the reason)"),
-    (Step.CANCEL, "Cancel a grant; an approved one's money is released (note: the reason)"),
-    (Step.RETRY, "Send a failed payment back to approved for the next batch"),
-    (Step.RETURN, "Record a paid grant's money as returned (note: the reason)"),
-    (Step.PAY, "Record one grant of a sent batch as paid (idempotent)"),
-    (Step.FAIL, "Record one grant of a sent batch as failed (note: the bank's reason)"),
-]:
-    _step_operation(_step_name, _summary)
+add_step_operations(
+    router,
+    FLOW,
+    path="/grants/{grant_id}",
+    fetch=lambda request, pk: queries.get_grant_for(request.user, pk, write=True),
+    response=GrantDetailOut,
+    present=_present,
+    summaries={
+        Step.REVIEW: "Review a proposed grant",
+        Step.APPROVE: "Approve a reviewed grant and reserve its money",
+        Step.APPROVE_ADVANCE: (
+            "Approve an advance relief grant (先行救助) at once, one approver of a county or "
+            "city union, and reserve its money"
+        ),
+        Step.REJECT: "Reject a grant (note: the reason)",
+        Step.CANCEL: "Cancel a grant; an approved one's money is released (note: the reason)",
+        Step.RETRY: "Send a failed payment back to approved for the next batch",
+        Step.RETURN: "Record a paid grant's money as returned (note: the reason)",
+        Step.PAY: "Record one grant of a sent batch as paid (idempotent)",
+        Step.FAIL: "Record one grant of a sent batch as failed (note: the bank's reason)",
+    },
+)
 
 
 @router.get(
@@ -284,7 +278,7 @@ def worker_history(request, worker_id: int):
 
 @router.get("/batches", response=list[BatchOut], summary="Payment batches in the caller's scope")
 @paginate(Pages, page_size=50)
-def list_batches(request, status: PaymentBatch.Status | None = None):
+def list_batches(request, status: BatchStatus | None = None):
     batches = queries.visible_batches(request.user)
     if status:
         batches = batches.filter(status=status)
@@ -293,7 +287,7 @@ def list_batches(request, status: PaymentBatch.Status | None = None):
 
 @router.post("/batches", response={201: BatchOut}, summary="Build a batch of approved grants")
 def build_batch(request, payload: BuildIn):
-    services.authorize_step(request.user, Step.BATCH, None, request.path)
+    FLOW.authorize(request.user, Step.BATCH, None, request.path)
     org = get_org_for(request.user, payload.org_id, write=True)
     earmark = Earmark.objects.filter(code=payload.earmark).first()
     if earmark is None:
@@ -339,7 +333,7 @@ def import_results(request, payment_batch_id: int, file: UploadedFile | None = O
     # The file is optional in the signature so that scope (404) and role (403) are answered
     # before the upload is looked at.
     batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
-    services.authorize_step(request.user, Step.PAY, None, request.path)
+    FLOW.authorize(request.user, Step.PAY, None, request.path)
     if file is None:
         raise RuleViolation(_("Upload the bank's result file."), field="file")
     source = SheetSource(io.BytesIO(file.read()), name=file.name or "")

@@ -23,6 +23,7 @@ from nuanjia.core import bulk, payables
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.payables import ItemState, PayableItem
+from nuanjia.core.workflow import access
 from nuanjia.funds import services as funds
 from nuanjia.funds.models import Earmark
 from nuanjia.orgs.models import Org
@@ -49,16 +50,14 @@ _LINE_COLUMNS = (
 
 
 def in_scope(by, org: Org) -> bool:
-    from .services import _in_scope  # relief's guards; services imports this module
-
-    return _in_scope(by, org)
+    return access().in_scope(by, org)
 
 
 def require_finance(by, org: Org) -> None:
     """Batches are finance's work, in the paying union's subtree (`by=None`: the system)."""
-    from .services import may_take
+    from .workflow import FLOW
 
-    if by is not None and not (may_take(by, Step.BATCH) and in_scope(by, org)):
+    if by is not None and not (FLOW.may_take(by, Step.BATCH) and in_scope(by, org)):
         raise PermissionDenied
 
 
@@ -87,10 +86,6 @@ def finish_if_settled(batch: PaymentBatch) -> None:
 
 def _audit_id(source_id: str) -> int | str:
     return int(source_id) if source_id.isdigit() else source_id
-
-
-def _actor(by):
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 # ---- Building -----------------------------------------------------------------------------
@@ -168,7 +163,7 @@ def build_batch(
         note=note,
         line_count=len(items),
         total_fen=sum(item.amount_fen for item in items),
-        created_by=_actor(by),
+        created_by=by if getattr(by, "is_authenticated", False) else None,
     )
     _insert_lines(batch, items)
     kind.put_in_batch(batch, [item.source_id for item in items], by=by)

@@ -21,6 +21,7 @@ from nuanjia.core.payables import ItemState, PayableItem, PayeeKind, State
 from . import services
 from .models import Grant, GrantEvent, PaymentBatch
 from .rules import Status, Step
+from .workflow import FLOW
 
 SOURCE_TYPE = services.SOURCE_TYPE
 _EVENT_COLUMNS = (
@@ -129,12 +130,11 @@ def put_in_batch(batch: PaymentBatch, source_ids: list[str], *, by) -> None:
 
 def taken_out(batch: PaymentBatch, source_id: str, *, by, note: str) -> None:
     """One grant out of a draft batch: back to approved, its money still reserved."""
-    grant = services._lock(Grant(pk=int(source_id)))
-    if grant.batch_id != batch.pk:
-        raise RuleViolation(_("The grant is not in this batch."), code="not_in_batch")
-    services._check_source(grant, Step.UNBATCH)
-    grant.batch = None
-    services._move(grant, Step.UNBATCH, by=by, note=note, changes={"batch": batch.number})
+    with FLOW.moving(Grant(pk=int(source_id)), Step.UNBATCH, by=by, note=note) as move:
+        if move.obj.batch_id != batch.pk:
+            raise RuleViolation(_("The grant is not in this batch."), code="not_in_batch")
+        move.obj.batch = None
+        move.changes["batch"] = batch.number
 
 
 def discarded(batch: PaymentBatch, source_ids: list[str], *, by) -> None:
@@ -170,7 +170,7 @@ def states(batch: PaymentBatch, source_ids: list[str]) -> dict[str, State]:
         elif status == Status.BATCHED and batch_id == batch.pk:
             result[str(pk)] = State(ItemState.IN_BATCH)
         else:  # the label only where it is shown (a refusal): translating costs per row
-            result[str(pk)] = State(ItemState.ELSEWHERE, services._status_label(status))
+            result[str(pk)] = State(ItemState.ELSEWHERE, FLOW.label_status(status))
     return result
 
 

@@ -4,9 +4,9 @@ payment batches with one line per grant sent to the bank."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.history import MakerChecker, StepEvent
 from nuanjia.core.money import format_yuan
 from nuanjia.core.payables import PayeeKind as PayeeKinds
 from nuanjia.funds.models import Earmark
@@ -44,6 +44,10 @@ class GrantType(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The earmarks a grant of the type may be charged to (the default one always may).
+    earmarks = models.ManyToManyField(
+        Earmark, verbose_name=_("earmarks it may use"), blank=True, related_name="+"
+    )
     needs_hardship_file = models.BooleanField(
         _("only for families with a hardship file"), default=False
     )
@@ -57,6 +61,10 @@ class GrantType(models.Model):
 
     def __str__(self):
         return self.name
+
+    def may_use(self, earmark: Earmark) -> bool:
+        """Whether a grant of this type may be charged to `earmark`."""
+        return earmark.pk == self.default_earmark_id or self.earmarks.filter(pk=earmark.pk).exists()
 
 
 class GrantCap(models.Model):
@@ -200,12 +208,13 @@ class PaymentBatch(models.Model):
         return 100 * self.settled_count // self.line_count if self.line_count else 0
 
 
-class Grant(models.Model):
+class Grant(MakerChecker):
     """One grant to a worker (and family): proposed, reviewed, approved with its money reserved
     in the ledger, sent to the bank in a batch, then paid (spent, once) or failed (released).
 
-    Its life is rules.TRANSITIONS; each step is one service writing one GrantEvent and one
-    audit event in the same transaction as the status and any ledger posting.
+    Its life is declared in relief.workflow (FLOW); each step is one service writing one
+    GrantEvent and one audit event in the same transaction as the status and any ledger
+    posting. Who proposed, reviewed and approved it are three people (MakerChecker).
     """
 
     Status = Status
@@ -270,15 +279,6 @@ class Grant(models.Model):
     # Gradual-exit grants (渐退期救助): which month of which phase-out they pay.
     phase_out_started_on = models.DateField(_("phase-out started on"), null=True, blank=True)
     phase_out_month = models.PositiveSmallIntegerField(_("phase-out month"), null=True, blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -287,24 +287,12 @@ class Grant(models.Model):
         verbose_name_plural = _("grants")
         ordering = ["-id"]
         constraints = [
+            *MakerChecker.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(amount_fen__gt=0), name="relief_grant_amount_positive"
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="relief_grant_status_known"
-            ),
-            # Maker-checker in the database too: the proposer never reviews or approves.
-            models.CheckConstraint(
-                condition=Q(reviewed_by__isnull=True)
-                | Q(proposed_by__isnull=True)
-                | ~Q(reviewed_by=models.F("proposed_by")),
-                name="relief_grant_reviewer_is_not_proposer",
-            ),
-            models.CheckConstraint(
-                condition=Q(approved_by__isnull=True)
-                | Q(proposed_by__isnull=True)
-                | ~Q(approved_by=models.F("proposed_by")),
-                name="relief_grant_approver_is_not_proposer",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=[Status.BATCHED]) | Q(batch__isnull=False),
@@ -339,6 +327,11 @@ class Grant(models.Model):
         return str(self.pk)
 
     @property
+    def is_urgent(self) -> bool:
+        """Advance relief (先行救助) waiting for its one approver."""
+        return self.status == Status.PROPOSED and self.grant_type.code in rules.ADVANCE_TYPES
+
+    @property
     def holds_reservation(self) -> bool:
         return self.status in rules.RESERVED_STATUSES
 
@@ -347,23 +340,13 @@ class Grant(models.Model):
         return [line["text"] for line in self.cap_check or [] if not line.get("ok")]
 
 
-class GrantEvent(models.Model):
-    """One step in a grant's history: who, when, from which status to which, and why."""
+class GrantEvent(StepEvent):
+    """One step in a grant's history (the workflow engine writes it)."""
 
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(_("action"), max_length=16)  # a rules.Step value
-    from_status = models.CharField(_("from"), max_length=10, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
-    note = models.TextField(_("note"), blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(StepEvent.Meta):
         verbose_name = _("grant event")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["grant", "at"], name="relief_event_grant_at")]
 
     def __str__(self):

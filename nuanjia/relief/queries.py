@@ -58,10 +58,12 @@ def active_grant_types() -> QuerySet[GrantType]:
 
 # ---- Queues -------------------------------------------------------------------------------
 
+# Advance relief (先行救助) waiting for its one approver: urgent, and no review comes first.
+ADVANCE_WAITING = Q(status=Status.PROPOSED, grant_type__code__in=sorted(rules.ADVANCE_TYPES))
 QUEUES: dict[str, tuple[Q, frozenset[str]]] = {
     # key: (filter, roles that act on it)
     "to_review": (Q(status=Status.PROPOSED), frozenset({Role.REVIEWER})),
-    "to_approve": (Q(status=Status.REVIEWED), frozenset({Role.APPROVER})),
+    "to_approve": (Q(status=Status.REVIEWED) | ADVANCE_WAITING, frozenset({Role.APPROVER})),
     "to_batch": (Q(status=Status.APPROVED), frozenset({Role.FINANCE})),
     "in_batch": (Q(status=Status.BATCHED), frozenset({Role.FINANCE})),
     "failed": (Q(status=Status.FAILED), frozenset({Role.FINANCE, Role.CASEWORKER})),

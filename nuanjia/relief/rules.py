@@ -1,5 +1,5 @@
-"""Pure relief rules, no database: grant states and who moves them, the cap check with its
-explanation, and the months of a gradual exit (DOMAIN.md "Hardship workers", "Typical amounts").
+"""Pure relief rules, no database: grant states and steps (relief.workflow declares who moves
+them), the cap check with its explanation, and the months of a gradual exit (DOMAIN.md "Hardship workers", "Typical amounts").
 
 Every limit comes in through `CapValues`, read from the dated cap table by queries.cap_for, so
 a region's configuration decides it.
@@ -8,7 +8,6 @@ a region's configuration decides it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
@@ -18,7 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from nuanjia.core.money import format_yuan
 from nuanjia.hardship.rules import add_months
-from nuanjia.orgs.rules import Role
 
 
 class Status(models.TextChoices):
@@ -33,20 +31,6 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", gettext_lazy("Cancelled")  # 已撤销: withdrawn, reservation released
 
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    # PROPOSED → APPROVED only for advance relief (先行救助), one approver (Step.APPROVE_ADVANCE).
-    Status.PROPOSED: frozenset(
-        {Status.REVIEWED, Status.APPROVED, Status.REJECTED, Status.CANCELLED}
-    ),
-    Status.REVIEWED: frozenset({Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
-    Status.APPROVED: frozenset({Status.BATCHED, Status.CANCELLED}),
-    Status.BATCHED: frozenset({Status.PAID, Status.FAILED, Status.APPROVED}),
-    Status.PAID: frozenset({Status.RETURNED}),
-    Status.FAILED: frozenset({Status.APPROVED, Status.CANCELLED}),
-    Status.RETURNED: frozenset(),
-    Status.REJECTED: frozenset(),
-    Status.CANCELLED: frozenset(),
-}
 # Grants holding money in the ledger's reserved bucket.
 RESERVED_STATUSES = frozenset({Status.APPROVED, Status.BATCHED})
 # Grants that count towards a worker's yearly total and the duplicate warning.
@@ -71,73 +55,19 @@ class Step(models.TextChoices):
     RETURN = "return", gettext_lazy("Record as returned")
 
 
-STEP_ROLES: dict[str, frozenset[str]] = {
-    Step.PROPOSE: frozenset({Role.CASEWORKER}),
-    Step.REVIEW: frozenset({Role.REVIEWER}),
-    Step.APPROVE: frozenset({Role.APPROVER}),
-    Step.APPROVE_ADVANCE: frozenset({Role.APPROVER}),
-    Step.REJECT: frozenset({Role.REVIEWER, Role.APPROVER}),
-    Step.CANCEL: frozenset({Role.CASEWORKER, Role.APPROVER, Role.FINANCE}),
-    Step.BATCH: frozenset({Role.FINANCE}),
-    Step.UNBATCH: frozenset({Role.FINANCE}),
-    Step.PAY: frozenset({Role.FINANCE}),
-    Step.FAIL: frozenset({Role.FINANCE}),
-    Step.RETRY: frozenset({Role.FINANCE}),
-    Step.RETURN: frozenset({Role.FINANCE}),
-}
-STEP_SOURCES: dict[str, frozenset[str]] = {
-    Step.PROPOSE: frozenset(),
-    Step.REVIEW: frozenset({Status.PROPOSED}),
-    Step.APPROVE: frozenset({Status.REVIEWED}),
-    Step.APPROVE_ADVANCE: frozenset({Status.PROPOSED}),
-    Step.REJECT: frozenset({Status.PROPOSED, Status.REVIEWED}),
-    Step.CANCEL: frozenset({Status.PROPOSED, Status.REVIEWED, Status.APPROVED, Status.FAILED}),
-    Step.BATCH: frozenset({Status.APPROVED}),
-    Step.UNBATCH: frozenset({Status.BATCHED}),
-    Step.PAY: frozenset({Status.BATCHED}),
-    Step.FAIL: frozenset({Status.BATCHED}),
-    Step.RETRY: frozenset({Status.FAILED}),
-    Step.RETURN: frozenset({Status.PAID}),
-}
-STEP_TARGETS: dict[str, str] = {
-    Step.PROPOSE: Status.PROPOSED,
-    Step.REVIEW: Status.REVIEWED,
-    Step.APPROVE: Status.APPROVED,
-    Step.APPROVE_ADVANCE: Status.APPROVED,
-    Step.REJECT: Status.REJECTED,
-    Step.CANCEL: Status.CANCELLED,
-    Step.BATCH: Status.BATCHED,
-    Step.UNBATCH: Status.APPROVED,
-    Step.PAY: Status.PAID,
-    Step.FAIL: Status.FAILED,
-    Step.RETRY: Status.APPROVED,
-    Step.RETURN: Status.RETURNED,
-}
-# Steps a person takes on one grant from its page or the API (the batch steps go through
-# the batch screen and the bank's result file).
-GRANT_PAGE_STEPS = (Step.REVIEW, Step.APPROVE, Step.REJECT, Step.CANCEL, Step.RETRY, Step.RETURN)
+# Steps a person takes on one grant from its page (the batch steps go through the batch
+# screen and the bank's result file). The states and steps are declared in relief.workflow.
+GRANT_PAGE_STEPS = (
+    Step.REVIEW,
+    Step.APPROVE,
+    Step.APPROVE_ADVANCE,
+    Step.REJECT,
+    Step.CANCEL,
+    Step.RETRY,
+    Step.RETURN,
+)
 # Grant types that the simplified one-approver path (一事一议、先行救助) may approve.
 ADVANCE_TYPES = frozenset({"advance"})
-# Steps that need a written reason.
-REASONED_STEPS = frozenset({Step.REJECT, Step.CANCEL, Step.RETURN, Step.FAIL})
-
-
-def can_move(source: str, target: str) -> bool:
-    return target in TRANSITIONS.get(source, frozenset())
-
-
-def role_may(roles: Iterable[str], step: str) -> bool:
-    return bool(STEP_ROLES[step] & set(roles))
-
-
-def steps_for(status: str, roles: Iterable[str]) -> list[str]:
-    """The page steps a holder of `roles` may take on a grant in `status`, in workflow order."""
-    roles = set(roles)
-    return [
-        step
-        for step in GRANT_PAGE_STEPS
-        if status in STEP_SOURCES[step] and STEP_ROLES[step] & roles
-    ]
 
 
 # ---- Caps ---------------------------------------------------------------------------------
@@ -239,35 +169,7 @@ def check_caps(
         )
     if caps.dibao_months is not None:
         total = year_total_fen + amount_fen
-        if dibao_fen is None:
-            check.lines.append(
-                CapLine(
-                    _(
-                        "The limit is %(months)s months of the local dibao standard, and no "
-                        "standard is recorded for the region."
-                    )
-                    % {"months": _months(caps.dibao_months)},
-                    False,
-                )
-            )
-        else:
-            cap = dibao_months_cap_fen(caps.dibao_months, dibao_fen)
-            check.lines.append(
-                CapLine(
-                    _(
-                        "Per year at most %(months)s months of dibao (%(dibao)s yuan a month) = "
-                        "%(cap)s yuan for %(whom)s; %(total)s yuan with this grant."
-                    )
-                    % {
-                        "months": _months(caps.dibao_months),
-                        "dibao": yuan(dibao_fen),
-                        "cap": yuan(cap),
-                        "whom": whom,
-                        "total": yuan(total),
-                    },
-                    total <= cap,
-                )
-            )
+        check.lines.append(_dibao_line(caps.dibao_months, dibao_fen, total, whom))
     if caps.approval_limit_fen is not None and amount_fen > caps.approval_limit_fen:
         check.needs_higher_approval = True
         check.lines.append(
@@ -281,6 +183,34 @@ def check_caps(
             )
         )
     return check
+
+
+def _dibao_line(months: Decimal, dibao_fen: int | None, total: int, whom: str) -> CapLine:
+    """The months-of-低保 limit against the year's total with this grant."""
+    if dibao_fen is None:
+        return CapLine(
+            _(
+                "The limit is %(months)s months of the local dibao standard, and no "
+                "standard is recorded for the region."
+            )
+            % {"months": _months(months)},
+            False,
+        )
+    cap = dibao_months_cap_fen(months, dibao_fen)
+    return CapLine(
+        _(
+            "Per year at most %(months)s months of dibao (%(dibao)s yuan a month) = "
+            "%(cap)s yuan for %(whom)s; %(total)s yuan with this grant."
+        )
+        % {
+            "months": _months(months),
+            "dibao": format_yuan(dibao_fen),
+            "cap": format_yuan(cap),
+            "whom": whom,
+            "total": format_yuan(total),
+        },
+        total <= cap,
+    )
 
 
 def _months(months: Decimal) -> str:

@@ -1,9 +1,10 @@
 """Every write to grants, payment batches and the cap table.
 
-Each step of rules.TRANSITIONS is one function here: it locks the grant, checks the step's
-owner role, scope and maker-checker, posts to the ledger when money moves (reserve on
-approval, release on failure or cancellation, spend on payment — through funds.services, in
-the same transaction), changes the grant and writes one GrantEvent and one audit event.
+Each step of the grant's workflow (relief.workflow.FLOW) is one function here, registered
+as the step's handler: the engine locks the grant, checks the step's owner role, scope and
+maker-checker, and writes the status, one GrantEvent and one audit event; the service posts
+to the ledger when money moves (reserve on approval, release on failure or cancellation,
+spend on payment — through funds.services, in the same transaction) and changes the grant.
 Refusals raise RuleViolation (a rule) or PermissionDenied (a role or scope) and change nothing.
 
 Payment batches pay any registered payable (core.payables, ADR 0009): relief.batches and
@@ -25,17 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
-from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.masking import mask_name
 from nuanjia.core.money import check_fen, format_yuan
+from nuanjia.core.workflow import Move, access
 from nuanjia.funds import services as funds
 from nuanjia.funds.models import Earmark, Transaction
 from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.rules import Status as FileStatus
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import deny
-from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Worker
 
 from . import batches, queries, rules
@@ -60,68 +59,13 @@ from .models import (
     SchoolStage,
 )
 from .rules import Status, Step
+from .workflow import FLOW, LATE_CANCEL, LATE_CANCEL_ROLES
 
 SOURCE_TYPE = "relief.grant"  # how the ledger names a grant's postings
 REASON_MAX = 500
 
 
 # ---- Guards -------------------------------------------------------------------------------
-
-
-def _roles(by) -> frozenset[str]:
-    if by is None or not getattr(by, "is_active", False):
-        return frozenset()
-    return frozenset(getattr(by, "roles", frozenset()))
-
-
-def _in_scope(by, org: Org) -> bool:
-    return by is not None and by.org is not None and org.is_within(by.org)
-
-
-def may_take(by, step: str, grant: Grant | None = None) -> bool:
-    """Whether `by` holds the step's owner role (and, for a grant, has it in scope)."""
-    if not rules.role_may(_roles(by), step):
-        return False
-    return grant is None or _in_scope(by, grant.org)
-
-
-def authorize_step(user, step: str, grant: Grant | None = None, where: str = "") -> None:
-    """For pages and the API, before calling a service: refuse (403) and audit the denial
-    outside the service's transaction, so the denial record is kept."""
-    if not may_take(user, step, grant):
-        deny(user, f"relief.{step}", where)
-
-
-def _require_step(by, step: str, grant: Grant) -> None:
-    if by is not None and not may_take(by, step, grant):
-        raise PermissionDenied
-
-
-def _not_the_same(by, other_id: int | None, message: str) -> None:
-    """Maker-checker: `by` must not be the person recorded as `other_id`."""
-    if by is not None and other_id is not None and other_id == by.pk:
-        raise RuleViolation(message, code="maker_checker")
-
-
-def _lock(grant: Grant) -> Grant:
-    """Lock the grant's row for this transaction and reload it."""
-    list(Grant.objects.select_for_update().filter(pk=grant.pk).values_list("pk"))
-    grant.refresh_from_db()
-    return grant
-
-
-def _status_label(status: str) -> str:
-    return str(Status(status).label) if status in Status.values else status
-
-
-def _check_source(grant: Grant, step: str) -> None:
-    target = rules.STEP_TARGETS[step]
-    if grant.status not in rules.STEP_SOURCES[step] or not rules.can_move(grant.status, target):
-        raise RuleViolation(
-            _("A grant that is %(status)s cannot take the step “%(step)s”.")
-            % {"status": _status_label(grant.status), "step": rules.Step(step).label},
-            code="invalid_transition",
-        )
 
 
 def _text(value: str, field: str, message: str, *, required: bool = True) -> str:
@@ -133,35 +77,9 @@ def _text(value: str, field: str, message: str, *, required: bool = True) -> str
     return value
 
 
-def _actor(by):
-    return by if getattr(by, "is_authenticated", False) else None
-
-
-def _event(grant: Grant, action: str, source: str, *, by, note: str = "", changes=None):
-    """One history row and one audit event for a step of one grant."""
-    changes = dict(changes or {})
-    GrantEvent.objects.create(
-        grant=grant,
-        action=action,
-        from_status=source,
-        to_status=grant.status,
-        note=note,
-        changes=changes,
-        by=_actor(by),
-        at=clock.now(),
-    )
-    audit = {"status": [source, grant.status], **changes}
-    if note:
-        audit["note"] = note
-    record_event(grant, f"relief.{action}", by=by, org=grant.org, changes=audit)
-
-
-def _move(grant: Grant, step: str, *, by, note: str = "", changes=None) -> Grant:
-    source = grant.status
-    grant.status = rules.STEP_TARGETS[step]
-    grant.save()
-    _event(grant, step, source, by=by, note=note, changes=changes)
-    return grant
+def _reason(step: str, reason: str) -> str:
+    """A step's required reason, refused on the `reason` field when missing."""
+    return _text(reason, "reason", FLOW.step(step).reason)
 
 
 def _account(grant_or_batch) -> object:
@@ -260,33 +178,11 @@ def _refuse_caps(check: rules.CapCheck) -> None:
 # ---- Grant steps --------------------------------------------------------------------------
 
 
-@transaction.atomic
-def propose_grant(
-    worker: Worker,
-    *,
-    grant_type: GrantType,
-    amount_fen: int,
-    reason: str,
-    by,
-    org: Org | None = None,
-    earmark: Earmark | None = None,
-    school_stage: str = "",
-    hardship_file: HardshipFile | None = None,
-) -> Grant:
-    """A caseworker proposes a grant to a worker, paid by `org` (their own union by default)
-    from `earmark` (the type's default earmark by default).
-
-    Refused above any cap in force (per occasion, per year, months of 低保), with the
-    explanation; a grant of the same type this year elsewhere in the province is a warning
-    kept on the grant, not a refusal. The worker must be in the proposer's subtree.
-    """
-    org = org or getattr(by, "org", None)
-    if org is None:
-        raise RuleViolation(_("Choose the paying union."), field="org")
+def _check_proposal(worker: Worker, grant_type: GrantType, earmark, org: Org, by):
+    """The proposer's role and scope, the type and the earmark; returns the earmark."""
     if by is not None:
-        if not rules.role_may(_roles(by), Step.PROPOSE):
-            raise PermissionDenied
-        if not (_in_scope(by, org) and _in_scope(by, worker.org)):
+        FLOW.require(by, Step.PROPOSE, None)
+        if not (access().in_scope(by, org) and access().in_scope(by, worker.org)):
             raise PermissionDenied
     if not grant_type.is_active:
         raise RuleViolation(
@@ -306,6 +202,39 @@ def propose_grant(
             _("The earmark %(earmark)s is no longer in use.") % {"earmark": earmark},
             field="earmark",
         )
+    if not grant_type.may_use(earmark):
+        raise RuleViolation(
+            _("A %(type)s grant cannot be paid from %(earmark)s.")
+            % {"type": grant_type, "earmark": earmark},
+            field="earmark",
+        )
+    return earmark
+
+
+@transaction.atomic
+def propose_grant(
+    worker: Worker,
+    *,
+    grant_type: GrantType,
+    amount_fen: int,
+    reason: str,
+    by,
+    org: Org | None = None,
+    earmark: Earmark | None = None,
+    school_stage: str = "",
+    hardship_file: HardshipFile | None = None,
+) -> Grant:
+    """A caseworker proposes a grant to a worker, paid by `org` (their own union by default)
+    from `earmark` (the type's default earmark by default; one the type may use).
+
+    Refused above any cap in force (per occasion, per year, months of 低保), with the
+    explanation; a grant of the same type this year elsewhere in the province is a warning
+    kept on the grant, not a refusal. The worker must be in the proposer's subtree.
+    """
+    org = org or getattr(by, "org", None)
+    if org is None:
+        raise RuleViolation(_("Choose the paying union."), field="org")
+    earmark = _check_proposal(worker, grant_type, earmark, org, by)
     amount_fen = check_fen(amount_fen, label=str(_("Amount")))
     reason = _text(reason, "reason", _("Give the reason for the grant."))
     if school_stage not in SchoolStage.values:
@@ -332,10 +261,9 @@ def propose_grant(
         viewer=by,
     )
     _refuse_caps(assessment.check)
-    household = getattr(worker, "household", None)
     grant = Grant.objects.create(
         worker=worker,
-        household=household,
+        household=getattr(worker, "household", None),
         hardship_file=hardship_file,
         grant_type=grant_type,
         earmark=earmark,
@@ -351,55 +279,57 @@ def propose_grant(
         cap_check=assessment.check.as_json(),
         warnings=assessment.warnings,
         needs_higher_approval=assessment.check.needs_higher_approval,
-        proposed_by=_actor(by),
+        proposed_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    _event(
-        grant,
-        Step.PROPOSE,
-        "",
-        by=by,
-        note=reason,
-        changes={
-            "amount_fen": amount_fen,
-            "grant_type": grant_type.code,
-            "earmark": earmark.code,
-            "worker": worker.pk,
-            **({"warnings": assessment.warnings} if assessment.warnings else {}),
-        },
-    )
+    figures = {
+        "amount_fen": amount_fen,
+        "grant_type": grant_type.code,
+        "earmark": earmark.code,
+        "worker": worker.pk,
+        **({"warnings": assessment.warnings} if assessment.warnings else {}),
+    }
+    FLOW.record(grant, Step.PROPOSE.value, "", by=by, note=reason, changes=figures)
     return grant
 
 
+@FLOW.handler(Step.REVIEW)
 @transaction.atomic
 def review_grant(grant: Grant, *, by, note: str = "") -> Grant:
     """审核: a reviewer checks the proposal; never the person who proposed it."""
-    _lock(grant)
-    _require_step(by, Step.REVIEW, grant)
-    _check_source(grant, Step.REVIEW)
-    _not_the_same(
-        by, grant.proposed_by_id, _("You proposed this grant; another person must review it.")
-    )
-    grant.reviewed_by = _actor(by)
-    return _move(grant, Step.REVIEW, by=by, note=(note or "").strip())
+    return FLOW.move(grant, Step.REVIEW, by=by, note=note)
+
+
+def _unions_to_be_above(grant: Grant) -> list[Org]:
+    """The unions an approver above the local limit must be above: the paying union and the
+    proposer's. The proposer picks the payer (any union of their subtree), so a payer below
+    them never lowers the level: a county's proposal needs an approver above the county."""
+    unions = [grant.org]
+    proposer_org = getattr(grant.proposed_by, "org", None)
+    if proposer_org is not None and proposer_org.pk != grant.org_id:
+        unions.append(proposer_org)
+    return unions
 
 
 def _higher_union_required(grant: Grant, by) -> None:
-    """Above the local approval limit, only an approver of a union above the paying one."""
+    """Above the local approval limit, only an approver of a union above the paying one and
+    above the proposer's."""
     if by is None:
         raise RuleViolation(
             _("This amount needs an approver of a higher union."), code="higher_approval"
         )
-    if by.org is None or by.org.pk == grant.org.pk or not grant.org.is_within(by.org):
-        raise RuleViolation(
-            _(
-                "%(amount)s yuan is above the local approval limit: an approver of a union above "
-                "%(org)s must approve it."
+    for union in _unions_to_be_above(grant):
+        if by.org is None or by.org.pk == union.pk or not union.is_within(by.org):
+            raise RuleViolation(
+                _(
+                    "%(amount)s yuan is above the local approval limit: an approver of a union "
+                    "above %(org)s must approve it."
+                )
+                % {"amount": format_yuan(grant.amount_fen), "org": union},
+                code="higher_approval",
             )
-            % {"amount": format_yuan(grant.amount_fen), "org": grant.org},
-            code="higher_approval",
-        )
 
 
+@FLOW.handler(Step.APPROVE_ADVANCE)
 @transaction.atomic
 def approve_advance_grant(grant: Grant, *, by, note: str = "") -> Grant:
     """一事一议、先行救助: an advance-relief grant approved at once by one approver of a county
@@ -409,47 +339,41 @@ def approve_advance_grant(grant: Grant, *, by, note: str = "") -> Grant:
     transaction. The paperwork completed after payment is the calling app's (the hotline's)
     to track; the higher-union rule above the local limit holds as for any grant.
     """
-    _lock(grant)
-    if grant.grant_type.code not in rules.ADVANCE_TYPES:
-        raise RuleViolation(
-            _("Only advance relief is approved by one approver; review this grant first."),
-            code="not_advance",
-        )
-    _require_step(by, Step.APPROVE_ADVANCE, grant)
-    _check_source(grant, Step.APPROVE_ADVANCE)
-    if by.org is None or by.org.kind not in (Org.Kind.COUNTY, Org.Kind.CITY):
-        raise RuleViolation(
-            _("Advance relief is approved by an approver of a county or city union."),
-            code="advance_level",
-        )
-    _not_the_same(
-        by, grant.proposed_by_id, _("You proposed this grant; another person must approve it.")
-    )
-    return _approve_and_reserve(grant, Step.APPROVE_ADVANCE, by=by, note=note)
+    with FLOW.moving(grant, Step.APPROVE_ADVANCE, by=by, note=note) as move:
+        if move.obj.grant_type.code not in rules.ADVANCE_TYPES:
+            raise RuleViolation(
+                _("Only advance relief is approved by one approver; review this grant first."),
+                code="not_advance",
+            )
+        if by is not None and (
+            by.org is None or by.org.kind not in (Org.Kind.COUNTY, Org.Kind.CITY)
+        ):
+            raise RuleViolation(
+                _("Advance relief is approved by an approver of a county or city union."),
+                code="advance_level",
+            )
+        _approve_and_reserve(move, by=by)
+    return move.obj
 
 
+@FLOW.handler(Step.APPROVE)
 @transaction.atomic
 def approve_grant(grant: Grant, *, by, note: str = "") -> Grant:
     """审批: approve a reviewed grant and reserve its money in the paying union's account.
 
     Maker-checker: neither its proposer nor its reviewer may approve it. The caps are checked
     again (other grants may have been approved since it was proposed); above the local
-    approval limit the approver must belong to a union above the paying one. The reservation
-    and the status change are one transaction: refused for want of money, nothing changes.
+    approval limit the approver must belong to a union above the paying one and the
+    proposer's. The reservation and the status change are one transaction: refused for want
+    of money, nothing changes.
     """
-    _lock(grant)
-    _require_step(by, Step.APPROVE, grant)
-    _check_source(grant, Step.APPROVE)
-    _not_the_same(
-        by, grant.proposed_by_id, _("You proposed this grant; another person must approve it.")
-    )
-    _not_the_same(
-        by, grant.reviewed_by_id, _("You reviewed this grant; another person must approve it.")
-    )
-    return _approve_and_reserve(grant, Step.APPROVE, by=by, note=note)
+    with FLOW.moving(grant, Step.APPROVE, by=by, note=note) as move:
+        _approve_and_reserve(move, by=by)
+    return move.obj
 
 
-def _approve_and_reserve(grant: Grant, step: str, *, by, note: str) -> Grant:
+def _approve_and_reserve(move: Move, *, by) -> None:
+    grant = move.obj
     today = clock.today()
     assessment = assess(
         grant.worker,
@@ -464,6 +388,21 @@ def _approve_and_reserve(grant: Grant, step: str, *, by, note: str) -> Grant:
     _refuse_caps(assessment.check)
     if assessment.check.needs_higher_approval:
         _higher_union_required(grant, by)
+    _reserve(grant, by=by)
+    grant.approved_on = today
+    grant.cap_check = assessment.check.as_json()
+    grant.needs_higher_approval = assessment.check.needs_higher_approval
+    move.changes["reserved_fen"] = grant.amount_fen
+
+
+@FLOW.handler(Step.REJECT)
+@transaction.atomic
+def reject_grant(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
+    """A reviewer (proposed) or approver (reviewed) refuses the grant, with the reason."""
+    return FLOW.move(grant, Step.REJECT, by=by, note=_reason(Step.REJECT, reason or note))
+
+
+def _reserve(grant: Grant, *, by) -> None:
     funds.reserve(
         _account(grant),
         grant.amount_fen,
@@ -472,30 +411,6 @@ def _approve_and_reserve(grant: Grant, step: str, *, by, note: str) -> Grant:
         source_id=grant.source_id,
         memo=grant.number,
     )
-    grant.approved_by = _actor(by)
-    grant.approved_on = today
-    grant.cap_check = assessment.check.as_json()
-    grant.needs_higher_approval = assessment.check.needs_higher_approval
-    return _move(
-        grant,
-        step,
-        by=by,
-        note=(note or "").strip(),
-        changes={"reserved_fen": grant.amount_fen},
-    )
-
-
-@transaction.atomic
-def reject_grant(grant: Grant, *, by, reason: str) -> Grant:
-    """A reviewer (proposed) or approver (reviewed) refuses the grant, with the reason."""
-    _lock(grant)
-    _require_step(by, Step.REJECT, grant)
-    _check_source(grant, Step.REJECT)
-    _not_the_same(
-        by, grant.proposed_by_id, _("You proposed this grant; another person must decide on it.")
-    )
-    reason = _text(reason, "reason", _("Give the reason for the rejection."))
-    return _move(grant, Step.REJECT, by=by, note=reason)
 
 
 def _release(grant: Grant, *, by, memo: str) -> None:
@@ -509,76 +424,77 @@ def _release(grant: Grant, *, by, memo: str) -> None:
     )
 
 
+@FLOW.handler(Step.CANCEL)
 @transaction.atomic
-def cancel_grant(grant: Grant, *, by, reason: str) -> Grant:
+def cancel_grant(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
     """Withdraw a grant not yet sent to the bank; an approved one gets its money released.
 
     A caseworker cancels before approval; after it, an approver or finance (the reservation
     goes back to the available balance in the same transaction)."""
-    _lock(grant)
-    _require_step(by, Step.CANCEL, grant)
-    _check_source(grant, Step.CANCEL)
-    late = grant.status in (Status.APPROVED, Status.FAILED)
-    if by is not None and late and not _roles(by) & {Role.APPROVER, Role.FINANCE}:
-        raise PermissionDenied
-    reason = _text(reason, "reason", _("Give the reason for the cancellation."))
-    changes = {}
-    if grant.status == Status.APPROVED:
-        _release(grant, by=by, memo=reason)
-        changes["released_fen"] = grant.amount_fen
-    return _move(grant, Step.CANCEL, by=by, note=reason, changes=changes)
+    reason = _reason(Step.CANCEL, reason or note)
+    with FLOW.moving(grant, Step.CANCEL, by=by, note=reason) as move:
+        roles = access().roles_of(by)
+        if by is not None and move.source in LATE_CANCEL and not roles & LATE_CANCEL_ROLES:
+            raise PermissionDenied
+        if move.source == Status.APPROVED:
+            _release(move.obj, by=by, memo=reason)
+            move.changes["released_fen"] = move.obj.amount_fen
+    return move.obj
 
 
+@FLOW.handler(Step.RETRY)
 @transaction.atomic
 def retry_grant(grant: Grant, *, by, note: str = "") -> Grant:
     """A failed payment goes back to approved for the next batch, its money reserved again
     (after, say, the worker's bank account was corrected)."""
-    _lock(grant)
-    _require_step(by, Step.RETRY, grant)
-    _check_source(grant, Step.RETRY)
-    funds.reserve(
-        _account(grant),
-        grant.amount_fen,
-        by=by,
-        source_type=SOURCE_TYPE,
-        source_id=grant.source_id,
-        memo=grant.number,
-    )
-    grant.batch = None
-    grant.failure_reason = ""
-    return _move(
-        grant,
-        Step.RETRY,
-        by=by,
-        note=(note or "").strip(),
-        changes={"reserved_fen": grant.amount_fen},
-    )
+    with FLOW.moving(grant, Step.RETRY, by=by, note=note) as move:
+        grant = move.obj
+        _reserve(grant, by=by)
+        grant.batch = None
+        grant.failure_reason = ""
+        move.changes["reserved_fen"] = grant.amount_fen
+    return move.obj
 
 
+@FLOW.handler(Step.RETURN)
 @transaction.atomic
-def record_return(grant: Grant, *, by, reason: str) -> Grant:
+def record_return(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
     """退回: money paid came back from the bank (account closed after crediting, …).
 
     The payment is reversed in the ledger (spent → reserved) and the reservation released,
     in one transaction with the status; a returned grant is final (a new grant is proposed
     if the family is still to be helped), so it is never paid twice."""
-    _lock(grant)
-    _require_step(by, Step.RETURN, grant)
-    _check_source(grant, Step.RETURN)
-    reason = _text(reason, "reason", _("Give the reason for the return."))
-    payment = Transaction.objects.get(
-        kind=Transaction.Kind.SPEND, source_type=SOURCE_TYPE, source_id=grant.source_id
-    )
-    funds.reverse(payment, by=by, reason=reason[:200], allow_sourced=True)
-    _release(grant, by=by, memo=reason)
-    return _move(grant, Step.RETURN, by=by, note=reason, changes={"returned_fen": grant.amount_fen})
+    reason = _reason(Step.RETURN, reason or note)
+    with FLOW.moving(grant, Step.RETURN, by=by, note=reason) as move:
+        grant = move.obj
+        payment = Transaction.objects.get(
+            kind=Transaction.Kind.SPEND, source_type=SOURCE_TYPE, source_id=grant.source_id
+        )
+        funds.reverse(payment, by=by, reason=reason[:200], allow_sourced=True)
+        _release(grant, by=by, memo=reason)
+        move.changes["returned_fen"] = grant.amount_fen
+    return move.obj
 
 
 # ---- Paying one grant ---------------------------------------------------------------------
 
 
+def _line_of_sent_batch(grant: Grant) -> tuple[PaymentBatch, PaymentLine]:
+    """The grant's batch (locked), which must have been sent to the bank, and its line."""
+    batch = lock_batch(grant.batch)
+    if batch.status != PaymentBatch.Status.EXPORTED:
+        raise RuleViolation(
+            _("The batch has not been sent to the bank; export its bank file first."),
+            code="batch_not_exported",
+        )
+    return batch, PaymentLine.objects.get(
+        batch=batch, source_type=SOURCE_TYPE, source_id=grant.source_id
+    )
+
+
+@FLOW.handler(Step.PAY)
 @transaction.atomic
-def confirm_payment(grant: Grant, *, by, reason: str = "") -> Grant:
+def confirm_payment(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
     """The bank paid one grant: spend its reservation and mark it paid, exactly once.
 
     Idempotent: a grant already paid is returned unchanged, however often this is called
@@ -586,62 +502,49 @@ def confirm_payment(grant: Grant, *, by, reason: str = "") -> Grant:
     them, and the ledger's one-spend-per-source constraint would refuse a second payment
     even if it did not. The batch must have been sent to the bank.
     """
-    _lock(grant)
+    grant = FLOW.lock(grant)
     if grant.status == Status.PAID:
         return grant
-    _require_step(by, Step.PAY, grant)
-    _check_source(grant, Step.PAY)
-    batch = lock_batch(grant.batch)
-    if batch.status != PaymentBatch.Status.EXPORTED:
-        raise RuleViolation(
-            _("The batch has not been sent to the bank; export its bank file first."),
-            code="batch_not_exported",
+    reason = (reason or note or "").strip()
+    with FLOW.moving(grant, Step.PAY, by=by, note=reason) as move:
+        grant = move.obj
+        batch, line = _line_of_sent_batch(grant)
+        funds.spend(
+            _account(grant),
+            grant.amount_fen,
+            by=by,
+            source_type=SOURCE_TYPE,
+            source_id=grant.source_id,
+            memo=line.reference,
         )
-    line = PaymentLine.objects.get(batch=batch, source_type=SOURCE_TYPE, source_id=grant.source_id)
-    funds.spend(
-        _account(grant),
-        grant.amount_fen,
-        by=by,
-        source_type=SOURCE_TYPE,
-        source_id=grant.source_id,
-        memo=line.reference,
-    )
-    now = timezone.now()
-    PaymentLine.objects.filter(pk=line.pk).update(
-        result=PaymentLine.Result.PAID, result_reason=(reason or "")[:200], settled_at=now
-    )
-    PaymentBatch.objects.filter(pk=batch.pk).update(
-        paid_count=F("paid_count") + 1, paid_fen=F("paid_fen") + grant.amount_fen
-    )
-    grant.paid_on = clock.today()
-    _move(
-        grant, Step.PAY, by=by, note=(reason or "").strip(), changes={"reference": line.reference}
-    )
+        now = timezone.now()
+        PaymentLine.objects.filter(pk=line.pk).update(
+            result=PaymentLine.Result.PAID, result_reason=reason[:200], settled_at=now
+        )
+        PaymentBatch.objects.filter(pk=batch.pk).update(
+            paid_count=F("paid_count") + 1, paid_fen=F("paid_fen") + grant.amount_fen
+        )
+        grant.paid_on = clock.today()
+        move.changes["reference"] = line.reference
     finish_if_settled(batch)
     return grant
 
 
+@FLOW.handler(Step.FAIL)
 @transaction.atomic
-def record_failure(grant: Grant, *, by, reason: str) -> Grant:
+def record_failure(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
     """The bank could not pay one grant: release its reservation and mark it failed."""
-    _lock(grant)
-    _require_step(by, Step.FAIL, grant)
-    _check_source(grant, Step.FAIL)
-    reason = _text(reason, "reason", _("Give the bank's reason."))
-    batch = lock_batch(grant.batch)
-    if batch.status != PaymentBatch.Status.EXPORTED:
-        raise RuleViolation(
-            _("The batch has not been sent to the bank; export its bank file first."),
-            code="batch_not_exported",
+    reason = _reason(Step.FAIL, reason or note)
+    with FLOW.moving(grant, Step.FAIL, by=by, note=reason) as move:
+        grant = move.obj
+        batch, line = _line_of_sent_batch(grant)
+        _release(grant, by=by, memo=line.reference)
+        PaymentLine.objects.filter(pk=line.pk).update(
+            result=PaymentLine.Result.FAILED, result_reason=reason[:200], settled_at=timezone.now()
         )
-    line = PaymentLine.objects.get(batch=batch, source_type=SOURCE_TYPE, source_id=grant.source_id)
-    _release(grant, by=by, memo=line.reference)
-    PaymentLine.objects.filter(pk=line.pk).update(
-        result=PaymentLine.Result.FAILED, result_reason=reason[:200], settled_at=timezone.now()
-    )
-    PaymentBatch.objects.filter(pk=batch.pk).update(failed_count=F("failed_count") + 1)
-    grant.failure_reason = reason[:200]
-    _move(grant, Step.FAIL, by=by, note=reason, changes={"reference": line.reference})
+        PaymentBatch.objects.filter(pk=batch.pk).update(failed_count=F("failed_count") + 1)
+        grant.failure_reason = reason[:200]
+        move.changes["reference"] = line.reference
     finish_if_settled(batch)
     return grant
 
@@ -806,9 +709,9 @@ def _create_phase_out_grant(
             phase_out_started_on=hardship_file.exited_on,
             phase_out_month=month.number,
         )
-    _event(
+    FLOW.record(
         grant,
-        Step.PROPOSE,
+        Step.PROPOSE.value,
         "",
         by=None,
         note=reason,
@@ -816,21 +719,14 @@ def _create_phase_out_grant(
     )
     try:
         with transaction.atomic():
-            funds.reserve(
-                _account(grant),
-                grant.amount_fen,
-                by=None,
-                source_type=SOURCE_TYPE,
-                source_id=grant.source_id,
-                memo=grant.number,
-            )
+            _reserve(grant, by=None)
             source = grant.status
             grant.status = Status.APPROVED
             grant.approved_on = on
             grant.save()
-            _event(
+            FLOW.record(
                 grant,
-                Step.APPROVE,
+                Step.APPROVE.value,
                 source,
                 by=None,
                 note=_("Approved by the monthly gradual-exit run."),

@@ -1,4 +1,5 @@
-"""To-do items for relief work: each role sees the grants (and batches) waiting for its step."""
+"""To-do items for relief work: each role sees the grants (and batches) waiting for its step;
+advance relief waiting for an approver is marked urgent."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -8,7 +9,9 @@ from nuanjia.core import clock
 from nuanjia.desk.todo import TodoItem
 from nuanjia.orgs.rules import Perm, Role
 
-from .queries import QUEUES, TO_PROPOSE, families_to_help, visible_grants
+from .queries import ADVANCE_WAITING, QUEUES, TO_PROPOSE, families_to_help, visible_grants
+
+URGENT = "urgent"  # the advance relief among the grants to approve
 
 TODO_LABELS = {
     "to_propose": gettext_lazy("Filed families not helped this year"),
@@ -40,12 +43,17 @@ def relief_todo(user) -> list[TodoItem]:
     combined = Q()
     for condition in queues.values():
         combined |= condition
-    counts = (
-        visible_grants(user)
-        .filter(combined)
-        .aggregate(**{key: Count("pk", filter=condition) for key, condition in queues.items()})
-    )
+    figures = {key: Count("pk", filter=condition) for key, condition in queues.items()}
+    if "to_approve" in queues:
+        figures[URGENT] = Count("pk", filter=ADVANCE_WAITING)
+    counts = visible_grants(user).filter(combined).aggregate(**figures)
     base = reverse("relief:grants")
     return items + [
-        TodoItem(str(TODO_LABELS[key]), counts[key], f"{base}?queue={key}") for key in queues
+        TodoItem(
+            str(TODO_LABELS[key]),
+            counts[key],
+            f"{base}?queue={key}",
+            urgent=counts[URGENT] if key == "to_approve" else 0,
+        )
+        for key in queues
     ]

@@ -16,50 +16,38 @@ from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
 from nuanjia.core.masking import mask_name
+from nuanjia.core.workflow_pages import StepPage, apply_rule_error, run_step_page, step_pages
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.queries import get_worker_for
 
-from . import forms, queries, rules, services
+from . import forms, queries, services
 from .models import PaymentLine
 from .rules import Status, Step
 from .todo import TODO_LABELS
+from .workflow import FLOW, page_steps
 
 PAGE_SIZE = 50
 LINES_SHOWN = 200
-STEP_FORMS = {
-    Step.REVIEW: forms.NoteForm,
-    Step.APPROVE: forms.NoteForm,
-    Step.REJECT: forms.ReasonForm,
-    Step.CANCEL: forms.ReasonForm,
-    Step.RETRY: forms.NoteForm,
-    Step.RETURN: forms.ReasonForm,
-}
-DANGER_STEPS = frozenset({Step.REJECT, Step.CANCEL, Step.RETURN})
-
-
-def _apply_error(form, error: RuleViolation) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+# The steps taken from a grant's page, each with its form (a reason where the step needs one).
+STEP_PAGES = step_pages(
+    [
+        StepPage(FLOW, Step.REVIEW, forms.NoteForm),
+        StepPage(FLOW, Step.APPROVE, forms.NoteForm),
+        StepPage(FLOW, Step.APPROVE_ADVANCE, forms.NoteForm),
+        StepPage(FLOW, Step.REJECT, forms.ReasonForm, is_danger=True),
+        StepPage(FLOW, Step.CANCEL, forms.ReasonForm, is_danger=True),
+        StepPage(FLOW, Step.RETRY, forms.NoteForm),
+        StepPage(FLOW, Step.RETURN, forms.ReasonForm, is_danger=True),
+    ]
+)
 
 
 def _query_string(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _run_step(grant, step: str, note: str, user):
-    calls = {
-        Step.REVIEW: lambda: services.review_grant(grant, by=user, note=note),
-        Step.APPROVE: lambda: services.approve_grant(grant, by=user, note=note),
-        Step.REJECT: lambda: services.reject_grant(grant, by=user, reason=note),
-        Step.CANCEL: lambda: services.cancel_grant(grant, by=user, reason=note),
-        Step.RETRY: lambda: services.retry_grant(grant, by=user, note=note),
-        Step.RETURN: lambda: services.record_return(grant, by=user, reason=note),
-    }
-    return calls[step]()
 
 
 # ---- Grants -------------------------------------------------------------------------------
@@ -79,7 +67,7 @@ def grant_list_view(request):
         for key, (_condition, roles) in queries.QUEUES.items()
         if roles & request.user.roles
     ]
-    can_propose = rules.role_may(request.user.roles, Step.PROPOSE)
+    can_propose = FLOW.role_may(request.user.roles, Step.PROPOSE)
     families = None
     if can_propose:
         queues.insert(0, {"key": queries.TO_PROPOSE, "label": TODO_LABELS[queries.TO_PROPOSE]})
@@ -107,7 +95,7 @@ def grant_list_view(request):
 def grant_new_view(request, worker_id: int):
     """Propose a grant to one worker: “Check” shows the caps and warnings, “Propose” saves."""
     worker = get_worker_for(request.user, worker_id, write=True)
-    services.authorize_step(request.user, Step.PROPOSE, None, request.path)
+    FLOW.authorize(request.user, Step.PROPOSE, None, request.path)
     orgs = visible_orgs(request.user).filter(is_active=True)
     form = forms.GrantForm(
         request.POST if request.method == "POST" else None,
@@ -137,7 +125,7 @@ def grant_new_view(request, worker_id: int):
                     school_stage=data["school_stage"] or "",
                 )
             except RuleViolation as error:
-                _apply_error(form, error)
+                apply_rule_error(form, error)
             else:
                 messages.success(
                     request,
@@ -162,12 +150,12 @@ def grant_detail_view(request, grant_id: int):
     grant = queries.get_grant_for(request.user, grant_id)
     steps = [
         {
-            "step": step,
-            "label": rules.Step(step).label,
-            "url_name": f"relief:step_{step}",
-            "is_danger": step in DANGER_STEPS,
+            "step": name,
+            "label": STEP_PAGES[name].label,
+            "url_name": f"relief:step_{name}",
+            "is_danger": STEP_PAGES[name].is_danger,
         }
-        for step in rules.steps_for(grant.status, request.user.roles)
+        for name in page_steps(grant, request.user)
     ]
     return render(
         request,
@@ -183,29 +171,21 @@ def grant_detail_view(request, grant_id: int):
 
 @requires(Perm.VIEW_BUSINESS)
 def step_view(request, grant_id: int, step: str):
-    """One step on one grant: its form (GET) and the service call (POST)."""
+    """One step on one grant: its form (GET) and the step through the engine (POST)."""
     grant = queries.get_grant_for(request.user, grant_id, write=True)
-    services.authorize_step(request.user, step, grant, request.path)
-    form = STEP_FORMS[step](request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _run_step(grant, step, form.cleaned_data["note"], request.user)
-        except RuleViolation as error:
-            form.add_error(
-                "note" if error.field in (None, "reason", "note") else None, error.message
-            )
-        else:
-            grant.refresh_from_db()
-            messages.success(
-                request,
-                _("%(step)s: done. The grant is now %(status)s.")
-                % {"step": rules.Step(step).label, "status": grant.get_status_display()},
-            )
-            return redirect("relief:grant_detail", grant_id=grant.pk)
-    return render(
+    page = STEP_PAGES[step]
+    FLOW.authorize(request.user, page.step, grant, request.path)
+    return run_step_page(
         request,
-        "relief/step.html",
-        {"grant": grant, "form": form, "label": rules.Step(step).label, "step": step},
+        page,
+        grant,
+        template="relief/step.html",
+        context={"grant": grant, "label": page.label, "step": page.step},
+        done=lambda result: redirect("relief:grant_detail", grant_id=result.pk),
+        message=lambda result: (
+            _("%(step)s: done. The grant is now %(status)s.")
+            % {"step": page.label, "status": result.get_status_display()}
+        ),
     )
 
 
@@ -234,7 +214,7 @@ def worker_history_view(request, worker_id: int):
         {
             "worker": worker,
             "rows": rows,
-            "can_propose": rules.role_may(request.user.roles, Step.PROPOSE),
+            "can_propose": FLOW.role_may(request.user.roles, Step.PROPOSE),
             "masked_name": mask_name(worker.name),
         },
     )
@@ -246,7 +226,7 @@ def worker_history_view(request, worker_id: int):
 @requires(Perm.VIEW_BUSINESS)
 def batch_list_view(request):
     """Payment batches in scope; finance builds a new one here."""
-    is_finance = rules.role_may(request.user.roles, Step.BATCH)
+    is_finance = FLOW.role_may(request.user.roles, Step.BATCH)
     orgs = visible_orgs(request.user).filter(is_active=True)
     form = forms.BatchForm(
         request.POST if request.method == "POST" else None,
@@ -254,7 +234,7 @@ def batch_list_view(request):
         initial={"org": request.user.org_id},
     )
     if request.method == "POST":
-        services.authorize_step(request.user, Step.BATCH, None, request.path)
+        FLOW.authorize(request.user, Step.BATCH, None, request.path)
         if form.is_valid():
             try:
                 batch = services.build_batch(
@@ -264,7 +244,7 @@ def batch_list_view(request):
                     note=form.cleaned_data["note"],
                 )
             except RuleViolation as error:
-                _apply_error(form, error)
+                apply_rule_error(form, error)
             else:
                 messages.success(
                     request,
@@ -287,9 +267,7 @@ def _batch_context(request, batch, **extra) -> dict:
     result = request.GET.get("result", "")
     if result in PaymentLine.Result.values:
         lines = lines.filter(result=result)
-    is_finance = services.may_take(request.user, Step.BATCH) and batch.org.is_within(
-        request.user.org
-    )
+    is_finance = FLOW.may_take(request.user, Step.BATCH) and batch.org.is_within(request.user.org)
     return {
         "batch": batch,
         "lines": lines[:LINES_SHOWN],
@@ -333,7 +311,7 @@ def batch_export_view(request, payment_batch_id: int):
             )
         except RuleViolation as error:
             output.close()
-            _apply_error(form, error)
+            apply_rule_error(form, error)
         else:
             output.seek(0)
             return FileResponse(
@@ -356,7 +334,7 @@ def batch_export_view(request, payment_batch_id: int):
 def batch_results_view(request, payment_batch_id: int):
     """Import the bank's result file: every line settled, or nothing and the errors listed."""
     batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
-    services.authorize_step(request.user, Step.PAY, None, request.path)
+    FLOW.authorize(request.user, Step.PAY, None, request.path)
     form = forms.ResultsForm(request.POST, request.FILES)
     result = None
     if form.is_valid():
@@ -394,7 +372,7 @@ def batch_results_view(request, payment_batch_id: int):
 @require_POST
 def batch_discard_view(request, payment_batch_id: int):
     batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
-    services.authorize_step(request.user, Step.BATCH, None, request.path)
+    FLOW.authorize(request.user, Step.BATCH, None, request.path)
     try:
         services.discard_batch(batch, by=request.user)
     except RuleViolation as error:
@@ -409,7 +387,7 @@ def batch_discard_view(request, payment_batch_id: int):
 def batch_remove_view(request, payment_batch_id: int, grant_id: int):
     batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
     grant = queries.get_grant_for(request.user, grant_id, write=True)
-    services.authorize_step(request.user, Step.UNBATCH, grant, request.path)
+    FLOW.authorize(request.user, Step.UNBATCH, grant, request.path)
     try:
         services.remove_from_batch(batch, grant, by=request.user)
     except RuleViolation as error:
@@ -429,7 +407,7 @@ def line_paid_view(request, payment_batch_id: int, grant_id: int):
     grant = queries.get_grant_for(request.user, grant_id, write=True)
     if grant.batch_id != batch.pk:
         raise Http404
-    services.authorize_step(request.user, Step.PAY, grant, request.path)
+    FLOW.authorize(request.user, Step.PAY, grant, request.path)
     try:
         services.confirm_payment(grant, by=request.user)
     except RuleViolation as error:
