@@ -25,18 +25,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
-from nuanjia.core.audit import append_event, prepare_event, record_event
+from nuanjia.core.audit import append_event, prepare_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.phones import normalize_phone, validate_phone
 from nuanjia.core.prepared import PreparedInsert
+from nuanjia.core.workflow import access
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import deny
 from nuanjia.people.models import Employer, Worker
 
 from . import deadlines, queries, rules
 from .models import DayCounter, FastTrack, Ticket, TicketAttachment, TicketEvent
 from .rules import Channel, Kind, Satisfaction, Status, Step, TicketClass
 from .sms import send_sms
+from .workflow import FLOW, WHILE_PAUSED
 
 NAME_MAX = 50
 EMPLOYER_MAX = 120
@@ -53,63 +54,20 @@ CALLER_FILES_PER_TICKET = 9
 # ---- Guards -------------------------------------------------------------------------------
 
 
-def _roles(by) -> frozenset[str]:
-    if by is None or not getattr(by, "is_active", False):
-        return frozenset()
-    return frozenset(getattr(by, "roles", frozenset()))
-
-
-def _in_scope(by, org: Org) -> bool:
-    return by is not None and by.org is not None and org.is_within(by.org)
-
-
-def may_take(by, step: str, ticket: Ticket | None = None) -> bool:
-    if not rules.role_may(_roles(by), step):
-        return False
-    return ticket is None or _in_scope(by, ticket.org)
-
-
-def authorize_step(user, step: str, ticket: Ticket, where: str = "") -> None:
-    """For pages and the API, before calling a service: refuse (403) and audit the denial
-    outside the service's transaction, so the denial record is kept."""
-    if not may_take(user, step, ticket):
-        deny(user, f"hotline.{step}", where)
+def _may(by, roles: frozenset[str], org: Org | None = None) -> bool:
+    """Whether `by` holds one of `roles` and, when given, has `org` in scope: the check of
+    the actions that are not lifecycle steps (notes, files, advance relief)."""
+    hooks = access()
+    return bool(hooks.roles_of(by) & roles) and (org is None or hooks.in_scope(by, org))
 
 
 def authorize_roles(user, roles: frozenset[str], name: str, where: str = "") -> None:
-    if not (_roles(user) & roles):
-        deny(user, f"hotline.{name}", where)
+    if not _may(user, roles):
+        access().deny(user, f"hotline.{name}", where)
 
 
-def _require_step(by, step: str, ticket: Ticket) -> None:
-    if not may_take(by, step, ticket):
-        raise PermissionDenied
-
-
-def _lock(ticket: Ticket) -> Ticket:
-    list(Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk"))
-    ticket.refresh_from_db()
-    return ticket
-
-
-def _label(choices, value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
-
-
-def _check_step(ticket: Ticket, step: str, target: str | None = None) -> None:
-    if ticket.status not in rules.STEP_SOURCES[step] or (
-        target is not None and not rules.can_move(ticket.status, target)
-    ):
-        raise RuleViolation(
-            _("A ticket that is %(status)s cannot take the step “%(step)s”.")
-            % {"status": _label(Status, ticket.status), "step": Step(step).label},
-            code="invalid_transition",
-        )
-    if ticket.is_paused and step not in (Step.RESUME, Step.TRANSFER):
-        raise RuleViolation(
-            _("The ticket is paused while waiting for the caller: resume it first."),
-            code="paused",
-        )
+def _signed_in(by):
+    return by if getattr(by, "is_authenticated", False) else None
 
 
 def _text(value, field: str, *, required: bool, limit: int, message: str) -> str:
@@ -136,37 +94,6 @@ def _field_label(field: str) -> str:
         "note": _("Note"),
         "cause": _("Cause"),
     }.get(field, field)
-
-
-def _actor(by):
-    return by if getattr(by, "is_authenticated", False) else None
-
-
-def _jsonable(value):
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
-
-
-def _event(
-    ticket: Ticket, action: str, source: str, *, by, note: str = "", changes: dict | None = None
-) -> TicketEvent:
-    """One timeline row and one audit event."""
-    changes = {key: _jsonable(value) for key, value in (changes or {}).items()}
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        action=action,
-        from_status=source,
-        to_status=ticket.status,
-        note=note,
-        changes=changes,
-        by=_actor(by),
-    )
-    audit_changes = {"status": [source, ticket.status], **changes}
-    if note:
-        audit_changes["note"] = note[:200]
-    record_event(ticket, f"hotline.{action}", by=by, changes=audit_changes, org=ticket.org)
-    return event
 
 
 def _save(ticket: Ticket, *fields: str) -> None:
@@ -427,7 +354,7 @@ def _twins_statement(ticket: Ticket) -> tuple[str, list]:
 
 
 def _prepare_intake(ticket: Ticket, channel: str) -> _Intake:
-    """The same rows `ticket.save()` and `_event(ticket, "received", …)` would write."""
+    """The same rows `ticket.save()` and `FLOW.record(ticket, "received", …)` would write."""
     ticket.number = ""  # taken under the lock
     changes = {"channel": channel}
     event = TicketEvent(
@@ -448,12 +375,12 @@ def _prepare_intake(ticket: Ticket, channel: str) -> _Intake:
 
 def _merge_into(twin: tuple[int, str, str], channel: str) -> Ticket:
     """A double tap or a retry: count it on the first ticket and note it in its timeline and
-    the audit trail, as any step would (`_event`). Rare, so written the ordinary way, in the
+    the audit trail, as any step would (`Workflow.record`). Rare, so written the ordinary way, in the
     intake's transaction under the writers' queue."""
     ticket = Ticket.objects.select_related("org").get(pk=twin[0])
     Ticket.objects.filter(pk=ticket.pk).update(merged_count=F("merged_count") + 1)
     ticket.merged_count += 1
-    _event(ticket, "merged", ticket.status, by=None, changes={"channel": channel})
+    FLOW.record(ticket, "merged", ticket.status, by=None, changes={"channel": channel})
     return ticket
 
 
@@ -479,7 +406,7 @@ def open_ticket(
     """A call taken by an agent (or a walk-in at a union's desk): received and classified at
     once, its deadlines set; with `dispatch`, sent straight to the proposed union (or to
     `dispatch_to`, the agent's override, which needs a reason)."""
-    if not (_roles(by) & rules.INTAKE_ROLES) or by.org is None:
+    if not _may(by, rules.INTAKE_ROLES) or by.org is None:
         raise PermissionDenied
     request = clean_request(
         caller_name=caller_name,
@@ -494,7 +421,7 @@ def open_ticket(
         raise RuleViolation(_("Choose the channel."), field="channel")
     if ticket_class not in TicketClass.values:
         raise RuleViolation(_("Choose the class."), field="ticket_class")
-    if worker is not None and not _in_scope(by, worker.org):
+    if worker is not None and not access().in_scope(by, worker.org):
         raise PermissionDenied
     if employer is None:
         employer = queries.match_employer(request.employer_name) or (
@@ -518,14 +445,14 @@ def open_ticket(
         org=by.org,
         proposed_org=proposed,
         received_at=now,
-        received_by=_actor(by),
+        received_by=_signed_in(by),
         classified_at=now,
         duplicate_key=rules.duplicate_key(request.phone, request.description),
     )
     _apply_deadlines(ticket)
     ticket.number = _next_number(timezone.localdate(now))
     ticket.save(force_insert=True)
-    _event(ticket, "received", "", by=by, changes={"channel": channel, "kind": request.kind})
+    FLOW.record(ticket, "received", "", by=by, changes={"channel": channel, "kind": request.kind})
     _notify_received(ticket)
     if dispatch:
         target = dispatch_to or proposed
@@ -536,15 +463,15 @@ def open_ticket(
 @transaction.atomic
 def link_worker(ticket: Ticket, worker: Worker | None, *, by) -> Ticket:
     """Link the caller to a worker record (or unlink with None)."""
-    ticket = _lock(ticket)
-    if not (_roles(by) & rules.HANDLERS) or not _in_scope(by, ticket.org):
+    ticket = FLOW.lock(ticket)
+    if not _may(by, rules.HANDLERS, ticket.org):
         raise PermissionDenied
-    if worker is not None and not _in_scope(by, worker.org):
+    if worker is not None and not access().in_scope(by, worker.org):
         raise PermissionDenied
     before = ticket.worker_id
     ticket.worker = worker
     _save(ticket, "worker")
-    _event(
+    FLOW.record(
         ticket,
         "worker_linked",
         ticket.status,
@@ -557,147 +484,138 @@ def link_worker(ticket: Ticket, worker: Worker | None, *, by) -> Ticket:
 # ---- Lifecycle ----------------------------------------------------------------------------
 
 
+@contextmanager
+def _moving(ticket: Ticket, step: str, *, by, note: str = "", fields: tuple[str, ...] = ()):
+    """`FLOW.moving` plus the pause: a paused ticket takes no step but resume and transfer.
+    `fields` are the ticket's columns the step changes besides its status."""
+    with FLOW.moving(ticket, step, by=by, note=note) as move:
+        if move.obj.is_paused and step not in WHILE_PAUSED:
+            raise RuleViolation(
+                _("The ticket is paused while waiting for the caller: resume it first."),
+                code="paused",
+            )
+        move.save_fields = list(fields)
+        yield move
+
+
+@FLOW.handler(Step.CLASSIFY)
 @transaction.atomic
 def classify_ticket(
     ticket: Ticket, *, by, kind: str, ticket_class: str, is_urgent: bool = False, note: str = ""
 ) -> Ticket:
     """分类: set kind, class and urgency; the deadlines follow from them (counted from the
     moment of receipt, so re-classifying never buys time)."""
-    ticket = _lock(ticket)
-    _require_step(by, Step.CLASSIFY, ticket)
-    _check_step(ticket, Step.CLASSIFY, Status.CLASSIFIED)
-    if kind not in Kind.values:
-        raise RuleViolation(_("Choose what the request is about."), field="kind")
-    if ticket_class not in TicketClass.values:
-        raise RuleViolation(_("Choose the class."), field="ticket_class")
-    source = ticket.status
-    before = (ticket.kind, ticket.ticket_class, ticket.is_urgent)
-    ticket.kind, ticket.ticket_class, ticket.is_urgent = kind, ticket_class, bool(is_urgent)
-    _apply_deadlines(ticket)
-    ticket.status = Status.CLASSIFIED
-    ticket.classified_at = ticket.classified_at or timezone.now()
-    _save(ticket, "kind", "ticket_class", "is_urgent", "status", "classified_at",
-          "first_contact_due_at", "resolution_due_at")  # fmt: skip
-    _event(ticket, "classified", source, by=by, note=note[:NOTE_MAX], changes={
-        "kind": [before[0], kind], "class": [before[1], ticket_class], "urgent": is_urgent,
-    })  # fmt: skip
+    fields = ("kind", "ticket_class", "is_urgent", "classified_at", "first_contact_due_at",
+              "resolution_due_at")  # fmt: skip
+    with _moving(ticket, Step.CLASSIFY, by=by, note=note, fields=fields) as move:
+        if kind not in Kind.values:
+            raise RuleViolation(_("Choose what the request is about."), field="kind")
+        if ticket_class not in TicketClass.values:
+            raise RuleViolation(_("Choose the class."), field="ticket_class")
+        ticket = move.obj
+        before = (ticket.kind, ticket.ticket_class)
+        ticket.kind, ticket.ticket_class, ticket.is_urgent = kind, ticket_class, bool(is_urgent)
+        _apply_deadlines(ticket)
+        ticket.classified_at = ticket.classified_at or timezone.now()
+        move.changes.update(
+            {"kind": [before[0], kind], "class": [before[1], ticket_class], "urgent": is_urgent}
+        )
     return ticket
 
 
+@FLOW.handler(Step.DISPATCH)
 @transaction.atomic
 def dispatch_ticket(ticket: Ticket, *, by, org: Org | None = None, reason: str = "") -> Ticket:
     """派单: send the ticket to the responsible union. The proposal comes from the place and
     the employer; sending it elsewhere is the agent's call and needs a reason."""
-    ticket = _lock(ticket)
-    _require_step(by, Step.DISPATCH, ticket)
-    _check_step(ticket, Step.DISPATCH, Status.DISPATCHED)
-    target = org or ticket.proposed_org or ticket.org
-    reason = _text(reason, "reason", required=False, limit=NOTE_MAX, message="")
-    if ticket.proposed_org_id and target.pk != ticket.proposed_org_id and not reason:
-        raise RuleViolation(
-            _("Say why the ticket goes to another union than the proposed one."), field="reason"
-        )
-    if not target.is_active:
-        raise RuleViolation(_("That union is no longer active."), field="org")
-    source = ticket.status
-    ticket.dispatched_from = ticket.org
-    ticket.org = target
-    ticket.status = Status.DISPATCHED
-    ticket.dispatched_at = timezone.now()
-    _save(ticket, "dispatched_from", "org", "status", "dispatched_at")
-    _event(ticket, "dispatched", source, by=by, note=reason,
-           changes={"org": target.name, "proposed": ticket.proposed_org_id == target.pk})  # fmt: skip
+    fields = ("dispatched_from", "org", "dispatched_at")
+    with _moving(ticket, Step.DISPATCH, by=by, fields=fields) as move:
+        ticket = move.obj
+        target = org or ticket.proposed_org or ticket.org
+        move.note = _text(reason, "reason", required=False, limit=NOTE_MAX, message="")
+        if ticket.proposed_org_id and target.pk != ticket.proposed_org_id and not move.note:
+            raise RuleViolation(
+                _("Say why the ticket goes to another union than the proposed one."),
+                field="reason",
+            )
+        if not target.is_active:
+            raise RuleViolation(_("That union is no longer active."), field="org")
+        ticket.dispatched_from = ticket.org
+        ticket.org = target
+        ticket.dispatched_at = timezone.now()
+        move.changes.update({"org": target.name, "proposed": ticket.proposed_org_id == target.pk})
     return ticket
 
 
-def _status_step(
-    ticket: Ticket, step: str, target: str, action: str, *, by, note: str, stamp: str = ""
-) -> Ticket:
-    """A step that only moves the status, with an optional note, and stamps its time in
-    `stamp` when given (签收, 办理, 结案)."""
-    ticket = _lock(ticket)
-    _require_step(by, step, ticket)
-    _check_step(ticket, step, target)
-    source = ticket.status
-    ticket.status = target
-    fields = ["status"]
-    if stamp:
-        setattr(ticket, stamp, timezone.now())
-        fields.append(stamp)
-    _save(ticket, *fields)
-    _event(ticket, action, source, by=by, note=note[:NOTE_MAX])
-    return ticket
-
-
+@FLOW.handler(Step.ACCEPT)
 @transaction.atomic
 def accept_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
     """签收: the responsible union takes the ticket; this is the first contact."""
-    return _status_step(ticket, Step.ACCEPT, Status.ACCEPTED, "accepted", by=by, note=note,
-                        stamp="accepted_at")  # fmt: skip
+    with _moving(ticket, Step.ACCEPT, by=by, note=note, fields=("accepted_at",)) as move:
+        move.obj.accepted_at = timezone.now()
+    return move.obj
 
 
+@FLOW.handler(Step.START)
 @transaction.atomic
 def start_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
-    return _status_step(ticket, Step.START, Status.IN_PROGRESS, "started", by=by, note=note)
+    with _moving(ticket, Step.START, by=by, note=note) as move:
+        pass
+    return move.obj
 
 
+@FLOW.handler(Step.RETURN)
 @transaction.atomic
 def return_ticket(ticket: Ticket, *, by, reason: str) -> Ticket:
     """退回: the union says the ticket is not theirs; it goes back to whoever dispatched it,
     to be dispatched again. The deadlines keep running."""
-    ticket = _lock(ticket)
-    _require_step(by, Step.RETURN, ticket)
-    _check_step(ticket, Step.RETURN, Status.CLASSIFIED)
-    reason = _text(reason, "reason", required=True, limit=NOTE_MAX,
-                   message=_("Say why the ticket is returned."))  # fmt: skip
-    source = ticket.status
-    back_to = ticket.dispatched_from or ticket.org
-    ticket.org, ticket.dispatched_from = back_to, None
-    ticket.status = Status.CLASSIFIED
-    ticket.accepted_at = None
-    _save(ticket, "org", "dispatched_from", "status", "accepted_at")
-    _event(ticket, "returned", source, by=by, note=reason, changes={"org": back_to.name})
+    fields = ("org", "dispatched_from", "accepted_at")
+    with _moving(ticket, Step.RETURN, by=by, fields=fields) as move:
+        move.note = _text(reason, "reason", required=True, limit=NOTE_MAX,
+                          message=_("Say why the ticket is returned."))  # fmt: skip
+        ticket = move.obj
+        back_to = ticket.dispatched_from or ticket.org
+        ticket.org, ticket.dispatched_from = back_to, None
+        ticket.accepted_at = None
+        move.changes["org"] = back_to.name
     return ticket
 
 
+@FLOW.handler(Step.TRANSFER)
 @transaction.atomic
-def transfer_ticket(ticket: Ticket, *, by, org: Org, reason: str) -> Ticket:
+def transfer_ticket(ticket: Ticket, *, by, org: Org | None, reason: str) -> Ticket:
     """转派: hand the ticket to another union, with a reason; it must accept it again."""
-    ticket = _lock(ticket)
-    _require_step(by, Step.TRANSFER, ticket)
-    _check_step(ticket, Step.TRANSFER, Status.DISPATCHED)
-    reason = _text(reason, "reason", required=True, limit=NOTE_MAX,
-                   message=_("Say why the ticket is transferred."))  # fmt: skip
-    if org.pk == ticket.org_id:
-        raise RuleViolation(_("Choose another union than the current one."), field="org")
-    if not org.is_active:
-        raise RuleViolation(_("That union is no longer active."), field="org")
-    source = ticket.status
-    if ticket.is_paused:
-        _unpause(ticket)
-    ticket.dispatched_from, ticket.org = ticket.org, org
-    ticket.status = Status.DISPATCHED
-    ticket.dispatched_at = timezone.now()
-    ticket.accepted_at = None
-    _save(ticket, "dispatched_from", "org", "status", "dispatched_at", "accepted_at",
-          "paused_at", "paused_minutes", "resolution_due_at")  # fmt: skip
-    _event(ticket, "transferred", source, by=by, note=reason, changes={"org": org.name})
+    fields = ("dispatched_from", "org", "dispatched_at", "accepted_at", "paused_at",
+              "paused_minutes", "resolution_due_at")  # fmt: skip
+    with _moving(ticket, Step.TRANSFER, by=by, fields=fields) as move:
+        move.note = _text(reason, "reason", required=True, limit=NOTE_MAX,
+                          message=_("Say why the ticket is transferred."))  # fmt: skip
+        ticket = move.obj
+        if org is None:
+            raise RuleViolation(_("Enter the code of the union."), field="org")
+        if org.pk == ticket.org_id:
+            raise RuleViolation(_("Choose another union than the current one."), field="org")
+        if not org.is_active:
+            raise RuleViolation(_("That union is no longer active."), field="org")
+        if ticket.is_paused:
+            _unpause(ticket)
+        ticket.dispatched_from, ticket.org = ticket.org, org
+        ticket.dispatched_at = timezone.now()
+        ticket.accepted_at = None
+        move.changes["org"] = org.name
     return ticket
 
 
+@FLOW.handler(Step.PAUSE)
 @transaction.atomic
 def pause_ticket(ticket: Ticket, *, by, reason: str) -> Ticket:
     """暂停: the union waits for the caller (documents, a call back); the resolution clock
     stops until resumed."""
-    ticket = _lock(ticket)
-    _require_step(by, Step.PAUSE, ticket)
-    _check_step(ticket, Step.PAUSE)
-    reason = _text(reason, "reason", required=True, limit=NOTE_MAX,
-                   message=_("Say what the caller is to provide."))  # fmt: skip
-    ticket.paused_at = timezone.now()
-    _save(ticket, "paused_at")
-    _event(ticket, "paused", ticket.status, by=by, note=reason)
-    return ticket
+    with _moving(ticket, Step.PAUSE, by=by, fields=("paused_at",)) as move:
+        move.note = _text(reason, "reason", required=True, limit=NOTE_MAX,
+                          message=_("Say what the caller is to provide."))  # fmt: skip
+        move.obj.paused_at = timezone.now()
+    return move.obj
 
 
 def _unpause(ticket: Ticket) -> int:
@@ -710,39 +628,40 @@ def _unpause(ticket: Ticket) -> int:
     return minutes
 
 
+@FLOW.handler(Step.RESUME)
 @transaction.atomic
 def resume_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
-    ticket = _lock(ticket)
-    _require_step(by, Step.RESUME, ticket)
-    if not ticket.is_paused or ticket.status not in rules.STEP_SOURCES[Step.RESUME]:
-        raise RuleViolation(_("The ticket is not paused."), code="invalid_transition")
-    minutes = _unpause(ticket)
-    _save(ticket, "paused_at", "paused_minutes", "resolution_due_at")
-    _event(ticket, "resumed", ticket.status, by=by, note=note[:NOTE_MAX],
-           changes={"paused_minutes": minutes, "resolution_due_at": ticket.resolution_due_at})  # fmt: skip
+    fields = ("paused_at", "paused_minutes", "resolution_due_at")
+    with _moving(ticket, Step.RESUME, by=by, note=note, fields=fields) as move:
+        ticket = move.obj
+        if not ticket.is_paused:
+            raise RuleViolation(_("The ticket is not paused."), code="invalid_transition")
+        minutes = _unpause(ticket)
+        move.changes.update(
+            {"paused_minutes": minutes, "resolution_due_at": ticket.resolution_due_at}
+        )
     return ticket
 
 
+@FLOW.handler(Step.ANSWER)
 @transaction.atomic
 def answer_ticket(ticket: Ticket, *, by, answer: str) -> Ticket:
     """反馈: the caller is given the answer; the call-back is due the next working day."""
-    ticket = _lock(ticket)
-    _require_step(by, Step.ANSWER, ticket)
-    _check_step(ticket, Step.ANSWER, Status.ANSWERED)
-    answer = _text(answer, "answer", required=True, limit=NOTE_MAX,
-                   message=_("Write the answer given to the caller."))  # fmt: skip
-    source = ticket.status
-    now = timezone.now()
-    values = deadlines.deadlines_for(ticket.kind, ticket.ticket_class, is_urgent=ticket.is_urgent)
-    ticket.status = Status.ANSWERED
-    ticket.answer = answer
-    ticket.answered_at = now
-    ticket.is_late = bool(ticket.resolution_due_at and now > ticket.resolution_due_at)
-    ticket.callback_due_at = deadlines.days_due(now, values.callback_days)
-    if ticket.accepted_at is None:
-        ticket.accepted_at = now  # answered on the spot: that is the first contact too
-    _save(ticket, "status", "answer", "answered_at", "is_late", "callback_due_at", "accepted_at")
-    _event(ticket, "answered", source, by=by, note=answer, changes={"late": ticket.is_late})
+    fields = ("answer", "answered_at", "is_late", "callback_due_at", "accepted_at")
+    with _moving(ticket, Step.ANSWER, by=by, fields=fields) as move:
+        ticket = move.obj
+        ticket.answer = move.note = _text(answer, "answer", required=True, limit=NOTE_MAX,
+                                          message=_("Write the answer given to the caller."))  # fmt: skip
+        now = timezone.now()
+        values = deadlines.deadlines_for(
+            ticket.kind, ticket.ticket_class, is_urgent=ticket.is_urgent
+        )
+        ticket.answered_at = now
+        ticket.is_late = bool(ticket.resolution_due_at and now > ticket.resolution_due_at)
+        ticket.callback_due_at = deadlines.days_due(now, values.callback_days)
+        if ticket.accepted_at is None:
+            ticket.accepted_at = now  # answered on the spot: that is the first contact too
+        move.changes["late"] = ticket.is_late
     number, phone = ticket.number, ticket.caller_phone
     text = _(
         "12351: your request %(number)s has been answered. Follow it with the number and the "
@@ -752,63 +671,66 @@ def answer_ticket(ticket: Ticket, *, by, answer: str) -> Ticket:
     return ticket
 
 
+@FLOW.handler(Step.CALL_BACK)
 @transaction.atomic
 def record_callback(
     ticket: Ticket, *, by, satisfaction: str, comment: str = "", escalate: bool = False
 ) -> Ticket:
     """回访: the caller says how satisfied they are. 不满意 reopens the ticket with a fresh
     resolution deadline for the same union, or (`escalate`) sends it up to its parent."""
-    ticket = _lock(ticket)
-    _require_step(by, Step.CALL_BACK, ticket)
-    if satisfaction not in Satisfaction.values:
-        raise RuleViolation(_("Choose how satisfied the caller is."), field="satisfaction")
-    target = Status.IN_PROGRESS if satisfaction == Satisfaction.UNSATISFIED else Status.CALLED_BACK
-    _check_step(ticket, Step.CALL_BACK, target)
-    comment = _text(comment, "comment", required=satisfaction == Satisfaction.UNSATISFIED,
-                    limit=NOTE_MAX, message=_("Say why the caller is not satisfied."))  # fmt: skip
-    source = ticket.status
+    with _moving(ticket, Step.CALL_BACK, by=by) as move:
+        if satisfaction not in Satisfaction.values:
+            raise RuleViolation(_("Choose how satisfied the caller is."), field="satisfaction")
+        unsatisfied = satisfaction == Satisfaction.UNSATISFIED
+        move.note = _text(comment, "comment", required=unsatisfied, limit=NOTE_MAX,
+                          message=_("Say why the caller is not satisfied."))  # fmt: skip
+        _called_back(move, satisfaction, unsatisfied=unsatisfied)
+    if unsatisfied and escalate:
+        _escalate(move.obj, by=by, reason=_("The caller is not satisfied."))
+    return move.obj
+
+
+def _called_back(move, satisfaction: str, *, unsatisfied: bool) -> None:
+    ticket = move.obj
     now = timezone.now()
     ticket.satisfaction = satisfaction
-    ticket.callback_comment = comment
+    ticket.callback_comment = move.note
     ticket.called_back_at = now
-    fields = ["satisfaction", "callback_comment", "called_back_at", "status"]
-    if target == Status.IN_PROGRESS:
+    move.save_fields += ["satisfaction", "callback_comment", "called_back_at"]
+    move.changes["satisfaction"] = satisfaction
+    move.target = Status.IN_PROGRESS if unsatisfied else Status.CALLED_BACK
+    if unsatisfied:
         values = deadlines.deadlines_for(
             ticket.kind, ticket.ticket_class, is_urgent=ticket.is_urgent
         )
         ticket.reopen_count += 1
         ticket.resolution_due_at = deadlines.days_due(now, values.resolution_days)
         ticket.callback_due_at = None
-        fields += ["reopen_count", "resolution_due_at", "callback_due_at"]
-    ticket.status = target
-    _save(ticket, *fields)
-    _event(ticket, "called_back", source, by=by, note=comment,
-           changes={"satisfaction": satisfaction})  # fmt: skip
-    if target == Status.IN_PROGRESS and escalate:
-        _escalate(ticket, by=by, reason=_("The caller is not satisfied."))
-    return ticket
+        move.save_fields += ["reopen_count", "resolution_due_at", "callback_due_at"]
 
 
+@FLOW.handler(Step.CLOSE)
 @transaction.atomic
 def close_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
     """结案: after a satisfied (or basically satisfied) call-back."""
-    return _status_step(ticket, Step.CLOSE, Status.CLOSED, "closed", by=by, note=note,
-                        stamp="closed_at")  # fmt: skip
+    with _moving(ticket, Step.CLOSE, by=by, note=note, fields=("closed_at",)) as move:
+        move.obj.closed_at = timezone.now()
+    return move.obj
 
 
 @transaction.atomic
 def add_note(ticket: Ticket, *, by, note: str) -> TicketEvent:
-    ticket = _lock(ticket)
-    if not (_roles(by) & rules.HANDLERS) or not _in_scope(by, ticket.org):
+    ticket = FLOW.lock(ticket)
+    if not _may(by, rules.HANDLERS, ticket.org):
         raise PermissionDenied
     note = _text(note, "note", required=True, limit=NOTE_MAX, message=_("Write the note."))
-    return _event(ticket, "note", ticket.status, by=by, note=note)
+    return FLOW.record(ticket, "note", ticket.status, by=by, note=note)
 
 
 @transaction.atomic
 def add_attachment(ticket: Ticket, upload, *, by) -> TicketAttachment:
-    ticket = _lock(ticket)
-    if not (_roles(by) & rules.HANDLERS) or not _in_scope(by, ticket.org):
+    ticket = FLOW.lock(ticket)
+    if not _may(by, rules.HANDLERS, ticket.org):
         raise PermissionDenied
     name = str(getattr(upload, "name", "") or "")[-120:]
     if not name.lower().endswith(ATTACHMENT_TYPES):
@@ -816,9 +738,9 @@ def add_attachment(ticket: Ticket, upload, *, by) -> TicketAttachment:
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise RuleViolation(_("The file is larger than 5 MB."), field="file")
     attachment = TicketAttachment.objects.create(
-        ticket=ticket, file=upload, name=name, size=upload.size, added_by=_actor(by)
+        ticket=ticket, file=upload, name=name, size=upload.size, added_by=_signed_in(by)
     )
-    _event(ticket, "attached", ticket.status, by=by, changes={"file": name})
+    FLOW.record(ticket, "attached", ticket.status, by=by, changes={"file": name})
     return attachment
 
 
@@ -861,7 +783,7 @@ def attach_caller_files(ticket: Ticket, files) -> list[TicketAttachment]:
     if not files:
         return []  # before the transaction: on SQLite even an empty one takes the write lock
     with transaction.atomic():
-        return _keep_caller_files(_lock(ticket), files)
+        return _keep_caller_files(FLOW.lock(ticket), files)
 
 
 def _keep_caller_files(ticket: Ticket, files) -> list[TicketAttachment]:
@@ -883,7 +805,9 @@ def _keep_caller_files(ticket: Ticket, files) -> list[TicketAttachment]:
             TicketAttachment.objects.create(ticket=ticket, file=upload, name=name, size=upload.size)
         )
         kept.add((name, upload.size))
-        _event(ticket, "attached", ticket.status, by=None, changes={"file": name, "by": "caller"})
+        FLOW.record(
+            ticket, "attached", ticket.status, by=None, changes={"file": name, "by": "caller"}
+        )
     return added
 
 
@@ -912,15 +836,15 @@ def _escalate(ticket: Ticket, *, by, reason: str, stages: list[str] | None = Non
     ticket.escalated_to = parent
     ticket.escalated_at = timezone.now()
     _save(ticket, "escalated_to", "escalated_at")
-    _event(ticket, "escalated", ticket.status, by=by, note=reason,
+    FLOW.record(ticket, "escalated", ticket.status, by=by, note=reason,
            changes={"to": parent.name, "stages": ",".join(stages or [])})  # fmt: skip
     return True
 
 
 @transaction.atomic
 def escalate_ticket(ticket: Ticket, *, by=None, reason: str = "") -> bool:
-    ticket = _lock(ticket)
-    if by is not None and not (_roles(by) & rules.HANDLERS and _in_scope(by, ticket.org)):
+    ticket = FLOW.lock(ticket)
+    if by is not None and not _may(by, rules.HANDLERS, ticket.org):
         raise PermissionDenied
     return _escalate(ticket, by=by, reason=reason or _("Escalated by hand."))
 
@@ -1027,8 +951,7 @@ def fast_track_cap_fen(region_code: str) -> int:
 
 def may_open_fast_track(user, ticket: Ticket) -> bool:
     return (
-        bool(_roles(user) & rules.FAST_TRACK_PROPOSERS)
-        and _in_scope(user, ticket.org)
+        _may(user, rules.FAST_TRACK_PROPOSERS, ticket.org)
         and ticket.kind == Kind.HELP
         and ticket.is_urgent
         and ticket.status not in (Status.CALLED_BACK, Status.CLOSED)
@@ -1036,7 +959,7 @@ def may_open_fast_track(user, ticket: Ticket) -> bool:
 
 
 def may_approve_fast_track(user) -> bool:
-    return bool(_roles(user) & rules.FAST_TRACK_APPROVERS) and approver_level_ok(user)
+    return _may(user, rules.FAST_TRACK_APPROVERS) and approver_level_ok(user)
 
 
 ADVANCE_GRANT_TYPE = "advance"  # relief's grant type 先行救助
@@ -1062,8 +985,8 @@ def open_fast_track(
     from nuanjia.relief import services as relief
     from nuanjia.relief.models import GrantType
 
-    ticket = _lock(ticket)
-    if not (_roles(by) & rules.FAST_TRACK_PROPOSERS) or not _in_scope(by, ticket.org):
+    ticket = FLOW.lock(ticket)
+    if not _may(by, rules.FAST_TRACK_PROPOSERS, ticket.org):
         raise PermissionDenied
     worker = worker or ticket.worker
     if worker is None:
@@ -1102,14 +1025,14 @@ def open_fast_track(
                 cause_key=key,
                 year=grant.year,
                 amount_fen=amount_fen,
-                proposed_by=_actor(by),
+                proposed_by=_signed_in(by),
             )
     except IntegrityError:
         raise RuleViolation(
             _("This worker already had advance relief for the same cause this year."),
             field="cause",
         ) from None
-    _event(ticket, "fast_track_proposed", ticket.status, by=by, note=cause,
+    FLOW.record(ticket, "fast_track_proposed", ticket.status, by=by, note=cause,
            changes={"grant": grant.number, "amount_fen": amount_fen})  # fmt: skip
     return fast_track
 
@@ -1127,7 +1050,7 @@ def approve_fast_track(fast_track: FastTrack, *, by) -> FastTrack:
     the grant is ready for the next payment batch."""
     fast_track = _lock_fast_track(fast_track)
     grant = fast_track.grant
-    if not may_approve_fast_track(by) or not _in_scope(by, grant.org):
+    if not may_approve_fast_track(by) or not access().in_scope(by, grant.org):
         raise PermissionDenied
     if fast_track.is_cancelled or fast_track.approved_by_id or grant.status != "proposed":
         raise RuleViolation(_("This advance relief is already decided."), code="invalid_transition")
@@ -1137,10 +1060,10 @@ def approve_fast_track(fast_track: FastTrack, *, by) -> FastTrack:
             code="maker_checker",
         )
     _approve_grant_simplified(grant, by=by)
-    fast_track.approved_by = _actor(by)
+    fast_track.approved_by = _signed_in(by)
     fast_track.approved_at = timezone.now()
     fast_track.save(update_fields=["approved_by", "approved_at"])
-    _event(fast_track.ticket, "fast_track_approved", fast_track.ticket.status, by=by,
+    FLOW.record(fast_track.ticket, "fast_track_approved", fast_track.ticket.status, by=by,
            changes={"grant": grant.number})  # fmt: skip
     return fast_track
 
@@ -1170,7 +1093,7 @@ def record_fast_track_payment(fast_track: FastTrack) -> bool:
         )
         fast_track.paperwork_due_on = add_working_days(grant.paid_on, values.paperwork_days)
         fast_track.save(update_fields=["paid_on", "days_to_payment", "paperwork_due_on"])
-        _event(fast_track.ticket, "fast_track_paid", fast_track.ticket.status, by=None,
+        FLOW.record(fast_track.ticket, "fast_track_paid", fast_track.ticket.status, by=None,
                changes={"grant": grant.number, "paid_on": grant.paid_on,
                         "working_days": fast_track.days_to_payment})  # fmt: skip
     return True
@@ -1188,7 +1111,7 @@ def record_fast_track_payments() -> int:
 def complete_fast_track_paperwork(fast_track: FastTrack, *, by, note: str = "") -> FastTrack:
     """补办手续: the paperwork of a paid advance relief is complete (application, evidence,
     signatures). Until then it shows on the to-do list, late after `paperwork_due_on`."""
-    if not (_roles(by) & rules.FAST_TRACK_PROPOSERS) or not _in_scope(by, fast_track.org):
+    if not _may(by, rules.FAST_TRACK_PROPOSERS, fast_track.org):
         raise PermissionDenied
     record_fast_track_payment(fast_track)  # paid since the last daily run: record it first
     fast_track = _lock_fast_track(fast_track)
@@ -1198,7 +1121,7 @@ def complete_fast_track_paperwork(fast_track: FastTrack, *, by, note: str = "") 
         raise RuleViolation(_("The paperwork is already complete."), code="invalid_transition")
     fast_track.paperwork_done_on = clock.today()
     fast_track.save(update_fields=["paperwork_done_on"])
-    _event(fast_track.ticket, "fast_track_paperwork", fast_track.ticket.status, by=by,
+    FLOW.record(fast_track.ticket, "fast_track_paperwork", fast_track.ticket.status, by=by,
            note=note[:NOTE_MAX], changes={"grant": fast_track.grant.number,
                                           "late": fast_track.paperwork_done_on > fast_track.paperwork_due_on})  # fmt: skip
     return fast_track

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -26,6 +23,13 @@ from nuanjia.core.masking import mask_phone
 from nuanjia.core.middleware import client_ip
 from nuanjia.core.ratelimit import RateLimited
 from nuanjia.core.workdays import schedule_warnings
+from nuanjia.core.workflow_pages import (
+    StepPage,
+    apply_rule_error,
+    offered_pages,
+    run_step_page,
+    step_pages,
+)
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import (
@@ -41,14 +45,10 @@ from nuanjia.people.queries import get_worker_for
 from . import forms, queries, ratelimit, rules, services
 from .models import TicketAttachment
 from .rules import Kind, Status, Step
+from .workflow import FLOW, offered_now
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20_000
-
-
-def _apply_error(form, error: RuleViolation) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 # ---- The desk -----------------------------------------------------------------------------
@@ -112,7 +112,7 @@ def desk_view(request):
                         reason=data["reason"],
                     )
                 except RuleViolation as error:
-                    _apply_error(form, error)
+                    apply_rule_error(form, error)
                 else:
                     messages.success(
                         request,
@@ -271,76 +271,36 @@ def ticket_export_view(request):
 # ---- One ticket ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StepPage:
-    step: str
-    form: type[django_forms.Form]
-    run: Callable
-    is_danger: bool = False
-
-    @property
-    def slug(self) -> str:
-        return self.step.replace("_", "-")
-
-    @property
-    def url_name(self) -> str:
-        return f"hotline:step_{self.step}"
-
-    @property
-    def label(self) -> str:
-        return str(Step(self.step).label)
+def _org_field(data) -> dict:
+    """A step form's union code as the union the step's service takes."""
+    code = data.get("org", "")
+    org = forms.org_by_code(code)
+    if code and org is None:
+        raise RuleViolation(_("No union has that code."), field="org")
+    return {**data, "org": org}
 
 
-def _org(data, key, form):
-    org = forms.org_by_code(data.get(key, ""))
-    if data.get(key) and org is None:
-        raise RuleViolation(_("No union has that code."), field=key)
-    return org
-
-
-STEP_PAGES: dict[str, StepPage] = {
-    page.step: page
-    for page in [
-        StepPage(Step.CLASSIFY, forms.ClassifyForm, lambda t, d, u, f: services.classify_ticket(
-            t, by=u, kind=d["kind"], ticket_class=d["ticket_class"], is_urgent=d["is_urgent"],
-            note=d["note"])),
-        StepPage(Step.DISPATCH, forms.DispatchForm, lambda t, d, u, f: services.dispatch_ticket(
-            t, by=u, org=_org(d, "org", f), reason=d["reason"])),
-        StepPage(Step.ACCEPT, forms.NoteForm, lambda t, d, u, f: services.accept_ticket(
-            t, by=u, note=d["note"])),
-        StepPage(Step.START, forms.NoteForm, lambda t, d, u, f: services.start_ticket(
-            t, by=u, note=d["note"])),
-        StepPage(Step.RETURN, forms.ReasonForm, lambda t, d, u, f: services.return_ticket(
-            t, by=u, reason=d["reason"]), is_danger=True),
-        StepPage(Step.TRANSFER, forms.TransferForm, lambda t, d, u, f: services.transfer_ticket(
-            t, by=u, org=_org(d, "org", f) or _missing_org(), reason=d["reason"])),
-        StepPage(Step.PAUSE, forms.ReasonForm, lambda t, d, u, f: services.pause_ticket(
-            t, by=u, reason=d["reason"])),
-        StepPage(Step.RESUME, forms.NoteForm, lambda t, d, u, f: services.resume_ticket(
-            t, by=u, note=d["note"])),
-        StepPage(Step.ANSWER, forms.AnswerForm, lambda t, d, u, f: services.answer_ticket(
-            t, by=u, answer=d["answer"])),
-        StepPage(Step.CALL_BACK, forms.CallbackForm, lambda t, d, u, f: services.record_callback(
-            t, by=u, satisfaction=d["satisfaction"], comment=d["comment"],
-            escalate=d["escalate"])),
-        StepPage(Step.CLOSE, forms.NoteForm, lambda t, d, u, f: services.close_ticket(
-            t, by=u, note=d["note"])),
+STEP_PAGES = step_pages(
+    [
+        StepPage(FLOW, Step.CLASSIFY, forms.ClassifyForm),
+        StepPage(FLOW, Step.DISPATCH, forms.DispatchForm, fields=_org_field),
+        StepPage(FLOW, Step.ACCEPT, forms.NoteForm),
+        StepPage(FLOW, Step.START, forms.NoteForm),
+        StepPage(FLOW, Step.RETURN, forms.ReasonForm, is_danger=True),
+        StepPage(FLOW, Step.TRANSFER, forms.TransferForm, fields=_org_field),
+        StepPage(FLOW, Step.PAUSE, forms.ReasonForm),
+        StepPage(FLOW, Step.RESUME, forms.NoteForm),
+        StepPage(FLOW, Step.ANSWER, forms.AnswerForm),
+        StepPage(FLOW, Step.CALL_BACK, forms.CallbackForm),
+        StepPage(FLOW, Step.CLOSE, forms.NoteForm),
     ]
-}  # fmt: skip
-
-
-def _missing_org():
-    raise RuleViolation(_("Enter the code of the union."), field="org")
+)
 
 
 @requires(Perm.VIEW_BUSINESS)
 def ticket_detail_view(request, ticket_id: int):
     ticket = queries.get_ticket_for(request.user, ticket_id)
-    steps = [
-        STEP_PAGES[step]
-        for step in rules.steps_for(ticket.status, request.user.roles, is_paused=ticket.is_paused)
-        if services.may_take(request.user, step, ticket)
-    ]
+    steps = offered_pages(STEP_PAGES, ticket, request.user, available=offered_now)
     context = {
         "ticket": ticket,
         "steps": steps,
@@ -369,23 +329,14 @@ def ticket_detail_view(request, ticket_id: int):
 @requires(Perm.VIEW_BUSINESS)
 def step_view(request, ticket_id: int, step: str):
     ticket = queries.get_ticket_for(request.user, ticket_id, write=request.method == "POST")
-    page = STEP_PAGES[step]
-    form = page.form(request.POST or None)
-    if request.method == "POST":
-        services.authorize_step(request.user, step, ticket, request.path)
-        if form.is_valid():
-            try:
-                page.run(ticket, form.cleaned_data, request.user, form)
-            except RuleViolation as error:
-                _apply_error(form, error)
-            else:
-                messages.success(request, _("Done: %(step)s.") % {"step": page.label})
-                return redirect("hotline:detail", ticket_id=ticket.pk)
     templates = queries.templates_for(request.user, ticket.kind)[:20] if step == Step.ANSWER else []
-    return render(
+    return run_step_page(
         request,
-        "hotline/step.html",
-        {"ticket": ticket, "page": page, "form": form, "templates": templates},
+        STEP_PAGES[step],
+        ticket,
+        template="hotline/step.html",
+        context={"ticket": ticket, "templates": templates},
+        done=lambda result: redirect("hotline:detail", ticket_id=ticket.pk),
     )
 
 
@@ -578,7 +529,7 @@ def public_submit_view(request):
                 try:
                     ticket, _is_new = services.submit_request(channel=rules.Channel.WEB, **data)
                 except RuleViolation as error:
-                    _apply_error(form, error)
+                    apply_rule_error(form, error)
     return render(
         request,
         "hotline/public_submit.html",
@@ -647,6 +598,6 @@ def _attach_from_follow(request):
         raise
     except RuleViolation as error:
         ticket = services.follow_ticket(data["number"], data["last4"])
-        _apply_error(attach_form, error)
+        apply_rule_error(attach_form, error)
         return ticket, attach_form, False
     return ticket, None, ticket is not None
