@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.middleware import client_ip
 from nuanjia.core.pagination import Pages
-from nuanjia.core.schemas import EventOut
+from nuanjia.core.schemas import ErrorOut, EventOut
 from nuanjia.core.workflow_api import add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
@@ -308,6 +308,66 @@ add_step_operations(
     fields={Step.DISPATCH: _org_code, Step.TRANSFER: _org_code},
     segments={Step.CALL_BACK: "call-back"},
 )
+
+
+# ---- 一事一议、先行救助 from a ticket ---------------------------------------------------------
+
+
+class FastTrackOpenIn(Schema):
+    amount_fen: int = Field(..., gt=0, description="The advance relief, in fen.")
+    cause: str = Field(..., min_length=1, max_length=200, description="What it is for.")
+    reason: str = Field("", max_length=2000)
+
+
+class FastTrackPaperworkIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+FAST_TRACK_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post(
+    "/tickets/{ticket_id}/fast-track",
+    response={201: FastTrackOut, **FAST_TRACK_ERRORS},
+    summary="Propose advance relief (先行救助) for an urgent help ticket's caller",
+)
+def open_fast_track(request, ticket_id: int, payload: FastTrackOpenIn):
+    ticket = _fetch(request, ticket_id)
+    services.authorize_roles(request.user, rules.FAST_TRACK_PROPOSERS, "fast_track", request.path)
+    fast_track = services.open_fast_track(
+        ticket, by=request.user, amount_fen=payload.amount_fen, cause=payload.cause,
+        reason=payload.reason,
+    )  # fmt: skip
+    return Status(201, fast_track)
+
+
+def _waiting_fast_track(request, ticket_id: int, stage: str, roles):
+    ticket = _fetch(request, ticket_id)
+    services.authorize_roles(request.user, roles, f"fast_track_{stage}", request.path)
+    pending = queries.fast_track_waiting(ticket, stage)
+    if pending is None:
+        raise HttpError(404, _("No advance relief of this ticket waits for that."))
+    return pending
+
+
+@router.post(
+    "/tickets/{ticket_id}/fast-track/approve",
+    response={200: FastTrackOut, **FAST_TRACK_ERRORS},
+    summary="Approve a ticket's advance relief: one approver of a county or city union",
+)
+def approve_fast_track(request, ticket_id: int):
+    pending = _waiting_fast_track(request, ticket_id, "approve", rules.FAST_TRACK_APPROVERS)
+    return services.approve_fast_track(pending, by=request.user)
+
+
+@router.post(
+    "/tickets/{ticket_id}/fast-track/paperwork",
+    response={200: FastTrackOut, **FAST_TRACK_ERRORS},
+    summary="Record the paperwork of a paid advance relief as complete (补办手续)",
+)
+def complete_fast_track_paperwork(request, ticket_id: int, payload: FastTrackPaperworkIn):
+    pending = _waiting_fast_track(request, ticket_id, "paperwork", rules.FAST_TRACK_PROPOSERS)
+    return services.complete_fast_track_paperwork(pending, by=request.user, note=payload.note)
 
 
 @router.get("/caller", response=CallerOut, summary="Worker records and tickets of a phone")

@@ -200,3 +200,17 @@ def kpis(user, start: datetime.date, end: datetime.date, org: Org | None = None)
 
 def fast_tracks_for(ticket: Ticket) -> list[FastTrack]:
     return list(ticket.fast_tracks.select_related("grant", "proposed_by", "approved_by"))
+
+
+# What each step on a ticket's advance relief waits for: its grant proposed (to approve),
+# or paid with the paperwork still open.
+FAST_TRACK_WAITING = {
+    "approve": lambda item: item.grant.status == "proposed" and not item.is_cancelled,
+    "paperwork": lambda item: item.grant.status == "paid" and not item.paperwork_done_on,
+}
+
+
+def fast_track_waiting(ticket: Ticket, stage: str) -> FastTrack | None:
+    """The ticket's first advance relief waiting for `stage` ("approve", "paperwork")."""
+    waiting = FAST_TRACK_WAITING[stage]
+    return next((item for item in fast_tracks_for(ticket) if waiting(item)), None)

@@ -426,15 +426,15 @@ def fast_track_open_view(request, ticket_id: int):
     return redirect("hotline:detail", ticket_id=ticket.pk)
 
 
-def _fast_track_step(request, ticket_id: int, *, roles, name: str, waiting, take, done: str):
-    """One step on the ticket's first advance relief that `waiting(item)` says is waiting."""
+def _fast_track_step(request, ticket_id: int, *, roles, stage: str, take, done: str):
+    """One step on the ticket's first advance relief waiting for `stage`."""
     ticket = queries.get_ticket_for(request.user, ticket_id, write=True)
-    services.authorize_roles(request.user, roles, name, request.path)
-    pending = [item for item in queries.fast_tracks_for(ticket) if waiting(item)]
-    if not pending:
+    services.authorize_roles(request.user, roles, f"fast_track_{stage}", request.path)
+    pending = queries.fast_track_waiting(ticket, stage)
+    if pending is None:
         raise Http404
     try:
-        take(pending[0], by=request.user)
+        take(pending, by=request.user)
     except RuleViolation as error:
         messages.error(request, error.message)
     else:
@@ -449,8 +449,7 @@ def fast_track_approve_view(request, ticket_id: int):
         request,
         ticket_id,
         roles=rules.FAST_TRACK_APPROVERS,
-        name="fast_track_approve",
-        waiting=lambda item: item.grant.status == "proposed" and not item.is_cancelled,
+        stage="approve",
         take=services.approve_fast_track,
         done=_("Advance relief approved."),
     )
@@ -463,8 +462,7 @@ def fast_track_paperwork_view(request, ticket_id: int):
         request,
         ticket_id,
         roles=rules.FAST_TRACK_PROPOSERS,
-        name="fast_track_paperwork",
-        waiting=lambda item: item.grant.status == "paid" and not item.paperwork_done_on,
+        stage="paperwork",
         take=services.complete_fast_track_paperwork,
         done=_("Paperwork recorded as complete."),
     )
