@@ -239,6 +239,15 @@ class TicketEvent(StepEvent):
     def to_status_label(self) -> str:
         return str(Status(self.to_status).label) if self.to_status in Status.values else ""
 
+    @property
+    def status_after_label(self) -> str:
+        """The status the step left the ticket in, for the timeline: empty when it did not
+        change or when the action already says it (已派单, not "已派单 → 已派单")."""
+        if not self.to_status or self.from_status == self.to_status:
+            return ""
+        label = self.to_status_label
+        return "" if label == self.action_label else label
+
 
 def attachment_path(instance, filename: str) -> str:
     return f"hotline/{instance.ticket_id}/{filename}"

@@ -949,13 +949,17 @@ def fast_track_cap_fen(region_code: str) -> int:
     return fast_track_values(region_code).cap_for(standard.monthly_fen if standard else None)
 
 
-def may_open_fast_track(user, ticket: Ticket) -> bool:
+def fast_track_allowed(ticket: Ticket) -> bool:
+    """Whether the ticket may open advance relief: an open, urgent help ticket."""
     return (
-        _may(user, rules.FAST_TRACK_PROPOSERS, ticket.org)
-        and ticket.kind == Kind.HELP
+        ticket.kind == Kind.HELP
         and ticket.is_urgent
         and ticket.status not in (Status.CALLED_BACK, Status.CLOSED)
     )
+
+
+def may_open_fast_track(user, ticket: Ticket) -> bool:
+    return _may(user, rules.FAST_TRACK_PROPOSERS, ticket.org) and fast_track_allowed(ticket)
 
 
 def may_approve_fast_track(user) -> bool:

@@ -314,6 +314,7 @@ def ticket_detail_view(request, ticket_id: int):
         "fast_tracks": queries.fast_tracks_for(ticket),
         "fast_track_form": forms.FastTrackForm(),
         "can_fast_track": services.may_open_fast_track(request.user, ticket),
+        "fast_track_proposers": _proposers_to_name(request.user, ticket),
         "can_approve_fast_track": services.may_approve_fast_track(request.user),
         "can_fast_track_paperwork": bool(request.user.roles & rules.FAST_TRACK_PROPOSERS),
         "fast_track_cap": services.fast_track_cap_fen(ticket.region_code),
@@ -324,6 +325,14 @@ def ticket_detail_view(request, ticket_id: int):
         ),
     }
     return render(request, "hotline/ticket_detail.html", context)
+
+
+def _proposers_to_name(user, ticket) -> list:
+    """For someone who cannot propose advance relief on a ticket that allows it (an agent
+    on the line): the people who can, to pass the call on to."""
+    if not services.fast_track_allowed(ticket) or services.may_open_fast_track(user, ticket):
+        return []
+    return queries.fast_track_proposers(ticket)
 
 
 @requires(Perm.VIEW_BUSINESS)
