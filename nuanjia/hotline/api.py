@@ -17,13 +17,16 @@ from ninja.pagination import paginate
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.middleware import client_ip
 from nuanjia.core.pagination import Pages
-from nuanjia.core.schemas import EventOut
+from nuanjia.core.schemas import ErrorOut, EventOut
+from nuanjia.core.workflow_api import add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.queries import get_worker_for
 
 from . import forms, queries, ratelimit, rules, services
+from .api_steps import STEP_SCHEMAS, STEP_SUMMARIES
 from .rules import Channel, Kind, Step, TicketClass
+from .workflow import FLOW, steps_for
 
 router = Router(tags=["hotline"])
 
@@ -191,11 +194,7 @@ def list_tickets(request, queue: str = "", status: str = "", q: str = ""):
 
 def _detail(request, ticket):
     ticket.fast_tracks_list = queries.fast_tracks_for(ticket)
-    ticket.steps = [
-        step
-        for step in rules.steps_for(ticket.status, request.user.roles, is_paused=ticket.is_paused)
-        if services.may_take(request.user, step, ticket)
-    ]
+    ticket.steps = steps_for(ticket, request.user)
     return ticket
 
 
@@ -250,49 +249,125 @@ def _org(code: str, *, required: bool):
     return org
 
 
+def _step_fields(payload: TicketStepIn, ticket) -> dict:
+    """The fields of the one-operation body that the step named in it takes."""
+    step = payload.step
+    if step == Step.CLASSIFY:
+        return {"kind": payload.kind or ticket.kind, "note": payload.note,
+                "ticket_class": payload.ticket_class or ticket.ticket_class,
+                "is_urgent": payload.is_urgent}  # fmt: skip
+    if step in (Step.DISPATCH, Step.TRANSFER):
+        org = _org(payload.org_code, required=step == Step.TRANSFER)
+        return {"org": org, "reason": payload.reason}
+    if step in (Step.RETURN, Step.PAUSE):
+        return {"reason": payload.reason}
+    if step == Step.ANSWER:
+        return {"answer": payload.answer}
+    if step == Step.CALL_BACK:
+        return {"satisfaction": payload.satisfaction, "comment": payload.comment,
+                "escalate": payload.escalate}  # fmt: skip
+    return {"note": payload.note}
+
+
 @router.post("/tickets/{ticket_id}/steps", response=TicketDetailOut, summary="Take a step")
 def take_step(request, ticket_id: int, payload: TicketStepIn):
+    """Any step, named in the body with its fields (kept for existing clients; each step
+    also has an operation of its own below)."""
     _business(request)
     ticket = queries.get_ticket_for(request.user, ticket_id, write=True)
-    step = payload.step
-    if step not in Step.values:
-        raise RuleViolation(_("Unknown step."), field="step")
-    services.authorize_step(request.user, step, ticket, request.path)
-    user = request.user
-    if step == Step.CLASSIFY:
-        ticket = services.classify_ticket(
-            ticket, by=user, kind=payload.kind or ticket.kind,
-            ticket_class=payload.ticket_class or ticket.ticket_class,
-            is_urgent=payload.is_urgent, note=payload.note,
-        )  # fmt: skip
-    elif step == Step.DISPATCH:
-        ticket = services.dispatch_ticket(
-            ticket, by=user, org=_org(payload.org_code, required=False), reason=payload.reason
-        )
-    elif step == Step.ACCEPT:
-        ticket = services.accept_ticket(ticket, by=user, note=payload.note)
-    elif step == Step.START:
-        ticket = services.start_ticket(ticket, by=user, note=payload.note)
-    elif step == Step.RETURN:
-        ticket = services.return_ticket(ticket, by=user, reason=payload.reason)
-    elif step == Step.TRANSFER:
-        ticket = services.transfer_ticket(
-            ticket, by=user, org=_org(payload.org_code, required=True), reason=payload.reason
-        )
-    elif step == Step.PAUSE:
-        ticket = services.pause_ticket(ticket, by=user, reason=payload.reason)
-    elif step == Step.RESUME:
-        ticket = services.resume_ticket(ticket, by=user, note=payload.note)
-    elif step == Step.ANSWER:
-        ticket = services.answer_ticket(ticket, by=user, answer=payload.answer)
-    elif step == Step.CALL_BACK:
-        ticket = services.record_callback(
-            ticket, by=user, satisfaction=payload.satisfaction or "",
-            comment=payload.comment, escalate=payload.escalate,
-        )  # fmt: skip
-    elif step == Step.CLOSE:
-        ticket = services.close_ticket(ticket, by=user, note=payload.note)
+    spec = FLOW.step(payload.step)
+    FLOW.authorize(request.user, spec.name, ticket, request.path)
+    fields = _step_fields(payload, ticket)
+    ticket = FLOW.take_step(ticket, spec.name, by=request.user, where=request.path, **fields)
+    return _present(request, ticket)
+
+
+def _present(request, ticket):
     return _detail(request, queries.get_ticket_for(request.user, ticket.pk))
+
+
+def _fetch(request, ticket_id: int):
+    _business(request)
+    return queries.get_ticket_for(request.user, ticket_id, write=True)
+
+
+def _org_code(request, body: dict) -> dict:
+    code = body.pop("org_code", "")
+    return {**body, "org": _org(code, required=False)}
+
+
+add_step_operations(
+    router,
+    FLOW,
+    path="/tickets/{ticket_id}",
+    fetch=_fetch,
+    response=TicketDetailOut,
+    present=_present,
+    summaries=STEP_SUMMARIES,
+    schemas=STEP_SCHEMAS,
+    fields={Step.DISPATCH: _org_code, Step.TRANSFER: _org_code},
+    segments={Step.CALL_BACK: "call-back"},
+)
+
+
+# ---- 一事一议、先行救助 from a ticket ---------------------------------------------------------
+
+
+class FastTrackOpenIn(Schema):
+    amount_fen: int = Field(..., gt=0, description="The advance relief, in fen.")
+    cause: str = Field(..., min_length=1, max_length=200, description="What it is for.")
+    reason: str = Field("", max_length=2000)
+
+
+class FastTrackPaperworkIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+FAST_TRACK_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post(
+    "/tickets/{ticket_id}/fast-track",
+    response={201: FastTrackOut, **FAST_TRACK_ERRORS},
+    summary="Propose advance relief (先行救助) for an urgent help ticket's caller",
+)
+def open_fast_track(request, ticket_id: int, payload: FastTrackOpenIn):
+    ticket = _fetch(request, ticket_id)
+    services.authorize_roles(request.user, rules.FAST_TRACK_PROPOSERS, "fast_track", request.path)
+    fast_track = services.open_fast_track(
+        ticket, by=request.user, amount_fen=payload.amount_fen, cause=payload.cause,
+        reason=payload.reason,
+    )  # fmt: skip
+    return Status(201, fast_track)
+
+
+def _waiting_fast_track(request, ticket_id: int, stage: str, roles):
+    ticket = _fetch(request, ticket_id)
+    services.authorize_roles(request.user, roles, f"fast_track_{stage}", request.path)
+    pending = queries.fast_track_waiting(ticket, stage)
+    if pending is None:
+        raise HttpError(404, _("No advance relief of this ticket waits for that."))
+    return pending
+
+
+@router.post(
+    "/tickets/{ticket_id}/fast-track/approve",
+    response={200: FastTrackOut, **FAST_TRACK_ERRORS},
+    summary="Approve a ticket's advance relief: one approver of a county or city union",
+)
+def approve_fast_track(request, ticket_id: int):
+    pending = _waiting_fast_track(request, ticket_id, "approve", rules.FAST_TRACK_APPROVERS)
+    return services.approve_fast_track(pending, by=request.user)
+
+
+@router.post(
+    "/tickets/{ticket_id}/fast-track/paperwork",
+    response={200: FastTrackOut, **FAST_TRACK_ERRORS},
+    summary="Record the paperwork of a paid advance relief as complete (补办手续)",
+)
+def complete_fast_track_paperwork(request, ticket_id: int, payload: FastTrackPaperworkIn):
+    pending = _waiting_fast_track(request, ticket_id, "paperwork", rules.FAST_TRACK_PROPOSERS)
+    return services.complete_fast_track_paperwork(pending, by=request.user, note=payload.note)
 
 
 @router.get("/caller", response=CallerOut, summary="Worker records and tickets of a phone")

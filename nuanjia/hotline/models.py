@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.history import StepEvent
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Employer, Worker
 
@@ -74,7 +75,7 @@ class DeadlinePolicy(models.Model):
 class Ticket(models.Model):
     """One request to 12351, owned by the union responsible for it (its scope).
 
-    Its life is rules.TRANSITIONS; each step is one service writing one TicketEvent and one
+    Its life is hotline.workflow.FLOW; each step is one service writing one TicketEvent and one
     audit event. Deadlines are aware datetimes computed on Chinese working days and office
     hours; `paused_at` stops the resolution clock while the union waits for the caller.
     """
@@ -219,30 +220,16 @@ class Ticket(models.Model):
         return bool(self.overdue_stages())
 
 
-class TicketEvent(models.Model):
+class TicketEvent(StepEvent):
     """One step in a ticket's timeline: who, when, from which status to which, and why."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=24)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
-    note = models.TextField(blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StepEvent.Meta):
         indexes = [models.Index(fields=["ticket", "at"], name="hotline_event_ticket")]
 
     def __str__(self):
         return f"{self.ticket_id} {self.action}"
-
-    @property
-    def by_label(self) -> str:
-        return str(self.by) if self.by_id else ""
 
     @property
     def action_label(self) -> str:
@@ -251,6 +238,15 @@ class TicketEvent(models.Model):
     @property
     def to_status_label(self) -> str:
         return str(Status(self.to_status).label) if self.to_status in Status.values else ""
+
+    @property
+    def status_after_label(self) -> str:
+        """The status the step left the ticket in, for the timeline: empty when it did not
+        change or when the action already says it (已派单, not "已派单 → 已派单")."""
+        if not self.to_status or self.from_status == self.to_status:
+            return ""
+        label = self.to_status_label
+        return "" if label == self.action_label else label
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.utils import timezone
 
 from nuanjia.core.cache import TTLCache, from_plain_row, plain_row
-from nuanjia.orgs.models import Org
+from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
 from nuanjia.people.models import Employer
 from nuanjia.people.queries import search_workers
@@ -200,3 +200,31 @@ def kpis(user, start: datetime.date, end: datetime.date, org: Org | None = None)
 
 def fast_tracks_for(ticket: Ticket) -> list[FastTrack]:
     return list(ticket.fast_tracks.select_related("grant", "proposed_by", "approved_by"))
+
+
+# What each step on a ticket's advance relief waits for: its grant proposed (to approve),
+# or paid with the paperwork still open.
+FAST_TRACK_WAITING = {
+    "approve": lambda item: item.grant.status == "proposed" and not item.is_cancelled,
+    "paperwork": lambda item: item.grant.status == "paid" and not item.paperwork_done_on,
+}
+
+
+def fast_track_waiting(ticket: Ticket, stage: str) -> FastTrack | None:
+    """The ticket's first advance relief waiting for `stage` ("approve", "paperwork")."""
+    waiting = FAST_TRACK_WAITING[stage]
+    return next((item for item in fast_tracks_for(ticket) if waiting(item)), None)
+
+
+def fast_track_proposers(ticket: Ticket, *, limit: int = 5) -> list[Staff]:
+    """Who may propose advance relief for the ticket: active caseworkers of its union or of
+    the unions above it (whose scope holds it), the nearest first."""
+    codes = ticket.org.ancestor_codes()
+    people = Staff.objects.filter(
+        is_active=True,
+        org__code__in=codes,
+        role_assignments__role__in=rules.FAST_TRACK_PROPOSERS,
+    ).distinct()
+    return sorted(people, key=lambda person: (-codes.index(person.org.code), person.username))[
+        :limit
+    ]

@@ -1,12 +1,12 @@
-"""Pure rules of 12351 tickets, no database: kinds, classes, the lifecycle as a transition
-map, which role takes which step, default deadlines, ticket numbers and the working-hours
+"""Pure rules of 12351 tickets, no database: kinds, classes, the roles of the line and of
+the unions, default deadlines, ticket numbers and the working-hours
 arithmetic (office hours on Chinese working days; the calendar itself is passed in)."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -107,80 +107,16 @@ RESOLVING_STATUSES = frozenset(
 # Statuses in which the union has not made first contact yet.
 BEFORE_CONTACT_STATUSES = frozenset({Status.RECEIVED, Status.CLASSIFIED, Status.DISPATCHED})
 
-# The whole lifecycle: from each status, the statuses a step may lead to.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.RECEIVED: frozenset({Status.CLASSIFIED}),
-    Status.CLASSIFIED: frozenset({Status.CLASSIFIED, Status.DISPATCHED, Status.ANSWERED}),
-    Status.DISPATCHED: frozenset({Status.ACCEPTED, Status.CLASSIFIED, Status.DISPATCHED}),
-    Status.ACCEPTED: frozenset(
-        {Status.IN_PROGRESS, Status.CLASSIFIED, Status.DISPATCHED, Status.ANSWERED}
-    ),
-    Status.IN_PROGRESS: frozenset({Status.DISPATCHED, Status.ANSWERED}),
-    Status.ANSWERED: frozenset({Status.CALLED_BACK, Status.IN_PROGRESS}),
-    Status.CALLED_BACK: frozenset({Status.CLOSED}),
-    Status.CLOSED: frozenset(),
-}
-
-# Which statuses each step starts from.
-STEP_SOURCES: dict[str, frozenset[str]] = {
-    Step.CLASSIFY: frozenset({Status.RECEIVED, Status.CLASSIFIED}),
-    Step.DISPATCH: frozenset({Status.CLASSIFIED}),
-    Step.ACCEPT: frozenset({Status.DISPATCHED}),
-    Step.START: frozenset({Status.ACCEPTED}),
-    Step.RETURN: frozenset({Status.DISPATCHED, Status.ACCEPTED}),
-    Step.TRANSFER: frozenset({Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS}),
-    Step.PAUSE: frozenset({Status.ACCEPTED, Status.IN_PROGRESS}),
-    Step.RESUME: frozenset({Status.ACCEPTED, Status.IN_PROGRESS}),
-    Step.ANSWER: frozenset({Status.CLASSIFIED, Status.ACCEPTED, Status.IN_PROGRESS}),
-    Step.CALL_BACK: frozenset({Status.ANSWERED}),
-    Step.CLOSE: frozenset({Status.CALLED_BACK}),
-}
-
 AGENT = frozenset({Role.HOTLINE_AGENT})
 HANDLERS = frozenset({Role.HOTLINE_AGENT, Role.CASEWORKER, Role.REVIEWER, Role.APPROVER})
-# Who takes each step: agents run the line (intake, classification, dispatch, call-back,
-# closing); the responsible union's staff accept, handle, return or transfer and answer.
-STEP_ROLES: dict[str, frozenset[str]] = {
-    Step.CLASSIFY: AGENT,
-    Step.DISPATCH: AGENT,
-    Step.ACCEPT: HANDLERS,
-    Step.START: HANDLERS,
-    Step.RETURN: HANDLERS,
-    Step.TRANSFER: HANDLERS,
-    Step.PAUSE: HANDLERS,
-    Step.RESUME: HANDLERS,
-    Step.ANSWER: HANDLERS,
-    Step.CALL_BACK: AGENT,
-    Step.CLOSE: AGENT,
-}
+# Agents run the line (intake, classification, dispatch, call-back, closing); the
+# responsible union's staff accept, handle, return or transfer and answer. The lifecycle
+# itself (which step from where, by whom) is declared in hotline.workflow.
 INTAKE_ROLES = AGENT | {Role.CASEWORKER}  # a walk-in is taken at any union's desk
 # 一事一议、先行救助: who opens the advance grant from a ticket, and who approves it.
 # The proposer is a caseworker: relief's propose step belongs to that role.
 FAST_TRACK_PROPOSERS = frozenset({Role.CASEWORKER})
 FAST_TRACK_APPROVERS = frozenset({Role.APPROVER})
-
-
-def can_move(source: str, target: str) -> bool:
-    return target in TRANSITIONS.get(source, frozenset())
-
-
-def role_may(roles: Iterable[str], step: str) -> bool:
-    return bool(STEP_ROLES.get(step, frozenset()) & set(roles))
-
-
-def steps_for(status: str, roles: Iterable[str], *, is_paused: bool = False) -> list[str]:
-    """The steps a user holding `roles` may offer on a ticket in `status`."""
-    roles = set(roles)
-    steps = []
-    for step in Step:
-        if status not in STEP_SOURCES[step] or not role_may(roles, step):
-            continue
-        if (step == Step.PAUSE and is_paused) or (step == Step.RESUME and not is_paused):
-            continue
-        if is_paused and step not in (Step.RESUME, Step.TRANSFER):
-            continue
-        steps.append(str(step))
-    return steps
 
 
 # ---- Deadlines --------------------------------------------------------------------------

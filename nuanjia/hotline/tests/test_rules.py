@@ -2,12 +2,16 @@
 a year the calendar library does not know, and the pause rule's arithmetic."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from nuanjia.core.models import CalendarDay, CalendarYear
 from nuanjia.hotline import deadlines, rules
+from nuanjia.hotline.models import Ticket
 from nuanjia.hotline.rules import Kind, TicketClass
+from nuanjia.hotline.workflow import FLOW, offered_now
 
 from .conftest import at
 
@@ -124,8 +128,14 @@ def test_deadline_table_overrides_the_defaults(db):
 
 
 def test_steps_offered_follow_roles_status_and_pause():
+    def offered(status, roles, *, is_paused=False):
+        ticket = Ticket(status=status, paused_at=timezone.now() if is_paused else None)
+        person = SimpleNamespace(is_active=True, roles=frozenset(roles))
+        return FLOW.steps_for(ticket, person, available=offered_now)
+
     agent = {"hotline_agent"}
-    assert rules.steps_for("received", agent) == ["classify"]
-    assert "accept" in rules.steps_for("dispatched", {"caseworker"})
-    assert "dispatch" not in rules.steps_for("classified", {"caseworker"})
-    assert rules.steps_for("in_progress", {"caseworker"}, is_paused=True) == ["transfer", "resume"]
+    assert offered("received", agent) == ["classify"]
+    assert "accept" in offered("dispatched", {"caseworker"})
+    assert "dispatch" not in offered("classified", {"caseworker"})
+    assert offered("in_progress", {"caseworker"}, is_paused=True) == ["transfer", "resume"]
+    assert offered("in_progress", {"caseworker"}) == ["transfer", "pause", "answer"]

@@ -14,6 +14,7 @@ from nuanjia.hotline import services
 from nuanjia.hotline.models import DayCounter, Ticket
 from nuanjia.hotline.rules import Channel, Kind, Satisfaction, Status, TicketClass
 from nuanjia.hotline.sms import MemoryBackend
+from nuanjia.hotline.workflow import FLOW
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.services import create_grassroots_union
 from nuanjia.people.models import Employer
@@ -277,8 +278,8 @@ def columns(row, *skip: str) -> dict:
 
 
 def written_the_ordinary_way(ticket, action, changes):
-    """The timeline row and audit event the ORM path (`_event`) writes for the same step."""
-    event = services._event(ticket, action, "" if action == "received" else ticket.status,
+    """The timeline row and audit event the ORM path (`FLOW.record`) writes for the same step."""
+    event = FLOW.record(ticket, action, "" if action == "received" else ticket.status,
                             by=None, changes=changes)  # fmt: skip
     return event, AuditEvent.objects.latest("id")
 

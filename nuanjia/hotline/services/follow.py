@@ -1,0 +1,20 @@
+"""Public follow-up: a request found by its number and the last 4 digits of the phone."""
+
+from __future__ import annotations
+
+import hmac
+
+from ..models import Ticket
+
+# ---- Public follow-up ---------------------------------------------------------------------
+
+
+def follow_ticket(number: str, last4: str) -> Ticket | None:
+    """The ticket when the number and the last 4 digits of its phone match, else None: an
+    unknown number and a wrong phone get the same answer, in about the same time."""
+    number = str(number or "").strip().upper()[:24]
+    last4 = "".join(char for char in str(last4 or "") if char.isdigit())
+    ticket = Ticket.objects.select_related("org").filter(number=number).first()
+    expected = ticket.caller_phone[-4:] if ticket is not None else "----"
+    matches = hmac.compare_digest(expected.encode(), last4[-4:].encode() if last4 else b"")
+    return ticket if ticket is not None and matches and len(last4) == 4 else None

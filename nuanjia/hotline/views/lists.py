@@ -1,0 +1,176 @@
+"""Ticket lists with their filters, the xlsx export, and the KPIs with drill-down."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanjia.core.imports import write_xlsx
+from nuanjia.core.masking import mask_phone
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import requires
+from nuanjia.orgs.queries import (
+    get_org_by_code_for,
+    visible_orgs,
+    within,
+)
+from nuanjia.orgs.rules import Perm
+
+from .. import queries
+from ..rules import Kind, Status
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 20_000
+
+# ---- Lists --------------------------------------------------------------------------------
+
+
+def _filtered(request):
+    tickets = queries.visible_tickets(request.user).select_related("worker")
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in (
+            "queue",
+            "status",
+            "kind",
+            "q",
+            "from",
+            "to",
+            "overdue",
+            "escalated",
+            "late",
+            "paperwork",
+            "org",
+        )
+    }
+    if filters["org"]:
+        org = get_org_by_code_for(request.user, filters["org"])
+        tickets = tickets.filter(within(org.path, "org__path"))
+    if queue := queries.QUEUES.get(filters["queue"]):
+        tickets = tickets.filter(queue[0])
+    if filters["status"] in Status.values:
+        tickets = tickets.filter(status=filters["status"])
+    if filters["kind"] in Kind.values:
+        tickets = tickets.filter(kind=filters["kind"])
+    if filters["overdue"]:
+        tickets = tickets.filter(queries.overdue_q(timezone.now()))
+    if filters["escalated"]:
+        tickets = tickets.filter(escalated_to=request.user.org)
+    if filters["late"]:
+        tickets = tickets.filter(is_late=True)
+    if filters["paperwork"]:
+        tickets = tickets.filter(
+            fast_tracks__paid_on__isnull=False, fast_tracks__paperwork_done_on__isnull=True
+        ).distinct()
+    for key, lookup in (("from", "received_at__date__gte"), ("to", "received_at__date__lte")):
+        try:
+            day = datetime.date.fromisoformat(filters[key]) if filters[key] else None
+        except ValueError:
+            day = None
+        if day:
+            tickets = tickets.filter(**{lookup: day})
+    if query := filters["q"]:
+        digits = "".join(char for char in query if char.isdigit())
+        match = Q(number__iexact=query) | Q(caller_name__icontains=query)
+        if len(digits) >= 7:
+            match |= Q(caller_phone__startswith=digits)
+        tickets = tickets.filter(match)
+    return tickets, filters
+
+
+@requires(Perm.VIEW_BUSINESS)
+def ticket_list_view(request):
+    tickets, filters = _filtered(request)
+    page = Paginator(tickets.order_by("-received_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    from ..todo import QUEUE_LABELS
+
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "statuses": Status.choices,
+        "kinds": Kind.choices,
+        "queue_label": QUEUE_LABELS.get(filters["queue"], ""),
+        "unions": visible_orgs(request.user).filter(parent=request.user.org),
+        "now": timezone.now(),
+    }
+    return render(request, "hotline/ticket_list.html", context)
+
+
+@requires(Perm.VIEW_BUSINESS)
+def ticket_export_view(request):
+    """The filtered list as xlsx: phones masked, every cell formula-safe."""
+    tickets, _filters = _filtered(request)
+    header = [_("Ticket number"), _("Received at"), _("Channel"), _("Caller"), _("Phone"),
+              _("Kind"), _("Class"), _("Status"), _("Responsible union"), _("Description"),
+              _("Resolution due"), _("Satisfaction")]  # fmt: skip
+    rows = (
+        [
+            ticket.number,
+            timezone.localtime(ticket.received_at).strftime("%Y-%m-%d %H:%M"),
+            ticket.get_channel_display(),
+            ticket.caller_name,
+            mask_phone(ticket.caller_phone),
+            ticket.get_kind_display(),
+            ticket.get_ticket_class_display(),
+            ticket.get_status_display(),
+            ticket.org.name,
+            ticket.description,
+            timezone.localtime(ticket.resolution_due_at).strftime("%Y-%m-%d %H:%M")
+            if ticket.resolution_due_at
+            else "",
+            ticket.get_satisfaction_display(),
+        ]
+        for ticket in tickets.order_by("-received_at", "-id")[:EXPORT_LIMIT].iterator()
+    )
+    buffer = io.BytesIO()
+    write_xlsx(buffer, title=_("Tickets"), header=header, rows=rows)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="hotline-tickets.xlsx"'
+    return response
+
+
+# ---- KPIs ---------------------------------------------------------------------------------
+
+
+def _period(request) -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = today.replace(day=1)
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        end = today
+    return start, max(start, end)
+
+
+@requires(Perm.VIEW_BUSINESS)
+def kpi_view(request):
+    start, end = _period(request)
+    code = request.GET.get("org", "").strip()
+    org = get_org_by_code_for(request.user, code) if code else None
+    figures = queries.kpis(request.user, start, end, org)
+    unions = visible_orgs(request.user).filter(
+        parent=request.user.org, kind__in=Org.ADMINISTRATIVE_KINDS
+    )
+    return render(
+        request,
+        "hotline/kpis.html",
+        {"start": start, "end": end, "figures": figures, "org": org, "unions": unions},
+    )
