@@ -94,9 +94,10 @@ class Step:
     sources: frozenset[str]
     targets: frozenset[str]
     roles: frozenset[str]
-    not_by: tuple[tuple[str, str], ...] = ()
+    # Messages stay lazy: they are translated in the language of whoever is refused.
+    not_by: tuple[tuple[str, str | Promise], ...] = ()
     stamp: str = ""
-    reason: str = ""
+    reason: str | Promise = ""
     action: str = ""
     fields: tuple[str, ...] = ("note",)
 
@@ -134,9 +135,9 @@ def step(
         sources=frozenset(str(value) for value in sources),
         targets=frozenset(str(value) for value in targets),
         roles=frozenset(str(role) for role in roles),
-        not_by=tuple((key, str(message)) for key, message in (not_by or {}).items()),
+        not_by=tuple((key, message) for key, message in (not_by or {}).items()),
         stamp=stamp,
-        reason=str(reason),
+        reason=reason,
         action=action,
         fields=tuple(fields),
     )
@@ -314,13 +315,13 @@ class Workflow:
             return
         for attribute, message in spec.not_by:
             if getattr(obj, f"{attribute}_id", None) == by.pk:
-                raise RuleViolation(message, code="maker_checker")
+                raise RuleViolation(str(message), code="maker_checker")
 
     @staticmethod
     def clean_note(spec: Step, note: str | None) -> str:
         text = (note or "").strip()
         if spec.reason and not text:
-            raise RuleViolation(spec.reason, field="note")
+            raise RuleViolation(str(spec.reason), field="note")
         if len(text) > NOTE_MAX:
             raise RuleViolation(
                 _("At most %(count)d characters.") % {"count": NOTE_MAX}, field="note"

@@ -27,7 +27,7 @@ def default_schema(flow: Workflow, spec: Step) -> type[Schema]:
     """`{"note": …}`: optional, or required (a reason) when the step needs one."""
     name = f"{_camel(flow.name)}{_camel(spec.name)}In"
     if spec.reason:
-        note: Any = Field(..., min_length=1, max_length=2000, description=spec.reason)
+        note: Any = Field(..., min_length=1, max_length=2000, description=str(spec.reason))
     else:
         note = Field("", max_length=2000, description="A remark kept in the history.")
     schema = type(name, (Schema,), {"__annotations__": {"note": str}, "note": note})
@@ -42,8 +42,8 @@ def add_step_operations(
     fetch: Callable[[Any, int], Any],
     response: type[Schema],
     present: Callable[[Any, Any], Any],
-    summaries: Mapping[str, str],
-    schemas: Mapping[str, type[Schema]] | None = None,
+    summaries: Mapping[Any, str],  # step name (or its TextChoices member) → summary
+    schemas: Mapping[Any, type[Schema]] | None = None,
     fields: Mapping[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] | None = None,
     segments: Mapping[str, str] | None = None,
 ) -> None:

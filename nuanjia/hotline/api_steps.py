@@ -38,7 +38,7 @@ class TicketCallBackIn(Schema):
     escalate: bool = Field(False, description="Unsatisfied: send it up to the parent union.")
 
 
-STEP_SCHEMAS = {
+STEP_SCHEMAS: dict[str, type[Schema]] = {
     Step.CLASSIFY: TicketClassifyIn,
     Step.DISPATCH: TicketDispatchIn,
     Step.RETURN: TicketReasonIn,
