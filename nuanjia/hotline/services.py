@@ -29,6 +29,7 @@ from nuanjia.core.audit import append_event, prepare_event, record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.phones import normalize_phone, validate_phone
 from nuanjia.core.prepared import PreparedInsert
+from nuanjia.core.sms import send_sms
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny
 from nuanjia.people.models import Employer, Worker
@@ -36,7 +37,6 @@ from nuanjia.people.models import Employer, Worker
 from . import deadlines, queries, rules
 from .models import DayCounter, FastTrack, Ticket, TicketAttachment, TicketEvent
 from .rules import Channel, Kind, Satisfaction, Status, Step, TicketClass
-from .sms import send_sms
 
 NAME_MAX = 50
 EMPLOYER_MAX = 120

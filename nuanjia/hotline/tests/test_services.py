@@ -13,7 +13,7 @@ from nuanjia.core.models import AuditEvent
 from nuanjia.hotline import services
 from nuanjia.hotline.models import DayCounter, Ticket
 from nuanjia.hotline.rules import Channel, Kind, Satisfaction, Status, TicketClass
-from nuanjia.hotline.sms import MemoryBackend
+from nuanjia.core.sms import MemoryBackend
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.services import create_grassroots_union
 from nuanjia.people.models import Employer
@@ -319,8 +319,8 @@ def test_the_file_sms_backend_writes_one_json_line_per_message(
 ):
     import json
 
-    settings.HOTLINE_SMS_BACKEND = "nuanjia.hotline.sms.FileBackend"
-    settings.HOTLINE_SMS_FILE = tmp_path / "sms.log"
+    settings.SMS_BACKEND = "nuanjia.core.sms.FileBackend"
+    settings.SMS_FILE = tmp_path / "sms.log"
     with django_capture_on_commit_callbacks(execute=True):
         ticket, _ = submit()
     line = json.loads((tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()[0])
@@ -330,7 +330,7 @@ def test_the_file_sms_backend_writes_one_json_line_per_message(
 def test_a_failing_sms_provider_never_breaks_the_request(
     tree, settings, django_capture_on_commit_callbacks
 ):
-    settings.HOTLINE_SMS_BACKEND = "nuanjia.hotline.no_such.Backend"
+    settings.SMS_BACKEND = "nuanjia.hotline.no_such.Backend"
     with django_capture_on_commit_callbacks(execute=True):
         _ticket, is_new = submit()
     assert is_new
