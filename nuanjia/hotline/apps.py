@@ -8,7 +8,7 @@ class HotlineConfig(AppConfig):
     verbose_name = _("12351 hotline")
 
     def ready(self):
-        from nuanjia.desk import todo
+        from nuanjia.core import todo
 
         from .jobs import register_jobs
         from .todo import hotline_todo

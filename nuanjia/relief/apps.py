@@ -8,7 +8,7 @@ class ReliefConfig(AppConfig):
     verbose_name = _("Relief grants")
 
     def ready(self):
-        from nuanjia.desk import todo
+        from nuanjia.core import todo
 
         from .jobs import register_jobs
         from .todo import relief_todo

@@ -299,7 +299,7 @@ def test_caseworkers_do_not_run_the_due_list(tree, caseworker):
 
 
 def test_the_due_list_reaches_the_caseworkers_to_do(tree, standards, caseworker):
-    from nuanjia.desk.todo import items_for
+    from nuanjia.core.todo import items_for
 
     _filed("410108", 100_000)
     HardshipFile.objects.update(next_review_on=TODAY + datetime.timedelta(days=10))

@@ -231,7 +231,7 @@ def test_the_sweep_escalates_overdue_tickets_to_the_parent_once(hotline_agent, c
     assert ticket.escalated_to.code == "410100"
     assert ticket.events.filter(action="escalated").count() == 1
 
-    from nuanjia.desk.todo import items_for
+    from nuanjia.core.todo import items_for
 
     mine = by_list(items_for(caseworker))
     theirs = by_list(items_for(leader))
@@ -244,7 +244,7 @@ def test_escalated_ticket_shows_in_both_to_do_lists(hotline_agent, city_agent):
         take_call(hotline_agent, kind=Kind.HELP)
     with time_machine.travel(at(2026, 3, 9, 9, 0), tick=False):
         services.sweep_deadlines()
-        from nuanjia.desk.todo import items_for
+        from nuanjia.core.todo import items_for
 
         county = by_list(items_for(hotline_agent))
         city = by_list(items_for(city_agent))
