@@ -43,6 +43,11 @@ def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
     return batch.lines.select_related("grant__worker", "grant__grant_type").order_by("id")
 
 
+def paid_grant_ids():
+    """The grants paid, each of which must have exactly one spend (`nuanjia funds check`)."""
+    return Grant.objects.filter(status=Status.PAID).values_list("pk", flat=True).iterator()
+
+
 def active_grant_types() -> QuerySet[GrantType]:
     return GrantType.objects.filter(is_active=True).select_related("default_earmark")
 
