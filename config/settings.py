@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "nuanjia.orgs",
     "nuanjia.accounts",
     "nuanjia.desk",
+    "nuanjia.standards",
     "nuanjia.people",
     "nuanjia.hardship",
     "nuanjia.funds",

@@ -26,17 +26,14 @@ from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny
 from nuanjia.orgs.queries import within
 from nuanjia.people.models import Household, HouseholdMember
+from nuanjia.standards import regions
+from nuanjia.standards.models import DibaoStandard
+from nuanjia.standards.queries import region_org
+from nuanjia.standards.regions import prefix_range
+from nuanjia.standards.services import refuse_same_date, regional_row_region
 
 from . import queries, rules
-from .models import (
-    BulkRun,
-    DibaoStandard,
-    FileEvent,
-    HardshipFile,
-    HardshipPolicy,
-    Objection,
-    RegionalAmount,
-)
+from .models import BulkRun, FileEvent, HardshipFile, HardshipPolicy, Objection
 from .rules import Category, ExitReason, ReviewReason, Status, Step
 
 # ---- Guards -------------------------------------------------------------------------------
@@ -1230,95 +1227,6 @@ def re_enter_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile
     )
 
 
-# ---- Standards ----------------------------------------------------------------------------
-
-
-def _region_org(region_code: str) -> Org | None:
-    return Org.objects.filter(code=region_code, kind__in=queries.ADMINISTRATIVE_KINDS).first()
-
-
-def _regional_row_region(by, region_code: str, *, unknown: str, outside: str) -> tuple[str, Org]:
-    """Who may set a region's standard or policy, and for which region: a reviewer or
-    approver of a city (or the province) union, for a region within it. Returns the cleaned
-    code and the region's union."""
-    _require_role(by, rules.STANDARD_ROLES)
-    if queries.user_region_org(by) is None:
-        raise PermissionDenied
-    region_code = (region_code or "").strip()
-    region = _region_org(region_code)
-    if region is None:
-        raise RuleViolation(unknown % {"code": region_code}, field="region_code")
-    if not region.is_within(by.org):
-        raise RuleViolation(outside, field="region_code")
-    return region_code, region
-
-
-def _refuse_same_date(model, region_code: str, effective_on, instance, message: str) -> None:
-    clash = model.objects.filter(region_code=region_code, effective_on=effective_on)
-    if instance is not None:
-        clash = clash.exclude(pk=instance.pk)
-    if clash.exists():
-        raise RuleViolation(message, field="effective_on")
-
-
-@transaction.atomic
-def save_regional_amount(
-    model: type[RegionalAmount],
-    *,
-    by,
-    region_code: str,
-    effective_on: datetime.date,
-    monthly_fen: int,
-    note: str = "",
-    instance: RegionalAmount | None = None,
-) -> RegionalAmount:
-    """Create or change a 低保 standard or minimum wage of a region in the actor's subtree.
-
-    Only reviewers and approvers of a city (or the province) union set them. A change does not
-    touch filed families by itself: run the re-assessment (run_reassessment) to propose new
-    categories and put changed families on the review list.
-    """
-    region_code, region = _regional_row_region(
-        by,
-        region_code,
-        unknown=_("%(code)s is not the region code of a city or county."),
-        outside=_("You can set standards only for regions of your own union."),
-    )
-    if monthly_fen is None or monthly_fen <= 0:
-        raise RuleViolation(_("Enter a monthly amount above zero."), field="monthly_fen")
-    _refuse_same_date(
-        model,
-        region_code,
-        effective_on,
-        instance,
-        _("The region already has an amount from this date; change that row instead."),
-    )
-    created = instance is None
-    row = instance or model()
-    before = {
-        "region_code": row.region_code,
-        "effective_on": str(row.effective_on or ""),
-        "monthly_fen": row.monthly_fen,
-        "note": row.note,
-    }
-    row.region_code = region_code
-    row.effective_on = effective_on
-    row.monthly_fen = monthly_fen
-    row.note = note.strip()
-    row.updated_by = by
-    row.save()
-    after = {
-        "region_code": row.region_code,
-        "effective_on": str(row.effective_on),
-        "monthly_fen": row.monthly_fen,
-        "note": row.note,
-    }
-    changes = {key: [before[key], value] for key, value in after.items() if before[key] != value}
-    action = f"hardship.{model._meta.model_name}.{'created' if created else 'changed'}"
-    record_event(row, action, by=by, org=region, changes=changes)
-    return row
-
-
 # ---- Regional policy (帮扶政策参数) ---------------------------------------------------------
 
 # (field, lowest, highest, message naming the bound) for each configurable figure.
@@ -1349,7 +1257,7 @@ def save_policy(
     """Create or change a region's hardship policy from a date (the province's, a city's or a
     county's). Bounds follow DOMAIN.md: at least a yearly review with ≥ 30 % spot checks, files
     kept ≥ 10 years; the campaign's 1–6 months at ≤ 60 % are the defaults, not the bounds."""
-    region_code, region = _regional_row_region(
+    region_code, region = regional_row_region(
         by,
         region_code,
         unknown=_("%(code)s is not the region code of the province, a city or a county."),
@@ -1368,7 +1276,7 @@ def save_policy(
             _("The shortest gradual exit cannot be longer than the longest."),
             field="gradual_exit_min_months",
         )
-    _refuse_same_date(
+    refuse_same_date(
         HardshipPolicy,
         region_code,
         effective_on,
@@ -1420,11 +1328,6 @@ class ReassessGroup:
         return self.chunk_regions if self.chunk_regions is not None else self.regions
 
 
-def _prefix_range(prefix: str, field: str = "region_code") -> Q:
-    """Codes starting with a 4-digit city prefix, as an index-friendly range."""
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": f"{int(prefix) + 1:04d}"})
-
-
 def reassessment_as_of(standard: DibaoStandard) -> datetime.date:
     """Re-assess against what is in force today, or on the new standard's first day if later."""
     return max(_today(), standard.effective_on)
@@ -1437,7 +1340,7 @@ def reassessment_groups(standard: DibaoStandard, as_of: datetime.date) -> list[R
     without a standard of its own; a county with its own policy is a group of its own.
     """
     region = standard.region_code
-    city = queries.city_of(region)
+    city = regions.city_of(region)
     in_force = queries.dibao_for(region, as_of)
     if in_force is None:
         return []
@@ -1449,13 +1352,13 @@ def reassessment_groups(standard: DibaoStandard, as_of: datetime.date) -> list[R
         ]
     prefix = city[:4]
     own_standard = set(
-        DibaoStandard.objects.filter(_prefix_range(prefix), effective_on__lte=as_of)
+        DibaoStandard.objects.filter(prefix_range(prefix), effective_on__lte=as_of)
         .exclude(region_code=city)
         .values_list("region_code", flat=True)
     )
     own_policy = (
         set(
-            HardshipPolicy.objects.filter(_prefix_range(prefix), effective_on__lte=as_of)
+            HardshipPolicy.objects.filter(prefix_range(prefix), effective_on__lte=as_of)
             .exclude(region_code=city)
             .values_list("region_code", flat=True)
         )
@@ -1464,7 +1367,7 @@ def reassessment_groups(standard: DibaoStandard, as_of: datetime.date) -> list[R
     others = ~Q(region_code__in=sorted(own_standard | own_policy))
     groups = [
         ReassessGroup(
-            _prefix_range(prefix) & others,
+            prefix_range(prefix) & others,
             in_force.monthly_fen,
             queries.policy_for(city, as_of),
             chunk_regions=Q(Exact(Left("region_code", 4), prefix)) & others,
@@ -1554,7 +1457,7 @@ def start_reassessment(
     standard: DibaoStandard, *, by, as_of: datetime.date | None = None
 ) -> BulkRun:
     """Record a re-assessment run (with its dry-run count) for run_reassessment to work."""
-    org = _region_org(standard.region_code)
+    org = region_org(standard.region_code)
     if org is None:
         raise RuleViolation(
             _("%(code)s is not the region code of a city or county.")

@@ -21,16 +21,11 @@ from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.models import Household, HouseholdMember
+from nuanjia.standards import services as standards_services
+from nuanjia.standards.models import DibaoStandard, MinimumWage
 
 from . import forms, queries, rules, services, tasks
-from .models import (
-    BulkRun,
-    DibaoStandard,
-    HardshipFile,
-    HardshipPolicy,
-    MinimumWage,
-    Objection,
-)
+from .models import BulkRun, HardshipFile, HardshipPolicy, Objection
 from .rules import Category, Status, Step
 
 PAGE_SIZE = 50
@@ -656,7 +651,7 @@ def _standard_form_view(request, kind: str, instance=None):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            row = services.save_regional_amount(
+            row = standards_services.save_regional_amount(
                 model,
                 by=request.user,
                 region_code=data["region_code"],

@@ -13,6 +13,7 @@ from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
 from nuanjia.people.models import Employer
 from nuanjia.people.queries import search_workers
+from nuanjia.standards import regions
 
 from . import rules
 from .models import AnswerTemplate, FastTrack, Ticket
@@ -44,7 +45,7 @@ def _administrative_org(region_code: str) -> Org | None:
     cached = _route_cache.get(region_code)
     if cached is not None and cached[1] > now:
         return cached[0]
-    candidates = [region_code, region_code[:4] + "00", region_code[:2] + "0000"]
+    candidates = regions.fallback_chain(region_code)
     found = {
         org.region_code: org
         for org in Org.objects.filter(

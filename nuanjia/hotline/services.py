@@ -33,6 +33,7 @@ from nuanjia.core.sms import send_sms
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny
 from nuanjia.people.models import Employer, Worker
+from nuanjia.standards.queries import dibao_fen_for, in_force
 
 from . import deadlines, queries, rules
 from .models import DayCounter, FastTrack, Ticket, TicketAttachment, TicketEvent
@@ -1006,23 +1007,15 @@ def approver_level_ok(by) -> bool:
 def fast_track_values(region_code: str, on: datetime.date | None = None) -> rules.FastTrackValues:
     from .models import FastTrackPolicy
 
-    on = on or clock.today()
-    for code in (region_code, region_code[:4] + "00", region_code[:2] + "0000"):
-        row = (
-            FastTrackPolicy.objects.filter(region_code=code, effective_on__lte=on)
-            .order_by("-effective_on")
-            .first()
-        )
-        if row is not None:
-            return rules.FastTrackValues(row.dibao_multiple, row.cap_fen, row.paperwork_days)
+    row = in_force(FastTrackPolicy, region_code, on or clock.today())
+    if row is not None:
+        return rules.FastTrackValues(row.dibao_multiple, row.cap_fen, row.paperwork_days)
     return rules.FastTrackValues()
 
 
 def fast_track_cap_fen(region_code: str) -> int:
-    from nuanjia.hardship.queries import dibao_for
-
-    standard = dibao_for(region_code, clock.today())
-    return fast_track_values(region_code).cap_for(standard.monthly_fen if standard else None)
+    dibao_fen = dibao_fen_for(region_code, clock.today())
+    return fast_track_values(region_code).cap_for(dibao_fen)
 
 
 def may_open_fast_track(user, ticket: Ticket) -> bool:

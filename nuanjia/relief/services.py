@@ -52,6 +52,7 @@ from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny
 from nuanjia.orgs.rules import Perm, Role
 from nuanjia.people.models import Worker
+from nuanjia.standards.queries import dibao_fen_for
 
 from . import queries, rules
 from .models import (
@@ -225,7 +226,7 @@ def assess(
         year_scope=caps.year_scope,
         exclude_id=exclude_id,
     )
-    dibao = queries.dibao_fen_for(region_code, on) if caps.dibao_months is not None else None
+    dibao = dibao_fen_for(region_code, on) if caps.dibao_months is not None else None
     check = rules.check_caps(amount_fen, caps, year_total_fen=year_total, dibao_fen=dibao)
     warnings = []
     for other in queries.same_type_this_year(

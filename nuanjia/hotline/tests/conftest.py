@@ -5,13 +5,13 @@ import zoneinfo
 
 import pytest
 
+from nuanjia.core.sms import MemoryBackend
 from nuanjia.funds import services as funds
 from nuanjia.funds.models import Earmark
-from nuanjia.hardship.models import DibaoStandard
 from nuanjia.hotline import deadlines, queries
-from nuanjia.core.sms import MemoryBackend
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
+from nuanjia.standards.models import DibaoStandard
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 

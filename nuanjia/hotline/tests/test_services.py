@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from nuanjia.core.audit import verify_chain
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
+from nuanjia.core.sms import MemoryBackend
 from nuanjia.hotline import services
 from nuanjia.hotline.models import DayCounter, Ticket
 from nuanjia.hotline.rules import Channel, Kind, Satisfaction, Status, TicketClass
-from nuanjia.core.sms import MemoryBackend
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.services import create_grassroots_union
 from nuanjia.people.models import Employer
