@@ -66,6 +66,7 @@ from .models import (
     line_reference,
 )
 from .rules import Status, Step
+from .signals import grants_paid
 
 SOURCE_TYPE = "relief.grant"  # how the ledger names a grant's postings
 REASON_MAX = 500
@@ -646,6 +647,7 @@ def confirm_payment(grant: Grant, *, by, reason: str = "") -> Grant:
     _move(
         grant, Step.PAY, by=by, note=(reason or "").strip(), changes={"reference": line.reference}
     )
+    grants_paid.send(Grant, grant_ids=[grant.pk], paid_on=grant.paid_on, by=by)
     _finish_if_settled(batch)
     return grant
 
@@ -1254,6 +1256,8 @@ class ResultImporter(Importer):
             ],
             by=by,
         )
+        if paid_ids:
+            grants_paid.send(Grant, grant_ids=paid_ids, paid_on=today, by=by)
         paid_fen = sum(grant["amount_fen"] for grant, _row in paid)
         PaymentBatch.objects.filter(pk=batch.pk).update(
             paid_count=F("paid_count") + len(paid),
