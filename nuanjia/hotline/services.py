@@ -1149,7 +1149,7 @@ def _approve_grant_simplified(grant, *, by) -> None:
 PAYMENT_CHUNK = 500
 
 
-def follow_grant_payments(sender, *, grant_ids: list[int], paid_on, **kwargs) -> int:
+def follow_grant_payments(sender, *, grant_ids: list[int], paid_on, by=None, **kwargs) -> int:
     """relief.signals.grants_paid, inside the paying transaction: record at once when the
     advance reliefs among the grants were paid — the time from call to payment in working days
     and the paperwork deadline after payment. Returns how many were recorded."""
@@ -1160,11 +1160,11 @@ def follow_grant_payments(sender, *, grant_ids: list[int], paid_on, **kwargs) ->
             paid_on__isnull=True,
             is_cancelled=False,
         ).order_by("pk")
-        recorded += sum(_record_fast_track_payment(item, paid_on) for item in pending)
+        recorded += sum(_record_fast_track_payment(item, paid_on, by=by) for item in pending)
     return recorded
 
 
-def _record_fast_track_payment(fast_track: FastTrack, paid_on: datetime.date) -> bool:
+def _record_fast_track_payment(fast_track: FastTrack, paid_on: datetime.date, *, by) -> bool:
     from nuanjia.core.workdays import add_working_days
 
     fast_track = _lock_fast_track(fast_track)
@@ -1178,7 +1178,7 @@ def _record_fast_track_payment(fast_track: FastTrack, paid_on: datetime.date) ->
     )
     fast_track.paperwork_due_on = add_working_days(paid_on, values.paperwork_days)
     fast_track.save(update_fields=["paid_on", "days_to_payment", "paperwork_due_on"])
-    _event(fast_track.ticket, "fast_track_paid", fast_track.ticket.status, by=None,
+    _event(fast_track.ticket, "fast_track_paid", fast_track.ticket.status, by=by,
            changes={"grant": grant.number, "paid_on": paid_on,
                     "working_days": fast_track.days_to_payment})  # fmt: skip
     return True
