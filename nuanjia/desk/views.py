@@ -10,13 +10,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from nuanjia.core import workdays
+from nuanjia.core import todo, workdays
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, within
 from nuanjia.orgs.rules import Perm
-
-from . import todo
 
 
 def home_view(request):

@@ -34,6 +34,11 @@ urlpatterns = [
         views.fast_track_approve_view,
         name="fast_track_approve",
     ),
+    path(
+        "hotline/tickets/<int:ticket_id>/fast-track/paperwork/",
+        views.fast_track_paperwork_view,
+        name="fast_track_paperwork",
+    ),
     path("hotline/attachments/<int:attachment_id>/", views.attachment_view, name="attachment"),
     # Public: no sign-in, rate-limited.
     path("12351/", views.public_submit_view, name="public_submit"),

@@ -513,7 +513,7 @@ def fast_track_paperwork_view(request, ticket_id: int):
         ticket_id,
         roles=rules.FAST_TRACK_PROPOSERS,
         name="fast_track_paperwork",
-        waiting=lambda item: item.grant.status == "paid" and not item.paperwork_done_on,
+        waiting=lambda item: item.paid_on is not None and not item.paperwork_done_on,
         take=services.complete_fast_track_paperwork,
         done=_("Paperwork recorded as complete."),
     )

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nuanjia.desk.todo import TodoItem
+from nuanjia.core.todo import TodoItem
 
 from .queries import visible_staff
 from .rules import Perm

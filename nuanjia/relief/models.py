@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.money import format_yuan
 from nuanjia.funds.models import Earmark
-from nuanjia.hardship.models import REGION_CODE_VALIDATOR, HardshipFile
+from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.rules import Category
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Household, HouseholdMember, Worker
+from nuanjia.standards.models import REGION_CODE_VALIDATOR
 
 from . import rules
 from .rules import Status, YearScope

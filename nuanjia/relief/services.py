@@ -52,6 +52,7 @@ from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny
 from nuanjia.orgs.rules import Perm, Role
 from nuanjia.people.models import Worker
+from nuanjia.standards.queries import dibao_fen_for
 
 from . import queries, rules
 from .models import (
@@ -65,6 +66,7 @@ from .models import (
     line_reference,
 )
 from .rules import Status, Step
+from .signals import grants_paid
 
 SOURCE_TYPE = "relief.grant"  # how the ledger names a grant's postings
 REASON_MAX = 500
@@ -225,7 +227,7 @@ def assess(
         year_scope=caps.year_scope,
         exclude_id=exclude_id,
     )
-    dibao = queries.dibao_fen_for(region_code, on) if caps.dibao_months is not None else None
+    dibao = dibao_fen_for(region_code, on) if caps.dibao_months is not None else None
     check = rules.check_caps(amount_fen, caps, year_total_fen=year_total, dibao_fen=dibao)
     warnings = []
     for other in queries.same_type_this_year(
@@ -645,6 +647,7 @@ def confirm_payment(grant: Grant, *, by, reason: str = "") -> Grant:
     _move(
         grant, Step.PAY, by=by, note=(reason or "").strip(), changes={"reference": line.reference}
     )
+    grants_paid.send(Grant, grant_ids=[grant.pk], paid_on=grant.paid_on, by=by)
     _finish_if_settled(batch)
     return grant
 
@@ -1253,6 +1256,8 @@ class ResultImporter(Importer):
             ],
             by=by,
         )
+        if paid_ids:
+            grants_paid.send(Grant, grant_ids=paid_ids, paid_on=today, by=by)
         paid_fen = sum(grant["amount_fen"] for grant, _row in paid)
         PaymentBatch.objects.filter(pk=batch.pk).update(
             paid_count=F("paid_count") + len(paid),
