@@ -29,9 +29,7 @@ class ConsoleBackend:
 
 class FileBackend:
     def send(self, phone: str, text: str) -> None:
-        path = Path(
-            getattr(settings, "SMS_FILE", None) or Path(settings.VAR_DIR) / "sms.log"
-        )
+        path = Path(getattr(settings, "SMS_FILE", None) or Path(settings.VAR_DIR) / "sms.log")
         line = json.dumps(
             {"at": timezone.now().isoformat(), "to": phone, "text": text}, ensure_ascii=False
         )

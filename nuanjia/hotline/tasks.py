@@ -9,4 +9,3 @@ from . import services
 def sweep_deadlines_task() -> int:
     """Escalate every ticket past a deadline to the parent of its union."""
     return services.sweep_deadlines()
-
