@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run browsers test test-fast lint format bench messages clean
+.PHONY: help install run browsers test test-fast lint format bench bench-smoke bench-compare messages clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,8 +40,14 @@ format: install ## format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install ## run every benchmark in bench/ (prints BENCH lines)
-	@for script in bench/[a-z]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+bench: install ## run every benchmark in bench/ once at full size (prints BENCH lines)
+	$(BIN)/python bench/suite.py
+
+bench-smoke: install ## run every benchmark at a small size, a few minutes (CI)
+	$(BIN)/python bench/suite.py --smoke
+
+bench-compare: install ## run every benchmark 3 times at full size, medians against docs/bench-baseline.md
+	$(BIN)/python bench/compare.py --runs 3
 
 messages: install ## extract messages and compile the zh_Hans catalogue
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench

@@ -197,15 +197,67 @@ def post_ours(total: int, context, by) -> float:
     return time.perf_counter() - started
 
 
+def clear_ledger() -> None:
+    """Start from an empty ledger even on a database used before (DATABASE_URL given, a
+    PostgreSQL re-run): no transactions or entries, every account at zero."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM funds_entry")
+        cursor.execute("DELETE FROM funds_transaction")
+        cursor.execute(
+            "UPDATE funds_fundaccount SET available_fen = 0, reserved_fen = 0, spent_fen = 0"
+        )
+
+
+def floor_batch(i: int, size: int, ids, context, stamps) -> tuple[int, list, list]:
+    """One batch of the floor's transaction and entry rows, from cycle i on: (next i, rows)."""
+    now, today = stamps
+    transactions, entries = [], []
+    while len(transactions) < size:
+        for kind, org, counterpart, earmark, amount, legs, source in cycle(i, *context):
+            if len(transactions) == size:
+                break
+            transaction_id = next(ids)
+            transactions.append(
+                (
+                    transaction_id,
+                    kind,
+                    org.pk,
+                    counterpart.pk if counterpart else None,
+                    earmark.pk,
+                    amount,
+                    "bench",
+                    "relief.grant" if source else "",
+                    source,
+                    None,
+                    None,
+                    now,
+                    today,
+                )
+            )
+            for account, bucket, signed, counterparty in legs:
+                entries.append(
+                    (transaction_id, account.pk if account else None, bucket, counterparty, signed)
+                )
+        i += 1
+    return i, transactions, entries
+
+
 def post_floor(total: int, context) -> float:
-    """The same rows, same batches, by bare executemany with ids counted here."""
+    """The same rows, same batches, by bare executemany. Each batch takes its ids as post_many
+    does (after the table's largest, or from PostgreSQL's sequence) inside its transaction,
+    never assuming the table starts empty."""
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from nuanjia.funds.services import _ENTRY_COLUMNS, _TRANSACTION_COLUMNS
+    from nuanjia.funds.models import Transaction
+    from nuanjia.funds.services import _ENTRY_COLUMNS, _TRANSACTION_COLUMNS, _reserve_ids
 
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    today = connection.ops.adapt_datefield_value(datetime.date.today())
+    stamps = (
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        connection.ops.adapt_datefield_value(datetime.date.today()),
+    )
     transaction_sql = (
         f"INSERT INTO funds_transaction ({', '.join(_TRANSACTION_COLUMNS)}) "
         f"VALUES ({', '.join(['%s'] * len(_TRANSACTION_COLUMNS))})"
@@ -217,38 +269,13 @@ def post_floor(total: int, context) -> float:
     started = time.perf_counter()
     posted = 0
     i = 0
-    next_id = 1
     while posted < total:
         size = min(BATCH, total - posted)
-        transactions, entries = [], []
-        while len(transactions) < size:
-            for kind, org, counterpart, earmark, amount, legs, source in cycle(i, *context):
-                if len(transactions) == size:
-                    break
-                transactions.append(
-                    (
-                        next_id,
-                        kind,
-                        org.pk,
-                        counterpart.pk if counterpart else None,
-                        earmark.pk,
-                        amount,
-                        "bench",
-                        "relief.grant" if source else "",
-                        source,
-                        None,
-                        None,
-                        now,
-                        today,
-                    )
-                )
-                for account, bucket, signed, counterparty in legs:
-                    entries.append(
-                        (next_id, account.pk if account else None, bucket, counterparty, signed)
-                    )
-                next_id += 1
-            i += 1
+        # On SQLite the transaction holds the write lock from its start (IMMEDIATE), so the
+        # ids read here stay ours until the commit.
         with transaction.atomic(), connection.cursor() as cursor:
+            ids = iter(_reserve_ids(Transaction, size))
+            i, transactions, entries = floor_batch(i, size, ids, context, stamps)
             cursor.executemany(transaction_sql, transactions)
             cursor.executemany(entry_sql, entries)
         posted += size
@@ -278,7 +305,6 @@ def floor_balances(cities) -> list:
 def main() -> None:
     args = harness.arguments(__doc__, default_rows=1_000_000)
     vendor = harness.setup("bench_ledger.sqlite3")
-    from django.db import connection
 
     from nuanjia.funds import checks, queries
     from nuanjia.orgs.models import Staff
@@ -294,11 +320,10 @@ def main() -> None:
     set_roles(staff, {Role.FINANCE}, by=None)
     staff = Staff.objects.get(pk=staff.pk)
 
+    clear_ledger()
     settle(vendor)
     floor_seconds = post_floor(args.rows, context)
-    with connection.cursor() as cursor:  # the floor's rows go again; ours are what stays
-        cursor.execute("DELETE FROM funds_entry")
-        cursor.execute("DELETE FROM funds_transaction")
+    clear_ledger()  # the floor's rows go again; ours are what stays
     settle(vendor)
     ours_seconds = post_ours(args.rows, context, staff)
     harness.report("ledger_1m_post_seconds", ours_seconds, "s", floor_seconds)

@@ -9,10 +9,10 @@ Timed: `build_batch` (lock the grants, one line each, status and history), `expo
 (CSV, the format banks' 代发 systems take, every account number decrypted, audited; the same
 file as xlsx is timed beside and printed, not counted), then `import_bank_results` on the bank's
 CSV saying 成功 for every line (checked, then each grant spent in the ledger through
-funds.post_many, status, line and history, all in one transaction).
+funds.settle_many, status, line and history, all in one transaction).
 
 Figure: `payment_batch_100k_seconds`. Floor: the same work in bare SQL and the csv module
-(INSERT … SELECT the lines, UPDATE the grants, SELECT + decrypt + write the bank file as CSV,
+(INSERT … SELECT the lines with their payees, UPDATE the grants, SELECT + decrypt + write the bank file as CSV,
 read the result CSV, INSERT the spend transactions and entries, UPDATE grants, lines and the
 account). Target: ≤ 30 s.
 
@@ -178,17 +178,24 @@ def floor_run(org, earmark) -> float:
     with harness.stopwatch() as clock:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO relief_paymentbatch (org_id, earmark_id, status, note, line_count, "
-                "total_fen, paid_count, paid_fen, failed_count, export_count, created_at, "
-                "updated_at) VALUES (%s, %s, 'draft', '', 0, 0, 0, 0, 0, 0, %s, %s)",
+                "INSERT INTO relief_paymentbatch (org_id, earmark_id, source_type, payee_kind, "
+                "status, note, line_count, total_fen, paid_count, paid_fen, failed_count, "
+                "export_count, created_at, updated_at) VALUES (%s, %s, 'relief.grant', 'person', "
+                "'draft', '', 0, 0, 0, 0, 0, 0, %s, %s)",
                 [org.pk, earmark.pk, now, now],
             )
             cursor.execute("SELECT MAX(id) FROM relief_paymentbatch")
             batch_id = cursor.fetchone()[0]
             cursor.execute(
-                "INSERT INTO relief_paymentline (batch_id, grant_id, reference, amount_fen, result, "
-                "result_reason) SELECT %s, id, 'F' || CAST(id AS TEXT), amount_fen, 'pending', '' "
-                "FROM relief_grant WHERE org_id = %s AND earmark_id = %s AND status = 'approved'",
+                "INSERT INTO relief_paymentline (batch_id, source_type, source_id, reference, "
+                "amount_fen, payee_kind, payee_name, payee_account_encrypted, "
+                "payee_account_masked, payee_bank, purpose, result, result_reason) "
+                "SELECT %s, 'relief.grant', CAST(g.id AS TEXT), 'F' || CAST(g.id AS TEXT), "
+                "g.amount_fen, 'person', w.name, w.bank_account_encrypted, w.bank_account_masked, "
+                "w.bank_name, t.name, 'pending', '' FROM relief_grant g "
+                "JOIN people_worker w ON w.id = g.worker_id "
+                "JOIN relief_granttype t ON t.id = g.grant_type_id "
+                "WHERE g.org_id = %s AND g.earmark_id = %s AND g.status = 'approved'",
                 [batch_id, org.pk, earmark.pk],
             )
             cursor.execute(
@@ -199,10 +206,8 @@ def floor_run(org, earmark) -> float:
         with tempfile.TemporaryFile("w+", newline="") as bank_file:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT l.reference, w.name, w.bank_account_encrypted, w.bank_name, "
-                    "l.amount_fen FROM relief_paymentline l JOIN relief_grant g ON g.id = "
-                    "l.grant_id JOIN people_worker w ON w.id = g.worker_id WHERE l.batch_id = %s "
-                    "ORDER BY l.id",
+                    "SELECT reference, payee_name, payee_account_encrypted, payee_bank, "
+                    "amount_fen FROM relief_paymentline WHERE batch_id = %s ORDER BY id",
                     [batch_id],
                 )
                 writer = csv.writer(bank_file)
@@ -215,7 +220,7 @@ def floor_run(org, earmark) -> float:
             paid = [row[0] for row in csv.reader(bank_file)]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, grant_id, amount_fen FROM relief_paymentline WHERE batch_id = %s",
+                "SELECT id, source_id, amount_fen FROM relief_paymentline WHERE batch_id = %s",
                 [batch_id],
             )
             lines = {

@@ -31,7 +31,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nuanjia.core import clock
+from nuanjia.core import bulk, clock
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditChainHead
@@ -68,6 +68,19 @@ class Leg:
     bucket: str
     amount_fen: int
     counterparty: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """One source's reservation settled by `settle_many`: paid out (reserved → spent) or
+    given back (reserved → available)."""
+
+    account: FundAccount
+    amount_fen: int
+    source_type: str
+    source_id: str
+    is_paid: bool
+    memo: str = ""
 
 
 @dataclass(slots=True)
@@ -840,19 +853,7 @@ _ENTRY_COLUMNS = ("transaction_id", "account_id", "bucket", "counterparty", "amo
 
 def _reserve_ids(model, count: int) -> list[int]:
     """`count` fresh primary keys for `model`, taken before inserting rows with them."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # SQLite: the transaction holds the database's write lock from its start (IMMEDIATE),
-        # so nobody else can insert between this read and our inserts.
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
-        start = cursor.fetchone()[0] + 1
-        return list(range(start, start + count))
+    return bulk.reserve_ids(model._meta.db_table, count)
 
 
 def _check_held_in_bulk(drawn: dict[tuple[int, str, str], int]) -> None:
@@ -1091,3 +1092,34 @@ def post_many(postings: Sequence[Posting], *, by, memo: str = "") -> int:
         },
     )
     return len(postings)
+
+
+def settle_many(settlements: Sequence[Settlement], *, by, memo: str = "") -> int:
+    """Settle many reservations at once: each source's amount is spent (paid) or released
+    (failed), as `spend` and `release` would post it one by one — the same transactions and
+    entries, the same balances, every rule of theirs (the source's own reservation covers
+    it, one spend per source, scope, closed months) — through `post_many`, so one audit
+    event records the whole settlement instead of one per source. Returns the count.
+
+    This is how a payment batch settles the bank's result file; callers never build ledger
+    legs themselves.
+    """
+    return post_many([_settlement_posting(item) for item in settlements], by=by, memo=memo)
+
+
+def _settlement_posting(item: Settlement) -> Posting:
+    to_bucket = Bucket.SPENT if item.is_paid else Bucket.AVAILABLE
+    account = item.account
+    return Posting(
+        kind=Kind.SPEND if item.is_paid else Kind.RELEASE,
+        org=account.org,
+        earmark=account.earmark,
+        amount_fen=item.amount_fen,
+        legs=[
+            Leg(account, Bucket.RESERVED, -item.amount_fen),
+            Leg(account, to_bucket, item.amount_fen),
+        ],
+        memo=item.memo,
+        source_type=item.source_type,
+        source_id=str(item.source_id),
+    )

@@ -12,12 +12,14 @@ class ReliefConfig(AppConfig):
         from nuanjia.core import todo
         from nuanjia.funds import sources
 
+        from . import grant_payable
         from .jobs import register_jobs
         from .queries import paid_grant_ids
         from .todo import relief_todo
 
         todo.register(relief_todo)
         register_jobs()
+        grant_payable.register()
         sources.register(
             sources.PostingSource(
                 source_type="relief.grant",

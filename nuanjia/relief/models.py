@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.money import format_yuan
+from nuanjia.core.payables import PayeeKind as PayeeKinds
 from nuanjia.funds.models import Earmark
 from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.rules import Category
@@ -19,6 +20,15 @@ from . import rules
 from .rules import Status, YearScope
 
 SchoolStage = HouseholdMember.SchoolStage
+
+
+class PayeeKind(models.TextChoices):
+    """core.payables.PayeeKind with its labels: the bank file layout follows it."""
+
+    PERSON = PayeeKinds.PERSON.value, _("Person")  # 代发
+    ORGANISATION = PayeeKinds.ORGANISATION.value, _("Organisation")  # 对公
+
+
 GRADUAL_EXIT_TYPE = "gradual-exit"  # the code of 渐退期救助, paid by the monthly run
 
 
@@ -117,7 +127,8 @@ class GrantCap(models.Model):
 
 
 class PaymentBatch(models.Model):
-    """A list of approved grants of one paying union and earmark sent to the bank together.
+    """A list of payables of one kind, paying union, earmark and payee kind sent to the bank
+    together (approved grants, at first; see core.payables).
 
     Built as a draft (grants may still be taken out), frozen when its bank file is first
     exported, settled when the bank's result file has a result for every line.
@@ -137,6 +148,11 @@ class PaymentBatch(models.Model):
     )
     earmark = models.ForeignKey(
         Earmark, verbose_name=_("earmark"), on_delete=models.PROTECT, related_name="+"
+    )
+    # What the batch pays (a registered payable kind) and to whom: one bank file layout.
+    source_type = models.CharField(_("payable kind"), max_length=40, default="relief.grant")
+    payee_kind = models.CharField(
+        _("payee kind"), max_length=12, choices=PayeeKind.choices, default=PayeeKind.PERSON
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -362,10 +378,14 @@ class GrantEvent(models.Model):
 
 
 class PaymentLine(models.Model):
-    """One grant in one batch: the reference the bank file carries and the bank's result.
+    """One payable in one batch: who is paid, into which account, how much, the reference the
+    bank file carries and the bank's result.
 
-    A grant that failed and is retried gets a new line in a new batch; it is paid at most
-    once (a constraint here and the ledger's one spend per source)."""
+    The payable is named as the ledger names it (source type and id, e.g. relief.grant 345);
+    its payee and account are copied from the owning app when the line is built, so the bank
+    file says what the batch was built with. A payable that failed and is retried gets a new
+    line in a new batch; it is paid at most once (a constraint here and the ledger's one spend
+    per source)."""
 
     class Result(models.TextChoices):
         PENDING = "pending", _("Waiting for the bank")  # 待回盘
@@ -374,9 +394,18 @@ class PaymentLine(models.Model):
         REMOVED = "removed", _("Taken out")  # taken out of the draft batch
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="lines")
-    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payment_lines")
-    reference = models.CharField(_("reference"), max_length=24, unique=True)
+    source_type = models.CharField(_("payable kind"), max_length=40)  # a registered kind
+    source_id = models.CharField(_("payable"), max_length=40)
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
     amount_fen = models.BigIntegerField(_("amount"))
+    payee_kind = models.CharField(
+        _("payee kind"), max_length=12, choices=PayeeKind.choices, default=PayeeKind.PERSON
+    )
+    payee_name = models.CharField(_("payee"), max_length=100)
+    payee_account_encrypted = models.TextField(blank=True)  # core.crypto token
+    payee_account_masked = models.CharField(_("account"), max_length=40, blank=True)
+    payee_bank = models.CharField(_("bank"), max_length=100, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=100, blank=True)  # 用途
     result = models.CharField(
         _("result"), max_length=8, choices=Result.choices, default=Result.PENDING
     )
@@ -387,15 +416,22 @@ class PaymentLine(models.Model):
         ordering = ["id"]
         verbose_name = _("payment line")
         constraints = [
-            models.UniqueConstraint(fields=["batch", "grant"], name="relief_line_once_per_batch"),
             models.UniqueConstraint(
-                fields=["grant"], condition=Q(result="paid"), name="relief_line_one_paid_per_grant"
+                fields=["batch", "source_type", "source_id"], name="relief_line_once_per_batch"
+            ),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=Q(result="paid"),
+                name="relief_line_one_paid_per_source",
             ),
             models.CheckConstraint(
                 condition=Q(amount_fen__gt=0), name="relief_line_amount_positive"
             ),
         ]
-        indexes = [models.Index(fields=["batch", "result"], name="relief_line_batch_result")]
+        indexes = [
+            models.Index(fields=["batch", "result"], name="relief_line_batch_result"),
+            models.Index(fields=["source_type", "source_id"], name="relief_line_source"),
+        ]
 
     def __str__(self):
         return self.reference
@@ -404,7 +440,17 @@ class PaymentLine(models.Model):
     def org(self):
         return self.batch.org
 
+    @property
+    def label(self) -> str:
+        """The payable's own number (RG000345), the end of the reference."""
+        return self.reference.partition("-")[2]
+
+
+def batch_reference(batch_id: int, label: str) -> str:
+    """The bank file's reference of a line: batch and payable, e.g. PB000012-RG000345."""
+    return f"PB{batch_id:06d}-{label}"
+
 
 def line_reference(batch_id: int, grant_id: int) -> str:
-    """The bank file's reference of a line: batch and grant, e.g. PB000012-RG000345."""
-    return f"PB{batch_id:06d}-RG{grant_id:06d}"
+    """The reference of a grant's line, e.g. PB000012-RG000345."""
+    return batch_reference(batch_id, f"RG{grant_id:06d}")

@@ -41,7 +41,16 @@ def grant_history(grant: Grant) -> QuerySet[GrantEvent]:
 
 
 def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
-    return batch.lines.select_related("grant__worker", "grant__grant_type").order_by("id")
+    return batch.lines.order_by("id")
+
+
+def grant_lines(grant: Grant) -> QuerySet[PaymentLine]:
+    """The batch lines that carried a grant to the bank (one per batch it was in)."""
+    return (
+        PaymentLine.objects.filter(source_type="relief.grant", source_id=str(grant.pk))
+        .select_related("batch")
+        .order_by("id")
+    )
 
 
 def paid_grant_ids():

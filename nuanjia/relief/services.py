@@ -6,55 +6,51 @@ approval, release on failure or cancellation, spend on payment — through funds
 the same transaction), changes the grant and writes one GrantEvent and one audit event.
 Refusals raise RuleViolation (a rule) or PermissionDenied (a role or scope) and change nothing.
 
-Batch operations over many grants (build, settle from the bank's file) work set-based: one
-GrantEvent per grant, the ledger postings through funds.post_many, and one audit event per
-operation naming the batch and the count.
+Payment batches pay any registered payable (core.payables, ADR 0009): relief.batches and
+relief.bankfiles hold them, relief.grant_payable makes grants the first kind (set-based: one
+GrantEvent per grant, the ledger through funds.settle_many, one audit event per operation).
+The grant-shaped batch calls stay here for the pages, the API and the demo.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Value, When
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
 from nuanjia.core.audit import record_event
-from nuanjia.core.crypto import decrypt
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.imports import (
-    FORMULA_TRIGGERS,
-    Column,
-    Importer,
-    ImportResult,
-    ImportRow,
-    Mode,
-    SheetSource,
-    SheetSpec,
-    run_import,
-    write_xlsx,
-)
 from nuanjia.core.masking import mask_name
-from nuanjia.core.money import check_fen, format_yuan, parse_yuan
+from nuanjia.core.money import check_fen, format_yuan
 from nuanjia.funds import services as funds
-from nuanjia.funds.models import Bucket, Earmark, Transaction
+from nuanjia.funds.models import Earmark, Transaction
 from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.rules import Status as FileStatus
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny
-from nuanjia.orgs.rules import Perm, Role
+from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Worker
 from nuanjia.standards.queries import dibao_fen_for
 
-from . import queries, rules
+from . import batches, queries, rules
+from .bankfiles import (  # noqa: F401 — the batch screens' names, kept here for callers
+    BANK_FILE_HEADER,
+    BANK_FORMATS,
+    CORPORATE_FILE_HEADER,
+    RESULT_SPEC,
+    ResultImporter,
+    authorize_bank_file,
+    export_bank_file,
+    import_bank_results,
+)
+from .batches import discard_batch, finish_if_settled, lock_batch  # noqa: F401
 from .models import (
     GRADUAL_EXIT_TYPE,
     Grant,
@@ -63,7 +59,6 @@ from .models import (
     PaymentBatch,
     PaymentLine,
     SchoolStage,
-    line_reference,
 )
 from .rules import Status, Step
 from .signals import grants_paid
@@ -584,29 +579,6 @@ def record_return(grant: Grant, *, by, reason: str) -> Grant:
 # ---- Paying one grant ---------------------------------------------------------------------
 
 
-def _lock_batch(batch: PaymentBatch) -> PaymentBatch:
-    return (
-        PaymentBatch.objects.select_for_update(of=("self",))
-        .select_related("org", "earmark")
-        .get(pk=batch.pk)
-    )
-
-
-def _finish_if_settled(batch: PaymentBatch) -> None:
-    batch.refresh_from_db()
-    if batch.status == PaymentBatch.Status.EXPORTED and batch.settled_count >= batch.line_count:
-        batch.status = PaymentBatch.Status.SETTLED
-        batch.settled_at = timezone.now()
-        batch.save(update_fields=["status", "settled_at", "updated_at"])
-        record_event(
-            batch,
-            "relief.batch_settled",
-            by=None,
-            org=batch.org,
-            changes={"paid": batch.paid_count, "failed": batch.failed_count},
-        )
-
-
 @transaction.atomic
 def confirm_payment(grant: Grant, *, by, reason: str = "") -> Grant:
     """The bank paid one grant: spend its reservation and mark it paid, exactly once.
@@ -621,13 +593,13 @@ def confirm_payment(grant: Grant, *, by, reason: str = "") -> Grant:
         return grant
     _require_step(by, Step.PAY, grant)
     _check_source(grant, Step.PAY)
-    batch = _lock_batch(grant.batch)
+    batch = lock_batch(grant.batch)
     if batch.status != PaymentBatch.Status.EXPORTED:
         raise RuleViolation(
             _("The batch has not been sent to the bank; export its bank file first."),
             code="batch_not_exported",
         )
-    line = PaymentLine.objects.get(batch=batch, grant=grant)
+    line = PaymentLine.objects.get(batch=batch, source_type=SOURCE_TYPE, source_id=grant.source_id)
     funds.spend(
         _account(grant),
         grant.amount_fen,
@@ -648,7 +620,7 @@ def confirm_payment(grant: Grant, *, by, reason: str = "") -> Grant:
         grant, Step.PAY, by=by, note=(reason or "").strip(), changes={"reference": line.reference}
     )
     grants_paid.send(Grant, grant_ids=[grant.pk], paid_on=grant.paid_on, by=by)
-    _finish_if_settled(batch)
+    finish_if_settled(batch)
     return grant
 
 
@@ -659,13 +631,13 @@ def record_failure(grant: Grant, *, by, reason: str) -> Grant:
     _require_step(by, Step.FAIL, grant)
     _check_source(grant, Step.FAIL)
     reason = _text(reason, "reason", _("Give the bank's reason."))
-    batch = _lock_batch(grant.batch)
+    batch = lock_batch(grant.batch)
     if batch.status != PaymentBatch.Status.EXPORTED:
         raise RuleViolation(
             _("The batch has not been sent to the bank; export its bank file first."),
             code="batch_not_exported",
         )
-    line = PaymentLine.objects.get(batch=batch, grant=grant)
+    line = PaymentLine.objects.get(batch=batch, source_type=SOURCE_TYPE, source_id=grant.source_id)
     _release(grant, by=by, memo=line.reference)
     PaymentLine.objects.filter(pk=line.pk).update(
         result=PaymentLine.Result.FAILED, result_reason=reason[:200], settled_at=timezone.now()
@@ -673,101 +645,15 @@ def record_failure(grant: Grant, *, by, reason: str) -> Grant:
     PaymentBatch.objects.filter(pk=batch.pk).update(failed_count=F("failed_count") + 1)
     grant.failure_reason = reason[:200]
     _move(grant, Step.FAIL, by=by, note=reason, changes={"reference": line.reference})
-    _finish_if_settled(batch)
+    finish_if_settled(batch)
     return grant
 
 
-# ---- Batches ------------------------------------------------------------------------------
+# ---- Batches, the bank file, the bank's results -----------------------------------------
+# Batches pay any registered payable (core.payables; relief.batches and relief.bankfiles);
+# grants are the kind "relief.grant" (relief.grant_payable). These keep the grant-shaped calls.
 
 
-def _require_finance(by, org: Org) -> None:
-    if by is None:
-        return
-    if not (rules.role_may(_roles(by), Step.BATCH) and _in_scope(by, org)):
-        raise PermissionDenied
-
-
-def batchable_grants(org: Org, earmark: Earmark, *, by=None):
-    """Approved grants of the paying union and earmark that can go to the bank: the worker
-    has a bank account, and (segregation of duties) the builder neither proposed nor
-    approved them."""
-    grants = Grant.objects.filter(
-        org=org, earmark=earmark, status=Status.APPROVED, batch__isnull=True
-    ).exclude(worker__bank_account_encrypted="")
-    if by is not None:
-        grants = grants.exclude(proposed_by=by).exclude(approved_by=by)
-    return grants
-
-
-def _select_in(sql: str, values: list, *, lock: bool = False) -> list[tuple]:
-    """Rows of `sql` ending in "… IN", for `values` in chunks of 1000, optionally locked
-    (FOR UPDATE where the database has it). Plain SQL: settling 100,000 lines with the ORM's
-    IN lookups costs more in Python than the queries take in the database."""
-    suffix = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
-    found: list[tuple] = []
-    with connection.cursor() as cursor:
-        for chunk in _chunks(values, 1000):
-            cursor.execute(f"{sql} ({', '.join(['%s'] * len(chunk))}){suffix}", chunk)
-            found.extend(cursor.fetchall())
-    return found
-
-
-def _chunks(items: list, size: int = 1000) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _bulk_events(rows: Iterable[tuple[int, str, str, str, str, dict]], *, by) -> None:
-    """History rows for many grants at once: (grant id, action, from, to, note, changes).
-
-    Written with executemany rather than bulk_create: a batch writes 100,000 of them, and
-    building that many model instances costs more than the insert itself."""
-    actor_id = by.pk if getattr(by, "is_authenticated", False) else None
-    at = connection.ops.adapt_datetimefield_value(clock.now())
-    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    sql = (
-        f"INSERT INTO {GrantEvent._meta.db_table} "  # noqa: S608 — table and cast are ours
-        "(grant_id, action, from_status, to_status, note, changes, by_id, at) "
-        f"VALUES (%s, %s, %s, %s, %s, %s{json_cast}, %s, %s)"
-    )
-    values = (
-        (
-            grant_id,
-            action,
-            source,
-            target,
-            note,
-            json.dumps(changes, ensure_ascii=False),
-            actor_id,
-            at,
-        )
-        for grant_id, action, source, target, note, changes in rows
-    )
-    with connection.cursor() as cursor:
-        for chunk in _chunks(list(values), 5000):
-            cursor.executemany(sql, chunk)
-
-
-def _insert_lines(batch: PaymentBatch, rows: list[tuple[int, int]]) -> None:
-    """The batch's lines, (grant id, amount) each, with their bank references."""
-    sql = (
-        f"INSERT INTO {PaymentLine._meta.db_table} "  # noqa: S608 — the table is ours
-        "(batch_id, grant_id, reference, amount_fen, result, result_reason) "
-        "VALUES (%s, %s, %s, %s, %s, '')"
-    )
-    pending = PaymentLine.Result.PENDING
-    with connection.cursor() as cursor:
-        for chunk in _chunks(rows, 5000):
-            cursor.executemany(
-                sql,
-                [
-                    (batch.pk, pk, line_reference(batch.pk, pk), amount, pending)
-                    for pk, amount in chunk
-                ],
-            )
-
-
-@transaction.atomic
 def build_batch(
     org: Org,
     earmark: Earmark,
@@ -782,515 +668,23 @@ def build_batch(
     A grant is in at most one open batch: the grants are locked and must still be approved
     and batch-less, so two people building at once never share a grant.
     """
-    _require_finance(by, org)
-    note = _text(note, "note", "", required=False)[:200]
-    candidates = batchable_grants(org, earmark, by=by)
-    if grant_ids is not None:
-        candidates = candidates.filter(pk__in=list(grant_ids))
-    # Lock the grants only, not the workers joined for the bank-account test.
-    rows = list(
-        candidates.select_for_update(of=("self",)).order_by("pk").values_list("pk", "amount_fen")
-    )
-    if not rows:
-        raise RuleViolation(
-            _(
-                "No approved grant of %(org)s from %(earmark)s can go to the bank (each needs "
-                "the worker's bank account, and you must not have proposed or approved it)."
-            )
-            % {"org": org, "earmark": earmark},
-            code="nothing_to_batch",
-        )
-    batch = PaymentBatch.objects.create(
-        org=org,
-        earmark=earmark,
+    _text(note, "note", "", required=False)
+    return batches.build_batch(
+        org,
+        earmark,
+        by=by,
+        source_type=SOURCE_TYPE,
+        source_ids=None if grant_ids is None else [str(pk) for pk in grant_ids],
         note=note,
-        line_count=len(rows),
-        total_fen=sum(amount for _pk, amount in rows),
-        created_by=_actor(by),
     )
-    _insert_lines(batch, rows)
-    ids = [pk for pk, _amount in rows]
-    now = timezone.now()
-    for chunk in _chunks(ids):
-        Grant.objects.filter(pk__in=chunk).update(
-            status=Status.BATCHED, batch=batch, updated_at=now
-        )
-    _bulk_events(
-        (
-            (pk, Step.BATCH, Status.APPROVED, Status.BATCHED, "", {"batch": batch.number})
-            for pk in ids
-        ),
-        by=by,
-    )
-    record_event(
-        batch,
-        "relief.batch_built",
-        by=by,
-        org=org,
-        changes={
-            "earmark": earmark.code,
-            "lines": batch.line_count,
-            "total_fen": batch.total_fen,
-            "first_grant": ids[0],
-            "last_grant": ids[-1],
-        },
-    )
-    return batch
-
-
-def _require_draft(batch: PaymentBatch) -> None:
-    if batch.status != PaymentBatch.Status.DRAFT:
-        raise RuleViolation(
-            _("Batch %(batch)s has been sent to the bank and can no longer change.")
-            % {"batch": batch.number},
-            code="batch_frozen",
-        )
 
 
 @transaction.atomic
 def remove_from_batch(batch: PaymentBatch, grant: Grant, *, by, note: str = "") -> Grant:
     """Take a grant out of a draft batch; it goes back to approved, its money still reserved."""
-    batch = _lock_batch(batch)
-    _require_finance(by, batch.org)
-    _require_draft(batch)
-    _lock(grant)
-    if grant.batch_id != batch.pk:
-        raise RuleViolation(_("The grant is not in this batch."), code="not_in_batch")
-    _check_source(grant, Step.UNBATCH)
-    PaymentLine.objects.filter(batch=batch, grant=grant).update(result=PaymentLine.Result.REMOVED)
-    PaymentBatch.objects.filter(pk=batch.pk).update(
-        line_count=F("line_count") - 1, total_fen=F("total_fen") - grant.amount_fen
-    )
-    grant.batch = None
-    return _move(
-        grant, Step.UNBATCH, by=by, note=(note or "").strip(), changes={"batch": batch.number}
-    )
-
-
-@transaction.atomic
-def discard_batch(batch: PaymentBatch, *, by) -> PaymentBatch:
-    """Drop a draft batch: its grants go back to approved (their money stays reserved)."""
-    batch = _lock_batch(batch)
-    _require_finance(by, batch.org)
-    _require_draft(batch)
-    ids = list(
-        Grant.objects.select_for_update()
-        .filter(batch=batch, status=Status.BATCHED)
-        .values_list("pk", flat=True)
-    )
-    for chunk in _chunks(ids):
-        Grant.objects.filter(pk__in=chunk).update(
-            status=Status.APPROVED, batch=None, updated_at=timezone.now()
-        )
-    PaymentLine.objects.filter(batch=batch, result=PaymentLine.Result.PENDING).update(
-        result=PaymentLine.Result.REMOVED
-    )
-    _bulk_events(
-        (
-            (pk, Step.UNBATCH, Status.BATCHED, Status.APPROVED, "", {"batch": batch.number})
-            for pk in ids
-        ),
-        by=by,
-    )
-    batch.status = PaymentBatch.Status.CANCELLED
-    batch.save(update_fields=["status", "updated_at"])
-    record_event(batch, "relief.batch_discarded", by=by, org=batch.org, changes={"lines": len(ids)})
-    return batch
-
-
-# ---- The bank file ------------------------------------------------------------------------
-
-BANK_FILE_HEADER = ("参考号", "户名", "账号", "开户行", "金额(元)", "用途", "备注")
-BANK_FORMATS = ("xlsx", "csv")
-
-
-def _bank_rows(batch: PaymentBatch) -> Iterator[tuple]:
-    lines = (
-        PaymentLine.objects.filter(batch=batch, result=PaymentLine.Result.PENDING)
-        .order_by("pk")
-        .values_list(
-            "reference",
-            "amount_fen",
-            "grant__worker__name",
-            "grant__worker__bank_account_encrypted",
-            "grant__worker__bank_name",
-            "grant__grant_type__name",
-            "grant_id",
-        )
-        .iterator(chunk_size=5000)
-    )
-    for reference, amount, name, account, bank, type_name, grant_id in lines:
-        yield (
-            reference,
-            name,
-            decrypt(account) if account else "",
-            bank,
-            format_yuan(amount, grouping=False),
-            type_name,
-            f"RG{grant_id:06d}",
-        )
-
-
-def _csv_safe(value):
-    """A CSV cell Excel will not run as a formula: text starting with = + - @ tab or CR gets
-    a leading apostrophe (OWASP). Only a hostile name or bank could start so."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def authorize_bank_file(user, batch: PaymentBatch, where: str = "") -> None:
-    """Pages and the API: the bank file needs its own permission (full account numbers)."""
-    if not (user.has_perm_code(Perm.EXPORT_BANK_FILE) and _in_scope(user, batch.org)):
-        deny(user, Perm.EXPORT_BANK_FILE, where)
-
-
-@transaction.atomic
-def export_bank_file(
-    batch: PaymentBatch, destination, *, by, reason: str, fmt: str = "xlsx"
-) -> int:
-    """Write the batch's bank file (xlsx or CSV) with the workers' full account numbers.
-
-    A privileged action: finance of the paying union's subtree, with a written reason, and
-    one audit event naming the batch, the reason and the count. The first export freezes
-    the batch (no grant is added or taken out after the bank may have it). Exporting again
-    writes the same pending lines (a lost file), audited again. Returns the lines written.
-    """
-    batch = _lock_batch(batch)
-    if by is not None and not (
-        by.has_perm_code(Perm.EXPORT_BANK_FILE) and _in_scope(by, batch.org)
-    ):
-        raise PermissionDenied
-    if fmt not in BANK_FORMATS:
-        raise RuleViolation(_("Choose xlsx or CSV."), field="format")
-    reason = _text(reason, "reason", _("Say why you export the full account numbers."))
-    if len(reason) < 2:
-        raise RuleViolation(_("Say why you export the full account numbers."), field="reason")
-    if batch.status == PaymentBatch.Status.CANCELLED:
-        raise RuleViolation(_("The batch was discarded."), code="batch_discarded")
-    if batch.status == PaymentBatch.Status.SETTLED:
-        raise RuleViolation(
-            _("Every line of the batch has its result; there is nothing to send."),
-            code="batch_settled",
-        )
-    counter = {"lines": 0}
-
-    def counted() -> Iterator[tuple]:
-        for row in _bank_rows(batch):
-            counter["lines"] += 1
-            yield row
-
-    if fmt == "csv":
-        text = io.TextIOWrapper(destination, encoding="utf-8-sig", newline="", write_through=True)
-        writer = csv.writer(text)
-        writer.writerow(BANK_FILE_HEADER)
-        # Account numbers and references stay text for spreadsheet programs reading the CSV.
-        writer.writerows(tuple(_csv_safe(cell) for cell in row) for row in counted())
-        text.flush()
-        text.detach()
-    else:
-        write_xlsx(
-            destination,
-            title=str(_("Bank file %(batch)s") % {"batch": batch.number})[:31],
-            header=BANK_FILE_HEADER,
-            rows=counted(),
-        )
-    first = batch.status == PaymentBatch.Status.DRAFT
-    batch.export_count += 1
-    if first:
-        batch.status = PaymentBatch.Status.EXPORTED
-        batch.exported_at = timezone.now()
-    batch.save(update_fields=["status", "exported_at", "export_count", "updated_at"])
-    record_event(
-        batch,
-        "relief.bank_file_exported",
-        by=by,
-        org=batch.org,
-        changes={
-            "reason": reason,
-            "format": fmt,
-            "lines": counter["lines"],
-            "total_fen": batch.total_fen,
-            "export": batch.export_count,
-        },
-    )
-    return counter["lines"]
-
-
-# ---- The bank's result file ---------------------------------------------------------------
-
-PAID_WORDS = frozenset({"成功", "已支付", "已发放", "支付成功", "paid", "success", "ok"})
-FAILED_WORDS = frozenset({"失败", "支付失败", "退票", "failed", "fail"})
-
-
-def _result(text: str) -> str:
-    word = text.strip().lower()
-    if word in PAID_WORDS:
-        return PaymentLine.Result.PAID
-    if word in FAILED_WORDS:
-        return PaymentLine.Result.FAILED
-    raise ValidationError(_("Write 成功 or 失败."))
-
-
-def _amount(text: str) -> int:
-    try:
-        return parse_yuan(text, field="amount", label="金额(元)")
-    except RuleViolation as error:
-        raise ValidationError(error.message) from None
-
-
-RESULT_SPEC = SheetSpec(
-    title="回盘",
-    columns=(
-        Column("参考号", "reference", required=True),
-        Column("结果", "result", required=True, parse=_result, choices=("成功", "失败")),
-        Column("原因", "reason"),
-        Column("金额(元)", "amount", parse=_amount),
-    ),
-    unique=(("reference",),),
-)
-
-
-class ResultImporter(Importer):
-    """Settles the lines of one batch from the bank's result file, all or nothing.
-
-    Each line's grant is paid (the ledger spends its reservation, once) or failed (released),
-    in the import's one transaction with the status changes. A line already settled the same
-    way is unchanged (a re-imported file changes nothing); an unknown reference, a line of
-    another batch, a repeated reference or a result contradicting an earlier one is an error
-    on its row and column, and nothing is imported.
-    """
-
-    spec = RESULT_SPEC
-
-    def __init__(self, batch: PaymentBatch, *, by):
-        self.batch = batch
-        self.by = by
-        self.account = None
-        self.paid = 0
-        self.failed = 0
-        self.paid_fen = 0
-
-    def _lines(self, rows: list[ImportRow]) -> dict[str, dict]:
-        references = [row.values["reference"] for row in rows if "reference" in row.values]
-        found = _select_in(
-            f"SELECT id, reference, batch_id, grant_id, amount_fen, result "  # noqa: S608
-            f"FROM {PaymentLine._meta.db_table} WHERE reference IN",
-            references,
-        )
-        return {
-            reference: {
-                "pk": pk,
-                "batch_id": batch_id,
-                "grant_id": grant_id,
-                "amount_fen": amount,
-                "result": result,
-            }
-            for pk, reference, batch_id, grant_id, amount, result in found
-        }
-
-    def check(self, rows: list[ImportRow]) -> None:
-        lines = self._lines(rows)
-        for row in rows:
-            reference = row.values.get("reference")
-            if reference is None:
-                continue
-            line = lines.get(reference)
-            if line is None or line["result"] == PaymentLine.Result.REMOVED:
-                row.add_error("reference", _("Unknown reference: no line of a batch has it."))
-                continue
-            if line["batch_id"] != self.batch.pk:
-                row.add_error(
-                    "reference",
-                    _("This reference belongs to batch %(batch)s, not to this one.")
-                    % {"batch": f"PB{line['batch_id']:06d}"},
-                )
-                continue
-            amount = row.values.get("amount")
-            if amount not in (None, "") and amount != line["amount_fen"]:
-                row.add_error(
-                    "amount",
-                    _("The batch sent %(sent)s yuan on this line.")
-                    % {"sent": format_yuan(line["amount_fen"])},
-                )
-            result = row.values.get("result")
-            if result is None:
-                continue
-            if line["result"] not in (PaymentLine.Result.PENDING, result):
-                row.add_error(
-                    "result",
-                    _("This line was already recorded as %(result)s; a result is final.")
-                    % {"result": PaymentLine.Result(line["result"]).label},
-                )
-            if result == PaymentLine.Result.FAILED and not row.values.get("reason"):
-                row.add_error("reason", _("Give the bank's reason for a failed payment."))
-            row.context["line"] = line
-
-    def write(self, rows: list[ImportRow]) -> None:
-        if self.account is None:
-            # Lock the batch first: two imports of the same batch run one after the other.
-            self.batch = _lock_batch(self.batch)
-            if self.batch.status not in (PaymentBatch.Status.EXPORTED, PaymentBatch.Status.SETTLED):
-                for row in rows:
-                    row.add_error(
-                        None,
-                        _("Batch %(batch)s is not waiting for the bank's results.")
-                        % {"batch": self.batch.number},
-                    )
-                return
-            self.account = funds.account_for(self.batch.org, self.batch.earmark)
-        pending = {}
-        for row in rows:
-            line = row.context["line"]
-            if line["result"] == row.values["result"]:
-                row.outcome = "unchanged"
-            else:
-                pending[line["grant_id"]] = row
-        if not pending:
-            return
-        # Lock the grants and read them again: a click on “paid” may have come in between.
-        grants = {
-            pk: {"pk": pk, "status": status, "amount_fen": amount, "batch_id": batch_id}
-            for pk, status, amount, batch_id in _select_in(
-                f"SELECT id, status, amount_fen, batch_id FROM {Grant._meta.db_table} "  # noqa: S608
-                "WHERE id IN",
-                list(pending),
-                lock=True,
-            )
-        }
-        paid, failed = [], []
-        for grant_id, row in pending.items():
-            grant = grants[grant_id]
-            wanted = row.values["result"]
-            target = Status.PAID if wanted == PaymentLine.Result.PAID else Status.FAILED
-            if grant["status"] == target:
-                row.outcome = "unchanged"
-            elif grant["status"] != Status.BATCHED or grant["batch_id"] != self.batch.pk:
-                row.add_error(
-                    "result",
-                    _("The grant is %(status)s and cannot take this result.")
-                    % {"status": _status_label(grant["status"])},
-                )
-            elif wanted == PaymentLine.Result.PAID:
-                paid.append((grant, row))
-            else:
-                failed.append((grant, row))
-        if any(row.errors for row in pending.values()):
-            return
-        self._settle(paid, failed)
-
-    def _posting(self, grant: dict, row, to_bucket: str) -> funds.Posting:
-        """The grant's reservation paid out (to spent) or given back (to available)."""
-        kind = Transaction.Kind.SPEND if to_bucket == Bucket.SPENT else Transaction.Kind.RELEASE
-        amount = grant["amount_fen"]
-        return funds.Posting(
-            kind=kind,
-            org=self.batch.org,
-            earmark=self.batch.earmark,
-            amount_fen=amount,
-            legs=[
-                funds.Leg(self.account, Bucket.RESERVED, -amount),
-                funds.Leg(self.account, to_bucket, amount),
-            ],
-            memo=row.values["reference"],
-            source_type=SOURCE_TYPE,
-            source_id=str(grant["pk"]),
-        )
-
-    def _settle(self, paid: list, failed: list) -> None:
-        batch, by = self.batch, self.by
-        postings = [self._posting(grant, row, Bucket.SPENT) for grant, row in paid]
-        postings += [self._posting(grant, row, Bucket.AVAILABLE) for grant, row in failed]
-        funds.post_many(postings, by=by, memo=batch.number)
-        now = timezone.now()
-        today = clock.today()
-        paid_ids = [grant["pk"] for grant, _row in paid]
-        if paid_ids:
-            paid_on = connection.ops.adapt_datefield_value(today)
-            at = connection.ops.adapt_datetimefield_value(now)
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {Grant._meta.db_table} SET status = %s, paid_on = %s, "  # noqa: S608
-                    "updated_at = %s WHERE id = %s",
-                    [(Status.PAID, paid_on, at, pk) for pk in paid_ids],
-                )
-                cursor.executemany(
-                    f"UPDATE {PaymentLine._meta.db_table} SET result = %s, settled_at = %s "  # noqa: S608
-                    "WHERE batch_id = %s AND grant_id = %s",
-                    [(PaymentLine.Result.PAID, at, batch.pk, pk) for pk in paid_ids],
-                )
-        if failed:
-            reasons = {grant["pk"]: row.values.get("reason", "")[:200] for grant, row in failed}
-            whens = [When(pk=pk, then=Value(text)) for pk, text in reasons.items()]
-            Grant.objects.filter(pk__in=list(reasons)).update(
-                status=Status.FAILED, failure_reason=Case(*whens), updated_at=now
-            )
-            line_whens = [When(grant_id=pk, then=Value(text)) for pk, text in reasons.items()]
-            PaymentLine.objects.filter(batch=batch, grant_id__in=list(reasons)).update(
-                result=PaymentLine.Result.FAILED, result_reason=Case(*line_whens), settled_at=now
-            )
-        _bulk_events(
-            [
-                *(
-                    (
-                        g["pk"],
-                        Step.PAY,
-                        Status.BATCHED,
-                        Status.PAID,
-                        "",
-                        {"reference": r.values["reference"]},
-                    )
-                    for g, r in paid
-                ),
-                *(
-                    (
-                        g["pk"],
-                        Step.FAIL,
-                        Status.BATCHED,
-                        Status.FAILED,
-                        r.values.get("reason", ""),
-                        {"reference": r.values["reference"]},
-                    )
-                    for g, r in failed
-                ),
-            ],
-            by=by,
-        )
-        if paid_ids:
-            grants_paid.send(Grant, grant_ids=paid_ids, paid_on=today, by=by)
-        paid_fen = sum(grant["amount_fen"] for grant, _row in paid)
-        PaymentBatch.objects.filter(pk=batch.pk).update(
-            paid_count=F("paid_count") + len(paid),
-            paid_fen=F("paid_fen") + paid_fen,
-            failed_count=F("failed_count") + len(failed),
-        )
-        for _grant, row in [*paid, *failed]:
-            row.outcome = "updated"
-        self.paid += len(paid)
-        self.failed += len(failed)
-        self.paid_fen += paid_fen
-
-    def finish(self, result: ImportResult) -> None:
-        record_event(
-            self.batch,
-            "relief.bank_results_imported",
-            by=self.by,
-            org=self.batch.org,
-            changes={
-                "rows": result.total,
-                "paid": self.paid,
-                "failed": self.failed,
-                "paid_fen": self.paid_fen,
-                "unchanged": result.unchanged,
-            },
-        )
-        _finish_if_settled(self.batch)
-
-
-def import_bank_results(batch: PaymentBatch, source: SheetSource, *, by) -> ImportResult:
-    """Read the bank's result file for a batch and settle its lines, all or nothing."""
-    _require_finance(by, batch.org)
-    return run_import(source, ResultImporter(batch, by=by), mode=Mode.ALL_OR_NOTHING)
+    batches.remove_from_batch(batch, grant.source_id, by=by, note=note)
+    grant.refresh_from_db()
+    return grant
 
 
 # ---- Gradual-exit payments ----------------------------------------------------------------

@@ -176,7 +176,7 @@ def grant_detail_view(request, grant_id: int):
             "grant": grant,
             "steps": steps,
             "events": queries.grant_history(grant),
-            "lines": grant.payment_lines.select_related("batch").order_by("id"),
+            "lines": queries.grant_lines(grant),
         },
     )
 

@@ -43,7 +43,9 @@ def relief_rows(union, marker: str) -> dict[str, int]:
     )
     PaymentLine.objects.create(
         batch=batch,
-        grant=grant,
+        source_type="relief.grant",
+        source_id=str(grant.pk),
+        payee_name=marker,
         reference=line_reference(batch.pk, grant.pk),
         amount_fen=100_000,
         result_reason=marker,
