@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nuanjia.accounts.middleware.RequestBodyLimitMiddleware",
+    "nuanjia.accounts.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "nuanjia.core.middleware.PagesLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -94,6 +96,7 @@ MIDDLEWARE = [
     "nuanjia.core.text.RefuseControlCharactersMiddleware",
     "nuanjia.accounts.middleware.IdleTimeoutMiddleware",
     "nuanjia.accounts.middleware.TwoFactorRequiredMiddleware",
+    "nuanjia.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -223,6 +226,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600  # photos, attachments and uploads hold personal data
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Request bodies larger than these are refused with 413 before they are read (accounts
+# RequestBodyLimitMiddleware): callers not signed in send at most 3 photos of 5 MB and a form;
+# staff upload sheets up to the worker import's 400 MB.
+NUANJIA_PUBLIC_BODY_MAX_BYTES = int(
+    os.environ.get("NUANJIA_PUBLIC_BODY_MAX_BYTES") or 20 * 1024 * 1024
+)
+NUANJIA_STAFF_BODY_MAX_BYTES = int(
+    os.environ.get("NUANJIA_STAFF_BODY_MAX_BYTES") or 420 * 1024 * 1024
+)
 
 # Background work (imports, bulk re-assessments, sweeps) runs on a database-backed queue, so the
 # embedded default needs no broker; `nuanjia serve` starts a worker beside the web server.

@@ -36,6 +36,8 @@ class VerifiedSessionAuth(APIKeyCookie):
             return None
         if user.needs_two_factor and not user.is_verified():
             return None
+        if user.must_change_password:  # a temporary password opens only its change page
+            return None
         return user
 
 

@@ -99,6 +99,10 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]
         "--worker-class", "gthread",
         "--access-logfile", "-",
         "--graceful-timeout", "10",
+        # gunicorn ≥ 24 opens a control socket in ~/.gunicorn, one path shared by every
+        # instance of the user: a second server would take over (or be stopped through) the
+        # first one's. We do not use it.
+        "--no-control-socket",
         "--config", "python:config.gunicorn",  # starts the background task worker too
     ]  # fmt: skip
 

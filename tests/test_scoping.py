@@ -1,5 +1,7 @@
 """One county can never read or change another county's rows, on any page or API operation."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import clear_url_caches, set_urlconf
@@ -8,6 +10,7 @@ from conftest import verified_login
 from nuanjia.accounts.services import issue_api_token
 from nuanjia.api import api
 from nuanjia.core.audit import record_event
+from nuanjia.core.models import CalendarDay
 from nuanjia.funds.tests.scoping import funds_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
 from nuanjia.hotline.tests.scoping import hotline_rows
@@ -50,6 +53,10 @@ def other_county(tree):
             "user_id": staff.pk,
             "event_id": event.pk,
             "token_id": token.pk,
+            # Province-wide, not a county's: only the province's system administrator opens it.
+            "day_id": CalendarDay.objects.create(
+                day=datetime.date(2031, 1, 1), is_workday=False, name=MARKER
+            ).pk,
             "import_token": f"{staff.pk}-{'0' * 32}",
         }
     )

@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -107,6 +109,7 @@ def register_failed_login(staff: Staff | None, username: str, reason: str) -> St
         record_event(
             staff, "account.locked", success=True, actor_label=staff.username, org=staff.org
         )
+        revoke_api_tokens(staff, reason="locked", by=None)
         return staff
     record_event(
         staff,
@@ -253,11 +256,21 @@ def verify_second_factor(request, code: str) -> None:
             )
         raise RuleViolation(_("The verification code is wrong or has expired."), field="code")
     with transaction.atomic():
-        otp_login(request, device)
+        _accept_second_factor(request, device)
         _reset_failures(staff)
         record_event(
             staff, "login.succeeded", by=staff, org=staff.org, changes={"second_factor": "totp"}
         )
+
+
+def _accept_second_factor(request, device: TOTPDevice) -> None:
+    """Mark the session verified under a new session key.
+
+    The key a session had before the second factor (seen, perhaps fixed, by whoever held the
+    password alone) must not carry the verified session.
+    """
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def confirm_enrolment(request, code: str) -> TOTPDevice:
@@ -282,7 +295,7 @@ def confirm_enrolment(request, code: str) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=staff).exclude(pk=device.pk).delete()
-        otp_login(request, device)
+        _accept_second_factor(request, device)
         _reset_failures(staff)
         record_event(staff, "two_factor.enrolled", by=staff, org=staff.org)
         record_event(
@@ -320,6 +333,72 @@ def issue_api_token(staff: Staff, *, name: str, by) -> tuple[ApiToken, str]:
     return token, raw
 
 
+def change_password(staff: Staff, *, old_password: str, new_password: str) -> Staff:
+    """The user changes their own password; the old one must be given and the new one differ.
+
+    This ends a temporary password an administrator set, and the account's API tokens: a token
+    must not outlive the password of the person who issued it. A wrong current password is
+    audited, so that record is written outside the change's transaction.
+    """
+    if not staff.check_password(old_password):
+        record_event(
+            staff,
+            "password.change_failed",
+            by=staff,
+            success=False,
+            org=staff.org,
+            changes={"reason": "wrong_current_password"},
+        )
+        raise RuleViolation(_("The current password is wrong."), field="old_password")
+    if new_password == old_password:
+        raise RuleViolation(
+            _("The new password must differ from the current one."), field="new_password"
+        )
+    try:
+        validate_password(new_password, staff)
+    except ValidationError as error:
+        raise RuleViolation(" ".join(error.messages), field="new_password") from error
+    return _save_new_password(staff, new_password)
+
+
+@transaction.atomic
+def _save_new_password(staff: Staff, new_password: str) -> Staff:
+    staff.set_password(new_password)
+    staff.password_changed_at = timezone.now()
+    staff.must_change_password = False
+    staff.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    record_event(
+        staff, "password.changed", by=staff, org=staff.org, changes={"password": "changed"}
+    )
+    revoke_api_tokens(staff, reason="password_changed", by=staff)
+    return staff
+
+
+@transaction.atomic
+def revoke_api_tokens(staff: Staff, *, reason: str, by) -> int:
+    """Revoke every token of the account still in force; return how many.
+
+    Called when the account is locked, its password changes or its powers change (roles,
+    union, deactivation): a token issued before must not keep or regain access afterwards.
+    """
+    tokens = ApiToken.objects.filter(staff=staff, revoked_at__isnull=True)
+    revoked = tokens.update(revoked_at=timezone.now())
+    if revoked:
+        record_event(
+            staff,
+            "api_token.revoked_all",
+            by=by,
+            org=staff.org,
+            changes={"tokens": revoked, "reason": reason},
+        )
+    return revoked
+
+
+def revoke_tokens_on_credentials_change(sender, *, staff, reason, by, **kwargs) -> None:
+    """Receiver of orgs.signals.staff_credentials_changed (connected in AccountsConfig.ready)."""
+    revoke_api_tokens(staff, reason=reason, by=by)
+
+
 @transaction.atomic
 def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
     if token.revoked_at is None:
@@ -335,6 +414,8 @@ def staff_for_token(raw: str) -> Staff | None:
         ApiToken.objects.select_related("staff__org").filter(key_hash=hash_token(raw or "")).first()
     )
     if token is None or not token.is_usable or not token.staff.is_active:
+        return None
+    if token.staff.is_locked or token.staff.must_change_password:
         return None
     if token.staff.roles & ADMIN_ROLES:  # given an admin role after the token was issued
         return None

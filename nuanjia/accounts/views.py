@@ -7,19 +7,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.forms import add_rule_error
 
 from . import services
 from .forms import CodeForm, PasswordChangeForm, SignInForm, TokenForm
@@ -121,41 +118,27 @@ def enrol_view(request):
     )
 
 
+@never_cache
 def password_change_view(request):
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = request.user
-        if not user.check_password(form.cleaned_data["old_password"]):
-            record_event(
-                user,
-                "password.change_failed",
-                by=user,
-                success=False,
-                org=user.org,
-                changes={"reason": "wrong_current_password"},
+        try:
+            services.change_password(
+                request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
             )
-            form.add_error("old_password", _("The current password is wrong."))
+        except RuleViolation as error:
+            add_rule_error(form, error)
         else:
-            try:
-                validate_password(form.cleaned_data["new_password"], user)
-            except ValidationError as error:
-                form.add_error("new_password", error)
-            else:
-                with transaction.atomic():
-                    user.set_password(form.cleaned_data["new_password"])
-                    user.password_changed_at = timezone.now()
-                    user.save(update_fields=["password", "password_changed_at"])
-                    record_event(
-                        user,
-                        "password.changed",
-                        by=user,
-                        org=user.org,
-                        changes={"password": "changed"},
-                    )
-                update_session_auth_hash(request, user)
-                messages.success(request, _("Your password has been changed."))
-                return redirect("desk:home")
-    return render(request, "accounts/password_change.html", {"form": form})
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("desk:home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "must_change": request.user.must_change_password},
+    )
 
 
 @never_cache  # the page shows a new token in clear

@@ -77,6 +77,11 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     )
 
 
+def library_knows(year: int) -> bool:
+    """Whether the installed chinese-calendar release has `year`'s official schedule."""
+    return _library_knows(year)
+
+
 def schedule_known(year: int) -> bool:
     """Whether the official schedule of `year` is known: by the library or entered here."""
     from .models import CalendarYear

@@ -2,15 +2,21 @@
 
 from datetime import datetime, time
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from nuanjia.core import todo, workdays
+from nuanjia.core.audit_names import EVENT_NAMES, event_choices
+from nuanjia.core.audit_verification import verify_audit_chain
+from nuanjia.core.calendar import may_edit_calendar
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, within
@@ -25,6 +31,7 @@ def home_view(request):
         "has_roles": bool(user.roles),
         # Deadlines count working days: say when a year's holiday schedule is missing.
         "schedule_warnings": workdays.schedule_warnings(timezone.localdate()),
+        "can_enter_calendar": may_edit_calendar(user),
     }
     return render(request, "desk/home.html", context)
 
@@ -52,7 +59,9 @@ def audit_list_view(request):
     }
     if filters["actor"]:
         events = events.filter(actor_label__icontains=filters["actor"])
-    if filters["action"]:
+    if filters["action"] in EVENT_NAMES:
+        events = events.filter(action=filters["action"])
+    elif filters["action"]:  # a code without a name, or a prefix such as "login."
         events = events.filter(action__startswith=filters["action"])
     if filters["object"]:
         events = events.filter(object_label__icontains=filters["object"])
@@ -68,8 +77,32 @@ def audit_list_view(request):
     return render(
         request,
         "desk/audit_list.html",
-        {"page": page, "filters": filters, "query": query.urlencode()},
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "event_types": event_choices(),
+        },
     )
+
+
+@require_POST
+@requires(Perm.VIEW_AUDIT)
+def audit_verify_view(request):
+    """`nuanjia audit verify` from the auditor's page: walk the whole chain, show the result."""
+    check = verify_audit_chain(by=request.user)
+    if check.is_intact:
+        messages.success(
+            request,
+            _("The audit chain is intact: %(count)d events checked.") % {"count": check.events},
+        )
+    else:
+        messages.error(
+            request,
+            _("The audit chain is broken at event #%(id)d (%(reason)s).")
+            % {"id": check.broken_at, "reason": check.reason},
+        )
+    return redirect("desk:audit_list")
 
 
 @requires(Perm.VIEW_AUDIT)

@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("12351 hotline"), "hotline:desk", Perm.VIEW_BUSINESS),
     (_("Import unions"), "orgs:import", Perm.MANAGE_ORGS),
     (_("Staff accounts"), "orgs:staff_list", Perm.VIEW_STAFF),
+    (_("Holiday calendar"), "orgs:calendar", Perm.MANAGE_CALENDAR),
     (_("Audit trail"), "desk:audit_list", Perm.VIEW_AUDIT),
     (_("API"), "api-1.0.0:openapi-view", None),
 ]

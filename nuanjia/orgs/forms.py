@@ -1,8 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.errors import RuleViolation
+
 from .models import Org
 from .rules import ADMIN_ROLES, Role
+
+
+def add_rule_error(form, error: RuleViolation) -> None:
+    """Show a service's refusal on the form: at its field when the form has it, else on top."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
 
 GRASSROOTS_KIND_CHOICES = [
     (kind.value, kind.label)
@@ -59,3 +67,33 @@ class RolesForm(forms.Form):
     )
 
     admin_roles = ADMIN_ROLES
+
+
+class CalendarDayForm(forms.Form):
+    """One day of the holiday calendar (core.calendar)."""
+
+    HOLIDAY, WORKDAY = "holiday", "workday"
+
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(HOLIDAY, _("Day off (holiday)")), (WORKDAY, _("Adjusted working day"))],
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(
+        label=_("Name"), max_length=40, required=False, help_text=_("e.g. 春节 or 春节调休")
+    )
+
+    @property
+    def is_workday(self) -> bool:
+        return self.cleaned_data["kind"] == self.WORKDAY
+
+
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), widget=forms.HiddenInput)
+    source = forms.CharField(
+        label=_("Notice"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. 国办发明电〔2026〕7号"),
+    )

@@ -112,6 +112,9 @@ class Staff(AbstractUser):
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # Set when an administrator chose the password (a new account, a reset): it only opens the
+    # change-password page, so the administrator who knows it gets no usable session with it.
+    must_change_password = models.BooleanField(default=False)
 
     objects = StaffManager()
 

@@ -39,6 +39,7 @@ class Perm(models.TextChoices):
     VIEW_FUNDS = "funds.view", _("See fund balances and transactions")
     MOVE_FUNDS = "funds.move", _("Receive, allocate, return and reverse funds")
     EXPORT_BANK_FILE = "relief.bank_file", _("Export bank files with full account numbers")
+    MANAGE_CALENDAR = "calendar.manage", _("Enter the holiday calendar")
 
 
 PERMISSION_ROLES: dict[str, frozenset[str]] = {
@@ -52,6 +53,7 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     Perm.VIEW_FUNDS: frozenset({Role.FINANCE, Role.LEADER, Role.APPROVER}),
     Perm.MOVE_FUNDS: frozenset({Role.FINANCE}),
     Perm.EXPORT_BANK_FILE: frozenset({Role.FINANCE}),
+    Perm.MANAGE_CALENDAR: frozenset({Role.SYSTEM_ADMIN}),
 }
 # Business permissions: never granted to any admin role (checked by a test).
 BUSINESS_PERMISSIONS = frozenset(

@@ -17,6 +17,7 @@ from nuanjia.core.errors import RuleViolation
 
 from .models import Org, RoleAssignment, Staff
 from .rules import ADMIN_ROLES, Perm, Role, role_conflict
+from .signals import staff_credentials_changed
 
 DIVISIONS_CSV = Path(__file__).parent / "data" / "henan_divisions.csv"
 PROVINCE_UNION_NAME = "河南省总工会"
@@ -269,7 +270,11 @@ def _check_password(password: str, user: Staff | None = None) -> None:
 def create_staff(
     *, org: Org, username: str, full_name: str, password: str, phone: str = "", by
 ) -> Staff:
-    """Open a staff account in `org`. Roles are granted separately by a security administrator."""
+    """Open a staff account in `org`. Roles are granted separately by a security administrator.
+
+    An administrator's initial password must be changed at the first sign-in (`by` None: the
+    operator's own accounts, such as the demo's, keep the password they are given).
+    """
     username = username.strip()
     if not username:
         raise RuleViolation(_("The user name is required."), field="username")
@@ -281,6 +286,7 @@ def create_staff(
     _check_password(password, staff)
     staff.set_password(password)
     staff.password_changed_at = timezone.now()
+    staff.must_change_password = by is not None
     staff.save()
     record_event(
         staff,
@@ -337,21 +343,58 @@ def update_staff(
     )
     staff.save()
     record_event(staff, "staff.updated", by=by, changes=changes)
+    if "org" in changes or "is_active" in changes:
+        staff_credentials_changed.send(Staff, staff=staff, reason="account_changed", by=by)
     return staff
+
+
+def _confirmed_devices(staff: Staff):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=staff, confirmed=True)
+
+
+def _refuse_both_factors(message: str) -> None:
+    raise RuleViolation(
+        message
+        + " "
+        + _(
+            "An administrator cannot reset both sign-in factors of one account; the operator "
+            "does it at the command line."
+        )
+    )
 
 
 @transaction.atomic
 def reset_staff_password(staff: Staff, *, password: str, by) -> Staff:
+    """Give the account a temporary password; unlock it and end its API tokens.
+
+    The temporary password only opens the change-password page (`must_change_password`), and an
+    account with two factors still asks for the user's authenticator code first: the
+    administrator who typed it gets no usable session. So the password of an account whose
+    second factor is reset and not yet enrolled again is not reset here — both together would
+    hand the account to the administrator.
+    """
     check_may_take_over(staff, by)
+    if by is not None and staff.needs_two_factor and not _confirmed_devices(staff).exists():
+        _refuse_both_factors(_("This account has no authenticator enrolled."))
     _check_password(password, staff)
     staff.set_password(password)
     staff.password_changed_at = timezone.now()
+    staff.must_change_password = by is not None
     staff.failed_login_count = 0
     staff.locked_until = None
     staff.save(
-        update_fields=["password", "password_changed_at", "failed_login_count", "locked_until"]
+        update_fields=[
+            "password",
+            "password_changed_at",
+            "must_change_password",
+            "failed_login_count",
+            "locked_until",
+        ]
     )
     record_event(staff, "staff.password_reset", by=by, changes={"password": "reset"})
+    staff_credentials_changed.send(Staff, staff=staff, reason="password_reset", by=by)
     return staff
 
 
@@ -366,10 +409,16 @@ def unlock_staff(staff: Staff, *, by) -> Staff:
 
 @transaction.atomic
 def reset_two_factor(staff: Staff, *, by) -> Staff:
-    """Remove the account's TOTP devices; it enrols again at next login."""
+    """Remove the account's TOTP devices; it enrols again at next login.
+
+    Enrolling again needs the account's own password: while that is still a temporary one an
+    administrator set (`reset_staff_password`), the authenticator is not removed.
+    """
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     check_may_take_over(staff, by)
+    if by is not None and staff.must_change_password and _confirmed_devices(staff).exists():
+        _refuse_both_factors(_("Its password is a temporary one an administrator set."))
     removed, _detail = TOTPDevice.objects.filter(user=staff).delete()
     record_event(staff, "staff.two_factor_reset", by=by, changes={"devices_removed": removed})
     return staff
@@ -403,4 +452,5 @@ def set_roles(staff: Staff, roles: set[str], *, by) -> Staff:
     record_event(
         staff, "staff.roles_changed", by=by, changes={"roles": [sorted(current), sorted(roles)]}
     )
+    staff_credentials_changed.send(Staff, staff=staff, reason="roles_changed", by=by)
     return staff

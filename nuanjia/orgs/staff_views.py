@@ -11,14 +11,10 @@ from django.views.decorators.http import require_POST
 from nuanjia.core.errors import RuleViolation
 
 from . import services
-from .forms import PasswordResetForm, RolesForm, StaffEditForm, StaffForm
+from .forms import PasswordResetForm, RolesForm, StaffEditForm, StaffForm, add_rule_error
 from .permissions import requires
 from .queries import get_org_by_code_for, get_staff_for, visible_staff
 from .rules import Perm
-
-
-def _apply_error(form, error: RuleViolation) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @requires(Perm.VIEW_STAFF)
@@ -66,7 +62,7 @@ def staff_new_view(request):
                 by=request.user,
             )
         except RuleViolation as error:
-            _apply_error(form, error)
+            add_rule_error(form, error)
         else:
             messages.success(
                 request,
@@ -112,7 +108,7 @@ def staff_detail_view(request, user_id: int):
                 by=request.user,
             )
         except RuleViolation as error:
-            _apply_error(form, error)
+            add_rule_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("orgs:staff_detail", user_id=staff.pk)
@@ -142,6 +138,10 @@ def staff_password_view(request, user_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The password has been reset and the account unlocked."))
+        messages.info(
+            request,
+            _("The password is temporary: the user must change it at the next sign-in."),
+        )
     return redirect("orgs:staff_detail", user_id=staff.pk)
 
 

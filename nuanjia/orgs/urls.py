@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, staff_views, views
+from . import calendar_views, import_views, staff_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -28,4 +28,23 @@ urlpatterns = [
         name="staff_two_factor_reset",
     ),
     path("staff/<int:user_id>/roles/", staff_views.staff_roles_view, name="staff_roles"),
+    path("calendar/", calendar_views.calendar_view, name="calendar"),
+    path("calendar/years/", calendar_views.calendar_year_view, name="calendar_year"),
+    path("calendar/days/<int:day_id>/", calendar_views.calendar_day_view, name="calendar_day"),
+    path(
+        "calendar/days/<int:day_id>/delete/",
+        calendar_views.calendar_day_delete_view,
+        name="calendar_day_delete",
+    ),
+    path("calendar/import/", calendar_views.calendar_import_view, name="calendar_import"),
+    path(
+        "calendar/import/template.xlsx",
+        calendar_views.calendar_template_view,
+        name="calendar_import_template",
+    ),
+    path(
+        "calendar/import/errors/<str:import_token>.xlsx",
+        calendar_views.calendar_import_errors_view,
+        name="calendar_import_errors",
+    ),
 ]
