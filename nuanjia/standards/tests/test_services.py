@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from nuanjia.core.audit_names import event_name
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.rules import Role
@@ -28,6 +29,13 @@ def test_city_reviewer_sets_a_standard_of_the_city_and_its_counties(make_staff):
     assert AuditEvent.objects.filter(
         action="standards.dibaostandard.created", object_id=str(row.pk)
     ).exists()
+
+
+def test_the_auditor_reads_a_name_for_each_standards_event():
+    for model in ("dibaostandard", "minimumwage"):
+        for change in ("created", "changed"):
+            code = f"standards.{model}.{change}"
+            assert event_name(code) != code
 
 
 def test_a_change_is_audited_with_before_and_after(make_staff):
