@@ -25,6 +25,7 @@ def fast_password_hashing(settings):
 # earlier one flushed the database, so it puts these rows back itself.
 SEEDS = [
     ("nuanjia.people.migrations.0003_default_occupation_tags", "add_tags"),
+    ("nuanjia.standards.migrations.0002_demo_standards", "load"),
     ("nuanjia.hardship.migrations.0002_demo_standards", "load"),
     ("nuanjia.funds.migrations.0002_seed_earmarks", "seed"),
     ("nuanjia.relief.migrations.0002_seed_types_and_caps", "seed"),

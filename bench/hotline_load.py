@@ -154,7 +154,7 @@ def start_server(port: int, workers: int, threads: int, log: Path) -> subprocess
         **os.environ,
         "NUANJIA_TASK_WORKER": "0",  # no background worker competing for the cores
         "NUANJIA_HOTLINE_LIMITS": "submit_ip=100000000/60",
-        "NUANJIA_SMS_BACKEND": "nuanjia.hotline.sms.ConsoleBackend",
+        "NUANJIA_SMS_BACKEND": "nuanjia.core.sms.ConsoleBackend",
         "NUANJIA_LOG_LEVEL": "WARNING",
     }
     handle = log.open("w")

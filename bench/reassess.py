@@ -193,8 +193,10 @@ def main() -> None:
     from django.utils import timezone
 
     from nuanjia.hardship import queries, services
-    from nuanjia.hardship.models import BulkRun, DibaoStandard, HardshipFile
+    from nuanjia.hardship.models import BulkRun, HardshipFile
     from nuanjia.orgs.models import Org, RoleAssignment, Staff
+    from nuanjia.standards.models import DibaoStandard
+    from nuanjia.standards.services import save_regional_amount
 
     if vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -218,7 +220,7 @@ def main() -> None:
         region_code=CITY, effective_on=timezone.localdate()
     ).delete()  # a re-run on PostgreSQL
 
-    standard = services.save_regional_amount(
+    standard = save_regional_amount(
         DibaoStandard,
         by=reviewer,
         region_code=CITY,

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "nuanjia.orgs",
     "nuanjia.accounts",
     "nuanjia.desk",
+    "nuanjia.standards",
     "nuanjia.people",
     "nuanjia.hardship",
     "nuanjia.funds",
@@ -275,12 +276,14 @@ def _hotline_limits(text: str) -> dict[str, tuple[int, int]]:
     return limits
 
 
-# 12351 hotline: office hours deadlines count in (Asia/Shanghai), public rate limits (0 turns
-# one off) and the SMS backend (console log by default; nuanjia.hotline.sms.FileBackend writes
-# var/sms.log).
+# 12351 hotline: office hours deadlines count in (Asia/Shanghai) and public rate limits (0 turns
+# one off).
 HOTLINE_OFFICE_HOURS = os.environ.get("NUANJIA_HOTLINE_OFFICE_HOURS", "08:30-17:30")
 HOTLINE_RATE_LIMITS = _hotline_limits(os.environ.get("NUANJIA_HOTLINE_LIMITS", ""))
-HOTLINE_SMS_BACKEND = os.environ.get("NUANJIA_SMS_BACKEND", "nuanjia.hotline.sms.ConsoleBackend")
+
+# Text messages, for every app (core.sms): console log by default; nuanjia.core.sms.FileBackend
+# writes var/sms.log.
+SMS_BACKEND = os.environ.get("NUANJIA_SMS_BACKEND", "nuanjia.core.sms.ConsoleBackend")
 
 # Rest stations: the address phones reach, printed in the QR signs (default: the address the
 # sign was requested on), and an optional tile server (URL template with {z}/{x}/{y}, GCJ-02

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nuanjia.core import workdays
+from nuanjia.core import todo, workdays
 from nuanjia.core.audit_names import EVENT_NAMES, event_choices
 from nuanjia.core.audit_verification import verify_audit_chain
 from nuanjia.core.calendar import may_edit_calendar
@@ -21,8 +21,6 @@ from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, within
 from nuanjia.orgs.rules import Perm
-
-from . import todo
 
 
 def home_view(request):

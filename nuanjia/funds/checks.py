@@ -2,8 +2,8 @@
 
 1. every transaction has entries and they sum to zero;
 2. every account's balance columns equal the sums of its entries, bucket by bucket;
-3. every paid grant (relief.Grant with status paid, when the relief app is installed) has
-   exactly one spending transaction, not reversed.
+3. every paid object of a registered source (funds.sources: relief's grants) has exactly one
+   spending transaction, not reversed.
 
 Each check stops at the first discrepancy and names it, so an operator can go straight to it.
 """
@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.apps import apps
 from django.db.models import Count, Sum
 
+from . import sources
 from .models import Entry, FundAccount, Transaction
-
-GRANT_SOURCE = "relief.grant"
 
 
 def unbalanced_transaction() -> str | None:
@@ -69,28 +67,28 @@ def account_off_its_entries() -> str | None:
     return None
 
 
-def paid_grant_without_one_spend() -> str | None:
-    try:
-        grant_model = apps.get_model("relief", "Grant")
-    except LookupError:
-        return None
-    status = getattr(getattr(grant_model, "Status", None), "PAID", "paid")
-    paid = {
-        str(pk)
-        for pk in grant_model.objects.filter(status=status).values_list("pk", flat=True).iterator()
-    }
+def paid_source_without_one_spend() -> str | None:
+    for source in sources.registered():
+        found = _paid_without_one_spend(source)
+        if found is not None:
+            return found
+    return None
+
+
+def _paid_without_one_spend(source: sources.PostingSource) -> str | None:
+    paid = {str(pk) for pk in source.paid_ids()}
     if not paid:
         return None
     spends: defaultdict[str, int] = defaultdict(int)
     rows = Transaction.objects.filter(
-        kind=Transaction.Kind.SPEND, source_type=GRANT_SOURCE, reversal__isnull=True
+        kind=Transaction.Kind.SPEND, source_type=source.source_type, reversal__isnull=True
     ).values_list("source_id", flat=True)
     for source_id in rows.iterator(chunk_size=5000):
         spends[source_id] += 1
-    for grant_id in sorted(paid, key=lambda value: (len(value), value)):
-        if spends.get(grant_id, 0) != 1:
+    for paid_id in sorted(paid, key=lambda value: (len(value), value)):
+        if spends.get(paid_id, 0) != 1:
             return (
-                f"grant #{grant_id} is paid but has {spends.get(grant_id, 0)} spending "
+                f"{source.label} #{paid_id} is paid but has {spends.get(paid_id, 0)} spending "
                 "transactions (expected exactly 1)"
             )
     return None
@@ -98,7 +96,7 @@ def paid_grant_without_one_spend() -> str | None:
 
 def first_discrepancy() -> str | None:
     """The first broken invariant, described, or None when the ledger is sound."""
-    for check in (unbalanced_transaction, account_off_its_entries, paid_grant_without_one_spend):
+    for check in (unbalanced_transaction, account_off_its_entries, paid_source_without_one_spend):
         found = check()
         if found is not None:
             return found

@@ -25,14 +25,13 @@ from nuanjia.orgs.permissions import StaffRequest, deny, own_org, requires
 from nuanjia.orgs.queries import get_org_for, org_ancestors
 from nuanjia.orgs.rules import Perm
 
-from . import forms, queries, services
+from . import forms, queries, services, sources
 from .imports import ALLOCATION_SHEET, import_allocations, write_allocation_template
 from .models import Bucket, ClosedPeriod, Earmark, FundAccount, Transaction
 
 PAGE_SIZE = 50
 UNITS = ("yuan", "wan")
 TEMPLATE_FILE_NAME = "资金下拨模板.xlsx"
-GRANT_SOURCE = "relief.grant"
 
 
 def _unit(request: StaffRequest) -> str:
@@ -48,10 +47,11 @@ def _query_string(request: StaffRequest) -> str:
 
 def source_url(posted: Transaction) -> str:
     """The page of the object that caused a posting (a grant), when its app provides one."""
-    if posted.source_type != GRANT_SOURCE or not posted.source_id.isdigit():
+    source = sources.source_for(posted.source_type)
+    if source is None or source.url is None or not posted.source_id.isdigit():
         return ""
     try:
-        return reverse("relief:grant_detail", args=[int(posted.source_id)])
+        return source.url(int(posted.source_id))
     except NoReverseMatch:
         return ""
 

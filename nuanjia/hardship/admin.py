@@ -1,4 +1,4 @@
-"""Hardship configuration in the Django admin (superusers only): standards and policies.
+"""Hardship configuration in the Django admin (superusers only): the regional policies.
 
 Files and their history are changed only through services; the admin shows them read-only.
 """
@@ -7,14 +7,7 @@ from django.contrib import admin
 
 from nuanjia.core.adminkit import AuditedAdmin, ReadOnlyAdmin
 
-from .models import DibaoStandard, FileEvent, HardshipFile, HardshipPolicy, MinimumWage
-
-
-@admin.register(DibaoStandard, MinimumWage)
-class RegionalAmountAdmin(AuditedAdmin):
-    list_display = ["region_code", "effective_on", "monthly_fen", "note"]
-    list_filter = ["effective_on"]
-    search_fields = ["region_code", "note"]
+from .models import FileEvent, HardshipFile, HardshipPolicy
 
 
 @admin.register(HardshipPolicy)

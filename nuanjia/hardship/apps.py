@@ -8,7 +8,7 @@ class HardshipConfig(AppConfig):
     verbose_name = _("Hardship files")
 
     def ready(self):
-        from nuanjia.desk import todo
+        from nuanjia.core import todo
         from nuanjia.people.signals import worker_transferred
 
         from .jobs import register_jobs

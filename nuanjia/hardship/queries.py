@@ -7,113 +7,35 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from nuanjia.core.masking import mask_name
-from nuanjia.orgs.models import Org
-from nuanjia.orgs.queries import get_scoped_or_404, scope, visible_orgs
+from nuanjia.orgs.queries import get_scoped_or_404, scope
+from nuanjia.standards.queries import (  # noqa: F401  (the standards pages read them here)
+    applicable_standards,
+    dibao_for,
+    editable_standards,
+    get_standard_for,
+    in_force,
+    minimum_wage_for,
+    user_region_org,
+)
 
 from . import rules
-from .models import (
-    DibaoStandard,
-    FileEvent,
-    HardshipFile,
-    HardshipPolicy,
-    MinimumWage,
-    Objection,
-    RegionalAmount,
-)
+from .models import FileEvent, HardshipFile, HardshipPolicy, Objection
 from .rules import Status
 
 PROVINCE_REGION = "410000"
-ADMINISTRATIVE_KINDS = (Org.Kind.PROVINCE, Org.Kind.CITY, Org.Kind.COUNTY)
 
 
-# ---- Regions, standards and policy --------------------------------------------------------
-
-
-def city_of(region_code: str) -> str:
-    """The city-level code of a county code (410108 → 410100); a city is its own city."""
-    return region_code[:4] + "00"
-
-
-def region_fallbacks(region_code: str) -> list[str]:
-    """Where to look for a region's amounts, nearest first: the county, then its city."""
-    codes = [region_code]
-    if city_of(region_code) != region_code:
-        codes.append(city_of(region_code))
-    return codes
-
-
-def _amount_for(
-    model: type[RegionalAmount], region_code: str, on: datetime.date
-) -> RegionalAmount | None:
-    for code in region_fallbacks(region_code):
-        row = (
-            model.objects.filter(region_code=code, effective_on__lte=on)
-            .order_by("-effective_on")
-            .first()
-        )
-        if row is not None:
-            return row
-    return None
-
-
-def dibao_for(region_code: str, on: datetime.date) -> DibaoStandard | None:
-    """The 低保 standard in force for a region on a date (a county falls back to its city)."""
-    return _amount_for(DibaoStandard, region_code, on)
-
-
-def minimum_wage_for(region_code: str, on: datetime.date) -> MinimumWage | None:
-    return _amount_for(MinimumWage, region_code, on)
+# ---- Regions, standards and policy (the tables and lookups live in nuanjia.standards) -------
 
 
 def policy_row_for(region_code: str, on: datetime.date) -> HardshipPolicy | None:
-    for code in [*region_fallbacks(region_code), PROVINCE_REGION]:
-        row = (
-            HardshipPolicy.objects.filter(region_code=code, effective_on__lte=on)
-            .order_by("-effective_on")
-            .first()
-        )
-        if row is not None:
-            return row
-    return None
+    return in_force(HardshipPolicy, region_code, on)
 
 
 def policy_for(region_code: str, on: datetime.date | None = None) -> rules.PolicyValues:
     """The hardship policy in force: county, city, province, or the built-in defaults."""
     row = policy_row_for(region_code, on or timezone.localdate())
     return row.values() if row is not None else rules.DEFAULT_POLICY
-
-
-def _region_codes_in(user) -> QuerySet:
-    return visible_orgs(user).filter(kind__in=ADMINISTRATIVE_KINDS).values("region_code")
-
-
-def editable_standards(user, model: type[RegionalAmount] = DibaoStandard) -> QuerySet:
-    """Standards of the regions in the user's subtree (the rows they may change)."""
-    return model.objects.filter(region_code__in=_region_codes_in(user))
-
-
-def applicable_standards(user, model: type[RegionalAmount] = DibaoStandard) -> QuerySet:
-    """Standards that apply to the user's regions: their subtree's and their city's."""
-    org = getattr(user, "org", None)
-    if org is None:
-        return model.objects.none()
-    return model.objects.filter(
-        Q(region_code__in=_region_codes_in(user))
-        | Q(region_code__in=region_fallbacks(org.region_code))
-    )
-
-
-def get_standard_for(user, pk, model: type[RegionalAmount] = DibaoStandard) -> RegionalAmount:
-    """One standard the user may change, or 404 (and an audited denial)."""
-    return get_scoped_or_404(editable_standards(user, model), user, write=True, pk=pk)
-
-
-def user_region_org(user) -> Org | None:
-    """The city or province union whose standards the user may set, or None."""
-    org = getattr(user, "org", None)
-    if org is None or org.kind not in (Org.Kind.PROVINCE, Org.Kind.CITY):
-        return None
-    return org
 
 
 # ---- Files --------------------------------------------------------------------------------

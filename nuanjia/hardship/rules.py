@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.rules import Role
+from nuanjia.standards import rules as standards_rules
 
 
 class Status(models.TextChoices):
@@ -96,7 +97,7 @@ OBJECTION_ROLES = frozenset({Role.CASEWORKER, Role.REVIEWER})
 RESOLVE_OBJECTION_ROLES = frozenset({Role.REVIEWER})
 PROPOSE_CHANGE_ROLES = frozenset({Role.CASEWORKER})
 # Standards and policies are set by the city (or province) union's reviewers and approvers.
-STANDARD_ROLES = frozenset({Role.REVIEWER, Role.APPROVER})
+STANDARD_ROLES = standards_rules.STANDARD_ROLES  # who sets 低保 standards also sets policies
 BULK_ROLES = frozenset({Role.REVIEWER, Role.APPROVER})
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nuanjia.desk.todo import TodoItem
+from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.rules import Perm, Role
 
 from .queries import open_objections, overdue_filter, todo_filters, visible_files

@@ -6,13 +6,11 @@ to-do lists count overdue tickets live in between, so nothing waits for the swee
 
 from nuanjia.core import schedule
 
-from .tasks import record_fast_track_payments_task, sweep_deadlines_task
+from .tasks import sweep_deadlines_task
 
 JOBS = [
     ("hotline.sweep_deadlines", sweep_deadlines_task, 0,
      "Escalate tickets past a deadline to the parent union."),
-    ("hotline.fast_track_payments", record_fast_track_payments_task, 3,
-     "Record when advance reliefs were paid (time from call to payment)."),
 ]  # fmt: skip
 
 

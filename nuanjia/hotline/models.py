@@ -350,16 +350,9 @@ class FastTrack(models.Model):
 
     @property
     def working_days_to_payment(self) -> int | None:
-        """Working days from the call to payment: recorded by the daily run, or worked out
-        from the grant until then (None while unpaid)."""
-        if self.days_to_payment is not None:
-            return self.days_to_payment
-        paid_on = getattr(self.grant, "paid_on", None)
-        if paid_on is None or getattr(self.grant, "status", "") != "paid":
-            return None
-        from .deadlines import working_days_from_call
-
-        return working_days_from_call(self.ticket.received_at, paid_on)
+        """Working days from the call to payment, recorded when relief paid the grant (None
+        while unpaid)."""
+        return self.days_to_payment
 
 
 class FastTrackPolicy(models.Model):

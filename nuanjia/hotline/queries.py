@@ -13,6 +13,7 @@ from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
 from nuanjia.people.models import Employer
 from nuanjia.people.queries import search_workers
+from nuanjia.standards import regions
 
 from . import rules
 from .models import AnswerTemplate, FastTrack, Ticket
@@ -45,7 +46,7 @@ def _administrative_org(region_code: str) -> Org | None:
 
 
 def _administrative_org_values(region_code: str) -> dict | None:
-    candidates = [region_code, region_code[:4] + "00", region_code[:2] + "0000"]
+    candidates = regions.fallback_chain(region_code)
     found = {
         org.region_code: org
         for org in Org.objects.filter(

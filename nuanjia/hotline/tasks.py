@@ -9,9 +9,3 @@ from . import services
 def sweep_deadlines_task() -> int:
     """Escalate every ticket past a deadline to the parent of its union."""
     return services.sweep_deadlines()
-
-
-@task()
-def record_fast_track_payments_task() -> int:
-    """Copy payment dates of advance reliefs from their grants (time from call to payment)."""
-    return services.record_fast_track_payments()

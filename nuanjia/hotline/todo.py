@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from nuanjia.desk.todo import TodoItem
+from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.rules import Perm
 
 from . import rules

@@ -14,7 +14,7 @@ class OrgsConfig(AppConfig):
 
         register_access(AccessHooks(roles_of=roles_of, in_scope=in_scope, deny=deny))
 
-        from nuanjia.desk import todo
+        from nuanjia.core import todo
 
         from .todo import account_todo
 

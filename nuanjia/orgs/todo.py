@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core.actors import Actor
-from nuanjia.desk.todo import TodoItem
+from nuanjia.core.todo import TodoItem
 
 from .queries import visible_staff
 from .rules import Perm, actor_can

@@ -8,7 +8,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Workers and households")
 
     def ready(self):
-        from nuanjia.desk import todo
+        from nuanjia.core import todo
 
         from .todo import people_todo
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from nuanjia.core.crypto import PURPOSE_ID_NUMBER, blind_index
 from nuanjia.core.idnumbers import normalize_id_number
 from nuanjia.orgs.queries import get_scoped_or_404, scope
+from nuanjia.standards.queries import minimum_wage_fen_for
 
 from . import rules
 from .models import (
@@ -112,15 +113,6 @@ def get_member_for(user, pk, *, write: bool = False) -> HouseholdMember:
 
 def household_of(worker: Worker) -> Household | None:
     return Household.objects.filter(worker=worker).first()
-
-
-def minimum_wage_fen_for(region_code: str, on: datetime.date) -> int | None:
-    """The monthly minimum wage in force for a region on a date, from the hardship app's dated
-    standards table (None when none is set)."""
-    from nuanjia.hardship.queries import minimum_wage_for
-
-    standard = minimum_wage_for(region_code, on)
-    return standard.monthly_fen if standard is not None else None
 
 
 def household_income(

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nuanjia.desk.todo import TodoItem
+from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.rules import Perm
 
 from . import rules

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,12 +9,22 @@ class ReliefConfig(AppConfig):
     verbose_name = _("Relief grants")
 
     def ready(self):
-        from nuanjia.desk import todo
+        from nuanjia.core import todo
+        from nuanjia.funds import sources
 
         from . import grant_payable
         from .jobs import register_jobs
+        from .queries import paid_grant_ids
         from .todo import relief_todo
 
         todo.register(relief_todo)
         register_jobs()
         grant_payable.register()
+        sources.register(
+            sources.PostingSource(
+                source_type="relief.grant",
+                label="grant",
+                paid_ids=paid_grant_ids,
+                url=lambda pk: reverse("relief:grant_detail", args=[pk]),
+            )
+        )

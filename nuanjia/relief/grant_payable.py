@@ -21,6 +21,7 @@ from nuanjia.core.payables import ItemState, PayableItem, PayeeKind, State
 from . import services
 from .models import Grant, GrantEvent, PaymentBatch
 from .rules import Status, Step
+from .signals import grants_paid
 from .workflow import FLOW
 
 SOURCE_TYPE = services.SOURCE_TYPE
@@ -175,13 +176,17 @@ def states(batch: PaymentBatch, source_ids: list[str]) -> dict[str, State]:
 
 
 def paid(batch: PaymentBatch, results: list[payables.Result], *, by) -> None:
-    paid_on = connection.ops.adapt_datefield_value(clock.today())
+    """The bank paid them: grants paid with their history, and grants_paid sent in the same
+    transaction (the hotline records an advance relief's payment)."""
+    today = clock.today()
+    paid_on = connection.ops.adapt_datefield_value(today)
     at = connection.ops.adapt_datetimefield_value(timezone.now())
+    ids = [int(result.source_id) for result in results]
     bulk.update_many(
         Grant._meta.db_table,
         ("status", "paid_on", "updated_at"),
         ("id",),
-        [(Status.PAID, paid_on, at, int(result.source_id)) for result in results],
+        [(Status.PAID, paid_on, at, pk) for pk in ids],
     )
     bulk_events(
         (
@@ -197,6 +202,8 @@ def paid(batch: PaymentBatch, results: list[payables.Result], *, by) -> None:
         ),
         by=by,
     )
+    if ids:
+        grants_paid.send(Grant, grant_ids=ids, paid_on=today, by=by)
 
 
 def failed(batch: PaymentBatch, results: list[payables.Result], *, by) -> None:

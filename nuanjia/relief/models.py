@@ -10,10 +10,11 @@ from nuanjia.core.history import MakerChecker, StepEvent
 from nuanjia.core.money import format_yuan
 from nuanjia.core.payables import PayeeKind as PayeeKinds
 from nuanjia.funds.models import Earmark
-from nuanjia.hardship.models import REGION_CODE_VALIDATOR, HardshipFile
+from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.rules import Category
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Household, HouseholdMember, Worker
+from nuanjia.standards.models import REGION_CODE_VALIDATOR
 
 from . import rules
 from .rules import Status, YearScope

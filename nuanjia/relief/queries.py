@@ -7,9 +7,10 @@ import datetime
 
 from django.db.models import Q, QuerySet, Sum
 
-from nuanjia.hardship.queries import PROVINCE_REGION, dibao_for, live_file_of, region_fallbacks
+from nuanjia.hardship.queries import live_file_of
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.orgs.rules import Role
+from nuanjia.standards import regions
 
 from . import rules
 from .models import Grant, GrantCap, GrantEvent, GrantType, PaymentBatch, PaymentLine
@@ -50,6 +51,11 @@ def grant_lines(grant: Grant) -> QuerySet[PaymentLine]:
         .select_related("batch")
         .order_by("id")
     )
+
+
+def paid_grant_ids():
+    """The grants paid, each of which must have exactly one spend (`nuanjia funds check`)."""
+    return Grant.objects.filter(status=Status.PAID).values_list("pk", flat=True).iterator()
 
 
 def active_grant_types() -> QuerySet[GrantType]:
@@ -108,16 +114,17 @@ def cap_row_for(
 ) -> GrantCap | None:
     """The cap row in force: the nearest region (county, city, province) that has one, and in
     it the row naming the category (then any category) and the school stage (then any)."""
+    chain = regions.fallback_chain(region_code)
     rows = list(
         GrantCap.objects.filter(
             grant_type=grant_type,
-            region_code__in=[*region_fallbacks(region_code), PROVINCE_REGION],
+            region_code__in=chain,
             category__in={category, ""},
             school_stage__in={school_stage, ""},
             effective_on__lte=on,
         ).order_by("-effective_on")
     )
-    for code in [*region_fallbacks(region_code), PROVINCE_REGION]:
+    for code in chain:
         for wanted_category in dict.fromkeys([category, ""]):
             for wanted_stage in dict.fromkeys([school_stage, ""]):
                 for row in rows:
@@ -158,11 +165,6 @@ def year_total_fen(
     if exclude_id is not None:
         grants = grants.exclude(pk=exclude_id)
     return grants.aggregate(total=Sum("amount_fen"))["total"] or 0
-
-
-def dibao_fen_for(region_code: str, on: datetime.date) -> int | None:
-    standard = dibao_for(region_code, on)
-    return standard.monthly_fen if standard is not None else None
 
 
 def same_type_this_year(

@@ -36,6 +36,7 @@ from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.rules import Status as FileStatus
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Worker
+from nuanjia.standards.queries import dibao_fen_for
 
 from . import batches, queries, rules
 from .bankfiles import (  # noqa: F401 — the batch screens' names, kept here for callers
@@ -59,6 +60,7 @@ from .models import (
     SchoolStage,
 )
 from .rules import Status, Step
+from .signals import grants_paid
 from .workflow import FLOW, LATE_CANCEL, LATE_CANCEL_ROLES
 
 SOURCE_TYPE = "relief.grant"  # how the ledger names a grant's postings
@@ -138,7 +140,7 @@ def assess(
         year_scope=caps.year_scope,
         exclude_id=exclude_id,
     )
-    dibao = queries.dibao_fen_for(region_code, on) if caps.dibao_months is not None else None
+    dibao = dibao_fen_for(region_code, on) if caps.dibao_months is not None else None
     check = rules.check_caps(amount_fen, caps, year_total_fen=year_total, dibao_fen=dibao)
     warnings = []
     for other in queries.same_type_this_year(
@@ -526,6 +528,7 @@ def confirm_payment(grant: Grant, *, by, reason: str = "", note: str = "") -> Gr
         )
         grant.paid_on = clock.today()
         move.changes["reference"] = line.reference
+    grants_paid.send(Grant, grant_ids=[grant.pk], paid_on=grant.paid_on, by=by)
     finish_if_settled(batch)
     return grant
 

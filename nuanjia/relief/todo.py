@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from nuanjia.core import clock
-from nuanjia.desk.todo import TodoItem
+from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.rules import Perm, Role
 
 from .queries import ADVANCE_WAITING, QUEUES, TO_PROPOSE, families_to_help, visible_grants

@@ -8,7 +8,7 @@ class StationsConfig(AppConfig):
     verbose_name = _("Rest stations")
 
     def ready(self):
-        from nuanjia.desk import todo
+        from nuanjia.core import todo
 
         from .jobs import register_jobs
         from .todo import stations_todo

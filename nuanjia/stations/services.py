@@ -23,6 +23,7 @@ from nuanjia.core.masking import mask_phone
 from nuanjia.core.phones import normalize_phone
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Perm
+from nuanjia.standards import regions
 
 from . import rules
 from .models import (
@@ -211,7 +212,7 @@ def check_station_fields(
         "org": fields.org,
         "address": address,
         "region_code": region,
-        "city_code": _city_of(region),
+        "city_code": regions.city_of(region),
         "lat": lat,
         "lng": lng,
         "cell": rules.cell_of(lat, lng),
@@ -230,13 +231,6 @@ def check_station_fields(
         "facility_mask": sum(facility.mask for facility in facilities),
         "_facilities": facilities,
     }
-
-
-def _city_of(region_code: str) -> str:
-    """The city-level code of a county code (济源 419001 is its own city)."""
-    if region_code.startswith("419"):
-        return region_code
-    return region_code[:4] + "00"
 
 
 def _snapshot(station: Station) -> dict[str, Any]:

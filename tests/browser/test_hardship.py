@@ -9,8 +9,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
-from nuanjia.hardship.models import DibaoStandard, HardshipFile, MinimumWage
+from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.tests.conftest import build_household
+from nuanjia.standards.models import DibaoStandard, MinimumWage
 
 from .conftest import screenshot, sign_in
 

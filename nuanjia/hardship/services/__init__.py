@@ -1,4 +1,5 @@
-"""Every write to hardship files, objections, standards and bulk runs.
+"""Every write to hardship files, objections, policies and bulk runs (the 低保 standards and
+minimum wages are written by nuanjia.standards.services).
 
 Each step of the file's workflow (workflow.FLOW) is one function here, registered as the
 step's handler so that `FLOW.take_step` (pages and the API) runs it. Inside `FLOW.moving` the
@@ -9,9 +10,8 @@ PermissionDenied (a role or scope) and change nothing.
 """
 
 # One module per subject: guards, assessment, lifecycle (application to filing), objections,
-# reviews (and changes), exits, standards, policy, bulk, family, retention. Their public names
+# reviews (and changes), exits, policy, bulk, family, retention. Their public names
 # are re-exported here, so `services.open_file` and the like keep working.
-from ..models import DibaoStandard  # tests read the model through services
 from .assessment import assess_household
 from .bulk import (
     CHUNK_SIZE,
@@ -71,7 +71,6 @@ from .reviews import (
     reopen_review,
     start_review,
 )
-from .standards import save_regional_amount
 
 __all__ = [
     "APPLY_CHANGE",
@@ -86,7 +85,6 @@ __all__ = [
     "POLICY_BOUNDS",
     "PURGED_TEXT_FIELDS",
     "WITHDRAW_CHANGE",
-    "DibaoStandard",
     "ReassessGroup",
     "approve_file",
     "assess_household",
@@ -121,7 +119,6 @@ __all__ = [
     "run_reassessment",
     "run_review_list",
     "save_policy",
-    "save_regional_amount",
     "send_back_file",
     "start_publicity",
     "start_reassessment",

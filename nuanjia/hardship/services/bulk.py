@@ -16,17 +16,15 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import in_scope
 from nuanjia.orgs.queries import within
+from nuanjia.standards import regions
+from nuanjia.standards.models import DibaoStandard
+from nuanjia.standards.queries import region_org
+from nuanjia.standards.regions import prefix_range
 
 from .. import queries, rules
-from ..models import (
-    BulkRun,
-    DibaoStandard,
-    HardshipFile,
-    HardshipPolicy,
-)
+from ..models import BulkRun, HardshipFile, HardshipPolicy
 from ..rules import Category, ReviewReason
 from .guards import _require_role, _today
-from .standards import _region_org
 
 CHUNK_SIZE = 50_000
 
@@ -51,11 +49,6 @@ class ReassessGroup:
         return self.chunk_regions if self.chunk_regions is not None else self.regions
 
 
-def _prefix_range(prefix: str, field: str = "region_code") -> Q:
-    """Codes starting with a 4-digit city prefix, as an index-friendly range."""
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": f"{int(prefix) + 1:04d}"})
-
-
 def reassessment_as_of(standard: DibaoStandard) -> datetime.date:
     """Re-assess against what is in force today, or on the new standard's first day if later."""
     return max(_today(), standard.effective_on)
@@ -68,7 +61,7 @@ def reassessment_groups(standard: DibaoStandard, as_of: datetime.date) -> list[R
     without a standard of its own; a county with its own policy is a group of its own.
     """
     region = standard.region_code
-    city = queries.city_of(region)
+    city = regions.city_of(region)
     in_force = queries.dibao_for(region, as_of)
     if in_force is None:
         return []
@@ -80,13 +73,13 @@ def reassessment_groups(standard: DibaoStandard, as_of: datetime.date) -> list[R
         ]
     prefix = city[:4]
     own_standard = set(
-        DibaoStandard.objects.filter(_prefix_range(prefix), effective_on__lte=as_of)
+        DibaoStandard.objects.filter(prefix_range(prefix), effective_on__lte=as_of)
         .exclude(region_code=city)
         .values_list("region_code", flat=True)
     )
     own_policy = (
         set(
-            HardshipPolicy.objects.filter(_prefix_range(prefix), effective_on__lte=as_of)
+            HardshipPolicy.objects.filter(prefix_range(prefix), effective_on__lte=as_of)
             .exclude(region_code=city)
             .values_list("region_code", flat=True)
         )
@@ -95,7 +88,7 @@ def reassessment_groups(standard: DibaoStandard, as_of: datetime.date) -> list[R
     others = ~Q(region_code__in=sorted(own_standard | own_policy))
     groups = [
         ReassessGroup(
-            _prefix_range(prefix) & others,
+            prefix_range(prefix) & others,
             in_force.monthly_fen,
             queries.policy_for(city, as_of),
             chunk_regions=Q(Exact(Left("region_code", 4), prefix)) & others,
@@ -185,7 +178,7 @@ def start_reassessment(
     standard: DibaoStandard, *, by, as_of: datetime.date | None = None
 ) -> BulkRun:
     """Record a re-assessment run (with its dry-run count) for run_reassessment to work."""
-    org = _region_org(standard.region_code)
+    org = region_org(standard.region_code)
     if org is None:
         raise RuleViolation(
             _("%(code)s is not the region code of a city or county.")

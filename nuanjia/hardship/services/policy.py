@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.workflow import _jsonable
+from nuanjia.standards.services import refuse_same_date, regional_row_region
 
 from ..models import HardshipPolicy
-from .standards import _refuse_same_date, _regional_row_region
 
 # (field, lowest, highest, message naming the bound) for each configurable figure.
 POLICY_BOUNDS = (
@@ -42,7 +42,7 @@ def save_policy(
     """Create or change a region's hardship policy from a date (the province's, a city's or a
     county's). Bounds follow DOMAIN.md: at least a yearly review with ≥ 30 % spot checks, files
     kept ≥ 10 years; the campaign's 1–6 months at ≤ 60 % are the defaults, not the bounds."""
-    region_code, region = _regional_row_region(
+    region_code, region = regional_row_region(
         by,
         region_code,
         unknown=_("%(code)s is not the region code of the province, a city or a county."),
@@ -61,7 +61,7 @@ def save_policy(
             _("The shortest gradual exit cannot be longer than the longest."),
             field="gradual_exit_min_months",
         )
-    _refuse_same_date(
+    refuse_same_date(
         HardshipPolicy,
         region_code,
         effective_on,

@@ -9,11 +9,11 @@ import pytest
 import time_machine
 
 from nuanjia.hardship import services
-from nuanjia.hardship.models import DibaoStandard, MinimumWage
 from nuanjia.hardship.rules import ExitReason, Status
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Household, HouseholdMember, Worker
+from nuanjia.standards.models import DibaoStandard, MinimumWage
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TODAY = datetime.date(2026, 3, 2)

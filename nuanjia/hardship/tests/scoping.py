@@ -4,15 +4,10 @@ import datetime
 
 from django.utils import timezone
 
-from nuanjia.hardship.models import (
-    DibaoStandard,
-    HardshipFile,
-    HardshipPolicy,
-    MinimumWage,
-    Objection,
-)
+from nuanjia.hardship.models import HardshipFile, HardshipPolicy, Objection
 from nuanjia.hardship.rules import Category, Status
 from nuanjia.people.models import Household, HouseholdMember, Worker
+from nuanjia.standards.models import DibaoStandard, MinimumWage
 
 
 def hardship_rows(union, marker: str) -> dict[str, int]:

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 
 from nuanjia.core.models import AuditEvent
 from nuanjia.hardship import rules, services
-from nuanjia.hardship.models import BulkRun, DibaoStandard, HardshipFile, HardshipPolicy
+from nuanjia.hardship.models import BulkRun, HardshipFile, HardshipPolicy
 from nuanjia.hardship.rules import Category, ReviewReason, Status
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
+from nuanjia.standards.models import DibaoStandard
+from nuanjia.standards.services import save_regional_amount
 
 from .conftest import DIBAO_FEN, TODAY, build_household
 
@@ -77,7 +79,7 @@ def zhengzhou(tree, standards):
 
 
 def _raise_city_standard(by, amount_fen=100_000):
-    return services.save_regional_amount(
+    return save_regional_amount(
         DibaoStandard, by=by, region_code="410100", effective_on=TODAY, monthly_fen=amount_fen
     )
 
@@ -192,7 +194,7 @@ def test_a_county_with_its_own_policy_is_reassessed_with_that_policy(zhengzhou, 
 
 
 def test_a_county_standard_reassesses_only_that_county(zhengzhou, city_reviewer):
-    county = services.save_regional_amount(
+    county = save_regional_amount(
         DibaoStandard,
         by=city_reviewer,
         region_code="410122",
@@ -299,7 +301,7 @@ def test_caseworkers_do_not_run_the_due_list(tree, caseworker):
 
 
 def test_the_due_list_reaches_the_caseworkers_to_do(tree, standards, caseworker):
-    from nuanjia.desk.todo import items_for
+    from nuanjia.core.todo import items_for
 
     _filed("410108", 100_000)
     HardshipFile.objects.update(next_review_on=TODAY + datetime.timedelta(days=10))

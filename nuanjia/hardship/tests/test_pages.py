@@ -11,15 +11,10 @@ from django.urls import reverse
 
 from nuanjia.core.models import AuditEvent
 from nuanjia.hardship import services
-from nuanjia.hardship.models import (
-    DibaoStandard,
-    FileEvent,
-    HardshipFile,
-    HardshipPolicy,
-    MinimumWage,
-)
+from nuanjia.hardship.models import FileEvent, HardshipFile, HardshipPolicy
 from nuanjia.hardship.rules import Status
 from nuanjia.orgs.rules import Role
+from nuanjia.standards.models import DibaoStandard, MinimumWage
 
 from .conftest import TODAY, build_household
 

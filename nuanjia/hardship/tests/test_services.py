@@ -1,7 +1,6 @@
 """Every step of a hardship file: what it records, who may take it, and maker-checker."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -725,96 +724,6 @@ def test_rejection_needs_a_reason_and_is_final(new_file, reviewer, caseworker):
     rejected = services.reject_file(new_file, by=reviewer, note="收入超标")
     with pytest.raises(RuleViolation):
         services.check_file(rejected, by=caseworker)
-
-
-# ---- Standards ----------------------------------------------------------------------------
-
-
-def test_city_reviewer_sets_a_standard_of_the_city_and_its_counties(make_staff):
-    city_reviewer = make_staff("410100", Role.REVIEWER)
-    row = services.save_regional_amount(
-        services.DibaoStandard,
-        by=city_reviewer,
-        region_code="410108",
-        effective_on=datetime.date(2026, 7, 1),
-        monthly_fen=95_000,
-        note="郑民〔2026〕1号",
-    )
-    assert row.region_code == "410108"
-    assert AuditEvent.objects.filter(
-        action="hardship.dibaostandard.created", object_id=str(row.pk)
-    ).exists()
-
-
-def test_standards_are_set_only_by_city_reviewers_within_their_city(
-    make_staff, reviewer, caseworker
-):
-    city_reviewer = make_staff("410100", Role.REVIEWER)
-    with pytest.raises(RuleViolation) as refused:
-        services.save_regional_amount(
-            services.DibaoStandard,
-            by=city_reviewer,
-            region_code="410200",
-            effective_on=TODAY,
-            monthly_fen=1,
-        )
-    assert refused.value.field == "region_code"
-    with pytest.raises(PermissionDenied):  # a county reviewer
-        services.save_regional_amount(
-            services.DibaoStandard,
-            by=reviewer,
-            region_code="410108",
-            effective_on=TODAY,
-            monthly_fen=1,
-        )
-    with pytest.raises(PermissionDenied):
-        services.save_regional_amount(
-            services.DibaoStandard,
-            by=caseworker,
-            region_code="410108",
-            effective_on=TODAY,
-            monthly_fen=1,
-        )
-    with pytest.raises(RuleViolation):
-        services.save_regional_amount(
-            services.DibaoStandard,
-            by=city_reviewer,
-            region_code="410100",
-            effective_on=TODAY,
-            monthly_fen=0,
-        )
-
-
-def test_a_county_without_its_own_standard_uses_its_citys(tree):
-    from nuanjia.hardship import queries
-
-    # The demo 郑州 row (migration 0002); recreated in case a transactional test flushed it.
-    services.DibaoStandard.objects.get_or_create(
-        region_code="410100",
-        effective_on=datetime.date(2024, 1, 1),
-        defaults={"monthly_fen": 93_000},
-    )
-    standard = queries.dibao_for("410105", TODAY)  # 金水区
-    assert standard.region_code == "410100" and standard.monthly_fen == 93_000
-    assert queries.dibao_for("410105", datetime.date(2023, 12, 31)) is None
-    assert queries.policy_for("410105").relative_multiple == Decimal("2.00")
-
-
-def test_demo_standards_cover_every_henan_city_level_region():
-    import csv
-    import importlib
-
-    from nuanjia.orgs.services import DIVISIONS_CSV
-
-    demo = importlib.import_module("nuanjia.hardship.migrations.0002_demo_standards")
-    with DIVISIONS_CSV.open(encoding="utf-8") as handle:
-        cities = {
-            row["code"]
-            for row in csv.DictReader(handle)
-            if row["kind"] == "city" or row["kind"].startswith("city-level")
-        }
-    assert set(demo.DEMO_AMOUNTS) == cities and len(cities) == 18
-    assert all(50_000 <= dibao * 100 <= 120_000 for dibao, _wage in demo.DEMO_AMOUNTS.values())
 
 
 # ---- The file follows the worker -----------------------------------------------------------

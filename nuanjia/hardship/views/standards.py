@@ -11,13 +11,11 @@ from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import scope
 from nuanjia.orgs.rules import Perm
+from nuanjia.standards import services as standards_services
+from nuanjia.standards.models import DibaoStandard, MinimumWage
 
 from .. import forms, queries, rules, services, tasks
-from ..models import (
-    BulkRun,
-    DibaoStandard,
-    MinimumWage,
-)
+from ..models import BulkRun
 from .common import _on_form
 from .reviews import _run_or_queue
 
@@ -78,7 +76,7 @@ def _standard_form_view(request, kind: str, instance=None):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            row = services.save_regional_amount(
+            row = standards_services.save_regional_amount(
                 model,
                 by=request.user,
                 region_code=data["region_code"],

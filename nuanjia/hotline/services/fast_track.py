@@ -15,6 +15,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.workflow import access
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Worker
+from nuanjia.standards.queries import dibao_fen_for, in_force
 
 from .. import deadlines, rules
 from ..models import FastTrack, Ticket
@@ -68,23 +69,15 @@ def approver_level_ok(by) -> bool:
 def fast_track_values(region_code: str, on: datetime.date | None = None) -> rules.FastTrackValues:
     from ..models import FastTrackPolicy
 
-    on = on or clock.today()
-    for code in (region_code, region_code[:4] + "00", region_code[:2] + "0000"):
-        row = (
-            FastTrackPolicy.objects.filter(region_code=code, effective_on__lte=on)
-            .order_by("-effective_on")
-            .first()
-        )
-        if row is not None:
-            return rules.FastTrackValues(row.dibao_multiple, row.cap_fen, row.paperwork_days)
+    row = in_force(FastTrackPolicy, region_code, on or clock.today())
+    if row is not None:
+        return rules.FastTrackValues(row.dibao_multiple, row.cap_fen, row.paperwork_days)
     return rules.FastTrackValues()
 
 
 def fast_track_cap_fen(region_code: str) -> int:
-    from nuanjia.hardship.queries import dibao_for
-
-    standard = dibao_for(region_code, clock.today())
-    return fast_track_values(region_code).cap_for(standard.monthly_fen if standard else None)
+    dibao_fen = dibao_fen_for(region_code, clock.today())
+    return fast_track_values(region_code).cap_for(dibao_fen)
 
 
 def fast_track_allowed(ticket: Ticket) -> bool:
@@ -218,35 +211,47 @@ def _approve_grant_simplified(grant, *, by) -> None:
     relief.approve_advance_grant(grant, by=by)
 
 
-def record_fast_track_payment(fast_track: FastTrack) -> bool:
-    """Once its grant is paid: the time from call to payment in working days, and the
-    paperwork deadline after payment. Returns whether anything was recorded."""
-    with transaction.atomic():
-        fast_track = _lock_fast_track(fast_track)
-        grant = fast_track.grant
-        if fast_track.paid_on is not None or grant.paid_on is None or grant.status != "paid":
-            return False
-        values = fast_track_values(grant.region_code or fast_track.ticket.region_code)
-        from nuanjia.core.workdays import add_working_days
+PAYMENT_CHUNK = 500
 
-        fast_track.paid_on = grant.paid_on
-        fast_track.days_to_payment = deadlines.working_days_from_call(
-            fast_track.ticket.received_at, grant.paid_on
-        )
-        fast_track.paperwork_due_on = add_working_days(grant.paid_on, values.paperwork_days)
-        fast_track.save(update_fields=["paid_on", "days_to_payment", "paperwork_due_on"])
-        FLOW.record(fast_track.ticket, "fast_track_paid", fast_track.ticket.status, by=None,
-               changes={"grant": grant.number, "paid_on": grant.paid_on,
-                        "working_days": fast_track.days_to_payment})  # fmt: skip
+
+def follow_grant_payments(sender, *, grant_ids: list[int], paid_on, by=None, **kwargs) -> int:
+    """relief.signals.grants_paid, inside the paying transaction: record at once when the
+    advance reliefs among the grants were paid — the time from call to payment in working days
+    and the paperwork deadline after payment. Returns how many were recorded."""
+    recorded = 0
+    for start in range(0, len(grant_ids), PAYMENT_CHUNK):
+        pending = FastTrack.objects.filter(
+            grant_id__in=grant_ids[start : start + PAYMENT_CHUNK],
+            paid_on__isnull=True,
+            is_cancelled=False,
+        ).order_by("pk")
+        recorded += sum(_record_fast_track_payment(item, paid_on, by=by) for item in pending)
+    return recorded
+
+
+def _record_fast_track_payment(fast_track: FastTrack, paid_on: datetime.date, *, by) -> bool:
+    from nuanjia.core.workdays import add_working_days
+
+    fast_track = _lock_fast_track(fast_track)
+    if fast_track.paid_on is not None:
+        return False
+    grant = fast_track.grant
+    values = fast_track_values(grant.region_code or fast_track.ticket.region_code)
+    fast_track.paid_on = paid_on
+    fast_track.days_to_payment = deadlines.working_days_from_call(
+        fast_track.ticket.received_at, paid_on
+    )
+    fast_track.paperwork_due_on = add_working_days(paid_on, values.paperwork_days)
+    fast_track.save(update_fields=["paid_on", "days_to_payment", "paperwork_due_on"])
+    figures = {
+        "grant": grant.number,
+        "paid_on": paid_on,
+        "working_days": fast_track.days_to_payment,
+    }
+    FLOW.record(
+        fast_track.ticket, "fast_track_paid", fast_track.ticket.status, by=by, changes=figures
+    )
     return True
-
-
-def record_fast_track_payments() -> int:
-    """The daily run: record every advance relief paid since."""
-    pending = FastTrack.objects.filter(
-        paid_on__isnull=True, is_cancelled=False, grant__paid_on__isnull=False
-    ).select_related("grant", "ticket")
-    return sum(record_fast_track_payment(item) for item in pending)
 
 
 @transaction.atomic
@@ -255,7 +260,6 @@ def complete_fast_track_paperwork(fast_track: FastTrack, *, by, note: str = "") 
     signatures). Until then it shows on the to-do list, late after `paperwork_due_on`."""
     if not _may(by, rules.FAST_TRACK_PROPOSERS, fast_track.org):
         raise PermissionDenied
-    record_fast_track_payment(fast_track)  # paid since the last daily run: record it first
     fast_track = _lock_fast_track(fast_track)
     if fast_track.paid_on is None:
         raise RuleViolation(_("The advance relief is not paid yet."), code="invalid_transition")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from nuanjia.core.audit import append_event, prepare_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.prepared import PreparedInsert
+from nuanjia.core.sms import send_sms
 from nuanjia.core.workflow import access
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Employer, Worker
@@ -27,7 +28,6 @@ from nuanjia.people.models import Employer, Worker
 from .. import queries, rules
 from ..models import DayCounter, Ticket, TicketEvent
 from ..rules import Channel, Status, TicketClass
-from ..sms import send_sms
 from ..workflow import FLOW
 from .attachments import attach_caller_files, clean_caller_files
 from .common import _apply_deadlines, _may, _save, _signed_in, clean_request

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.sms import send_sms
 from nuanjia.orgs.models import Org
 
 from .. import deadlines, rules
 from ..models import Ticket, TicketEvent
 from ..rules import Kind, Satisfaction, Status, Step, TicketClass
-from ..sms import send_sms
 from ..workflow import FLOW, WHILE_PAUSED
 from .common import NOTE_MAX, _apply_deadlines, _may, _text
 from .escalation import _escalate

@@ -5,13 +5,13 @@ import zoneinfo
 
 import pytest
 
+from nuanjia.core.sms import MemoryBackend
 from nuanjia.funds import services as funds
 from nuanjia.funds.models import Earmark
-from nuanjia.hardship.models import DibaoStandard
 from nuanjia.hotline import deadlines, queries
-from nuanjia.hotline.sms import MemoryBackend
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
+from nuanjia.standards.models import DibaoStandard
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -26,7 +26,7 @@ def fresh_caches(settings):
     deadlines.clear_caches()
     queries.clear_route_cache()
     MemoryBackend.outbox.clear()
-    settings.HOTLINE_SMS_BACKEND = "nuanjia.hotline.sms.MemoryBackend"
+    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
     yield
     deadlines.clear_caches()
     queries.clear_route_cache()

@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from nuanjia.core.errors import RuleViolation
-from nuanjia.hardship.models import DibaoStandard
 from nuanjia.hotline import services
 from nuanjia.hotline.models import FastTrackPolicy
 from nuanjia.hotline.rules import FastTrackValues, Kind
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Worker
+from nuanjia.standards.models import DibaoStandard
 
 pytestmark = pytest.mark.django_db
 YUAN = 100

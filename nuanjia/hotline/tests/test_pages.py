@@ -288,11 +288,12 @@ def test_the_desk_warns_when_next_years_holidays_are_missing(login, hotline_agen
     assert any("2027" in warning for warning in page.context["warnings"])
 
 
-def test_the_sweep_and_payment_jobs_are_registered():
+def test_the_sweep_is_registered_and_no_payment_poll():
     from nuanjia.core import schedule
 
     names = {job.name for job in schedule.jobs()}
-    assert {"hotline.sweep_deadlines", "hotline.fast_track_payments"} <= names
+    assert "hotline.sweep_deadlines" in names
+    assert "hotline.fast_track_payments" not in names  # relief's grants_paid signal instead
 
 
 def test_kpis_of_a_county_inside_the_leaders_city_and_not_outside(login, hotline_agent, leader):

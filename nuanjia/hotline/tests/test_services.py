@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from nuanjia.core.audit import verify_chain
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
+from nuanjia.core.sms import MemoryBackend
 from nuanjia.hotline import services
 from nuanjia.hotline.models import DayCounter, Ticket
 from nuanjia.hotline.rules import Channel, Kind, Satisfaction, Status, TicketClass
-from nuanjia.hotline.sms import MemoryBackend
 from nuanjia.hotline.workflow import FLOW
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.services import create_grassroots_union
@@ -232,7 +232,7 @@ def test_the_sweep_escalates_overdue_tickets_to_the_parent_once(hotline_agent, c
     assert ticket.escalated_to.code == "410100"
     assert ticket.events.filter(action="escalated").count() == 1
 
-    from nuanjia.desk.todo import items_for
+    from nuanjia.core.todo import items_for
 
     mine = by_list(items_for(caseworker))
     theirs = by_list(items_for(leader))
@@ -245,7 +245,7 @@ def test_escalated_ticket_shows_in_both_to_do_lists(hotline_agent, city_agent):
         take_call(hotline_agent, kind=Kind.HELP)
     with time_machine.travel(at(2026, 3, 9, 9, 0), tick=False):
         services.sweep_deadlines()
-        from nuanjia.desk.todo import items_for
+        from nuanjia.core.todo import items_for
 
         county = by_list(items_for(hotline_agent))
         city = by_list(items_for(city_agent))
@@ -358,8 +358,8 @@ def test_the_file_sms_backend_writes_one_json_line_per_message(
 ):
     import json
 
-    settings.HOTLINE_SMS_BACKEND = "nuanjia.hotline.sms.FileBackend"
-    settings.HOTLINE_SMS_FILE = tmp_path / "sms.log"
+    settings.SMS_BACKEND = "nuanjia.core.sms.FileBackend"
+    settings.SMS_FILE = tmp_path / "sms.log"
     with django_capture_on_commit_callbacks(execute=True):
         ticket, _ = submit()
     line = json.loads((tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()[0])
@@ -369,7 +369,7 @@ def test_the_file_sms_backend_writes_one_json_line_per_message(
 def test_a_failing_sms_provider_never_breaks_the_request(
     tree, settings, django_capture_on_commit_callbacks
 ):
-    settings.HOTLINE_SMS_BACKEND = "nuanjia.hotline.no_such.Backend"
+    settings.SMS_BACKEND = "nuanjia.hotline.no_such.Backend"
     with django_capture_on_commit_callbacks(execute=True):
         _ticket, is_new = submit()
     assert is_new

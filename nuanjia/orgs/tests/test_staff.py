@@ -19,7 +19,7 @@ from conftest import PASSWORD
 from nuanjia.accounts.tests.support import events, form_errors, page_text, sign_in
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
-from nuanjia.desk.todo import items_for
+from nuanjia.core.todo import items_for
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.rules import (
     ADMIN_ROLES,

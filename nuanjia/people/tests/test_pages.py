@@ -357,7 +357,7 @@ def member_form(**values) -> dict:
 
 
 def test_a_household_is_recorded_with_members_and_its_per_capita_income(login, caseworker, zhang):
-    from nuanjia.hardship.models import MinimumWage
+    from nuanjia.standards.models import MinimumWage
 
     MinimumWage.objects.all().delete()
     client = login(caseworker)

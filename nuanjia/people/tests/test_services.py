@@ -700,8 +700,8 @@ def test_a_merged_record_leaves_the_lists_and_its_id_still_finds_the_kept_one(
 
 @time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0))
 def test_the_household_income_of_a_recorded_family(zhang, caseworker):
-    from nuanjia.hardship.models import MinimumWage
     from nuanjia.people import queries
+    from nuanjia.standards.models import MinimumWage
 
     MinimumWage.objects.all().delete()  # the demo standards; this test sets its own
     household = services.create_household(zhang, by=caseworker)

@@ -12,7 +12,7 @@ import time_machine
 from nuanjia.core.crypto import encrypt
 from nuanjia.funds import services as funds
 from nuanjia.funds.models import Earmark
-from nuanjia.hardship.models import DibaoStandard, HardshipFile
+from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.rules import Category
 from nuanjia.hardship.rules import Status as FileStatus
 from nuanjia.orgs.models import Org
@@ -20,6 +20,7 @@ from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Household, Worker
 from nuanjia.relief import services
 from nuanjia.relief.models import GrantType
+from nuanjia.standards.models import DibaoStandard
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TODAY = datetime.date(2026, 3, 2)

@@ -1,7 +1,8 @@
 """The "我的待办" registry: each domain app contributes the items its roles must act on.
 
-An app registers a provider `fn(user) -> list[TodoItem]` in its AppConfig.ready(); the home
-page shows every item that the user's roles and scope give.
+It lives in core so that any app, however low, can register: an app registers a provider
+`fn(user) -> list[TodoItem]` in its AppConfig.ready(); the home page (desk) shows every item
+that the user's roles and scope give.
 """
 
 from collections.abc import Callable
@@ -28,7 +29,7 @@ def register(provider: TodoProvider) -> TodoProvider:
     return provider
 
 
-def items_for(user) -> list[TodoItem]:
+def items_for(user: Any) -> list[TodoItem]:
     items: list[TodoItem] = []
     for provider in _providers:
         items.extend(item for item in provider(user) if item.count)

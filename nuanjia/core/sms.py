@@ -1,8 +1,9 @@
-"""Text messages to callers (ticket number, answer given), through a pluggable backend.
+"""Text messages (a hotline caller's ticket number, a member's notice), through a pluggable
+backend shared by every app.
 
-settings.HOTLINE_SMS_BACKEND names a class with `send(phone, text)`; the default writes to
-the log (console), `nuanjia.hotline.sms.FileBackend` appends JSON lines to
-var/sms.log (or settings.HOTLINE_SMS_FILE). A real provider is one more class; it should
+settings.SMS_BACKEND names a class with `send(phone, text)`; the default writes to the log
+(console), `nuanjia.core.sms.FileBackend` appends JSON lines to var/sms.log (or
+settings.SMS_FILE). A real provider is one more class; it should
 enqueue its own task if the provider is slow, since messages are sent after commit.
 """
 
@@ -12,6 +13,7 @@ import json
 import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -28,9 +30,7 @@ class ConsoleBackend:
 
 class FileBackend:
     def send(self, phone: str, text: str) -> None:
-        path = Path(
-            getattr(settings, "HOTLINE_SMS_FILE", None) or Path(settings.VAR_DIR) / "sms.log"
-        )
+        path = Path(getattr(settings, "SMS_FILE", None) or Path(settings.VAR_DIR) / "sms.log")
         line = json.dumps(
             {"at": timezone.now().isoformat(), "to": phone, "text": text}, ensure_ascii=False
         )
@@ -47,8 +47,8 @@ class MemoryBackend:
         self.outbox.append((phone, text))
 
 
-def backend():
-    path = getattr(settings, "HOTLINE_SMS_BACKEND", "nuanjia.hotline.sms.ConsoleBackend")
+def backend() -> Any:
+    path = getattr(settings, "SMS_BACKEND", "nuanjia.core.sms.ConsoleBackend")
     return import_string(path)()
 
 
