@@ -1,4 +1,5 @@
-"""Search keys for Chinese names: full pinyin and initials, so "zs" or "zhangsan" finds 张三.
+"""Search keys for Chinese names: full pinyin and initials, so "zs" or "zhangsan" finds 张三;
+and every other reading of the name and of the given name alone (`name_reading_keys`).
 
 pypinyin (0.55) has no surname style, and per-word phrase readings would cost a segmenter
 call per name. So each character is read once, in its most common reading (memoized: a
@@ -8,10 +9,11 @@ the one place where the common reading is routinely wrong (单 shan, 曾 zeng, �
 v, as people type it on a phone (吕 → lv).
 """
 
+import itertools
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 # Compound surnames (复姓) whose characters read differently inside the surname.
 COMPOUND_SURNAME_READINGS = {
@@ -63,3 +65,56 @@ def _reading(char: str) -> str:
     if reading != char:
         return reading
     return char.lower() if char.isalnum() else ""
+
+
+MAX_READINGS_PER_CHAR = 3  # pypinyin lists up to 5 readings for a few characters
+MAX_READING_COMBINATIONS = 8  # per name: 长 × 乐 × 行 … grows fast; the common ones come first
+
+
+def name_reading_keys(name: str | None) -> list[str]:
+    """Every way to type a name in pinyin, beyond `name_search_keys`' own two: the full
+    pinyin and initials of each combination of the characters' readings (郭长顺: guochangshun
+    besides guozhangshun), and of the given name alone (changshun, zhangshun, cs, zs).
+
+    The surname is read by its surname reading (SURNAME_READINGS, COMPOUND_SURNAME_READINGS),
+    the other characters by every reading pypinyin knows (heteronym=True), at most
+    MAX_READING_COMBINATIONS combinations. Only keys of letters and digits are returned.
+    """
+    text = unicodedata.normalize("NFKC", str(name or "")).strip()
+    surname = _surname_readings(text)
+    choices = [[reading] for reading in surname]
+    choices += [_readings(char) for char in text[len(surname) :]]
+    choices = [options for options in choices if options != [""]]
+    if not choices:
+        return []
+    given_from = len(surname) or (1 if _readings(text[:1]) != [text[:1].lower()] else 0)
+    primary = set(name_search_keys(text))
+    keys: list[str] = []
+    for combination in itertools.islice(itertools.product(*choices), MAX_READING_COMBINATIONS):
+        parts = [combination] + (
+            [combination[given_from:]] if 0 < given_from < len(choices) else []
+        )
+        for readings in parts:
+            for key in ("".join(readings), "".join(reading[:1] for reading in readings)):
+                if (
+                    key
+                    and key not in primary
+                    and key not in keys
+                    and key.isascii()
+                    and key.isalnum()
+                ):
+                    keys.append(key)
+    return keys
+
+
+@lru_cache(maxsize=65536)
+def _readings(char: str) -> list[str]:
+    """One character's keys: its common pinyin first, then its other readings (tones dropped)."""
+    common = _reading(char)
+    if common == char.lower() or not common:
+        return [common]
+    others = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+    readings = [common, *(reading for reading in others if reading != common)]
+    return list(dict.fromkeys(reading.replace("ü", "v") for reading in readings))[
+        :MAX_READINGS_PER_CHAR
+    ]

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from nuanjia.core.idnumbers import age_on
 from nuanjia.core.phones import normalize_phone
+from nuanjia.core.pinyin import name_reading_keys
 from nuanjia.orgs.rules import Role
 
 # ---- Who may do what (besides seeing business data, which every business role may) ----------
@@ -251,10 +252,20 @@ def normalize_name_key(text: str | None) -> str:
 
 
 def name_keys(name: str | None) -> list[str]:
-    """Every suffix of the normalized name, longest first: "张三丰" → ["张三丰", "三丰", "丰"].
+    """Every suffix of the normalized name, longest first: "张三丰" → ["张三丰", "三丰", "丰"],
+    then its other pinyin keys: every reading, the given name alone (郭长顺 → guochangshun,
+    changshun, zhangshun, cs, zs …; the most common full pinyin and initials are the worker's
+    own name_pinyin and name_initials columns).
 
-    "The name contains x" is then "a key starts with x", which an index answers.
+    "The name contains x" is then "a key starts with x", which an index answers; typed
+    letters search these keys too (search_plan's name_contains), so any reading finds.
     """
+    keys = name_suffix_keys(name)
+    return keys + reading_keys(name, besides=keys)
+
+
+def name_suffix_keys(name: str | None) -> list[str]:
+    """Every suffix of the normalized name, longest first (the import writes these in SQL)."""
     normalized = normalize_name_key(name)
     keys: list[str] = []
     for start in range(len(normalized)):
@@ -262,6 +273,16 @@ def name_keys(name: str | None) -> list[str]:
         if key not in keys:
             keys.append(key)
     return keys
+
+
+def reading_keys(name: str | None, *, besides: list[str]) -> list[str]:
+    """The name's other pinyin keys (core.pinyin.name_reading_keys) that are not in `besides`."""
+    taken = set(besides)
+    return [
+        key
+        for key in dict.fromkeys(key[:NAME_KEY_LENGTH] for key in name_reading_keys(name))
+        if key not in taken
+    ]
 
 
 @dataclass(frozen=True)
