@@ -78,33 +78,61 @@ def name_reading_keys(name: str | None) -> list[str]:
 
     The surname is read by its surname reading (SURNAME_READINGS, COMPOUND_SURNAME_READINGS),
     the other characters by every reading pypinyin knows (heteronym=True), at most
-    MAX_READING_COMBINATIONS combinations. Only keys of letters and digits are returned.
+    MAX_READING_COMBINATIONS combinations, the common readings first (the first combination
+    is `name_search_keys`, left out). Only keys of letters and digits are returned. The given
+    name's combinations are memoized: a province has far fewer given names than people.
     """
     text = unicodedata.normalize("NFKC", str(name or "")).strip()
     surname = _surname_readings(text)
-    choices = [[reading] for reading in surname]
-    choices += [_readings(char) for char in text[len(surname) :]]
-    choices = [options for options in choices if options != [""]]
-    if not choices:
-        return []
-    given_from = len(surname) or (1 if _readings(text[:1]) != [text[:1].lower()] else 0)
-    primary = set(name_search_keys(text))
-    keys: list[str] = []
-    for combination in itertools.islice(itertools.product(*choices), MAX_READING_COMBINATIONS):
-        parts = [combination] + (
-            [combination[given_from:]] if 0 < given_from < len(choices) else []
-        )
-        for readings in parts:
-            for key in ("".join(readings), "".join(reading[:1] for reading in readings)):
-                if (
-                    key
-                    and key not in primary
-                    and key not in keys
-                    and key.isascii()
-                    and key.isalnum()
-                ):
-                    keys.append(key)
-    return keys
+    if surname:
+        heads = (("".join(surname), "".join(part[:1] for part in surname)),)
+        rest = text[len(surname) :]
+    else:
+        heads = _heads(text[:1])
+        rest = text[1:] if heads[0][0] else text
+    tails = _combinations(rest)
+    split = bool(heads[0][0]) and bool(tails[0][0])
+    if len(heads) == 1 and len(tails) == 1:  # no polyphone: the given name alone, if any
+        return list(_given_keys(rest)) if split else []
+    keys: dict[str, None] = {}
+    for (head, head_initials), (tail, tail_initials) in itertools.islice(
+        itertools.product(heads, tails), MAX_READING_COMBINATIONS
+    ):
+        keys[head + tail] = keys[head_initials + tail_initials] = None
+        if split:
+            keys[tail] = keys[tail_initials] = None
+    primary = (heads[0][0] + tails[0][0], heads[0][1] + tails[0][1])
+    return [key for key in keys if key not in primary and _typed(key)]
+
+
+def _typed(key: str) -> bool:
+    """Whether a key is made of what a search box sends as pinyin: ASCII letters and digits."""
+    return key.isascii() and key.isalnum()
+
+
+@lru_cache(maxsize=4096)
+def _heads(char: str) -> tuple[tuple[str, str], ...]:
+    """(reading, initial) of each reading of a name's first character; ("", "") for none."""
+    if not char or _readings(char)[0] in ("", char.lower()):
+        return (("", ""),)
+    return tuple((reading, reading[:1]) for reading in _readings(char))
+
+
+@lru_cache(maxsize=65536)
+def _given_keys(text: str) -> tuple[str, ...]:
+    """The given name's own full pinyin and initials, when it has a single reading."""
+    full, initials = _combinations(text)[0]
+    return tuple(key for key in dict.fromkeys((full, initials)) if _typed(key))
+
+
+@lru_cache(maxsize=65536)
+def _combinations(text: str) -> tuple[tuple[str, str], ...]:
+    """(full pinyin, initials) of each combination of the characters' readings, bounded."""
+    choices = [options for options in map(_readings, text) if options != [""]]
+    return tuple(
+        ("".join(readings), "".join(reading[:1] for reading in readings))
+        for readings in itertools.islice(itertools.product(*choices), MAX_READING_COMBINATIONS)
+    )
 
 
 @lru_cache(maxsize=65536)

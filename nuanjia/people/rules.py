@@ -243,6 +243,7 @@ def yuan_to_fen(yuan: Decimal) -> int:
 NAME_KEY_LENGTH = 50
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LETTERS = re.compile(r"[a-z]+")
+_LATIN_END = re.compile(r"[0-9a-z]$")
 _LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 
 
@@ -260,8 +261,7 @@ def name_keys(name: str | None) -> list[str]:
     "The name contains x" is then "a key starts with x", which an index answers; typed
     letters search these keys too (search_plan's name_contains), so any reading finds.
     """
-    keys = name_suffix_keys(name)
-    return keys + reading_keys(name, besides=keys)
+    return name_suffix_keys(name) + reading_keys(name)
 
 
 def name_suffix_keys(name: str | None) -> list[str]:
@@ -275,14 +275,19 @@ def name_suffix_keys(name: str | None) -> list[str]:
     return keys
 
 
-def reading_keys(name: str | None, *, besides: list[str]) -> list[str]:
-    """The name's other pinyin keys (core.pinyin.name_reading_keys) that are not in `besides`."""
-    taken = set(besides)
-    return [
-        key
-        for key in dict.fromkeys(key[:NAME_KEY_LENGTH] for key in name_reading_keys(name))
-        if key not in taken
-    ]
+def reading_keys(name: str | None) -> list[str]:
+    """The name's other pinyin keys (core.pinyin.name_reading_keys) that are not suffix keys
+    already. Every suffix ends with the name's last character, so only a name ending in a
+    Latin letter or digit can have such a suffix; only a long name can make a key too long."""
+    keys = name_reading_keys(name)
+    if not keys:
+        return keys
+    if any(len(key) > NAME_KEY_LENGTH for key in keys):
+        keys = list(dict.fromkeys(key[:NAME_KEY_LENGTH] for key in keys))
+    if _LATIN_END.search(normalize_name_key(name)):
+        suffixes = set(name_suffix_keys(name))
+        keys = [key for key in keys if key not in suffixes]
+    return keys
 
 
 @dataclass(frozen=True)

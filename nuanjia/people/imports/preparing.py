@@ -192,8 +192,7 @@ class RowPreparer:
                     values["member_card_number"] or None,
                     values["bank_name"] or None,
                     *bank_fields,
-                    " ".join(rules.reading_keys(name, besides=rules.name_suffix_keys(name)))
-                    or None,
+                    " ".join(rules.reading_keys(name)) or None,
                 )
             )
         if self.pack_for:

@@ -11,20 +11,11 @@ from ..services.records import _diff
 from ..services.workers import _public_state, after_worker_update
 from .sheet import SheetContext
 from .staging import StageTable
+from .writing import KEPT_COLUMNS
 
 CHUNK = 500
 # Stage columns kept with a row to review, as services.update_worker takes them.
-REVIEW_VALUES = (
-    "phone",
-    "address",
-    "region_code",
-    "union_id",
-    "joined_union_on",
-    "member_card_number",
-    "bank_name",
-    "employer_name",
-    "employer_credit_code",
-)
+REVIEW_VALUES = (*KEPT_COLUMNS, "employer_name", "employer_credit_code")
 REVIEW_COLUMNS = ("name", *REVIEW_VALUES, "occupation_mask")
 REVIEW_COLUMNS += ("bank_account_encrypted", "bank_account_masked")
 

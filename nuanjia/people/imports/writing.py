@@ -8,8 +8,20 @@ from django.db import connection
 
 from .. import rules
 from ..models import Employer, Worker
+from ..services.records import BANK_FIELDS
 from .sheet import SheetContext
 from .staging import StageTable, _batches
+
+# Columns an imported row sets on a registered record, a blank cell keeping what is recorded.
+KEPT_COLUMNS = (
+    "phone",
+    "address",
+    "region_code",
+    "union_id",
+    "joined_union_on",
+    "member_card_number",
+    "bank_name",
+)
 
 
 class StageWrites(StageTable):
@@ -83,16 +95,7 @@ class StageWrites(StageTable):
             [
                 *(
                     f"(s.{name} IS NULL OR s.{name} = w.{name})"
-                    for name in (
-                        "phone",
-                        "address",
-                        "region_code",
-                        "union_id",
-                        "joined_union_on",
-                        "member_card_number",
-                        "bank_name",
-                        "bank_account_index",
-                    )
+                    for name in (*KEPT_COLUMNS, "bank_account_index")
                 ),
                 f"""(s.employer_name IS NULL AND s.employer_credit_code IS NULL
                      OR {self.employer_id_sql()} = w.employer_id)""",
@@ -162,18 +165,7 @@ class StageWrites(StageTable):
     def update_workers(self, params: dict) -> None:
         kept = {
             name: f"COALESCE(s.{name}, people_worker.{name})"
-            for name in (
-                "phone",
-                "address",
-                "region_code",
-                "union_id",
-                "joined_union_on",
-                "member_card_number",
-                "bank_name",
-                "bank_account_encrypted",
-                "bank_account_index",
-                "bank_account_masked",
-            )
+            for name in (*KEPT_COLUMNS, *BANK_FIELDS)
         }
         assignments = {
             "name": "s.name",

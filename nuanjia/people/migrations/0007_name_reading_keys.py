@@ -15,7 +15,7 @@ def add_reading_keys(apps, schema_editor):
     for pk, name in Worker.objects.values_list("pk", "name").iterator(chunk_size=CHUNK):
         keys += [
             WorkerNameKey(worker_id=pk, key=key)
-            for key in rules.reading_keys(name, besides=rules.name_suffix_keys(name))
+            for key in rules.reading_keys(name)
         ]
         if len(keys) >= CHUNK:
             WorkerNameKey.objects.bulk_create(keys)

@@ -7,13 +7,10 @@ import pytest
 from django.urls import reverse
 
 from nuanjia.core.models import AuditEvent
-from nuanjia.orgs.models import Org
-from nuanjia.orgs.services import create_grassroots_union
 from nuanjia.people import services
-from nuanjia.people.imports import run_import_batch
 from nuanjia.people.models import ImportBatch, ImportReview, OccupationTag, Worker
 
-from .import_support import csv_bytes, row
+from .import_support import grassroots_union, row, run_csv
 from .support import id_number
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +28,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def union(tree):
-    return create_grassroots_union(
-        parent=Org.objects.get(code="410108"),
-        name="郑州惠济区百味餐饮管理有限公司工会",
-        kind=Org.Kind.ENTERPRISE,
-        by=None,
-    )
+    return grassroots_union()
 
 
 @pytest.fixture
@@ -58,16 +50,7 @@ def register(caseworker, name, number, **values):
 
 
 def run(caseworker, tmp_path, rows) -> ImportBatch:
-    path = tmp_path / "sheet.csv"
-    path.write_bytes(csv_bytes(rows))
-    batch = ImportBatch.objects.create(
-        org=caseworker.org,
-        mode="valid_rows",
-        file_name="sheet.csv",
-        stored_file=str(path),
-        created_by=caseworker,
-    )
-    return run_import_batch(batch)
+    return run_csv(caseworker, tmp_path, rows)
 
 
 def test_an_id_registered_under_another_name_waits_for_review_instead_of_overwriting(

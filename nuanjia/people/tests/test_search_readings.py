@@ -7,11 +7,9 @@ import pytest
 from django.urls import reverse
 
 from nuanjia.people import services
-from nuanjia.people.imports import run_import_batch
-from nuanjia.people.models import ImportBatch
 from nuanjia.people.queries import search_workers
 
-from .import_support import csv_bytes, row
+from .import_support import row, run_csv
 from .support import id_number
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +35,9 @@ def test_a_surname_is_read_by_its_surname_reading(caseworker):
 
 def test_imported_workers_are_found_by_every_reading_too(caseworker, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    path = tmp_path / "sheet.csv"
-    path.write_bytes(csv_bytes([row("郭长顺", id_number("410108", BORN, 101))]))
-    batch = ImportBatch.objects.create(
-        org=caseworker.org,
-        mode="valid_rows",
-        file_name="sheet.csv",
-        stored_file=str(path),
-        created_by=caseworker,
+    assert (
+        run_csv(caseworker, tmp_path, [row("郭长顺", id_number("410108", BORN, 101))]).created == 1
     )
-    assert run_import_batch(batch).created == 1
     for text in READINGS:
         assert search_workers(caseworker, text).count() == 1, text
 
