@@ -3,7 +3,6 @@ the rows with the record they name, and accept / refuse, each through its servic
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -50,8 +49,6 @@ def reviews_view(request):
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def review_decide_view(request, review_id: int, decision: str):
-    if decision not in ("accept", "refuse"):
-        raise Http404
     review = get_object_or_404(import_reviews_to_decide(request.user), pk=review_id)
     authorize(request.user, rules.REGISTER_ROLES, "import_review", request.path, review.worker.org)
     action = {"accept": accept_import_review, "refuse": refuse_import_review}[decision]

@@ -27,8 +27,15 @@ urlpatterns = [
     path("people/workers/export.xlsx", import_views.export_view, name="export"),
     path("people/workers/import/reviews/", import_review_views.reviews_view, name="reviews"),
     path(
-        "people/workers/import/reviews/<int:review_id>/<str:decision>/",
+        "people/workers/import/reviews/<int:review_id>/accept/",
         import_review_views.review_decide_view,
-        name="review_decide",
+        {"decision": "accept"},
+        name="review_accept",
+    ),
+    path(
+        "people/workers/import/reviews/<int:review_id>/refuse/",
+        import_review_views.review_decide_view,
+        {"decision": "refuse"},
+        name="review_refuse",
     ),
 ]

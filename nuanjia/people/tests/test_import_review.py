@@ -83,8 +83,8 @@ def test_an_id_registered_under_another_name_waits_for_review_instead_of_overwri
     assert reverse("people_import:reviews") in home
 
     first, second = ImportReview.objects.order_by("row")
-    accepted = client.post(reverse("people_import:review_decide", args=[first.pk, "accept"]))
-    refused = client.post(reverse("people_import:review_decide", args=[second.pk, "refuse"]))
+    accepted = client.post(reverse("people_import:review_accept", args=[first.pk]))
+    refused = client.post(reverse("people_import:review_refuse", args=[second.pk]))
     assert accepted.status_code == refused.status_code == 302
     zhang.refresh_from_db()
     wang.refresh_from_db()
