@@ -243,7 +243,6 @@ def yuan_to_fen(yuan: Decimal) -> int:
 NAME_KEY_LENGTH = 50
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LETTERS = re.compile(r"[a-z]+")
-_LATIN_END = re.compile(r"[0-9a-z]$")
 _LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 
 
@@ -277,14 +276,16 @@ def name_suffix_keys(name: str | None) -> list[str]:
 
 def reading_keys(name: str | None) -> list[str]:
     """The name's other pinyin keys (core.pinyin.name_reading_keys) that are not suffix keys
-    already. Every suffix ends with the name's last character, so only a name ending in a
-    Latin letter or digit can have such a suffix; only a long name can make a key too long."""
+    already. Every suffix ends with the name's last character, so only a name not ending in
+    a Chinese character can have such a suffix; only a long name can make a key too long
+    (a reading has at most 6 letters). Checked cheaply: the import calls this for every row."""
     keys = name_reading_keys(name)
     if not keys:
         return keys
-    if any(len(key) > NAME_KEY_LENGTH for key in keys):
+    text = str(name or "").rstrip()
+    if len(text) * 6 > NAME_KEY_LENGTH:
         keys = list(dict.fromkeys(key[:NAME_KEY_LENGTH] for key in keys))
-    if _LATIN_END.search(normalize_name_key(name)):
+    if not _CJK.match(text[-1:]):
         suffixes = set(name_suffix_keys(name))
         keys = [key for key in keys if key not in suffixes]
     return keys
