@@ -84,6 +84,7 @@ def name_reading_keys(name: str | None) -> list[str]:
     """
     text = unicodedata.normalize("NFKC", str(name or "")).strip()
     surname = _surname_readings(text)
+    heads: tuple[tuple[str, str], ...]
     if surname:
         heads = (("".join(surname), "".join(part[:1] for part in surname)),)
         rest = text[len(surname) :]
