@@ -41,7 +41,7 @@ def populate(total: int) -> list[tuple[str, str]]:
     from nuanjia.orgs.models import Org
     from nuanjia.orgs.services import load_union_tree
     from nuanjia.people.models import Worker
-    from nuanjia.people.rules import normalize_name_key
+    from nuanjia.people.rules import name_keys
 
     load_union_tree()
     counties = list(Org.objects.filter(kind=Org.Kind.COUNTY).order_by("code"))
@@ -109,8 +109,7 @@ def populate(total: int) -> list[tuple[str, str]]:
     def workers_and_keys():
         # The tables start empty, so the n-th worker gets id n + 1 (SQLite and PostgreSQL).
         for n, values in enumerate(rows()):
-            normalized = normalize_name_key(values[columns.index("name")])
-            keys.extend((n + 1, normalized[start:]) for start in range(len(normalized)))
+            keys.extend((n + 1, key) for key in name_keys(values[columns.index("name")]))
             yield values
 
     with transaction.atomic(), connection.cursor() as cursor:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import import_views
+from . import import_review_views, import_views
 
 app_name = "people_import"
 urlpatterns = [
@@ -25,4 +25,17 @@ urlpatterns = [
         name="batch_retry",
     ),
     path("people/workers/export.xlsx", import_views.export_view, name="export"),
+    path("people/workers/import/reviews/", import_review_views.reviews_view, name="reviews"),
+    path(
+        "people/workers/import/reviews/<int:review_id>/accept/",
+        import_review_views.review_decide_view,
+        {"decision": "accept"},
+        name="review_accept",
+    ),
+    path(
+        "people/workers/import/reviews/<int:review_id>/refuse/",
+        import_review_views.review_decide_view,
+        {"decision": "refuse"},
+        name="review_refuse",
+    ),
 ]

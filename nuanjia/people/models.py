@@ -443,6 +443,7 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField(_("rows added"), default=0)
     updated = models.PositiveIntegerField(_("rows updated"), default=0)
     unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    to_review = models.PositiveIntegerField(_("rows to review"), default=0)  # ImportReview
     sheet_errors = models.JSONField(default=list, blank=True)  # problems of the whole file
     error_sheet = models.CharField(max_length=60, blank=True)  # token of the saved error sheet
     created_by = models.ForeignKey(
@@ -508,3 +509,41 @@ class ImportRowError(models.Model):
         from nuanjia.core.imports import RowError
 
         return RowError(self.row, self.column, self.header, self.message)
+
+
+class ImportReview(models.Model):
+    """An imported row whose ID number is registered under another name (导入待核对).
+
+    The import leaves the record alone and keeps the row here; the importing union accepts it
+    (the record takes the row's name and values, through services.update_worker) or refuses
+    it. Numbers are kept as the registry keeps them: the bank account encrypted and masked.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To review")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="reviews")
+    row = models.PositiveIntegerField()  # as Excel numbers it
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="import_reviews")
+    name = models.CharField(_("name in the file"), max_length=50)
+    values = models.JSONField(default=dict, blank=True)  # the row's other non-blank cells
+    bank_account_encrypted = models.TextField(blank=True)
+    bank_account_masked = models.CharField(max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imported row to review")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "worker"])]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.row} {self.name}"

@@ -19,6 +19,7 @@ from .models import (
     DuplicateCandidate,
     Household,
     HouseholdMember,
+    ImportReview,
     TransferRequest,
     Worker,
     WorkerNameKey,
@@ -187,3 +188,14 @@ def duplicates_to_review(user) -> QuerySet[DuplicateCandidate]:
 
 def get_candidate_for(user, pk, *, write: bool = False) -> DuplicateCandidate:
     return get_scoped_or_404(visible_duplicates(user), user, write=write, pk=pk)
+
+
+def import_reviews_to_decide(user) -> QuerySet[ImportReview]:
+    """Imported rows waiting for review whose record is in the user's subtree, oldest first."""
+    return (
+        ImportReview.objects.filter(
+            status=ImportReview.Status.PENDING, worker__in=visible_workers(user).values("pk")
+        )
+        .select_related("worker__org", "batch")
+        .order_by("created_at", "pk")
+    )

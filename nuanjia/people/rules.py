@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from nuanjia.core.idnumbers import age_on
 from nuanjia.core.phones import normalize_phone
+from nuanjia.core.pinyin import name_reading_keys
 from nuanjia.orgs.rules import Role
 
 # ---- Who may do what (besides seeing business data, which every business role may) ----------
@@ -251,16 +252,42 @@ def normalize_name_key(text: str | None) -> str:
 
 
 def name_keys(name: str | None) -> list[str]:
-    """Every suffix of the normalized name, longest first: "张三丰" → ["张三丰", "三丰", "丰"].
+    """Every suffix of the normalized name, longest first: "张三丰" → ["张三丰", "三丰", "丰"],
+    then its other pinyin keys: every reading, the given name alone (郭长顺 → guochangshun,
+    changshun, zhangshun, cs, zs …; the most common full pinyin and initials are the worker's
+    own name_pinyin and name_initials columns).
 
-    "The name contains x" is then "a key starts with x", which an index answers.
+    "The name contains x" is then "a key starts with x", which an index answers; typed
+    letters search these keys too (search_plan's name_contains), so any reading finds.
     """
+    return name_suffix_keys(name) + reading_keys(name)
+
+
+def name_suffix_keys(name: str | None) -> list[str]:
+    """Every suffix of the normalized name, longest first (the import writes these in SQL)."""
     normalized = normalize_name_key(name)
     keys: list[str] = []
     for start in range(len(normalized)):
         key = normalized[start : start + NAME_KEY_LENGTH]
         if key not in keys:
             keys.append(key)
+    return keys
+
+
+def reading_keys(name: str | None) -> list[str]:
+    """The name's other pinyin keys (core.pinyin.name_reading_keys) that are not suffix keys
+    already. Every suffix ends with the name's last character, so only a name not ending in
+    a Chinese character can have such a suffix; only a long name can make a key too long
+    (a reading has at most 6 letters). Checked cheaply: the import calls this for every row."""
+    keys = name_reading_keys(name)
+    if not keys:
+        return keys
+    text = str(name or "").rstrip()
+    if len(text) * 6 > NAME_KEY_LENGTH:
+        keys = list(dict.fromkeys(key[:NAME_KEY_LENGTH] for key in keys))
+    if not _CJK.match(text[-1:]):
+        suffixes = set(name_suffix_keys(name))
+        keys = [key for key in keys if key not in suffixes]
     return keys
 
 

@@ -1,4 +1,5 @@
-"""To-do items of the worker registry: transfers to decide, possible duplicates to review."""
+"""To-do items of the worker registry: transfers to decide, possible duplicates and imported
+rows to review."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.rules import Perm
 
 from . import rules
-from .queries import duplicates_to_review, transfers_to_decide
+from .queries import duplicates_to_review, import_reviews_to_decide, transfers_to_decide
 
 
 def people_todo(user) -> list[TodoItem]:
@@ -28,6 +29,14 @@ def people_todo(user) -> list[TodoItem]:
                 _("Possible duplicates to review"),
                 duplicates_to_review(user).count(),
                 reverse("people:duplicate_list"),
+            )
+        )
+    if user.roles & rules.REGISTER_ROLES:
+        items.append(
+            TodoItem(
+                _("Imported rows to review"),
+                import_reviews_to_decide(user).count(),
+                reverse("people_import:reviews"),
             )
         )
     return items

@@ -14,7 +14,10 @@ A union's sheet of a million workers is read once, streaming, in chunks of CHUNK
 3. Merge: one transaction, a handful of INSERT … SELECT / UPDATE … FROM statements, writes
    the employers, new workers, changed workers (an ID already kept in the subtree is an
    update: re-importing a sheet updates rather than duplicates), name search keys and
-   occupations, the batch's counts and one `people.imported` audit event.
+   occupations, the batch's counts and one `people.imported` audit event. A row whose ID is
+   registered under another name is not an update: it waits in ImportReview for the union
+   to accept or refuse (reviewing). Every updated worker gets its own `worker.updated`
+   event, written by the same code as services.update_worker's (before/after, masked).
 
 Why a stage table and not one transaction over the whole file (docs/decisions/0004-worker-
 import-stage-and-merge.md, with measurements): the registry is written by one transaction

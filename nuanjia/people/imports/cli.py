@@ -125,5 +125,13 @@ def _print_outcome(batch: ImportBatch, error_sheet: Path, out) -> None:
         )
     else:
         print(_("Nothing was imported; %(errors)s rows have errors.") % summary, file=sys.stderr)
+    if batch.to_review:
+        print(
+            _(
+                "%(count)s rows name a registered ID number under another name: those records were left as they are, the rows wait for review on the page."
+            )
+            % {"count": f"{batch.to_review:,}"},
+            file=out,
+        )
     if batch.errors:
         print(_("Error sheet: %(path)s") % {"path": error_sheet}, file=out)

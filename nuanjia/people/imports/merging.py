@@ -16,6 +16,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
 
 from ..models import OccupationTag
+from .reviewing import UpdatedWorkers, keep_rows_to_review
 from .sheet import SheetContext
 from .staging import _timed
 from .writing import StageWrites
@@ -69,6 +70,8 @@ class _Stage(StageWrites):
             self.insert_employers(employers, region=org.region_code)
         with _timed("merge: existing records"):
             self.classify_existing(context)
+            updated = UpdatedWorkers(self)
+            updated.read_before()
         if rebuild:
             with _timed("merge: references"):
                 self.check_references(context)
@@ -81,6 +84,9 @@ class _Stage(StageWrites):
                 self.write_name_keys(params, ordered=not rebuild)
             with _timed("merge: occupations"):
                 self.write_occupations(params, context)
+        with _timed("merge: audit of updated records, rows to review"):
+            updated.record_after(by=by, actor_label="" if by is not None else "nuanjia import")
+            keep_rows_to_review(self, context)
         with _timed("merge: counts"):
             return self.counts()
 

@@ -57,6 +57,7 @@ STAGE_COLUMNS = (
     "bank_account_encrypted",
     "bank_account_index",
     "bank_account_masked",
+    "reading_keys",  # the name's other pinyin keys (rules.reading_keys), space-separated
 )
 _BLANK_TAIL = (None,) * (len(STAGE_COLUMNS) - 10)
 
@@ -191,6 +192,7 @@ class RowPreparer:
                     values["member_card_number"] or None,
                     values["bank_name"] or None,
                     *bank_fields,
+                    " ".join(rules.reading_keys(name)) or None,
                 )
             )
         if self.pack_for:

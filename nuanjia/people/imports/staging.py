@@ -54,7 +54,7 @@ class StageTable:
         columns += [
             "existing_id bigint",  # the registry's record of the same ID number
             f"worker_id {worker_id}",
-            "outcome varchar(10)",  # 'updated' or 'unchanged', for existing records
+            "outcome varchar(10)",  # 'updated', 'unchanged' or 'review', for existing records
             "name_changed smallint",
             "occupations_changed smallint",
         ]

@@ -8,8 +8,20 @@ from django.db import connection
 
 from .. import rules
 from ..models import Employer, Worker
+from ..services.records import BANK_FIELDS
 from .sheet import SheetContext
 from .staging import StageTable, _batches
+
+# Columns an imported row sets on a registered record, a blank cell keeping what is recorded.
+KEPT_COLUMNS = (
+    "phone",
+    "address",
+    "region_code",
+    "union_id",
+    "joined_union_on",
+    "member_card_number",
+    "bank_name",
+)
 
 
 class StageWrites(StageTable):
@@ -71,26 +83,19 @@ class StageWrites(StageTable):
         )
 
     def classify_existing(self, context: SheetContext) -> None:
-        """Rows of records already kept in the subtree: 'updated' when a given cell differs,
-        else 'unchanged' (and then left alone). A blank cell keeps what is recorded."""
+        """Rows of records already kept in the subtree: 'review' when the name differs from the
+        registered one (the record is left alone, the row waits in ImportReview: an ID under
+        another name is a typo or someone else's ID, never a silent overwrite); 'updated' when
+        a given cell differs, else 'unchanged' (and then left alone). A blank cell keeps what
+        is recorded."""
         mask = f"""(SELECT COALESCE(SUM(b.bit_value), 0) FROM people_worker_occupations o
                     JOIN ({self._tag_bits_sql(context)}) b ON b.tag_id = o.occupationtag_id
                     WHERE o.worker_id = w.id)"""
         same = " AND ".join(
             [
-                "s.name = w.name",
                 *(
                     f"(s.{name} IS NULL OR s.{name} = w.{name})"
-                    for name in (
-                        "phone",
-                        "address",
-                        "region_code",
-                        "union_id",
-                        "joined_union_on",
-                        "member_card_number",
-                        "bank_name",
-                        "bank_account_index",
-                    )
+                    for name in (*KEPT_COLUMNS, "bank_account_index")
                 ),
                 f"""(s.employer_name IS NULL AND s.employer_credit_code IS NULL
                      OR {self.employer_id_sql()} = w.employer_id)""",
@@ -99,10 +104,12 @@ class StageWrites(StageTable):
         )
         self._execute(
             f"""UPDATE {self.table} AS s SET
-                    outcome = CASE WHEN {same} THEN 'unchanged' ELSE 'updated' END,
-                    name_changed = CASE WHEN s.name = w.name THEN 0 ELSE 1 END,
+                    outcome = CASE WHEN s.name <> w.name THEN 'review'
+                        WHEN {same} THEN 'unchanged' ELSE 'updated' END,
+                    name_changed = 0,
                     occupations_changed = CASE
-                        WHEN s.occupation_mask IS NULL OR s.occupation_mask = {mask} THEN 0
+                        WHEN s.name <> w.name OR s.occupation_mask IS NULL
+                            OR s.occupation_mask = {mask} THEN 0
                         ELSE 1 END
                 FROM people_worker AS w
                 WHERE w.id = s.existing_id AND s.has_error = 0"""
@@ -158,18 +165,7 @@ class StageWrites(StageTable):
     def update_workers(self, params: dict) -> None:
         kept = {
             name: f"COALESCE(s.{name}, people_worker.{name})"
-            for name in (
-                "phone",
-                "address",
-                "region_code",
-                "union_id",
-                "joined_union_on",
-                "member_card_number",
-                "bank_name",
-                "bank_account_encrypted",
-                "bank_account_index",
-                "bank_account_masked",
-            )
+            for name in (*KEPT_COLUMNS, *BANK_FIELDS)
         }
         assignments = {
             "name": "s.name",
@@ -225,6 +221,21 @@ class StageWrites(StageTable):
                     WHERE {changed} AND length(s.name_key) {length} {order}""",
                 params,
             )
+        self.write_reading_keys(params, target=target, changed=changed)
+
+    def write_reading_keys(self, params: dict, *, target: str, changed: str) -> None:
+        """The name's other pinyin keys (rules.reading_keys), staged space-separated: split in
+        SQL. They are letters and digits only, so a JSON array is made by text replacement."""
+        if self.is_postgresql:
+            keys = "CROSS JOIN LATERAL unnest(string_to_array(s.reading_keys, ' ')) AS k(value)"
+        else:
+            keys = """JOIN json_each('["' || replace(s.reading_keys, ' ', '","') || '"]') k"""
+        self._execute(
+            f"""INSERT INTO people_workernamekey (worker_id, {connection.ops.quote_name("key")})
+                SELECT {target}, k.value FROM {self.table} s {keys}
+                WHERE {changed} AND s.reading_keys IS NOT NULL""",
+            params,
+        )
 
     def write_occupations(self, params: dict, context: SheetContext) -> None:
         """The occupations of new rows, and of updated rows whose cell changed them.
@@ -270,8 +281,24 @@ class StageWrites(StageTable):
                 f"""SELECT
                     COALESCE(SUM(CASE WHEN existing_id IS NULL THEN 1 ELSE 0 END), 0),
                     COALESCE(SUM(CASE WHEN outcome = 'updated' THEN 1 ELSE 0 END), 0),
-                    COALESCE(SUM(CASE WHEN outcome = 'unchanged' THEN 1 ELSE 0 END), 0)
+                    COALESCE(SUM(CASE WHEN outcome = 'unchanged' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN outcome = 'review' THEN 1 ELSE 0 END), 0)
                     FROM {self.table} WHERE has_error = 0"""
             )
-            created, updated, unchanged = cursor.fetchone()
-        return {"created": int(created), "updated": int(updated), "unchanged": int(unchanged)}
+            created, updated, unchanged, to_review = cursor.fetchone()
+        return {
+            "created": int(created),
+            "updated": int(updated),
+            "unchanged": int(unchanged),
+            "to_review": int(to_review),
+        }
+
+    def rows_with_outcome(self, outcome: str, columns: tuple[str, ...]) -> list[tuple]:
+        """(row_number, existing_id, *columns) of the valid rows that ended with `outcome`."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT row_number, existing_id, {", ".join(columns)} FROM {self.table}
+                    WHERE has_error = 0 AND outcome = %s ORDER BY row_number""",
+                [outcome],
+            )
+            return cursor.fetchall()

@@ -7,8 +7,9 @@ an audit event: events say that a number changed, or carry its masked form.
 """
 
 # One module per subject: guards, cleaning (input), records (shared row helpers), workers,
-# revealing (numbers), consents, households, transfers, duplicates, key_rotation. Their public
-# names are re-exported here, so `services.register_worker` and the like keep working.
+# revealing (numbers), consents, households, transfers, duplicates, import_reviews,
+# key_rotation. Their public names are re-exported here, so `services.register_worker` and
+# the like keep working.
 from .cleaning import parse_id_number
 from .consents import has_consent, record_consent, withdraw_consent
 from .duplicates import (
@@ -31,6 +32,7 @@ from .households import (
     update_household,
     update_member,
 )
+from .import_reviews import accept_import_review, refuse_import_review
 from .key_rotation import ENCRYPTED_COLUMNS, reencrypt_personal_numbers
 from .records import BANK_FIELDS, ID_FIELDS
 from .revealing import reveal_bank_account, reveal_id_number
@@ -57,6 +59,7 @@ __all__ = [
     "WORKER_FIELDS",
     "DuplicateWorker",
     "ExistingRecord",
+    "accept_import_review",
     "accept_transfer",
     "add_member",
     "authorize",
@@ -72,6 +75,7 @@ __all__ = [
     "parse_id_number",
     "record_consent",
     "reencrypt_personal_numbers",
+    "refuse_import_review",
     "register_worker",
     "remove_member",
     "request_transfer",

@@ -21,7 +21,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.idnumbers import (
     IdNumber,
 )
-from nuanjia.core.masking import mask_bank_account, mask_name
+from nuanjia.core.masking import mask_bank_account, mask_name, mask_phone
 from nuanjia.core.pinyin import name_search_keys
 from nuanjia.orgs.models import Org
 
@@ -122,7 +122,7 @@ def _public_state(worker: Worker) -> dict[str, Any]:
         "gender": worker.gender,
         "birth_date": worker.birth_date,
         "id_number": worker.id_number_index,  # redacted by record_event: shows only that it changed
-        "phone": worker.phone,
+        "phone": mask_phone(worker.phone),  # personal: the audit trail shows it masked
         "address": worker.address,
         "region_code": worker.region_code,
         "employer": worker.employer_id,
@@ -329,8 +329,15 @@ def update_worker(worker: Worker, *, by, **values) -> Worker:
         if after != occupations_before:
             changes["occupations"] = [occupations_before, after]
     if changes:
-        _sync_self_member(worker)
-        record_event(worker, "worker.updated", by=by, changes=changes)
-        if set(changes) & {"name", "birth_date", "phone", "address", "id_number"}:
-            find_possible_duplicates(worker)
+        after_worker_update(worker, changes, by=by)
     return worker
+
+
+def after_worker_update(worker: Worker, changes: dict[str, Any], *, by, actor_label="") -> None:
+    """What follows every change of a worker's facts, by a person or an import: the household's
+    本人 row, one `worker.updated` event with the changed fields ({field: [before, after]},
+    numbers redacted, the phone masked), and the duplicate check when identifying facts moved."""
+    _sync_self_member(worker)
+    record_event(worker, "worker.updated", by=by, changes=changes, actor_label=actor_label)
+    if set(changes) & {"name", "birth_date", "phone", "address", "id_number"}:
+        find_possible_duplicates(worker)

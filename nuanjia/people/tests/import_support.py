@@ -80,3 +80,27 @@ def import_rows(union, marker: str) -> dict[str, int]:
     )
     ImportRowError.objects.create(batch=batch, row=3, column="A", header="姓名", message=marker)
     return {"batch_id": batch.pk}
+
+
+def run_csv(by, directory, rows) -> ImportBatch:
+    """Import rows as a CSV file for `by`'s union, in valid-rows mode, as the task runs it."""
+    from nuanjia.people.imports import run_import_batch
+
+    path = directory / "sheet.csv"
+    path.write_bytes(csv_bytes(rows))
+    batch = ImportBatch.objects.create(
+        org=by.org, mode="valid_rows", file_name="sheet.csv", stored_file=str(path), created_by=by
+    )
+    return run_import_batch(batch)
+
+
+def grassroots_union():
+    """A grassroots union under 惠济区总工会, for the sheets' union-code column."""
+    from nuanjia.orgs.services import create_grassroots_union
+
+    return create_grassroots_union(
+        parent=Org.objects.get(code="410108"),
+        name="郑州惠济区百味餐饮管理有限公司工会",
+        kind=Org.Kind.ENTERPRISE,
+        by=None,
+    )

@@ -6,7 +6,7 @@ from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
 from nuanjia.orgs.services import create_staff, set_roles
 from nuanjia.people import services
-from nuanjia.people.models import DuplicateCandidate, HouseholdMember
+from nuanjia.people.models import DuplicateCandidate, HouseholdMember, ImportBatch, ImportReview
 
 from .support import id_number
 
@@ -51,7 +51,12 @@ def people_rows(union, marker: str) -> dict[str, int]:
     candidate = DuplicateCandidate.objects.get(
         worker=min(worker.pk, twin.pk), other=max(worker.pk, twin.pk)
     )
+    batch = ImportBatch.objects.create(org=union, mode="valid_rows", file_name=f"{marker}.csv")
+    review = ImportReview.objects.create(
+        batch=batch, row=2, worker=worker, name=marker, values={"address": marker}
+    )
     return {
+        "review_id": review.pk,
         "worker_id": worker.pk,
         "member_id": member.pk,
         "transfer_id": transfer.pk,

@@ -113,6 +113,8 @@ def test_a_caseworker_imports_a_sheet_through_the_page(login, caseworker, union)
     assert set(WorkerNameKey.objects.filter(worker=zhang).values_list("key", flat=True)) == {
         "张三",
         "三",
+        "san",  # the given name alone, in pinyin and initials (zhangsan and zs are columns)
+        "s",
     }
     assert Employer.objects.count() == 1
     assert list(search_workers(caseworker, "zs")) == [zhang]
@@ -312,7 +314,7 @@ def test_reimporting_the_same_sheet_updates_instead_of_duplicating(login, casewo
     assert li.phone == "13912345678" and li.import_batch == second
     assert list(wang.occupations.values_list("name", flat=True)) == ["环卫工人"]
     assert zhang.import_batch == first and zhang.bank_account_masked.endswith("0120")
-    assert WorkerNameKey.objects.filter(worker=li).count() == 2
+    assert WorkerNameKey.objects.filter(worker=li).count() == 4  # 李四 四 si s
 
 
 def test_an_id_kept_by_kaifeng_is_an_error_that_never_shows_the_number(

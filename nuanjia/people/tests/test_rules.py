@@ -229,10 +229,18 @@ def test_masking_never_shows_more_than_eight_characters_of_an_id(number):
 # ---- Search keys and plans --------------------------------------------------------------------
 
 
-def test_name_keys_are_every_suffix_of_the_normalized_name():
-    assert rules.name_keys("张三丰") == ["张三丰", "三丰", "丰"]
+def test_name_keys_are_every_suffix_of_the_normalized_name_then_its_other_readings():
+    assert rules.name_keys("张三丰") == ["张三丰", "三丰", "丰", "sanfeng", "sf"]
     assert rules.name_keys(" Anna  Li ") == ["annali", "nnali", "nali", "ali", "li", "i"]
     assert rules.name_keys("") == []
+
+
+def test_name_keys_hold_every_reading_and_the_given_name_alone():
+    keys = rules.name_keys("郭长顺")  # 长: zhang or chang; guozhangshun, gzs are the columns
+    assert {"guochangshun", "gcs", "changshun", "zhangshun", "cs", "zs"} <= set(keys)
+    assert "guozhangshun" not in keys
+    assert "zengleyue" in rules.name_keys("曾乐乐")  # the surname by its surname reading only
+    assert not any(key.startswith("ceng") for key in rules.name_keys("曾乐乐"))
 
 
 @pytest.mark.parametrize(
