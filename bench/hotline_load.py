@@ -156,6 +156,8 @@ def start_server(port: int, workers: int, threads: int, log: Path) -> subprocess
         "NUANJIA_HOTLINE_LIMITS": "submit_ip=100000000/60",
         "NUANJIA_SMS_BACKEND": "nuanjia.core.sms.ConsoleBackend",
         "NUANJIA_LOG_LEVEL": "WARNING",
+        # A fresh limiter store per run: counts left by an earlier run would refuse its phones.
+        "NUANJIA_RATELIMIT_FILE": str(log.with_name(f"ratelimit-{os.getpid()}-{port}.sqlite3")),
     }
     handle = log.open("w")
     return subprocess.Popen(

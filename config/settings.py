@@ -224,6 +224,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The shared rate-limit counts without Redis (core.ratelimit): a SQLite file of their own.
+RATELIMIT_FILE = os.environ.get("NUANJIA_RATELIMIT_FILE", "")
 FILE_UPLOAD_PERMISSIONS = 0o600  # photos, attachments and uploads hold personal data
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Request bodies larger than these are refused with 413 before they are read (accounts

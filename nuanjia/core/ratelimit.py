@@ -169,9 +169,12 @@ _stores: dict[str, SqliteWindows | RedisWindows] = {}
 
 
 def store() -> SqliteWindows | RedisWindows:
-    """The configured store: Redis when NUANJIA_REDIS_URL is set, else var/ratelimit.sqlite3."""
+    """The configured store: Redis when NUANJIA_REDIS_URL is set, else the file named by
+    settings.RATELIMIT_FILE (NUANJIA_RATELIMIT_FILE), by default var/ratelimit.sqlite3."""
     url = redis_url()
-    place = url or str(Path(settings.VAR_DIR) / FILE_NAME)
+    place = url or str(
+        getattr(settings, "RATELIMIT_FILE", "") or Path(settings.VAR_DIR) / FILE_NAME
+    )
     found = _stores.get(place)
     if found is None:
         found = RedisWindows(redis_client()) if url else SqliteWindows(Path(place))
