@@ -12,6 +12,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from nuanjia.accounts.services import staff_for_token
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.openapi import finish_schema
 from nuanjia.core.ratelimit import RateLimited
 
 
@@ -46,7 +47,14 @@ def _docs(view):
     return login_not_required(csp_update({"style-src": [UNSAFE_INLINE]})(view))
 
 
-api = NinjaAPI(
+class NuanjiaAPI(NinjaAPI):
+    """ninja's API, whose OpenAPI document lists every operation's error responses."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return finish_schema(super().get_openapi_schema(*args, **kwargs))
+
+
+api = NuanjiaAPI(
     title="nuanjia 暖家 API",
     version="1.0.0",
     description=_("The nuanjia REST API. Staff clients authenticate with a bearer token."),
