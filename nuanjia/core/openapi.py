@@ -62,7 +62,9 @@ def _error_response(status: int) -> dict[str, Any]:
 
 
 def _add_error_responses(operation: dict[str, Any]) -> None:
-    responses = operation.setdefault("responses", {})
+    # ninja keys some responses by int, some by str: one kind, so no status appears twice.
+    responses = {str(status): body for status, body in operation.get("responses", {}).items()}
+    operation["responses"] = responses
     public = operation.get("security") in (None, [])
     statuses = EVERY_OPERATION + (PUBLIC_OPERATION if public else SIGNED_IN_OPERATION)
     for status in statuses:

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.masking import mask_name
 from nuanjia.core.pagination import Pages
-from nuanjia.core.schemas import OneOf, OptionalDate
+from nuanjia.core.schemas import ErrorOut, OneOf, OptionalDate
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import visible_orgs
@@ -110,10 +110,9 @@ class ExistingOut(Schema):
     is_in_your_area: bool
 
 
-class DuplicateOut(Schema):
-    code: str
-    message: str
-    field: str | None
+class DuplicateOut(ErrorOut):
+    """The error shape, with the record kept elsewhere (masked) and where to ask for it."""
+
     existing: ExistingOut
     transfer_endpoint: str | None
 

@@ -14,11 +14,22 @@ from nuanjia.hotline.rules import Kind as TicketKind
 from nuanjia.relief.rules import Status as GrantStatus
 
 ERROR_REF = "#/components/schemas/ErrorOut"
+# The one operation that answers a refusal with its own report (the rows of a bank file).
+OWN_ERROR_BODIES = {("POST /api/v1/relief/batches/{payment_batch_id}/results", "400")}
 
 
 @pytest.fixture(scope="module")
 def document():
     return Client().get("/api/v1/openapi.json").json()
+
+
+def test_no_key_appears_twice_in_the_served_document():
+    def no_duplicates(pairs):
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
 
 
 def operations(document):
@@ -39,7 +50,7 @@ def test_every_operation_lists_its_errors_in_the_one_error_shape(document):
         expected = {"400", "403", "404", "422"} | ({"429"} if public else {"401"})
         responses = operation["responses"]
         assert expected <= responses.keys(), label
-        for status in expected:
+        for status in expected - {s for lbl, s in OWN_ERROR_BODIES if lbl == label}:
             schema = responses[status]["content"]["application/json"]["schema"]
             assert schema == {"$ref": ERROR_REF}, (label, status)
     error = document["components"]["schemas"]["ErrorOut"]
