@@ -8,7 +8,7 @@ message and the field at fault for a rule (an import's errors list row and colum
 import datetime
 import io
 import tempfile
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
 from nuanjia.core.pagination import Pages
-from nuanjia.core.schemas import EventOut, OneOf
+from nuanjia.core.schemas import EventOut
 from nuanjia.core.workflow_api import add_step_operations
 from nuanjia.funds.models import Earmark
 from nuanjia.orgs.queries import get_org_for
@@ -155,9 +155,7 @@ def _present(request, grant: Grant) -> Grant:
 
 @router.get("/grants", response=list[GrantOut], summary="Grants in the caller's scope")
 @paginate(Pages, page_size=50)
-def list_grants(
-    request, status: Annotated[str, OneOf(GrantStatus)] | None = None, queue: str = "", q: str = ""
-):
+def list_grants(request, status: GrantStatus | None = None, queue: str = "", q: str = ""):
     grants = queries.queue(request.user, queue).order_by("-id")
     if status:
         grants = grants.filter(status=status)
@@ -280,7 +278,7 @@ def worker_history(request, worker_id: int):
 
 @router.get("/batches", response=list[BatchOut], summary="Payment batches in the caller's scope")
 @paginate(Pages, page_size=50)
-def list_batches(request, status: Annotated[str, OneOf(BatchStatus)] | None = None):
+def list_batches(request, status: BatchStatus | None = None):
     batches = queries.visible_batches(request.user)
     if status:
         batches = batches.filter(status=status)
