@@ -8,10 +8,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from nuanjia.accounts.services import staff_for_token
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.openapi import finish_schema
 from nuanjia.core.ratelimit import RateLimited
 
 
@@ -46,11 +48,30 @@ def _docs(view):
     return login_not_required(csp_update({"style-src": [UNSAFE_INLINE]})(view))
 
 
-api = NinjaAPI(
+class ObjectBodyParser(Parser):
+    """A JSON body must be one object: an array or a bare value is refused (400), never read
+    as an object whose fields are all missing or all defaults."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
+
+
+class NuanjiaAPI(NinjaAPI):
+    """ninja's API, whose OpenAPI document lists every operation's error responses."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return finish_schema(super().get_openapi_schema(*args, **kwargs))
+
+
+api = NuanjiaAPI(
     title="nuanjia 暖家 API",
     version="1.0.0",
     description=_("The nuanjia REST API. Staff clients authenticate with a bearer token."),
     auth=[TokenAuth(), VerifiedSessionAuth()],
+    parser=ObjectBodyParser(),
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_decorator=_docs,
     urls_namespace="api-1.0.0",

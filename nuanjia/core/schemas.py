@@ -2,9 +2,13 @@
 files, grants, hotline tickets): one name each in the OpenAPI document."""
 
 import datetime
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
+from django.db import models
 from ninja import Field, Schema
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import core_schema
 
 
 class EventOut(Schema):
@@ -37,3 +41,31 @@ class ErrorOut(Schema):
     message: str
     field: str | None = None
     details: list[ErrorDetail] | None = None
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """`Annotated[str, OneOf(SomeChoices)]`: one of the choices' values, enumerated in place in
+    the OpenAPI document. A TextChoices class used as a type becomes a component named after the
+    class, and two apps' "Status" or "Kind" collide as one component with the wrong values."""
+
+    choices: type[models.TextChoices]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.literal_schema([str(value) for value in self.choices.values])
+
+
+def _date_as_text(value: Any) -> Any:
+    """A date in a body is an ISO string, as the document says: 0 is not 1970-01-01."""
+    if value is None or isinstance(value, str | datetime.date):
+        return value
+    raise ValueError("a date is written as a string, YYYY-MM-DD")
+
+
+# An optional date in a request body, described as one JSON type so clients (and the scoping
+# walker) read the default straight from the schema.
+OptionalDate = Annotated[
+    datetime.date | None,
+    BeforeValidator(_date_as_text),
+    WithJsonSchema({"type": ["string", "null"], "format": "date", "default": None}),
+]

@@ -8,17 +8,17 @@ Chinese message and the field at fault for a rule.
 """
 
 import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import WithJsonSchema
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.money import format_yuan, parse_yuan
 from nuanjia.core.pagination import Pages
+from nuanjia.core.schemas import OptionalDate
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import StaffRequest, check_permission, own_org
 from nuanjia.orgs.queries import get_org_by_code_for, visible_orgs
@@ -28,11 +28,6 @@ from . import queries, services
 from .models import Earmark, Transaction
 
 router = Router(tags=["funds"])
-
-OptionalDate = Annotated[
-    datetime.date | None,
-    WithJsonSchema({"type": ["string", "null"], "format": "date", "default": None}),
-]
 
 
 class FiguresOut(Schema):

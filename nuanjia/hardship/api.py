@@ -10,10 +10,9 @@ from typing import Annotated, Literal
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import WithJsonSchema
 
 from nuanjia.core.pagination import Pages
-from nuanjia.core.schemas import EventOut, NoteIn
+from nuanjia.core.schemas import EventOut, NoteIn, OneOf, OptionalDate
 from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import get_scoped_or_404, scope
@@ -26,13 +25,6 @@ from .rules import Category, ExitReason, ReviewReason, Step
 from .workflow import FLOW
 
 router = Router(tags=["hardship"])
-
-# An optional date, described as one JSON type so clients (and the scoping walker) read the
-# default straight from the schema.
-OptionalDate = Annotated[
-    datetime.date | None,
-    WithJsonSchema({"type": ["string", "null"], "format": "date", "default": None}),
-]
 
 
 class FileOut(Schema):
@@ -173,7 +165,7 @@ def _with_labels(hardship_file: HardshipFile, user) -> HardshipFile:
 @paginate(Pages, page_size=50)
 def list_files(
     request,
-    status: rules.Status | None = None,
+    status: Annotated[str, OneOf(rules.Status)] | None = None,
     category: Category | None = None,
     todo: str = "",
     q: str = "",

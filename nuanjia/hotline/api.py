@@ -6,6 +6,7 @@ message and the field at fault for a rule, 429 past a rate limit.
 """
 
 import datetime
+from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from ninja.pagination import paginate
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.middleware import client_ip
 from nuanjia.core.pagination import Pages
-from nuanjia.core.schemas import ErrorOut, EventOut
+from nuanjia.core.schemas import ErrorOut, EventOut, OneOf
 from nuanjia.core.workflow_api import add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
@@ -84,7 +85,7 @@ class TicketOpenIn(Schema):
     channel: str = Channel.PHONE
     region_code: str
     employer_name: str = ""
-    kind: str
+    kind: Annotated[str, OneOf(Kind)]
     ticket_class: str = TicketClass.GENERAL
     is_urgent: bool = False
     description: str
@@ -145,7 +146,7 @@ class PublicSubmitIn(Schema):
     phone: str
     region_code: str
     employer_name: str = ""
-    kind: str = Kind.CONSULT
+    kind: Annotated[str, OneOf(Kind)] = Kind.CONSULT.value
     description: str
     channel: str = Channel.MINIPROGRAM
 
@@ -180,7 +181,9 @@ def _business(request) -> None:
 
 @router.get("/tickets", response=list[TicketOut], summary="Tickets in scope")
 @paginate(Pages, page_size=50)
-def list_tickets(request, queue: str = "", status: str = "", q: str = ""):
+def list_tickets(
+    request, queue: str = "", status: Annotated[str, OneOf(rules.Status)] | None = None, q: str = ""
+):
     _business(request)
     tickets = queries.visible_tickets(request.user)
     if condition := queries.QUEUES.get(queue):

@@ -1,12 +1,13 @@
 """API: the caller's union tree and their own account."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nuanjia.core.pagination import Pages
+from nuanjia.core.schemas import OneOf
 
 from . import services
 from .models import Org
@@ -32,7 +33,7 @@ class OrgOut(Schema):
 
 class GrassrootsIn(Schema):
     name: str = Field(min_length=1, max_length=100)
-    kind: Org.Kind
+    kind: Annotated[str, OneOf(Org.Kind)]
     credit_code: str = ""
 
 
@@ -59,7 +60,10 @@ def me(request: StaffRequest) -> dict[str, Any]:
 @router.get("/orgs/", response=list[OrgOut], summary="Unions in the caller's subtree")
 @paginate(Pages, page_size=100)
 def list_orgs(
-    request: StaffRequest, q: str = "", kind: Org.Kind | None = None, parent_id: int | None = None
+    request: StaffRequest,
+    q: str = "",
+    kind: Annotated[str, OneOf(Org.Kind)] | None = None,
+    parent_id: int | None = None,
 ) -> QuerySet[Org]:
     orgs = visible_orgs(request.user).order_by("path")
     if q:

@@ -10,11 +10,11 @@ from typing import Annotated, Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import WithJsonSchema
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.masking import mask_name
 from nuanjia.core.pagination import Pages
+from nuanjia.core.schemas import ErrorOut, OneOf, OptionalDate
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import visible_orgs
@@ -24,12 +24,6 @@ from . import queries, rules, services
 from .models import TransferRequest, Worker
 
 router = Router(tags=["people"])
-
-# An optional date as one JSON type, so clients (and the scoping walker) read the default.
-OptionalDate = Annotated[
-    datetime.date | None,
-    WithJsonSchema({"type": ["string", "null"], "format": "date", "default": None}),
-]
 
 
 class OrgRef(Schema):
@@ -116,10 +110,9 @@ class ExistingOut(Schema):
     is_in_your_area: bool
 
 
-class DuplicateOut(Schema):
-    code: str
-    message: str
-    field: str | None
+class DuplicateOut(ErrorOut):
+    """The error shape, with the record kept elsewhere (masked) and where to ask for it."""
+
     existing: ExistingOut
     transfer_endpoint: str | None
 
@@ -277,7 +270,7 @@ def update_worker(request, worker_id: int, payload: WorkerPatch):
     summary="Transfers the caller's subtree gives or receives",
 )
 @paginate(Pages, page_size=50)
-def list_transfers(request, status: TransferRequest.Status | None = None):
+def list_transfers(request, status: Annotated[str, OneOf(TransferRequest.Status)] | None = None):
     _business(request)
     transfers = (
         queries.visible_transfers(request.user)
