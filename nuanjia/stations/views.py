@@ -631,7 +631,8 @@ def checkin_view(request, station_code: str):
     and logs nothing."""
     station = queries.public_station(station_code)
     if station is None:
-        raise Http404
+        # A worker scanned a sign whose code is wrong or gone: a phone page, not the staff 404.
+        return render(request, "stations/not_found.html", status=404)
     now = timezone.now()
     is_open = services.is_open_at(station, now)
     form = forms.CheckInForm(request.POST or None)

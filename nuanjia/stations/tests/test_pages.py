@@ -327,6 +327,15 @@ def test_an_unknown_code_is_404(client):
     assert client.get(reverse("stations:checkin", args=["NOPE"])).status_code == 404
 
 
+def test_an_unknown_code_shows_the_public_phone_page_not_the_staff_404(client):
+    response = client.get(reverse("stations:checkin", args=["NOPE"]))
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert 'data-testid="station-not-found"' in page
+    assert 'data-testid="error-page"' not in page  # the staff 404 points to a to-do list
+    assert reverse("stations:nearest") in page and "stations/public.css" in page
+
+
 def test_grants_are_proposed_and_approved_on_the_station_page(
     login, keeper, approver, make_station, tree
 ):
