@@ -166,13 +166,17 @@ def nearest(request, query: Query[NearestQuery]):
     "/checkin/{station_code}", response=CheckInOut, auth=None, summary="Check in at a station"
 )
 def checkin(request, station_code: str, payload: CheckInIn):
-    """A visit, as from the station's QR page; a closed station answers 400 and logs nothing."""
+    """A visit, as from the station's QR page; a closed station, or a repeat check-in of the
+    same visitor within 10 minutes, answers 400 and logs nothing."""
     _limit(request, "checkin", ratelimit.CHECKIN_LIMIT)
     station = queries.public_station(station_code)
     if station is None:
         raise Http404
     visit = services.check_in(
-        station, services=payload.services, card_or_phone=payload.card_or_phone
+        station,
+        services=payload.services,
+        card_or_phone=payload.card_or_phone,
+        client=ratelimit.client_identity(request),
     )
     return {"station": station.code, "at": visit.at}
 

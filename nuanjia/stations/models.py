@@ -211,6 +211,8 @@ class Visit(models.Model):
     hour = models.PositiveSmallIntegerField()  # local hour of `at`
     visitor_hash = models.CharField(max_length=64, blank=True)
     visitor_hint = models.CharField(max_length=20, blank=True)
+    # Keyed hash of the phone or browser that checked in without a card (repeat check-ins).
+    client_hash = models.CharField(max_length=64, blank=True)
     used_water = models.BooleanField(default=False)
     used_meal = models.BooleanField(default=False)
     used_charge = models.BooleanField(default=False)

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from nuanjia.core import cache, clock
@@ -42,6 +43,10 @@ from .models import (
 from .workflow import GRANT_FLOW, KEEPER_ROLES, GrantStep
 
 VISITOR_PURPOSE = "station_visitor"
+CLIENT_SALT = "nuanjia.stations.checkin_client"
+# A visitor (by card or phone, else by client) checks in once per visit: a repeat at the same
+# station within this window is refused.
+REPEAT_CHECKIN_WINDOW = datetime.timedelta(minutes=10)
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # format → stored extension
 
@@ -443,17 +448,56 @@ def _visitor(card_or_phone: str) -> tuple[str, str]:
     return blind_index(cleaned, purpose=VISITOR_PURPOSE), "*" * 4 + cleaned[-4:]
 
 
+def _client_hash(client: str) -> str:
+    """A keyed hash of the client identity; the identity itself is never stored."""
+    return salted_hmac(CLIENT_SALT, client, algorithm="sha256").hexdigest()
+
+
+def _refuse_repeat(
+    station: Station, at: datetime.datetime, *, visitor_hash: str, client_hash: str
+) -> None:
+    """Refuse a second check-in of the same visitor at the same station within the window.
+
+    The station row is locked first, so two submissions of one form cannot both pass."""
+    if visitor_hash:
+        same = {"visitor_hash": visitor_hash}
+    elif client_hash:
+        same = {"visitor_hash": "", "client_hash": client_hash}
+    else:
+        return
+    Station.objects.select_for_update().filter(pk=station.pk).first()
+    recent = Visit.objects.filter(
+        station=station,
+        on__gte=timezone.localtime(at - REPEAT_CHECKIN_WINDOW).date(),  # (station, on) index
+        at__gt=at - REPEAT_CHECKIN_WINDOW,
+        at__lte=at,
+        **same,
+    )
+    if recent.exists():
+        raise RuleViolation(
+            _(
+                "You have already checked in at this station in the last %(minutes)d minutes;"
+                " one check-in per visit is enough."
+            )
+            % {"minutes": REPEAT_CHECKIN_WINDOW.seconds // 60},
+            code="repeat_checkin",
+        )
+
+
 @transaction.atomic
 def check_in(
     station: Station,
     *,
     services: Iterable[str] = (),
     card_or_phone: str = "",
+    client: str = "",
     at: datetime.datetime | None = None,
 ) -> Visit:
     """Log one visit from the station's QR page. Public: no actor.
 
-    A station that is closed, suspended or shut at this hour logs nothing. A visit is a
+    A station that is closed, suspended or shut at this hour logs nothing. A repeat within
+    REPEAT_CHECKIN_WINDOW at the same station is refused: the same card or phone, or, when
+    none is given, the same `client` (an opaque identity of the phone or browser). A visit is a
     counted fact, not a change of anyone's record, so it writes no audit event (one per
     check-in would serialize every public scan on the audit chain's head row); the member
     card or phone is kept only as a keyed hash and a masked hint.
@@ -475,6 +519,8 @@ def check_in(
             field="services",
         )
     visitor_hash, hint = _visitor(card_or_phone)
+    client_hash = _client_hash(client) if client else ""
+    _refuse_repeat(station, at, visitor_hash=visitor_hash, client_hash=client_hash)
     local = timezone.localtime(at)
     return Visit.objects.create(
         station=station,
@@ -483,6 +529,7 @@ def check_in(
         hour=local.hour,
         visitor_hash=visitor_hash,
         visitor_hint=hint,
+        client_hash=client_hash,
         **{f"used_{service}": service in used for service in Service.values},
     )
 

@@ -655,6 +655,7 @@ def checkin_view(request, station_code: str):
                     station,
                     services=form.cleaned_data["services"],
                     card_or_phone=form.cleaned_data["card_or_phone"],
+                    client=ratelimit.client_identity(request),
                     at=now,
                 )
             except RuleViolation as error:
@@ -663,5 +664,6 @@ def checkin_view(request, station_code: str):
                 else:
                     context["error"] = error.message
             else:
-                return render(request, "stations/checkin_done.html", context)
-    return render(request, "stations/checkin.html", context)
+                done = render(request, "stations/checkin_done.html", context)
+                return ratelimit.remember_client(request, done)
+    return ratelimit.remember_client(request, render(request, "stations/checkin.html", context))

@@ -67,6 +67,21 @@ def test_check_in_through_the_api(client, make_station, keeper):
     assert Visit.objects.count() == 1
 
 
+def test_a_repeat_check_in_through_the_api_is_refused(client, make_station):
+    station = make_station()
+    url = f"{API}/checkin/{station.code}"
+    body = {"services": ["water"], "card_or_phone": "13912345678"}
+    assert client.post(url, body, content_type="application/json").status_code == 200
+    refused = client.post(url, body, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "repeat_checkin"
+    anonymous = [
+        client.post(url, {"services": ["rest"]}, content_type="application/json").status_code
+        for _n in range(2)
+    ]
+    assert anonymous == [200, 400]
+    assert Visit.objects.count() == 2
+
+
 def test_staff_list_and_detail_are_scoped(login, caseworker, outsider, make_station):
     station = make_station()
     client = login(caseworker)

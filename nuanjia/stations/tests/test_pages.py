@@ -304,6 +304,20 @@ def test_check_in_from_the_qr_page(client, make_station):
     assert visit.used_water and visit.used_charge and visit.visitor_hash == ""
 
 
+def test_a_second_check_in_seconds_later_is_refused_on_the_page(client, make_station):
+    station = make_station()
+    url = reverse("stations:checkin", args=[station.code])
+    client.get(url)  # the page gives the phone its check-in cookie
+    assert "checked-in" in client.post(url, {"services": ["water"]}).content.decode()
+    again = client.post(url, {"services": ["water"]}).content.decode()
+    assert "checked-in" not in again and "one check-in per visit is enough" in again
+    assert Visit.objects.count() == 1
+    client.cookies.clear()  # another phone at the same address, with another browser
+    other = client.post(url, {"services": ["rest"]}, headers={"user-agent": "another phone"})
+    assert "checked-in" in other.content.decode()
+    assert Visit.objects.count() == 2
+
+
 def test_a_closed_stations_qr_page_says_so_and_logs_nothing(client, keeper, make_station):
     station = make_station()
     services.set_station_status(station, Station.Status.CLOSED, by=keeper)
@@ -318,7 +332,10 @@ def test_check_ins_are_rate_limited(client, make_station, settings):
     station = make_station()
     url = reverse("stations:checkin", args=[station.code])
     limit = 20
-    statuses = [client.post(url, {"services": ["rest"]}).status_code for _n in range(limit + 1)]
+    statuses = [
+        client.post(url, {"services": ["rest"], "card_or_phone": f"1390000{n:04d}"}).status_code
+        for n in range(limit + 1)
+    ]
     assert statuses[-1] == 429
     assert Visit.objects.count() == limit
 

@@ -117,8 +117,33 @@ def test_a_check_in_keeps_only_a_hash_and_a_masked_phone(make_station):
     assert visit.visitor_hint == "138****5678"
     assert "13812345678" not in visit.visitor_hash and len(visit.visitor_hash) == 64
     assert visit.used_water and visit.used_meal and not visit.used_charge
-    again = services.check_in(station, card_or_phone="138 1234 5678")
+    later = visit.at + services.REPEAT_CHECKIN_WINDOW + datetime.timedelta(seconds=1)
+    again = services.check_in(station, card_or_phone="138 1234 5678", at=later)
     assert again.visitor_hash == visit.visitor_hash
+
+
+def test_a_repeat_check_in_within_ten_minutes_is_refused(make_station):
+    station, other = make_station(), make_station()
+    first = local("2026-11-20T09:00")
+    services.check_in(station, card_or_phone="13812345678", at=first)
+    with pytest.raises(RuleViolation) as refused:
+        services.check_in(
+            station, card_or_phone="138-1234-5678", at=first + datetime.timedelta(seconds=20)
+        )
+    assert refused.value.code == "repeat_checkin"
+    services.check_in(other, card_or_phone="13812345678", at=first + datetime.timedelta(seconds=30))
+    services.check_in(
+        station, card_or_phone="13900000000", at=first + datetime.timedelta(seconds=40)
+    )
+    services.check_in(
+        station, card_or_phone="13812345678", at=first + datetime.timedelta(minutes=11)
+    )
+    # Without a card or phone, the same client (phone or browser) counts as the same visitor.
+    services.check_in(station, client="cookie:abc", at=first)
+    with pytest.raises(RuleViolation):
+        services.check_in(station, client="cookie:abc", at=first + datetime.timedelta(minutes=9))
+    services.check_in(station, client="cookie:other", at=first + datetime.timedelta(minutes=9))
+    assert Visit.objects.filter(station=station).count() == 5
 
 
 def test_a_closed_station_logs_nothing(keeper, make_station):
