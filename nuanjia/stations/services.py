@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,9 @@ CLIENT_SALT = "nuanjia.stations.checkin_client"
 # station within this window is refused.
 REPEAT_CHECKIN_WINDOW = datetime.timedelta(minutes=10)
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
+# A few bytes of PNG can claim billions of pixels (a decompression bomb); a phone photo has
+# at most ~50 million.
+PHOTO_MAX_PIXELS = 64_000_000
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # format → stored extension
 
 # The seeded checklist (code, name, has a quantity); more can be added in the admin.
@@ -374,17 +378,28 @@ def remove_closure(closure: Closure, *, by) -> None:
 
 
 def check_photo(upload) -> str:
-    """A photo is a JPEG, PNG or WebP of at most 8 MB, checked by content, not by name;
-    returns its format."""
+    """A photo is a JPEG, PNG or WebP of at most 8 MB and PHOTO_MAX_PIXELS, checked by content,
+    not by name; returns its format."""
     from PIL import Image, UnidentifiedImageError
 
     if upload.size > PHOTO_MAX_BYTES:
         raise RuleViolation(_("A photo can be at most 8 MB."), field="image")
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
-            kind = image.format
-            image.verify()
+        with warnings.catch_warnings():
+            # Pillow only warns between its own limit and twice that; both are refused here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                kind, (width, height) = image.format, image.size
+                if width * height > PHOTO_MAX_PIXELS:
+                    raise Image.DecompressionBombError(f"{width}×{height}")
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise RuleViolation(
+            _("Photo: the image has too many pixels (at most %(megapixels)d million).")
+            % {"megapixels": PHOTO_MAX_PIXELS // 1_000_000},
+            field="image",
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         kind = None
     finally:

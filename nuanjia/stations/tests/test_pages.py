@@ -426,6 +426,21 @@ def test_a_photo_is_served_as_the_image_it_is_whatever_its_name(
     assert login(outsider).get(reverse("stations:photo", args=[photo.pk])).status_code == 404
 
 
+def test_a_decompression_bomb_photo_on_the_page_is_a_message_not_a_500(login, keeper, make_station):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_services import png_claiming
+
+    station = make_station()
+    bomb = SimpleUploadedFile("bomb.png", png_claiming(15_000, 15_000), content_type="image/png")
+    response = login(keeper).post(
+        reverse("stations:photo_add", args=[station.pk]), {"image": bomb}, follow=True
+    )
+    assert response.status_code == 200
+    assert "too many pixels" in response.content.decode()
+    assert not station.photos.exists()
+
+
 def test_the_phone_page_searches_at_a_given_time(client, make_station):
     lat, lng = HUIJI
     make_station(name="夜间驿站", lat=lat + 0.002, lng=lng, hours="每天 20:00-06:00")

@@ -402,3 +402,34 @@ def test_a_keepers_count_rebuilds_only_their_stations_day(keeper, make_station):
     services.record_tally(station, on=day, visits=4, by=keeper)
     assert list(StationDay.objects.values_list("station_id", "visits")) == [(station.pk, 4)]
     assert services.rollup_days(day, day) == 2
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A small, well-formed PNG of `width`×`height` black 1-bit pixels: a decompression bomb
+    when the size is large (a few kilobytes that unpack to hundreds of megabytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\0" * (1 + (width + 7) // 8)
+    pixels = zlib.compress(row * height, 9)
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("side", [9_000, 15_000])  # above our limit; above Pillow's own
+def test_a_decompression_bomb_photo_is_refused_naming_the_field(keeper, make_station, side):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    station = make_station()
+    bomb = SimpleUploadedFile("bomb.png", png_claiming(side, side), content_type="image/png")
+    assert bomb.size < services.PHOTO_MAX_BYTES
+    with pytest.raises(RuleViolation) as refused:
+        services.add_photo(station, bomb, by=keeper)
+    assert refused.value.field == "image" and "Photo" in refused.value.message
+    assert not station.photos.exists()
