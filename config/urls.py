@@ -1,9 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from nuanjia.api import api
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static file."""
+    return redirect(static("nuanjia/favicon.ico"), permanent=True)
+
 
 # The API first: it is the busiest prefix (the public 12351 intake) and would otherwise be
 # tried after every page pattern of every app.
@@ -21,4 +30,5 @@ urlpatterns = [
     path("accounts/", include("nuanjia.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("djadmin/", admin.site.urls),
+    path("favicon.ico", favicon),
 ]
