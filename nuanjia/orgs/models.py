@@ -11,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .rules import Role, actor_can, needs_two_factor
 
+# The kinds of administrative division in the GB/T 2260 file the union tree is loaded from.
+DIVISION_KIND_LABELS = {
+    "province": _("province"),  # 省
+    "city": _("prefecture-level city"),  # 地级市
+    "district": _("urban district"),  # 市辖区
+    "county": _("county"),  # 县
+    "county-level city": _("county-level city"),  # 县级市
+    "functional zone": _("functional zone"),  # 功能区
+    "city-level (province-administered)": _("province-administered city"),  # 省直辖县级市
+}
+
 ORG_CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Z][0-9A-Z-]{1,31}$", _("Use digits, capital letters and '-'.")
 )
@@ -86,6 +97,12 @@ class Org(models.Model):
         self.path = (parent.path if parent else "/") + f"{self.code}/"
         self.depth = self.path.count("/") - 2
         super().save(*args, **kwargs)
+
+    @property
+    def division_kind_label(self) -> str:
+        """The GB/T 2260 kind of the union's region, in words (市辖区, 县级市…); "" if none."""
+        label = DIVISION_KIND_LABELS.get(self.division_kind)
+        return str(label) if label else self.division_kind
 
     @property
     def is_grassroots(self) -> bool:

@@ -34,3 +34,14 @@ def test_subtree_is_a_prefix_match(tree):
     subtree = Org.objects.filter(path__startswith=zhengzhou.path)
     assert subtree.filter(code="410108").exists()
     assert not subtree.filter(code="410204").exists()
+
+
+def test_a_union_page_names_its_division_kind_in_words_not_as_a_code(login, caseworker):
+    from django.conf import settings as conf
+    from django.urls import reverse
+
+    district = Org.objects.get(code="410108")  # 惠济区, a 市辖区
+    client = login(caseworker)
+    client.cookies[conf.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("orgs:detail", args=[district.pk])).content.decode()
+    assert "urban district" in page and "(district)" not in page
