@@ -33,7 +33,7 @@ class FileOut(Schema):
     status: str
     status_label: str = Field(alias="get_status_display")
     category: str
-    category_label: str = Field(alias="get_category_display")
+    category_label: str
     category_proposed: str
     org_id: int
     org_name: str = Field(alias="org.name")

@@ -50,7 +50,6 @@ class OpenFileForm(forms.Form):
     note = forms.CharField(
         label=_("Application"),
         widget=NOTE_INPUT,
-        required=False,
         help_text=_("What the family asks for and why."),
     )
 

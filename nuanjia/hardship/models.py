@@ -2,6 +2,7 @@
 policies they are measured against (帮扶政策; the 低保 and minimum-wage tables are in
 nuanjia.standards)."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -357,6 +358,22 @@ class HardshipFile(MakerChecker):
     def number(self) -> str:
         """The file number people quote: region code and id, e.g. 410108-000123."""
         return f"{self.region_code}-{self.pk or 0:06d}"
+
+    @property
+    def category_label(self) -> str:
+        """The decided category in words; 待认定 until the county review decides it."""
+        if not self.category and self.status in rules.APPLICATION_STATUSES:
+            return str(_("Not yet determined"))
+        if not self.category and self.status == Status.WITHDRAWN:
+            return "—"
+        return self.get_category_display()
+
+    @property
+    def approval_opens_on(self) -> datetime.date | None:
+        """The first day the approver may approve a file in publicity (the day after it ends)."""
+        if self.status != Status.IN_PUBLICITY or self.publicity_ends_on is None:
+            return None
+        return self.publicity_ends_on + datetime.timedelta(days=1)
 
     @property
     def is_live(self) -> bool:

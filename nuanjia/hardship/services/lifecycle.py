@@ -34,7 +34,7 @@ def open_file(
     """Open a hardship file for a household: an application, or one the union opens itself.
 
     One family has one live file in the whole province (一户一档); an exited family re-enters
-    its own file instead of opening a new one.
+    its own file instead of opening a new one. The application states its reason (`note`).
     """
     if not FLOW.role_may(roles_of(by), Step.APPLY) or not in_scope(by, household.org):
         raise PermissionDenied
@@ -50,13 +50,16 @@ def open_file(
             code="duplicate_file",
         )
     _check_no_other_live_file(household)
+    note = _required(
+        note, "note", _("Application: say what the family asks for and why (the reason).")
+    )
     hardship_file = HardshipFile(
         household=household,
         org=household.org,
         region_code=household.region_code,
         status=Status.APPLIED,
         is_union_initiated=is_union_initiated,
-        application_note=note.strip(),
+        application_note=note,
         created_by=by,
     )
     try:

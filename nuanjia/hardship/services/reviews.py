@@ -263,6 +263,20 @@ def _reassess(hardship_file: HardshipFile, on: datetime.date) -> rules.Assessmen
     )
 
 
+def preview_review(hardship_file: HardshipFile) -> rules.Assessment | None:
+    """What completing the review would find today: the pending change applied and the family
+    measured again, then all of it rolled back (nothing is kept, no event survives). None when
+    the pending change no longer applies (completing the review will say why)."""
+    try:
+        with transaction.atomic():
+            fresh = HardshipFile.objects.select_related("household").get(pk=hardship_file.pk)
+            assessment = _reassess(fresh, _today())
+            transaction.set_rollback(True)
+    except RuleViolation:
+        return None
+    return assessment
+
+
 def _category_after_review(assessment: rules.Assessment, category: str | None, note: str) -> str:
     """The category a completed review keeps; a family now excluded or above the line is not
     kept: the reviewer proposes its exit instead (the approver decides it)."""

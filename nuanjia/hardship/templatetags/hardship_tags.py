@@ -2,7 +2,7 @@
 
 from django import template
 
-from nuanjia.hardship.rules import format_yuan
+from nuanjia.hardship.rules import Category, format_yuan
 
 register = template.Library()
 
@@ -41,3 +41,9 @@ def member_costs_fen(member):
             "other_cost_fen",
         )
     )
+
+
+@register.filter
+def category_name(value: str) -> str:
+    """A category code in words (深度困难…)."""
+    return Category(value).label if value in Category.values else value

@@ -39,7 +39,7 @@ def test_file_list_shows_the_scope_in_chinese(login, caseworker, new_file, outsi
 
 
 def test_file_list_filters_by_to_do_list(login, caseworker, new_file, walk):
-    second = services.open_file(build_household(), by=caseworker)
+    second = services.open_file(build_household(), by=caseworker, note="收入微薄，申请建档")
     walk(second, Status.CHECKED)
     client = login(caseworker)
     to_check = _text(client.get("/hardship/", {"todo": "to_check"}))
@@ -50,12 +50,12 @@ def test_file_list_filters_by_to_do_list(login, caseworker, new_file, walk):
 
 def test_file_list_query_count_does_not_grow_with_rows(login, caseworker, tree, standards):
     client = login(caseworker)
-    services.open_file(build_household(), by=caseworker)
+    services.open_file(build_household(), by=caseworker, note="收入微薄，申请建档")
     client.get("/hardship/")
     with CaptureQueriesContext(connection) as few:
         client.get("/hardship/")
     for _ in range(5):
-        services.open_file(build_household(), by=caseworker)
+        services.open_file(build_household(), by=caseworker, note="收入微薄，申请建档")
     with CaptureQueriesContext(connection) as many:
         client.get("/hardship/")
     assert len(many) == len(few)
@@ -63,10 +63,14 @@ def test_file_list_query_count_does_not_grow_with_rows(login, caseworker, tree, 
 
 def test_tiered_help_families_can_be_listed(login, caseworker, tree, standards, walk):
     above = walk(
-        services.open_file(build_household(monthly_per_capita_yuan=1700), by=caseworker),
+        services.open_file(
+            build_household(monthly_per_capita_yuan=1700), by=caseworker, note="收入微薄，申请建档"
+        ),
         Status.VISITED,
     )
-    below = services.open_file(build_household(monthly_per_capita_yuan=500), by=caseworker)
+    below = services.open_file(
+        build_household(monthly_per_capita_yuan=500), by=caseworker, note="收入微薄，申请建档"
+    )
     assert above.is_tiered_help  # 1,700 元: at or above 1,600 and below 1,920
     page = _text(login(caseworker).get("/hardship/", {"tiered": "1"}))
     assert above.number in page and below.number not in page
@@ -77,7 +81,10 @@ def test_tiered_help_families_can_be_listed(login, caseworker, tree, standards, 
 )
 def test_list_pages_pin_their_query_counts(login, caseworker, approver, tree, standards, walk, url):
     def add_one():
-        hardship_file = walk(services.open_file(build_household(), by=caseworker), Status.FILED)
+        hardship_file = walk(
+            services.open_file(build_household(), by=caseworker, note="收入微薄，申请建档"),
+            Status.FILED,
+        )
         if "watch" in url:
             services.exit_file(
                 hardship_file,
@@ -299,7 +306,9 @@ def test_publicity_list_shows_masked_name_unit_category_and_amount_only(
     )
     household.worker.id_number_masked = "4101**********2314"
     household.worker.save()
-    published = walk(services.open_file(household, by=caseworker), Status.IN_PUBLICITY)
+    published = walk(
+        services.open_file(household, by=caseworker, note="收入微薄，申请建档"), Status.IN_PUBLICITY
+    )
     response = login(caseworker).get("/hardship/publicity/")
     text = _text(response)
     assert "王**" in text and "王建国" not in text
@@ -318,7 +327,9 @@ def test_publicity_list_shows_masked_name_unit_category_and_amount_only(
 
 def test_publicity_api_is_masked_too(login, caseworker, tree, standards, walk):
     household = build_household(name="李秀英", phone="13700001111", health="白血病")
-    walk(services.open_file(household, by=caseworker), Status.IN_PUBLICITY)
+    walk(
+        services.open_file(household, by=caseworker, note="收入微薄，申请建档"), Status.IN_PUBLICITY
+    )
     body = login(caseworker).get("/api/v1/hardship/publicity").json()
     assert body == [
         {
@@ -337,7 +348,10 @@ def test_publicity_api_is_masked_too(login, caseworker, tree, standards, walk):
 def test_city_reviewer_edits_a_standard_and_sees_the_dry_run_before_reassessing(
     login, make_staff, tree, standards, walk, caseworker
 ):
-    filed = walk(services.open_file(build_household("410108"), by=caseworker), Status.FILED)
+    filed = walk(
+        services.open_file(build_household("410108"), by=caseworker, note="收入微薄，申请建档"),
+        Status.FILED,
+    )
     city_reviewer = make_staff("410100", Role.REVIEWER)
     client = login(city_reviewer)
     page = _text(client.get("/hardship/standards/"))
@@ -388,7 +402,10 @@ def test_county_staff_cannot_edit_standards(login, reviewer, tree, standards):
 def test_review_list_page_shows_the_count_then_marks(
     login, reviewer, tree, standards, walk, caseworker
 ):
-    filed = walk(services.open_file(build_household(), by=caseworker), Status.FILED)
+    filed = walk(
+        services.open_file(build_household(), by=caseworker, note="收入微薄，申请建档"),
+        Status.FILED,
+    )
     client = login(reviewer)
     page = _text(client.get("/hardship/reviews/", {"year": 2027}))
     assert "2027 年底前有 1 户" in page and "至少抽查 1 户" in page
@@ -520,7 +537,9 @@ def test_the_family_gets_a_printed_copy_without_objectors_words_or_staff_names(
     login, caseworker, reviewer, tree, standards, walk
 ):
     household = build_household(name="王建国", health="尿毒症")
-    published = walk(services.open_file(household, by=caseworker), Status.IN_PUBLICITY)
+    published = walk(
+        services.open_file(household, by=caseworker, note="收入微薄，申请建档"), Status.IN_PUBLICITY
+    )
     services.record_objection(
         published, by=caseworker, content="邻居张某反映其家有门面房", received_on=TODAY
     )

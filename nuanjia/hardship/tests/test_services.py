@@ -50,24 +50,26 @@ def test_caseworker_opens_a_file_with_one_history_row_and_one_audit_event(househ
 
 
 def test_union_may_open_a_file_without_an_application(household, caseworker):
-    hardship_file = services.open_file(household, by=caseworker, is_union_initiated=True)
+    hardship_file = services.open_file(
+        household, by=caseworker, is_union_initiated=True, note="收入微薄，申请建档"
+    )
     assert hardship_file.is_union_initiated
 
 
 def test_reviewer_cannot_open_a_file(household, reviewer):
     with pytest.raises(PermissionDenied):
-        services.open_file(household, by=reviewer)
+        services.open_file(household, by=reviewer, note="收入微薄，申请建档")
 
 
 def test_outsider_cannot_open_a_file_for_a_huiji_household(household, outsider):
     with pytest.raises(PermissionDenied):
-        services.open_file(household, by=outsider)
+        services.open_file(household, by=outsider, note="收入微薄，申请建档")
     assert not HardshipFile.objects.exists()
 
 
 def test_a_household_has_one_live_file(new_file, household, caseworker):
     with pytest.raises(RuleViolation) as refused:
-        services.open_file(household, by=caseworker)
+        services.open_file(household, by=caseworker, note="收入微薄，申请建档")
     assert refused.value.code == "duplicate_file"
     assert HardshipFile.objects.count() == 1
 
@@ -87,7 +89,7 @@ def test_the_same_family_registered_in_another_city_cannot_get_a_second_file(
     kaifeng = build_household("410204", id_index="shared-id-index")
     kaifeng_caseworker = make_staff("410204", Role.CASEWORKER)
     with pytest.raises(RuleViolation) as refused:
-        services.open_file(kaifeng, by=kaifeng_caseworker)
+        services.open_file(kaifeng, by=kaifeng_caseworker, note="收入微薄，申请建档")
     assert (
         new_file.number in refused.value.message and "郑州市惠济区总工会" in refused.value.message
     )
@@ -98,7 +100,7 @@ def test_a_rejected_application_frees_the_household_for_a_new_one(
     new_file, household, caseworker, reviewer
 ):
     services.reject_file(new_file, by=reviewer, note="不符合条件")
-    second = services.open_file(household, by=caseworker)
+    second = services.open_file(household, by=caseworker, note="收入微薄，申请建档")
     assert second.pk != new_file.pk and second.status == Status.APPLIED
 
 
@@ -107,7 +109,7 @@ def test_an_exited_family_re_enters_its_own_file_instead_of_opening_another(
 ):
     exited = walk(new_file, Status.EXITED)
     with pytest.raises(RuleViolation) as refused:
-        services.open_file(household, by=caseworker)
+        services.open_file(household, by=caseworker, note="收入微薄，申请建档")
     assert "重新纳入" in refused.value.message and exited.number in refused.value.message
 
 
@@ -182,7 +184,9 @@ def test_home_visit_cannot_be_dated_in_the_future(new_file, caseworker):
 def test_sudden_hardship_counts_the_compensation_as_income(tree, standards, caseworker):
     # 1,700 元 a person a month is above 2 × 800: not in hardship without the sudden cause…
     household = build_household(monthly_per_capita_yuan=1500, size=2)
-    hardship_file = services.check_file(services.open_file(household, by=caseworker), by=caseworker)
+    hardship_file = services.check_file(
+        services.open_file(household, by=caseworker, note="收入微薄，申请建档"), by=caseworker
+    )
     visited = services.record_visit(
         hardship_file,
         by=caseworker,
@@ -194,7 +198,9 @@ def test_sudden_hardship_counts_the_compensation_as_income(tree, standards, case
     # …1,500 + 24,000 ÷ 2 ÷ 12 = 2,500 元: above the relative line even with the cause
     assert visited.per_capita_income_fen == 250_000 and visited.category_proposed == Category.NONE
     low = build_household(monthly_per_capita_yuan=900, size=2)
-    second = services.check_file(services.open_file(low, by=caseworker), by=caseworker)
+    second = services.check_file(
+        services.open_file(low, by=caseworker, note="收入微薄，申请建档"), by=caseworker
+    )
     visited = services.record_visit(
         second,
         by=caseworker,
@@ -217,7 +223,9 @@ def test_a_visit_without_a_dibao_standard_for_the_region_is_refused_clearly(
     household.region_code = "419999"
     household.save()
     kaifeng = make_staff("410204", Role.CASEWORKER)
-    hardship_file = services.check_file(services.open_file(household, by=kaifeng), by=kaifeng)
+    hardship_file = services.check_file(
+        services.open_file(household, by=kaifeng, note="收入微薄，申请建档"), by=kaifeng
+    )
     with pytest.raises(RuleViolation) as refused:
         services.record_visit(
             hardship_file, by=kaifeng, consent_signed_on=TODAY, consent_evidence="x"
@@ -259,7 +267,9 @@ def test_whoever_proposed_cannot_review(new_file, make_staff, walk):
 
 def test_an_excluded_family_cannot_be_reviewed_through(tree, standards, caseworker, reviewer, walk):
     household = build_household(owns_car=True)
-    visited = walk(services.open_file(household, by=caseworker), Status.VISITED)
+    visited = walk(
+        services.open_file(household, by=caseworker, note="收入微薄，申请建档"), Status.VISITED
+    )
     assert visited.category_proposed == Category.DEEP
     assert [item["code"] for item in visited.exclusions] == ["car"]
     with pytest.raises(RuleViolation) as refused:
@@ -273,7 +283,9 @@ def test_a_family_above_the_lines_is_rejected_not_reviewed(
     tree, standards, caseworker, reviewer, walk
 ):
     visited = walk(
-        services.open_file(build_household(monthly_per_capita_yuan=1600), by=caseworker),
+        services.open_file(
+            build_household(monthly_per_capita_yuan=1600), by=caseworker, note="收入微薄，申请建档"
+        ),
         Status.VISITED,
     )
     assert visited.category_proposed == Category.NONE
@@ -354,7 +366,9 @@ def test_neither_proposer_nor_reviewer_may_approve(
 
     reviewer_approver = make_staff("410108", Role.REVIEWER, Role.APPROVER)
     other = build_household()
-    second = walk(services.open_file(other, by=new_file.created_by), Status.VISITED)
+    second = walk(
+        services.open_file(other, by=new_file.created_by, note="收入微薄，申请建档"), Status.VISITED
+    )
     second = services.start_publicity(
         services.review_file(second, by=reviewer_approver, civil_affairs_note="无"),
         by=reviewer_approver,

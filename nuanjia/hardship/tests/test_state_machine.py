@@ -135,7 +135,9 @@ class FileMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         household = build_household(monthly_per_capita_yuan=500)
-        self.pk = services.open_file(household, by=self.people["caseworker"]).pk
+        self.pk = services.open_file(
+            household, by=self.people["caseworker"], note="收入微薄，申请建档"
+        ).pk
         self.accepted = 1
 
     def file(self) -> HardshipFile:

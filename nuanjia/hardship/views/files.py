@@ -107,6 +107,11 @@ def _step_initial(hardship_file: HardshipFile, step: str) -> dict:
     return {}
 
 
+def _available_now(hardship_file: HardshipFile, spec) -> bool:
+    """Approval is offered only once the publicity has ended (the page says when)."""
+    return spec.name != Step.APPROVE or hardship_file.publicity_has_ended
+
+
 @requires(Perm.VIEW_BUSINESS)
 def file_detail_view(request, file_id: int):
     hardship_file = queries.get_file_for(request.user, file_id)
@@ -120,7 +125,7 @@ def file_detail_view(request, file_id: int):
         "members": household.members.order_by("pk"),
         "events": queries.file_history(hardship_file),
         "objections": hardship_file.objections.select_related("recorded_by", "resolved_by"),
-        "steps": offered_pages(STEP_PAGES, hardship_file, user),
+        "steps": offered_pages(STEP_PAGES, hardship_file, user, available=_available_now),
         "can_object": hardship_file.status == Status.IN_PUBLICITY
         and bool(rules.OBJECTION_ROLES & user.roles),
         "can_resolve": bool(rules.RESOLVE_OBJECTION_ROLES & user.roles),
@@ -210,5 +215,7 @@ def step_view(request, file_id: int, step: str):
         "form": form,
         "page": page,
         "pending_change": _describe_change(hardship_file),
+        # The figure the decision rests on: re-computed with the pending change applied.
+        "preview": services.preview_review(hardship_file) if step == Step.COMPLETE_REVIEW else None,
     }
     return render(request, "hardship/step.html", context)

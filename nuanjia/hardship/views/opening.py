@@ -50,6 +50,9 @@ def file_new_view(request):
                     request, _("File %(number)s opened.") % {"number": hardship_file.number}
                 )
                 return redirect("hardship:detail", file_id=hardship_file.pk)
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
     query = request.GET.get("q", "").strip()
     results = []
     if query:
