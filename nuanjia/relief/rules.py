@@ -97,6 +97,7 @@ NO_CAPS = CapValues()
 class CapLine:
     text: str
     is_ok: bool
+    is_warning: bool = False  # allowed, but over a limit (e.g. a higher union must approve)
 
 
 @dataclass
@@ -115,7 +116,9 @@ class CapCheck:
         return [line.text for line in self.lines if not line.is_ok]
 
     def as_json(self) -> list[dict]:
-        return [{"text": line.text, "ok": line.is_ok} for line in self.lines]
+        return [
+            {"text": line.text, "ok": line.is_ok, "warn": line.is_warning} for line in self.lines
+        ]
 
 
 def dibao_months_cap_fen(months: Decimal, dibao_fen: int) -> int:
@@ -180,6 +183,7 @@ def check_caps(
                 )
                 % {"limit": yuan(caps.approval_limit_fen)},
                 True,
+                is_warning=True,
             )
         )
     return check
