@@ -26,6 +26,8 @@ from nuanjia.people.queries import find_worker_by_id_number
 
 
 def demo_id(region: str, born: datetime.date, sequence: int) -> str:
+    """A synthetic resident ID; the sequence's last digit gives the sex (odd male, even female),
+    so each family's sequence agrees with its story."""
     first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
     return first17 + id_check_char(first17)
 
@@ -93,7 +95,7 @@ FAMILIES = [
     DemoFamily(HOSPITAL, "刘明", datetime.date(1969, 7, 7), 51, "13838100005", ("技术工人",), BUILDER, 9_600,
                (Member("spouse", "陈芳", datetime.date(1971, 3, 3), health="乳腺癌术后", is_able_bodied=False, yearly_illness_cost_yuan=20_000),),
                file_to=Status.FILED, application="本人工伤后只能做轻活，妻子癌症术后。"),
-    DemoFamily(CHANGXING, "陈红", datetime.date(1979, 12, 12), 63, "13838100006", ("环卫工人", "户外劳动者"), SANITATION, 26_400,
+    DemoFamily(CHANGXING, "陈红", datetime.date(1979, 12, 12), 64, "13838100006", ("环卫工人", "户外劳动者"), SANITATION, 26_400,
                (Member("child", "陈小雨", datetime.date(2010, 4, 4), school_stage="junior", health="先天性心脏病", yearly_illness_cost_yuan=8_000),),
                file_to=Status.FILED, application="单亲母亲，孩子先心病需长期治疗。"),
     DemoFamily(BAIWEI, "孙强", datetime.date(1985, 9, 30), 77, "13838100007", ("快递员", "新就业形态"), COURIER, 12_000,
@@ -105,8 +107,8 @@ FAMILIES = [
     DemoFamily(KAIFENG_HOTEL, "郭长顺", datetime.date(1972, 3, 21), 93, "13837800009", ("农民工", "建筑工人"), HOTEL, 18_000,
                (Member("spouse", "马秀兰", datetime.date(1973, 9, 9), is_able_bodied=False, health="类风湿"),),
                file_to=Status.FILED, application="妻子长期患病，本人收入低。", region="410204"),
-    DemoFamily(BAIWEI, "黄晓东", datetime.date(1995, 6, 1), 104, "13838100010", ("外卖配送员", "新就业形态"), COURIER, 54_000),
-    DemoFamily(CHANGXING, "吴春梅", datetime.date(1988, 2, 28), 115, "13838100011", ("网约车司机",), BAIWEI_CO, 48_000),
+    DemoFamily(BAIWEI, "黄晓东", datetime.date(1995, 6, 1), 103, "13838100010", ("外卖配送员", "新就业形态"), COURIER, 54_000),
+    DemoFamily(CHANGXING, "吴春梅", datetime.date(1988, 2, 28), 116, "13838100011", ("网约车司机",), BAIWEI_CO, 48_000),
     DemoFamily(HOSPITAL, "郑国庆", datetime.date(1965, 10, 1), 121, "13838100012", ("货车司机", "户外劳动者"), BUILDER, 66_000),
 ]  # fmt: skip
 
