@@ -12,7 +12,7 @@ from pathlib import Path
 
 # Apps whose oversized modules are being split into packages (issue 11, item 3): reported,
 # not failed. Empty this set once those splits have landed, so every app is held to the limits.
-PENDING_APPS = {"stations"}
+PENDING_APPS: set[str] = set()
 
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80

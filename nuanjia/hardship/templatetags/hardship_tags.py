@@ -46,4 +46,4 @@ def member_costs_fen(member):
 @register.filter
 def category_name(value: str) -> str:
     """A category code in words (深度困难…)."""
-    return Category(value).label if value in Category.values else value
+    return str(Category(value).label) if value in Category.values else value

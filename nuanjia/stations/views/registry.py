@@ -1,20 +1,17 @@
-"""Station pages: the staff registry, a station with its closures, photos and counts, the
-printable QR sign, statistics and coverage, import/export; and the two public phone pages
-(nearest open station, check-in from the QR code), which need no sign-in and are rate-limited.
-Every write goes through services."""
+"""Staff pages of the station registry: list, detail, create and change, closures, photos, signs; station grants' steps."""
+
+from __future__ import annotations
 
 import datetime
 import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,20 +20,16 @@ from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
     XLSX_CONTENT_TYPE,
-    error_sheet_path,
-    error_sheet_response,
-    result_context,
 )
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, scope, visible_orgs
 from nuanjia.orgs.rules import Perm
 
-from . import forms, queries, ratelimit, rules, services
-from .imports import STATION_SHEET, export_stations, import_stations, write_station_template
-from .models import Closure, Facility, Station, StationGrant, StationPhoto
-from .signs import station_sign_pdf
-from .tiles import allow_tiles, tile_map
-from .workflow import GRANT_FLOW, GrantStep
+from .. import forms, queries, rules, services
+from ..models import Closure, Station, StationGrant, StationPhoto
+from ..signs import station_sign_pdf
+from ..tiles import allow_tiles, tile_map
+from ..workflow import GRANT_FLOW, GrantStep
 
 PAGE_SIZE = 50
 DEFAULT_STATS_DAYS = 30
@@ -376,294 +369,3 @@ def grant_cancel_view(request, station_grant_id: int):
     grant = _grant_for(request.user, station_grant_id)
     step = services.cancel_step(grant)
     return _grant_step(request, station_grant_id, step, note=request.POST.get("reason", ""))
-
-
-# ---- statistics ---------------------------------------------------------------------------
-
-
-def _period(request) -> tuple[datetime.date, datetime.date]:
-    today = clock.today()
-    last = today - datetime.timedelta(days=1)
-    first = last - datetime.timedelta(days=DEFAULT_STATS_DAYS - 1)
-    try:
-        if request.GET.get("from"):
-            first = datetime.date.fromisoformat(request.GET["from"])
-        if request.GET.get("to"):
-            last = datetime.date.fromisoformat(request.GET["to"])
-    except ValueError:
-        pass
-    if last < first:
-        first, last = last, first
-    if (last - first).days > 366:
-        first = last - datetime.timedelta(days=366)
-    return first, last
-
-
-@requires(Perm.VIEW_BUSINESS)
-def statistics_view(request):
-    first, last = _period(request)
-    region = request.GET.get("region", "").strip()
-    if not region.isdigit() or len(region) > 6:
-        region = ""
-    stats = queries.statistics(request.user, first, last, region_prefix=region)
-    dead = queries.dead_stations(request.user)
-    return allow_tiles(
-        render(
-            request,
-            "stations/statistics.html",
-            {
-                "stats": stats,
-                "region": region,
-                "dead": dead[:100],
-                "dead_count": dead.count(),
-                "day_bars": _bars(stats.per_day, stats.max_day),
-                "hour_bars": _bars(stats.hours, stats.max_hour),
-                "service_bars": _bars(
-                    stats.services, max((n for _s, n in stats.services), default=0)
-                ),
-                "map": _stations_map(stats),
-            },
-        )
-    )
-
-
-def _stations_map(stats) -> dict | None:
-    """The busiest stations of the period on a city-scale tile map, when tiles are set."""
-    if not getattr(settings, "STATIONS_MAP_TILES", "") or not stats.per_station:
-        return None
-    ids = [row["station_id"] for row in stats.per_station[:50]]
-    points = [station.gcj02 for station in Station.objects.filter(pk__in=ids)]
-    lat = sum(point[0] for point in points) / len(points)
-    lng = sum(point[1] for point in points) / len(points)
-    return tile_map(lat, lng, points=points, zoom=11)
-
-
-def _bars(pairs, top: int) -> list[dict]:
-    """Rows for the SVG bar charts: label, value and the bar's length in percent."""
-    rows = []
-    for label, value in pairs:
-        width = round(100 * value / top, 1) if top else 0
-        rows.append({"label": label, "value": value, "width": width, "top": round(100 - width, 1)})
-    return rows
-
-
-@requires(Perm.VIEW_BUSINESS)
-def coverage_view(request):
-    """The share of a sample of worker locations with an open station within 1 km."""
-    form = forms.CoverageForm(request.POST or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            points = _parse_points(form.cleaned_data["points"], form.cleaned_data["datum"])
-        except RuleViolation as error:
-            _apply_error(form, error)
-        else:
-            result = queries.coverage(points)
-    return render(request, "stations/coverage.html", {"form": form, "result": result})
-
-
-MAX_POINTS = 5_000
-
-
-def _parse_points(text: str, datum: str) -> list[tuple[float, float, str]]:
-    points = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        parts = [part for part in line.replace("，", ",").replace("\t", ",").split(",")]
-        parts = [part.strip() for part in parts if part.strip()]
-        if not parts:
-            continue
-        try:
-            lat, lng = float(parts[0]), float(parts[1])
-            lat, lng = rules.check_coordinates(lat, lng)
-        except (ValueError, IndexError):
-            raise RuleViolation(
-                _("Line %(line)d: write a latitude and a longitude, e.g. 34.75, 113.62.")
-                % {"line": number},
-                field="points",
-            ) from None
-        except RuleViolation as error:
-            raise RuleViolation(
-                _("Line %(line)d: %(message)s") % {"line": number, "message": error.message},
-                field="points",
-            ) from None
-        lat, lng = rules.to_wgs84(lat, lng, datum)
-        points.append((lat, lng, parts[2] if len(parts) > 2 else ""))
-        if len(points) > MAX_POINTS:
-            raise RuleViolation(
-                _("At most %(max)d locations at a time.") % {"max": MAX_POINTS}, field="points"
-            )
-    if not points:
-        raise RuleViolation(_("Enter at least one location."), field="points")
-    return points
-
-
-# ---- import and export --------------------------------------------------------------------
-
-
-@requires(Perm.VIEW_BUSINESS)
-def import_view(request):
-    form = forms.StationImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": STATION_SHEET.columns}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = import_stations(
-            upload,
-            by=request.user,
-            mode=form.cleaned_data["mode"],
-            datum=form.cleaned_data["datum"],
-            file_name=upload.name,
-        )
-        context |= result_context(result, owner_id=request.user.pk)
-    return render(request, "stations/import.html", context)
-
-
-@requires(Perm.VIEW_BUSINESS)
-@require_GET
-def import_errors_view(request, import_token: str):
-    path = error_sheet_path(import_token, owner_id=request.user.pk)
-    return error_sheet_response(
-        request, path, filename="驿站导入错误.xlsx", what="station import error sheet"
-    )
-
-
-@requires(Perm.VIEW_BUSINESS)
-@require_GET
-def template_view(request):
-    return _xlsx(write_station_template, "驿站导入模板.xlsx")
-
-
-@requires(Perm.VIEW_BUSINESS)
-@require_GET
-def export_view(request):
-    datum = request.GET.get("datum", rules.WGS84)
-    if datum not in rules.DATUMS:
-        datum = rules.WGS84
-    return _xlsx(
-        lambda buffer: export_stations(request.user, buffer, datum=datum),
-        f"驿站-{rules.DATUM_NAMES[datum]}.xlsx",
-    )
-
-
-# ---- public phone pages -------------------------------------------------------------------
-
-
-def _float(value) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _when(text: str) -> datetime.datetime | None:
-    """A local date and time from the page's "when" field; None (now) when empty."""
-    if not text:
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        raise RuleViolation(
-            _("Enter a date and time, or leave it empty for now."), field="at"
-        ) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
-@login_not_required
-@require_GET
-def nearest_view(request):
-    """The public phone page: the nearest open stations, with distance and a navigate link.
-
-    The page's script fills in the phone's location (WGS-84 from the browser); without
-    script, coordinates can be typed. No map tiles are needed."""
-    facilities = list(Facility.objects.filter(is_active=True))
-    chosen = [code for code in request.GET.getlist("facility") if code]
-    context = {
-        "facilities": facilities,
-        "chosen": chosen,
-        "lat": request.GET.get("lat", ""),
-        "lng": request.GET.get("lng", ""),
-        "radius": request.GET.get("radius", "5"),
-        "at": request.GET.get("at", ""),
-    }
-    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
-    if lat is not None and lng is not None:
-        if not ratelimit.allow(request, "search", *ratelimit.SEARCH_LIMIT):
-            context["error"] = _("Too many searches from your network; try again in a minute.")
-            return render(request, "stations/nearest.html", context, status=429)
-        known = {facility.code: facility for facility in facilities}
-        try:
-            lat, lng = rules.check_coordinates(lat, lng)
-            unknown = [code for code in chosen if code not in known]
-            if unknown:
-                raise RuleViolation(
-                    _("Unknown facility “%(name)s”.") % {"name": unknown[0]}, field="facility"
-                )
-            radius_km = _float(context["radius"]) or 5
-            at = _when(request.GET.get("at", ""))
-            results = queries.nearest(
-                lat,
-                lng,
-                k=10,
-                radius_m=radius_km * 1000,
-                facility_mask=sum(known[code].mask for code in chosen),
-                at=at,
-            )
-        except RuleViolation as error:
-            context["error"] = error.message
-            return render(request, "stations/nearest.html", context, status=400)
-        context["results"] = [
-            {
-                "item": item,
-                "navigate_url": navigate_url(item.station),
-                "distance": distance_label(item.distance_m),
-            }
-            for item in results
-        ]
-        context["searched"] = True
-        context["map"] = tile_map(
-            *rules.wgs84_to_gcj02(lat, lng), points=[r.gcj02 for r in results]
-        )
-    return allow_tiles(render(request, "stations/nearest.html", context))
-
-
-@login_not_required
-def checkin_view(request, station_code: str):
-    """The page a station's QR code opens. A closed (or shut at this hour) station says so
-    and logs nothing."""
-    station = queries.public_station(station_code)
-    if station is None:
-        # A worker scanned a sign whose code is wrong or gone: a phone page, not the staff 404.
-        return render(request, "stations/not_found.html", status=404)
-    now = timezone.now()
-    is_open = services.is_open_at(station, now)
-    form = forms.CheckInForm(request.POST or None)
-    context = {
-        "station": station,
-        "is_open": is_open,
-        "form": form,
-        "facilities": station.facility_rows.select_related("facility").order_by(
-            "facility__sort_order"
-        ),
-        "navigate_url": navigate_url(station),
-    }
-    if request.method == "POST":
-        if not ratelimit.allow(request, "checkin", *ratelimit.CHECKIN_LIMIT):
-            context["error"] = _("Too many check-ins from your network; try again later.")
-            return render(request, "stations/checkin.html", context, status=429)
-        if is_open and form.is_valid():
-            try:
-                services.check_in(
-                    station,
-                    services=form.cleaned_data["services"],
-                    card_or_phone=form.cleaned_data["card_or_phone"],
-                    client=ratelimit.client_identity(request),
-                    at=now,
-                )
-            except RuleViolation as error:
-                if error.field in form.fields:
-                    form.add_error(error.field, error.message)
-                else:
-                    context["error"] = error.message
-            else:
-                done = render(request, "stations/checkin_done.html", context)
-                return ratelimit.remember_client(request, done)
-    return ratelimit.remember_client(request, render(request, "stations/checkin.html", context))
