@@ -18,6 +18,7 @@ CHUNK = 500
 # The phone is kept sealed in the review (services.import_reviews decrypts it to apply it).
 REVIEW_VALUES = (
     "phone_encrypted",
+    "phone_masked",
     *KEPT_COLUMNS[len(PHONE_FIELDS) :],
     "employer_name",
     "employer_credit_code",
