@@ -6,6 +6,7 @@ The lead wires `load_demo_tickets()` into nuanjia/demo.py after the demo staff a
 
 from __future__ import annotations
 
+from nuanjia.core.sealed_phones import phone_lookup
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.people.models import Worker
 
@@ -47,7 +48,9 @@ def load_demo_tickets() -> int:
     added = 0
     if agent and caseworker:
         if not _exists(HUANG):
-            worker = Worker.objects.filter(name="黄晓东", phone="13838100010").first()
+            worker = Worker.objects.filter(
+                phone_lookup("phone", "13838100010"), name="黄晓东"
+            ).first()
             ticket = services.open_ticket(
                 by=agent, phone="13838100010", caller_name="黄晓东", region_code="410108",
                 employer_name=worker.employer.name if worker and worker.employer else "",

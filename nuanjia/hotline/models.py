@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.history import StepEvent
+from nuanjia.core.sealed_phones import sealed_phone_property
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Employer, Worker
 
@@ -85,7 +86,11 @@ class Ticket(models.Model):
     number = models.CharField(_("ticket number"), max_length=24, unique=True)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     caller_name = models.CharField(_("caller"), max_length=50, blank=True)
-    caller_phone = models.CharField(_("phone"), max_length=20)  # normalised (core.phones)
+    # The caller's number, sealed (core.sealed_phones): read and write it as `caller_phone`.
+    caller_phone_encrypted = models.CharField(max_length=100)
+    caller_phone_index = models.CharField(max_length=64)
+    caller_phone_last4_index = models.CharField(max_length=64)
+    caller_phone_masked = models.CharField(_("phone"), max_length=20)
     worker = models.ForeignKey(
         Worker,
         verbose_name=_("worker record"),
@@ -182,13 +187,17 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["org", "status"], name="hotline_ticket_org_status"),
-            models.Index(fields=["caller_phone", "received_at"], name="hotline_ticket_phone"),
+            models.Index(
+                fields=["caller_phone_index", "received_at"], name="hotline_ticket_phone_index"
+            ),
             models.Index(fields=["status", "resolution_due_at"], name="hotline_ticket_due"),
             models.Index(fields=["received_at"], name="hotline_ticket_received"),
         ]
 
     def __str__(self):
         return self.number
+
+    caller_phone = sealed_phone_property("caller_phone")
 
     @property
     def is_paused(self) -> bool:

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.utils import timezone
 
 from nuanjia.core.cache import TTLCache, from_plain_row, plain_row
+from nuanjia.core.sealed_phones import phone_lookup
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
 from nuanjia.people.models import Employer
@@ -100,14 +101,15 @@ def place_choices() -> list[tuple[str, str]]:
 
 
 def caller_lookup(user, phone: str, *, limit: int = 5) -> dict:
-    """Worker records and earlier tickets of a phone number, within the user's scope."""
+    """Worker records and earlier tickets of a phone number, within the user's scope; the
+    number is matched through its blind index (phones are sealed, core.sealed_phones)."""
     digits = "".join(char for char in phone if char.isdigit())
     if len(digits) < 7:
         return {"workers": [], "tickets": []}
-    workers = list(search_workers(user, digits).select_related("employer")[:limit])
+    workers = list(search_workers(user, phone).select_related("employer")[:limit])
     tickets = list(
         visible_tickets(user)
-        .filter(caller_phone__in={phone, digits})
+        .filter(phone_lookup("caller_phone", phone))
         .order_by("-received_at")[:limit]
     )
     return {"workers": workers, "tickets": tickets}

@@ -241,11 +241,13 @@ def ticket_number(day: datetime.date, sequence: int) -> str:
     return f"{NUMBER_PREFIX}-{day:%Y%m%d}-{sequence:04d}"
 
 
-def duplicate_key(phone: str, description: str) -> str:
+def duplicate_key(phone_index: str, description: str) -> str:
     """What makes two submissions the same request: the phone and the text, ignoring case,
-    spaces and punctuation differences of whitespace."""
+    spaces and punctuation differences of whitespace. The phone comes as its blind index
+    (Ticket.caller_phone_index), so the key cannot be reversed to the number by hashing
+    every phone with the stored text."""
     text = "".join(description.split()).casefold()
-    return hashlib.sha256(f"{phone}\n{text}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{phone_index}\n{text}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

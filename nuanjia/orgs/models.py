@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.sealed_phones import sealed_phone_property
+
 from .rules import Role, actor_can, needs_two_factor
 
 # The kinds of administrative division in the GB/T 2260 file the union tree is loaded from.
@@ -128,7 +130,11 @@ class Staff(AbstractUser):
     org = models.ForeignKey(
         Org, verbose_name=_("union"), null=True, on_delete=models.PROTECT, related_name="staff"
     )
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # The mobile number, sealed (core.sealed_phones): read and write it through `phone`.
+    phone_encrypted = models.CharField(max_length=100, blank=True)
+    phone_index = models.CharField(max_length=64, blank=True)
+    phone_last4_index = models.CharField(max_length=64, blank=True)
+    phone_masked = models.CharField(_("mobile phone"), max_length=20, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
@@ -145,6 +151,8 @@ class Staff(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    phone = sealed_phone_property("phone")
 
     @cached_property
     def roles(self) -> frozenset[str]:

@@ -15,6 +15,7 @@ from nuanjia.core.actors import Actor
 from nuanjia.core.audit import diff, record_event
 from nuanjia.core.codes import validate_credit_code
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.masking import mask_phone
 
 from .models import Org, RoleAssignment, Staff
 from .rules import ADMIN_ROLES, Perm, Role, actor_can, role_conflict
@@ -340,6 +341,8 @@ def update_staff(
     changes = diff(before, after)
     if not changes:
         return staff
+    if "phone" in changes:  # personal: the audit trail shows it masked
+        changes["phone"] = [mask_phone(number) for number in changes["phone"]]
     staff.full_name, staff.phone, staff.org, staff.is_active = (
         full_name.strip(),
         phone.strip(),

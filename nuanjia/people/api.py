@@ -211,8 +211,8 @@ def _loaded(pk: int) -> Worker:
 )
 @paginate(Pages, page_size=50)
 def list_workers(request, q: str = ""):
-    """`q` searches the name (contains), full pinyin or initials (prefix), phone (prefix) or
-    the last 4 characters of the ID number."""
+    """`q` searches the name (contains), full pinyin or initials (prefix), a whole phone number,
+    or the last 4 characters of the phone or ID number."""
     _business(request)
     return (
         queries.search_workers(request.user, q[:50])

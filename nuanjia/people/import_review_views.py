@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.masking import mask_phone
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 
@@ -23,7 +22,7 @@ _SHOWN_VALUES = ("address", "member_card_number", "bank_name", "employer_name", 
 def _row_summary(review) -> list[str]:
     """The row's other cells as the page shows them: the phone masked, the bank number masked."""
     values = review.values
-    shown = [mask_phone(values["phone"])] if values.get("phone") else []
+    shown = [values["phone_masked"]] if values.get("phone_masked") else []  # kept sealed
     shown += [str(values[key]) for key in _SHOWN_VALUES if values.get(key)]
     shown += values.get("occupations", [])
     if review.bank_account_masked:

@@ -1,6 +1,6 @@
 """Workers (职工), employers, union membership, households (家庭) and their members.
 
-Personal numbers are never stored in clear: each has an encrypted token (`*_encrypted`, see
+Personal numbers (ID, bank account, phone) are never stored in clear: each has an encrypted token (`*_encrypted`, see
 core.crypto), a keyed blind index (`*_index`) for exact lookup and province-wide
 de-duplication, and a masked form for display (`*_masked`).
 """
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.sealed_phones import sealed_phone_property
 from nuanjia.orgs.models import Org
 
 
@@ -78,7 +79,11 @@ class Worker(models.Model):
     id_number_index = models.CharField(max_length=64, blank=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True)
     id_last4 = models.CharField(max_length=4, blank=True, db_index=True)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, db_index=True)
+    # The mobile number, sealed (core.sealed_phones): read and write it through `phone`.
+    phone_encrypted = models.CharField(max_length=100, blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_last4_index = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(_("mobile phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
     employer = models.ForeignKey(
@@ -155,6 +160,8 @@ class Worker(models.Model):
 
     def __str__(self):
         return self.name
+
+    phone = sealed_phone_property("phone")
 
     @property
     def has_id_number(self) -> bool:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from nuanjia.core.crypto import PURPOSE_ID_NUMBER, blind_index
 from nuanjia.core.idnumbers import normalize_id_number
+from nuanjia.core.sealed_phones import last4_lookup, phone_lookup
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.standards.queries import minimum_wage_fen_for
 
@@ -47,8 +48,8 @@ def get_worker_for(user, pk, *, write: bool = False) -> Worker:
 
 
 def search_workers(user, text: str) -> QuerySet[Worker]:
-    """Scoped search by name (contains), full pinyin or initials (prefix), phone (prefix of the
-    normalized number) or the last 4 of the ID (rules.search_plan).
+    """Scoped search by name (contains), full pinyin or initials (prefix), a whole phone number
+    or the last 4 of the phone or ID (rules.search_plan); phones through their blind indexes.
 
     Each branch is `pk IN (one index range)`: the database answers the OR from the indexes
     (SQLite's MULTI-INDEX OR) and then applies the scope to the matches only. Written as
@@ -65,8 +66,10 @@ def search_workers(user, text: str) -> QuerySet[Worker]:
     if plan.pinyin_prefix:
         for field in ("name_pinyin", "name_initials"):
             ranges.append(Worker.objects.filter(_prefix(field, plan.pinyin_prefix)).values("pk"))
-    if plan.phone_prefix:
-        ranges.append(Worker.objects.filter(_prefix("phone", plan.phone_prefix)).values("pk"))
+    if plan.phone:
+        ranges.append(Worker.objects.filter(phone_lookup("phone", plan.phone)).values("pk"))
+    if plan.phone_last4:
+        ranges.append(Worker.objects.filter(last4_lookup("phone", plan.phone_last4)).values("pk"))
     if plan.id_last4:
         ranges.append(Worker.objects.filter(id_last4=plan.id_last4).values("pk"))
     condition = Q(pk__in=[])

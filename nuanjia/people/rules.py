@@ -297,17 +297,25 @@ class SearchPlan:
 
     name_contains: str | None = None  # a prefix of WorkerNameKey.key
     pinyin_prefix: str | None = None  # a prefix of Worker.name_pinyin and of Worker.name_initials
-    phone_prefix: str | None = None  # a prefix of the normalized Worker.phone
+    # Phones are sealed (core.sealed_phones): only a whole number or its last 4 can be found.
+    phone: str | None = None  # a whole number, through Worker.phone_index
+    phone_last4: str | None = None  # 4 digits, through Worker.phone_last4_index
     id_last4: str | None = None  # Worker.id_last4, exactly
 
     @property
     def is_empty(self) -> bool:
-        return not (self.name_contains or self.pinyin_prefix or self.phone_prefix or self.id_last4)
+        return not (
+            self.name_contains
+            or self.pinyin_prefix
+            or self.phone
+            or self.phone_last4
+            or self.id_last4
+        )
 
 
 def search_plan(text: str | None) -> SearchPlan:
     """Read what the user typed: Chinese → name; letters → pinyin or initials (and a Latin
-    name); digits → phone prefix, and 4 characters → also the last 4 of the ID number."""
+    name); digits → a whole phone number, or 4 of them → the last 4 of a phone or ID number."""
     raw = unicodedata.normalize("NFKC", str(text or "")).strip()
     if not raw:
         return SearchPlan()
@@ -318,8 +326,10 @@ def search_plan(text: str | None) -> SearchPlan:
     if _LAST4.fullmatch(compact) and compact.endswith("X"):
         return SearchPlan(id_last4=compact)
     phone = normalize_phone(raw)
-    if phone.isascii() and phone.isdigit() and len(phone) >= 3:
-        return SearchPlan(phone_prefix=phone[:11], id_last4=phone if len(phone) == 4 else None)
+    if phone.isascii() and phone.isdigit() and len(phone) == 4:
+        return SearchPlan(phone_last4=phone, id_last4=phone)
+    if phone.isascii() and phone.replace("-", "").isdigit() and len(phone) >= 3:
+        return SearchPlan(phone=phone)
     if _LETTERS.fullmatch(key):
         return SearchPlan(name_contains=key, pinyin_prefix=key)
     return SearchPlan(name_contains=key)

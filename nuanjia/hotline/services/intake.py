@@ -115,7 +115,6 @@ def submit_request(
     files = clean_caller_files(files)
     if channel not in (Channel.WEB, Channel.MINIPROGRAM):
         channel = Channel.WEB
-    key = rules.duplicate_key(request.phone, request.description)
     now = timezone.now()
     employer = queries.match_employer(request.employer_name)
     org = queries.proposed_org(request.region_code, employer)
@@ -135,8 +134,8 @@ def submit_request(
         org=org,
         proposed_org=org,
         received_at=now,
-        duplicate_key=key,
     )
+    key = ticket.duplicate_key = rules.duplicate_key(ticket.caller_phone_index, request.description)
     _apply_deadlines(ticket)
     intake = _prepare_intake(ticket, channel)
     with writers_queue():
@@ -311,8 +310,8 @@ def open_ticket(
         received_at=now,
         received_by=_signed_in(by),
         classified_at=now,
-        duplicate_key=rules.duplicate_key(request.phone, request.description),
     )
+    ticket.duplicate_key = rules.duplicate_key(ticket.caller_phone_index, request.description)
     _apply_deadlines(ticket)
     ticket.number = _next_number(timezone.localdate(now))
     ticket.save(force_insert=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core.imports import write_xlsx
-from nuanjia.core.masking import mask_phone
+from nuanjia.core.sealed_phones import last4_lookup, phone_lookup
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import (
@@ -79,8 +79,10 @@ def _filtered(request):
     if query := filters["q"]:
         digits = "".join(char for char in query if char.isdigit())
         match = Q(number__iexact=query) | Q(caller_name__icontains=query)
-        if len(digits) >= 7:
-            match |= Q(caller_phone__startswith=digits)
+        if len(digits) >= 7:  # a whole number (phones are sealed: no prefix search)
+            match |= phone_lookup("caller_phone", query)
+        elif len(digits) == 4:
+            match |= last4_lookup("caller_phone", digits)
         tickets = tickets.filter(match)
     return tickets, filters
 
@@ -121,7 +123,7 @@ def ticket_export_view(request):
             timezone.localtime(ticket.received_at).strftime("%Y-%m-%d %H:%M"),
             ticket.get_channel_display(),
             ticket.caller_name,
-            mask_phone(ticket.caller_phone),
+            ticket.caller_phone_masked,
             ticket.get_kind_display(),
             ticket.get_ticket_class_display(),
             ticket.get_status_display(),

@@ -34,7 +34,7 @@ def write_worker_template(destination, *, org: Org, by) -> None:
 def export_workers(workers: QuerySet[Worker], destination) -> None:
     """Workers in the import sheet's columns, numbers masked, every cell formula-safe.
 
-    An export is for reading: ID and bank numbers are masked, so it cannot be imported back
+    An export is for reading: ID, phone and bank numbers are masked, so it cannot be imported back
     as it is (the ID column would not parse), which is the point.
     """
     header = [*HEADERS.values(), "性别", "出生日期", "所属工会名称"]
@@ -42,7 +42,7 @@ def export_workers(workers: QuerySet[Worker], destination) -> None:
         (
             worker.name,
             worker.id_number_masked,
-            worker.phone,
+            worker.phone_masked,
             worker.address,
             worker.employer.name if worker.employer else "",
             worker.employer.credit_code if worker.employer else "",

@@ -22,6 +22,7 @@ from nuanjia.core.imports import (
 )
 from nuanjia.core.masking import mask_bank_account, mask_id_number
 from nuanjia.core.pinyin import name_search_keys
+from nuanjia.core.sealed_phones import seal_phone
 from nuanjia.core.text import FORBIDDEN, first_forbidden, forbidden_message
 
 from .. import rules
@@ -44,7 +45,10 @@ STAGE_COLUMNS = (
     "id_number_index",
     "id_number_masked",
     "id_last4",
-    "phone",
+    "phone_encrypted",
+    "phone_index",
+    "phone_last4_index",
+    "phone_masked",
     "address",
     "region_code",
     "employer_name",
@@ -96,6 +100,14 @@ def pack_rows(rows: list[tuple], vendor: str) -> str | bytes:
     return RECORD.join(
         [UNIT.join(["" if value is None else str(value) for value in row]) for row in rows]
     )
+
+
+def _phone_fields(number: str, keyring) -> tuple:
+    """The stage columns of a phone cell: sealed (core.sealed_phones), or all None when blank."""
+    if not number:
+        return (None, None, None, None)
+    sealed = seal_phone(number, keyring)
+    return (sealed.encrypted, sealed.index, sealed.last4_index, sealed.masked)
 
 
 class RowPreparer:
@@ -181,7 +193,7 @@ class RowPreparer:
                     index.hexdigest(),
                     mask_id_number(id_number),
                     id_number[-4:],
-                    values["phone"] or None,
+                    *_phone_fields(values["phone"], keyring),
                     values["address"] or None,
                     union[1] if union else None,
                     values["employer_name"] or None,

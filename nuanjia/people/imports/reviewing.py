@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..models import ImportReview, Worker
-from ..services.records import _diff
+from ..services.records import PHONE_FIELDS, _diff
 from ..services.workers import _public_state, after_worker_update
 from .sheet import SheetContext
 from .staging import StageTable
@@ -15,7 +15,14 @@ from .writing import KEPT_COLUMNS
 
 CHUNK = 500
 # Stage columns kept with a row to review, as services.update_worker takes them.
-REVIEW_VALUES = (*KEPT_COLUMNS, "employer_name", "employer_credit_code")
+# The phone is kept sealed in the review (services.import_reviews decrypts it to apply it).
+REVIEW_VALUES = (
+    "phone_encrypted",
+    "phone_masked",
+    *KEPT_COLUMNS[len(PHONE_FIELDS) :],
+    "employer_name",
+    "employer_credit_code",
+)
 REVIEW_COLUMNS = ("name", *REVIEW_VALUES, "occupation_mask")
 REVIEW_COLUMNS += ("bank_account_encrypted", "bank_account_masked")
 

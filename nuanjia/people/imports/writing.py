@@ -8,13 +8,13 @@ from django.db import connection
 
 from .. import rules
 from ..models import Employer, Worker
-from ..services.records import BANK_FIELDS
+from ..services.records import BANK_FIELDS, PHONE_FIELDS
 from .sheet import SheetContext
 from .staging import StageTable, _batches
 
 # Columns an imported row sets on a registered record, a blank cell keeping what is recorded.
 KEPT_COLUMNS = (
-    "phone",
+    *PHONE_FIELDS,  # sealed (core.sealed_phones)
     "address",
     "region_code",
     "union_id",
@@ -22,6 +22,9 @@ KEPT_COLUMNS = (
     "member_card_number",
     "bank_name",
 )
+# The columns compared to tell an updated row: the phone by its blind index (its token differs
+# on every encryption).
+COMPARED_COLUMNS = ("phone_index", *KEPT_COLUMNS[len(PHONE_FIELDS) :])
 
 
 class StageWrites(StageTable):
@@ -95,7 +98,7 @@ class StageWrites(StageTable):
             [
                 *(
                     f"(s.{name} IS NULL OR s.{name} = w.{name})"
-                    for name in (*KEPT_COLUMNS, "bank_account_index")
+                    for name in (*COMPARED_COLUMNS, "bank_account_index")
                 ),
                 f"""(s.employer_name IS NULL AND s.employer_credit_code IS NULL
                      OR {self.employer_id_sql()} = w.employer_id)""",
@@ -129,7 +132,10 @@ class StageWrites(StageTable):
             "id_number_index": "s.id_number_index",
             "id_number_masked": "s.id_number_masked",
             "id_last4": "s.id_last4",
-            "phone": "COALESCE(s.phone, '')",
+            "phone_encrypted": "COALESCE(s.phone_encrypted, '')",
+            "phone_index": "COALESCE(s.phone_index, '')",
+            "phone_last4_index": "COALESCE(s.phone_last4_index, '')",
+            "phone_masked": "COALESCE(s.phone_masked, '')",
             "address": "COALESCE(s.address, '')",
             "region_code": "COALESCE(s.region_code, %(region)s)",
             "employer_id": self.employer_id_sql(),

@@ -23,7 +23,7 @@ from ..models import (
 from .cleaning import _text
 from .guards import in_scope, may
 from .households import _sync_self_member
-from .records import BANK_FIELDS, ID_FIELDS, _lock_worker
+from .records import BANK_FIELDS, ID_FIELDS, PHONE_FIELDS, _lock_worker
 
 MAX_COMPARED = 200  # records compared per worker; blocking keeps this far from reached
 
@@ -53,8 +53,8 @@ def find_possible_duplicates(worker: Worker) -> list[DuplicateCandidate]:
         block |= Q(name_pinyin=worker.name_pinyin)
     if worker.birth_date:
         block |= Q(birth_date=worker.birth_date)
-    if worker.phone:
-        block |= Q(phone=worker.phone)
+    if worker.phone_index:
+        block |= Q(phone_index=worker.phone_index)
     if not block:
         return []
     others = list(
@@ -119,7 +119,6 @@ def _restore(worker: Worker, name: str, value: Any) -> None:
 # Fields a merge copies from the merged record when the kept one has none; the ID and bank
 # groups move whole.
 FILLABLE_FIELDS = (
-    "phone",
     "address",
     "region_code",
     "employer_id",
@@ -173,7 +172,7 @@ def merge_duplicates(
         changes={
             "kept": kept.pk,
             "merged": merged.pk,
-            "filled": sorted(filled),
+            "filled": sorted(_field_names(list(filled))),
             "note": candidate.decision_note,
         },
     )
@@ -210,6 +209,8 @@ def _fields_to_fill(kept: Worker, merged: Worker) -> tuple[dict[str, Any], dict[
     for name in FILLABLE_FIELDS:
         if not getattr(kept, name) and getattr(merged, name):
             filled[name] = getattr(merged, name)
+    if not kept.phone_index and merged.phone_index:  # copied sealed, never in clear
+        filled.update({name: getattr(merged, name) for name in PHONE_FIELDS})
     if not kept.gender and merged.gender:
         filled["gender"] = merged.gender
     if not kept.birth_date and merged.birth_date:
@@ -250,6 +251,12 @@ def _move_into_kept(
     _sync_self_member(kept)
 
 
+def _field_names(columns: list[str]) -> list[str]:
+    """Columns as the audit trail names them: the sealed phone's columns as "phone"."""
+    names = [name for name in columns if name not in PHONE_FIELDS]
+    return [*names, "phone"] if len(names) < len(columns) else names
+
+
 @transaction.atomic
 def unmerge(candidate: DuplicateCandidate, *, by, note: str = "") -> DuplicateCandidate:
     """Undo a merge from its snapshot: the merged record comes back with its numbers, consents,
@@ -264,6 +271,9 @@ def unmerge(candidate: DuplicateCandidate, *, by, note: str = "") -> DuplicateCa
         for name in snapshot["kept_before"]
         if _jsonable(getattr(kept, name)) != snapshot["kept_after"][name]
     ]
+    if any(name in kept_edits for name in PHONE_FIELDS):  # the sealed phone is one value
+        kept_edits = [name for name in kept_edits if name not in PHONE_FIELDS]
+        kept_edits += [name for name in PHONE_FIELDS if name in snapshot["kept_before"]]
     if any(name in kept_edits for name in ID_FIELDS):
         raise RuleViolation(
             _(
@@ -298,7 +308,7 @@ def unmerge(candidate: DuplicateCandidate, *, by, note: str = "") -> DuplicateCa
         changes={
             "kept": kept.pk,
             "merged": merged.pk,
-            "kept_edits": kept_edits,
+            "kept_edits": _field_names(kept_edits),
             "note": candidate.decision_note,
         },
     )

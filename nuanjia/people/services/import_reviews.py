@@ -40,6 +40,9 @@ def _row_values(review: ImportReview) -> dict[str, Any]:
         values["union"] = Org.objects.get(pk=union_id)
     if review.bank_account_encrypted:
         values["bank_account"] = decrypt(review.bank_account_encrypted)
+    values.pop("phone_masked", None)
+    if phone_token := values.pop("phone_encrypted", None):  # sealed in the review
+        values["phone"] = decrypt(phone_token)
     return values
 
 

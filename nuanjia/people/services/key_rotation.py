@@ -17,6 +17,7 @@ from ..models import (
 ENCRYPTED_COLUMNS = (
     (Worker, "id_number_encrypted"),
     (Worker, "bank_account_encrypted"),
+    (Worker, "phone_encrypted"),
     (HouseholdMember, "id_number_encrypted"),
 )
 

@@ -19,6 +19,7 @@ from ..models import (
 
 ID_FIELDS = ("id_number_encrypted", "id_number_index", "id_number_masked", "id_last4")
 BANK_FIELDS = ("bank_account_encrypted", "bank_account_index", "bank_account_masked")
+PHONE_FIELDS = ("phone_encrypted", "phone_index", "phone_last4_index", "phone_masked")
 
 
 def _set_id_number(target, parsed: IdNumber | None) -> None:

@@ -21,7 +21,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.idnumbers import (
     IdNumber,
 )
-from nuanjia.core.masking import mask_bank_account, mask_name, mask_phone
+from nuanjia.core.masking import mask_bank_account, mask_name
 from nuanjia.core.pinyin import name_search_keys
 from nuanjia.orgs.models import Org
 
@@ -122,7 +122,7 @@ def _public_state(worker: Worker) -> dict[str, Any]:
         "gender": worker.gender,
         "birth_date": worker.birth_date,
         "id_number": worker.id_number_index,  # redacted by record_event: shows only that it changed
-        "phone": mask_phone(worker.phone),  # personal: the audit trail shows it masked
+        "phone": worker.phone_masked,  # personal: the audit trail shows it masked
         "address": worker.address,
         "region_code": worker.region_code,
         "employer": worker.employer_id,

@@ -16,14 +16,6 @@ def yuan(fen) -> str:
 
 
 @register.filter
-def masked_phone(number) -> str:
-    """A phone number as lists show it: 138****5678."""
-    from nuanjia.core.masking import mask_phone
-
-    return mask_phone(number)
-
-
-@register.filter
 def age(birth_date) -> str:
     """Completed years today (周岁), or "" when the birth date is unknown."""
     if not birth_date:

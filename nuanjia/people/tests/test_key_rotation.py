@@ -52,6 +52,7 @@ def test_rotation_moves_every_number_to_the_new_key_and_a_second_run_moves_nothi
     assert services.reencrypt_personal_numbers() == {
         "people.worker.id_number_encrypted": 0,
         "people.worker.bank_account_encrypted": 0,
+        "people.worker.phone_encrypted": 0,
         "people.householdmember.id_number_encrypted": 0,
     }
     events = AuditEvent.objects.filter(action="personal_data.reencrypted")

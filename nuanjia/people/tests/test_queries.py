@@ -53,8 +53,9 @@ def names(user, text) -> list[str]:
         ("stf", ["单田芳"]),
         ("13812345678", ["张三"]),
         ("+86 138 1234 5678", ["张三"]),
-        ("1381234", ["张三"]),
-        ("139", ["李思思"]),
+        ("1381234", []),  # phones are sealed: a part of a number finds nothing
+        ("5678", ["张三"]),  # the phone's last 4, through their own blind index
+        ("1111", ["李思思"]),
         ("", ["单田芳", "张三", "李思思"]),
         ("王", []),
     ],
@@ -118,7 +119,8 @@ def query_plan(queryset) -> list[str]:
     [
         ("张三", ["worker_name_key_idx"]),
         ("zs", ["worker_name_key_idx", "name_pinyin", "name_initials"]),
-        ("1381234", ["people_worker_phone"]),
+        ("13812345678", ["people_worker_phone_index"]),
+        ("5678", ["people_worker_phone_last4_index", "people_worker_id_last4"]),
         ("123X", ["people_worker_id_last4"]),
     ],
 )

@@ -249,10 +249,10 @@ def test_name_keys_hold_every_reading_and_the_given_name_alone():
         ("张三", rules.SearchPlan(name_contains="张三")),
         ("zhangsan", rules.SearchPlan(name_contains="zhangsan", pinyin_prefix="zhangsan")),
         ("ZS", rules.SearchPlan(name_contains="zs", pinyin_prefix="zs")),
-        ("138 1234", rules.SearchPlan(phone_prefix="1381234")),
-        ("+86 138-1234-5678", rules.SearchPlan(phone_prefix="13812345678")),
+        ("138 1234", rules.SearchPlan(phone="1381234")),  # sealed: no prefix, never matches
+        ("+86 138-1234-5678", rules.SearchPlan(phone="13812345678")),
         ("123x", rules.SearchPlan(id_last4="123X")),
-        ("5678", rules.SearchPlan(phone_prefix="5678", id_last4="5678")),
+        ("5678", rules.SearchPlan(phone_last4="5678", id_last4="5678")),
         ("  ", rules.SearchPlan()),
         ("SCOPEMARKER-KF-7Q", rules.SearchPlan(name_contains="scopemarker-kf-7q")),
     ],

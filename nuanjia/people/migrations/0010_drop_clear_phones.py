@@ -1,0 +1,13 @@
+"""Drop the clear phone column: from here on a phone exists only sealed."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("people", "0009_seal_stored_phones"),
+    ]
+
+    operations = [
+        migrations.RemoveField(model_name="worker", name="phone"),
+    ]
