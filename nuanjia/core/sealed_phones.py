@@ -16,6 +16,7 @@ never holds the number in clear. Filtering must use `phone_lookup` instead of `p
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 
@@ -84,18 +85,18 @@ def last4_lookup(prefix: str, digits: str) -> Q:
 def sealed_phone_property(prefix: str) -> property:
     """A model property `<prefix>`: the number in clear on read (decrypted), sealed on write."""
 
-    def read(instance) -> str:
+    def read(instance: Any) -> str:
         token = getattr(instance, f"{prefix}_encrypted")
         return decrypt(token) if token else ""
 
-    def write(instance, number: str | None) -> None:
+    def write(instance: Any, number: str | None) -> None:
         for column, value in seal_phone(number).columns(prefix).items():
             setattr(instance, column, value)
 
     return property(read, write, doc=f"The {prefix} in clear; stored sealed (core.sealed_phones).")
 
 
-def seal_stored_phones(model, *, plain: str, prefix: str, batch_size: int = 2000) -> int:
+def seal_stored_phones(model: Any, *, plain: str, prefix: str, batch_size: int = 2000) -> int:
     """For a data migration: seal every row's clear `plain` column into its `<prefix>_*`
     columns (SQLite and PostgreSQL alike), in batches; the caller then drops `plain`."""
     keyring = field_keyring()

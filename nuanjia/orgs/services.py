@@ -288,7 +288,7 @@ def create_staff(
         raise RuleViolation(
             _("The user name %(name)s is taken.") % {"name": username}, field="username"
         )
-    staff = Staff(org=org, username=username, full_name=full_name.strip(), phone=phone.strip())
+    staff = Staff(org=org, username=username, full_name=full_name.strip(), phone=phone.strip())  # type: ignore[misc]  # a sealed-phone property (core.sealed_phones)
     _check_password(password, staff)
     staff.set_password(password)
     staff.password_changed_at = timezone.now()

@@ -55,7 +55,7 @@ def build_household(
     """A household whose per-capita monthly income is exactly `monthly_per_capita_yuan`."""
     n = next(_serial)
     org = Org.objects.get(code=org_code)
-    worker = Worker.objects.create(
+    worker = Worker.objects.create(  # type: ignore[misc]  # a sealed-phone property (core.sealed_phones)
         org=org,
         name=name or f"张{n}",
         name_pinyin=f"zhang{n}",

@@ -14,7 +14,7 @@ def hardship_rows(union, marker: str) -> dict[str, int]:
     """A 开封 family in publicity with an objection, and 开封's own standards, all carrying the
     marker; returns the walker's URL parameters for them."""
     today = timezone.localdate()
-    worker = Worker.objects.create(
+    worker = Worker.objects.create(  # type: ignore[misc]  # a sealed-phone property (core.sealed_phones)
         org=union,
         name=marker,
         name_pinyin=marker.lower(),

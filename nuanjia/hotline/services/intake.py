@@ -120,7 +120,7 @@ def submit_request(
     org = queries.proposed_org(request.region_code, employer)
     if org is None:
         raise RuleViolation(_("Choose the place (city or county)."), field="region_code")
-    ticket = Ticket(
+    ticket = Ticket(  # type: ignore[misc]  # a sealed-phone property (core.sealed_phones)
         channel=channel,
         caller_name=request.caller_name,
         caller_phone=request.phone,
@@ -292,7 +292,7 @@ def open_ticket(
         )
     proposed = queries.proposed_org(request.region_code, employer)
     now = timezone.now()
-    ticket = Ticket(
+    ticket = Ticket(  # type: ignore[misc]  # a sealed-phone property (core.sealed_phones)
         channel=channel,
         caller_name=request.caller_name or (worker.name if worker else ""),
         caller_phone=request.phone,
