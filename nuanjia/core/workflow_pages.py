@@ -19,7 +19,7 @@ from .workflow import Workflow
 
 
 def apply_rule_error(
-    form: forms.Form, error: RuleViolation, *, fallback: str | None = None
+    form: forms.BaseForm, error: RuleViolation, *, fallback: str | None = None
 ) -> None:
     """Show a rule's refusal on the form: on the field at fault when the form has it (or on
     `fallback`, e.g. the note field of a step form), else above the form."""

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import XLSX_CONTENT_TYPE, result_context
 from nuanjia.core.money import format_yuan
+from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import StaffRequest, deny, own_org, requires
 from nuanjia.orgs.queries import get_org_for, org_ancestors
@@ -60,11 +61,6 @@ def _render(request: StaffRequest, template: str, context: dict[str, Any]) -> Ht
     """Render a ledger page; the tabs show the finance forms to those who may use them."""
     context["perms_move"] = request.user.has_perm_code(Perm.MOVE_FUNDS)
     return render(request, template, context)
-
-
-def _apply_error(form: BaseForm, error: RuleViolation) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 # ---- Ledger and drill-down -----------------------------------------------------------------
@@ -300,7 +296,7 @@ def _posting_form_view(
         try:
             posted = post(form.cleaned_data)
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, error)
         else:
             messages.success(request, done % {"id": posted.pk})
             return redirect("funds:transaction", transaction_id=posted.pk)
@@ -428,7 +424,7 @@ def reverse_view(request: StaffRequest, transaction_id: int) -> HttpResponseBase
         try:
             reversal = services.reverse(posted, by=request.user, reason=form.cleaned_data["reason"])
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, error)
         else:
             messages.success(request, _("Reversed; transaction #%(id)s.") % {"id": reversal.pk})
             return redirect("funds:transaction", transaction_id=reversal.pk)
@@ -454,7 +450,7 @@ def close_period_view(request: StaffRequest) -> HttpResponseBase:
         try:
             services.close_period(org, year, month, by=request.user)
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, error)
         else:
             messages.success(
                 request, _("%(period)s is closed.") % {"period": f"{year}-{month:02d}"}

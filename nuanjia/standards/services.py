@@ -15,23 +15,18 @@ from django.utils.translation import gettext as _
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import roles_of
 
 from . import queries
 from .models import RegionalAmount
 from .rules import STANDARD_ROLES
 
 
-def _roles(by) -> frozenset[str]:
-    if by is None or not by.is_active:
-        return frozenset()
-    return frozenset(getattr(by, "roles", frozenset()))
-
-
 def regional_row_region(by, region_code: str, *, unknown: str, outside: str) -> tuple[str, Org]:
     """Who may set a region's standard or policy, and for which region: a reviewer or
     approver of a city (or the province) union, for a region within it. Returns the cleaned
     code and the region's union."""
-    if not (_roles(by) & STANDARD_ROLES) or queries.user_region_org(by) is None:
+    if not (roles_of(by) & STANDARD_ROLES) or queries.user_region_org(by) is None:
         raise PermissionDenied
     region_code = (region_code or "").strip()
     region = queries.region_org(region_code)

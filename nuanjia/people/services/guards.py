@@ -3,20 +3,12 @@
 from django.core.exceptions import PermissionDenied
 
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import deny
+from nuanjia.orgs.permissions import deny, roles_of
 from nuanjia.orgs.rules import Perm
 
 from ..models import (
     Worker,
 )
-
-
-def _roles(by) -> frozenset[str]:
-    return (
-        frozenset(getattr(by, "roles", frozenset()))
-        if by is not None and by.is_active
-        else frozenset()
-    )
 
 
 def in_scope(by, org: Org | None) -> bool:
@@ -31,7 +23,7 @@ def in_scope(by, org: Org | None) -> bool:
 
 def may(by, roles: frozenset[str], org: Org | None = None) -> bool:
     """Whether `by` holds one of `roles` (and, given an org, has it in scope)."""
-    if not (_roles(by) & roles):
+    if not (roles_of(by) & roles):
         return False
     return org is None or in_scope(by, org)
 

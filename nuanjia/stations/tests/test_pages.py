@@ -310,7 +310,7 @@ def test_a_second_check_in_seconds_later_is_refused_on_the_page(client, make_sta
     client.get(url)  # the page gives the phone its check-in cookie
     assert "checked-in" in client.post(url, {"services": ["water"]}).content.decode()
     again = client.post(url, {"services": ["water"]}).content.decode()
-    assert "checked-in" not in again and "one check-in per visit is enough" in again
+    assert "checked-in" not in again and "每次到访签到一次即可" in again
     assert Visit.objects.count() == 1
     client.cookies.clear()  # another phone at the same address, with another browser
     other = client.post(url, {"services": ["rest"]}, headers={"user-agent": "another phone"})
@@ -437,7 +437,7 @@ def test_a_decompression_bomb_photo_on_the_page_is_a_message_not_a_500(login, ke
         reverse("stations:photo_add", args=[station.pk]), {"image": bomb}, follow=True
     )
     assert response.status_code == 200
-    assert "too many pixels" in response.content.decode()
+    assert "图片像素过多" in response.content.decode()
     assert not station.photos.exists()
 
 

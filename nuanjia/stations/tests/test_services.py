@@ -431,5 +431,5 @@ def test_a_decompression_bomb_photo_is_refused_naming_the_field(keeper, make_sta
     assert bomb.size < services.PHOTO_MAX_BYTES
     with pytest.raises(RuleViolation) as refused:
         services.add_photo(station, bomb, by=keeper)
-    assert refused.value.field == "image" and "Photo" in refused.value.message
+    assert refused.value.field == "image" and refused.value.message.startswith("照片")
     assert not station.photos.exists()

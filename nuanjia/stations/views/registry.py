@@ -21,6 +21,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
     XLSX_CONTENT_TYPE,
 )
+from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, scope, visible_orgs
 from nuanjia.orgs.rules import Perm
@@ -33,10 +34,6 @@ from ..workflow import GRANT_FLOW, GrantStep
 
 PAGE_SIZE = 50
 DEFAULT_STATS_DAYS = 30
-
-
-def _apply_error(form, error: RuleViolation) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _xlsx(write, filename: str) -> HttpResponse:
@@ -97,7 +94,7 @@ def station_new_view(request):
         try:
             station = services.create_station(form.station_fields(), by=request.user)
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, error)
         else:
             messages.success(request, _("The station has been registered."))
             return redirect("stations:detail", station_id=station.pk)
@@ -116,7 +113,7 @@ def station_edit_view(request, station_id: int):
         try:
             services.update_station(station, form.station_fields(), by=request.user)
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, error)
         else:
             messages.success(request, _("The station has been saved."))
             return redirect("stations:detail", station_id=station.pk)

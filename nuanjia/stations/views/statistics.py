@@ -16,6 +16,7 @@ from nuanjia.core.imports import (
     error_sheet_response,
     result_context,
 )
+from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 
@@ -23,7 +24,7 @@ from .. import forms, queries, rules
 from ..imports import STATION_SHEET, export_stations, import_stations, write_station_template
 from ..models import Station
 from ..tiles import allow_tiles, tile_map
-from .registry import DEFAULT_STATS_DAYS, _apply_error, _xlsx
+from .registry import DEFAULT_STATS_DAYS, _xlsx
 
 # ---- statistics ---------------------------------------------------------------------------
 
@@ -103,7 +104,7 @@ def coverage_view(request):
         try:
             points = _parse_points(form.cleaned_data["points"], form.cleaned_data["datum"])
         except RuleViolation as error:
-            _apply_error(form, error)
+            apply_rule_error(form, error)
         else:
             result = queries.coverage(points)
     return render(request, "stations/coverage.html", {"form": form, "result": result})
