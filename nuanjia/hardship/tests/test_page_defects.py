@@ -39,7 +39,7 @@ def test_a_file_not_yet_decided_shows_not_yet_determined_not_no_category(
 def test_an_application_without_a_reason_is_refused_naming_the_field(login, caseworker, household):
     with pytest.raises(RuleViolation) as refused:
         services.open_file(household, by=caseworker, note="  ")
-    assert refused.value.field == "note" and "Application" in refused.value.message
+    assert refused.value.field == "note" and "申请" in refused.value.message
     client = login(caseworker)
     page = client.post("/hardship/new/", {"household": household.pk, "note": ""})
     assert page.status_code == 200 and "这个字段是必填项" in _text(page)
