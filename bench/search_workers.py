@@ -38,6 +38,7 @@ def populate(total: int) -> list[tuple[str, str]]:
     from nuanjia.core.idnumbers import id_check_char
     from nuanjia.core.masking import mask_id_number
     from nuanjia.core.pinyin import name_search_keys
+    from nuanjia.core.sealed_phones import seal_phone
     from nuanjia.orgs.models import Org
     from nuanjia.orgs.services import load_union_tree
     from nuanjia.people.models import Worker
@@ -91,7 +92,9 @@ def populate(total: int) -> list[tuple[str, str]]:
                 "id_number_index": digest.hexdigest(),
                 "id_number_masked": mask_id_number(number),
                 "id_last4": number[-4:],
-                "phone": f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                **seal_phone(
+                    f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}", keyring
+                ).columns("phone"),
                 "address": "",
                 "region_code": region,
                 "member_card_number": "",

@@ -144,6 +144,7 @@ def populate(total: int, vendor: str) -> None:
         "on": day,
         "hour": "(CASE WHEN n % 3 = 0 THEN 12 ELSE (n * 13) % 24 END)",
         "visitor_hash": "''",
+        "client_hash": "''",
         "visitor_hint": "''",
         "used_water": true_when.format("n % 2"),
         "used_meal": true_when.format("n % 3"),
