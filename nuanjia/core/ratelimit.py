@@ -89,9 +89,11 @@ class SqliteWindows:
         lock_file = os.open(self.path.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o600)
         lock = os.fdopen(lock_file, "r+")  # kept open for the thread's life
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=OFF")
+        # Under the file lock: processes starting at once would otherwise race to switch a
+        # new file to WAL, and the loser gets "database is locked" at once.
         with _locked(lock):
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")
             connection.execute(self.SCHEMA)
         self._local.opened = (os.getpid(), connection, lock)
         self._local.counted = 0
