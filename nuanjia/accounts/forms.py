@@ -17,6 +17,18 @@ class SignInForm(forms.Form):
     )
 
 
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=8,
+        min_length=8,
+        help_text=_("8 digits, from your security administrator."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}
+        ),
+    )
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("6-digit code"),

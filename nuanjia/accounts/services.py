@@ -17,6 +17,7 @@ from nuanjia.core import ratelimit
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.middleware import client_ip
+from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Staff
 from nuanjia.orgs.rules import ADMIN_ROLES
 
@@ -244,16 +245,7 @@ def verify_second_factor(request, code: str) -> None:
     _refuse_if_locked(request)
     device = confirmed_device(staff)
     if device is None or not device.verify_token((code or "").strip()):
-        register_failed_login(staff, staff.username, "bad_totp")
-        staff.refresh_from_db(fields=["locked_until"])
-        if staff.is_locked:
-            sign_out(request)
-            raise RuleViolation(
-                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
-                % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES},
-                field="code",
-                code="locked",
-            )
+        _count_failure(request, "bad_totp", field="code")
         raise RuleViolation(_("The verification code is wrong or has expired."), field="code")
     with transaction.atomic():
         _accept_second_factor(request, device)
@@ -261,6 +253,57 @@ def verify_second_factor(request, code: str) -> None:
         record_event(
             staff, "login.succeeded", by=staff, org=staff.org, changes={"second_factor": "totp"}
         )
+
+
+def _count_failure(request, reason: str, *, field: str) -> None:
+    """Count a wrong code as a failed sign-in; sign out and refuse once that locks the account."""
+    staff = request.user
+    register_failed_login(staff, staff.username, reason)
+    staff.refresh_from_db(fields=["locked_until"])
+    if staff.is_locked:
+        sign_out(request)
+        raise RuleViolation(
+            _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
+            % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES},
+            field=field,
+            code="locked",
+        )
+
+
+ENROLMENT_CODE_SESSION_KEY = "nuanjia_enrolment_code_for"
+
+
+def enrolment_code_needed(request) -> bool:
+    """Whether this session must give the account's enrolment code (启用码) before it is shown
+    an authenticator secret: the account was opened, or its authenticator reset, by an
+    administrator (`Staff.enrolment_code_required`)."""
+    staff = request.user
+    return bool(
+        staff.enrolment_code_required
+        and request.session.get(ENROLMENT_CODE_SESSION_KEY) != staff.pk
+    )
+
+
+def accept_enrolment_code(request, code: str) -> None:
+    """Check the enrolment code a security administrator issued; open enrolment to the session.
+
+    A wrong code counts toward the lockout like a wrong password: eight digits are not to be
+    guessed one sign-in after another.
+    """
+    staff = request.user
+    _refuse_if_locked(request)
+    if not org_services.enrolment_code_matches(staff, code or ""):
+        _count_failure(request, "bad_enrolment_code", field="enrolment_code")
+        raise RuleViolation(
+            _(
+                "The enrolment code is wrong or has expired. Ask your security administrator "
+                "for a new one."
+            ),
+            field="enrolment_code",
+        )
+    request.session[ENROLMENT_CODE_SESSION_KEY] = staff.pk
+    request.session.cycle_key()
+    record_event(staff, "two_factor.enrolment_code_accepted", by=staff, org=staff.org)
 
 
 def _accept_second_factor(request, device: TOTPDevice) -> None:
@@ -281,6 +324,11 @@ def confirm_enrolment(request, code: str) -> TOTPDevice:
     """
     staff = request.user
     _refuse_if_locked(request)
+    if enrolment_code_needed(request):
+        raise RuleViolation(
+            _("Give the enrolment code from your security administrator first."),
+            field="code",
+        )
     device = pending_device(staff)
     if not device.verify_token((code or "").strip()):
         record_event(
@@ -295,6 +343,8 @@ def confirm_enrolment(request, code: str) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=staff).exclude(pk=device.pk).delete()
+        org_services.clear_enrolment_code(staff)
+        request.session.pop(ENROLMENT_CODE_SESSION_KEY, None)
         _accept_second_factor(request, device)
         _reset_failures(staff)
         record_event(staff, "two_factor.enrolled", by=staff, org=staff.org)

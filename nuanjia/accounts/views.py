@@ -19,7 +19,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.forms import add_rule_error
 
 from . import services
-from .forms import CodeForm, PasswordChangeForm, SignInForm, TokenForm
+from .forms import CodeForm, EnrolmentCodeForm, PasswordChangeForm, SignInForm, TokenForm
 from .models import ApiToken
 
 
@@ -97,6 +97,8 @@ def enrol_view(request):
     """First-time set-up of an authenticator app: show the QR code and secret, confirm a code."""
     if services.confirmed_device(request.user) is not None and not request.user.is_verified():
         return redirect("accounts:two_factor")
+    if services.enrolment_code_needed(request):
+        return _enrolment_code_page(request)
     device = services.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,6 +118,22 @@ def enrol_view(request):
     return render(
         request, "accounts/enrol.html", {"form": form, "secret": secret, "qr_svg": qr_svg}
     )
+
+
+def _enrolment_code_page(request):
+    """Before any secret is shown: the enrolment code a security administrator issued."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_enrolment_code(request, form.cleaned_data["enrolment_code"])
+        except RuleViolation as error:
+            if not request.user.is_authenticated:
+                messages.error(request, error.message)
+                return redirect("accounts:login")
+            add_rule_error(form, error)
+        else:
+            return redirect("accounts:enrol")
+    return render(request, "accounts/enrol_code.html", {"form": form})
 
 
 @never_cache

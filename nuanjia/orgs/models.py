@@ -141,6 +141,13 @@ class Staff(AbstractUser):
     # Set when an administrator chose the password (a new account, a reset): it only opens the
     # change-password page, so the administrator who knows it gets no usable session with it.
     must_change_password = models.BooleanField(default=False)
+    # Set when an administrator opened the account or reset its authenticator: enrolling an
+    # authenticator then needs a one-time enrolment code (启用码) that a security administrator
+    # issues to the user, so the system administrator, who knows the first password, cannot
+    # enrol an authenticator of their own (三权分立). Only its hash is kept.
+    enrolment_code_required = models.BooleanField(default=False)
+    enrolment_code_hash = models.CharField(max_length=128, blank=True)
+    enrolment_code_expires_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[StaffManager] = StaffManager()
 

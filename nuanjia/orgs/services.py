@@ -1,9 +1,12 @@
 """Every write to unions, staff accounts and roles."""
 
 import csv
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -293,6 +296,7 @@ def create_staff(
     staff.set_password(password)
     staff.password_changed_at = timezone.now()
     staff.must_change_password = by is not None
+    staff.enrolment_code_required = by is not None
     staff.save()
     record_event(
         staff,
@@ -428,8 +432,77 @@ def reset_two_factor(staff: Staff, *, by: Actor | None) -> Staff:
     if by is not None and staff.must_change_password and _has_authenticator(staff):
         _refuse_both_factors(_("Its password is a temporary one an administrator set."))
     removed, _detail = TOTPDevice.objects.filter(user=staff).delete()
+    if by is not None:
+        _require_enrolment_code(staff)
     record_event(staff, "staff.two_factor_reset", by=by, changes={"devices_removed": removed})
     return staff
+
+
+# --- enrolment codes (启用码) ------------------------------------------------------------
+
+ENROLMENT_CODE_DIGITS = 8
+ENROLMENT_CODE_HOURS = 72
+
+
+def _require_enrolment_code(staff: Staff) -> None:
+    staff.enrolment_code_required = True
+    staff.enrolment_code_hash = ""
+    staff.enrolment_code_expires_at = None
+    staff.save(
+        update_fields=[
+            "enrolment_code_required",
+            "enrolment_code_hash",
+            "enrolment_code_expires_at",
+        ]
+    )
+
+
+@transaction.atomic
+def issue_enrolment_code(staff: Staff, *, by: Actor) -> str:
+    """A one-time code (启用码) the user types before enrolling an authenticator; return it.
+
+    Only a security administrator issues it, never for their own account, so the system
+    administrator who opened the account and knows its first password cannot also enrol an
+    authenticator of their own (三权分立). A new code replaces the previous one; it lasts
+    ENROLMENT_CODE_HOURS hours and only its hash is kept.
+    """
+    if not actor_can(by, Perm.ASSIGN_ROLES):
+        raise RuleViolation(_("Only a security administrator can issue an enrolment code."))
+    if staff.pk == by.pk:
+        raise RuleViolation(_("You cannot issue an enrolment code for your own account."))
+    code = "".join(secrets.choice("0123456789") for _digit in range(ENROLMENT_CODE_DIGITS))
+    staff.enrolment_code_required = True
+    staff.enrolment_code_hash = make_password(code)
+    staff.enrolment_code_expires_at = timezone.now() + timedelta(hours=ENROLMENT_CODE_HOURS)
+    staff.save(
+        update_fields=[
+            "enrolment_code_required",
+            "enrolment_code_hash",
+            "enrolment_code_expires_at",
+        ]
+    )
+    record_event(
+        staff,
+        "staff.enrolment_code_issued",
+        by=by,
+        changes={"expires_at": staff.enrolment_code_expires_at.isoformat(timespec="minutes")},
+    )
+    return code
+
+
+def enrolment_code_matches(staff: Staff, code: str) -> bool:
+    """Whether `code` is the account's current, unexpired enrolment code."""
+    expires = staff.enrolment_code_expires_at
+    if not staff.enrolment_code_hash or expires is None or expires <= timezone.now():
+        return False
+    return bool(check_password(code.strip(), staff.enrolment_code_hash))
+
+
+def clear_enrolment_code(staff: Staff) -> None:
+    """The authenticator is enrolled: the code is spent and no longer required."""
+    Staff.objects.filter(pk=staff.pk).update(
+        enrolment_code_required=False, enrolment_code_hash="", enrolment_code_expires_at=None
+    )
 
 
 # --- roles (安全管理员) -----------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.actors import Actor
@@ -187,3 +188,18 @@ def staff_roles_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
     else:
         messages.success(request, _("Roles saved."))
     return redirect("orgs:staff_detail", user_id=staff.pk)
+
+
+@never_cache  # the page shows the code once
+@require_POST
+@requires(Perm.ASSIGN_ROLES)
+def staff_enrolment_code_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
+    """Issue an enrolment code (启用码) and show it once, to be handed to the user."""
+    staff = get_staff_for(request.user, user_id, write=True)
+    try:
+        code = services.issue_enrolment_code(staff, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("orgs:staff_detail", user_id=staff.pk)
+    context = {"staff_member": staff, "code": code, "hours": services.ENROLMENT_CODE_HOURS}
+    return render(request, "orgs/staff_enrolment_code.html", context)

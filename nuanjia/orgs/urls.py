@@ -28,6 +28,11 @@ urlpatterns = [
         name="staff_two_factor_reset",
     ),
     path("staff/<int:user_id>/roles/", staff_views.staff_roles_view, name="staff_roles"),
+    path(
+        "staff/<int:user_id>/enrolment-code/",
+        staff_views.staff_enrolment_code_view,
+        name="staff_enrolment_code",
+    ),
     path("calendar/", calendar_views.calendar_view, name="calendar"),
     path("calendar/years/", calendar_views.calendar_year_view, name="calendar_year"),
     path("calendar/days/<int:day_id>/", calendar_views.calendar_day_view, name="calendar_day"),

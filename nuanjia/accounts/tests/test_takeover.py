@@ -6,9 +6,11 @@ change-password page, an authenticator still asks for the user's code, and the t
 one account are never both reset by an administrator.
 """
 
+import re
+
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -108,15 +110,102 @@ def test_after_an_authenticator_reset_the_administrator_cannot_reset_the_passwor
     assert approver.check_password(PASSWORD) and not approver.must_change_password
 
 
-def test_the_user_enrols_again_with_their_own_password(system_admin, approver):
+def issue_enrolment_code(security_admin, staff) -> str:
+    """The security administrator issues a 启用码 on the account page and reads it off."""
+    client = Client()
+    verified_login(client, security_admin)
+    page = page_text(client.post(f"/staff/{staff.pk}/enrolment-code/"))
+    return re.search(r'data-testid="enrolment-code">(\d{8})<', page).group(1)
+
+
+def enrol(client, code: str | None, staff) -> None:
+    """Give the enrolment code (when one is asked), then confirm the authenticator's first code."""
+    if code is not None:
+        client.post("/accounts/2fa/enrol/", {"enrolment_code": code})
+    client.get("/accounts/2fa/enrol/")
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    client.post("/accounts/2fa/enrol/", {"code": code_for(device)})
+
+
+def test_the_user_enrols_again_with_their_own_password(system_admin, security_admin, approver):
     TOTPDevice.objects.create(user=approver, name="旧手机", confirmed=True)
     admin_client(system_admin).post(f"/staff/{approver.pk}/two-factor/reset/")
     client = Client()
     sign_in(client, approver.username, PASSWORD)
-    client.get("/accounts/2fa/enrol/")
-    device = TOTPDevice.objects.get(user=approver, confirmed=False)
-    client.post("/accounts/2fa/enrol/", {"code": code_for(device)})
+    enrol(client, issue_enrolment_code(security_admin, approver), approver)
     assert client.get("/").status_code == 200
+
+
+def new_approver_opened_by(system_admin, security_admin) -> Staff:
+    """The system administrator opens an account, the security administrator makes it an
+    approver (a role that needs two factors)."""
+    admin_client(system_admin).post(
+        "/staff/new/",
+        {
+            "username": "zhao_min",
+            "full_name": "赵敏",
+            "phone": "",
+            "org_code": "410108",
+            "password": TEMPORARY,
+        },
+    )
+    staff = Staff.objects.get(username="zhao_min")
+    org_services.set_roles(staff, {"approver"}, by=security_admin)
+    return Staff.objects.get(pk=staff.pk)
+
+
+def test_the_system_administrator_cannot_enrol_an_authenticator_for_a_new_account(
+    system_admin, security_admin
+):
+    """Issue 12 #5: the administrator who typed the first password signs in first and would
+    enrol an authenticator of their own, then choose the password — now the enrolment page asks for
+    the security administrator's code and shows no secret without it."""
+    staff = new_approver_opened_by(system_admin, security_admin)
+    client = Client()
+    sign_in(client, staff.username, TEMPORARY)
+    page = page_text(client.get("/accounts/2fa/enrol/"))
+    assert zh("Enrolment code") in page
+    assert 'data-testid="totp-secret"' not in page
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    response = client.post("/accounts/2fa/enrol/", {"enrolment_code": "12345678"})
+    assert zh(
+        "The enrolment code is wrong or has expired. Ask your security administrator for a new one."
+    ) in page_text(response)
+    assert client.post("/accounts/2fa/enrol/", {"code": "123456"}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
+    assert client.get("/").status_code == 302
+    refusal = events("login.failed", object_id=str(staff.pk)).last()
+    assert refusal.changes["reason"] == "bad_enrolment_code"
+
+
+def test_with_the_security_administrators_code_the_user_enrols_once(system_admin, security_admin):
+    staff = new_approver_opened_by(system_admin, security_admin)
+    code = issue_enrolment_code(security_admin, staff)
+    client = Client()
+    sign_in(client, staff.username, TEMPORARY)
+    enrol(client, code, staff)
+    assert client.get("/")["Location"] == "/accounts/password/"
+    change_password(client, TEMPORARY, OWN)
+    assert client.get("/").status_code == 200
+    staff.refresh_from_db()
+    assert not staff.enrolment_code_required and staff.enrolment_code_hash == ""
+    assert events("staff.enrolment_code_issued", object_id=str(staff.pk)).get().actor_id == (
+        security_admin.pk
+    )
+    assert events("two_factor.enrolment_code_accepted", object_id=str(staff.pk)).exists()
+
+
+def test_an_enrolment_code_expires_and_only_a_security_administrator_issues_one(
+    system_admin, security_admin
+):
+    staff = new_approver_opened_by(system_admin, security_admin)
+    with pytest.raises(RuleViolation):
+        org_services.issue_enrolment_code(staff, by=system_admin)
+    assert admin_client(system_admin).post(f"/staff/{staff.pk}/enrolment-code/").status_code == 403
+    code = org_services.issue_enrolment_code(staff, by=security_admin)
+    assert org_services.enrolment_code_matches(staff, code)
+    Staff.objects.filter(pk=staff.pk).update(enrolment_code_expires_at=timezone.now())
+    assert not org_services.enrolment_code_matches(Staff.objects.get(pk=staff.pk), code)
 
 
 def test_once_the_user_chose_a_password_the_authenticator_can_be_reset(system_admin, caseworker):
