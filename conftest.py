@@ -5,6 +5,7 @@ The Henan union tree is loaded once per test database; each test runs in a trans
 
 from pathlib import Path
 
+import hypothesis
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,6 +14,15 @@ from nuanjia.orgs.rules import Role
 from nuanjia.orgs.services import load_union_tree, set_roles
 
 PASSWORD = "Persona#2026pw"
+
+# Timing is not what these tests assert: a busy machine (CI beside other jobs) must not fail
+# a property test with a deadline or a slow-generation health check.
+hypothesis.settings.register_profile(
+    "nuanjia",
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
+hypothesis.settings.load_profile("nuanjia")
 
 
 @pytest.fixture(autouse=True)
