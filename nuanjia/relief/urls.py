@@ -5,6 +5,7 @@ from . import rules, views
 app_name = "relief"
 urlpatterns = [
     path("relief/grants/", views.grant_list_view, name="grants"),
+    path("relief/grants/export.xlsx", views.grant_export_view, name="grants_export"),
     path("relief/workers/<int:worker_id>/grants/new/", views.grant_new_view, name="grant_new"),
     path(
         "relief/workers/<int:worker_id>/history/",
