@@ -28,6 +28,8 @@ from .scopewalk import PUBLIC_ROUTES, SKIPPED_PREFIXES, fill, iter_routes, walk
 LIST_EXPORTS = {
     "hardship/export.xlsx",
     "hardship/publicity/export.xlsx",
+    "hardship/watch/export.xlsx",
+    "relief/batches/export.xlsx",
     "relief/grants/export.xlsx",
     "funds/transactions/export.xlsx",
     "hotline/tickets/export/",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("hardship/publicity/", views.publicity_view, name="publicity"),
     path("hardship/publicity/export.xlsx", views.publicity_export_view, name="publicity_export"),
     path("hardship/watch/", views.watch_list_view, name="watch"),
+    path("hardship/watch/export.xlsx", views.watch_export_view, name="watch_export"),
     path("hardship/reviews/", views.review_list_view, name="reviews"),
     path("hardship/standards/", views.standards_view, name="standards"),
     path("hardship/standards/new/", views.standard_new_view, name="standard_new"),

@@ -24,6 +24,7 @@ urlpatterns = [
         for step in rules.GRANT_PAGE_STEPS
     ],
     path("relief/batches/", views.batch_list_view, name="batches"),
+    path("relief/batches/export.xlsx", views.batch_export_list_view, name="batches_export"),
     path("relief/batches/<int:payment_batch_id>/", views.batch_detail_view, name="batch_detail"),
     path(
         "relief/batches/<int:payment_batch_id>/progress/",

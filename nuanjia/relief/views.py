@@ -26,7 +26,7 @@ from nuanjia.orgs.rules import Perm
 from nuanjia.people.queries import get_worker_for
 
 from . import forms, queries, services
-from .models import PaymentLine
+from .models import PaymentBatch, PaymentLine
 from .rules import Status, Step
 from .todo import TODO_LABELS
 from .workflow import FLOW, page_steps
@@ -296,14 +296,49 @@ def batch_list_view(request):
                     % {"batch": batch.number, "count": batch.line_count},
                 )
                 return redirect("relief:batch_detail", payment_batch_id=batch.pk)
-    page = Paginator(queries.visible_batches(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "relief/batch_list.html",
-        {"page": page, "form": form if is_finance else None, "query": _query_string(request)},
-    )
+    batches, status = _filtered_batches(request)
+    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "form": form if is_finance else None,
+        "query": _query_string(request),
+        "status": status,
+        "statuses": PaymentBatch.Status.choices,
+    }
+    return render(request, "relief/batch_list.html", context)
+
+
+BATCH_EXPORT = ListExport(
+    "relief.batches",
+    _lazy("Payment batches"),
+    (
+        column(_lazy("Batch"), lambda batch: batch.number),
+        column(_lazy("Paying union"), lambda batch: batch.org.name),
+        column(_lazy("Earmark"), lambda batch: batch.earmark.name),
+        column(_lazy("Status"), lambda batch: batch.get_status_display()),
+        column(_lazy("Lines"), lambda batch: batch.line_count),
+        column(_lazy("Total (yuan)"), lambda batch: yuan(batch.total_fen)),
+        column(_lazy("Paid lines"), lambda batch: batch.paid_count),
+        column(_lazy("Paid (yuan)"), lambda batch: yuan(batch.paid_fen)),
+        column(_lazy("Failed lines"), lambda batch: batch.failed_count),
+        column(_lazy("Created at"), lambda batch: day(batch.created_at)),
+    ),
+)
+
+
+def _filtered_batches(request):
+    batches = queries.visible_batches(request.user).order_by("-id")
+    status = request.GET.get("status", "").strip()
+    if status in PaymentBatch.Status.values:
+        batches = batches.filter(status=status)
+    return batches, status
+
+
+@requires(Perm.VIEW_BUSINESS)
+def batch_export_list_view(request):
+    """The filtered batch list as xlsx (the bank files themselves are exported per batch)."""
+    batches, status = _filtered_batches(request)
+    return BATCH_EXPORT.response(request, batches, {"status": status})
 
 
 def _batch_context(request, batch, **extra) -> dict:

@@ -85,3 +85,18 @@ def test_the_file_api_accepts_the_pages_filters(login, caseworker, files):
     items = client.get("/api/v1/hardship/files", {"q": files["li"].number}).json()["items"]
     assert [item["id"] for item in items] == [files["li"].pk]
     assert client.get("/api/v1/hardship/files", {"tiered": "true"}).json()["items"] == []
+
+
+def test_the_watch_list_exports_the_exited_files_with_their_exit(login, caseworker, files, walk):
+    exited = walk(files["li"], Status.EXITED)
+    rows = export_rows(
+        login(caseworker).get(reverse("hardship:watch_export"), {"status": "exited"})
+    )
+    assert [row[0] for row in rows[1:]] == [exited.number]
+    assert rows[1][-2:] == [exited.exited_on.isoformat(), exited.get_exit_reason_display()]
+    assert last_export_event().changes == {
+        "list": "hardship.watch",
+        "filters": {"status": "exited"},
+        "rows": 1,
+        "is_cut": False,
+    }

@@ -8,7 +8,13 @@ review due list and the 低保 standards table. Every write goes through service
 from .common import FORM_FIELDS, INLINE_BULK_LIMIT, PAGE_SIZE, SEARCH_LIMIT
 from .copy import worker_copy_view
 from .files import STEP_PAGES, file_detail_view, step_view
-from .lists import file_export_view, file_list_view, objection_list_view, watch_list_view
+from .lists import (
+    file_export_view,
+    file_list_view,
+    objection_list_view,
+    watch_export_view,
+    watch_list_view,
+)
 from .objections import change_view, objection_new_view, objection_resolve_view
 from .opening import file_new_view
 from .policies import POLICY_FIELDS, policies_view, policy_edit_view, policy_new_view
@@ -51,6 +57,7 @@ __all__ = [
     "standards_view",
     "step_view",
     "wage_edit_view",
+    "watch_export_view",
     "watch_list_view",
     "worker_copy_view",
 ]

@@ -1,5 +1,7 @@
 """The file list with its to-do filters, the watch list and the open objections."""
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -67,21 +69,43 @@ def _todo_label(key: str) -> str:
     return str(TODO_LABELS.get(key, ""))
 
 
-@requires(Perm.VIEW_BUSINESS)
-def watch_list_view(request):
-    """Exited families (脱困监测) and those in their gradual exit."""
+WATCH_EXPORT = replace(
+    FILE_EXPORT,
+    name="hardship.watch",
+    title=_lazy("Exits and watch list"),
+    columns=(
+        *FILE_EXPORT.columns,
+        column(_lazy("Exited on"), lambda file: day(file.exited_on)),
+        column(_lazy("Reason"), lambda file: file.get_exit_reason_display()),
+    ),
+)
+
+
+def _watched_files(request):
     files = queries.watch_list(request.user).select_related("household__worker")
     status = request.GET.get("status", "")
     if status in rules.EXIT_STATUSES:
         files = files.filter(status=status)
-    page = Paginator(files.order_by("-exited_on", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    return files.order_by("-exited_on", "-id"), status
+
+
+@requires(Perm.VIEW_BUSINESS)
+def watch_list_view(request):
+    """Exited families (脱困监测) and those in their gradual exit."""
+    files, status = _watched_files(request)
+    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "hardship/watch_list.html",
         {"page": page, "status": status, "query": _query_string(request)},
     )
+
+
+@requires(Perm.VIEW_BUSINESS)
+def watch_export_view(request):
+    """The watch list as xlsx, in the file list's columns."""
+    files, status = _watched_files(request)
+    return WATCH_EXPORT.response(request, files, {"status": status})
 
 
 @requires(Perm.VIEW_BUSINESS)
