@@ -11,6 +11,7 @@ filters and how many rows.
 
 from __future__ import annotations
 
+import datetime
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -37,12 +38,34 @@ LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
 
 @dataclass(frozen=True)
 class ExportColumn:
+    """A header and what the cell holds: a function of the row, or a path through its
+    attributes or keys ("worker.name"; a method such as "get_status_display" is called, as a
+    template would). Dates read as the pages show them; `in_yuan` turns 分 into 元."""
+
     header: Promise | str
-    value: Callable[[Any], Any]
+    value: Callable[[Any], Any] | str
+    in_yuan: bool = False
+
+    def read(self, row: Any) -> Any:
+        value = self.value(row) if callable(self.value) else _follow(row, self.value)
+        if self.in_yuan:
+            return yuan(value)
+        return day(value) if isinstance(value, datetime.date) else value
 
 
-def column(header: Promise | str, value: Callable[[Any], Any]) -> ExportColumn:
+def _follow(row: Any, path: str) -> Any:
+    for name in path.split("."):
+        row = row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+    return row() if callable(row) else row
+
+
+def column(header: Promise | str, value: Callable[[Any], Any] | str) -> ExportColumn:
     return ExportColumn(header, value)
+
+
+def money(header: Promise | str, value: Callable[[Any], Any] | str) -> ExportColumn:
+    """A column of 分 written as a number of 元."""
+    return ExportColumn(header, value, in_yuan=True)
 
 
 def yuan(fen: int | None) -> Decimal | None:
@@ -54,7 +77,7 @@ def day(value: Any) -> str:
     """A date or datetime as the pages show it (local time), blank for none."""
     if value is None:
         return ""
-    if hasattr(value, "hour"):
+    if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value.isoformat())
 
@@ -90,7 +113,7 @@ class ListExport:
         return [str(col.header) for col in self.columns]
 
     def cells(self, row: Any) -> list[Any]:
-        return [col.value(row) for col in self.columns]
+        return [col.read(row) for col in self.columns]
 
     def write(self, destination: Any, rows: Iterable[Any]) -> _Counted:
         """Write the sheet; the answer says how many rows went in and whether it was cut."""

@@ -52,21 +52,12 @@ def _day_bound(value: str, end: bool):
     return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
 
 
-AUDIT_EXPORT = ListExport(
-    "desk.audit",
-    _lazy("Audit trail"),
-    (
-        column("#", lambda event: event.pk),
-        column(
-            _lazy("Time"), lambda event: timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
-        ),
-        column(_lazy("Actor"), lambda event: event.actor_label),
-        column(_lazy("Event type"), lambda event: event_name(event.action)),
-        column(_lazy("Object"), lambda event: event.object_label),
-        column(_lazy("IP address"), lambda event: event.ip or ""),
-        column(_lazy("Result"), lambda event: _("OK") if event.success else _("Failed")),
-    ),
-)
+AUDIT_EXPORT = ListExport("desk.audit", _lazy("Audit trail"), (
+    column("#", "pk"), column(_lazy("Time"), lambda event: timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")),
+    column(_lazy("Actor"), "actor_label"), column(_lazy("Event type"), lambda event: event_name(event.action)),
+    column(_lazy("Object"), "object_label"), column(_lazy("IP address"), "ip"),
+    column(_lazy("Result"), lambda event: _("OK") if event.success else _("Failed")),
+))  # fmt: skip
 AUDIT_FILTERS = ("actor", "action", "object", "result", "since", "until")
 
 

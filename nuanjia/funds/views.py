@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import XLSX_CONTENT_TYPE, result_context
-from nuanjia.core.listexport import ListExport, column, day, yuan
+from nuanjia.core.listexport import ListExport, column, money
 from nuanjia.core.money import format_yuan
 from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.models import Org
@@ -215,23 +215,12 @@ def figure_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
     return _render(request, "funds/figure.html", context)
 
 
-TRANSACTION_EXPORT = ListExport(
-    "funds.transactions",
-    _lazy("Fund transactions"),
-    (
-        column(_lazy("No."), lambda posted: posted.pk),
-        column(_lazy("Business date"), lambda posted: day(posted.posted_on)),
-        column(_lazy("Kind"), lambda posted: posted.get_kind_display()),
-        column(_lazy("Union"), lambda posted: posted.org.name),
-        column(
-            _lazy("Counterpart union"), lambda posted: getattr(posted.counterpart_org, "name", "")
-        ),
-        column(_lazy("Earmark"), lambda posted: posted.earmark.name),
-        column(_lazy("Amount (yuan)"), lambda posted: yuan(posted.amount_fen)),
-        column(_lazy("Memo"), lambda posted: posted.memo),
-        column(_lazy("Source"), lambda posted: posted.source),
-    ),
-)
+TRANSACTION_EXPORT = ListExport("funds.transactions", _lazy("Fund transactions"), (
+    column(_lazy("No."), "pk"), column(_lazy("Business date"), "posted_on"),
+    column(_lazy("Kind"), "get_kind_display"), column(_lazy("Union"), "org.name"),
+    column(_lazy("Counterpart union"), "counterpart_org.name"), column(_lazy("Earmark"), "earmark.name"),
+    money(_lazy("Amount (yuan)"), "amount_fen"), column(_lazy("Memo"), "memo"), column(_lazy("Source"), "source"),
+))  # fmt: skip
 
 
 def _filtered_transactions(request: StaffRequest) -> tuple[QuerySet[Transaction], dict[str, Any]]:

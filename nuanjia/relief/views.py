@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
-from nuanjia.core.listexport import ListExport, column, day, yuan
+from nuanjia.core.listexport import ListExport, column, money
 from nuanjia.core.masking import mask_name
 from nuanjia.core.workflow_pages import StepPage, apply_rule_error, run_step_page, step_pages
 from nuanjia.orgs.models import Org
@@ -57,23 +57,13 @@ def _query_string(request) -> str:
 # ---- Grants -------------------------------------------------------------------------------
 
 
-GRANT_EXPORT = ListExport(
-    "relief.grants",
-    _lazy("Relief grants"),
-    (
-        column(_lazy("Number"), lambda grant: grant.number),
-        column(_lazy("Worker"), lambda grant: grant.worker.name),
-        column(_lazy("ID number"), lambda grant: grant.worker.id_number_masked),
-        column(_lazy("Grant type"), lambda grant: grant.grant_type.name),
-        column(_lazy("Amount (yuan)"), lambda grant: yuan(grant.amount_fen)),
-        column(_lazy("Paying union"), lambda grant: grant.org.name),
-        column(_lazy("Status"), lambda grant: grant.get_status_display()),
-        column(_lazy("Proposed on"), lambda grant: day(grant.proposed_on)),
-        column(_lazy("Approved on"), lambda grant: day(grant.approved_on)),
-        column(_lazy("Paid on"), lambda grant: day(grant.paid_on)),
-        column(_lazy("Reason"), lambda grant: grant.reason),
-    ),
-)
+GRANT_EXPORT = ListExport("relief.grants", _lazy("Relief grants"), (
+    column(_lazy("Number"), "number"), column(_lazy("Worker"), "worker.name"),
+    column(_lazy("ID number"), "worker.id_number_masked"), column(_lazy("Grant type"), "grant_type.name"),
+    money(_lazy("Amount (yuan)"), "amount_fen"), column(_lazy("Paying union"), "org.name"),
+    column(_lazy("Status"), "get_status_display"), column(_lazy("Proposed on"), "proposed_on"),
+    column(_lazy("Approved on"), "approved_on"), column(_lazy("Paid on"), "paid_on"), column(_lazy("Reason"), "reason"),
+))  # fmt: skip
 
 
 def _grant_filters(request) -> tuple[forms.GrantFilterForm, dict]:
@@ -308,22 +298,12 @@ def batch_list_view(request):
     return render(request, "relief/batch_list.html", context)
 
 
-BATCH_EXPORT = ListExport(
-    "relief.batches",
-    _lazy("Payment batches"),
-    (
-        column(_lazy("Batch"), lambda batch: batch.number),
-        column(_lazy("Paying union"), lambda batch: batch.org.name),
-        column(_lazy("Earmark"), lambda batch: batch.earmark.name),
-        column(_lazy("Status"), lambda batch: batch.get_status_display()),
-        column(_lazy("Lines"), lambda batch: batch.line_count),
-        column(_lazy("Total (yuan)"), lambda batch: yuan(batch.total_fen)),
-        column(_lazy("Paid lines"), lambda batch: batch.paid_count),
-        column(_lazy("Paid (yuan)"), lambda batch: yuan(batch.paid_fen)),
-        column(_lazy("Failed lines"), lambda batch: batch.failed_count),
-        column(_lazy("Created at"), lambda batch: day(batch.created_at)),
-    ),
-)
+BATCH_EXPORT = ListExport("relief.batches", _lazy("Payment batches"), (
+    column(_lazy("Batch"), "number"), column(_lazy("Paying union"), "org.name"), column(_lazy("Earmark"), "earmark.name"),
+    column(_lazy("Status"), "get_status_display"), column(_lazy("Lines"), "line_count"),
+    money(_lazy("Total (yuan)"), "total_fen"), column(_lazy("Paid lines"), "paid_count"), money(_lazy("Paid (yuan)"), "paid_fen"),
+    column(_lazy("Failed lines"), "failed_count"), column(_lazy("Created at"), "created_at"),
+))  # fmt: skip
 
 
 def _filtered_batches(request):

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from nuanjia.core.listexport import ListExport, column, day, yuan
+from nuanjia.core.listexport import ListExport, column, money
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 
@@ -16,22 +16,13 @@ from ..rules import Category, Status, Step
 from ..workflow import FLOW
 from .common import PAGE_SIZE, _query_string
 
-FILE_EXPORT = ListExport(
-    "hardship.files",
-    _lazy("Hardship files"),
-    (
-        column(_lazy("File"), lambda file: file.number),
-        column(_lazy("Worker"), lambda file: file.household.worker.name),
-        column(_lazy("ID number"), lambda file: file.household.worker.id_number_masked),
-        column(_lazy("Phone"), lambda file: file.household.worker.phone_masked),
-        column(_lazy("Union"), lambda file: file.org.name),
-        column(_lazy("Status"), lambda file: file.get_status_display()),
-        column(_lazy("Category"), lambda file: file.category_label),
-        column(_lazy("Tiered help"), lambda file: _("yes") if file.is_tiered_help else ""),
-        column(_lazy("Monthly standard (yuan)"), lambda file: yuan(file.monthly_standard_fen)),
-        column(_lazy("Next review due"), lambda file: day(file.next_review_on)),
-    ),
-)
+FILE_EXPORT = ListExport("hardship.files", _lazy("Hardship files"), (
+    column(_lazy("File"), "number"), column(_lazy("Worker"), "household.worker.name"),
+    column(_lazy("ID number"), "household.worker.id_number_masked"), column(_lazy("Phone"), "household.worker.phone_masked"),
+    column(_lazy("Union"), "org.name"), column(_lazy("Status"), "get_status_display"), column(_lazy("Category"), "category_label"),
+    column(_lazy("Tiered help"), lambda file: _("yes") if file.is_tiered_help else ""),
+    money(_lazy("Monthly standard (yuan)"), "monthly_standard_fen"), column(_lazy("Next review due"), "next_review_on"),
+))  # fmt: skip
 
 
 def _filtered_files(request):
@@ -75,8 +66,8 @@ WATCH_EXPORT = replace(
     title=_lazy("Exits and watch list"),
     columns=(
         *FILE_EXPORT.columns,
-        column(_lazy("Exited on"), lambda file: day(file.exited_on)),
-        column(_lazy("Reason"), lambda file: file.get_exit_reason_display()),
+        column(_lazy("Exited on"), "exited_on"),
+        column(_lazy("Reason"), "get_exit_reason_display"),
     ),
 )
 

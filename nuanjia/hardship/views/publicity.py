@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nuanjia.core.listexport import ListExport, column, day, yuan
+from nuanjia.core.listexport import ListExport, column, money
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 
@@ -25,17 +25,10 @@ def publicity_view(request):
     return render(request, "hardship/publicity.html", context)
 
 
-PUBLICITY_EXPORT = ListExport(
-    "hardship.publicity",
-    _("Publicity list"),
-    (
-        column(_("Full name"), lambda row: row["name"]),
-        column(_("Unit"), lambda row: row["unit"]),
-        column(_("Category"), lambda row: row["category"]),
-        column(_("Monthly amount (yuan)"), lambda row: yuan(row["monthly_standard_fen"])),
-        column(_("Publicity ends on"), lambda row: day(row["publicity_ends_on"])),
-    ),
-)
+PUBLICITY_EXPORT = ListExport("hardship.publicity", _("Publicity list"), (
+    column(_("Full name"), "name"), column(_("Unit"), "unit"), column(_("Category"), "category"),
+    money(_("Monthly amount (yuan)"), "monthly_standard_fen"), column(_("Publicity ends on"), "publicity_ends_on"),
+))  # fmt: skip
 
 
 @requires(Perm.VIEW_BUSINESS)
