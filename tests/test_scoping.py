@@ -22,8 +22,20 @@ from nuanjia.people.tests.scoping import people_rows
 from nuanjia.relief.tests.scoping import relief_rows
 from nuanjia.stations.tests.scoping import station_rows
 
-from .scopewalk import fill, iter_routes, walk
+from .scopewalk import PUBLIC_ROUTES, SKIPPED_PREFIXES, fill, iter_routes, walk
 
+# Every list's Excel export (issue 12 #25): walked like its page, the sheet's cells searched.
+LIST_EXPORTS = {
+    "hardship/export.xlsx",
+    "hardship/publicity/export.xlsx",
+    "hardship/watch/export.xlsx",
+    "relief/batches/export.xlsx",
+    "relief/grants/export.xlsx",
+    "funds/transactions/export.xlsx",
+    "hotline/tickets/export/",
+    "audit/export.xlsx",
+    "staff/export.xlsx",
+}
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"
 
@@ -105,6 +117,17 @@ def test_the_walker_covers_pages_and_api_operations():
     routes = [route.pattern for route in iter_routes()]
     assert "orgs/<int:org_id>/" in routes
     assert any(route.startswith("api/v1/orgs/") for route in routes)
+
+
+@pytest.mark.django_db
+def test_the_walker_opens_every_list_export():
+    walked = {
+        route.pattern
+        for route in iter_routes()
+        if route.pattern not in PUBLIC_ROUTES
+        and not route.pattern.startswith(tuple(SKIPPED_PREFIXES))
+    }
+    assert walked >= LIST_EXPORTS
 
 
 @pytest.mark.django_db

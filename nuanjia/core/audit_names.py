@@ -94,6 +94,7 @@ EVENT_NAMES: dict[str, Promise | str] = {
     "household.member_changed": _("Household member changed"),
     "household.member_removed": _("Household member removed"),
     "household.updated": _("Household changed"),
+    "list.exported": _("List exported to Excel"),
     "login.failed": _("Sign-in failed"),
     "login.password_accepted": _("Password accepted, code pending"),
     "login.succeeded": _("Signed in"),

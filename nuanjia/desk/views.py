@@ -11,12 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from nuanjia.core import todo, workdays
-from nuanjia.core.audit_names import EVENT_NAMES, event_choices
+from nuanjia.core.audit_names import EVENT_NAMES, event_choices, event_name
 from nuanjia.core.audit_verification import verify_audit_chain
 from nuanjia.core.calendar import may_edit_calendar
+from nuanjia.core.listexport import ListExport, column
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, within
@@ -50,13 +52,19 @@ def _day_bound(value: str, end: bool):
     return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
 
 
-@requires(Perm.VIEW_AUDIT)
-def audit_list_view(request):
+AUDIT_EXPORT = ListExport("desk.audit", _lazy("Audit trail"), (
+    column("#", "pk"), column(_lazy("Time"), lambda event: timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")),
+    column(_lazy("Actor"), "actor_label"), column(_lazy("Event type"), lambda event: event_name(event.action)),
+    column(_lazy("Object"), "object_label"), column(_lazy("IP address"), "ip"),
+    column(_lazy("Result"), lambda event: _("OK") if event.success else _("Failed")),
+))  # fmt: skip
+AUDIT_FILTERS = ("actor", "action", "object", "result", "since", "until")
+
+
+def _filtered_events(request):
+    """The auditor's events the list's filters select, newest first."""
     events = visible_audit_events(request.user)
-    filters = {
-        key: request.GET.get(key, "").strip()
-        for key in ("actor", "action", "object", "result", "since", "until")
-    }
+    filters = {key: request.GET.get(key, "").strip() for key in AUDIT_FILTERS}
     if filters["actor"]:
         events = events.filter(actor_label__icontains=filters["actor"])
     if filters["action"] in EVENT_NAMES:
@@ -71,7 +79,13 @@ def audit_list_view(request):
         events = events.filter(at__gte=since)
     if until := _day_bound(filters["until"], end=True):
         events = events.filter(at__lte=until)
-    page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
+    return events.order_by("-id"), filters
+
+
+@requires(Perm.VIEW_AUDIT)
+def audit_list_view(request):
+    events, filters = _filtered_events(request)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -84,6 +98,13 @@ def audit_list_view(request):
             "event_types": event_choices(),
         },
     )
+
+
+@requires(Perm.VIEW_AUDIT)
+def audit_export_view(request):
+    """The filtered audit trail as xlsx: every event the filters select."""
+    events, filters = _filtered_events(request)
+    return AUDIT_EXPORT.response(request, events, filters)
 
 
 @require_POST

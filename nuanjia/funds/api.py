@@ -167,25 +167,23 @@ def list_transactions(
     q: str = "",
 ) -> QuerySet[Transaction]:
     check_permission(request.user, Perm.VIEW_FUNDS, request.path)
-    transactions = queries.visible_transactions(request.user).order_by("-id")
-    if org:
-        union = get_org_by_code_for(request.user, org)
-        transactions = transactions.filter(org=union) | transactions.filter(counterpart_org=union)
-    if earmark:
-        transactions = transactions.filter(earmark__code=earmark)
-    if kind:
+    if kind and kind not in Transaction.Kind.values:
         # A plain string: an enum here would add a component named "Kind" to the schema,
         # which clashes with the org kinds of the orgs API.
-        if kind not in Transaction.Kind.values:
-            raise RuleViolation(_("Unknown kind %(kind)s.") % {"kind": kind[:20]}, field="kind")
-        transactions = transactions.filter(kind=kind)
-    if source_type:
-        transactions = transactions.filter(source_type=source_type)
-    if source_id:
-        transactions = transactions.filter(source_id=source_id)
-    if q:
-        transactions = transactions.filter(memo__icontains=q)
-    return transactions
+        raise RuleViolation(_("Unknown kind %(kind)s.") % {"kind": kind[:20]}, field="kind")
+    earmark_row = Earmark.objects.filter(code=earmark).first() if earmark else None
+    if earmark and earmark_row is None:
+        return Transaction.objects.none()
+    transactions = queries.filtered_transactions(
+        request.user,
+        kind=kind,
+        earmark=earmark_row,
+        q=q,
+        org=get_org_by_code_for(request.user, org) if org else None,
+        source_type=source_type,
+        source_id=source_id,
+    )
+    return transactions.order_by("-id")
 
 
 @router.get(

@@ -93,6 +93,38 @@ def visible_transactions(user: Actor) -> QuerySet[Transaction]:
     return base.filter(within(org.path, "org__path") | within(org.path, "counterpart_org__path"))
 
 
+def filtered_transactions(
+    user: Actor,
+    *,
+    kind: str = "",
+    earmark: Earmark | None = None,
+    q: str = "",
+    org: Org | None = None,
+    source_type: str = "",
+    source_id: str = "",
+) -> QuerySet[Transaction]:
+    """The transaction list's filters (page, export and API), newest first. `q` finds a memo
+    (contains), a source id (a grant number) or a transaction number (#123)."""
+    transactions = visible_transactions(user)
+    if kind in Transaction.Kind.values:
+        transactions = transactions.filter(kind=kind)
+    if earmark is not None:
+        transactions = transactions.filter(earmark=earmark)
+    if org is not None:
+        transactions = transactions.filter(Q(org=org) | Q(counterpart_org=org))
+    if source_type:
+        transactions = transactions.filter(source_type=source_type)
+    if source_id:
+        transactions = transactions.filter(source_id=source_id)
+    if q:
+        number = q.lstrip("#")
+        condition = Q(memo__icontains=q) | Q(source_id=q)
+        if number.isdigit():
+            condition |= Q(pk=int(number))
+        transactions = transactions.filter(condition)
+    return transactions.order_by("-posted_on", "-id")
+
+
 def get_transaction_for(user: Actor, pk: Any, *, write: bool = False) -> Transaction:
     return get_scoped_or_404(visible_transactions(user), user, write=write, pk=pk)
 

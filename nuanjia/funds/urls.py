@@ -10,6 +10,11 @@ urlpatterns = [
     path("funds/accounts/<int:account_id>/", views.account_view, name="account"),
     path("funds/transactions/", views.transaction_list_view, name="transactions"),
     path(
+        "funds/transactions/export.xlsx",
+        views.transaction_export_view,
+        name="transactions_export",
+    ),
+    path(
         "funds/transactions/<int:transaction_id>/",
         views.transaction_detail_view,
         name="transaction",

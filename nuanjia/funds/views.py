@@ -9,16 +9,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import XLSX_CONTENT_TYPE, result_context
+from nuanjia.core.listexport import ListExport, column, money
 from nuanjia.core.money import format_yuan
 from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.models import Org
@@ -213,36 +215,48 @@ def figure_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
     return _render(request, "funds/figure.html", context)
 
 
+TRANSACTION_EXPORT = ListExport("funds.transactions", _lazy("Fund transactions"), (
+    column(_lazy("No."), "pk"), column(_lazy("Business date"), "posted_on"),
+    column(_lazy("Kind"), "get_kind_display"), column(_lazy("Union"), "org.name"),
+    column(_lazy("Counterpart union"), "counterpart_org.name"), column(_lazy("Earmark"), "earmark.name"),
+    money(_lazy("Amount (yuan)"), "amount_fen"), column(_lazy("Memo"), "memo"), column(_lazy("Source"), "source"),
+))  # fmt: skip
+
+
+def _filtered_transactions(request: StaffRequest) -> tuple[QuerySet[Transaction], dict[str, Any]]:
+    filters = {key: request.GET.get(key, "").strip() for key in ("kind", "earmark", "q")}
+    earmark_id = _int(filters["earmark"])
+    earmark = Earmark.objects.filter(pk=earmark_id).first() if earmark_id else None
+    transactions = queries.filtered_transactions(
+        request.user, kind=filters["kind"], earmark=earmark, q=filters["q"]
+    )
+    return transactions, filters
+
+
 @requires(Perm.VIEW_FUNDS)
 def transaction_list_view(request: StaffRequest) -> HttpResponseBase:
     """Transactions of the user's subtree, newest first; search by memo or source."""
-    transactions = queries.visible_transactions(request.user).order_by("-posted_on", "-id")
-    kind = request.GET.get("kind", "")
-    if kind in Transaction.Kind.values:
-        transactions = transactions.filter(kind=kind)
-    earmark = _int(request.GET.get("earmark"))
-    if earmark:
-        transactions = transactions.filter(earmark_id=earmark)
-    q = request.GET.get("q", "").strip()
-    if q:
-        number = q.lstrip("#")
-        condition = Q(memo__icontains=q) | Q(source_id=q)
-        if number.isdigit():
-            condition |= Q(pk=int(number))
-        transactions = transactions.filter(condition)
+    transactions, filters = _filtered_transactions(request)
     page, items = _transaction_page(request, transactions)
     context = {
         "page": page,
         "transactions": items,
         "query": _query_string(request),
         "kinds": Transaction.Kind.choices,
-        "kind": kind,
+        "kind": filters["kind"],
         "earmarks": Earmark.objects.all(),
-        "earmark": earmark,
-        "q": q,
+        "earmark": _int(filters["earmark"]),
+        "q": filters["q"],
         "unit": "yuan",
     }
     return _render(request, "funds/transaction_list.html", context)
+
+
+@requires(Perm.VIEW_FUNDS)
+def transaction_export_view(request: StaffRequest) -> HttpResponseBase:
+    """The filtered transaction list as xlsx: every row the filters select."""
+    transactions, filters = _filtered_transactions(request)
+    return TRANSACTION_EXPORT.response(request, transactions, filters)
 
 
 @requires(Perm.VIEW_FUNDS)

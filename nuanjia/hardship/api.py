@@ -7,7 +7,6 @@ message and the field at fault for a rule.
 import datetime
 from typing import Annotated, Literal
 
-from django.db.models import Q
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -169,20 +168,11 @@ def list_files(
     category: Category | None = None,
     todo: str = "",
     q: str = "",
+    tiered: bool = False,
 ):
-    files = queries.visible_files(request.user).order_by("-id")
-    if status:
-        files = files.filter(status=status)
-    if category:
-        files = files.filter(category=category)
-    if todo in queries.todo_filters():
-        files = files.filter(queries.todo_filters()[todo][0])
-    if q:
-        files = files.filter(
-            Q(household__worker__name__icontains=q)
-            | Q(household__worker__name_pinyin__startswith=q.lower())
-        )
-    return files
+    """The file list's filters, as on the page: `q` is a worker's name, pinyin or file number."""
+    filters = {"status": status or "", "category": category or "", "todo": todo, "q": q}
+    return queries.filtered_files(request.user, filters | {"tiered": tiered}).order_by("-id")
 
 
 @router.post(

@@ -2,6 +2,8 @@
 standards and policy that apply to a region on a date, and the to-do and due lists."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -96,6 +98,37 @@ def unit_of(hardship_file: HardshipFile) -> str:
     if worker.union_id:
         return worker.union.name
     return hardship_file.org.name
+
+
+FILE_FILTERS = ("status", "category", "todo", "q", "tiered")
+
+
+def filtered_files(user, filters: Mapping[str, Any]) -> QuerySet[HardshipFile]:
+    """The files of the user's scope the list's filters select (page, export and API):
+    status, category, a to-do list, tiered help, and a worker's name, pinyin or file number."""
+    files = visible_files(user).select_related("household__worker__employer")
+    todo = todo_filters().get(filters.get("todo", ""))
+    if todo is not None:
+        files = files.filter(todo[0])
+    if filters.get("status") in Status.values:
+        files = files.filter(status=filters["status"])
+    if filters.get("category") in rules.Category.values and filters["category"]:
+        files = files.filter(category=filters["category"])
+    if filters.get("tiered"):
+        files = files.filter(is_tiered_help=True)  # 梯度帮扶: families just above the line
+    if query := filters.get("q"):
+        files = files.filter(_file_search(query))
+    return files.order_by("-updated_at", "-id")
+
+
+def _file_search(query: str) -> Q:
+    match = Q(household__worker__name__icontains=query) | Q(
+        household__worker__name_pinyin__startswith=query.lower()
+    )
+    if query.replace("-", "").isdigit():
+        number = query.rsplit("-", 1)[-1]
+        match |= Q(pk=int(number)) if number.isdigit() else Q()
+    return match
 
 
 def publicity_rows(user, on: datetime.date | None = None) -> list[dict]:

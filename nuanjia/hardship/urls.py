@@ -5,6 +5,7 @@ from . import views
 app_name = "hardship"
 urlpatterns = [
     path("hardship/", views.file_list_view, name="list"),
+    path("hardship/export.xlsx", views.file_export_view, name="export"),
     path("hardship/new/", views.file_new_view, name="new"),
     path("hardship/files/<int:file_id>/", views.file_detail_view, name="detail"),
     *[
@@ -26,7 +27,9 @@ urlpatterns = [
         name="objection_resolve",
     ),
     path("hardship/publicity/", views.publicity_view, name="publicity"),
+    path("hardship/publicity/export.xlsx", views.publicity_export_view, name="publicity_export"),
     path("hardship/watch/", views.watch_list_view, name="watch"),
+    path("hardship/watch/export.xlsx", views.watch_export_view, name="watch_export"),
     path("hardship/reviews/", views.review_list_view, name="reviews"),
     path("hardship/standards/", views.standards_view, name="standards"),
     path("hardship/standards/new/", views.standard_new_view, name="standard_new"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("orgs/<int:org_id>/new/", views.grassroots_new_view, name="grassroots_new"),
     path("orgs/<int:org_id>/edit/", views.grassroots_edit_view, name="grassroots_edit"),
     path("staff/", staff_views.staff_list_view, name="staff_list"),
+    path("staff/export.xlsx", staff_views.staff_export_view, name="staff_export"),
     path("staff/new/", staff_views.staff_new_view, name="staff_new"),
     path("staff/<int:user_id>/", staff_views.staff_detail_view, name="staff_detail"),
     path("staff/<int:user_id>/password/", staff_views.staff_password_view, name="staff_password"),

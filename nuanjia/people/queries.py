@@ -5,6 +5,7 @@ answers 404 (and audits the denial) when it is out of reach.
 """
 
 import datetime
+import re
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -38,6 +39,10 @@ def with_id_number_index(index: str) -> Q:
     return ~Q(id_number_index="") & Q(id_number_index=index)
 
 
+# A whole ID number as typed (normalized): found through its blind index, never by text.
+WHOLE_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+
+
 def visible_workers(user) -> QuerySet[Worker]:
     """Workers of the user's subtree, merged-away records left out."""
     return scope(Worker.objects.filter(merged_into__isnull=True).select_related("org"), user)
@@ -49,16 +54,28 @@ def get_worker_for(user, pk, *, write: bool = False) -> Worker:
 
 def search_workers(user, text: str) -> QuerySet[Worker]:
     """Scoped search by name (contains), full pinyin or initials (prefix), a whole phone number
-    or the last 4 of the phone or ID (rules.search_plan); phones through their blind indexes.
+    or the last 4 of the phone or ID (rules.search_plan), or a whole ID number; phones and ID
+    numbers through their blind indexes (`worker_match`)."""
+    workers = visible_workers(user)
+    condition = worker_match(text)
+    return workers if condition is None else workers.filter(condition)
+
+
+def worker_match(text: str) -> Q | None:
+    """The worker search's condition, unscoped (None: nothing typed, no condition).
 
     Each branch is `pk IN (one index range)`: the database answers the OR from the indexes
     (SQLite's MULTI-INDEX OR) and then applies the scope to the matches only. Written as
     plain column conditions, the OR made SQLite walk every worker of the subtree instead.
+    A list of other rows (grants) filters by `worker__in=Worker.objects.filter(condition)`.
     """
-    workers = visible_workers(user)
+    number = normalize_id_number(text)
+    if WHOLE_ID_NUMBER.fullmatch(number):
+        index = blind_index(number, purpose=PURPOSE_ID_NUMBER)
+        return Q(pk__in=Worker.objects.filter(with_id_number_index(index)).values("pk"))
     plan = rules.search_plan(text)
     if plan.is_empty:
-        return workers
+        return None
     ranges = []
     if plan.name_contains:
         prefix = plan.name_contains[: rules.NAME_KEY_LENGTH]
@@ -75,7 +92,7 @@ def search_workers(user, text: str) -> QuerySet[Worker]:
     condition = Q(pk__in=[])
     for matches in ranges:
         condition |= Q(pk__in=matches)
-    return workers.filter(condition)
+    return condition
 
 
 def find_worker_by_id_number(id_number: str) -> Worker | None:

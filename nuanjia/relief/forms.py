@@ -12,6 +12,7 @@ from .models import GrantType, SchoolStage
 from .services import BANK_FORMATS
 
 REASON_INPUT = forms.Textarea(attrs={"rows": 3, "maxlength": 500})
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class GrantForm(forms.Form):
@@ -80,3 +81,49 @@ class ResultsForm(forms.Form):
                 _("The file is larger than %(size)d MB.") % {"size": MAX_UPLOAD_MB}
             )
         return upload
+
+
+class GrantFilterForm(forms.Form):
+    """The grant list's filters (page and export). A field that does not check out is shown
+    with its error and filters nothing; the others still apply."""
+
+    queue = forms.CharField(required=False, widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    worker = forms.CharField(
+        label=_("Worker"),
+        max_length=50,
+        required=False,
+        help_text=_("Name, pinyin, phone, ID number or its last 4"),
+    )
+    grant_type = forms.ModelChoiceField(
+        label=_("Grant type"),
+        queryset=GrantType.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any"),
+    )
+    org = forms.ModelChoiceField(
+        label=_("Union"), queryset=Org.objects.none(), to_field_name="code", required=False
+    )
+    proposed_from = forms.DateField(label=_("Proposed from"), required=False, widget=DATE_INPUT)
+    proposed_to = forms.DateField(label=_("Proposed until"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, data, *, orgs, unions, statuses):
+        super().__init__(data)
+        self.fields["status"].choices = [("", _("Any")), *statuses]
+        self.fields["org"].queryset = orgs  # any union in scope filters; the list offers some
+        self.fields["org"].widget.choices = [("", _("Any"))] + [(o.code, o.name) for o in unions]
+
+    def filters(self) -> dict:
+        """The fields that check out (the others empty), by GrantFilters' names."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "queue": data.get("queue") or "",
+            "status": data.get("status") or "",
+            "worker": data.get("worker") or "",
+            "grant_type": data["grant_type"].code if data.get("grant_type") else "",
+            "org": data.get("org"),
+            "proposed_from": data.get("proposed_from"),
+            "proposed_to": data.get("proposed_to"),
+        }

@@ -4,12 +4,16 @@ force, a worker's totals and history across the province, and the role queues.""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Sum
 
 from nuanjia.hardship.queries import live_file_of
-from nuanjia.orgs.queries import get_scoped_or_404, scope
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.queries import get_scoped_or_404, scope, within
 from nuanjia.orgs.rules import Role
+from nuanjia.people.models import Worker
+from nuanjia.people.queries import worker_match
 from nuanjia.standards import regions
 
 from . import rules
@@ -100,6 +104,37 @@ def queue(user, key: str) -> QuerySet[Grant]:
     if key in QUEUES:
         grants = grants.filter(QUEUES[key][0])
     return grants
+
+
+@dataclass(frozen=True)
+class GrantFilters:
+    """What the grant list (page, export and API) filters by; empty values filter nothing."""
+
+    queue: str = ""
+    status: str = ""
+    worker: str = ""  # the worker search: name, pinyin, phone, ID last 4 or a whole ID number
+    grant_type: str = ""  # a grant type's code
+    org: Org | None = None  # a union within the user's scope, with its subtree
+    proposed_from: datetime.date | None = None
+    proposed_to: datetime.date | None = None
+
+
+def filtered_grants(user, filters: GrantFilters) -> QuerySet[Grant]:
+    """The grants of the user's scope the filters select, newest first."""
+    grants = queue(user, filters.queue)
+    if filters.status in Status.values:
+        grants = grants.filter(status=filters.status)
+    if filters.worker and (match := worker_match(filters.worker)) is not None:
+        grants = grants.filter(worker__in=Worker.objects.filter(match).values("pk"))
+    if filters.grant_type:
+        grants = grants.filter(grant_type__code=filters.grant_type)
+    if filters.org is not None:
+        grants = grants.filter(within(filters.org.path, "org__path"))
+    if filters.proposed_from:
+        grants = grants.filter(proposed_on__gte=filters.proposed_from)
+    if filters.proposed_to:
+        grants = grants.filter(proposed_on__lte=filters.proposed_to)
+    return grants.order_by("-id")
 
 
 # ---- Caps ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from . import rules, views
 app_name = "relief"
 urlpatterns = [
     path("relief/grants/", views.grant_list_view, name="grants"),
+    path("relief/grants/export.xlsx", views.grant_export_view, name="grants_export"),
     path("relief/workers/<int:worker_id>/grants/new/", views.grant_new_view, name="grant_new"),
     path(
         "relief/workers/<int:worker_id>/history/",
@@ -23,6 +24,7 @@ urlpatterns = [
         for step in rules.GRANT_PAGE_STEPS
     ],
     path("relief/batches/", views.batch_list_view, name="batches"),
+    path("relief/batches/export.xlsx", views.batch_export_list_view, name="batches_export"),
     path("relief/batches/<int:payment_batch_id>/", views.batch_detail_view, name="batch_detail"),
     path(
         "relief/batches/<int:payment_batch_id>/progress/",

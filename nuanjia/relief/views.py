@@ -10,26 +10,30 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
+from nuanjia.core.listexport import ListExport, column, money
 from nuanjia.core.masking import mask_name
 from nuanjia.core.workflow_pages import StepPage, apply_rule_error, run_step_page, step_pages
+from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.queries import get_worker_for
 
 from . import forms, queries, services
-from .models import PaymentLine
+from .models import PaymentBatch, PaymentLine
 from .rules import Status, Step
 from .todo import TODO_LABELS
 from .workflow import FLOW, page_steps
 
 PAGE_SIZE = 50
 LINES_SHOWN = 200
+UNIONS_SHOWN = 200  # unions offered in the grant list's union filter (any code in scope works)
 # The steps taken from a grant's page, each with its form (a reason where the step needs one).
 STEP_PAGES = step_pages(
     [
@@ -53,15 +57,39 @@ def _query_string(request) -> str:
 # ---- Grants -------------------------------------------------------------------------------
 
 
+GRANT_EXPORT = ListExport("relief.grants", _lazy("Relief grants"), (
+    column(_lazy("Number"), "number"), column(_lazy("Worker"), "worker.name"),
+    column(_lazy("ID number"), "worker.id_number_masked"), column(_lazy("Grant type"), "grant_type.name"),
+    money(_lazy("Amount (yuan)"), "amount_fen"), column(_lazy("Paying union"), "org.name"),
+    column(_lazy("Status"), "get_status_display"), column(_lazy("Proposed on"), "proposed_on"),
+    column(_lazy("Approved on"), "approved_on"), column(_lazy("Paid on"), "paid_on"), column(_lazy("Reason"), "reason"),
+))  # fmt: skip
+
+
+def _grant_filters(request) -> tuple[forms.GrantFilterForm, dict]:
+    """The list's filter form and what it selects (a union out of scope is a field error)."""
+    orgs = visible_orgs(request.user)
+    form = forms.GrantFilterForm(
+        request.GET,
+        orgs=orgs,
+        unions=orgs.filter(kind__in=Org.ADMINISTRATIVE_KINDS).order_by("path")[:UNIONS_SHOWN],
+        statuses=Status.choices,
+    )
+    return form, form.filters()
+
+
+def _filtered_grants(request):
+    form, filters = _grant_filters(request)
+    return form, filters, queries.filtered_grants(request.user, queries.GrantFilters(**filters))
+
+
 @requires(Perm.VIEW_BUSINESS)
 def grant_list_view(request):
-    """Grants in scope: a role's queue (to review, to approve, to batch…) or all of them."""
-    queue_key = request.GET.get("queue", "")
-    grants = queries.queue(request.user, queue_key)
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        grants = grants.filter(status=status)
-    page = Paginator(grants.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    """Grants in scope: a role's queue (to review, to approve, to batch…) or all of them,
+    filtered by status, worker, grant type, union and the date proposed."""
+    form, filters, grants = _filtered_grants(request)
+    queue_key = filters["queue"]
+    page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
     queues = [
         {"key": key, "label": TODO_LABELS[key]}
         for key, (_condition, roles) in queries.QUEUES.items()
@@ -79,16 +107,22 @@ def grant_list_view(request):
         "relief/grant_list.html",
         {
             "page": page,
+            "form": form,
             "queue": queue_key,
             "queues": queues,
-            "status": status,
-            "statuses": Status.choices,
             "query": _query_string(request),
             "queue_label": TODO_LABELS.get(queue_key, ""),
             "can_propose": can_propose,
             "families": families,
         },
     )
+
+
+@requires(Perm.VIEW_BUSINESS)
+def grant_export_view(request):
+    """The filtered grant list as xlsx: every row the filters select, ID numbers masked."""
+    _form, filters, grants = _filtered_grants(request)
+    return GRANT_EXPORT.response(request, grants, filters)
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -252,14 +286,39 @@ def batch_list_view(request):
                     % {"batch": batch.number, "count": batch.line_count},
                 )
                 return redirect("relief:batch_detail", payment_batch_id=batch.pk)
-    page = Paginator(queries.visible_batches(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "relief/batch_list.html",
-        {"page": page, "form": form if is_finance else None, "query": _query_string(request)},
-    )
+    batches, status = _filtered_batches(request)
+    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "form": form if is_finance else None,
+        "query": _query_string(request),
+        "status": status,
+        "statuses": PaymentBatch.Status.choices,
+    }
+    return render(request, "relief/batch_list.html", context)
+
+
+BATCH_EXPORT = ListExport("relief.batches", _lazy("Payment batches"), (
+    column(_lazy("Batch"), "number"), column(_lazy("Paying union"), "org.name"), column(_lazy("Earmark"), "earmark.name"),
+    column(_lazy("Status"), "get_status_display"), column(_lazy("Lines"), "line_count"),
+    money(_lazy("Total (yuan)"), "total_fen"), column(_lazy("Paid lines"), "paid_count"), money(_lazy("Paid (yuan)"), "paid_fen"),
+    column(_lazy("Failed lines"), "failed_count"), column(_lazy("Created at"), "created_at"),
+))  # fmt: skip
+
+
+def _filtered_batches(request):
+    batches = queries.visible_batches(request.user).order_by("-id")
+    status = request.GET.get("status", "").strip()
+    if status in PaymentBatch.Status.values:
+        batches = batches.filter(status=status)
+    return batches, status
+
+
+@requires(Perm.VIEW_BUSINESS)
+def batch_export_list_view(request):
+    """The filtered batch list as xlsx (the bank files themselves are exported per batch)."""
+    batches, status = _filtered_batches(request)
+    return BATCH_EXPORT.response(request, batches, {"status": status})
 
 
 def _batch_context(request, batch, **extra) -> dict:

@@ -8,11 +8,17 @@ review due list and the 低保 standards table. Every write goes through service
 from .common import FORM_FIELDS, INLINE_BULK_LIMIT, PAGE_SIZE, SEARCH_LIMIT
 from .copy import worker_copy_view
 from .files import STEP_PAGES, file_detail_view, step_view
-from .lists import file_list_view, objection_list_view, watch_list_view
+from .lists import (
+    file_export_view,
+    file_list_view,
+    objection_list_view,
+    watch_export_view,
+    watch_list_view,
+)
 from .objections import change_view, objection_new_view, objection_resolve_view
 from .opening import file_new_view
 from .policies import POLICY_FIELDS, policies_view, policy_edit_view, policy_new_view
-from .publicity import publicity_view
+from .publicity import publicity_export_view, publicity_view
 from .reviews import review_list_view
 from .standards import (
     STANDARD_KINDS,
@@ -33,6 +39,7 @@ __all__ = [
     "STEP_PAGES",
     "change_view",
     "file_detail_view",
+    "file_export_view",
     "file_list_view",
     "file_new_view",
     "objection_list_view",
@@ -41,6 +48,7 @@ __all__ = [
     "policies_view",
     "policy_edit_view",
     "policy_new_view",
+    "publicity_export_view",
     "publicity_view",
     "reassess_view",
     "review_list_view",
@@ -49,6 +57,7 @@ __all__ = [
     "standards_view",
     "step_view",
     "wage_edit_view",
+    "watch_export_view",
     "watch_list_view",
     "worker_copy_view",
 ]

@@ -10,7 +10,6 @@ from .desk import (
     lookup_view,
 )
 from .lists import (
-    EXPORT_LIMIT,
     PAGE_SIZE,
     kpi_view,
     ticket_export_view,
@@ -34,7 +33,6 @@ from .ticket import (
 )
 
 __all__ = [
-    "EXPORT_LIMIT",
     "PAGE_SIZE",
     "STEP_PAGES",
     "attach_view",

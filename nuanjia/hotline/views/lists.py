@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from nuanjia.core.imports import write_xlsx
+from nuanjia.core.listexport import ListExport, column
 from nuanjia.core.sealed_phones import last4_lookup, phone_lookup
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import requires
@@ -27,7 +25,6 @@ from .. import queries
 from ..rules import Kind, Status
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 20_000
 
 # ---- Lists --------------------------------------------------------------------------------
 
@@ -110,40 +107,21 @@ def ticket_list_view(request):
     return render(request, "hotline/ticket_list.html", context)
 
 
+TICKET_EXPORT = ListExport("hotline.tickets", _lazy("Tickets"), (
+    column(_lazy("Ticket number"), "number"), column(_lazy("Received at"), "received_at"),
+    column(_lazy("Channel"), "get_channel_display"), column(_lazy("Caller"), "caller_name"),
+    column(_lazy("Phone"), "caller_phone_masked"), column(_lazy("Kind"), "get_kind_display"),
+    column(_lazy("Class"), "get_ticket_class_display"), column(_lazy("Status"), "get_status_display"),
+    column(_lazy("Responsible union"), "org.name"), column(_lazy("Description"), "description"),
+    column(_lazy("Resolution due"), "resolution_due_at"), column(_lazy("Satisfaction"), "get_satisfaction_display"),
+))  # fmt: skip
+
+
 @requires(Perm.VIEW_BUSINESS)
 def ticket_export_view(request):
     """The filtered list as xlsx: phones masked, every cell formula-safe."""
-    tickets, _filters = _filtered(request)
-    header = [_("Ticket number"), _("Received at"), _("Channel"), _("Caller"), _("Phone"),
-              _("Kind"), _("Class"), _("Status"), _("Responsible union"), _("Description"),
-              _("Resolution due"), _("Satisfaction")]  # fmt: skip
-    rows = (
-        [
-            ticket.number,
-            timezone.localtime(ticket.received_at).strftime("%Y-%m-%d %H:%M"),
-            ticket.get_channel_display(),
-            ticket.caller_name,
-            ticket.caller_phone_masked,
-            ticket.get_kind_display(),
-            ticket.get_ticket_class_display(),
-            ticket.get_status_display(),
-            ticket.org.name,
-            ticket.description,
-            timezone.localtime(ticket.resolution_due_at).strftime("%Y-%m-%d %H:%M")
-            if ticket.resolution_due_at
-            else "",
-            ticket.get_satisfaction_display(),
-        ]
-        for ticket in tickets.order_by("-received_at", "-id")[:EXPORT_LIMIT].iterator()
-    )
-    buffer = io.BytesIO()
-    write_xlsx(buffer, title=_("Tickets"), header=header, rows=rows)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="hotline-tickets.xlsx"'
-    return response
+    tickets, filters = _filtered(request)
+    return TICKET_EXPORT.response(request, tickets.order_by("-received_at", "-id"), filters)
 
 
 # ---- KPIs ---------------------------------------------------------------------------------
