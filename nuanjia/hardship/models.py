@@ -48,7 +48,9 @@ class HardshipPolicy(models.Model):
         _("longest gradual exit (months)"), default=6
     )
     gradual_exit_max_percent = models.PositiveSmallIntegerField(
-        _("gradual exit: highest % of the pre-exit standard"), default=60
+        # xgettext:no-python-format
+        _("gradual exit: highest % of the pre-exit standard"),
+        default=60,
     )
     spot_check_percent = models.PositiveSmallIntegerField(
         _("annual review spot-check share (%)"), default=30

@@ -21,7 +21,9 @@ POLICY_BOUNDS = (
     ("publicity_days", 1, 30, gettext_lazy("Publicity lasts 1 to 30 days.")),
     ("gradual_exit_min_months", 1, 12, gettext_lazy("A gradual exit lasts at least 1 month and at most 12.")),
     ("gradual_exit_max_months", 1, 12, gettext_lazy("A gradual exit lasts at least 1 month and at most 12.")),
+    # xgettext:no-python-format
     ("gradual_exit_max_percent", 1, 100, gettext_lazy("The gradual-exit share is 1 to 100 % of the pre-exit standard.")),
+    # xgettext:no-python-format
     ("spot_check_percent", 30, 100, gettext_lazy("At least 30 % of the annual reviews are spot-checked.")),
     ("review_interval_months", 1, 12, gettext_lazy("Files are reviewed at least once a year (1 to 12 months).")),
     ("retention_years", 10, 50, gettext_lazy("Files are kept at least 10 years after exit.")),
