@@ -233,9 +233,7 @@ def start_publicity(
         today = _today()
         starts_on = starts_on or today
         if starts_on < today:
-            raise RuleViolation(
-                _("Publicity cannot start in the past."), field="publicity_starts_on"
-            )
+            raise RuleViolation(_("Publicity cannot start in the past."), field="starts_on")
         policy = queries.policy_for(hardship_file.region_code, starts_on)
         hardship_file.publicity_starts_on = starts_on
         hardship_file.publicity_ends_on = rules.publicity_ends_on(starts_on, policy)
