@@ -166,6 +166,16 @@ def run_step_button(
     if taken:
         _say_done(request, page, result, message)
     else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(error) for error in errors))
+        for text in _refusals(form):
+            messages.error(request, text)
     return back()
+
+
+def _refusals(form: forms.Form) -> list[str]:
+    """The form's errors as messages, each naming its field (there is no form to show it on)."""
+    texts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        text = " ".join(str(error) for error in errors)
+        texts.append(f"{label}: {text}" if label else text)
+    return texts
