@@ -58,7 +58,7 @@ def _exit_initial(hardship_file: HardshipFile) -> dict:
     }
 
 
-STANDARD = {"monthly_standard": "monthly_standard_fen"}
+STANDARD_IN_YUAN = {"monthly_standard": "monthly_standard_fen"}
 
 # Every step a page offers, in the declaration's order; each POSTs through FLOW.take_step.
 STEP_PAGES: dict[str, StepPage] = step_pages(
@@ -71,7 +71,9 @@ STEP_PAGES: dict[str, StepPage] = step_pages(
             fields=_visit_fields,
             yuan={"sudden_compensation": "sudden_compensation_fen"},
         ),
-        StepPage(FLOW, Step.REVIEW, forms.ReviewForm, initial=_review_initial, yuan=STANDARD),
+        StepPage(
+            FLOW, Step.REVIEW, forms.ReviewForm, initial=_review_initial, yuan=STANDARD_IN_YUAN
+        ),
         StepPage(FLOW, Step.PUBLISH, forms.PublishForm),
         StepPage(FLOW, Step.APPROVE, forms.NoteForm),
         StepPage(FLOW, Step.FILE, django_forms.Form),
@@ -81,7 +83,7 @@ STEP_PAGES: dict[str, StepPage] = step_pages(
             Step.COMPLETE_REVIEW,
             forms.CompleteReviewForm,
             fields=_complete_review_fields,
-            yuan=STANDARD,
+            yuan=STANDARD_IN_YUAN,
         ),
         StepPage(FLOW, Step.PROPOSE_EXIT, forms.ProposeExitForm, is_danger=True),
         StepPage(
