@@ -20,6 +20,7 @@ APPROVER = frozenset({Role.APPROVER})
 
 REVIEW_STARTER = _("You started this review; another reviewer must complete it.")
 CHANGE_PROPOSER = _("You proposed this change; another reviewer must approve it.")
+EXIT_PROPOSER = _("You proposed this exit; another person must decide it.")
 
 FLOW = Workflow(
     name="hardship",
@@ -111,7 +112,7 @@ FLOW = Workflow(
                 "pending_change_by": _(
                     "You proposed this change; another person must decide the exit."
                 ),
-                "exit_proposed_by": _("You proposed this exit; another person must decide it."),
+                "exit_proposed_by": EXIT_PROPOSER,
             },
         ),
         step(
@@ -132,9 +133,7 @@ FLOW = Workflow(
             sources=[Status.TO_EXIT],
             target=Status.UNDER_REVIEW,
             roles=APPROVER,
-            not_by={
-                "exit_proposed_by": _("You proposed this exit; another person must decide it.")
-            },
+            not_by={"exit_proposed_by": EXIT_PROPOSER},
             reason=_("Say why the family stays filed."),
         ),
         step(

@@ -187,21 +187,23 @@ def start_reassessment(
         )
     _check_bulk_actor(by, org)
     as_of = as_of or reassessment_as_of(standard)
-    with transaction.atomic():
-        run = BulkRun.objects.create(
-            kind=BulkRun.Kind.REASSESS,
-            org=org,
-            region_code=standard.region_code,
-            parameters={"standard": standard.pk, "as_of": str(as_of)},
-            total=count_reassessment(standard, as_of),
-            started_by=by,
-        )
-        record_event(
-            run,
-            "hardship.bulk.started",
-            by=by,
-            changes={"kind": run.kind, "total": run.total, **run.parameters},
-        )
+    return _start_run(
+        kind=BulkRun.Kind.REASSESS,
+        org=org,
+        region_code=standard.region_code,
+        parameters={"standard": standard.pk, "as_of": str(as_of)},
+        total=count_reassessment(standard, as_of),
+        by=by,
+    )
+
+
+@transaction.atomic
+def _start_run(*, by, **fields) -> BulkRun:
+    """The run's row (kind, org, region, parameters, total) and its audit event; a job
+    works it afterwards."""
+    run = BulkRun.objects.create(started_by=by, **fields)
+    changes = {"kind": run.kind, "total": run.total, **run.parameters}
+    record_event(run, "hardship.bulk.started", by=by, changes=changes)
     return run
 
 
@@ -261,22 +263,14 @@ def review_due_files(org: Org, year: int) -> QuerySet[HardshipFile]:
 def start_review_list(org: Org, *, year: int, seed: int = 0, by) -> BulkRun:
     """Record an annual due-list run (with its dry-run count) for run_review_list to work."""
     _check_bulk_actor(by, org)
-    with transaction.atomic():
-        run = BulkRun.objects.create(
-            kind=BulkRun.Kind.REVIEW_LIST,
-            org=org,
-            region_code=org.region_code,
-            parameters={"year": year, "seed": seed},
-            total=review_due_files(org, year).count(),
-            started_by=by,
-        )
-        record_event(
-            run,
-            "hardship.bulk.started",
-            by=by,
-            changes={"kind": run.kind, "total": run.total, **run.parameters},
-        )
-    return run
+    return _start_run(
+        kind=BulkRun.Kind.REVIEW_LIST,
+        org=org,
+        region_code=org.region_code,
+        parameters={"year": year, "seed": seed},
+        total=review_due_files(org, year).count(),
+        by=by,
+    )
 
 
 def run_review_list(run: BulkRun, *, chunk_size: int = 5_000) -> BulkRun:

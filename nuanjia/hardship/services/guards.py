@@ -51,3 +51,18 @@ def _required(value: str, field: str, message: str) -> str:
     if not value:
         raise RuleViolation(message, field=field)
     return value
+
+
+def _explained_category(category: str, proposed: str, note: str) -> str:
+    """A category other than the rules' proposal needs the reason in the note."""
+    if category != proposed and not note:
+        raise RuleViolation(
+            _("Explain in the note why the category differs from the proposal."), field="note"
+        )
+    return category
+
+
+def _positive_standard(monthly_standard_fen: int) -> int:
+    if monthly_standard_fen <= 0:
+        raise RuleViolation(_("Enter the monthly standard."), field="monthly_standard_fen")
+    return monthly_standard_fen

@@ -24,7 +24,13 @@ from .assessment import (
     _store_assessment,
     assess_household,
 )
-from .guards import _integrity_violation, _required, _today
+from .guards import (
+    _explained_category,
+    _integrity_violation,
+    _positive_standard,
+    _required,
+    _today,
+)
 
 
 @transaction.atomic
@@ -175,11 +181,7 @@ def _decided_category(hardship_file: HardshipFile, category: str | None, note: s
             _("The family is above the hardship lines; reject the application instead."),
             field="category",
         )
-    if category != hardship_file.category_proposed and not note:
-        raise RuleViolation(
-            _("Explain in the note why the category differs from the proposal."), field="note"
-        )
-    return category
+    return _explained_category(category, hardship_file.category_proposed, note)
 
 
 @FLOW.handler(Step.REVIEW)
@@ -208,8 +210,7 @@ def review_file(
             monthly_standard_fen = rules.default_monthly_standard_fen(
                 category, hardship_file.dibao_fen or 0
             )
-        if monthly_standard_fen <= 0:
-            raise RuleViolation(_("Enter the monthly standard."), field="monthly_standard_fen")
+        monthly_standard_fen = _positive_standard(monthly_standard_fen)
         hardship_file.civil_affairs_note = civil_affairs_note
         hardship_file.review_note = move.note
         hardship_file.category = category
@@ -233,9 +234,7 @@ def start_publicity(
         today = _today()
         starts_on = starts_on or today
         if starts_on < today:
-            raise RuleViolation(
-                _("Publicity cannot start in the past."), field="publicity_starts_on"
-            )
+            raise RuleViolation(_("Publicity cannot start in the past."), field="starts_on")
         policy = queries.policy_for(hardship_file.region_code, starts_on)
         hardship_file.publicity_starts_on = starts_on
         hardship_file.publicity_ends_on = rules.publicity_ends_on(starts_on, policy)

@@ -15,7 +15,7 @@ from ..models import HardshipFile
 from ..rules import Category, ExitReason, ReviewReason, Status, Step
 from ..workflow import FLOW
 from .assessment import _store_assessment, assess_household
-from .guards import _require_on_file, _today
+from .guards import _explained_category, _positive_standard, _require_on_file, _today
 
 
 @FLOW.handler(Step.START_REVIEW)
@@ -295,11 +295,7 @@ def _category_after_review(assessment: rules.Assessment, category: str | None, n
             % {"income": rules.format_yuan(assessment.per_capita_income_fen)},
             code="above_line",
         )
-    if category != assessment.category and not note:
-        raise RuleViolation(
-            _("Explain in the note why the category differs from the proposal."), field="note"
-        )
-    return category
+    return _explained_category(category, assessment.category, note)
 
 
 @FLOW.handler(Step.COMPLETE_REVIEW)
@@ -331,8 +327,7 @@ def complete_review(
                 if category == hardship_file.category
                 else rules.default_monthly_standard_fen(category, assessment.dibao_fen)
             )
-        if monthly_standard_fen <= 0:
-            raise RuleViolation(_("Enter the monthly standard."), field="monthly_standard_fen")
+        monthly_standard_fen = _positive_standard(monthly_standard_fen)
         policy = queries.policy_for(hardship_file.region_code, today)
         hardship_file.category = category
         hardship_file.monthly_standard_fen = monthly_standard_fen

@@ -8,14 +8,9 @@ SEARCH_LIMIT = 20
 INLINE_BULK_LIMIT = 20_000
 
 
-# Service field names (分, dates) → the form fields that carry them (元, inputs).
-FORM_FIELDS = {
-    "gradual_exit_monthly_fen": "gradual_exit_monthly",
-    "monthly_standard_fen": "monthly_standard",
-    "sudden_compensation_fen": "sudden_compensation",
-    "publicity_starts_on": "starts_on",
-    "monthly_fen": "monthly",
-}
+# Service field names (分) → the form fields that carry them (元); the step pages declare
+# theirs on their StepPage (core.workflow_pages).
+FORM_FIELDS = {"monthly_fen": "monthly"}
 
 
 def _on_form(error: RuleViolation) -> RuleViolation:

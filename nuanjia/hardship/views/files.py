@@ -1,13 +1,12 @@
 """One file: its page with the steps the user may take, and each step's page (FLOW.take_step)."""
 
 from django import forms as django_forms
-from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from nuanjia.core.errors import RuleViolation
-from nuanjia.core.workflow_pages import StepPage, apply_rule_error, offered_pages, step_pages
+from nuanjia.core.money import fen_to_yuan
+from nuanjia.core.workflow_pages import StepPage, offered_pages, run_step_page, step_pages
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.models import Household, HouseholdMember
@@ -16,39 +15,14 @@ from .. import forms, queries, rules, services
 from ..models import HardshipFile
 from ..rules import Category, ExitReason, Status, Step
 from ..workflow import FLOW
-from .common import _on_form
-
-
-def _fen(data, key):
-    return forms.to_fen(data.get(key))
 
 
 def _visit_fields(data) -> dict:
-    return {
-        "visited_on": data["visited_on"],
-        "consent_signed_on": data["consent_signed_on"],
-        "consent_evidence": data["consent_evidence"],
-        "sudden_cause": data["sudden_cause"],
-        "sudden_compensation_fen": _fen(data, "sudden_compensation") or 0,
-        "note": data["note"],
-    }
-
-
-def _review_fields(data) -> dict:
-    return {
-        "civil_affairs_note": data["civil_affairs_note"],
-        "category": data["category"],
-        "monthly_standard_fen": _fen(data, "monthly_standard"),
-        "note": data["note"],
-    }
+    return {**data, "sudden_compensation_fen": data["sudden_compensation_fen"] or 0}
 
 
 def _complete_review_fields(data) -> dict:
-    return {
-        "category": data["category"] or None,
-        "monthly_standard_fen": _fen(data, "monthly_standard"),
-        "note": data["note"],
-    }
+    return {**data, "category": data["category"] or None}
 
 
 def _exit_fields(data) -> dict:
@@ -56,26 +30,72 @@ def _exit_fields(data) -> dict:
         "reason": data["exit_reason"],
         "note": data["note"],
         "gradual_exit_months": data["gradual_exit_months"] or None,
-        "gradual_exit_monthly_fen": _fen(data, "gradual_exit_monthly"),
+        "gradual_exit_monthly_fen": data["gradual_exit_monthly_fen"],
     }
     if data.get("pending_change"):
         fields["pending_change"] = data["pending_change"]
     return fields
 
 
+def _review_initial(hardship_file: HardshipFile) -> dict:
+    suggested = rules.default_monthly_standard_fen(
+        hardship_file.category_proposed, hardship_file.dibao_fen or 0
+    )
+    return {
+        "category": hardship_file.category_proposed or Category.RELATIVE,
+        "monthly_standard": fen_to_yuan(suggested) if suggested else None,
+    }
+
+
+def _exit_initial(hardship_file: HardshipFile) -> dict:
+    policy = queries.policy_for(hardship_file.region_code)
+    return {
+        "exit_reason": hardship_file.exit_reason or ExitReason.INCOME,
+        "pending_change": "apply",
+        "gradual_exit_monthly": fen_to_yuan(
+            rules.gradual_exit_cap_fen(hardship_file.monthly_standard_fen, policy)
+        ),
+    }
+
+
+STANDARD_IN_YUAN = {"monthly_standard": "monthly_standard_fen"}
+
 # Every step a page offers, in the declaration's order; each POSTs through FLOW.take_step.
 STEP_PAGES: dict[str, StepPage] = step_pages(
     [
         StepPage(FLOW, Step.CHECK, forms.NoteForm),
-        StepPage(FLOW, Step.VISIT, forms.VisitForm, fields=_visit_fields),
-        StepPage(FLOW, Step.REVIEW, forms.ReviewForm, fields=_review_fields),
+        StepPage(
+            FLOW,
+            Step.VISIT,
+            forms.VisitForm,
+            fields=_visit_fields,
+            yuan={"sudden_compensation": "sudden_compensation_fen"},
+        ),
+        StepPage(
+            FLOW, Step.REVIEW, forms.ReviewForm, initial=_review_initial, yuan=STANDARD_IN_YUAN
+        ),
         StepPage(FLOW, Step.PUBLISH, forms.PublishForm),
         StepPage(FLOW, Step.APPROVE, forms.NoteForm),
         StepPage(FLOW, Step.FILE, django_forms.Form),
         StepPage(FLOW, Step.START_REVIEW, forms.StartReviewForm),
-        StepPage(FLOW, Step.COMPLETE_REVIEW, forms.CompleteReviewForm, _complete_review_fields),
+        StepPage(
+            FLOW,
+            Step.COMPLETE_REVIEW,
+            forms.CompleteReviewForm,
+            fields=_complete_review_fields,
+            yuan=STANDARD_IN_YUAN,
+        ),
         StepPage(FLOW, Step.PROPOSE_EXIT, forms.ProposeExitForm, is_danger=True),
-        StepPage(FLOW, Step.EXIT, forms.ExitForm, fields=_exit_fields, is_danger=True),
+        StepPage(
+            FLOW,
+            Step.EXIT,
+            forms.ExitForm,
+            fields=_exit_fields,
+            is_danger=True,
+            initial=_exit_initial,
+            yuan={"gradual_exit_monthly": "gradual_exit_monthly_fen"},
+            fit=forms.ExitForm.for_file,
+        ),
         StepPage(FLOW, Step.END_GRADUAL_EXIT, forms.NoteForm),
         StepPage(FLOW, Step.RE_ENTER, forms.RequiredNoteForm),
         StepPage(FLOW, Step.REOPEN_REVIEW, forms.RequiredNoteForm),
@@ -84,27 +104,6 @@ STEP_PAGES: dict[str, StepPage] = step_pages(
         StepPage(FLOW, Step.WITHDRAW, forms.RequiredNoteForm, is_danger=True),
     ]
 )
-
-
-def _step_initial(hardship_file: HardshipFile, step: str) -> dict:
-    if step == Step.REVIEW:
-        suggested = rules.default_monthly_standard_fen(
-            hardship_file.category_proposed, hardship_file.dibao_fen or 0
-        )
-        return {
-            "category": hardship_file.category_proposed or Category.RELATIVE,
-            "monthly_standard": forms.to_yuan(suggested) if suggested else None,
-        }
-    if step == Step.EXIT:
-        policy = queries.policy_for(hardship_file.region_code)
-        return {
-            "exit_reason": hardship_file.exit_reason or ExitReason.INCOME,
-            "pending_change": "apply",
-            "gradual_exit_monthly": forms.to_yuan(
-                rules.gradual_exit_cap_fen(hardship_file.monthly_standard_fen, policy)
-            ),
-        }
-    return {}
 
 
 def _available_now(hardship_file: HardshipFile, spec) -> bool:
@@ -180,42 +179,26 @@ def _shown(field: str, value) -> str:
 
 @requires(Perm.VIEW_BUSINESS)
 def step_view(request, file_id: int, step: str):
-    """One step on one file: its form (GET) and FLOW.take_step (POST). Like
-    core.workflow_pages.run_step_page, with the form opened on the file's own figures."""
+    """One step on one file: its form, opened on the file's own figures (GET), and
+    FLOW.take_step (POST)."""
     hardship_file = queries.get_file_for(request.user, file_id, write=True)
-    FLOW.authorize(request.user, step, hardship_file, request.path)
     page = STEP_PAGES[step]
-    form = page.form(
-        request.POST if request.method == "POST" else None,
-        initial=_step_initial(hardship_file, step),
-    )
-    if hasattr(form, "for_file"):
-        form.for_file(hardship_file)
-    if request.method == "POST" and form.is_valid():
-        try:
-            FLOW.take_step(
-                hardship_file,
-                step,
-                by=request.user,
-                where=request.path,
-                **page.fields(form.cleaned_data),
-            )
-        except RuleViolation as error:
-            apply_rule_error(form, _on_form(error))
-        else:
-            hardship_file.refresh_from_db()
-            messages.success(
-                request,
-                _("%(step)s: done. The file is now %(status)s.")
-                % {"step": page.label, "status": hardship_file.get_status_display()},
-            )
-            return redirect("hardship:detail", file_id=hardship_file.pk)
+    FLOW.authorize(request.user, page.step, hardship_file, request.path)
     context = {
         "file": hardship_file,
-        "form": form,
-        "page": page,
         "pending_change": _describe_change(hardship_file),
         # The figure the decision rests on: re-computed with the pending change applied.
         "preview": services.preview_review(hardship_file) if step == Step.COMPLETE_REVIEW else None,
     }
-    return render(request, "hardship/step.html", context)
+    return run_step_page(
+        request,
+        page,
+        hardship_file,
+        template="hardship/step.html",
+        context=context,
+        done=lambda result: redirect("hardship:detail", file_id=result.pk),
+        message=lambda result: (
+            _("%(step)s: done. The file is now %(status)s.")
+            % {"step": page.label, "status": result.get_status_display()}
+        ),
+    )

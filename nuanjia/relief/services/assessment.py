@@ -17,17 +17,6 @@ from nuanjia.people.models import Worker
 from nuanjia.standards.queries import dibao_fen_for
 
 from .. import queries, rules
-from ..bankfiles import (  # noqa: F401 — the batch screens' names, kept here for callers
-    BANK_FILE_HEADER,
-    BANK_FORMATS,
-    CORPORATE_FILE_HEADER,
-    RESULT_SPEC,
-    ResultImporter,
-    authorize_bank_file,
-    export_bank_file,
-    import_bank_results,
-)
-from ..batches import discard_batch, finish_if_settled, lock_batch  # noqa: F401
 from ..models import (
     GrantType,
 )

@@ -21,17 +21,7 @@ from nuanjia.hardship.rules import Status as FileStatus
 from nuanjia.orgs.models import Org
 
 from .. import batches, rules
-from ..bankfiles import (  # noqa: F401 — the batch screens' names, kept here for callers
-    BANK_FILE_HEADER,
-    BANK_FORMATS,
-    CORPORATE_FILE_HEADER,
-    RESULT_SPEC,
-    ResultImporter,
-    authorize_bank_file,
-    export_bank_file,
-    import_bank_results,
-)
-from ..batches import discard_batch, finish_if_settled, lock_batch  # noqa: F401
+from ..batches import finish_if_settled, lock_batch
 from ..models import (
     GRADUAL_EXIT_TYPE,
     Grant,
@@ -43,8 +33,8 @@ from ..models import (
 from ..rules import Status, Step
 from ..signals import grants_paid
 from ..workflow import FLOW
-from .assessment import SOURCE_TYPE, _account, _reason, _text
-from .steps import _release, _reserve
+from .assessment import SOURCE_TYPE, _reason, _text
+from .steps import _post, _release, _reserve
 
 # ---- Paying one grant ---------------------------------------------------------------------
 
@@ -79,14 +69,7 @@ def confirm_payment(grant: Grant, *, by, reason: str = "", note: str = "") -> Gr
     with FLOW.moving(grant, Step.PAY, by=by, note=reason) as move:
         grant = move.obj
         batch, line = _line_of_sent_batch(grant)
-        funds.spend(
-            _account(grant),
-            grant.amount_fen,
-            by=by,
-            source_type=SOURCE_TYPE,
-            source_id=grant.source_id,
-            memo=line.reference,
-        )
+        _post(funds.spend, grant, by=by, memo=line.reference)
         now = timezone.now()
         PaymentLine.objects.filter(pk=line.pk).update(
             result=PaymentLine.Result.PAID, result_reason=reason[:200], settled_at=now

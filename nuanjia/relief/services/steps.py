@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,17 +20,6 @@ from nuanjia.orgs.models import Org
 from nuanjia.people.models import Worker
 
 from .. import queries, rules
-from ..bankfiles import (  # noqa: F401 — the batch screens' names, kept here for callers
-    BANK_FILE_HEADER,
-    BANK_FORMATS,
-    CORPORATE_FILE_HEADER,
-    RESULT_SPEC,
-    ResultImporter,
-    authorize_bank_file,
-    export_bank_file,
-    import_bank_results,
-)
-from ..batches import discard_batch, finish_if_settled, lock_batch  # noqa: F401
 from ..models import (
     GRADUAL_EXIT_TYPE,
     Grant,
@@ -274,19 +266,9 @@ def reject_grant(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant
     return FLOW.move(grant, Step.REJECT, by=by, note=_reason(Step.REJECT, reason or note))
 
 
-def _reserve(grant: Grant, *, by) -> None:
-    funds.reserve(
-        _account(grant),
-        grant.amount_fen,
-        by=by,
-        source_type=SOURCE_TYPE,
-        source_id=grant.source_id,
-        memo=grant.number,
-    )
-
-
-def _release(grant: Grant, *, by, memo: str) -> None:
-    funds.release(
+def _post(posting: Callable[..., Any], grant: Grant, *, by, memo: str) -> None:
+    """Post the grant's amount on its account with `posting` (funds.reserve, release, spend)."""
+    posting(
         _account(grant),
         grant.amount_fen,
         by=by,
@@ -294,6 +276,14 @@ def _release(grant: Grant, *, by, memo: str) -> None:
         source_id=grant.source_id,
         memo=memo[:200],
     )
+
+
+def _reserve(grant: Grant, *, by) -> None:
+    _post(funds.reserve, grant, by=by, memo=grant.number)
+
+
+def _release(grant: Grant, *, by, memo: str) -> None:
+    _post(funds.release, grant, by=by, memo=memo)
 
 
 @FLOW.handler(Step.CANCEL)

@@ -456,3 +456,35 @@ def test_the_desk_lists_dead_stations_for_keepers(login, keeper, make_station):
     make_station()
     page = login(keeper).get(reverse("desk:home"))
     assert "30" in page.content.decode() and reverse("stations:statistics") in page.content.decode()
+
+
+def test_an_approved_grant_is_cancelled_from_the_station_page_only_with_a_reason(
+    login, keeper, approver, make_station, tree
+):
+    from django.contrib import messages
+    from django.contrib.messages import get_messages
+
+    from nuanjia.funds import services as funds
+    from nuanjia.funds.models import Earmark
+    from nuanjia.orgs.models import Org
+    from nuanjia.stations.models import StationGrant
+
+    station = make_station()
+    earmark = Earmark.objects.get(name=services.GRANT_EARMARK)
+    funds.receive(Org.objects.get(code="410108"), earmark, 1_000_000, by=None, source="财政")
+    grant = services.propose_station_grant(
+        station, kind="upkeep", amount_fen=50_000, purpose="冬季取暖", by=keeper
+    )
+    client = login(approver)
+    client.post(reverse("stations:grant_approve", args=[grant.pk]))
+    cancel = reverse("stations:grant_cancel", args=[grant.pk])
+    refused = client.post(cancel, {"reason": ""})
+    assert refused.url == reverse("stations:detail", args=[station.pk])
+    said = list(get_messages(refused.wsgi_request))
+    assert said[-1].level == messages.ERROR  # the reason the cancellation needs
+    grant.refresh_from_db()
+    assert grant.status == StationGrant.Status.APPROVED
+    client.post(cancel, {"reason": "项目取消"})
+    grant.refresh_from_db()
+    assert grant.status == StationGrant.Status.CANCELLED
+    assert grant.events.last().note == "项目取消"

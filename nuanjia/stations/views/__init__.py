@@ -12,7 +12,6 @@ from .public import (  # noqa: F401
 from .registry import (  # noqa: F401
     DEFAULT_STATS_DAYS,
     PAGE_SIZE,
-    _grant_for,
     _grant_step,
     _keepable_orgs,
     _keeper_post,

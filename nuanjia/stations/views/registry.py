@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 
+from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -21,7 +22,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
     XLSX_CONTENT_TYPE,
 )
-from nuanjia.core.workflow_pages import apply_rule_error
+from nuanjia.core.workflow_pages import StepPage, apply_rule_error, run_step_button, step_pages
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, scope, visible_orgs
 from nuanjia.orgs.rules import Perm
@@ -331,21 +332,26 @@ def grant_new_view(request, station_id: int):
     )
 
 
-def _grant_for(user, pk) -> StationGrant:
-    return queries.get_station_grant_for(user, pk, write=True)
+# Each step a button on the station page posts (approve and pay confirm; cancel says why).
+GRANT_STEPS = step_pages(
+    [
+        StepPage(GRANT_FLOW, GrantStep.APPROVE, django_forms.Form),
+        StepPage(GRANT_FLOW, GrantStep.PAY, django_forms.Form),
+        StepPage(GRANT_FLOW, GrantStep.WITHDRAW, forms.CancelForm, is_danger=True),
+        StepPage(GRANT_FLOW, GrantStep.CANCEL, forms.CancelForm, is_danger=True),
+    ]
+)
 
 
-def _grant_step(request, station_grant_id: int, step: str, **fields) -> HttpResponse:
+def _grant_step(request, station_grant_id: int, step: str | None = None) -> HttpResponse:
     """One step on a station grant, through the workflow engine; a refused role or scope is
-    a 403 with its audit record, a refused rule a message on the station page."""
-    grant = _grant_for(request.user, station_grant_id)
-    try:
-        GRANT_FLOW.take_step(grant, step, by=request.user, where=request.path, **fields)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done: %(step)s.") % {"step": GRANT_FLOW.label_step(step)})
-    return redirect("stations:detail", station_id=grant.station_id)
+    a 403 with its audit record, a refused rule a message on the station page. Without a
+    step, the cancel button's: withdraw a proposed grant, cancel an approved one."""
+    grant = queries.get_station_grant_for(request.user, station_grant_id, write=True)
+    page = GRANT_STEPS[step or services.cancel_step(grant)]
+    return run_step_button(
+        request, page, grant, back=lambda: redirect("stations:detail", station_id=grant.station_id)
+    )
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -363,6 +369,4 @@ def grant_pay_view(request, station_grant_id: int):
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def grant_cancel_view(request, station_grant_id: int):
-    grant = _grant_for(request.user, station_grant_id)
-    step = services.cancel_step(grant)
-    return _grant_step(request, station_grant_id, step, note=request.POST.get("reason", ""))
+    return _grant_step(request, station_grant_id)
