@@ -24,7 +24,7 @@ from nuanjia.orgs.permissions import StaffRequest, check_permission, own_org
 from nuanjia.orgs.queries import get_org_by_code_for, visible_orgs
 from nuanjia.orgs.rules import Perm
 
-from . import queries, services
+from . import queries, services, sources
 from .models import Earmark, Transaction
 
 router = Router(tags=["funds"])
@@ -90,6 +90,21 @@ class TransactionOut(Schema):
 
 class TransactionDetailOut(TransactionOut):
     entries: list[EntryOut]
+    source_label: str = Field(
+        description="the object behind the posting as people name it (救助 RG000010); "
+        "the raw `source_type:source_id` when its app names none"
+    )
+    source_link: str = Field(description="the page of that object, empty when there is none")
+
+    @staticmethod
+    def resolve_source_label(obj: Transaction) -> str:
+        label = sources.label_of(obj.source_type, obj.source_id)
+        return label.text if label else obj.source
+
+    @staticmethod
+    def resolve_source_link(obj: Transaction) -> str:
+        label = sources.label_of(obj.source_type, obj.source_id)
+        return label.url if label else ""
 
     @staticmethod
     def resolve_entries(obj: Transaction) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -48,15 +48,16 @@ def _query_string(request: StaffRequest) -> str:
     return query.urlencode()
 
 
-def source_url(posted: Transaction) -> str:
-    """The page of the object that caused a posting (a grant), when its app provides one."""
-    source = sources.source_for(posted.source_type)
-    if source is None or source.url is None or not posted.source_id.isdigit():
-        return ""
-    try:
-        return source.url(int(posted.source_id))
-    except NoReverseMatch:
-        return ""
+def label_sources(postings: list[Transaction]) -> None:
+    """Give each posting `source_label` and `source_link`: the object that caused it, named
+    and linked by its app (funds.sources), else the raw `type:id` without a link."""
+    labels = sources.describe_postings(
+        (posted.source_type, posted.source_id) for posted in postings
+    )
+    for posted in postings:
+        found = labels.get((posted.source_type, posted.source_id))
+        posted.source_label = found.text if found else posted.source
+        posted.source_link = found.url if found else ""
 
 
 def _render(request: StaffRequest, template: str, context: dict[str, Any]) -> HttpResponseBase:
@@ -148,8 +149,8 @@ def _transaction_page(
         if figure_accounts is not None
         else {}
     )
+    label_sources(items)
     for posted in items:
-        posted.source_link = source_url(posted)
         posted.moves = [
             (Bucket(bucket).label, amount) for bucket, amount in moves.get(posted.pk, {}).items()
         ]
@@ -262,13 +263,13 @@ def transaction_export_view(request: StaffRequest) -> HttpResponseBase:
 @requires(Perm.VIEW_FUNDS)
 def transaction_detail_view(request: StaffRequest, transaction_id: int) -> HttpResponseBase:
     posted = queries.get_transaction_for(request.user, transaction_id)
+    label_sources([posted])
     entries = list(posted.entries.select_related("account__org", "account__earmark"))
     reversal = Transaction.objects.filter(reverses=posted).first()
     context = {
         "posted": posted,
         "entries": entries,
         "reversal": reversal,
-        "source_link": source_url(posted),
         "may_reverse": (
             reversal is None
             and posted.kind != Transaction.Kind.REVERSE
@@ -283,11 +284,12 @@ def transaction_detail_view(request: StaffRequest, transaction_id: int) -> HttpR
 def voucher_view(request: StaffRequest, transaction_id: int) -> HttpResponseBase:
     """付款凭证: the printable voucher of one transaction, with the amount in capitals."""
     posted = queries.get_transaction_for(request.user, transaction_id)
+    label_sources([posted])
     entries = list(posted.entries.select_related("account__org", "account__earmark"))
     return _render(
         request,
         "funds/voucher.html",
-        {"posted": posted, "entries": entries, "source_link": source_url(posted)},
+        {"posted": posted, "entries": entries},
     )
 
 

@@ -14,7 +14,7 @@ class ReliefConfig(AppConfig):
 
         from . import grant_payable
         from .jobs import register_jobs
-        from .queries import paid_grant_ids
+        from .queries import grant_labels, paid_grant_ids
         from .todo import relief_todo
 
         todo.register(relief_todo)
@@ -26,5 +26,6 @@ class ReliefConfig(AppConfig):
                 label="grant",
                 paid_ids=paid_grant_ids,
                 url=lambda pk: reverse("relief:grant_detail", args=[pk]),
+                describe=grant_labels,
             )
         )

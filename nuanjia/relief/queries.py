@@ -7,6 +7,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from nuanjia.funds.sources import SourceLabel
 
 from nuanjia.hardship.queries import live_file_of
 from nuanjia.orgs.models import Org
@@ -60,6 +64,17 @@ def grant_lines(grant: Grant) -> QuerySet[PaymentLine]:
 def paid_grant_ids():
     """The grants paid, each of which must have exactly one spend (`nuanjia funds check`)."""
     return Grant.objects.filter(status=Status.PAID).values_list("pk", flat=True).iterator()
+
+
+def grant_labels(ids: list[int]) -> dict[int, SourceLabel]:
+    """How the ledger's pages name the grants behind postings: "救助 RG000010", linked."""
+    return {
+        pk: SourceLabel(
+            _("Relief %(number)s") % {"number": Grant(pk=pk).number},
+            reverse("relief:grant_detail", args=[pk]),
+        )
+        for pk in Grant.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    }
 
 
 def active_grant_types() -> QuerySet[GrantType]:

@@ -9,9 +9,20 @@ class StationsConfig(AppConfig):
 
     def ready(self):
         from nuanjia.core import todo
+        from nuanjia.funds import sources
 
         from .jobs import register_jobs
+        from .queries import paid_station_grant_ids, station_grant_labels
+        from .services import GRANT_SOURCE
         from .todo import stations_todo
 
         todo.register(stations_todo)
         register_jobs()
+        sources.register(
+            sources.PostingSource(
+                source_type=GRANT_SOURCE,
+                label="station grant",
+                paid_ids=paid_station_grant_ids,
+                describe=station_grant_labels,
+            )
+        )

@@ -6,10 +6,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
 from nuanjia.core.cache import TTLCache
+from nuanjia.funds.sources import SourceLabel
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 
@@ -47,6 +50,26 @@ def visible_station_grants(user) -> QuerySet[StationGrant]:
 
 def get_station_grant_for(user, pk, *, write: bool = False) -> StationGrant:
     return get_scoped_or_404(visible_station_grants(user), user, write=write, pk=pk)
+
+
+def paid_station_grant_ids():
+    """The station grants paid, each with exactly one spend (`nuanjia funds check`)."""
+    paid = StationGrant.objects.filter(status=StationGrant.Status.PAID)
+    return paid.values_list("pk", flat=True).iterator()
+
+
+def station_grant_labels(ids: list[int]) -> dict[int, SourceLabel]:
+    """How the ledger's pages name the station grants behind postings: the station and the
+    kind of grant, linked to the station's page (where its grants are listed)."""
+    grants = StationGrant.objects.filter(pk__in=ids).select_related("station")
+    return {
+        grant.pk: SourceLabel(
+            _("Station grant · %(station)s %(kind)s")
+            % {"station": grant.station.name, "kind": grant.get_kind_display()},
+            reverse("stations:detail", args=[grant.station_id]) + "#grants",
+        )
+        for grant in grants
+    }
 
 
 def get_station_for(user, pk, *, write: bool = False) -> Station:

@@ -279,3 +279,25 @@ def test_the_caseworker_queue_lists_filed_families_not_helped_this_year(
     assert waiting.household.worker.name in page
     assert helped.household.worker.name not in page
     assert reverse("relief:grant_new", args=[waiting.household.worker_id]) in page
+
+
+def test_ledger_pages_name_the_grant_behind_a_posting_and_link_to_it(
+    login, walk, worker, finance, money
+):
+    from nuanjia.funds.models import Transaction
+
+    grant = walk(worker, "approved")
+    reservation = Transaction.objects.get(source_type="relief.grant", source_id=str(grant.pk))
+    client = login(finance)
+    link = f'href="{reverse("relief:grant_detail", args=[grant.pk])}"'
+    for url in ("/funds/transactions/", f"/funds/transactions/{reservation.pk}/"):
+        page = client.get(url).content.decode()
+        assert f"救助 {grant.number}" in page and link in page
+        assert f">relief.grant:{grant.pk}<" not in page
+    body = client.get(
+        f"/api/v1/funds/transactions/{reservation.pk}",
+        headers={"authorization": f"Bearer {issue_api_token(finance, name='t', by=finance)[1]}"},
+    ).json()
+    assert (body["source_type"], body["source_id"]) == ("relief.grant", str(grant.pk))
+    assert body["source_label"] == f"救助 {grant.number}"
+    assert body["source_link"] == reverse("relief:grant_detail", args=[grant.pk])

@@ -113,3 +113,19 @@ def test_a_keeper_proposes_through_the_api(funded, keeper, make_station, login):
     )
     assert response.status_code == 201, response.content
     assert response.json()["steps"] == ["withdraw"]
+
+
+def test_ledger_pages_name_the_station_grant_and_link_to_its_station(
+    login, grant, approver, finance
+):
+    from nuanjia.funds.models import Transaction
+
+    services.approve_station_grant(grant, by=approver)
+    services.pay_station_grant(grant, by=finance)
+    spend = Transaction.objects.get(source_type="stations.grant", kind="spend")
+    page = login(finance).get("/funds/transactions/").content.decode()
+    assert f"驿站补助 · {grant.station.name}" in page
+    assert f'href="/stations/{grant.station_id}/#grants"' in page
+    assert f">stations.grant:{grant.pk}<" not in page
+    detail = login(finance).get(f"/funds/transactions/{spend.pk}/").content.decode()
+    assert f"驿站补助 · {grant.station.name}" in detail
