@@ -61,6 +61,34 @@ class TicketOut(Schema):
     answer: str
     satisfaction: str
     reopen_count: int
+    holder_id: int | None = Field(description="who has taken the ticket (认领), if anyone")
+    holder_name: str
+    held_since: datetime.datetime | None
+    due_stage: str = Field(description="the deadline running: first_contact, resolution, "
+                           "callback; empty when none runs")  # fmt: skip
+    due_in_seconds: int | None = Field(description="time left to it (negative: overdue)")
+    due_state: str = Field(description="ok, soon, overdue, paused; empty when none runs")
+    due_text: str = Field(description="the same in words, as the lists show it")
+
+    @staticmethod
+    def resolve_holder_name(obj) -> str:
+        return (obj.holder.full_name or obj.holder.username) if obj.holder else ""
+
+    @staticmethod
+    def resolve_due_stage(obj) -> str:
+        return obj.due.stage if obj.due else ""
+
+    @staticmethod
+    def resolve_due_in_seconds(obj) -> int | None:
+        return obj.due.seconds if obj.due else None
+
+    @staticmethod
+    def resolve_due_state(obj) -> str:
+        return obj.due.state if obj.due else ""
+
+    @staticmethod
+    def resolve_due_text(obj) -> str:
+        return obj.due.text if obj.due else ""
 
 
 class FastTrackOut(Schema):
@@ -120,8 +148,12 @@ class CallerWorkerOut(Schema):
 class CallerTicketOut(Schema):
     id: int
     number: str
+    received_at: datetime.datetime
     kind: str
+    kind_label: str = Field(alias="get_kind_display")
     status: str
+    status_label: str = Field(alias="get_status_display")
+    org_name: str = Field(alias="org.name")
 
 
 class CallerOut(Schema):
@@ -182,10 +214,17 @@ def _business(request) -> None:
 @router.get("/tickets", response=list[TicketOut], summary="Tickets in scope")
 @paginate(Pages, page_size=50)
 def list_tickets(
-    request, queue: str = "", status: Annotated[str, OneOf(rules.Status)] | None = None, q: str = ""
+    request,
+    queue: str = "",
+    status: Annotated[str, OneOf(rules.Status)] | None = None,
+    q: str = "",
+    mine: bool = False,
 ):
+    """`mine`: only the open tickets the caller has taken (我的工单)."""
     _business(request)
     tickets = queries.visible_tickets(request.user)
+    if mine:
+        tickets = tickets.filter(queries.mine_q(request.user))
     if condition := queries.QUEUES.get(queue):
         tickets = tickets.filter(condition[0])
     if status in rules.Status.values:
@@ -282,6 +321,22 @@ def take_step(request, ticket_id: int, payload: TicketStepIn):
     FLOW.authorize(request.user, spec.name, ticket, request.path)
     fields = _step_fields(payload, ticket)
     ticket = FLOW.take_step(ticket, spec.name, by=request.user, where=request.path, **fields)
+    return _present(request, ticket)
+
+
+class TicketHolderIn(Schema):
+    action: Annotated[str, OneOf(rules.HoldAction)]
+    holder_id: int | None = Field(None, description="reassign: the person (none: the queue)")
+    reason: str = ""
+
+
+@router.post("/tickets/{ticket_id}/holder", response=TicketDetailOut,
+             summary="Take, release or reassign a ticket (认领, 释放, 改派)")  # fmt: skip
+def change_holder(request, ticket_id: int, payload: TicketHolderIn):
+    ticket = _fetch(request, ticket_id)
+    ticket = services.change_holder(ticket, by=request.user, action=payload.action,
+                                    holder_id=payload.holder_id, reason=payload.reason,
+                                    where=request.path)  # fmt: skip
     return _present(request, ticket)
 
 

@@ -13,6 +13,7 @@ from nuanjia.orgs.models import Org
 from nuanjia.people.models import Employer, Worker
 
 from . import rules
+from .due import due_in
 from .rules import Channel, Kind, Satisfaction, Status, TicketClass
 
 
@@ -162,6 +163,16 @@ class Ticket(models.Model):
     callback_due_at = models.DateTimeField(_("call-back due"), null=True, blank=True)
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     paused_minutes = models.PositiveIntegerField(_("working minutes paused"), default=0)
+    # Who has taken the ticket (认领, services.holding): "my tickets" of that person.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    held_since = models.DateTimeField(_("held since"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     satisfaction = models.CharField(
         _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
@@ -192,6 +203,7 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["status", "resolution_due_at"], name="hotline_ticket_due"),
             models.Index(fields=["received_at"], name="hotline_ticket_received"),
+            models.Index(fields=["holder", "status"], name="hotline_ticket_holder"),
         ]
 
     def __str__(self):
@@ -227,6 +239,11 @@ class Ticket(models.Model):
     @property
     def is_overdue(self) -> bool:
         return bool(self.overdue_stages())
+
+    @property
+    def due(self):
+        """Time left to the next deadline (hotline.due.DueIn), None when none runs."""
+        return due_in(self, timezone.now())
 
 
 class TicketEvent(StepEvent):

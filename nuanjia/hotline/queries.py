@@ -24,7 +24,12 @@ _routes = TTLCache("hotline.routes", ttl=3600, depends_on=("orgs.org",))
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
-    return scope(Ticket.objects.select_related("org", "escalated_to"), user)
+    return scope(Ticket.objects.select_related("org", "escalated_to", "holder"), user)
+
+
+def mine_q(user) -> Q:
+    """我的工单: the open tickets `user` has taken."""
+    return Q(holder=user, status__in=rules.OPEN_STATUSES)
 
 
 def get_ticket_for(user, pk, *, write: bool = False) -> Ticket:

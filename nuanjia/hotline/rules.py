@@ -97,6 +97,9 @@ ACTION_LABELS = {
     "fast_track_approved": _("Advance relief approved"),
     "fast_track_paid": _("Advance relief paid"),
     "fast_track_paperwork": _("Advance relief paperwork completed"),
+    "taken": _("Taken"),
+    "released": _("Released"),
+    "reassigned": _("Reassigned"),
 }
 
 OPEN_STATUSES = frozenset(set(Status) - {Status.CLOSED})
@@ -117,6 +120,14 @@ INTAKE_ROLES = AGENT | {Role.CASEWORKER}  # a walk-in is taken at any union's de
 # The proposer is a caseworker: relief's propose step belongs to that role.
 FAST_TRACK_PROPOSERS = frozenset({Role.CASEWORKER})
 FAST_TRACK_APPROVERS = frozenset({Role.APPROVER})
+class HoldAction(models.TextChoices):
+    TAKE = "take", _("Take")  # 认领
+    RELEASE = "release", _("Release")  # 释放
+    REASSIGN = "reassign", _("Reassign")  # 改派
+
+
+# Who may hand a ticket held by one person to another (改派): the union's approver.
+HOLD_SUPERVISORS = frozenset({Role.APPROVER})
 
 
 # ---- Deadlines --------------------------------------------------------------------------

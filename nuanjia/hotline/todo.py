@@ -11,9 +11,10 @@ from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.rules import Perm
 
 from . import rules
-from .queries import QUEUES, overdue_q, visible_fast_tracks, visible_tickets
+from .queries import QUEUES, mine_q, overdue_q, visible_fast_tracks, visible_tickets
 
 QUEUE_LABELS = {
+    "mine": gettext_lazy("My tickets"),
     "to_classify": gettext_lazy("Tickets to classify"),
     "to_dispatch": gettext_lazy("Tickets to dispatch"),
     "to_accept": gettext_lazy("Tickets to accept"),
@@ -42,9 +43,14 @@ def hotline_todo(user) -> list[TodoItem]:
     aggregates["escalated"] = Count(
         "pk", filter=Q(escalated_to=user.org, status__in=rules.OPEN_STATUSES)
     )
+    aggregates["mine"] = Count("pk", filter=mine_q(user))
+    aggregates["mine__overdue"] = Count("pk", filter=mine_q(user) & late)
     counts = visible_tickets(user).filter(status__in=rules.OPEN_STATUSES).aggregate(**aggregates)
     base = reverse("hotline:list")
     items = [
+        TodoItem(str(QUEUE_LABELS["mine"]), counts["mine"], f"{base}?mine=1",
+                 counts["mine__overdue"] or 0)
+    ] + [
         TodoItem(str(QUEUE_LABELS[key]), counts[key], f"{base}?queue={key}",
                  counts[f"{key}__overdue"] or 0)
         for key in queues

@@ -20,6 +20,7 @@ urlpatterns = [
         for page in views.STEP_PAGES.values()
     ],
     path("hotline/tickets/<int:ticket_id>/note/", views.note_view, name="note"),
+    path("hotline/tickets/<int:ticket_id>/hold/", views.hold_view, name="hold"),
     path("hotline/tickets/<int:ticket_id>/attach/", views.attach_view, name="attach"),
     path(
         "hotline/tickets/<int:ticket_id>/link-worker/", views.link_worker_view, name="link_worker"

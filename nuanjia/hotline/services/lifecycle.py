@@ -27,7 +27,8 @@ from .escalation import _escalate
 @contextmanager
 def _moving(ticket: Ticket, step: str, *, by, note: str = "", fields: tuple[str, ...] = ()):
     """`FLOW.moving` plus the pause: a paused ticket takes no step but resume and transfer.
-    `fields` are the ticket's columns the step changes besides its status."""
+    `fields` are the ticket's columns the step changes besides its status. A ticket that goes
+    to another union leaves the hands of whoever held it (its new union takes it)."""
     with FLOW.moving(ticket, step, by=by, note=note) as move:
         if move.obj.is_paused and step not in WHILE_PAUSED:
             raise RuleViolation(
@@ -35,7 +36,12 @@ def _moving(ticket: Ticket, step: str, *, by, note: str = "", fields: tuple[str,
                 code="paused",
             )
         move.save_fields = list(fields)
+        org_before = move.obj.org_id
         yield move
+        if move.obj.org_id != org_before and move.obj.holder_id is not None:
+            move.obj.holder, move.obj.held_since = None, None
+            move.save_fields += ["holder", "held_since"]
+            move.changes["holder"] = None
 
 
 @FLOW.handler(Step.CLASSIFY)

@@ -35,12 +35,13 @@ def _queue_counts(user) -> list[dict]:
     aggregates["escalated"] = Count(
         "pk", filter=Q(escalated_to=user.org, status__in=rules.OPEN_STATUSES)
     )
+    aggregates["mine"] = Count("pk", filter=queries.mine_q(user))
     counts = tickets.aggregate(**aggregates)
     from ..todo import QUEUE_LABELS
 
     return [
         {"key": key, "label": QUEUE_LABELS[key], "count": counts[key]}
-        for key in [*queries.QUEUES, "overdue", "escalated"]
+        for key in ["mine", *queries.QUEUES, "overdue", "escalated"]
     ]
 
 

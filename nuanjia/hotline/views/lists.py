@@ -45,8 +45,11 @@ def _filtered(request):
             "late",
             "paperwork",
             "org",
+            "mine",
         )
     }
+    if filters["mine"]:
+        tickets = tickets.filter(queries.mine_q(request.user))
     if filters["org"]:
         org = get_org_by_code_for(request.user, filters["org"])
         tickets = tickets.filter(within(org.path, "org__path"))
@@ -100,7 +103,7 @@ def ticket_list_view(request):
         "query": query.urlencode(),
         "statuses": Status.choices,
         "kinds": Kind.choices,
-        "queue_label": QUEUE_LABELS.get(filters["queue"], ""),
+        "queue_label": QUEUE_LABELS["mine"] if filters["mine"] else QUEUE_LABELS.get(filters["queue"], ""),
         "unions": visible_orgs(request.user).filter(parent=request.user.org),
         "now": timezone.now(),
     }

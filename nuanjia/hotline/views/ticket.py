@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
@@ -30,6 +31,12 @@ from ..rules import Step
 from ..workflow import FLOW, offered_now
 
 # ---- One ticket ---------------------------------------------------------------------------
+
+HOLD_DONE = {
+    "take": gettext_lazy("The ticket is yours now."),
+    "release": gettext_lazy("The ticket is back in the union's queue."),
+    "reassign": gettext_lazy("The ticket has been handed over."),
+}
 
 
 def _org_field(data) -> dict:
@@ -69,6 +76,10 @@ def ticket_detail_view(request, ticket_id: int):
         "attachments": ticket.attachments.all(),
         "overdue": ticket.overdue_stages(),
         "can_handle": bool(request.user.roles & rules.HANDLERS),
+        "may_take": services.may_work(request.user, ticket),
+        "may_reassign": services.may_supervise(request.user, ticket),
+        "holders": services.holders_for(ticket) if services.may_supervise(request.user, ticket)
+        else [],
         "note_form": forms.NoteForm(),
         "attachment_form": forms.AttachmentForm(),
         "templates": queries.templates_for(request.user, ticket.kind)[:20],
@@ -121,6 +132,26 @@ def note_view(request, ticket_id: int):
             services.add_note(ticket, by=request.user, note=form.cleaned_data["note"])
         except RuleViolation as error:
             messages.error(request, error.message)
+    return redirect("hotline:detail", ticket_id=ticket.pk)
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_POST
+def hold_view(request, ticket_id: int):
+    """认领, 释放, 改派: the ticket's holder changed through services.change_holder."""
+    ticket = queries.get_ticket_for(request.user, ticket_id, write=True)
+    try:
+        holder_id = int(request.POST["holder"]) if request.POST.get("holder") else None
+    except ValueError:
+        holder_id = -1  # no one: refused with the field named
+    action = request.POST.get("action", "")
+    try:
+        services.change_holder(ticket, by=request.user, action=action, holder_id=holder_id,
+                               reason=request.POST.get("reason", ""), where=request.path)  # fmt: skip
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, HOLD_DONE[action])
     return redirect("hotline:detail", ticket_id=ticket.pk)
 
 
