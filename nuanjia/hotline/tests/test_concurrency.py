@@ -49,3 +49,24 @@ def test_the_same_request_twice_at_once_is_one_ticket(postgres_only):
     assert Ticket.objects.count() == 1
     assert sorted(is_new for _ticket, is_new in results) == [False, True]
     assert len({ticket.number for ticket, _is_new in results}) == 1
+
+
+def test_two_people_taking_the_same_ticket_at_once_one_wins(postgres_only, make_staff):
+    from nuanjia.core.errors import RuleViolation
+    from nuanjia.core.models import AuditEvent
+    from nuanjia.orgs.rules import Role
+
+    first = make_staff("410108", Role.CASEWORKER, username="hj_take_1")
+    second = make_staff("410108", Role.CASEWORKER, username="hj_take_2")
+    ticket = services.open_ticket(by=first, phone="13912345678", region_code="410108",
+                                  kind=Kind.HELP, description="抢单", dispatch=True)  # fmt: skip
+    people = [first, second]
+    results = concurrency.race(
+        lambda index: services.take_ticket(Ticket.objects.get(pk=ticket.pk), by=people[index]), 2
+    )
+    refused = [result for result in results if isinstance(result, RuleViolation)]
+    taken = [result for result in results if isinstance(result, Ticket)]
+    assert len(taken) == 1 and len(refused) == 1 and refused[0].code == "already_held"
+    ticket.refresh_from_db()
+    assert ticket.holder_id == taken[0].holder_id
+    assert AuditEvent.objects.filter(action="hotline.taken").count() == 1
