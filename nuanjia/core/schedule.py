@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django_tasks.base import Task
 
@@ -78,6 +79,25 @@ def enqueue_due(now: datetime.datetime | None = None) -> list[tuple[str, str]]:
         logger.info("scheduled %s for %s (task %s)", job.name, period, run.task_id)
         started.append((job.name, period))
     return started
+
+
+def last_finished(job_name: str, *, runs: int = 10) -> datetime.datetime | None:
+    """When the job last finished successfully (among its latest `runs` runs), None when it
+    never has: the time of the data a figure built by that job shows ("数据截至")."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import ScheduledRun
+
+    ids = list(
+        ScheduledRun.objects.filter(job=job_name)
+        .exclude(task_id="")
+        .order_by("-enqueued_at")
+        .values_list("task_id", flat=True)[:runs]
+    )
+    if not ids:
+        return None
+    done = DBTaskResult.objects.filter(id__in=ids, status="SUCCESSFUL", finished_at__isnull=False)
+    return done.aggregate(last=Max("finished_at"))["last"]
 
 
 def loop(*, interval: float = 60.0, sleep: Callable[[float], None] = time.sleep) -> None:

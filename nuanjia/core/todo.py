@@ -17,6 +17,10 @@ class TodoItem:
     url: str  # the list behind the figure
     overdue: int = 0  # how many of them are past their deadline
     urgent: int = 0  # how many of them are urgent (e.g. advance relief, 先行救助)
+    # A figure that a daily job builds (not live): the page says "数据截至 <as_of>", or that
+    # the job has not run yet when `as_of` is None.
+    daily: bool = False
+    as_of: Any = None  # an aware datetime
 
 
 TodoProvider = Callable[[Any], list[TodoItem]]  # fn(the signed-in Actor)

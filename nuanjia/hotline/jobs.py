@@ -6,10 +6,11 @@ to-do lists count overdue tickets live in between, so nothing waits for the swee
 
 from nuanjia.core import schedule
 
+from .queries import SWEEP_JOB
 from .tasks import sweep_deadlines_task
 
 JOBS = [
-    ("hotline.sweep_deadlines", sweep_deadlines_task, 0,
+    (SWEEP_JOB, sweep_deadlines_task, 0,
      "Escalate tickets past a deadline to the parent union."),
 ]  # fmt: skip
 

@@ -8,6 +8,7 @@ import datetime
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
+from nuanjia.core import schedule
 from nuanjia.core.cache import TTLCache, from_plain_row, plain_row
 from nuanjia.core.sealed_phones import phone_lookup
 from nuanjia.orgs.models import Org, Staff
@@ -140,6 +141,15 @@ def overdue_q(now: datetime.datetime) -> Q:
         | Q(status__in=rules.RESOLVING_STATUSES, paused_at__isnull=True, resolution_due_at__lt=now)
         | Q(status=Status.ANSWERED, callback_due_at__lt=now)
     )
+
+
+SWEEP_JOB = "hotline.sweep_deadlines"
+
+
+def escalations_as_of() -> datetime.datetime | None:
+    """Escalations for lateness are made by the nightly sweep (hotline.jobs), so the count of
+    tickets escalated to a union is as fresh as its last run (None: it never ran)."""
+    return schedule.last_finished(SWEEP_JOB)
 
 
 QUEUES = {

@@ -11,7 +11,7 @@ from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.rules import Perm
 
 from . import rules
-from .queries import QUEUES, mine_q, overdue_q, visible_fast_tracks, visible_tickets
+from .queries import QUEUES, escalations_as_of, mine_q, overdue_q, visible_fast_tracks, visible_tickets
 
 QUEUE_LABELS = {
     "mine": gettext_lazy("My tickets"),
@@ -61,6 +61,8 @@ def hotline_todo(user) -> list[TodoItem]:
             counts["escalated"],
             f"{base}?escalated=1",
             counts["escalated"],
+            daily=True,
+            as_of=escalations_as_of(),
         )
     )
     if user.roles & rules.FAST_TRACK_PROPOSERS:

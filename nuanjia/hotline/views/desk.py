@@ -39,10 +39,12 @@ def _queue_counts(user) -> list[dict]:
     counts = tickets.aggregate(**aggregates)
     from ..todo import QUEUE_LABELS
 
-    return [
+    queues = [
         {"key": key, "label": QUEUE_LABELS[key], "count": counts[key]}
         for key in ["mine", *queries.QUEUES, "overdue", "escalated"]
     ]
+    queues[-1].update(daily=True, as_of=queries.escalations_as_of())
+    return queues
 
 
 @requires(Perm.VIEW_BUSINESS)
