@@ -158,7 +158,8 @@ class CallerTicketOut(Schema):
 
 class CallerOut(Schema):
     workers: list[CallerWorkerOut]
-    tickets: list[CallerTicketOut]
+    tickets: list[CallerTicketOut] = Field(description="earlier tickets, most recent first")
+    more: bool = Field(description="more tickets of the number than listed")
 
 
 class HotlineKpiOut(Schema):
@@ -428,7 +429,8 @@ def complete_fast_track_paperwork(request, ticket_id: int, payload: FastTrackPap
     return services.complete_fast_track_paperwork(pending, by=request.user, note=payload.note)
 
 
-@router.get("/caller", response=CallerOut, summary="Worker records and tickets of a phone")
+@router.get("/caller", response=CallerOut,
+            summary="Worker records and earlier tickets of a phone")  # fmt: skip
 def caller(request, phone: str = ""):
     _business(request)
     found = queries.caller_lookup(request.user, services.normalized_phone(phone))

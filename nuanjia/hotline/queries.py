@@ -106,19 +106,25 @@ def place_choices() -> list[tuple[str, str]]:
 # ---- The agent desk -----------------------------------------------------------------------
 
 
-def caller_lookup(user, phone: str, *, limit: int = 5) -> dict:
-    """Worker records and earlier tickets of a phone number, within the user's scope; the
-    number is matched through its blind index (phones are sealed, core.sealed_phones)."""
+def caller_lookup(user, phone: str, *, limit: int = 5, ticket_limit: int = 10) -> dict:
+    """Worker records and earlier tickets of a phone number, within the user's scope, the
+    most recent ticket first. The number is matched through its blind index (phones are
+    sealed, core.sealed_phones); a ticket linked to one of the number's worker records counts
+    too (the caller rang from another phone then). `more`: further tickets exist."""
     digits = "".join(char for char in phone if char.isdigit())
     if len(digits) < 7:
-        return {"workers": [], "tickets": []}
+        return {"workers": [], "tickets": [], "more": False}
     workers = list(search_workers(user, phone).select_related("employer")[:limit])
     tickets = list(
         visible_tickets(user)
-        .filter(phone_lookup("caller_phone", phone))
-        .order_by("-received_at")[:limit]
+        .filter(phone_lookup("caller_phone", phone) | Q(worker__in=[w.pk for w in workers]))
+        .order_by("-received_at", "-id")[: ticket_limit + 1]
     )
-    return {"workers": workers, "tickets": tickets}
+    return {
+        "workers": workers,
+        "tickets": tickets[:ticket_limit],
+        "more": len(tickets) > ticket_limit,
+    }
 
 
 def templates_for(user, kind: str = "") -> QuerySet[AnswerTemplate]:

@@ -52,7 +52,13 @@ def desk_view(request):
     """One screen for a call: type the number, see the caller's record and earlier tickets,
     take the request, send it to the proposed union (or another, with a reason)."""
     can_take = bool(request.user.roles & rules.INTAKE_ROLES)
-    form = forms.IntakeForm(request.POST or None)
+    # A number given in the address (the softphone opening the desk for a ringing call) is
+    # typed in for the agent; the caller panel is drawn with the page, without waiting for
+    # the lookup request, and again by htmx as the agent types.
+    typed = request.POST if request.method == "POST" else request.GET
+    form = forms.IntakeForm(
+        request.POST or None, initial={"phone": request.GET.get("phone", "")[:30]}
+    )
     if request.method == "POST":
         services.authorize_roles(request.user, rules.INTAKE_ROLES, "intake", request.path)
         if form.is_valid():
@@ -101,25 +107,25 @@ def desk_view(request):
         "templates": queries.templates_for(request.user)[:50],
         "warnings": schedule_warnings(timezone.localdate()),
         "places": queries.place_choices(),
+        "caller": _caller_panel(request.user, typed) if can_take else {},
     }
     return render(request, "hotline/desk.html", context)
 
 
-@requires(Perm.VIEW_BUSINESS)
-def lookup_view(request):
-    """The caller panel of the desk (htmx): worker records and earlier tickets of a number,
-    and the union proposed for a place."""
-    phone = request.GET.get("phone", "")
-    found = queries.caller_lookup(request.user, services.normalized_phone(phone))
-    region = request.GET.get("region_code", "").strip()
+def _caller_panel(user, values) -> dict:
+    """What the caller panel shows for the number, place and employer typed: the worker
+    records and earlier tickets of the number, and the union proposed for the place."""
+    phone = values.get("phone", "")
+    found = queries.caller_lookup(user, services.normalized_phone(phone))
+    region = values.get("region_code", "").strip()
     proposed = None
     if len(region) == 6 and region.isdigit():
-        org = queries.proposed_org(
-            region, queries.match_employer(request.GET.get("employer_name", ""))
-        )
+        org = queries.proposed_org(region, queries.match_employer(values.get("employer_name", "")))
         proposed = org.name if org else None
-    return render(
-        request,
-        "hotline/_caller.html",
-        {"phone": phone, "proposed": proposed, **found},
-    )
+    return {"phone": phone, "proposed": proposed, **found}
+
+
+@requires(Perm.VIEW_BUSINESS)
+def lookup_view(request):
+    """The caller panel of the desk (htmx), as the number, place or employer is typed."""
+    return render(request, "hotline/_caller.html", _caller_panel(request.user, request.GET))
