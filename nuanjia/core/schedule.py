@@ -97,7 +97,8 @@ def last_finished(job_name: str, *, runs: int = 10) -> datetime.datetime | None:
     if not ids:
         return None
     done = DBTaskResult.objects.filter(id__in=ids, status="SUCCESSFUL", finished_at__isnull=False)
-    return done.aggregate(last=Max("finished_at"))["last"]
+    last: datetime.datetime | None = done.aggregate(last=Max("finished_at"))["last"]
+    return last
 
 
 def loop(*, interval: float = 60.0, sleep: Callable[[float], None] = time.sleep) -> None:

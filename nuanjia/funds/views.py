@@ -48,7 +48,7 @@ def _query_string(request: StaffRequest) -> str:
     return query.urlencode()
 
 
-def label_sources(postings: list[Transaction]) -> None:
+def label_sources(postings: list[Any]) -> None:
     """Give each posting `source_label` and `source_link`: the object that caused it, named
     and linked by its app (funds.sources), else the raw `type:id` without a link."""
     labels = sources.describe_postings(

@@ -120,6 +120,8 @@ INTAKE_ROLES = AGENT | {Role.CASEWORKER}  # a walk-in is taken at any union's de
 # The proposer is a caseworker: relief's propose step belongs to that role.
 FAST_TRACK_PROPOSERS = frozenset({Role.CASEWORKER})
 FAST_TRACK_APPROVERS = frozenset({Role.APPROVER})
+
+
 class HoldAction(models.TextChoices):
     TAKE = "take", _("Take")  # 认领
     RELEASE = "release", _("Release")  # 释放

@@ -11,7 +11,14 @@ from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.rules import Perm
 
 from . import rules
-from .queries import QUEUES, escalations_as_of, mine_q, overdue_q, visible_fast_tracks, visible_tickets
+from .queries import (
+    QUEUES,
+    escalations_as_of,
+    mine_q,
+    overdue_q,
+    visible_fast_tracks,
+    visible_tickets,
+)
 
 QUEUE_LABELS = {
     "mine": gettext_lazy("My tickets"),

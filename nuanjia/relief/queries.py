@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from nuanjia.funds.sources import SourceLabel
-
 from nuanjia.hardship.queries import live_file_of
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within

@@ -6,7 +6,6 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-
 from django.utils import translation
 from openpyxl import Workbook
 

@@ -38,9 +38,7 @@ def may_work(user, ticket: Ticket) -> bool:
 def may_supervise(user, ticket: Ticket) -> bool:
     """Whether `user` may hand the ticket to someone else (a supervisor with it in scope)."""
     hooks = access()
-    return bool(hooks.roles_of(user) & rules.HOLD_SUPERVISORS) and hooks.in_scope(
-        user, ticket.org
-    )
+    return bool(hooks.roles_of(user) & rules.HOLD_SUPERVISORS) and hooks.in_scope(user, ticket.org)
 
 
 def _holder_name(ticket: Ticket) -> str:

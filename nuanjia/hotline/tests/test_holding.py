@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import verified_login
-
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
 from nuanjia.hotline import services

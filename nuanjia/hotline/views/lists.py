@@ -103,7 +103,7 @@ def ticket_list_view(request):
         "query": query.urlencode(),
         "statuses": Status.choices,
         "kinds": Kind.choices,
-        "queue_label": QUEUE_LABELS["mine"] if filters["mine"] else QUEUE_LABELS.get(filters["queue"], ""),
+        "queue_label": QUEUE_LABELS.get("mine" if filters["mine"] else filters["queue"], ""),
         "unions": visible_orgs(request.user).filter(parent=request.user.org),
         "now": timezone.now(),
     }

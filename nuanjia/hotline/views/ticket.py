@@ -78,7 +78,8 @@ def ticket_detail_view(request, ticket_id: int):
         "can_handle": bool(request.user.roles & rules.HANDLERS),
         "may_take": services.may_work(request.user, ticket),
         "may_reassign": services.may_supervise(request.user, ticket),
-        "holders": services.holders_for(ticket) if services.may_supervise(request.user, ticket)
+        "holders": services.holders_for(ticket)
+        if services.may_supervise(request.user, ticket)
         else [],
         "note_form": forms.NoteForm(),
         "attachment_form": forms.AttachmentForm(),
