@@ -36,6 +36,7 @@ def test_before_the_nightly_sweep_ran_the_escalated_count_says_so(login, make_st
     assert "数据截至：夜间任务尚未运行" in page  # the count of 0 is not the whole truth
 
 
+@pytest.mark.django_db(transaction=True)  # the task worker closes the test's connection
 def test_after_the_sweep_the_count_says_when_it_ran_and_live_figures_say_nothing(
     login, make_staff, escalated
 ):

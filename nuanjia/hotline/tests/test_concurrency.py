@@ -58,7 +58,8 @@ def test_two_people_taking_the_same_ticket_at_once_one_wins(postgres_only, make_
 
     first = make_staff("410108", Role.CASEWORKER, username="hj_take_1")
     second = make_staff("410108", Role.CASEWORKER, username="hj_take_2")
-    ticket = services.open_ticket(by=first, phone="13912345678", region_code="410108",
+    agent = make_staff("410108", Role.HOTLINE_AGENT, username="hj_take_agent")
+    ticket = services.open_ticket(by=agent, phone="13912345678", region_code="410108",
                                   kind=Kind.HELP, description="抢单", dispatch=True)  # fmt: skip
     people = [first, second]
     results = concurrency.race(
