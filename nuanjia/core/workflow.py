@@ -87,7 +87,9 @@ class Step:
 
     `stamp` names the attribute set to the person taking the step (e.g. ``"reviewed_by"``);
     `reason` makes a note required and is the message when it is missing; `action` is the
-    history's name for the step (default: the step's name).
+    history's name for the step (default: the step's name). `roles_by_source` narrows who may
+    take it from some sources (e.g. cancelling after approval is for approvers only): every
+    check of role (offered steps, the audited refusal, the service's own check) reads it.
     """
 
     name: str
@@ -100,6 +102,11 @@ class Step:
     reason: str | Promise = ""
     action: str = ""
     fields: tuple[str, ...] = ("note",)
+    roles_by_source: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def roles_from(self, source: str | None) -> frozenset[str]:
+        """Who may take the step from `source` (any source when None: the widest roles)."""
+        return dict(self.roles_by_source).get(str(source), self.roles) if source else self.roles
 
     @property
     def history_action(self) -> str:
@@ -122,9 +129,11 @@ def step(
     reason: str | Promise = "",
     action: str = "",
     fields: Iterable[str] = ("note",),
+    roles_by_source: Mapping[str, Iterable[str]] | None = None,
 ) -> Step:
     """Declare a step. `not_by` maps an attribute to the message shown when the person
-    taking the step is the one recorded there."""
+    taking the step is the one recorded there; `roles_by_source` maps a source to the roles
+    that may take the step from it (a subset of `roles`)."""
     targets = (
         frozenset()
         if target is None
@@ -140,6 +149,10 @@ def step(
         reason=reason,
         action=action,
         fields=tuple(fields),
+        roles_by_source=tuple(
+            (str(source), frozenset(str(role) for role in allowed))
+            for source, allowed in (roles_by_source or {}).items()
+        ),
     )
 
 
@@ -220,6 +233,12 @@ class Workflow:
             unknown = (spec.sources | spec.targets) - set(self.states)
             if unknown:
                 raise ImproperlyConfigured(f"{self.name}.{spec.name}: unknown states {unknown}")
+            for source, allowed in spec.roles_by_source:
+                if source not in spec.sources or not allowed <= spec.roles:
+                    raise ImproperlyConfigured(
+                        f"{self.name}.{spec.name}: roles_by_source[{source}] is not a source "
+                        "of the step, or names roles the step does not have"
+                    )
 
     def _derive_transitions(self) -> dict[str, frozenset[str]]:
         transitions: dict[str, set[str]] = {value: set() for value in self.states}
@@ -251,14 +270,17 @@ class Workflow:
 
     # ---- who may
 
-    def role_may(self, roles: Iterable[str], name: str) -> bool:
+    def role_may(self, roles: Iterable[str], name: str, source: str | None = None) -> bool:
+        """Whether one of `roles` may take step `name` (from `source`, when given)."""
         spec = self.steps.get(str(name))
-        return spec is not None and bool(spec.roles & set(roles))
+        return spec is not None and bool(spec.roles_from(source) & set(roles))
 
     def may_take(self, by: Actor | None, name: str, obj: Any = None) -> bool:
-        """Whether `by` holds one of the step's roles and, for a record, has it in scope."""
+        """Whether `by` holds one of the step's roles (for a record: from its status) and, for
+        a record, has it in scope."""
         hooks = access()
-        if not self.role_may(hooks.roles_of(by), name):
+        source = None if obj is None else self.status_of(obj)
+        if not self.role_may(hooks.roles_of(by), name, source):
             return False
         return obj is None or hooks.in_scope(by, self.org_of(obj))
 
@@ -267,10 +289,11 @@ class Workflow:
     ) -> list[str]:
         """The steps `by` may offer on `obj` now, in declaration order."""
         roles = access().roles_of(by)
+        status = self.status_of(obj)
         return [
             spec.name
-            for spec in self.steps_from(self.status_of(obj))
-            if spec.roles & roles and (available is None or available(obj, spec))
+            for spec in self.steps_from(status)
+            if spec.roles_from(status) & roles and (available is None or available(obj, spec))
         ]
 
     def authorize(self, user: Actor | None, name: str, obj: Any = None, where: str = "") -> None:
@@ -472,6 +495,6 @@ def waiting_states_without_queue(flow: Workflow) -> list[str]:
         outgoing = flow.steps_from(value)
         if outgoing and not state.queue:
             problems.append(f"{flow.name}:{value} has steps but no queue")
-        elif state.queue and not any(spec.roles & state.queue for spec in outgoing):
+        elif state.queue and not any(spec.roles_from(value) & state.queue for spec in outgoing):
             problems.append(f"{flow.name}:{value} queue {sorted(state.queue)} cannot act")
     return problems

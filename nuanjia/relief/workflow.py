@@ -5,13 +5,16 @@ cancelled or returned along the way. The services of the steps are in relief.ser
 
 from django.utils.translation import gettext_lazy as _
 
-from nuanjia.core.workflow import State, Workflow, access, step
+from nuanjia.core.workflow import State, Workflow, step
 from nuanjia.orgs.rules import Role
 
 from .models import Grant, GrantEvent
 from .rules import ADVANCE_TYPES, GRANT_PAGE_STEPS, Status, Step
 
 PROPOSED_IT = _("You proposed this grant; another person must approve it.")
+# Statuses after approval: cancelling then releases money and is for approvers and finance.
+LATE_CANCEL = frozenset({Status.APPROVED, Status.FAILED})
+LATE_CANCEL_ROLES = frozenset({Role.APPROVER, Role.FINANCE})
 
 FLOW = Workflow(
     name="relief",
@@ -72,13 +75,14 @@ FLOW = Workflow(
             not_by={"proposed_by": _("You proposed this grant; another person must decide on it.")},
             reason=_("Give the reason for the rejection."),
         ),
-        # Before approval a caseworker may cancel too; after it only an approver or finance
-        # (the service checks that, as the roles depend on the status).
+        # Before approval a caseworker may cancel too; after it (the money is reserved) only
+        # an approver or finance: the engine checks it, so a refusal is audited like any other.
         step(
             Step.CANCEL,
-            sources=[Status.PROPOSED, Status.REVIEWED, Status.APPROVED, Status.FAILED],
+            sources=[Status.PROPOSED, Status.REVIEWED, *LATE_CANCEL],
             target=Status.CANCELLED,
-            roles=[Role.CASEWORKER, Role.APPROVER, Role.FINANCE],
+            roles=[Role.CASEWORKER, *LATE_CANCEL_ROLES],
+            roles_by_source=dict.fromkeys(LATE_CANCEL, LATE_CANCEL_ROLES),
             reason=_("Give the reason for the cancellation."),
         ),
         step(Step.BATCH, sources=[Status.APPROVED], target=Status.BATCHED, roles=[Role.FINANCE]),
@@ -102,28 +106,19 @@ FLOW = Workflow(
     ],
 )
 
-# Statuses after approval: cancelling then releases money and is for approvers and finance.
-LATE_CANCEL = frozenset({Status.APPROVED, Status.FAILED})
-LATE_CANCEL_ROLES = frozenset({Role.APPROVER, Role.FINANCE})
 
-
-def step_available(grant: Grant, roles: frozenset[str], name: str) -> bool:
+def step_available(grant: Grant, name: str) -> bool:
     """Whether a step offered by the declaration applies to this grant: the one-approver path
-    is for advance relief only, and a late cancellation for approvers and finance only."""
-    if name == Step.APPROVE_ADVANCE:
-        return grant.grant_type.code in ADVANCE_TYPES
-    if name == Step.CANCEL and grant.status in LATE_CANCEL:
-        return bool(roles & LATE_CANCEL_ROLES)
-    return True
+    is for advance relief only."""
+    return name != Step.APPROVE_ADVANCE or grant.grant_type.code in ADVANCE_TYPES
 
 
 def page_steps(grant: Grant, user) -> list[str]:
     """The steps `user` may take on `grant` from its page or the API, in declaration order."""
-    roles = access().roles_of(user)
     return [
         name
         for name in FLOW.steps_for(grant, user)
         if name in GRANT_PAGE_STEPS
         and FLOW.may_take(user, name, grant)
-        and step_available(grant, roles, name)
+        and step_available(grant, name)
     ]

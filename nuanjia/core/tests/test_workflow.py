@@ -69,3 +69,22 @@ def test_a_reason_step_refuses_an_empty_note():
         Workflow.clean_note(spec, "  ")
     assert refused.value.message == "Give the reason."
     assert Workflow.clean_note(spec, " late ") == "late"
+
+
+def test_roles_by_source_narrow_who_may_take_a_step_from_that_source():
+    cancel = step("cancel", sources=["draft", "checked"], target="done",
+                  roles=["caseworker", "approver"], roles_by_source={"checked": ["approver"]})  # fmt: skip
+    flow = _flow(CHECK, APPROVE, cancel)
+    assert flow.role_may({"caseworker"}, "cancel", "draft")
+    assert not flow.role_may({"caseworker"}, "cancel", "checked")
+    assert flow.role_may({"approver"}, "cancel", "checked")
+    assert flow.role_may({"caseworker"}, "cancel")  # no record: the widest roles
+
+
+def test_roles_by_source_must_name_a_source_and_roles_of_the_step():
+    with pytest.raises(ImproperlyConfigured):
+        _flow(step("cancel", sources=["draft"], target="done", roles=["caseworker"],
+                   roles_by_source={"checked": ["caseworker"]}))  # fmt: skip
+    with pytest.raises(ImproperlyConfigured):
+        _flow(step("cancel", sources=["draft"], target="done", roles=["caseworker"],
+                   roles_by_source={"draft": ["finance"]}))  # fmt: skip
