@@ -109,7 +109,7 @@ class FastTrackForm(forms.Form):
     )
 
 
-# What the phone's file picker offers (services.CALLER_FILE_SIGNATURES checks the content).
+# What the phone's file picker offers (core.uploads checks the content).
 CALLER_ACCEPT = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.history import StepEvent
 from nuanjia.core.sealed_phones import sealed_phone_property
+from nuanjia.core.uploads import StoredFile, stored_upload_to
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Employer, Worker
 
@@ -276,26 +277,21 @@ class TicketEvent(StepEvent):
 
 
 def attachment_path(instance, filename: str) -> str:
-    return f"hotline/{instance.ticket_id}/{filename}"
+    """Kept for migration 0001; files are stored under a random name (core.uploads)."""
+    return stored_upload_to(instance, filename)
 
 
-class TicketAttachment(models.Model):
-    """A file added to a ticket by staff (a photo of a pay slip, a contract)."""
+class TicketAttachment(StoredFile):
+    """A file added to a ticket by staff or by the caller (a photo of a pay slip, a
+    contract); the shared fields, checks and download are core.uploads'."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=attachment_path)
-    name = models.CharField(_("name"), max_length=120)
-    size = models.PositiveIntegerField(default=0)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    added_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["added_at", "id"]
+    class Meta(StoredFile.Meta):
+        pass
 
-    def __str__(self):
-        return self.name
+    def storage_folder(self) -> str:
+        return f"hotline/{self.ticket_id}"
 
 
 class AnswerTemplate(models.Model):

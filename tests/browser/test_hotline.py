@@ -4,6 +4,7 @@ number, the agent picks it, and the ticket is created and routed to 惠济区.""
 import pytest
 
 from conftest import PASSWORD
+from nuanjia.core.tests.uploads import JPEG
 from nuanjia.hotline.models import Ticket
 from nuanjia.orgs.models import Org
 from nuanjia.people import services as people
@@ -66,7 +67,7 @@ def test_the_public_page_works_on_a_phone(new_page, tree):
     photo = {
         "name": "工资条.jpg",
         "mimeType": "image/jpeg",
-        "buffer": b"\xff\xd8\xff\xe0" + bytes(500),
+        "buffer": JPEG,
     }
     page.set_input_files("#id_files", files=[photo])
     screenshot(page, "hotline-public-form")

@@ -14,9 +14,6 @@ after commit.
 # fast_track. Their public names are re-exported here, so `services.open_ticket` and the like
 # keep working.
 from .attachments import (
-    ATTACHMENT_MAX_BYTES,
-    ATTACHMENT_TYPES,
-    CALLER_FILE_SIGNATURES,
     CALLER_FILES_PER_REQUEST,
     CALLER_FILES_PER_TICKET,
     add_attachment,
@@ -88,11 +85,8 @@ from .lifecycle import (
 
 __all__ = [
     "ADVANCE_GRANT_TYPE",
-    "ATTACHMENT_MAX_BYTES",
-    "ATTACHMENT_TYPES",
     "CALLER_FILES_PER_REQUEST",
     "CALLER_FILES_PER_TICKET",
-    "CALLER_FILE_SIGNATURES",
     "EMPLOYER_MAX",
     "HOLD_ACTIONS",
     "NAME_MAX",

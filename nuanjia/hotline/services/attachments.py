@@ -3,13 +3,13 @@ content) when submitting or following a request."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.uploads import DOCUMENTS, PHOTOS_AND_PDF, check_upload, shown_name
 
 from .. import rules
 from ..models import Ticket, TicketAttachment
@@ -18,14 +18,11 @@ from ..workflow import FLOW
 from .common import _may, _signed_in
 from .follow import follow_ticket
 
-ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-ATTACHMENT_TYPES = (".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt")
 # What a caller may attach from the public page or API: photos and PDFs, checked by content.
-CALLER_FILE_SIGNATURES = {
-    ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n", ".pdf": b"%PDF-",
-}  # fmt: skip
 CALLER_FILES_PER_REQUEST = 3
 CALLER_FILES_PER_TICKET = 9
+ATTACHMENT_LABEL = gettext_lazy("Attachment")
+CALLER_FILES_LABEL = gettext_lazy("Files")
 
 
 @transaction.atomic
@@ -33,34 +30,13 @@ def add_attachment(ticket: Ticket, upload, *, by) -> TicketAttachment:
     ticket = FLOW.lock(ticket)
     if not _may(by, rules.HANDLERS, ticket.org):
         raise PermissionDenied
-    name = str(getattr(upload, "name", "") or "")[-120:]
-    if not name.lower().endswith(ATTACHMENT_TYPES):
-        raise RuleViolation(_("Attach a picture, PDF, Word, Excel or text file."), field="file")
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise RuleViolation(_("The file is larger than 5 MB."), field="file")
+    check_upload(upload, label=ATTACHMENT_LABEL, field="file", accepted=DOCUMENTS)
+    name = shown_name(upload)
     attachment = TicketAttachment.objects.create(
         ticket=ticket, file=upload, name=name, size=upload.size, added_by=_signed_in(by)
     )
     FLOW.record(ticket, "attached", ticket.status, by=by, changes={"file": name})
     return attachment
-
-
-def _caller_file_problem(upload) -> str:
-    """Why a caller's file cannot be taken, or "" when it can."""
-    name = str(getattr(upload, "name", "") or "")
-    signature = CALLER_FILE_SIGNATURES.get(Path(name).suffix.lower())
-    if signature is None:
-        return _("%(name)s: attach a photo (JPEG or PNG) or a PDF.") % {"name": name[-60:]}
-    if not upload.size:
-        return _("%(name)s is empty.") % {"name": name[-60:]}
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        return _("%(name)s is larger than 5 MB.") % {"name": name[-60:]}
-    upload.seek(0)
-    head = upload.read(len(signature))
-    upload.seek(0)
-    if head != signature:
-        return _("%(name)s is not the picture or PDF its name says.") % {"name": name[-60:]}
-    return ""
 
 
 def clean_caller_files(files) -> list:
@@ -73,8 +49,7 @@ def clean_caller_files(files) -> list:
             field="files",
         )
     for upload in files:
-        if problem := _caller_file_problem(upload):
-            raise RuleViolation(problem, field="files")
+        check_upload(upload, label=CALLER_FILES_LABEL, field="files", accepted=PHOTOS_AND_PDF)
     return files
 
 
@@ -93,7 +68,7 @@ def _keep_caller_files(ticket: Ticket, files) -> list[TicketAttachment]:
     kept = set(ticket.attachments.filter(added_by=None).values_list("name", "size"))
     added = []
     for upload in files:
-        name = str(upload.name)[-120:]
+        name = shown_name(upload)
         if (name, upload.size) in kept:
             continue
         if len(kept) >= CALLER_FILES_PER_TICKET:

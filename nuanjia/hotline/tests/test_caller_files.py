@@ -5,24 +5,17 @@ digits, refused on a closed request, and shown to staff as coming from the calle
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.tests.uploads import JPEG, PDF, PNG, upload
 from nuanjia.hotline import services
 from nuanjia.hotline.models import Ticket, TicketAttachment
 from nuanjia.hotline.rules import Kind, Status
 
 pytestmark = pytest.mark.django_db
 PHONE = "13812345678"
-JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 200
-PDF = b"%PDF-1.7\n" + b"0" * 200
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content)
 
 
 def request_values(**overrides) -> dict:

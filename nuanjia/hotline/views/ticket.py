@@ -4,13 +4,15 @@ advance relief (先行救助) opened from it."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.uploads import download
 from nuanjia.core.workflow_pages import (
     StepPage,
     offered_pages,
@@ -197,11 +199,15 @@ def attachment_view(request, attachment_id: int):
         request.user,
         pk=attachment_id,
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    response = download(attachment)
+    record_event(
+        attachment.ticket,
+        "hotline.attachment_downloaded",
+        by=request.user,
+        org=attachment.ticket.org,
+        changes={"attachment": attachment.pk, "file": attachment.name},
+    )
+    return response
 
 
 @requires(Perm.VIEW_BUSINESS)

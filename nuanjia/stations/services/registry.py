@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from nuanjia.core import cache
 from nuanjia.core.audit import diff, record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.phones import normalize_phone
+from nuanjia.core.uploads import image_check
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Perm
 from nuanjia.standards import regions
@@ -367,31 +367,16 @@ def remove_closure(closure: Closure, *, by) -> None:
 
 def check_photo(upload) -> str:
     """A photo is a JPEG, PNG or WebP of at most 8 MB and PHOTO_MAX_PIXELS, checked by content,
-    not by name; returns its format."""
-    from PIL import Image, UnidentifiedImageError
-
+    not by name (core.uploads.image_check); returns its format."""
     if upload.size > PHOTO_MAX_BYTES:
         raise RuleViolation(_("A photo can be at most 8 MB."), field="image")
-    try:
-        upload.seek(0)
-        with warnings.catch_warnings():
-            # Pillow only warns between its own limit and twice that; both are refused here.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                kind, (width, height) = image.format, image.size
-                if width * height > PHOTO_MAX_PIXELS:
-                    raise Image.DecompressionBombError(f"{width}×{height}")
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    kind, too_many_pixels = image_check(upload, PHOTO_MAX_PIXELS)
+    if too_many_pixels:
         raise RuleViolation(
             _("Photo: the image has too many pixels (at most %(megapixels)d million).")
             % {"megapixels": PHOTO_MAX_PIXELS // 1_000_000},
             field="image",
-        ) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        kind = None
-    finally:
-        upload.seek(0)
+        )
     if kind not in PHOTO_FORMATS:
         raise RuleViolation(_("Upload a JPEG, PNG or WebP photo."), field="image")
     return kind
