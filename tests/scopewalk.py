@@ -3,8 +3,8 @@
 For each URL pattern of a urlconf it fills every path parameter with an object that
 belongs to another county (by parameter name, from `params`) and calls the view with
 GET and POST (API operations with every method they declare, and a JSON body built from
-their OpenAPI schema so the handler itself runs). Answers other than 403, 404 and 405 are
-leaks. Pages without parameters are fetched (with a search for the marker) and must not
+their OpenAPI schema, or a multipart form with a small file, so the handler itself runs).
+Answers other than 403, 404 and 405 are leaks. Pages without parameters are fetched (with a search for the marker) and must not
 contain the other county's marker text. An unknown parameter name is itself a finding:
 whoever adds it must teach the walker which out-of-scope object fills it.
 """
@@ -139,6 +139,33 @@ def response_text(response) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+def _multipart_example(schema: dict) -> dict:
+    """A form of the schema's fields, every binary field a small real file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data: dict[str, object] = {}
+    for name, prop in schema.get("properties", {}).items():
+        kinds = prop.get("anyOf", [prop])
+        if any(kind.get("format") == "binary" for kind in kinds):
+            data[name] = SimpleUploadedFile("scope-walk.pdf", b"%PDF-1.4\n%scope-walk\n")
+        elif "default" in prop and prop["default"] not in ("", None):
+            data[name] = prop["default"]
+        else:
+            data[name] = "scope-walk"
+    return data
+
+
+def _request_body(content: dict, components: dict) -> dict:
+    """The test client's arguments for an operation's body: JSON built from its schema, or a
+    multipart form with a file, so the handler itself runs."""
+    if "multipart/form-data" in content:
+        return {"data": _multipart_example(content["multipart/form-data"]["schema"])}
+    body = None
+    if "application/json" in content:
+        body = json.dumps(example_from_schema(content["application/json"]["schema"], components))
+    return {"data": body, "content_type": "application/json"}
+
+
 def _route_key(route: Route) -> str:
     return PARAM_RE.sub(lambda match: match["name"], route.pattern)
 
@@ -185,15 +212,8 @@ def _try_object_route(client, route: Route, url: str, operations, components) ->
         if not methods:
             return [Finding(route.pattern, "-", 0, "API route missing from the OpenAPI schema")]
         for method, operation in methods.items():
-            body = None
             content = operation.get("requestBody", {}).get("content", {})
-            if "application/json" in content:
-                body = json.dumps(
-                    example_from_schema(content["application/json"]["schema"], components)
-                )
-            response = getattr(client, method.lower())(
-                url, data=body, content_type="application/json"
-            )
+            response = getattr(client, method.lower())(url, **_request_body(content, components))
             if response.status_code not in DENIED:
                 findings.append(
                     Finding(

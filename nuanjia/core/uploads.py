@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .errors import RuleViolation
+from .text import FORBIDDEN
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is refused before it is decoded
@@ -78,13 +79,20 @@ DOCUMENTS = Accepted(
 )
 
 
+def accept_attribute(accepted: Accepted) -> str:
+    """The file input's `accept`: what the phone's file picker offers."""
+    return ",".join(f".{extension}" for extension in sorted(accepted.extensions))
+
+
 def extension_of(name: str) -> str:
     return PurePath(name or "").suffix.lower().lstrip(".")
 
 
 def shown_name(upload: Any) -> str:
-    """The sender's file name as kept for people to read (at most NAME_MAX characters)."""
-    return PurePath(str(getattr(upload, "name", "") or "")).name[-NAME_MAX:]
+    """The sender's file name as kept for people to read: its last NAME_MAX characters,
+    without control or bidirectional characters (an override could make "exe" read "jpg")."""
+    name = FORBIDDEN.sub("", str(getattr(upload, "name", "") or ""))
+    return PurePath(name).name[-NAME_MAX:]
 
 
 def image_check(upload: Any, max_pixels: int = MAX_PIXELS) -> tuple[str | None, bool]:
@@ -113,7 +121,7 @@ def image_check(upload: Any, max_pixels: int = MAX_PIXELS) -> tuple[str | None, 
 
 def _head(upload: Any, size: int) -> bytes:
     upload.seek(0)
-    head = upload.read(size)
+    head = bytes(upload.read(size))
     upload.seek(0)
     return head
 
@@ -159,10 +167,11 @@ def check_upload(
 ) -> FileType:
     """The upload's type when it may be kept; else a RuleViolation on `field` whose message
     starts with the field's `label` and names the file."""
-    values = {"field": label, "name": shown_name(upload)[-60:]}
+    name = shown_name(upload)[-60:]
+    values: dict[str, object] = {"field": label, "name": name}
     if not upload:
         raise RuleViolation(_("%(field)s: choose a file.") % values, field=field)
-    kind = TYPES.get(extension_of(values["name"]))
+    kind = TYPES.get(extension_of(name))
     if kind is None or kind.extension not in accepted.extensions:
         values["accepted"] = accepted.described
         message = _("%(field)s: %(name)s is not an accepted file; attach %(accepted)s.")

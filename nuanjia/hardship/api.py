@@ -7,11 +7,14 @@ message and the field at fault for a rule.
 import datetime
 from typing import Annotated, Literal
 
-from ninja import Field, Router, Schema, Status
+from django.http import Http404
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import EventOut, NoteIn, OneOf, OptionalDate
+from nuanjia.core.uploads import download
 from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import get_scoped_or_404, scope
@@ -20,7 +23,7 @@ from nuanjia.people.models import Household
 
 from . import queries, rules, services
 from .models import HardshipFile
-from .rules import Category, ExitReason, ReviewReason, Step
+from .rules import AttachmentKind, Category, ExitReason, ReviewReason, Step
 from .workflow import FLOW
 
 router = Router(tags=["hardship"])
@@ -352,3 +355,82 @@ def standards(request):
     return list(
         queries.applicable_standards(request.user).order_by("region_code", "-effective_on")[:500]
     )
+
+
+# ---- Attachments (application form, income proof, visit record) ---------------------------
+
+
+class FileAttachmentOut(Schema):
+    id: int
+    file_id: int = Field(alias="hardship_file_id")
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    name: str
+    size: int
+    added_by: str = Field(alias="added_by_label")
+    added_at: datetime.datetime
+    removed_at: datetime.datetime | None
+    removed_by: str = Field(alias="removed_by_label")
+    removal_reason: str
+
+
+class RemoveAttachmentIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200, description="Why it is removed.")
+
+
+NO_FILE = File(None)  # a missing file is answered in Chinese by the service, not by a 422
+KIND_FORM = Form(
+    "",
+    description="one of: " + ", ".join(AttachmentKind.values),
+)
+
+
+@router.get(
+    "/hardship/files/{file_id}/attachments",
+    response=list[FileAttachmentOut],
+    summary="A file's attachments (removed ones too, with who removed them and why)",
+)
+def list_attachments(request, file_id: int):
+    return list(queries.file_attachments(queries.get_file_for(request.user, file_id)))
+
+
+@router.post(
+    "/hardship/files/{file_id}/attachments",
+    response={201: FileAttachmentOut},
+    summary="Attach a document to a file (multipart: kind and file; 5 MB, checked by content)",
+)
+def add_attachment(
+    request, file_id: int, kind: str = KIND_FORM, file: UploadedFile | None = NO_FILE
+):
+    hardship_file = queries.get_file_for(request.user, file_id, write=True)
+    services.authorize_roles(request.user, rules.ATTACHMENT_ROLES, "attachment_added", request.path)
+    attachment = services.add_attachment(hardship_file, file, kind=kind, by=request.user)
+    return Status(201, queries.get_attachment_for(request.user, attachment.pk))
+
+
+@router.get(
+    "/hardship/attachments/{file_attachment_id}",
+    summary="Download an attachment (audited, never cached)",
+    response={200: None},
+)
+def download_attachment(request, file_attachment_id: int):
+    attachment = queries.get_attachment_for(request.user, file_attachment_id)
+    if attachment.removed_at:
+        raise Http404
+    response = download(attachment)
+    services.record_download(attachment, by=request.user)
+    return response
+
+
+@router.post(
+    "/hardship/attachments/{file_attachment_id}/remove",
+    response=FileAttachmentOut,
+    summary="Remove an attachment with a reason (the row and the reason stay)",
+)
+def remove_attachment(request, file_attachment_id: int, payload: RemoveAttachmentIn):
+    attachment = queries.get_attachment_for(request.user, file_attachment_id, write=True)
+    services.authorize_roles(
+        request.user, rules.ATTACHMENT_ROLES, "attachment_removed", request.path
+    )
+    services.remove_attachment(attachment, reason=payload.reason, by=request.user)
+    return queries.get_attachment_for(request.user, attachment.pk)

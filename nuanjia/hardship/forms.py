@@ -6,9 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.uploads import DOCUMENTS, accept_attribute
 from nuanjia.people.models import HouseholdMember
 
-from .rules import Category, ExitReason, ReviewReason
+from .rules import AttachmentKind, Category, ExitReason, ReviewReason
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_INPUT = forms.Textarea(attrs={"rows": 3})
@@ -40,6 +41,20 @@ class NoteForm(forms.Form):
 
 class RequiredNoteForm(forms.Form):
     note = forms.CharField(label=_("Reason"), widget=NOTE_INPUT)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label=_("Attachment"),
+        allow_empty_file=True,  # core.uploads refuses it, naming the field and the file
+        help_text=_("A picture (JPEG or PNG), PDF, Word, Excel or text file of at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(DOCUMENTS)}),
+    )
+
+
+class RemoveAttachmentForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, widget=NOTE_INPUT)
 
 
 class OpenFileForm(forms.Form):

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.history import MakerChecker, StepEvent
+from nuanjia.core.uploads import StoredFile
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Household
 from nuanjia.standards.models import REGION_CODE_VALIDATOR
 
 from . import rules
-from .rules import Category, ExitReason, ReviewReason, Status
+from .rules import AttachmentKind, Category, ExitReason, ReviewReason, Status
 
 
 class HardshipPolicy(models.Model):
@@ -426,7 +427,45 @@ EVENT_LABELS = {
     "change": _("Change proposed"),
     "transferred": _("Moved with the worker's record to another union"),
     "purged": _("Notes erased at the end of the retention period"),
+    "attachment_added": _("Attachment added"),
+    "attachment_removed": _("Attachment removed"),
 }
+
+
+class FileAttachment(StoredFile):
+    """A document kept with a file (an application form, an income proof, a visit record):
+    checked, stored and served by core.uploads. Removing one keeps the row (who, when, why);
+    it is no longer listed for download."""
+
+    Kind = AttachmentKind
+
+    hardship_file = models.ForeignKey(
+        HardshipFile,
+        verbose_name=_("hardship file"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=AttachmentKind.choices)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removal_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def storage_folder(self) -> str:
+        return f"hardship/{self.hardship_file_id}"
+
+    @property
+    def added_by_label(self) -> str:
+        return str(self.added_by) if self.added_by else ""
+
+    @property
+    def removed_by_label(self) -> str:
+        return str(self.removed_by) if self.removed_by else ""
 
 
 class Objection(models.Model):

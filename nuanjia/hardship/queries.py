@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from nuanjia.core.masking import mask_name
@@ -21,7 +21,7 @@ from nuanjia.standards.queries import (  # noqa: F401  (the standards pages read
 )
 
 from . import rules
-from .models import FileEvent, HardshipFile, HardshipPolicy, Objection
+from .models import FileAttachment, FileEvent, HardshipFile, HardshipPolicy, Objection
 from .rules import Status
 
 PROVINCE_REGION = "410000"
@@ -58,6 +58,25 @@ def visible_objections(user) -> QuerySet[Objection]:
 
 def get_objection_for(user, pk, *, write: bool = False) -> Objection:
     return get_scoped_or_404(visible_objections(user), user, write=write, pk=pk)
+
+
+def visible_attachments(user) -> QuerySet[FileAttachment]:
+    return scope(
+        FileAttachment.objects.select_related("hardship_file__org", "added_by", "removed_by"),
+        user,
+        org_field="hardship_file__org",
+    )
+
+
+def get_attachment_for(user, pk, *, write: bool = False) -> FileAttachment:
+    return get_scoped_or_404(visible_attachments(user), user, write=write, pk=pk)
+
+
+def file_attachments(hardship_file: HardshipFile) -> QuerySet[FileAttachment]:
+    """A file's attachments, kept ones first, each group oldest first."""
+    return hardship_file.attachments.select_related("added_by", "removed_by").order_by(
+        F("removed_at").asc(nulls_first=True), "added_at", "id"
+    )
 
 
 def file_history(hardship_file: HardshipFile) -> QuerySet[FileEvent]:

@@ -99,6 +99,15 @@ PROPOSE_CHANGE_ROLES = frozenset({Role.CASEWORKER})
 # Standards and policies are set by the city (or province) union's reviewers and approvers.
 STANDARD_ROLES = standards_rules.STANDARD_ROLES  # who sets 低保 standards also sets policies
 BULK_ROLES = frozenset({Role.REVIEWER, Role.APPROVER})
+# Who adds and removes a file's attachments (anyone who may read the file downloads them).
+ATTACHMENT_ROLES = frozenset({Role.CASEWORKER, Role.REVIEWER, Role.APPROVER})
+
+
+class AttachmentKind(models.TextChoices):
+    APPLICATION = "application", gettext_lazy("Application form")  # 申请表
+    INCOME = "income", gettext_lazy("Income proof")  # 收入证明
+    VISIT = "visit", gettext_lazy("Visit record")  # 走访记录
+    OTHER = "other", gettext_lazy("Other")  # 其他
 
 
 class Category(models.TextChoices):

@@ -20,6 +20,21 @@ urlpatterns = [
     path("hardship/files/<int:file_id>/objection/", views.objection_new_view, name="objection_new"),
     path("hardship/files/<int:file_id>/change/", views.change_view, name="change"),
     path("hardship/files/<int:file_id>/copy/", views.worker_copy_view, name="worker_copy"),
+    path(
+        "hardship/files/<int:file_id>/attachments/",
+        views.attachment_add_view,
+        name="attachment_add",
+    ),
+    path(
+        "hardship/attachments/<int:file_attachment_id>/",
+        views.attachment_download_view,
+        name="attachment",
+    ),
+    path(
+        "hardship/attachments/<int:file_attachment_id>/remove/",
+        views.attachment_remove_view,
+        name="attachment_remove",
+    ),
     path("hardship/objections/", views.objection_list_view, name="objections"),
     path(
         "hardship/objections/<int:objection_id>/resolve/",

@@ -13,6 +13,12 @@ PermissionDenied (a role or scope) and change nothing.
 # reviews (and changes), exits, policy, bulk, family, retention. Their public names
 # are re-exported here, so `services.open_file` and the like keep working.
 from .assessment import assess_household
+from .attachments import (
+    add_attachment,
+    record_download,
+    remove_attachment,
+    takes_attachments,
+)
 from .bulk import (
     CHUNK_SIZE,
     ReassessGroup,
@@ -87,6 +93,7 @@ __all__ = [
     "PURGED_TEXT_FIELDS",
     "WITHDRAW_CHANGE",
     "ReassessGroup",
+    "add_attachment",
     "approve_file",
     "assess_household",
     "authorize_roles",
@@ -111,9 +118,11 @@ __all__ = [
     "reassessment_groups",
     "reassessment_update",
     "record_copy_printed",
+    "record_download",
     "record_objection",
     "record_visit",
     "reject_file",
+    "remove_attachment",
     "reopen_review",
     "resolve_objection",
     "review_due_files",
@@ -126,5 +135,6 @@ __all__ = [
     "start_reassessment",
     "start_review",
     "start_review_list",
+    "takes_attachments",
     "withdraw_file",
 ]

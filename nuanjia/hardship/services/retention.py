@@ -1,13 +1,17 @@
-"""Retention (保存期限): a closed file's words erased when its period ends; figures stay."""
+"""Retention (保存期限): a closed file's words and documents erased when its period ends;
+figures stay."""
 
 import datetime
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from .. import queries, rules
 from ..models import (
+    FileAttachment,
     FileEvent,
     HardshipFile,
     HardshipPolicy,
@@ -72,8 +76,25 @@ def purge_file(hardship_file: HardshipFile, *, on: datetime.date, by=None) -> Ha
     hardship_file.save()
     FileEvent.objects.filter(file=hardship_file).update(note="", changes={})
     Objection.objects.filter(file=hardship_file).update(content="", resolution="")
+    _erase_attachments(hardship_file)
     FLOW.record(hardship_file, "purged", hardship_file.status, by=by)
     return hardship_file
+
+
+def _erase_attachments(hardship_file: HardshipFile) -> None:
+    """The documents go too: their files are deleted once the purge is committed; the rows
+    keep their kind, size and dates (who added them, when)."""
+    attachments = FileAttachment.objects.filter(hardship_file=hardship_file)
+    stored = [name for name in attachments.values_list("file", flat=True) if name]
+    attachments.update(
+        file="", name="", removal_reason="", removed_at=Coalesce("removed_at", Now())
+    )
+    transaction.on_commit(lambda: _delete_stored(stored))
+
+
+def _delete_stored(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def purge_expired_files(*, on: datetime.date | None = None) -> int:

@@ -2,9 +2,10 @@
 user's roles allow, objections, changes, the publicity print view, the watch list, the
 review due list and the 低保 standards table. Every write goes through services."""
 
-# One module per page group: common, lists, opening, files (a file and its step pages),
+# One module per page group: common, attachments, lists, opening, files (a file and its step pages),
 # objections (and changes), publicity, reviews, standards, policies, copy. Their names are
 # re-exported here for urls.py.
+from .attachments import attachment_add_view, attachment_download_view, attachment_remove_view
 from .common import FORM_FIELDS, INLINE_BULK_LIMIT, PAGE_SIZE, SEARCH_LIMIT
 from .copy import worker_copy_view
 from .files import STEP_PAGES, file_detail_view, step_view
@@ -37,6 +38,9 @@ __all__ = [
     "SEARCH_LIMIT",
     "STANDARD_KINDS",
     "STEP_PAGES",
+    "attachment_add_view",
+    "attachment_download_view",
+    "attachment_remove_view",
     "change_view",
     "file_detail_view",
     "file_export_view",

@@ -136,8 +136,22 @@ def file_detail_view(request, file_id: int):
         and hardship_file.monthly_standard_fen > 0,
         "pending_change": _describe_change(hardship_file),
         "exit_figures": queries.exit_figures(hardship_file),
+        **_attachments_context(hardship_file, user),
     }
     return render(request, "hardship/file_detail.html", context)
+
+
+def _attachments_context(hardship_file: HardshipFile, user) -> dict:
+    attachments = list(queries.file_attachments(hardship_file))
+    can_attach = services.takes_attachments(hardship_file) and bool(
+        rules.ATTACHMENT_ROLES & user.roles
+    )
+    return {
+        "attachments": attachments,
+        "attachments_kept": sum(1 for attachment in attachments if not attachment.removed_at),
+        "can_attach": can_attach,
+        "attachment_form": forms.AttachmentForm() if can_attach else None,
+    }
 
 
 def _describe_change(hardship_file: HardshipFile) -> list[str]:

@@ -22,7 +22,7 @@ from .follow import follow_ticket
 CALLER_FILES_PER_REQUEST = 3
 CALLER_FILES_PER_TICKET = 9
 ATTACHMENT_LABEL = gettext_lazy("Attachment")
-CALLER_FILES_LABEL = gettext_lazy("Files")
+CALLER_FILES_LABEL = gettext_lazy("Photos or PDFs")
 
 
 @transaction.atomic
