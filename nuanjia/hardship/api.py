@@ -7,14 +7,12 @@ message and the field at fault for a rule.
 import datetime
 from typing import Annotated, Literal
 
-from django.http import Http404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import EventOut, NoteIn, OneOf, OptionalDate
-from nuanjia.core.uploads import download
 from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import get_scoped_or_404, scope
@@ -415,11 +413,7 @@ def add_attachment(
 )
 def download_attachment(request, file_attachment_id: int):
     attachment = queries.get_attachment_for(request.user, file_attachment_id)
-    if attachment.removed_at:
-        raise Http404
-    response = download(attachment)
-    services.record_download(attachment, by=request.user)
-    return response
+    return services.download_attachment(attachment, by=request.user)
 
 
 @router.post(

@@ -136,3 +136,29 @@ def test_a_family_goes_from_application_to_filing_and_out_with_a_gradual_exit(
     assert (
         hardship_file.status == "gradual_exit" and hardship_file.gradual_exit_monthly_fen == 48_000
     )
+
+
+def test_a_caseworker_attaches_an_income_proof_on_a_phone(new_page, family, caseworker):
+    from nuanjia.core.tests.uploads import JPEG
+    from nuanjia.hardship import services
+    from nuanjia.hardship.models import FileAttachment
+
+    from .conftest import PHONE
+
+    hardship_file = services.open_file(family, by=caseworker, note="申请")
+    page = new_page(PHONE)
+    sign_in(page, caseworker.username, PASSWORD)
+    page.get_by_test_id("todo").wait_for()
+    page.goto(f"/hardship/files/{hardship_file.pk}/#attachments")
+    form = page.get_by_test_id("attachment-form")
+    form.locator("select[name=kind]").select_option("income")
+    proof = {"name": "收入证明.jpg", "mimeType": "image/jpeg", "buffer": JPEG}
+    form.locator("input[name=file]").set_input_files(files=[proof])
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/hardship/files/{hardship_file.pk}/#attachments")
+    listed = page.get_by_test_id("attachments")
+    assert "收入证明.jpg" in listed.inner_text() and "收入证明" in listed.inner_text()
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], "the file page scrolls sideways on a phone"
+    screenshot(page, "hardship-attachments-phone")
+    assert FileAttachment.objects.get().kind == "income"

@@ -15,7 +15,7 @@ PermissionDenied (a role or scope) and change nothing.
 from .assessment import assess_household
 from .attachments import (
     add_attachment,
-    record_download,
+    download_attachment,
     remove_attachment,
     takes_attachments,
 )
@@ -101,6 +101,7 @@ __all__ = [
     "complete_filing",
     "complete_review",
     "count_reassessment",
+    "download_attachment",
     "end_due_gradual_exits",
     "end_gradual_exit",
     "exit_file",
@@ -118,7 +119,6 @@ __all__ = [
     "reassessment_groups",
     "reassessment_update",
     "record_copy_printed",
-    "record_download",
     "record_objection",
     "record_visit",
     "reject_file",

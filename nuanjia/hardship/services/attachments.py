@@ -4,13 +4,14 @@ change on the file's timeline and in the audit trail; every download audited too
 storage and the download itself are core.uploads'."""
 
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.uploads import check_upload, shown_name
+from nuanjia.core.uploads import check_upload, download, shown_name
 
 from .. import rules
 from ..models import FileAttachment, HardshipFile
@@ -109,8 +110,12 @@ def remove_attachment(attachment: FileAttachment, *, reason: str, by) -> FileAtt
     return attachment
 
 
-def record_download(attachment: FileAttachment, *, by) -> None:
-    """Who read which document of which family, and when (personal data)."""
+def download_attachment(attachment: FileAttachment, *, by) -> FileResponse:
+    """The document for `by` (pages and the API), its reading audited: who read which
+    document of which family, and when. A removed one is gone (404)."""
+    if attachment.removed_at:
+        raise Http404
+    response = download(attachment)
     record_event(
         attachment.hardship_file,
         "hardship.attachment_downloaded",
@@ -118,3 +123,4 @@ def record_download(attachment: FileAttachment, *, by) -> None:
         org=attachment.hardship_file.org,
         changes={"attachment": attachment.pk, "kind": attachment.kind},
     )
+    return response
