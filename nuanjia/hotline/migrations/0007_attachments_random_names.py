@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline', '0005_drop_clear_phones'),
+        ('hotline', '0006_ticket_holder'),
     ]
 
     operations = [
