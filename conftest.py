@@ -3,10 +3,13 @@
 The Henan union tree is loaded once per test database; each test runs in a transaction.
 """
 
+import datetime
+import zoneinfo
 from pathlib import Path
 
 import hypothesis
 import pytest
+import time_machine
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuanjia.orgs.models import Org, Staff
@@ -146,6 +149,27 @@ def reviewer(make_staff):
 @pytest.fixture
 def approver(make_staff):
     return make_staff("410108", Role.APPROVER, username="hj_approver")
+
+
+@pytest.fixture
+def province_finance(make_staff):
+    return make_staff("410000", Role.FINANCE, username="sz_finance")
+
+
+@pytest.fixture
+def city_finance(make_staff):
+    return make_staff("410100", Role.FINANCE, username="zz_finance")
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stands at 2026-03-02 10:00 in Shanghai unless the test moves it
+    (`frozen_clock.move_to(…)`); the hardship and relief tests use it for every test."""
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 2, 10, 0, tzinfo=shanghai), tick=False
+    ) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.flash import attempt
 from nuanjia.orgs.permissions import check_permission, deny, requires
 from nuanjia.orgs.rules import Perm
 
@@ -75,16 +76,6 @@ def _saved(request, form, save: Callable[[], object], done_message: str) -> bool
         return False
     messages.success(request, done_message)
     return True
-
-
-def _attempt(request, action: Callable[[], object], done_message: str) -> None:
-    """Run a one-click `action` and flash `done_message`, or the refusal's message."""
-    try:
-        action()
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done_message)
 
 
 def _to_worker(worker: Worker):
@@ -315,7 +306,7 @@ def consent_withdraw_view(request, worker_id: int):
     )
     if consent is None:
         raise Http404
-    _attempt(
+    attempt(
         request,
         lambda: services.withdraw_consent(consent, by=request.user),
         _("The consent has been marked as withdrawn."),
@@ -394,7 +385,7 @@ def member_remove_view(request, member_id: int):
     member = queries.get_member_for(request.user, member_id, write=True)
     worker = member.household.worker
     _authorize_register(request, "household.member_remove", member.household.org)
-    _attempt(
+    attempt(
         request,
         lambda: services.remove_member(member, by=request.user),
         _("%(name)s has been removed from the household.") % {"name": member.name},
@@ -428,7 +419,7 @@ def _decide_transfer(request, transfer_id: int, decide, done_message: str):
     )
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    _attempt(
+    attempt(
         request,
         lambda: decide(transfer, by=request.user, note=note),
         done_message % {"name": transfer.worker.name, "org": transfer.to_org.name},
@@ -543,7 +534,7 @@ def _review(request, candidate_id: int, action, done_message: str, **kwargs):
             messages.error(request, _("Choose one of the two records to keep."))
             return redirect("people:duplicate_detail", candidate_id=candidate.pk)
         kwargs["keep"] = keep
-    _attempt(
+    attempt(
         request,
         lambda: action(candidate, by=request.user, note=form.cleaned_data["note"], **kwargs),
         done_message,

@@ -6,7 +6,6 @@ import pytest
 from nuanjia.funds import services
 from nuanjia.funds.models import Earmark
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.rules import Role
 
 YUAN = 100  # 分 per 元
 
@@ -28,16 +27,6 @@ def orgs(tree):
         code: Org.objects.get(code=code)
         for code in ("410000", "410100", "410108", "410200", "410204")
     }
-
-
-@pytest.fixture
-def province_finance(make_staff):
-    return make_staff("410000", Role.FINANCE, username="sz_finance")
-
-
-@pytest.fixture
-def city_finance(make_staff):
-    return make_staff("410100", Role.FINANCE, username="zz_finance")
 
 
 @pytest.fixture

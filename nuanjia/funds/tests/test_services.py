@@ -265,23 +265,9 @@ def test_a_closed_month_refuses_postings_dated_in_it(funded, orgs, warmth, city_
     with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0), tick=False):
         services.close_period(orgs["410100"], 2026, 2, by=city_finance)
         with pytest.raises(RuleViolation) as refused:
-            services.allocate(
-                orgs["410100"],
-                orgs["410108"],
-                warmth,
-                YUAN,
-                by=city_finance,
-                posted_on=datetime.date(2026, 2, 27),
-            )
+            _one_yuan_to_huiji(orgs, warmth, city_finance, datetime.date(2026, 2, 27))
         assert refused.value.code == "period_closed"
-        services.allocate(
-            orgs["410100"],
-            orgs["410108"],
-            warmth,
-            YUAN,
-            by=city_finance,
-            posted_on=datetime.date(2026, 3, 2),
-        )
+        _one_yuan_to_huiji(orgs, warmth, city_finance, datetime.date(2026, 3, 2))
         with pytest.raises(RuleViolation) as refused:
             services.close_period(orgs["410100"], 2026, 3, by=city_finance)
         assert refused.value.code == "period_open"
@@ -464,15 +450,17 @@ def test_post_many_refuses_unbalanced_postings_and_closed_months(
 
 def test_a_business_date_in_the_future_is_refused(funded, orgs, warmth, city_finance):
     with pytest.raises(RuleViolation) as refused:
-        services.allocate(
-            orgs["410100"],
-            orgs["410108"],
-            warmth,
-            YUAN,
-            by=city_finance,
-            posted_on=datetime.date.today() + datetime.timedelta(days=40),
+        _one_yuan_to_huiji(
+            orgs, warmth, city_finance, datetime.date.today() + datetime.timedelta(days=40)
         )
     assert refused.value.field == "posted_on"
+
+
+def _one_yuan_to_huiji(orgs, earmark, city_finance, posted_on: datetime.date):
+    """郑州 allocates 1 元 to 惠济区, dated `posted_on`."""
+    return services.allocate(
+        orgs["410100"], orgs["410108"], earmark, YUAN, by=city_finance, posted_on=posted_on
+    )
 
 
 def test_both_ways_of_finding_a_subtrees_transactions_agree(

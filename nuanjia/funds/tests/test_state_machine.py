@@ -75,6 +75,16 @@ def build_machine(actors):
                 call()
             assert ledger_snapshot() == before
 
+        def move_available(self, call, giver: str, taker: str, amount: int) -> None:
+            """`call` moves `amount` of available money from `giver` to `taker`; refused when
+            the giver has less."""
+            if amount > self.expected[giver][0]:
+                self.refused(call)
+                return
+            call()
+            self.expected[giver][0] -= amount
+            self.expected[taker][0] += amount
+
         @rule(amount=amounts)
         def receive(self, amount):
             services.receive(
@@ -125,28 +135,26 @@ def build_machine(actors):
         @rule(edge=st.sampled_from(DOWN), amount=amounts)
         def allocate(self, edge, amount):
             giver, taker = edge
-            call = lambda: services.allocate(  # noqa: E731
-                self.orgs[giver], self.orgs[taker], self.earmark, amount, by=actors["province"]
+            self.move_available(
+                lambda: services.allocate(
+                    self.orgs[giver], self.orgs[taker], self.earmark, amount, by=actors["province"]
+                ),
+                giver,
+                taker,
+                amount,
             )
-            if amount > self.expected[giver][0]:
-                self.refused(call)
-                return
-            call()
-            self.expected[giver][0] -= amount
-            self.expected[taker][0] += amount
 
         @rule(edge=st.sampled_from(UP), amount=amounts)
         def return_up(self, edge, amount):
             giver, taker = edge
-            call = lambda: services.return_up(  # noqa: E731
-                self.orgs[giver], self.earmark, amount, by=actors["province"]
+            self.move_available(
+                lambda: services.return_up(
+                    self.orgs[giver], self.earmark, amount, by=actors["province"]
+                ),
+                giver,
+                taker,
+                amount,
             )
-            if amount > self.expected[giver][0]:
-                self.refused(call)
-                return
-            call()
-            self.expected[giver][0] -= amount
-            self.expected[taker][0] += amount
 
         @rule(code=st.sampled_from([HUIJI, ZHENGZHOU, KAIFENG]), amount=amounts)
         def reserve(self, code, amount):

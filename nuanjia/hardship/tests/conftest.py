@@ -6,7 +6,6 @@ import itertools
 import zoneinfo
 
 import pytest
-import time_machine
 
 from nuanjia.hardship import services
 from nuanjia.hardship.rules import ExitReason, Status
@@ -23,12 +22,9 @@ _serial = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    """Tests run on 2026-03-02 10:00 in Shanghai unless they travel."""
-    with time_machine.travel(
-        datetime.datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI), tick=False
-    ) as traveller:
-        yield traveller
+def frozen_clock(frozen_clock):
+    """Tests run on 2026-03-02 10:00 in Shanghai unless they travel (the root conftest's clock)."""
+    return frozen_clock
 
 
 @pytest.fixture
