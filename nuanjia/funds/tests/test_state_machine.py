@@ -24,6 +24,9 @@ from nuanjia.funds import services
 from nuanjia.funds.models import Earmark, Entry, FundAccount, Transaction
 from nuanjia.orgs.models import Org
 
+from .conftest import allocated
+from .conftest import received as received_posting
+
 PROVINCE, ZHENGZHOU, HUIJI, KAIFENG = "410000", "410100", "410108", "410200"
 # Allocation and return edges of the small tree the machine plays on.
 DOWN = [(PROVINCE, ZHENGZHOU), (PROVINCE, KAIFENG), (ZHENGZHOU, HUIJI)]
@@ -99,27 +102,8 @@ def build_machine(actors):
             giver, taker = edge
             province = self.accounts[PROVINCE]
             postings = [
-                services.Posting(
-                    kind="receive",
-                    org=self.orgs[PROVINCE],
-                    earmark=self.earmark,
-                    amount_fen=received,
-                    legs=[
-                        services.Leg(province, "available", received),
-                        services.Leg(None, "external", -received, "财政"),
-                    ],
-                ),
-                services.Posting(
-                    kind="allocate",
-                    org=self.orgs[giver],
-                    earmark=self.earmark,
-                    amount_fen=amount,
-                    counterpart_org=self.orgs[taker],
-                    legs=[
-                        services.Leg(self.accounts[giver], "available", -amount),
-                        services.Leg(self.accounts[taker], "available", amount),
-                    ],
-                ),
+                received_posting(province, received),
+                allocated(self.accounts[giver], self.accounts[taker], amount),
             ]
             call = lambda: services.post_many(postings, by=actors["province"])  # noqa: E731
             net_giver = self.expected[giver][0] - amount + (received if giver == PROVINCE else 0)
