@@ -1,11 +1,13 @@
-"""Pages' one-click actions: run the service, and tell the user how it went in a message."""
+"""Pages' actions and forms: run the service, and tell the user how it went in a message."""
 
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import HttpRequest
 
 from .errors import RuleViolation
+from .workflow_pages import apply_rule_error
 
 
 def attempt(request: HttpRequest, action: Callable[[], object], done_message: str) -> bool:
@@ -15,6 +17,22 @@ def attempt(request: HttpRequest, action: Callable[[], object], done_message: st
         action()
     except RuleViolation as error:
         messages.error(request, error.message)
+        return False
+    messages.success(request, done_message)
+    return True
+
+
+def saved(
+    request: HttpRequest, form: BaseForm, save: Callable[[], object], done_message: str
+) -> bool:
+    """For a valid posted form: run `save` and flash `done_message` (True). Not posted, not
+    valid, or refused (the refusal shown on the form, nothing saved): False."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save()
+    except RuleViolation as error:
+        apply_rule_error(form, error)
         return False
     messages.success(request, done_message)
     return True

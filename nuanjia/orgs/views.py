@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.flash import saved
 
 from . import services
-from .forms import GrassrootsForm
+from .forms import GrassrootsForm, add_rule_error
 from .models import Org
 from .permissions import StaffRequest, requires
 from .queries import get_org_for, org_ancestors, visible_orgs, visible_staff, within
@@ -98,7 +99,7 @@ def grassroots_new_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
                 by=request.user,
             )
         except RuleViolation as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_rule_error(form, error)
         else:
             messages.success(
                 request,
@@ -122,14 +123,13 @@ def grassroots_edit_view(request: StaffRequest, org_id: int) -> HttpResponseBase
         "is_active": org.is_active,
     }
     form = GrassrootsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_grassroots_union(org, by=request.user, **form.cleaned_data)
-        except RuleViolation as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("orgs:detail", org_id=org.pk)
+    if saved(
+        request,
+        form,
+        lambda: services.update_grassroots_union(org, by=request.user, **form.cleaned_data),
+        _("Saved."),
+    ):
+        return redirect("orgs:detail", org_id=org.pk)
     return render(
         request, "orgs/grassroots_form.html", {"form": form, "parent": org.parent, "org": org}
     )

@@ -6,7 +6,6 @@ Pages with an object in the URL check the business permission inline (`_business
 fetching; the fetch itself (get_*_for) answers 404 outside the user's subtree.
 """
 
-from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -21,7 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.flash import attempt
+from nuanjia.core.flash import attempt, saved
+from nuanjia.orgs.forms import add_rule_error
 from nuanjia.orgs.permissions import check_permission, deny, requires
 from nuanjia.orgs.rules import Perm
 
@@ -55,27 +55,9 @@ def _business(view):
     return wrapper
 
 
-def _add_error(form, error: RuleViolation) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _authorize_register(request, name: str, org=None) -> None:
     """Refuse (403, audited) a user without a registering role for `org`."""
     services.authorize(request.user, rules.REGISTER_ROLES, name, request.path, org)
-
-
-def _saved(request, form, save: Callable[[], object], done_message: str) -> bool:
-    """For a valid posted form: run `save` and flash `done_message`; a refusal is shown on the
-    form (False, nothing saved)."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save()
-    except RuleViolation as error:
-        _add_error(form, error)
-        return False
-    messages.success(request, done_message)
-    return True
 
 
 def _to_worker(worker: Worker):
@@ -123,7 +105,7 @@ def worker_new_view(request):
             form.add_error("id_number", error.message)
             form.forget_numbers()
         except RuleViolation as error:
-            _add_error(form, error)
+            add_rule_error(form, error)
         else:
             messages.success(request, _("%(name)s has been registered.") % {"name": worker.name})
             return _to_worker(worker)
@@ -165,7 +147,7 @@ def transfer_request_view(request):
         try:
             services.request_transfer(worker, by=request.user, reason=form.cleaned_data["reason"])
         except RuleViolation as error:
-            _add_error(form, error)
+            add_rule_error(form, error)
         else:
             request.session.pop(TRANSFER_OFFER, None)
             messages.success(
@@ -227,7 +209,7 @@ def worker_edit_view(request, worker_id: int):
             form.add_error("id_number", error.message)
             form.forget_numbers()
         except RuleViolation as error:
-            _add_error(form, error)
+            add_rule_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return _to_worker(worker)
@@ -258,7 +240,7 @@ def worker_reveal_view(request, worker_id: int):
                 "value": reveal(worker, reason=form.cleaned_data["reason"], by=request.user),
             }
         except RuleViolation as error:
-            _add_error(form, error)
+            add_rule_error(form, error)
     if request.htmx:
         return render(
             request,
@@ -283,7 +265,7 @@ def consent_new_view(request, worker_id: int):
     worker = queries.get_worker_for(request.user, worker_id, write=True)
     _authorize_register(request, "consent.record", worker.org)
     form = ConsentForm(request.POST)
-    if _saved(
+    if saved(
         request,
         form,
         lambda: services.record_consent(worker, by=request.user, **form.cleaned_data),
@@ -333,7 +315,7 @@ def household_view(request, worker_id: int):
             return services.create_household(worker, by=request.user, **form.cleaned_data)
         return services.update_household(household, by=request.user, **form.cleaned_data)
 
-    if _saved(request, form, save, _("Saved.")):
+    if saved(request, form, save, _("Saved.")):
         return _to_worker(worker)
     return render(
         request,
@@ -351,7 +333,7 @@ def member_new_view(request, worker_id: int):
         messages.error(request, _("Open the household first."))
         return redirect("people:household", worker_id=worker.pk)
     form = MemberForm(request.POST or None)
-    if _saved(
+    if saved(
         request,
         form,
         lambda: services.add_member(household, by=request.user, **form.values()),
@@ -367,7 +349,7 @@ def member_edit_view(request, member_id: int):
     worker = member.household.worker
     _authorize_register(request, "household.member_change", member.household.org)
     form = MemberForm(request.POST or None, member=member, initial=MemberForm.initial_for(member))
-    if _saved(
+    if saved(
         request,
         form,
         lambda: services.update_member(member, by=request.user, **form.values()),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from conftest import verified_login
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.rules import Role
-from nuanjia.people import services
+from nuanjia.people import rules, services
 from nuanjia.people.models import (
     Consent,
     DuplicateCandidate,
@@ -324,21 +324,7 @@ def test_another_workers_consent_cannot_be_withdrawn_through_this_record(login, 
 
 
 def member_form(**values) -> dict:
-    amounts = {
-        name: "0"
-        for name in (
-            "wage_income_fen",
-            "business_income_fen",
-            "property_income_fen",
-            "transfer_income_fen",
-            "other_income_fen",
-            "illness_cost_fen",
-            "disability_cost_fen",
-            "school_cost_fen",
-            "housing_cost_fen",
-            "other_cost_fen",
-        )
-    }
+    amounts = {name: "0" for name in rules.INCOME_FIELDS + rules.COST_FIELDS}
     return {
         "relation": "spouse",
         "name": "",
@@ -353,6 +339,11 @@ def member_form(**values) -> dict:
         **amounts,
         **values,
     }
+
+
+def add_member(client, worker, **values):
+    """Post the add-a-member form of the worker's household (a spouse unless told)."""
+    return client.post(reverse("people:member_new", args=[worker.pk]), member_form(**values))
 
 
 def test_a_household_is_recorded_with_members_and_its_per_capita_income(login, caseworker, zhang):
@@ -374,24 +365,22 @@ def test_a_household_is_recorded_with_members_and_its_per_capita_income(login, c
             if key not in ("relation", "name", "id_number", "gender", "birth_date")
         },
     )
-    client.post(
-        reverse("people:member_new", args=[zhang.pk]),
-        member_form(
-            name="李梅",
-            birth_date="1987-03-04",
-            transfer_income_fen="1200.00",
-            illness_cost_fen="600",
-        ),
+    add_member(
+        client,
+        zhang,
+        name="李梅",
+        birth_date="1987-03-04",
+        transfer_income_fen="1200.00",
+        illness_cost_fen="600",
     )
-    client.post(
-        reverse("people:member_new", args=[zhang.pk]),
-        member_form(
-            relation="child",
-            name="张小",
-            birth_date="2018-09-01",
-            school_stage="primary",
-            is_employed="",
-        ),
+    add_member(
+        client,
+        zhang,
+        relation="child",
+        name="张小",
+        birth_date="2018-09-01",
+        school_stage="primary",
+        is_employed="",
     )
     assert household.members.count() == 3
     html = text_of(client.get(reverse("people:worker_detail", args=[zhang.pk])))
