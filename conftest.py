@@ -162,6 +162,16 @@ def city_finance(make_staff):
 
 
 @pytest.fixture
+def dibao(db):
+    """惠济区's 低保 standard: 800 元 a person a month, since 2020."""
+    from nuanjia.standards.models import DibaoStandard
+
+    return DibaoStandard.objects.create(
+        region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=80_000
+    )
+
+
+@pytest.fixture
 def frozen_clock():
     """The clock stands at 2026-03-02 10:00 in Shanghai unless the test moves it
     (`frozen_clock.move_to(…)`); the hardship and relief tests use it for every test."""

@@ -155,11 +155,16 @@ def build_machine(actors):
             self.expected[code][1] += amount
             self.open_sources[source] = (code, amount)
 
+        def settle_one(self, data) -> tuple[str, str, int]:
+            """A reserved source drawn to be paid or given back: (source, org code, amount)."""
+            source = data.draw(st.sampled_from(sorted(self.open_sources)))
+            code, amount = self.open_sources.pop(source)
+            return source, code, amount
+
         @precondition(lambda self: self.open_sources)
         @rule(data=st.data())
         def pay(self, data):
-            source = data.draw(st.sampled_from(sorted(self.open_sources)))
-            code, amount = self.open_sources.pop(source)
+            source, code, amount = self.settle_one(data)
             services.spend(
                 self.accounts[code], amount, by=None, source_type="relief.grant", source_id=source
             )
@@ -180,8 +185,7 @@ def build_machine(actors):
         @precondition(lambda self: self.open_sources)
         @rule(data=st.data())
         def fail_payment(self, data):
-            source = data.draw(st.sampled_from(sorted(self.open_sources)))
-            code, amount = self.open_sources.pop(source)
+            source, code, amount = self.settle_one(data)
             services.release(
                 self.accounts[code], amount, by=None, source_type="relief.grant", source_id=source
             )

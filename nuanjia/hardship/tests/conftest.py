@@ -12,7 +12,7 @@ from nuanjia.hardship.rules import ExitReason, Status
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Household, HouseholdMember, Worker
-from nuanjia.standards.models import DibaoStandard, MinimumWage
+from nuanjia.standards.models import MinimumWage
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TODAY = datetime.date(2026, 3, 2)
@@ -28,10 +28,8 @@ def frozen_clock(frozen_clock):
 
 
 @pytest.fixture
-def standards(db):
-    DibaoStandard.objects.create(
-        region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=DIBAO_FEN
-    )
+def standards(dibao):
+    """The 低保 of 800 元 (root conftest) and a minimum wage of 2,100 元 in 惠济区."""
     MinimumWage.objects.create(
         region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=MINIMUM_WAGE_FEN
     )

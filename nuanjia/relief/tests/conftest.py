@@ -19,7 +19,6 @@ from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Household, Worker
 from nuanjia.relief import services
 from nuanjia.relief.models import GrantType
-from nuanjia.standards.models import DibaoStandard
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TODAY = datetime.date(2026, 3, 2)
@@ -32,13 +31,6 @@ _serial = itertools.count(1)
 def frozen_clock(frozen_clock):
     """Tests run on 2026-03-02 10:00 in Shanghai unless they travel (the root conftest's clock)."""
     return frozen_clock
-
-
-@pytest.fixture
-def dibao(db):
-    return DibaoStandard.objects.create(
-        region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=DIBAO_FEN
-    )
 
 
 @pytest.fixture
