@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.flash import attempt
+from nuanjia.core.flash import attempt, saved
 from nuanjia.core.listexport import ListExport, column
 
 from . import services
@@ -89,27 +89,29 @@ def staff_new_view(request: StaffRequest) -> HttpResponseBase:
         request.POST or None,
         initial={"org_code": request.user.org.code if request.user.org else ""},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Staff:
         data = form.cleaned_data
-        try:
-            org = _org_from_code(request.user, data["org_code"])
-            staff = services.create_staff(
-                org=org,
-                username=data["username"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                password=data["password"],
-                by=request.user,
-            )
-        except RuleViolation as error:
-            add_rule_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Account %(name)s created. A security administrator assigns its roles.")
-                % {"name": staff.username},
-            )
-            return redirect("orgs:staff_detail", user_id=staff.pk)
+        return services.create_staff(
+            org=_org_from_code(request.user, data["org_code"]),
+            username=data["username"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            password=data["password"],
+            by=request.user,
+        )
+
+    staff = saved(
+        request,
+        form,
+        create,
+        lambda staff: (
+            _("Account %(name)s created. A security administrator assigns its roles.")
+            % {"name": staff.username}
+        ),
+    )
+    if staff is not None:
+        return redirect("orgs:staff_detail", user_id=staff.pk)
     return render(request, "orgs/staff_form.html", {"form": form})
 
 

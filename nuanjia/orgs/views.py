@@ -7,11 +7,10 @@ from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import saved
 
 from . import services
-from .forms import GrassrootsForm, add_rule_error
+from .forms import GrassrootsForm
 from .models import Org
 from .permissions import StaffRequest, requires
 from .queries import get_org_for, org_ancestors, visible_orgs, visible_staff, within
@@ -89,24 +88,22 @@ def detail_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
 def grassroots_new_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
     parent = get_org_for(request.user, org_id, write=True)
     form = GrassrootsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.create_grassroots_union(
-                parent=parent,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                credit_code=form.cleaned_data["credit_code"],
-                by=request.user,
-            )
-        except RuleViolation as error:
-            add_rule_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has been registered as %(code)s.")
-                % {"name": org.name, "code": org.code},
-            )
-            return redirect("orgs:detail", org_id=org.pk)
+    org = saved(
+        request,
+        form,
+        lambda: services.create_grassroots_union(
+            parent=parent,
+            name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"],
+            credit_code=form.cleaned_data["credit_code"],
+            by=request.user,
+        ),
+        lambda org: (
+            _("%(name)s has been registered as %(code)s.") % {"name": org.name, "code": org.code}
+        ),
+    )
+    if org is not None:
+        return redirect("orgs:detail", org_id=org.pk)
     return render(request, "orgs/grassroots_form.html", {"form": form, "parent": parent})
 
 

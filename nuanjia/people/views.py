@@ -392,13 +392,7 @@ def transfer_list_view(request):
 
 def _decide_transfer(request, transfer_id: int, decide, done_message: str):
     transfer = queries.get_transfer_for(request.user, transfer_id, write=True)
-    services.authorize(
-        request.user,
-        rules.DECIDE_TRANSFER_ROLES,
-        "transfer.decide",
-        request.path,
-        transfer.from_org,
-    )
+    services.authorize_decision(request.user, transfer, request.path)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     attempt(
