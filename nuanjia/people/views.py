@@ -332,15 +332,12 @@ def member_new_view(request, worker_id: int):
     if household is None:
         messages.error(request, _("Open the household first."))
         return redirect("people:household", worker_id=worker.pk)
-    form = MemberForm(request.POST or None)
-    if saved(
+    return _member_page(
         request,
-        form,
-        lambda: services.add_member(household, by=request.user, **form.values()),
+        worker,
+        lambda values: services.add_member(household, by=request.user, **values),
         _("The member has been added."),
-    ):
-        return _to_worker(worker)
-    return render(request, "people/member_form.html", {"form": form, "worker": worker})
+    )
 
 
 @_business
@@ -348,13 +345,21 @@ def member_edit_view(request, member_id: int):
     member = queries.get_member_for(request.user, member_id, write=True)
     worker = member.household.worker
     _authorize_register(request, "household.member_change", member.household.org)
-    form = MemberForm(request.POST or None, member=member, initial=MemberForm.initial_for(member))
-    if saved(
+    return _member_page(
         request,
-        form,
-        lambda: services.update_member(member, by=request.user, **form.values()),
+        worker,
+        lambda values: services.update_member(member, by=request.user, **values),
         _("Saved."),
-    ):
+        member,
+    )
+
+
+def _member_page(request, worker: Worker, save, done_message: str, member=None):
+    """The form of a new (or the given) member: saved through `save(values)` and back to the
+    worker, or shown again with what to correct."""
+    initial = MemberForm.initial_for(member) if member is not None else None
+    form = MemberForm(request.POST or None, member=member, initial=initial)
+    if saved(request, form, lambda: save(form.values()), done_message):
         return _to_worker(worker)
     return render(
         request, "people/member_form.html", {"form": form, "worker": worker, "member": member}

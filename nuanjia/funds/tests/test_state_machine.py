@@ -78,15 +78,16 @@ def build_machine(actors):
                 call()
             assert ledger_snapshot() == before
 
-        def move_available(self, call, giver: str, taker: str, amount: int) -> None:
-            """`call` moves `amount` of available money from `giver` to `taker`; refused when
-            the giver has less."""
-            if amount > self.expected[giver][0]:
+        def move(self, call, amount: int, source: tuple[str, int], target: tuple[str, int]) -> bool:
+            """`call` moves `amount` from one (org code, bucket) to another: True, or refused
+            (False) when the source holds less."""
+            if amount > self.expected[source[0]][source[1]]:
                 self.refused(call)
-                return
+                return False
             call()
-            self.expected[giver][0] -= amount
-            self.expected[taker][0] += amount
+            self.expected[source[0]][source[1]] -= amount
+            self.expected[target[0]][target[1]] += amount
+            return True
 
         @rule(amount=amounts)
         def receive(self, amount):
@@ -119,25 +120,25 @@ def build_machine(actors):
         @rule(edge=st.sampled_from(DOWN), amount=amounts)
         def allocate(self, edge, amount):
             giver, taker = edge
-            self.move_available(
+            self.move(
                 lambda: services.allocate(
                     self.orgs[giver], self.orgs[taker], self.earmark, amount, by=actors["province"]
                 ),
-                giver,
-                taker,
                 amount,
+                (giver, 0),
+                (taker, 0),
             )
 
         @rule(edge=st.sampled_from(UP), amount=amounts)
         def return_up(self, edge, amount):
             giver, taker = edge
-            self.move_available(
+            self.move(
                 lambda: services.return_up(
                     self.orgs[giver], self.earmark, amount, by=actors["province"]
                 ),
-                giver,
-                taker,
                 amount,
+                (giver, 0),
+                (taker, 0),
             )
 
         @rule(code=st.sampled_from([HUIJI, ZHENGZHOU, KAIFENG]), amount=amounts)
@@ -147,13 +148,8 @@ def build_machine(actors):
             call = lambda: services.reserve(  # noqa: E731
                 self.accounts[code], amount, by=None, source_type="relief.grant", source_id=source
             )
-            if amount > self.expected[code][0]:
-                self.refused(call)
-                return
-            call()
-            self.expected[code][0] -= amount
-            self.expected[code][1] += amount
-            self.open_sources[source] = (code, amount)
+            if self.move(call, amount, (code, 0), (code, 1)):
+                self.open_sources[source] = (code, amount)
 
         def settle_one(self, data) -> tuple[str, str, int]:
             """A reserved source drawn to be paid or given back: (source, org code, amount)."""
