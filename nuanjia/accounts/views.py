@@ -4,6 +4,7 @@ import base64
 from collections.abc import Callable
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -74,20 +75,24 @@ def logout_view(request):
 
 
 def _give_code(
-    request, form: CodeForm, check: Callable[[HttpRequest, str], None], accepted: Callable
+    request,
+    form: forms.Form,
+    check: Callable[[HttpRequest, str], None],
+    accepted: Callable[[], HttpResponse],
+    field: str = "code",
 ) -> HttpResponse | None:
-    """Give a posted TOTP code to `check`: the `accepted()` response when it passes; a refusal
-    lands on the form (None), or, when the account got locked and the session was signed out,
-    the sign-in page."""
+    """Give a posted code (the form's `field`: a TOTP code, an enrolment code) to `check`: the
+    `accepted()` response when it passes; a refusal lands on the field (None), or, when the
+    account got locked and the session was signed out, the sign-in page."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        check(request, form.cleaned_data["code"])
+        check(request, form.cleaned_data[field])
     except RuleViolation as error:
         if not request.user.is_authenticated:
             messages.error(request, error.message)
             return redirect("accounts:login")
-        form.add_error("code", error.message)
+        form.add_error(field, error.message)
         return None
     return accepted()
 
@@ -134,16 +139,15 @@ def enrol_view(request):
 def _enrolment_code_page(request):
     """Before any secret is shown: the enrolment code a security administrator issued."""
     form = EnrolmentCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.accept_enrolment_code(request, form.cleaned_data["enrolment_code"])
-        except RuleViolation as error:
-            if not request.user.is_authenticated:
-                messages.error(request, error.message)
-                return redirect("accounts:login")
-            add_rule_error(form, error)
-        else:
-            return redirect("accounts:enrol")
+    response = _give_code(
+        request,
+        form,
+        services.accept_enrolment_code,
+        lambda: redirect("accounts:enrol"),
+        field="enrolment_code",
+    )
+    if response is not None:
+        return response
     return render(request, "accounts/enrol_code.html", {"form": form})
 
 
