@@ -3,10 +3,13 @@
 The Henan union tree is loaded once per test database; each test runs in a transaction.
 """
 
+import datetime
+import zoneinfo
 from pathlib import Path
 
 import hypothesis
 import pytest
+import time_machine
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuanjia.orgs.models import Org, Staff
@@ -146,6 +149,37 @@ def reviewer(make_staff):
 @pytest.fixture
 def approver(make_staff):
     return make_staff("410108", Role.APPROVER, username="hj_approver")
+
+
+@pytest.fixture
+def province_finance(make_staff):
+    return make_staff("410000", Role.FINANCE, username="sz_finance")
+
+
+@pytest.fixture
+def city_finance(make_staff):
+    return make_staff("410100", Role.FINANCE, username="zz_finance")
+
+
+@pytest.fixture
+def dibao(db):
+    """惠济区's 低保 standard: 800 元 a person a month, since 2020."""
+    from nuanjia.standards.models import DibaoStandard
+
+    return DibaoStandard.objects.create(
+        region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=80_000
+    )
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stands at 2026-03-02 10:00 in Shanghai unless the test moves it
+    (`frozen_clock.move_to(…)`); the hardship and relief tests use it for every test."""
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 2, 10, 0, tzinfo=shanghai), tick=False
+    ) as traveller:
+        yield traveller
 
 
 @pytest.fixture

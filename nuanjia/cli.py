@@ -14,7 +14,7 @@ nuanjia manage ARGS…                               any Django management comma
 import argparse
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 
 def setup_django() -> None:
@@ -140,12 +140,11 @@ def cmd_audit(args) -> int:
     from nuanjia.core.audit import verify_chain
     from nuanjia.core.models import AuditEvent
 
-    broken = verify_chain()
-    if broken is not None:
-        print(f"BROKEN: {broken}", file=sys.stderr)
-        return 1
-    print(f"OK: {AuditEvent.objects.count()} audit events, chain intact")
-    return 0
+    return _verdict(
+        "BROKEN",
+        verify_chain(),
+        lambda: f"{AuditEvent.objects.count()} audit events, chain intact",
+    )
 
 
 def cmd_funds(args) -> int:
@@ -154,11 +153,19 @@ def cmd_funds(args) -> int:
     setup_django()
     from nuanjia.funds.checks import first_discrepancy, summary
 
-    found = first_discrepancy()
-    if found is not None:
-        print(f"DISCREPANCY: {found}", file=sys.stderr)
+    return _verdict(
+        "DISCREPANCY",
+        first_discrepancy(),
+        lambda: f"{summary()}, every transaction balanced and every balance equal to its entries",
+    )
+
+
+def _verdict(label: str, problem: object, ok: Callable[[], str]) -> int:
+    """A check's exit status: 1 with `label: problem` on stderr, else 0 with `OK: ok()`."""
+    if problem is not None:
+        print(f"{label}: {problem}", file=sys.stderr)
         return 1
-    print(f"OK: {summary()}, every transaction balanced and every balance equal to its entries")
+    print(f"OK: {ok()}")
     return 0
 
 

@@ -25,6 +25,23 @@ from .middleware import mark_active
 from .models import ApiToken, hash_token, new_raw_token
 
 
+def _record_failed_login(staff: Staff | None, username: str, **changes) -> None:
+    """Audit one failed sign-in, of an account or of a user name that names none."""
+    if staff is None:
+        record_event(
+            None, "login.failed", success=False, actor_label=username[:150], changes=changes
+        )
+    else:
+        record_event(
+            staff,
+            "login.failed",
+            success=False,
+            actor_label=staff.username,
+            org=staff.org,
+            changes=changes,
+        )
+
+
 def _minutes_left(until) -> int:
     return max(1, int((until - timezone.now()).total_seconds() + 59) // 60)
 
@@ -46,13 +63,7 @@ def _refuse_busy_address(request, username: str) -> None:
     window = ratelimit.peek("signin:address", _address(request))
     if window.count < settings.NUANJIA_SIGNIN_FAILURES_PER_ADDRESS:
         return
-    record_event(
-        None,
-        "login.failed",
-        success=False,
-        actor_label=username[:150],
-        changes={"reason": "address_throttled"},
-    )
+    _record_failed_login(None, username, reason="address_throttled")
     raise RuleViolation(
         _("Too many failed sign-ins from this address. Try again in %(minutes)d minutes.")
         % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES}
@@ -83,43 +94,23 @@ def _count_unknown_name(username: str):
 def register_failed_login(staff: Staff | None, username: str, reason: str) -> Staff | None:
     """Count a failure; the Nth consecutive one locks the account for the lockout period."""
     if staff is None:
-        record_event(
-            None,
-            "login.failed",
-            success=False,
-            actor_label=username[:150],
-            changes={"reason": reason},
-        )
+        _record_failed_login(None, username, reason=reason)
         return None
     Staff.objects.filter(pk=staff.pk).update(failed_login_count=F("failed_login_count") + 1)
     staff.refresh_from_db(fields=["failed_login_count", "locked_until"])
     changes = {"reason": reason, "failures": staff.failed_login_count}
-    if staff.failed_login_count >= settings.NUANJIA_LOCKOUT_THRESHOLD:
+    locks = staff.failed_login_count >= settings.NUANJIA_LOCKOUT_THRESHOLD
+    if locks:
         staff.locked_until = timezone.now() + timedelta(minutes=settings.NUANJIA_LOCKOUT_MINUTES)
         staff.failed_login_count = 0
         staff.save(update_fields=["locked_until", "failed_login_count"])
         changes["locked_until"] = staff.locked_until.isoformat()
-        record_event(
-            staff,
-            "login.failed",
-            success=False,
-            actor_label=staff.username,
-            org=staff.org,
-            changes=changes,
-        )
+    _record_failed_login(staff, username, **changes)
+    if locks:
         record_event(
             staff, "account.locked", success=True, actor_label=staff.username, org=staff.org
         )
         revoke_api_tokens(staff, reason="locked", by=None)
-        return staff
-    record_event(
-        staff,
-        "login.failed",
-        success=False,
-        actor_label=staff.username,
-        org=staff.org,
-        changes=changes,
-    )
     return staff
 
 
@@ -154,28 +145,16 @@ def sign_in(request, username: str, password: str) -> Staff:
         register_failed_login(None, username, "locked")
         raise RuleViolation(_locked_text(ghost_until))
     if staff is not None and staff.is_locked:
-        record_event(
-            staff,
-            "login.failed",
-            success=False,
-            actor_label=staff.username,
-            org=staff.org,
-            changes={"reason": "locked"},
-        )
+        _record_failed_login(staff, username, reason="locked")
         raise RuleViolation(locked_message(staff))
     user = authenticate(
         request, username=staff.username if staff else username, password=password or ""
     )
     if user is None:
         ratelimit.add("signin:address", _address(request), seconds=_window_seconds())
-        if staff is None and _count_unknown_name(username) is not None:
-            register_failed_login(None, username, "bad_credentials")
-            raise RuleViolation(
-                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
-                % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES}
-            )
+        ghost_locked = staff is None and _count_unknown_name(username) is not None
         staff = register_failed_login(staff, username, "bad_credentials")
-        if staff is not None and staff.is_locked:
+        if ghost_locked or (staff is not None and staff.is_locked):
             raise RuleViolation(
                 _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
                 % {"minutes": settings.NUANJIA_LOCKOUT_MINUTES}
@@ -222,14 +201,7 @@ def _refuse_if_locked(request) -> None:
     staff.refresh_from_db(fields=["failed_login_count", "locked_until"])
     if staff.is_locked:
         message = locked_message(staff)
-        record_event(
-            staff,
-            "login.failed",
-            success=False,
-            actor_label=staff.username,
-            org=staff.org,
-            changes={"reason": "locked"},
-        )
+        _record_failed_login(staff, staff.username, reason="locked")
         sign_out(request)
         raise RuleViolation(message, field="code", code="locked")
 

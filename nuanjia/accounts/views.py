@@ -1,13 +1,16 @@
 """Sign-in, two-factor, password change and API-token pages."""
 
 import base64
+from collections.abc import Callable
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -71,6 +74,29 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+def _give_code(
+    request,
+    form: forms.Form,
+    check: Callable[[HttpRequest, str], None],
+    accepted: Callable[[], HttpResponse],
+    field: str = "code",
+) -> HttpResponse | None:
+    """Give a posted code (the form's `field`: a TOTP code, an enrolment code) to `check`: the
+    `accepted()` response when it passes; a refusal lands on the field (None), or, when the
+    account got locked and the session was signed out, the sign-in page."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        check(request, form.cleaned_data[field])
+    except RuleViolation as error:
+        if not request.user.is_authenticated:
+            messages.error(request, error.message)
+            return redirect("accounts:login")
+        form.add_error(field, error.message)
+        return None
+    return accepted()
+
+
 def two_factor_view(request):
     """Ask for the TOTP code, or send a first-time user to enrolment."""
     if not request.user.needs_two_factor or request.user.is_verified():
@@ -78,17 +104,11 @@ def two_factor_view(request):
     if services.confirmed_device(request.user) is None:
         return redirect("accounts:enrol")
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.verify_second_factor(request, form.cleaned_data["code"])
-        except RuleViolation as error:
-            if not request.user.is_authenticated:
-                # The account got locked and the session was signed out.
-                messages.error(request, error.message)
-                return redirect("accounts:login")
-            form.add_error("code", error.message)
-        else:
-            return redirect(_next_url(request))
+    response = _give_code(
+        request, form, services.verify_second_factor, lambda: redirect(_next_url(request))
+    )
+    if response is not None:
+        return response
     return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
 
 
@@ -101,18 +121,14 @@ def enrol_view(request):
         return _enrolment_code_page(request)
     device = services.pending_device(request.user)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.confirm_enrolment(request, form.cleaned_data["code"])
-        except RuleViolation as error:
-            if not request.user.is_authenticated:
-                # The account is locked and the session was signed out.
-                messages.error(request, error.message)
-                return redirect("accounts:login")
-            form.add_error("code", error.message)
-        else:
-            messages.success(request, _("Two-factor sign-in is set up."))
-            return redirect("desk:home")
+
+    def enrolled() -> HttpResponse:
+        messages.success(request, _("Two-factor sign-in is set up."))
+        return redirect("desk:home")
+
+    response = _give_code(request, form, services.confirm_enrolment, enrolled)
+    if response is not None:
+        return response
     secret = base64.b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
     return render(
@@ -123,16 +139,15 @@ def enrol_view(request):
 def _enrolment_code_page(request):
     """Before any secret is shown: the enrolment code a security administrator issued."""
     form = EnrolmentCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.accept_enrolment_code(request, form.cleaned_data["enrolment_code"])
-        except RuleViolation as error:
-            if not request.user.is_authenticated:
-                messages.error(request, error.message)
-                return redirect("accounts:login")
-            add_rule_error(form, error)
-        else:
-            return redirect("accounts:enrol")
+    response = _give_code(
+        request,
+        form,
+        services.accept_enrolment_code,
+        lambda: redirect("accounts:enrol"),
+        field="enrolment_code",
+    )
+    if response is not None:
+        return response
     return render(request, "accounts/enrol_code.html", {"form": form})
 
 

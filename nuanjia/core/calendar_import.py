@@ -90,6 +90,7 @@ class CalendarImporter(Importer):
     """Enters each row's day, updating a day already in the calendar."""
 
     spec = CALENDAR_SHEET
+    field_columns = FIELD_COLUMNS
 
     def __init__(self, *, by: CalendarEditor | None, file_name: str = "") -> None:
         self.by = by
@@ -115,7 +116,7 @@ class CalendarImporter(Importer):
                     by=self.by,
                 )
             except RuleViolation as error:
-                row.add_error(FIELD_COLUMNS.get(error.field or ""), error.message)
+                self.refuse(row, error)
             else:
                 self.years.add(row.values["day"].year)
 

@@ -49,11 +49,12 @@ class Job:
 _jobs: dict[str, Job] = {}
 
 
-def register(job: Job) -> Job:
-    if job.cadence not in (DAILY, MONTHLY):
-        raise ValueError(f"unknown cadence {job.cadence!r}")
-    _jobs[job.name] = job
-    return job
+def register(*jobs: Job) -> None:
+    """Add an app's jobs (from its AppConfig.ready()); a job registered again replaces itself."""
+    for job in jobs:
+        if job.cadence not in (DAILY, MONTHLY):
+            raise ValueError(f"unknown cadence {job.cadence!r}")
+        _jobs[job.name] = job
 
 
 def jobs() -> list[Job]:

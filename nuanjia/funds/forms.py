@@ -84,17 +84,12 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, widget=MEMO_INPUT)
 
 
-class AllocationImportForm(forms.Form):
-    earmark = EarmarkField()
-    file = forms.FileField(label=_("File (xlsx or CSV)"))
-    posted_on = forms.DateField(
-        label=_("Business date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    memo = forms.CharField(label=_("Memo"), required=False, max_length=200, widget=MEMO_INPUT)
+class AllocationImportForm(PostingForm):
+    """A sheet of allocations: the amounts come from its rows."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("posted_on", clock.today())
-        super().__init__(*args, **kwargs)
+    amount = None  # type: ignore[assignment]  # Django's way to leave an inherited field out
+    file = forms.FileField(label=_("File (xlsx or CSV)"))
+    field_order = ["earmark", "file", "posted_on", "memo"]
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

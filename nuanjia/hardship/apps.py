@@ -8,13 +8,13 @@ class HardshipConfig(AppConfig):
     verbose_name = _("Hardship files")
 
     def ready(self):
-        from nuanjia.core import todo
+        from nuanjia.core import schedule, todo
         from nuanjia.people.signals import worker_transferred
 
-        from .jobs import register_jobs
+        from .jobs import JOBS
         from .services import follow_worker_transfer
         from .todo import hardship_todo
 
         todo.register(hardship_todo)
-        register_jobs()
+        schedule.register(*JOBS)
         worker_transferred.connect(follow_worker_transfer, dispatch_uid="hardship.follow_transfer")

@@ -8,13 +8,13 @@ class HotlineConfig(AppConfig):
     verbose_name = _("12351 hotline")
 
     def ready(self):
-        from nuanjia.core import todo
+        from nuanjia.core import schedule, todo
         from nuanjia.relief.signals import grants_paid
 
-        from .jobs import register_jobs
+        from .jobs import JOBS
         from .services import follow_grant_payments
         from .todo import hotline_todo
 
         todo.register(hotline_todo)
-        register_jobs()
+        schedule.register(*JOBS)
         grants_paid.connect(follow_grant_payments, dispatch_uid="hotline.follow_grant_payments")

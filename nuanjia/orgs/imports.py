@@ -3,7 +3,6 @@
 from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -120,6 +119,7 @@ class GrassrootsImporter(Importer):
     """
 
     spec = GRASSROOTS_SHEET
+    field_columns = FIELD_COLUMNS
 
     def __init__(self, *, by: Actor, file_name: str = "") -> None:
         self.by = by
@@ -171,7 +171,7 @@ class GrassrootsImporter(Importer):
                 instance=existing,
             )
         except RuleViolation as error:
-            row.add_error(FIELD_COLUMNS.get(error.field or ""), error.message)
+            self.refuse(row, error)
             return
         row.context.update(parent=parent, existing=existing)
 
@@ -221,16 +221,7 @@ class GrassrootsImporter(Importer):
     # -- writing -------------------------------------------------------------------------
 
     def write(self, rows: list[ImportRow]) -> None:
-        for row in rows:
-            try:
-                row.outcome = self._write_row(row.values, **row.context)
-            except RuleViolation as error:
-                row.add_error(FIELD_COLUMNS.get(error.field or ""), error.message)
-            except IntegrityError:
-                row.add_error(
-                    None,
-                    _("Someone saved a clashing change at the same moment; import the file again."),
-                )
+        self.write_each(rows, lambda row: self._write_row(row.values, **row.context))
 
     def _write_row(
         self, values: dict[str, Any], *, parent: Org, existing: Org | None, credit_code: str

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.flash import attempt, saved
 from nuanjia.core.listexport import ListExport, column
 
 from . import services
@@ -88,27 +89,29 @@ def staff_new_view(request: StaffRequest) -> HttpResponseBase:
         request.POST or None,
         initial={"org_code": request.user.org.code if request.user.org else ""},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Staff:
         data = form.cleaned_data
-        try:
-            org = _org_from_code(request.user, data["org_code"])
-            staff = services.create_staff(
-                org=org,
-                username=data["username"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                password=data["password"],
-                by=request.user,
-            )
-        except RuleViolation as error:
-            add_rule_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Account %(name)s created. A security administrator assigns its roles.")
-                % {"name": staff.username},
-            )
-            return redirect("orgs:staff_detail", user_id=staff.pk)
+        return services.create_staff(
+            org=_org_from_code(request.user, data["org_code"]),
+            username=data["username"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            password=data["password"],
+            by=request.user,
+        )
+
+    staff = saved(
+        request,
+        form,
+        create,
+        lambda staff: (
+            _("Account %(name)s created. A security administrator assigns its roles.")
+            % {"name": staff.username}
+        ),
+    )
+    if staff is not None:
+        return redirect("orgs:staff_detail", user_id=staff.pk)
     return render(request, "orgs/staff_form.html", {"form": form})
 
 
@@ -167,16 +170,15 @@ def staff_detail_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
 def staff_password_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
     staff = get_staff_for(request.user, user_id, write=True)
     form = PasswordResetForm(request.POST)
-    try:
+
+    def reset() -> None:
         if not form.is_valid():
             raise RuleViolation(_("Enter the new password."), field="password")
         services.reset_staff_password(
             staff, password=form.cleaned_data["password"], by=request.user
         )
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The password has been reset and the account unlocked."))
+
+    if attempt(request, reset, _("The password has been reset and the account unlocked.")):
         messages.info(
             request,
             _("The password is temporary: the user must change it at the next sign-in."),
@@ -197,15 +199,11 @@ def staff_unlock_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
 @requires(Perm.MANAGE_STAFF)
 def staff_two_factor_reset_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
     staff = get_staff_for(request.user, user_id, write=True)
-    try:
-        services.reset_two_factor(staff, by=request.user)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Two-factor sign-in has been reset; the account enrols again at its next sign-in."),
-        )
+    attempt(
+        request,
+        lambda: services.reset_two_factor(staff, by=request.user),
+        _("Two-factor sign-in has been reset; the account enrols again at its next sign-in."),
+    )
     return redirect("orgs:staff_detail", user_id=staff.pk)
 
 
@@ -214,14 +212,13 @@ def staff_two_factor_reset_view(request: StaffRequest, user_id: int) -> HttpResp
 def staff_roles_view(request: StaffRequest, user_id: int) -> HttpResponseBase:
     staff = get_staff_for(request.user, user_id, write=True)
     form = RolesForm(request.POST)
-    try:
+
+    def save_roles() -> None:
         if not form.is_valid():
             raise RuleViolation(_("Choose valid roles."), field="roles")
         services.set_roles(staff, set(form.cleaned_data["roles"]), by=request.user)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Roles saved."))
+
+    attempt(request, save_roles, _("Roles saved."))
     return redirect("orgs:staff_detail", user_id=staff.pk)
 
 

@@ -7,7 +7,7 @@ from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from nuanjia.core.errors import RuleViolation
+from nuanjia.core.flash import saved
 
 from . import services
 from .forms import GrassrootsForm
@@ -88,24 +88,22 @@ def detail_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
 def grassroots_new_view(request: StaffRequest, org_id: int) -> HttpResponseBase:
     parent = get_org_for(request.user, org_id, write=True)
     form = GrassrootsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.create_grassroots_union(
-                parent=parent,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                credit_code=form.cleaned_data["credit_code"],
-                by=request.user,
-            )
-        except RuleViolation as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has been registered as %(code)s.")
-                % {"name": org.name, "code": org.code},
-            )
-            return redirect("orgs:detail", org_id=org.pk)
+    org = saved(
+        request,
+        form,
+        lambda: services.create_grassroots_union(
+            parent=parent,
+            name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"],
+            credit_code=form.cleaned_data["credit_code"],
+            by=request.user,
+        ),
+        lambda org: (
+            _("%(name)s has been registered as %(code)s.") % {"name": org.name, "code": org.code}
+        ),
+    )
+    if org is not None:
+        return redirect("orgs:detail", org_id=org.pk)
     return render(request, "orgs/grassroots_form.html", {"form": form, "parent": parent})
 
 
@@ -122,14 +120,13 @@ def grassroots_edit_view(request: StaffRequest, org_id: int) -> HttpResponseBase
         "is_active": org.is_active,
     }
     form = GrassrootsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_grassroots_union(org, by=request.user, **form.cleaned_data)
-        except RuleViolation as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("orgs:detail", org_id=org.pk)
+    if saved(
+        request,
+        form,
+        lambda: services.update_grassroots_union(org, by=request.user, **form.cleaned_data),
+        _("Saved."),
+    ):
+        return redirect("orgs:detail", org_id=org.pk)
     return render(
         request, "orgs/grassroots_form.html", {"form": form, "parent": org.parent, "org": org}
     )

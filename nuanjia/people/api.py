@@ -311,13 +311,7 @@ def get_transfer(request, transfer_id: int):
 def _decide(request, transfer_id: int, payload: DecisionIn, decide) -> TransferRequest:
     _business(request)
     transfer = queries.get_transfer_for(request.user, transfer_id, write=True)
-    services.authorize(
-        request.user,
-        rules.DECIDE_TRANSFER_ROLES,
-        "transfer.decide",
-        request.path,
-        transfer.from_org,
-    )
+    services.authorize_decision(request.user, transfer, request.path)
     return decide(transfer, by=request.user, note=payload.note)
 
 

@@ -18,6 +18,7 @@ from nuanjia.core.imports import (
     error_sheet_path,
     error_sheet_response,
 )
+from nuanjia.orgs.forms import add_rule_error
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 
@@ -74,7 +75,7 @@ def import_view(request):
                     mode=form.cleaned_data["mode"],
                 )
             except RuleViolation as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_rule_error(form, error)
             else:
                 import_workers_task.enqueue(batch.pk)
                 return redirect("people_import:batch", batch_id=batch.pk)

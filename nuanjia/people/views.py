@@ -20,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.flash import attempt, saved
+from nuanjia.orgs.forms import add_rule_error
 from nuanjia.orgs.permissions import check_permission, deny, requires
 from nuanjia.orgs.rules import Perm
 
@@ -53,8 +55,13 @@ def _business(view):
     return wrapper
 
 
-def _add_error(form, error: RuleViolation) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def _authorize_register(request, name: str, org=None) -> None:
+    """Refuse (403, audited) a user without a registering role for `org`."""
+    services.authorize(request.user, rules.REGISTER_ROLES, name, request.path, org)
+
+
+def _to_worker(worker: Worker):
+    return redirect("people:worker_detail", worker_id=worker.pk)
 
 
 # ---- Workers ----------------------------------------------------------------------------------
@@ -85,7 +92,7 @@ def worker_list_view(request):
 def worker_new_view(request):
     """Register a worker. An ID number kept elsewhere in the province is refused, shown
     masked with its owning union, and offered as a transfer request."""
-    services.authorize(request.user, rules.REGISTER_ROLES, "worker.register", request.path)
+    _authorize_register(request, "worker.register")
     form = WorkerForm(request.POST or None, user=request.user)
     existing = None
     if request.method == "POST" and form.is_valid():
@@ -98,10 +105,10 @@ def worker_new_view(request):
             form.add_error("id_number", error.message)
             form.forget_numbers()
         except RuleViolation as error:
-            _add_error(form, error)
+            add_rule_error(form, error)
         else:
             messages.success(request, _("%(name)s has been registered.") % {"name": worker.name})
-            return redirect("people:worker_detail", worker_id=worker.pk)
+            return _to_worker(worker)
     return render(
         request,
         "people/worker_form.html",
@@ -123,7 +130,7 @@ def _offer(request, error) -> dict:
 @requires(Perm.VIEW_BUSINESS)
 def transfer_request_view(request):
     """Ask the owning union for the record a refused registration found (kept in the session)."""
-    services.authorize(request.user, rules.REGISTER_ROLES, "transfer.request", request.path)
+    _authorize_register(request, "transfer.request")
     offer = request.session.get(TRANSFER_OFFER)
     if not offer:
         messages.error(
@@ -140,7 +147,7 @@ def transfer_request_view(request):
         try:
             services.request_transfer(worker, by=request.user, reason=form.cleaned_data["reason"])
         except RuleViolation as error:
-            _add_error(form, error)
+            add_rule_error(form, error)
         else:
             request.session.pop(TRANSFER_OFFER, None)
             messages.success(
@@ -186,9 +193,7 @@ def _detail_context(request, worker: Worker, **extra) -> dict:
 @_business
 def worker_edit_view(request, worker_id: int):
     worker = queries.get_worker_for(request.user, worker_id, write=True)
-    services.authorize(
-        request.user, rules.REGISTER_ROLES, "worker.update", request.path, worker.org
-    )
+    _authorize_register(request, "worker.update", worker.org)
     form = WorkerForm(
         request.POST or None,
         user=request.user,
@@ -204,10 +209,10 @@ def worker_edit_view(request, worker_id: int):
             form.add_error("id_number", error.message)
             form.forget_numbers()
         except RuleViolation as error:
-            _add_error(form, error)
+            add_rule_error(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("people:worker_detail", worker_id=worker.pk)
+            return _to_worker(worker)
     return render(
         request, "people/worker_form.html", {"form": form, "worker": worker, "existing": existing}
     )
@@ -235,7 +240,7 @@ def worker_reveal_view(request, worker_id: int):
                 "value": reveal(worker, reason=form.cleaned_data["reason"], by=request.user),
             }
         except RuleViolation as error:
-            _add_error(form, error)
+            add_rule_error(form, error)
     if request.htmx:
         return render(
             request,
@@ -258,18 +263,15 @@ def worker_reveal_view(request, worker_id: int):
 @_business
 def consent_new_view(request, worker_id: int):
     worker = queries.get_worker_for(request.user, worker_id, write=True)
-    services.authorize(
-        request.user, rules.REGISTER_ROLES, "consent.record", request.path, worker.org
-    )
+    _authorize_register(request, "consent.record", worker.org)
     form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_consent(worker, by=request.user, **form.cleaned_data)
-        except RuleViolation as error:
-            _add_error(form, error)
-        else:
-            messages.success(request, _("The consent has been recorded."))
-            return redirect("people:worker_detail", worker_id=worker.pk)
+    if saved(
+        request,
+        form,
+        lambda: services.record_consent(worker, by=request.user, **form.cleaned_data),
+        _("The consent has been recorded."),
+    ):
+        return _to_worker(worker)
     return render(
         request, "people/worker_detail.html", _detail_context(request, worker, consent_form=form)
     )
@@ -279,22 +281,19 @@ def consent_new_view(request, worker_id: int):
 @_business
 def consent_withdraw_view(request, worker_id: int):
     worker = queries.get_worker_for(request.user, worker_id, write=True)
-    services.authorize(
-        request.user, rules.REGISTER_ROLES, "consent.withdraw", request.path, worker.org
-    )
+    _authorize_register(request, "consent.withdraw", worker.org)
     form = WithdrawConsentForm(request.POST)
     consent = (
         worker.consents.filter(pk=form.cleaned_data["consent"]).first() if form.is_valid() else None
     )
     if consent is None:
         raise Http404
-    try:
-        services.withdraw_consent(consent, by=request.user)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The consent has been marked as withdrawn."))
-    return redirect("people:worker_detail", worker_id=worker.pk)
+    attempt(
+        request,
+        lambda: services.withdraw_consent(consent, by=request.user),
+        _("The consent has been marked as withdrawn."),
+    )
+    return _to_worker(worker)
 
 
 # ---- Household --------------------------------------------------------------------------------
@@ -304,25 +303,20 @@ def consent_withdraw_view(request, worker_id: int):
 def household_view(request, worker_id: int):
     """Open the worker's household, or edit its housing and exclusion facts."""
     worker = queries.get_worker_for(request.user, worker_id, write=True)
-    services.authorize(
-        request.user, rules.REGISTER_ROLES, "household.edit", request.path, worker.org
-    )
+    _authorize_register(request, "household.edit", worker.org)
     household = queries.household_of(worker)
     initial = (
         HouseholdForm.initial_for(household) if household else {"region_code": worker.region_code}
     )
     form = HouseholdForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if household is None:
-                services.create_household(worker, by=request.user, **form.cleaned_data)
-            else:
-                services.update_household(household, by=request.user, **form.cleaned_data)
-        except RuleViolation as error:
-            _add_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("people:worker_detail", worker_id=worker.pk)
+
+    def save():
+        if household is None:
+            return services.create_household(worker, by=request.user, **form.cleaned_data)
+        return services.update_household(household, by=request.user, **form.cleaned_data)
+
+    if saved(request, form, save, _("Saved.")):
+        return _to_worker(worker)
     return render(
         request,
         "people/household_form.html",
@@ -333,45 +327,40 @@ def household_view(request, worker_id: int):
 @_business
 def member_new_view(request, worker_id: int):
     worker = queries.get_worker_for(request.user, worker_id, write=True)
-    services.authorize(
-        request.user, rules.REGISTER_ROLES, "household.member_add", request.path, worker.org
-    )
+    _authorize_register(request, "household.member_add", worker.org)
     household = queries.household_of(worker)
     if household is None:
         messages.error(request, _("Open the household first."))
         return redirect("people:household", worker_id=worker.pk)
-    form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_member(household, by=request.user, **form.values())
-        except RuleViolation as error:
-            _add_error(form, error)
-        else:
-            messages.success(request, _("The member has been added."))
-            return redirect("people:worker_detail", worker_id=worker.pk)
-    return render(request, "people/member_form.html", {"form": form, "worker": worker})
+    return _member_page(
+        request,
+        worker,
+        lambda values: services.add_member(household, by=request.user, **values),
+        _("The member has been added."),
+    )
 
 
 @_business
 def member_edit_view(request, member_id: int):
     member = queries.get_member_for(request.user, member_id, write=True)
     worker = member.household.worker
-    services.authorize(
-        request.user,
-        rules.REGISTER_ROLES,
-        "household.member_change",
-        request.path,
-        member.household.org,
+    _authorize_register(request, "household.member_change", member.household.org)
+    return _member_page(
+        request,
+        worker,
+        lambda values: services.update_member(member, by=request.user, **values),
+        _("Saved."),
+        member,
     )
-    form = MemberForm(request.POST or None, member=member, initial=MemberForm.initial_for(member))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_member(member, by=request.user, **form.values())
-        except RuleViolation as error:
-            _add_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("people:worker_detail", worker_id=worker.pk)
+
+
+def _member_page(request, worker: Worker, save, done_message: str, member=None):
+    """The form of a new (or the given) member: saved through `save(values)` and back to the
+    worker, or shown again with what to correct."""
+    initial = MemberForm.initial_for(member) if member is not None else None
+    form = MemberForm(request.POST or None, member=member, initial=initial)
+    if saved(request, form, lambda: save(form.values()), done_message):
+        return _to_worker(worker)
     return render(
         request, "people/member_form.html", {"form": form, "worker": worker, "member": member}
     )
@@ -382,22 +371,13 @@ def member_edit_view(request, member_id: int):
 def member_remove_view(request, member_id: int):
     member = queries.get_member_for(request.user, member_id, write=True)
     worker = member.household.worker
-    services.authorize(
-        request.user,
-        rules.REGISTER_ROLES,
-        "household.member_remove",
-        request.path,
-        member.household.org,
+    _authorize_register(request, "household.member_remove", member.household.org)
+    attempt(
+        request,
+        lambda: services.remove_member(member, by=request.user),
+        _("%(name)s has been removed from the household.") % {"name": member.name},
     )
-    try:
-        services.remove_member(member, by=request.user)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("%(name)s has been removed from the household.") % {"name": member.name}
-        )
-    return redirect("people:worker_detail", worker_id=worker.pk)
+    return _to_worker(worker)
 
 
 # ---- Transfers --------------------------------------------------------------------------------
@@ -417,23 +397,14 @@ def transfer_list_view(request):
 
 def _decide_transfer(request, transfer_id: int, decide, done_message: str):
     transfer = queries.get_transfer_for(request.user, transfer_id, write=True)
-    services.authorize(
-        request.user,
-        rules.DECIDE_TRANSFER_ROLES,
-        "transfer.decide",
-        request.path,
-        transfer.from_org,
-    )
+    services.authorize_decision(request.user, transfer, request.path)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        decide(transfer, by=request.user, note=note)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, done_message % {"name": transfer.worker.name, "org": transfer.to_org.name}
-        )
+    attempt(
+        request,
+        lambda: decide(transfer, by=request.user, note=note),
+        done_message % {"name": transfer.worker.name, "org": transfer.to_org.name},
+    )
     return redirect("people:transfer_list")
 
 
@@ -544,12 +515,11 @@ def _review(request, candidate_id: int, action, done_message: str, **kwargs):
             messages.error(request, _("Choose one of the two records to keep."))
             return redirect("people:duplicate_detail", candidate_id=candidate.pk)
         kwargs["keep"] = keep
-    try:
-        action(candidate, by=request.user, note=form.cleaned_data["note"], **kwargs)
-    except RuleViolation as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done_message)
+    attempt(
+        request,
+        lambda: action(candidate, by=request.user, note=form.cleaned_data["note"], **kwargs),
+        done_message,
+    )
     return redirect("people:duplicate_detail", candidate_id=candidate.pk)
 
 

@@ -9,16 +9,16 @@ class ReliefConfig(AppConfig):
     verbose_name = _("Relief grants")
 
     def ready(self):
-        from nuanjia.core import todo
+        from nuanjia.core import schedule, todo
         from nuanjia.funds import sources
 
         from . import grant_payable
-        from .jobs import register_jobs
+        from .jobs import JOBS
         from .queries import grant_labels, paid_grant_ids
         from .todo import relief_todo
 
         todo.register(relief_todo)
-        register_jobs()
+        schedule.register(*JOBS)
         grant_payable.register()
         sources.register(
             sources.PostingSource(

@@ -8,16 +8,16 @@ class StationsConfig(AppConfig):
     verbose_name = _("Rest stations")
 
     def ready(self):
-        from nuanjia.core import todo
+        from nuanjia.core import schedule, todo
         from nuanjia.funds import sources
 
-        from .jobs import register_jobs
+        from .jobs import JOBS
         from .queries import paid_station_grant_ids, station_grant_labels
         from .services import GRANT_SOURCE
         from .todo import stations_todo
 
         todo.register(stations_todo)
-        register_jobs()
+        schedule.register(*JOBS)
         sources.register(
             sources.PostingSource(
                 source_type=GRANT_SOURCE,

@@ -5,7 +5,6 @@ Coordinates are read in the datum declared for the sheet on upload, or per row i
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -218,6 +217,7 @@ class StationImporter(Importer):
     """Creates stations, or updates the one with the row's code, under the importer's union."""
 
     spec = STATION_SHEET
+    field_columns = FIELD_COLUMNS
 
     def __init__(self, *, by, datum: str, file_name: str = ""):
         self.by = by
@@ -284,21 +284,12 @@ class StationImporter(Importer):
                 fields, instance=station, lookup=self.lookup
             )
         except RuleViolation as error:
-            row.add_error(FIELD_COLUMNS.get(error.field or ""), error.message)
+            self.refuse(row, error)
             return
         row.context.update(fields=fields, station=station)
 
     def write(self, rows: list[ImportRow]) -> None:
-        for row in rows:
-            try:
-                row.outcome = self._write_row(**row.context)
-            except RuleViolation as error:
-                row.add_error(FIELD_COLUMNS.get(error.field or ""), error.message)
-            except IntegrityError:
-                row.add_error(
-                    None,
-                    _("Someone saved a clashing change at the same moment; import the file again."),
-                )
+        self.write_each(rows, lambda row: self._write_row(**row.context))
 
     def _write_row(self, *, fields: StationFields, station: Station | None, checked: dict) -> str:
         if station is None:

@@ -21,6 +21,13 @@ def enrolled_device(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
 
 
+def give_wrong_codes(client, device, clock, count: int) -> None:
+    """`count` wrong codes on the two-factor page, 20 seconds apart."""
+    for _ in range(count):
+        client.post("/accounts/2fa/", {"code": wrong_code_for(device)})
+        clock.shift(timedelta(seconds=20))
+
+
 def code_error(response) -> str:
     match = re.search(r'<p class="error">(.*?)</p>', page_text(response))
     return match.group(1) if match else ""
@@ -173,9 +180,7 @@ def test_the_password_alone_does_not_reset_the_failure_count(client, approver, c
     """Signing in again with the password must not buy four more guesses at the code."""
     device = enrolled_device(approver)
     sign_in(client, approver.username, PASSWORD)
-    for _ in range(4):
-        client.post("/accounts/2fa/", {"code": wrong_code_for(device)})
-        clock.shift(timedelta(seconds=20))
+    give_wrong_codes(client, device, clock, 4)
     client.post("/accounts/logout/")
     sign_in(client, approver.username, PASSWORD)
     response = client.post("/accounts/2fa/", {"code": wrong_code_for(device)})
@@ -187,9 +192,7 @@ def test_the_password_alone_does_not_reset_the_failure_count(client, approver, c
 def test_the_right_code_resets_the_failure_count(client, approver, clock):
     device = enrolled_device(approver)
     sign_in(client, approver.username, PASSWORD)
-    for _ in range(4):
-        client.post("/accounts/2fa/", {"code": wrong_code_for(device)})
-        clock.shift(timedelta(seconds=20))
+    give_wrong_codes(client, device, clock, 4)
     client.post("/accounts/2fa/", {"code": code_for(device)})
     approver.refresh_from_db()
     assert approver.failed_login_count == 0 and client.get("/").status_code == 200
@@ -200,9 +203,7 @@ def test_a_session_opened_before_the_lock_cannot_keep_guessing(client, approver,
     earlier = Client()
     sign_in(earlier, approver.username, PASSWORD)
     sign_in(client, approver.username, PASSWORD)
-    for _ in range(5):
-        client.post("/accounts/2fa/", {"code": wrong_code_for(device)})
-        clock.shift(timedelta(seconds=20))
+    give_wrong_codes(client, device, clock, 5)
     response = earlier.post("/accounts/2fa/", {"code": code_for(device)})
     assert response.status_code == 302 and response["Location"] == "/accounts/login/"
     assert "请 15 分钟后再试" in page_text(earlier.get("/accounts/login/"))

@@ -1,11 +1,14 @@
 """Rows and errors: a parsed row, a row's error, the sheet's layout, and the importer protocol."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from ..errors import RuleViolation
 from .spec import SheetSpec
 
 if TYPE_CHECKING:  # results builds on these rows
@@ -97,6 +100,26 @@ class Importer:
     """What one kind of sheet does with its rows; subclass it per sheet."""
 
     spec: SheetSpec
+    # RuleViolation.field of the sheet's services -> the column it concerns (else the whole row).
+    field_columns: ClassVar[dict[str, str]] = {}
+
+    def refuse(self, row: ImportRow, error: RuleViolation) -> None:
+        """Put a service's refusal on the row, in the column of the field it names."""
+        row.add_error(self.field_columns.get(error.field or ""), error.message)
+
+    def write_each(self, rows: list[ImportRow], write_row: Callable[[ImportRow], str]) -> None:
+        """Write rows one at a time: each row's outcome from `write_row`, or its refusal as the
+        row's error (also a clash with a change saved at the same moment)."""
+        for row in rows:
+            try:
+                row.outcome = write_row(row)
+            except RuleViolation as error:
+                self.refuse(row, error)
+            except IntegrityError:
+                row.add_error(
+                    None,
+                    _("Someone saved a clashing change at the same moment; import the file again."),
+                )
 
     def check(self, rows: list[ImportRow]) -> None:
         """Check a chunk of parsed rows against the database (set-based); add errors to rows.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import NotRequired, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -190,23 +191,31 @@ def allocate_many(
     ]
 
 
+class SourcedPosting(TypedDict):
+    """What reserve, release and spend are told besides the account and the amount: who
+    posts, the object that causes the posting (`source_type`, `source_id`), a memo and the
+    posting date (today when left out)."""
+
+    by: Actor | None
+    source_type: str
+    source_id: object
+    memo: NotRequired[str]
+    posted_on: NotRequired[datetime.date | None]
+
+
 def _sourced(
     kind: str,
     account: FundAccount,
     amount_fen: int,
-    *,
-    by: Actor | None,
-    source_type: str,
-    source_id: object,
-    memo: str,
-    posted_on: datetime.date | None,
     take_from: str,
     put_into: str,
     what: str,
+    posting: SourcedPosting,
 ) -> Transaction:
+    by = posting["by"]
     amount_fen = check_fen(amount_fen)
-    source_type, source_id = _source(source_type, source_id)
-    memo, posted_on = _memo(memo), _posted_on(posted_on)
+    source_type, source_id = _source(posting["source_type"], posting["source_id"])
+    memo, posted_on = _memo(posting.get("memo", "")), _posted_on(posting.get("posted_on"))
     _require_in_scope(by, account.org)
     _check_open([account.org], posted_on)
     locked = _lock(account)[account.pk]
@@ -241,72 +250,29 @@ def _sourced(
 
 @transaction.atomic
 def reserve(
-    account: FundAccount,
-    amount_fen: int,
-    *,
-    by: Actor | None,
-    source_type: str,
-    source_id: object,
-    memo: str = "",
-    posted_on: datetime.date | None = None,
+    account: FundAccount, amount_fen: int, **posting: Unpack[SourcedPosting]
 ) -> Transaction:
     """预留: hold money for an approved grant (available → reserved), so what is promised
     cannot be allocated or promised again."""
     return _sourced(
-        Kind.RESERVE,
-        account,
-        amount_fen,
-        by=by,
-        source_type=source_type,
-        source_id=source_id,
-        memo=memo,
-        posted_on=posted_on,
-        take_from=Bucket.AVAILABLE,
-        put_into=Bucket.RESERVED,
-        what=_("reserve"),
+        Kind.RESERVE, account, amount_fen, Bucket.AVAILABLE, Bucket.RESERVED, _("reserve"), posting
     )
 
 
 @transaction.atomic
 def release(
-    account: FundAccount,
-    amount_fen: int,
-    *,
-    by: Actor | None,
-    source_type: str,
-    source_id: object,
-    memo: str = "",
-    posted_on: datetime.date | None = None,
+    account: FundAccount, amount_fen: int, **posting: Unpack[SourcedPosting]
 ) -> Transaction:
     """释放: give a reservation back (reserved → available): the grant failed or was cancelled.
 
     Never more than the source itself holds reserved (`held_for`)."""
     return _sourced(
-        Kind.RELEASE,
-        account,
-        amount_fen,
-        by=by,
-        source_type=source_type,
-        source_id=source_id,
-        memo=memo,
-        posted_on=posted_on,
-        take_from=Bucket.RESERVED,
-        put_into=Bucket.AVAILABLE,
-        what=_("release"),
+        Kind.RELEASE, account, amount_fen, Bucket.RESERVED, Bucket.AVAILABLE, _("release"), posting
     )
 
 
 @transaction.atomic
-def spend(
-    account: FundAccount,
-    amount_fen: int,
-    *,
-    by: Actor | None,
-    source_type: str,
-    source_id: object,
-    memo: str = "",
-    posted_on: datetime.date | None = None,
-) -> Transaction:
+def spend(account: FundAccount, amount_fen: int, **posting: Unpack[SourcedPosting]) -> Transaction:
     """支出: the grant is paid (reserved → spent), at most once per source, out of what the
     source itself holds reserved (`held_for`).
 
@@ -316,17 +282,7 @@ def spend(
     callers ask `already_spent()` first.
     """
     return _sourced(
-        Kind.SPEND,
-        account,
-        amount_fen,
-        by=by,
-        source_type=source_type,
-        source_id=source_id,
-        memo=memo,
-        posted_on=posted_on,
-        take_from=Bucket.RESERVED,
-        put_into=Bucket.SPENT,
-        what=_("pay"),
+        Kind.SPEND, account, amount_fen, Bucket.RESERVED, Bucket.SPENT, _("pay"), posting
     )
 
 

@@ -4,29 +4,14 @@ SQLite serializes every write transaction (IMMEDIATE), so these races only exist
 PostgreSQL; the tests are skipped elsewhere.
 """
 
-import pytest
-from django.db import connection
-
 from nuanjia.core.errors import RuleViolation
 from nuanjia.funds import services
 from nuanjia.funds.models import FundAccount, Transaction
-from tests import concurrency
+from tests.concurrency import THREADS, postgresql_module, race
 
 from .conftest import YUAN
 
-THREADS = 20
-
-if connection.vendor != "postgresql":
-    # Skipped at collection, so the SQLite run does not serialize the test database either.
-    pytest.skip("needs PostgreSQL row locks", allow_module_level=True)
-
-# Threads need committed data: a transactional test (the root conftest puts the rows the
-# data migrations seed back after an earlier flush).
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(work) -> list[object]:
-    return concurrency.race(work, THREADS)
+pytestmark = postgresql_module()
 
 
 def test_twenty_threads_paying_the_same_grant_make_one_payment(funded):

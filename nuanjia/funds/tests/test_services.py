@@ -19,7 +19,7 @@ from nuanjia.funds.models import (
     Transaction,
 )
 
-from .conftest import YUAN
+from .conftest import YUAN, allocated, received
 
 pytestmark = pytest.mark.django_db
 
@@ -265,23 +265,9 @@ def test_a_closed_month_refuses_postings_dated_in_it(funded, orgs, warmth, city_
     with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0), tick=False):
         services.close_period(orgs["410100"], 2026, 2, by=city_finance)
         with pytest.raises(RuleViolation) as refused:
-            services.allocate(
-                orgs["410100"],
-                orgs["410108"],
-                warmth,
-                YUAN,
-                by=city_finance,
-                posted_on=datetime.date(2026, 2, 27),
-            )
+            _one_yuan_to_huiji(orgs, warmth, city_finance, datetime.date(2026, 2, 27))
         assert refused.value.code == "period_closed"
-        services.allocate(
-            orgs["410100"],
-            orgs["410108"],
-            warmth,
-            YUAN,
-            by=city_finance,
-            posted_on=datetime.date(2026, 3, 2),
-        )
+        _one_yuan_to_huiji(orgs, warmth, city_finance, datetime.date(2026, 3, 2))
         with pytest.raises(RuleViolation) as refused:
             services.close_period(orgs["410100"], 2026, 3, by=city_finance)
         assert refused.value.code == "period_open"
@@ -344,40 +330,12 @@ def test_the_system_may_post_without_a_person(orgs, warmth):
 def test_post_many_writes_the_same_ledger_as_the_services(orgs, warmth, province_finance):
     province = services.account_for(orgs["410000"], warmth)
     city = services.account_for(orgs["410100"], warmth)
-    postings = [
-        services.Posting(
-            kind="receive",
-            org=orgs["410000"],
-            earmark=warmth,
-            amount_fen=1_000,
-            legs=[
-                services.Leg(province, "available", 1_000),
-                services.Leg(None, "external", -1_000, "财政"),
-            ],
-        ),
-        services.Posting(
-            kind="allocate",
-            org=orgs["410000"],
-            earmark=warmth,
-            amount_fen=600,
-            counterpart_org=orgs["410100"],
-            legs=[services.Leg(province, "available", -600), services.Leg(city, "available", 600)],
-        ),
-    ]
+    postings = [received(province, 1_000), allocated(province, city, 600)]
     assert services.post_many(postings, by=province_finance) == 2
     assert balances(province) == (400, 0, 0)
     assert balances(city) == (600, 0, 0)
     assert Entry.objects.count() == 4
-    overdraw = [
-        services.Posting(
-            kind="allocate",
-            org=orgs["410000"],
-            earmark=warmth,
-            amount_fen=401,
-            counterpart_org=orgs["410100"],
-            legs=[services.Leg(province, "available", -401), services.Leg(city, "available", 401)],
-        )
-    ]
+    overdraw = [allocated(province, city, 401)]
     with pytest.raises(RuleViolation):
         services.post_many(overdraw, by=province_finance)
     assert balances(province) == (400, 0, 0)
@@ -417,14 +375,7 @@ def test_post_many_refuses_a_source_paid_twice_in_or_before_the_batch(funded, ap
 def test_post_many_checks_scope_on_every_account_it_moves(funded, orgs, warmth, outsider, finance):
     huiji = funded["410108"]
     kaifeng = funded["410200"]
-    sneaky = services.Posting(
-        kind="allocate",
-        org=orgs["410108"],
-        earmark=warmth,
-        amount_fen=100,
-        counterpart_org=orgs["410200"],
-        legs=[services.Leg(kaifeng, "available", -100), services.Leg(huiji, "available", 100)],
-    )
+    sneaky = allocated(kaifeng, huiji, 100, org=orgs["410108"], counterpart_org=orgs["410200"])
     with pytest.raises((PermissionDenied, ValueError)):
         services.post_many([sneaky], by=finance)
     with pytest.raises(PermissionDenied):
@@ -435,28 +386,12 @@ def test_post_many_refuses_unbalanced_postings_and_closed_months(
     funded, orgs, warmth, city_finance
 ):
     account = funded["410100"]
-    unbalanced = services.Posting(
-        kind="receive",
-        org=orgs["410100"],
-        earmark=warmth,
-        amount_fen=100,
-        legs=[services.Leg(account, "available", 100), services.Leg(None, "external", -99, "财政")],
-    )
+    unbalanced = received(account, 100, external=99)
     with pytest.raises(ValueError):
         services.post_many([unbalanced], by=city_finance)
     with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0), tick=False):
         services.close_period(orgs["410100"], 2026, 2, by=city_finance)
-        dated = services.Posting(
-            kind="receive",
-            org=orgs["410100"],
-            earmark=warmth,
-            amount_fen=100,
-            posted_on=datetime.date(2026, 2, 10),
-            legs=[
-                services.Leg(account, "available", 100),
-                services.Leg(None, "external", -100, "财政"),
-            ],
-        )
+        dated = received(account, 100, posted_on=datetime.date(2026, 2, 10))
         with pytest.raises(RuleViolation) as refused:
             services.post_many([dated], by=city_finance)
         assert refused.value.code == "period_closed"
@@ -464,15 +399,17 @@ def test_post_many_refuses_unbalanced_postings_and_closed_months(
 
 def test_a_business_date_in_the_future_is_refused(funded, orgs, warmth, city_finance):
     with pytest.raises(RuleViolation) as refused:
-        services.allocate(
-            orgs["410100"],
-            orgs["410108"],
-            warmth,
-            YUAN,
-            by=city_finance,
-            posted_on=datetime.date.today() + datetime.timedelta(days=40),
+        _one_yuan_to_huiji(
+            orgs, warmth, city_finance, datetime.date.today() + datetime.timedelta(days=40)
         )
     assert refused.value.field == "posted_on"
+
+
+def _one_yuan_to_huiji(orgs, earmark, city_finance, posted_on: datetime.date):
+    """郑州 allocates 1 元 to 惠济区, dated `posted_on`."""
+    return services.allocate(
+        orgs["410100"], orgs["410108"], earmark, YUAN, by=city_finance, posted_on=posted_on
+    )
 
 
 def test_both_ways_of_finding_a_subtrees_transactions_agree(
@@ -492,16 +429,6 @@ def test_both_ways_of_finding_a_subtrees_transactions_agree(
 
 
 def test_post_many_refuses_a_leg_on_a_third_org(funded, orgs, warmth, province_finance):
-    posting = services.Posting(
-        kind="allocate",
-        org=orgs["410000"],
-        earmark=warmth,
-        amount_fen=100,
-        counterpart_org=orgs["410100"],
-        legs=[
-            services.Leg(funded["410000"], "available", -100),
-            services.Leg(funded["410108"], "available", 100),
-        ],
-    )
+    posting = allocated(funded["410000"], funded["410108"], 100, counterpart_org=orgs["410100"])
     with pytest.raises(ValueError):
         services.post_many([posting], by=province_finance)

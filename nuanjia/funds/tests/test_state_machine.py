@@ -24,6 +24,9 @@ from nuanjia.funds import services
 from nuanjia.funds.models import Earmark, Entry, FundAccount, Transaction
 from nuanjia.orgs.models import Org
 
+from .conftest import allocated
+from .conftest import received as received_posting
+
 PROVINCE, ZHENGZHOU, HUIJI, KAIFENG = "410000", "410100", "410108", "410200"
 # Allocation and return edges of the small tree the machine plays on.
 DOWN = [(PROVINCE, ZHENGZHOU), (PROVINCE, KAIFENG), (ZHENGZHOU, HUIJI)]
@@ -75,6 +78,17 @@ def build_machine(actors):
                 call()
             assert ledger_snapshot() == before
 
+        def move(self, call, amount: int, source: tuple[str, int], target: tuple[str, int]) -> bool:
+            """`call` moves `amount` from one (org code, bucket) to another: True, or refused
+            (False) when the source holds less."""
+            if amount > self.expected[source[0]][source[1]]:
+                self.refused(call)
+                return False
+            call()
+            self.expected[source[0]][source[1]] -= amount
+            self.expected[target[0]][target[1]] += amount
+            return True
+
         @rule(amount=amounts)
         def receive(self, amount):
             services.receive(
@@ -89,27 +103,8 @@ def build_machine(actors):
             giver, taker = edge
             province = self.accounts[PROVINCE]
             postings = [
-                services.Posting(
-                    kind="receive",
-                    org=self.orgs[PROVINCE],
-                    earmark=self.earmark,
-                    amount_fen=received,
-                    legs=[
-                        services.Leg(province, "available", received),
-                        services.Leg(None, "external", -received, "财政"),
-                    ],
-                ),
-                services.Posting(
-                    kind="allocate",
-                    org=self.orgs[giver],
-                    earmark=self.earmark,
-                    amount_fen=amount,
-                    counterpart_org=self.orgs[taker],
-                    legs=[
-                        services.Leg(self.accounts[giver], "available", -amount),
-                        services.Leg(self.accounts[taker], "available", amount),
-                    ],
-                ),
+                received_posting(province, received),
+                allocated(self.accounts[giver], self.accounts[taker], amount),
             ]
             call = lambda: services.post_many(postings, by=actors["province"])  # noqa: E731
             net_giver = self.expected[giver][0] - amount + (received if giver == PROVINCE else 0)
@@ -125,28 +120,26 @@ def build_machine(actors):
         @rule(edge=st.sampled_from(DOWN), amount=amounts)
         def allocate(self, edge, amount):
             giver, taker = edge
-            call = lambda: services.allocate(  # noqa: E731
-                self.orgs[giver], self.orgs[taker], self.earmark, amount, by=actors["province"]
+            self.move(
+                lambda: services.allocate(
+                    self.orgs[giver], self.orgs[taker], self.earmark, amount, by=actors["province"]
+                ),
+                amount,
+                (giver, 0),
+                (taker, 0),
             )
-            if amount > self.expected[giver][0]:
-                self.refused(call)
-                return
-            call()
-            self.expected[giver][0] -= amount
-            self.expected[taker][0] += amount
 
         @rule(edge=st.sampled_from(UP), amount=amounts)
         def return_up(self, edge, amount):
             giver, taker = edge
-            call = lambda: services.return_up(  # noqa: E731
-                self.orgs[giver], self.earmark, amount, by=actors["province"]
+            self.move(
+                lambda: services.return_up(
+                    self.orgs[giver], self.earmark, amount, by=actors["province"]
+                ),
+                amount,
+                (giver, 0),
+                (taker, 0),
             )
-            if amount > self.expected[giver][0]:
-                self.refused(call)
-                return
-            call()
-            self.expected[giver][0] -= amount
-            self.expected[taker][0] += amount
 
         @rule(code=st.sampled_from([HUIJI, ZHENGZHOU, KAIFENG]), amount=amounts)
         def reserve(self, code, amount):
@@ -155,19 +148,19 @@ def build_machine(actors):
             call = lambda: services.reserve(  # noqa: E731
                 self.accounts[code], amount, by=None, source_type="relief.grant", source_id=source
             )
-            if amount > self.expected[code][0]:
-                self.refused(call)
-                return
-            call()
-            self.expected[code][0] -= amount
-            self.expected[code][1] += amount
-            self.open_sources[source] = (code, amount)
+            if self.move(call, amount, (code, 0), (code, 1)):
+                self.open_sources[source] = (code, amount)
+
+        def settle_one(self, data) -> tuple[str, str, int]:
+            """A reserved source drawn to be paid or given back: (source, org code, amount)."""
+            source = data.draw(st.sampled_from(sorted(self.open_sources)))
+            code, amount = self.open_sources.pop(source)
+            return source, code, amount
 
         @precondition(lambda self: self.open_sources)
         @rule(data=st.data())
         def pay(self, data):
-            source = data.draw(st.sampled_from(sorted(self.open_sources)))
-            code, amount = self.open_sources.pop(source)
+            source, code, amount = self.settle_one(data)
             services.spend(
                 self.accounts[code], amount, by=None, source_type="relief.grant", source_id=source
             )
@@ -188,8 +181,7 @@ def build_machine(actors):
         @precondition(lambda self: self.open_sources)
         @rule(data=st.data())
         def fail_payment(self, data):
-            source = data.draw(st.sampled_from(sorted(self.open_sources)))
-            code, amount = self.open_sources.pop(source)
+            source, code, amount = self.settle_one(data)
             services.release(
                 self.accounts[code], amount, by=None, source_type="relief.grant", source_id=source
             )

@@ -6,14 +6,13 @@ import itertools
 import zoneinfo
 
 import pytest
-import time_machine
 
 from nuanjia.hardship import services
 from nuanjia.hardship.rules import ExitReason, Status
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Household, HouseholdMember, Worker
-from nuanjia.standards.models import DibaoStandard, MinimumWage
+from nuanjia.standards.models import MinimumWage
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TODAY = datetime.date(2026, 3, 2)
@@ -23,19 +22,14 @@ _serial = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    """Tests run on 2026-03-02 10:00 in Shanghai unless they travel."""
-    with time_machine.travel(
-        datetime.datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI), tick=False
-    ) as traveller:
-        yield traveller
+def frozen_clock(frozen_clock):
+    """Tests run on 2026-03-02 10:00 in Shanghai unless they travel (the root conftest's clock)."""
+    return frozen_clock
 
 
 @pytest.fixture
-def standards(db):
-    DibaoStandard.objects.create(
-        region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=DIBAO_FEN
-    )
+def standards(dibao):
+    """The 低保 of 800 元 (root conftest) and a minimum wage of 2,100 元 in 惠济区."""
     MinimumWage.objects.create(
         region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=MINIMUM_WAGE_FEN
     )

@@ -11,7 +11,6 @@ from nuanjia.funds.models import Earmark
 from nuanjia.hotline import deadlines, queries
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
-from nuanjia.standards.models import DibaoStandard
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -35,7 +34,6 @@ def fresh_caches(settings):
 @pytest.fixture
 def city_agent(make_staff):
     """郑州 city hotline agent (the 12351 centre of the city)."""
-    from nuanjia.orgs.rules import Role
 
     return make_staff("410100", Role.HOTLINE_AGENT, username="zz_hotline")
 
@@ -44,16 +42,12 @@ YUAN = 100
 
 
 @pytest.fixture
-def money(tree, make_staff):
-    """惠济区 holds 100,000 元 of 困难职工帮扶资金, passed down from the province via 郑州."""
-    province_finance = make_staff("410000", Role.FINANCE, username="sz_finance")
-    city_finance = make_staff("410100", Role.FINANCE, username="zz_finance")
+def money(tree, province_finance, city_finance, dibao):
+    """惠济区 holds 100,000 元 of 困难职工帮扶资金, passed down from the province via 郑州
+    (and has a 低保 of 800 元)."""
     province, city, county = (Org.objects.get(code=code) for code in ("410000", "410100", "410108"))
     earmark = Earmark.objects.get(code="hardship")
     funds.receive(province, earmark, 100_000 * YUAN, source="财政", by=province_finance)
     funds.allocate(province, city, earmark, 100_000 * YUAN, by=province_finance)
     funds.allocate(city, county, earmark, 100_000 * YUAN, by=city_finance)
-    DibaoStandard.objects.create(
-        region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=80_000
-    )
     return earmark

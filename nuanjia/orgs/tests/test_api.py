@@ -48,25 +48,13 @@ def test_no_credentials_answer_401_in_chinese(client, tree):
 
 
 def test_invalid_field_names_the_field(login, caseworker):
-    response = login(caseworker).post(
-        f"/api/v1/orgs/{caseworker.org.pk}/grassroots",
-        data={"name": "", "kind": "enterprise"},
-        content_type="application/json",
-    )
+    response = _register_union(login(caseworker), caseworker.org, name="")
     assert response.status_code == 422
     assert response.json()["field"] == "name"
 
 
 def test_bad_credit_code_is_refused_with_a_chinese_message(login, caseworker):
-    response = login(caseworker).post(
-        f"/api/v1/orgs/{caseworker.org.pk}/grassroots",
-        data={
-            "name": "惠济区某公司工会",
-            "kind": "enterprise",
-            "credit_code": "91350100M000100Y44",
-        },
-        content_type="application/json",
-    )
+    response = _register_union(login(caseworker), caseworker.org, credit_code="91350100M000100Y44")
     assert response.status_code == 400
     assert response.json()["field"] == "credit_code"
     assert "统一社会信用代码" in response.json()["message"]
@@ -74,26 +62,14 @@ def test_bad_credit_code_is_refused_with_a_chinese_message(login, caseworker):
 
 
 def test_caseworker_registers_a_grassroots_union(login, caseworker):
-    response = login(caseworker).post(
-        f"/api/v1/orgs/{caseworker.org.pk}/grassroots",
-        data={
-            "name": "惠济区某公司工会",
-            "kind": "enterprise",
-            "credit_code": "91350100M000100Y43",
-        },
-        content_type="application/json",
-    )
+    response = _register_union(login(caseworker), caseworker.org, credit_code="91350100M000100Y43")
     assert response.status_code == 201
     assert response.json()["code"].startswith("410108-")
 
 
 def test_admin_role_cannot_register_unions_over_the_api(login, system_admin):
     province = Org.objects.get(code="410000")
-    response = login(system_admin).post(
-        f"/api/v1/orgs/{province.pk}/grassroots",
-        data={"name": "x", "kind": "enterprise"},
-        content_type="application/json",
-    )
+    response = _register_union(login(system_admin), province, name="x")
     assert response.status_code == 403
 
 
@@ -105,3 +81,12 @@ def test_openapi_schema_and_docs_are_served_without_a_cdn(client):
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower() and "http://" not in docs and "https://" not in docs
+
+
+def _register_union(client, org, *, name: str = "惠济区某公司工会", **data: str):
+    """POST a new grassroots union (an enterprise's, unless told) under `org` to the API."""
+    return client.post(
+        f"/api/v1/orgs/{org.pk}/grassroots",
+        data={"name": name, "kind": "enterprise", **data},
+        content_type="application/json",
+    )

@@ -19,11 +19,6 @@ HEADER = ["工会名称", "类型", "上级工会代码", "统一社会信用代
 IMPORT_URL = reverse("orgs:import")
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def credit_code(serial: int) -> str:
     first17 = f"81410108MC{serial:07d}"
     return first17 + credit_code_check_char(first17)
@@ -103,13 +98,7 @@ def test_wrong_rows_are_named_by_row_and_column_and_nothing_is_imported(
     login, caseworker, make_staff
 ):
     gulou = Org.objects.get(code="410204")
-    create_grassroots_union(
-        parent=gulou,
-        name="汴京饭店工会",
-        kind=Org.Kind.ENTERPRISE,
-        credit_code=credit_code(9),
-        by=None,
-    )
+    _enterprise_union(gulou, "汴京饭店工会", credit_code=credit_code(9))
     bad_check_char = credit_code(2)[:-1] + ("0" if credit_code(2)[-1] != "0" else "1")
     rows = [
         ["郑州惠济饭店有限公司工会", "企业工会", "410108", credit_code(1)],
@@ -272,31 +261,10 @@ def _export(client, org: Org):
 
 def test_export_holds_only_the_subtree_and_never_a_live_formula(login, caseworker):
     huiji = Org.objects.get(code="410108")
-    create_grassroots_union(
-        parent=huiji,
-        name='=HYPERLINK("http://evil.example","点我")',
-        kind=Org.Kind.ENTERPRISE,
-        by=None,
-    )
-    create_grassroots_union(
-        parent=huiji,
-        name="惠济区某商场工会",
-        kind=Org.Kind.ENTERPRISE,
-        credit_code=credit_code(5),
-        by=None,
-    )
-    create_grassroots_union(
-        parent=Org.objects.get(code="410102"),
-        name="中原区某厂工会",
-        kind=Org.Kind.ENTERPRISE,
-        by=None,
-    )
-    create_grassroots_union(
-        parent=Org.objects.get(code="410204"),
-        name="鼓楼区某店工会",
-        kind=Org.Kind.ENTERPRISE,
-        by=None,
-    )
+    _enterprise_union(huiji, '=HYPERLINK("http://evil.example","点我")')
+    _enterprise_union(huiji, "惠济区某商场工会", credit_code=credit_code(5))
+    _enterprise_union("410102", "中原区某厂工会")
+    _enterprise_union("410204", "鼓楼区某店工会")
     response = _export(login(caseworker), huiji)
     assert "filename*=utf-8''" in response["Content-Disposition"]
     assert b"<f>" not in zipfile.ZipFile(io.BytesIO(response.content)).read(
@@ -344,3 +312,12 @@ def test_an_export_imports_back_unchanged(login, caseworker):
         "updated": 0,
         "unchanged": 3,
     }
+
+
+def _enterprise_union(parent: Org | str, name: str, credit_code: str = "") -> Org:
+    """An enterprise union registered under `parent` (an Org, or its code)."""
+    if isinstance(parent, str):
+        parent = Org.objects.get(code=parent)
+    return create_grassroots_union(
+        parent=parent, name=name, kind=Org.Kind.ENTERPRISE, credit_code=credit_code, by=None
+    )

@@ -36,7 +36,12 @@ from .import_reviews import accept_import_review, refuse_import_review
 from .key_rotation import ENCRYPTED_COLUMNS, reencrypt_personal_numbers
 from .records import BANK_FIELDS, ID_FIELDS
 from .revealing import reveal_bank_account, reveal_id_number
-from .transfers import accept_transfer, decline_transfer, request_transfer
+from .transfers import (
+    accept_transfer,
+    authorize_decision,
+    decline_transfer,
+    request_transfer,
+)
 from .workers import (
     WORKER_FIELDS,
     DuplicateWorker,
@@ -63,6 +68,7 @@ __all__ = [
     "accept_transfer",
     "add_member",
     "authorize",
+    "authorize_decision",
     "create_household",
     "decline_transfer",
     "find_possible_duplicates",

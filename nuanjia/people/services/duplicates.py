@@ -160,23 +160,18 @@ def merge_duplicates(
         ),
     }
     _move_into_kept(kept, merged, filled, merged_cleared, snapshot)
-    candidate.status = DuplicateCandidate.Status.MERGED
     candidate.merge_snapshot = snapshot
-    candidate.decision_note = _text(note, "note", 200)
-    candidate.save()
-    record_event(
+    return _decided(
         candidate,
+        DuplicateCandidate.Status.MERGED,
+        note,
         "duplicate.merged",
         by=by,
         org=kept.org,
-        changes={
-            "kept": kept.pk,
-            "merged": merged.pk,
-            "filled": sorted(_field_names(list(filled))),
-            "note": candidate.decision_note,
-        },
+        kept=kept.pk,
+        merged=merged.pk,
+        filled=sorted(_field_names(list(filled))),
     )
-    return candidate
 
 
 def _mergeable_household(kept: Worker, merged: Worker) -> Household | None:
@@ -297,22 +292,17 @@ def unmerge(candidate: DuplicateCandidate, *, by, note: str = "") -> DuplicateCa
     kept.occupations.remove(*snapshot["occupations"])
     _sync_self_member(kept)
     _sync_self_member(merged)
-    candidate.status = DuplicateCandidate.Status.UNMERGED
-    candidate.decision_note = _text(note, "note", 200)
-    candidate.save()
-    record_event(
+    return _decided(
         candidate,
+        DuplicateCandidate.Status.UNMERGED,
+        note,
         "duplicate.unmerged",
         by=by,
         org=kept.org,
-        changes={
-            "kept": kept.pk,
-            "merged": merged.pk,
-            "kept_edits": _field_names(kept_edits),
-            "note": candidate.decision_note,
-        },
+        kept=kept.pk,
+        merged=merged.pk,
+        kept_edits=_field_names(kept_edits),
     )
-    return candidate
 
 
 @transaction.atomic
@@ -321,14 +311,25 @@ def keep_apart(candidate: DuplicateCandidate, *, by, note: str = "") -> Duplicat
     candidate, first, second = _lock_candidate(candidate, by)
     if candidate.status not in (DuplicateCandidate.Status.OPEN, DuplicateCandidate.Status.UNMERGED):
         raise RuleViolation(_("This pair has already been decided."), field="candidate")
-    candidate.status = DuplicateCandidate.Status.DISTINCT
-    candidate.decision_note = _text(note, "note", 200)
-    candidate.save()
-    record_event(
+    return _decided(
         candidate,
+        DuplicateCandidate.Status.DISTINCT,
+        note,
         "duplicate.kept_apart",
         by=by,
         org=first.org,
-        changes={"workers": [first.pk, second.pk], "note": candidate.decision_note},
+        workers=[first.pk, second.pk],
+    )
+
+
+def _decided(
+    candidate: DuplicateCandidate, status: str, note: str, action: str, *, by, org, **changes
+) -> DuplicateCandidate:
+    """Save the pair's decision with the reviewer's note, and audit it (`changes` and the note)."""
+    candidate.status = status
+    candidate.decision_note = _text(note, "note", 200)
+    candidate.save()
+    record_event(
+        candidate, action, by=by, org=org, changes={**changes, "note": candidate.decision_note}
     )
     return candidate

@@ -4,19 +4,29 @@ import datetime
 
 import pytest
 
-from nuanjia.people import services
-
-from .support import id_number
+from .import_support import grassroots_union
+from .support import id_number, register
 
 ZHANG_ID = id_number("410108", datetime.date(1985, 6, 15), 123)  # a man (odd sequence)
 
 
 @pytest.fixture
+def immediate_tasks(settings):
+    """Tasks run inside the request, as `db_worker` would run them later."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def union(tree):
+    """郑州惠济区百味餐饮管理有限公司工会, a grassroots union under 惠济区总工会."""
+    return grassroots_union()
+
+
+@pytest.fixture
 def zhang(caseworker):
     """张三, registered in 惠济区 with an ID number, phone and bank account."""
-    return services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    return register(
+        caseworker,
         name="张三",
         id_number=ZHANG_ID,
         phone="+86 138 1234 5678",

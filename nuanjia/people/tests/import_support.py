@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.services import create_staff
+from nuanjia.orgs.services import create_staff, set_roles
 from nuanjia.people.imports import HEADERS
 from nuanjia.people.models import ImportBatch, ImportRowError
 
@@ -60,13 +60,7 @@ def xlsx_upload(rows, **kwargs) -> SimpleUploadedFile:
 def import_rows(union, marker: str) -> dict[str, int]:
     """A finished 开封 import carrying the marker in its file name and errors; the walker's
     `batch_id`."""
-    owner = create_staff(
-        org=Org.objects.get(code="410204"),
-        username="kf_importer",
-        full_name=marker,
-        password="Other#County2026",
-        by=None,
-    )
+    owner = marked_staff("410204", "kf_importer", marker)
     batch = ImportBatch.objects.create(
         org=union.parent,
         mode="valid_rows",
@@ -80,6 +74,20 @@ def import_rows(union, marker: str) -> dict[str, int]:
     )
     ImportRowError.objects.create(batch=batch, row=3, column="A", header="姓名", message=marker)
     return {"batch_id": batch.pk}
+
+
+def marked_staff(org_code: str, username: str, marker: str, *roles: str):
+    """A staff account of another county whose full name carries the scoping walker's marker."""
+    staff = create_staff(
+        org=Org.objects.get(code=org_code),
+        username=username,
+        full_name=marker,
+        password="Other#County2026",
+        by=None,
+    )
+    if roles:
+        set_roles(staff, set(roles), by=None)
+    return staff
 
 
 def run_csv(by, directory, rows) -> ImportBatch:

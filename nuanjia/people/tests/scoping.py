@@ -2,35 +2,19 @@
 
 import datetime
 
-from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
-from nuanjia.orgs.services import create_staff, set_roles
 from nuanjia.people import services
 from nuanjia.people.models import DuplicateCandidate, HouseholdMember, ImportBatch, ImportReview
 
+from .import_support import marked_staff
 from .support import id_number
 
 
 def people_rows(union, marker: str) -> dict[str, int]:
     """A 开封 worker with a household member, a transfer asked of it by another 开封 county and
     a possible duplicate of it, all carrying the marker; returns the walker's URL parameters."""
-    gulou = Org.objects.get(code="410204")
-    owner = create_staff(
-        org=gulou,
-        username="kf_people_owner",
-        full_name=marker,
-        password="Other#County2026",
-        by=None,
-    )
-    set_roles(owner, {Role.CASEWORKER}, by=None)
-    neighbour = create_staff(
-        org=Org.objects.get(code="410205"),
-        username="kf_people_neighbour",
-        full_name=marker,
-        password="Other#County2026",
-        by=None,
-    )
-    set_roles(neighbour, {Role.CASEWORKER}, by=None)
+    owner = marked_staff("410204", "kf_people_owner", marker, Role.CASEWORKER)
+    neighbour = marked_staff("410205", "kf_people_neighbour", marker, Role.CASEWORKER)
     born = datetime.date(1979, 4, 2)
     worker = services.register_worker(
         org=union,

@@ -12,7 +12,7 @@ from nuanjia.people import services
 from nuanjia.people.models import TransferRequest, Worker
 
 from .conftest import ZHANG_ID
-from .support import id_number
+from .support import id_number, register
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,9 @@ def patch(client, url, data):
 
 
 def test_the_list_is_scoped_searchable_and_paginated(login, caseworker, outsider, zhang):
-    services.register_worker(org=outsider.org, by=outsider, name="张三")
+    register(outsider, name="张三")
     for number in range(55):
-        services.register_worker(org=caseworker.org, by=caseworker, name=f"李{number:02d}")
+        register(caseworker, name=f"李{number:02d}")
     client = login(caseworker)
     body = client.get("/api/v1/people/workers/").json()
     assert body["count"] == 56 and len(body["items"]) == 50

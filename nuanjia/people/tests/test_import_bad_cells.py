@@ -6,36 +6,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from nuanjia.orgs.models import Org
-from nuanjia.orgs.services import create_grassroots_union
 from nuanjia.people.models import ImportBatch, ImportRowError, Worker
 
 from .import_support import csv_upload, row, xlsx_upload
 from .support import id_number
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 IMPORT_URL = reverse("people_import:import")
 BORN = datetime.date(1985, 6, 15)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def union(tree):
-    return create_grassroots_union(
-        parent=Org.objects.get(code="410108"),
-        name="百味餐饮工会",
-        kind=Org.Kind.ENTERPRISE,
-        by=None,
-    )
 
 
 def _import(client, upload) -> tuple[ImportBatch, list[str]]:

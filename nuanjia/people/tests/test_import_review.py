@@ -10,8 +10,8 @@ from nuanjia.core.models import AuditEvent
 from nuanjia.people import services
 from nuanjia.people.models import ImportBatch, ImportReview, OccupationTag, Worker
 
-from .import_support import grassroots_union, row, run_csv
-from .support import id_number
+from .import_support import row, run_csv
+from .support import id_number, register
 
 pytestmark = pytest.mark.django_db
 
@@ -21,26 +21,15 @@ SECOND_ID = id_number("410108", BORN, 103)
 EMPLOYER = "郑州惠济区百味餐饮管理有限公司"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def union(tree):
-    return grassroots_union()
-
-
 @pytest.fixture
 def tags(db):
     for name in ("快递员", "外卖配送员"):
         OccupationTag.objects.get_or_create(name=name)
 
 
-def register(caseworker, name, number, **values):
-    return services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+def register_at_home(caseworker, name, number, **values):
+    return register(
+        caseworker,
         name=name,
         id_number=number,
         phone="13800000001",
@@ -56,8 +45,8 @@ def run(caseworker, tmp_path, rows) -> ImportBatch:
 def test_an_id_registered_under_another_name_waits_for_review_instead_of_overwriting(
     caseworker, login, tmp_path
 ):
-    zhang = register(caseworker, "张三", FIRST_ID)
-    wang = register(caseworker, "王五", SECOND_ID)
+    zhang = register_at_home(caseworker, "张三", FIRST_ID)
+    wang = register_at_home(caseworker, "王五", SECOND_ID)
     batch = run(
         caseworker,
         tmp_path,
@@ -103,8 +92,8 @@ def test_an_id_registered_under_another_name_waits_for_review_instead_of_overwri
 
 
 def test_every_updated_worker_gets_its_own_event_with_numbers_masked(caseworker, tmp_path):
-    zhang = register(caseworker, "张三", FIRST_ID)
-    wang = register(caseworker, "王五", SECOND_ID)
+    zhang = register_at_home(caseworker, "张三", FIRST_ID)
+    wang = register_at_home(caseworker, "王五", SECOND_ID)
     batch = run(
         caseworker,
         tmp_path,
@@ -154,8 +143,8 @@ def test_the_fast_path_writes_what_update_worker_writes_audit_included(
 ):
     """Twins in everything but the ID: one updated by the import's SQL, one by the service."""
     before = {"employer_name": "旧单位", "occupations": ["快递员"], "member_card_number": "HN1"}
-    by_import = register(caseworker, "郭长顺", FIRST_ID, **before)
-    by_service = register(caseworker, "郭长顺", SECOND_ID, **before)
+    by_import = register_at_home(caseworker, "郭长顺", FIRST_ID, **before)
+    by_service = register_at_home(caseworker, "郭长顺", SECOND_ID, **before)
     new = {
         "phone": "13912345678",
         "address": "郑州市金水区",

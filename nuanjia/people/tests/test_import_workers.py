@@ -22,33 +22,12 @@ from nuanjia.people.models import Employer, ImportBatch, ImportRowError, Worker,
 from nuanjia.people.queries import search_workers
 
 from .import_support import csv_bytes, csv_upload, row, xlsx_upload
-from .support import id_number
+from .support import id_number, register
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 IMPORT_URL = reverse("people_import:import")
 BORN = datetime.date(1985, 6, 15)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    """Tasks run inside the request, as `db_worker` would run them later."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def union(tree):
-    return create_grassroots_union(
-        parent=Org.objects.get(code="410108"),
-        name="郑州惠济区百味餐饮管理有限公司工会",
-        kind=Org.Kind.ENTERPRISE,
-        by=None,
-    )
 
 
 def good_rows(union, count: int = 3) -> list[list[str]]:
@@ -482,9 +461,8 @@ def test_the_template_has_notes_and_dropdowns_of_the_users_own_unions(login, cas
 
 
 def test_the_export_masks_numbers_and_escapes_formulas(login, caseworker, union):
-    worker = services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    worker = register(
+        caseworker,
         name="张三",
         id_number=id_number("410108", BORN, 101),
         address='=HYPERLINK("http://x")',
@@ -564,8 +542,8 @@ def test_the_uploader_runs_a_failed_import_again_from_its_kept_file(
 
 
 def test_the_export_can_be_limited_to_a_search(login, caseworker, union):
-    services.register_worker(org=caseworker.org, by=caseworker, name="张三")
-    services.register_worker(org=caseworker.org, by=caseworker, name="李四")
+    register(caseworker, name="张三")
+    register(caseworker, name="李四")
     response = login(caseworker).get(reverse("people_import:export"), {"q": "zs"})
     rows = list(
         load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(

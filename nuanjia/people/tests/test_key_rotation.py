@@ -11,6 +11,7 @@ from nuanjia.people import services
 from nuanjia.people.models import HouseholdMember, Worker
 
 from .conftest import ZHANG_ID
+from .support import register
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +23,8 @@ def test_rotation_moves_every_number_to_the_new_key_and_a_second_run_moves_nothi
 ):
     settings.NUANJIA_FIELD_KEYS = f"old:{OLD}"
     settings.NUANJIA_BLIND_INDEX_KEY = INDEX
-    worker = services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    worker = register(
+        caseworker,
         name="张三",
         id_number=ZHANG_ID,
         bank_name="工行",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from conftest import verified_login
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.rules import Role
-from nuanjia.people import services
+from nuanjia.people import rules, services
 from nuanjia.people.models import (
     Consent,
     DuplicateCandidate,
@@ -23,7 +23,7 @@ from nuanjia.people.models import (
 from tests.scopewalk import iter_routes
 
 from .conftest import ZHANG_ID
-from .support import id_number
+from .support import id_number, register
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def text_of(response) -> str:
 
 
 def test_the_worker_list_shows_masked_numbers_and_searches_by_initials(login, caseworker, zhang):
-    services.register_worker(org=caseworker.org, by=caseworker, name="李思思")
+    register(caseworker, name="李思思")
     page = login(caseworker).get(reverse("people:worker_list"))
     assert page.status_code == 200
     html = text_of(page)
@@ -61,9 +61,7 @@ def test_the_worker_list_pages_with_a_fixed_number_of_queries(
     login, caseworker, django_assert_num_queries
 ):
     for number in range(60):
-        services.register_worker(
-            org=caseworker.org, by=caseworker, name=f"职工{number:02d}", phone=f"139{number:08d}"
-        )
+        register(caseworker, name=f"职工{number:02d}", phone=f"139{number:08d}")
     client = login(caseworker)
     url = reverse("people:worker_list")
     client.get(url)  # warm the session
@@ -227,9 +225,7 @@ def test_pending_transfers_and_duplicates_appear_on_the_to_do_page(
     login, zhang, caseworker, reviewer, outsider
 ):
     services.request_transfer(zhang, by=outsider, reason="现居开封")
-    services.register_worker(
-        org=caseworker.org, by=caseworker, name="张三", birth_date="1985-06-15"
-    )
+    register(caseworker, name="张三", birth_date="1985-06-15")
     todo = text_of(login(caseworker).get(reverse("desk:home")))
     assert "待处理的转移申请" in todo
     todo = text_of(login(reviewer).get(reverse("desk:home")))
@@ -314,7 +310,7 @@ def test_consents_are_recorded_and_withdrawn_from_the_record(login, caseworker, 
 
 
 def test_another_workers_consent_cannot_be_withdrawn_through_this_record(login, caseworker, zhang):
-    other = services.register_worker(org=caseworker.org, by=caseworker, name="李四")
+    other = register(caseworker, name="李四")
     consent = services.record_consent(other, scope="health", given_on="2026-01-05", by=caseworker)
     assert (
         login(caseworker)
@@ -328,21 +324,7 @@ def test_another_workers_consent_cannot_be_withdrawn_through_this_record(login, 
 
 
 def member_form(**values) -> dict:
-    amounts = {
-        name: "0"
-        for name in (
-            "wage_income_fen",
-            "business_income_fen",
-            "property_income_fen",
-            "transfer_income_fen",
-            "other_income_fen",
-            "illness_cost_fen",
-            "disability_cost_fen",
-            "school_cost_fen",
-            "housing_cost_fen",
-            "other_cost_fen",
-        )
-    }
+    amounts = {name: "0" for name in rules.INCOME_FIELDS + rules.COST_FIELDS}
     return {
         "relation": "spouse",
         "name": "",
@@ -357,6 +339,11 @@ def member_form(**values) -> dict:
         **amounts,
         **values,
     }
+
+
+def add_member(client, worker, **values):
+    """Post the add-a-member form of the worker's household (a spouse unless told)."""
+    return client.post(reverse("people:member_new", args=[worker.pk]), member_form(**values))
 
 
 def test_a_household_is_recorded_with_members_and_its_per_capita_income(login, caseworker, zhang):
@@ -378,24 +365,22 @@ def test_a_household_is_recorded_with_members_and_its_per_capita_income(login, c
             if key not in ("relation", "name", "id_number", "gender", "birth_date")
         },
     )
-    client.post(
-        reverse("people:member_new", args=[zhang.pk]),
-        member_form(
-            name="李梅",
-            birth_date="1987-03-04",
-            transfer_income_fen="1200.00",
-            illness_cost_fen="600",
-        ),
+    add_member(
+        client,
+        zhang,
+        name="李梅",
+        birth_date="1987-03-04",
+        transfer_income_fen="1200.00",
+        illness_cost_fen="600",
     )
-    client.post(
-        reverse("people:member_new", args=[zhang.pk]),
-        member_form(
-            relation="child",
-            name="张小",
-            birth_date="2018-09-01",
-            school_stage="primary",
-            is_employed="",
-        ),
+    add_member(
+        client,
+        zhang,
+        relation="child",
+        name="张小",
+        birth_date="2018-09-01",
+        school_stage="primary",
+        is_employed="",
     )
     assert household.members.count() == 3
     html = text_of(client.get(reverse("people:worker_detail", args=[zhang.pk])))
@@ -421,12 +406,9 @@ def test_adding_a_member_before_the_household_sends_the_user_to_record_it(login,
 
 @pytest.fixture
 def candidate(caseworker):
-    services.register_worker(
-        org=caseworker.org, by=caseworker, name="王芳", birth_date="1975-08-09", phone="13700001111"
-    )
-    services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    register(caseworker, name="王芳", birth_date="1975-08-09", phone="13700001111")
+    register(
+        caseworker,
         name="王芳",
         birth_date="1975-08-09",
         address="惠济区天河路8号",
@@ -491,13 +473,10 @@ def own_objects(caseworker, zhang, make_staff):
     中原区 to 惠济区, so 开封 sees neither side)."""
     household = services.create_household(zhang, by=caseworker)
     member = services.add_member(household, by=caseworker, relation="spouse", name="李梅")
-    services.register_worker(
-        org=caseworker.org, by=caseworker, name="张三", birth_date="1985-06-15"
-    )
+    register(caseworker, name="张三", birth_date="1985-06-15")
     zhongyuan = make_staff("410102", Role.CASEWORKER)
-    moving = services.register_worker(
-        org=zhongyuan.org,
-        by=zhongyuan,
+    moving = register(
+        zhongyuan,
         name="赵中",
         id_number=id_number("410102", datetime.date(1960, 1, 1), 5),
     )

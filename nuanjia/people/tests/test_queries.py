@@ -9,7 +9,7 @@ from nuanjia.people import queries, services
 from nuanjia.people.models import DuplicateCandidate
 
 from .conftest import ZHANG_ID
-from .support import id_number
+from .support import id_number, register
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +17,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def registry(caseworker, outsider, zhang):
     """张三 (惠济区), 李思思 and 单田芳 (惠济区), and a 张三 of 开封 whom 惠济区 must never find."""
-    services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    register(
+        caseworker,
         name="李思思",
         phone="13900001111",
         id_number=id_number("410108", datetime.date(1990, 1, 1), 28),
     )
-    services.register_worker(org=caseworker.org, by=caseworker, name="单田芳", phone="13700002222")
-    kaifeng = services.register_worker(
-        org=outsider.org,
-        by=outsider,
+    register(caseworker, name="单田芳", phone="13700002222")
+    kaifeng = register(
+        outsider,
         name="张三",
         phone="13812345678",
         id_number=id_number("410204", datetime.date(1970, 1, 1), 11),
@@ -87,12 +85,8 @@ def test_a_city_leader_sees_the_counties_below(registry, leader):
 
 
 def test_merged_records_leave_every_list(caseworker, reviewer):
-    first = services.register_worker(
-        org=caseworker.org, by=caseworker, name="王芳", birth_date="1975-08-09"
-    )
-    second = services.register_worker(
-        org=caseworker.org, by=caseworker, name="王芳", birth_date="1975-08-09"
-    )
+    first = register(caseworker, name="王芳", birth_date="1975-08-09")
+    second = register(caseworker, name="王芳", birth_date="1975-08-09")
     services.merge_duplicates(DuplicateCandidate.objects.get(), keep=first, by=reviewer)
     assert list(queries.visible_workers(caseworker)) == [first]
     assert second not in queries.search_workers(caseworker, "王芳")

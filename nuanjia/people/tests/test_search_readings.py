@@ -6,11 +6,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from nuanjia.people import services
 from nuanjia.people.queries import search_workers
 
 from .import_support import row, run_csv
-from .support import id_number
+from .support import id_number, register
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +19,12 @@ READINGS = ["guozhangshun", "guochangshun", "changshun", "zhangshun", "chang", "
 
 @pytest.mark.parametrize("text", READINGS)
 def test_a_polyphone_name_is_found_by_every_reading_and_by_the_given_name(caseworker, text):
-    guo = services.register_worker(
-        org=caseworker.org, by=caseworker, name="郭长顺", id_number=id_number("410108", BORN, 101)
-    )
+    guo = register(caseworker, name="郭长顺", id_number=id_number("410108", BORN, 101))
     assert list(search_workers(caseworker, text)) == [guo]
 
 
 def test_a_surname_is_read_by_its_surname_reading(caseworker):
-    zeng = services.register_worker(org=caseworker.org, by=caseworker, name="曾乐乐")
+    zeng = register(caseworker, name="曾乐乐")
     assert list(search_workers(caseworker, "zengyueyue")) == [zeng]
     assert list(search_workers(caseworker, "yueyue")) == [zeng]
     assert not search_workers(caseworker, "cengle").exists()

@@ -27,7 +27,7 @@ from nuanjia.people.models import (
 )
 
 from .conftest import ZHANG_ID
-from .support import id_number
+from .support import id_number, register
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +79,7 @@ def test_registration_is_audited_without_the_clear_numbers(zhang):
 
 
 def test_a_legacy_15_digit_number_is_stored_as_its_18_digit_form(caseworker):
-    worker = services.register_worker(
-        org=caseworker.org, by=caseworker, name="李四", id_number="410108850615124"
-    )
+    worker = register(caseworker, name="李四", id_number="410108850615124")
     assert (
         decrypt(worker.id_number_encrypted)
         == "41010819850615124" + decrypt(worker.id_number_encrypted)[-1]
@@ -117,16 +115,14 @@ def test_a_legacy_15_digit_number_is_stored_as_its_18_digit_form(caseworker):
 )
 def test_bad_input_is_refused_naming_the_field_in_chinese(caseworker, values, field):
     with pytest.raises(RuleViolation) as refused:
-        services.register_worker(org=caseworker.org, by=caseworker, **values)
+        register(caseworker, **values)
     assert refused.value.field == field
     assert any("\u4e00" <= char <= "\u9fff" for char in refused.value.message)
     assert not Worker.objects.exists()
 
 
 def test_a_record_without_an_id_takes_the_typed_gender_and_birth_date(caseworker):
-    worker = services.register_worker(
-        org=caseworker.org, by=caseworker, name="赵六", gender="female", birth_date="1990-02-03"
-    )
+    worker = register(caseworker, name="赵六", gender="female", birth_date="1990-02-03")
     assert (worker.gender, worker.birth_date, worker.has_id_number) == (
         "female",
         datetime.date(1990, 2, 3),
@@ -135,9 +131,8 @@ def test_a_record_without_an_id_takes_the_typed_gender_and_birth_date(caseworker
 
 
 def test_the_id_number_wins_over_a_typed_birth_date(caseworker):
-    worker = services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    worker = register(
+        caseworker,
         name="赵六",
         id_number=ZHANG_ID,
         birth_date="1990-02-03",
@@ -161,9 +156,8 @@ def test_membership_needs_a_grassroots_union_of_the_area(caseworker, outsider):
     other = create_grassroots_union(
         parent=outsider.org, name="鼓楼区某公司工会", kind=Org.Kind.ENTERPRISE, by=None
     )
-    worker = services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    worker = register(
+        caseworker,
         name="孙七",
         union=own,
         joined_union_on="2020-05-01",
@@ -172,7 +166,7 @@ def test_membership_needs_a_grassroots_union_of_the_area(caseworker, outsider):
     assert worker.union == own
     for union in (other, caseworker.org):
         with pytest.raises(RuleViolation) as refused:
-            services.register_worker(org=caseworker.org, by=caseworker, name="孙八", union=union)
+            register(caseworker, name="孙八", union=union)
         assert refused.value.field == "union"
 
 
@@ -181,16 +175,14 @@ def test_employers_are_found_again_by_credit_code(caseworker):
     from nuanjia.core.codes import credit_code_check_char
 
     code = code[:17] + credit_code_check_char(code[:17])
-    first = services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    first = register(
+        caseworker,
         name="甲",
         employer_name="某物流公司",
         employer_credit_code=code,
     )
-    second = services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    second = register(
+        caseworker,
         name="乙",
         employer_name="另一个名字",
         employer_credit_code=code.lower(),
@@ -203,9 +195,7 @@ def test_employers_are_found_again_by_credit_code(caseworker):
 
 def test_an_id_registered_in_zhengzhou_is_refused_in_kaifeng_and_shown_masked(zhang, outsider):
     with pytest.raises(services.DuplicateWorker) as refused:
-        services.register_worker(
-            org=outsider.org, by=outsider, name="张三", id_number=ZHANG_ID.lower()
-        )
+        register(outsider, name="张三", id_number=ZHANG_ID.lower())
     error = refused.value
     assert error.field == "id_number" and error.code == "duplicate_worker"
     assert error.summary.as_dict() == {
@@ -221,12 +211,12 @@ def test_an_id_registered_in_zhengzhou_is_refused_in_kaifeng_and_shown_masked(zh
 
 def test_an_id_already_in_the_users_area_is_refused_as_such(zhang, caseworker):
     with pytest.raises(services.DuplicateWorker) as refused:
-        services.register_worker(org=caseworker.org, by=caseworker, name="张三", id_number=ZHANG_ID)
+        register(caseworker, name="张三", id_number=ZHANG_ID)
     assert refused.value.summary.is_in_your_area
 
 
 def test_changing_a_worker_to_an_id_kept_elsewhere_is_refused(zhang, outsider):
-    other = services.register_worker(org=outsider.org, by=outsider, name="张三")
+    other = register(outsider, name="张三")
     with pytest.raises(services.DuplicateWorker):
         services.update_worker(other, by=outsider, id_number=ZHANG_ID)
     other.refresh_from_db()
@@ -327,7 +317,7 @@ def test_only_the_permission_in_scope_reveals(
 
 
 def test_revealing_a_number_never_recorded_is_refused(caseworker):
-    worker = services.register_worker(org=caseworker.org, by=caseworker, name="无证")
+    worker = register(caseworker, name="无证")
     with pytest.raises(RuleViolation):
         services.reveal_id_number(worker, reason="核对", by=caseworker)
 
@@ -530,16 +520,14 @@ def test_renaming_the_worker_renames_the_household_member(zhang, caseworker):
 @pytest.fixture
 def pair(caseworker):
     """Two records of 王芳 born on the same day; the second has no ID number."""
-    first = services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    first = register(
+        caseworker,
         name="王芳",
         id_number=id_number("410108", datetime.date(1975, 8, 9), 62),
         address="惠济区天河路8号",
     )
-    second = services.register_worker(
-        org=caseworker.org,
-        by=caseworker,
+    second = register(
+        caseworker,
         name="王芳",
         birth_date="1975-08-09",
         phone="13700001111",
@@ -567,15 +555,9 @@ def test_a_similar_record_is_queued_for_review(pair):
 
 
 def test_unrelated_records_are_not_queued(caseworker):
-    services.register_worker(
-        org=caseworker.org, by=caseworker, name="王芳", birth_date="1975-08-09"
-    )
-    services.register_worker(
-        org=caseworker.org, by=caseworker, name="刘强", birth_date="1975-08-09"
-    )
-    services.register_worker(
-        org=caseworker.org, by=caseworker, name="王芳", birth_date="1990-01-01"
-    )
+    register(caseworker, name="王芳", birth_date="1975-08-09")
+    register(caseworker, name="刘强", birth_date="1975-08-09")
+    register(caseworker, name="王芳", birth_date="1990-01-01")
     assert not DuplicateCandidate.objects.exists()
 
 
@@ -691,9 +673,8 @@ def test_a_merged_record_leaves_the_lists_and_its_id_still_finds_the_kept_one(
     first, second = pair
     services.merge_duplicates(DuplicateCandidate.objects.get(), keep=second, by=reviewer)
     with pytest.raises(services.DuplicateWorker) as refused:
-        services.register_worker(
-            org=outsider.org,
-            by=outsider,
+        register(
+            outsider,
             name="王芳",
             id_number=id_number("410108", datetime.date(1975, 8, 9), 62),
         )

@@ -7,7 +7,6 @@ import itertools
 import zoneinfo
 
 import pytest
-import time_machine
 
 from nuanjia.core.crypto import encrypt
 from nuanjia.funds import services as funds
@@ -20,7 +19,6 @@ from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Household, Worker
 from nuanjia.relief import services
 from nuanjia.relief.models import GrantType
-from nuanjia.standards.models import DibaoStandard
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TODAY = datetime.date(2026, 3, 2)
@@ -30,19 +28,9 @@ _serial = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    """Tests run on 2026-03-02 10:00 in Shanghai unless they travel."""
-    with time_machine.travel(
-        datetime.datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI), tick=False
-    ) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def dibao(db):
-    return DibaoStandard.objects.create(
-        region_code="410108", effective_on=datetime.date(2020, 1, 1), monthly_fen=DIBAO_FEN
-    )
+def frozen_clock(frozen_clock):
+    """Tests run on 2026-03-02 10:00 in Shanghai unless they travel (the root conftest's clock)."""
+    return frozen_clock
 
 
 @pytest.fixture
@@ -53,16 +41,6 @@ def grant_types(db):
 @pytest.fixture
 def earmarks(db):
     return {earmark.code: earmark for earmark in Earmark.objects.all()}
-
-
-@pytest.fixture
-def province_finance(make_staff):
-    return make_staff("410000", Role.FINANCE, username="sz_finance")
-
-
-@pytest.fixture
-def city_finance(make_staff):
-    return make_staff("410100", Role.FINANCE, username="zz_finance")
 
 
 @pytest.fixture

@@ -9,27 +9,17 @@ import csv
 import io
 
 import pytest
-from django.db import connection
 
 from nuanjia.core.imports import SheetSource
 from nuanjia.funds.models import FundAccount, Transaction
 from nuanjia.relief import services
 from nuanjia.relief.models import Grant, PaymentBatch
 from nuanjia.relief.rules import Status
-from tests import concurrency
+from tests.concurrency import postgresql_module, race
 
 from .conftest import YUAN, make_worker
 
-THREADS = 20
-
-if connection.vendor != "postgresql":
-    pytest.skip("needs PostgreSQL row locks", allow_module_level=True)
-
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(work) -> list[object]:
-    return concurrency.race(work, THREADS)
+pytestmark = postgresql_module()
 
 
 @pytest.fixture

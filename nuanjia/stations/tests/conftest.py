@@ -2,16 +2,10 @@ import pytest
 
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
-from nuanjia.stations.services import StationFields, create_station
+from nuanjia.stations.services import GRANT_EARMARK, StationFields, create_station
 
 # 郑州 惠济区 around 惠济区政府 (WGS-84).
 HUIJI = (34.8687, 113.6164)
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Uploaded photos go to a temporary folder, not var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -51,3 +45,15 @@ def make_station(tree):
         return create_station(fields, by=None)
 
     return make
+
+
+@pytest.fixture
+def funded(tree):
+    """惠济区's account of 户外劳动者驿站建设 holds 10万元 (received by the system)."""
+    from nuanjia.funds import services as funds
+    from nuanjia.funds.models import Earmark
+
+    earmark = Earmark.objects.get(name=GRANT_EARMARK)
+    huiji = Org.objects.get(code="410108")
+    funds.receive(huiji, earmark, 10_000_000, by=None, source="财政", memo="驿站建设")
+    return funds.account_for(huiji, earmark)

@@ -5,24 +5,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from nuanjia.core.models import AuditEvent
-from nuanjia.orgs.models import Org
 from nuanjia.stations import services
 from nuanjia.stations.models import StationGrant
 from nuanjia.stations.workflow import GRANT_FLOW, GrantStep
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/stations"
-
-
-@pytest.fixture
-def funded(tree):
-    from nuanjia.funds import services as funds
-    from nuanjia.funds.models import Earmark
-
-    earmark = Earmark.objects.get(name=services.GRANT_EARMARK)
-    huiji = Org.objects.get(code="410108")
-    funds.receive(huiji, earmark, 10_000_000, by=None, source="财政", memo="驿站建设")
-    return funds.account_for(huiji, earmark)
 
 
 @pytest.fixture

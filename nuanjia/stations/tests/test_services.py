@@ -323,18 +323,6 @@ def test_the_demo_loads_once():
 # --- construction and upkeep grants: the money link ---
 
 
-@pytest.fixture
-def funded(tree):
-    """惠济区's account of 户外劳动者驿站建设 holds 10万元 (received by the system)."""
-    from nuanjia.funds import services as funds
-    from nuanjia.funds.models import Earmark
-
-    earmark = Earmark.objects.get(name=services.GRANT_EARMARK)
-    huiji = Org.objects.get(code="410108")
-    funds.receive(huiji, earmark, 10_000_000, by=None, source="财政", memo="驿站建设")
-    return funds.account_for(huiji, earmark)
-
-
 def test_a_grant_reserves_on_approval_and_spends_on_payment(
     funded, keeper, approver, finance, make_station
 ):
