@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, Protocol
+from typing import Any, Generic, NoReturn, Protocol, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
@@ -171,15 +171,18 @@ class HistoryRecorder(Protocol):
 
 # Every workflow declared, by name: read by the tests that check every waiting state has a
 # queue that can act on it, and by the API and page helpers.
-REGISTRY: dict[str, Workflow] = {}
+REGISTRY: dict[str, Workflow[Any]] = {}
+
+M = TypeVar("M", bound=models.Model)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
-class Move:
+class Move(Generic[M]):
     """What a step's service works on inside `Workflow.moving`: the locked record, the target
     it chooses (when the step has several), and the figures the history row keeps."""
 
-    obj: Any
+    obj: M
     step: Step
     source: str
     note: str
@@ -189,14 +192,14 @@ class Move:
     save_fields: list[str] | None = None
 
 
-class Workflow:
+class Workflow(Generic[M]):
     """The lifecycle of one model, declared once (see the module docstring)."""
 
     def __init__(
         self,
         *,
         name: str,
-        model: type[models.Model],
+        model: type[M],
         history: type[models.Model],
         history_fk: str,
         states: Iterable[State],
@@ -353,7 +356,7 @@ class Workflow:
 
     # ---- writing
 
-    def lock(self, obj: Any) -> Any:
+    def lock(self, obj: M) -> M:
         """Lock the record's row for this transaction and reload it."""
         manager = self.model._default_manager
         list(manager.select_for_update().filter(pk=obj.pk).values_list("pk"))
@@ -391,8 +394,8 @@ class Workflow:
 
     @contextmanager
     def moving(
-        self, obj: Any, name: str, *, by: Actor | None, note: str | None = ""
-    ) -> Iterator[Move]:
+        self, obj: M, name: str, *, by: Actor | None, note: str | None = ""
+    ) -> Iterator[Move[M]]:
         """Lock, check role, scope, source and maker-checker, hand the step's service the
         record; when the block ends, set the status, save and write history and audit.
 
@@ -413,7 +416,7 @@ class Workflow:
         yield move
         self._finish(move, by=by)
 
-    def _finish(self, move: Move, *, by: Actor | None) -> None:
+    def _finish(self, move: Move[M], *, by: Actor | None) -> None:
         obj, spec = move.obj, move.step
         target = move.target or move.source
         if spec.targets and target not in spec.targets:
@@ -439,13 +442,13 @@ class Workflow:
 
     def move(
         self,
-        obj: Any,
+        obj: M,
         name: str,
         *,
         by: Actor | None,
         note: str | None = "",
         changes: Mapping[str, Any] | None = None,
-    ) -> Any:
+    ) -> M:
         """A step that only moves the record (with its note, stamp and history)."""
         with transaction.atomic(), self.moving(obj, name, by=by, note=note) as move:
             move.changes.update(changes or {})
@@ -453,11 +456,11 @@ class Workflow:
 
     # ---- one entry point for pages and the API
 
-    def handler(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def handler(self, name: str) -> Callable[[F], F]:
         """Register the service that takes step `name` (signature `(obj, *, by, **fields)`)."""
         spec = self.step(name)
 
-        def register(function: Callable[..., Any]) -> Callable[..., Any]:
+        def register(function: F) -> F:
             self.handlers[spec.name] = function
             return function
 
@@ -487,7 +490,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def waiting_states_without_queue(flow: Workflow) -> list[str]:
+def waiting_states_without_queue(flow: Workflow[Any]) -> list[str]:
     """States a record can wait in whose queue roles cannot take any step from there: each
     must be empty for every workflow (a test reads every declaration)."""
     problems = []
