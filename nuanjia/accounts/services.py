@@ -8,24 +8,27 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuanjia.core import ratelimit
+from nuanjia.core.actors import Actor, actor_of
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.middleware import client_ip
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Staff
+from nuanjia.orgs.permissions import staff_of
 from nuanjia.orgs.rules import ADMIN_ROLES
 
 from .middleware import mark_active
 from .models import ApiToken, hash_token, new_raw_token
 
 
-def _record_failed_login(staff: Staff | None, username: str, **changes) -> None:
+def _record_failed_login(staff: Staff | None, username: str, **changes: object) -> None:
     """Audit one failed sign-in, of an account or of a user name that names none."""
     if staff is None:
         record_event(
@@ -42,7 +45,7 @@ def _record_failed_login(staff: Staff | None, username: str, **changes) -> None:
         )
 
 
-def _minutes_left(until) -> int:
+def _minutes_left(until: datetime) -> int:
     return max(1, int((until - timezone.now()).total_seconds() + 59) // 60)
 
 
@@ -53,12 +56,12 @@ def _window_seconds() -> int:
     return settings.NUANJIA_LOCKOUT_MINUTES * 60
 
 
-def _address(request) -> str:
+def _address(request: HttpRequest) -> str:
     """The client's address (behind trusted proxies, not the proxy's: core.middleware)."""
     return client_ip(request) or "unknown"
 
 
-def _refuse_busy_address(request, username: str) -> None:
+def _refuse_busy_address(request: HttpRequest, username: str) -> None:
     """Refuse every sign-in from an address with too many recent failures (any user names)."""
     window = ratelimit.peek("signin:address", _address(request))
     if window.count < settings.NUANJIA_SIGNIN_FAILURES_PER_ADDRESS:
@@ -70,16 +73,16 @@ def _refuse_busy_address(request, username: str) -> None:
     )
 
 
-def _unknown_name_locked_until(username: str):
+def _unknown_name_locked_until(username: str) -> datetime | None:
     window = ratelimit.peek("signin:ghost-lock", username.lower())
     return _as_time(window.ends_at) if window.count else None
 
 
-def _as_time(epoch_seconds: float):
+def _as_time(epoch_seconds: float) -> datetime:
     return datetime.fromtimestamp(epoch_seconds, tz=UTC)
 
 
-def _count_unknown_name(username: str):
+def _count_unknown_name(username: str) -> datetime | None:
     """An unknown user name is "locked" like a real account after as many failures, so the
     lock message tells an attacker nothing about which names exist; the count and the lock
     are shared by every server process, as a real account's are. Returns the lock's end."""
@@ -114,7 +117,7 @@ def register_failed_login(staff: Staff | None, username: str, reason: str) -> St
     return staff
 
 
-def _locked_text(until) -> str:
+def _locked_text(until: datetime) -> str:
     return _(
         "This account is locked after too many failed sign-ins. Try again in %(minutes)d minutes "
         "or ask a system administrator."
@@ -123,10 +126,11 @@ def _locked_text(until) -> str:
 
 def locked_message(staff: Staff) -> str:
     """What a locked account is told, with the whole minutes left until it opens again."""
-    return _locked_text(staff.locked_until)
+    # A locked account has its lock's end; one that is not locked is told the shortest wait.
+    return _locked_text(staff.locked_until or timezone.now())
 
 
-def sign_in(request, username: str, password: str) -> Staff:
+def sign_in(request: HttpRequest, username: str, password: str) -> Staff:
     """Check the password, honour the lockout, log the user in; raise RuleViolation otherwise.
 
     The same message answers an unknown user and a wrong password, so accounts cannot be probed.
@@ -176,7 +180,7 @@ def _reset_failures(staff: Staff) -> None:
     Staff.objects.filter(pk=staff.pk).update(failed_login_count=0, locked_until=None)
 
 
-def sign_out(request) -> None:
+def sign_out(request: HttpRequest) -> None:
     user = request.user
     if user.is_authenticated:
         record_event(user, "logout", by=user, org=user.org)
@@ -195,9 +199,14 @@ def pending_device(staff: Staff) -> TOTPDevice:
     return device
 
 
-def _refuse_if_locked(request) -> None:
+def _signed_in(request: HttpRequest) -> Staff:
+    """The account that gave its password and now gives (or enrols) its second factor."""
+    return staff_of(actor_of(request))
+
+
+def _refuse_if_locked(request: HttpRequest) -> None:
     """Sign out and refuse a half-signed-in session whose account got locked meanwhile."""
-    staff = request.user
+    staff = _signed_in(request)
     staff.refresh_from_db(fields=["failed_login_count", "locked_until"])
     if staff.is_locked:
         message = locked_message(staff)
@@ -206,14 +215,14 @@ def _refuse_if_locked(request) -> None:
         raise RuleViolation(message, field="code", code="locked")
 
 
-def verify_second_factor(request, code: str) -> None:
+def verify_second_factor(request: HttpRequest, code: str) -> None:
     """Check a TOTP code against the user's confirmed device and mark the session verified.
 
     A wrong code counts as a failed sign-in. A locked account is signed out and refused
     before its code is looked at: a session opened with the password before the lock must
     not keep guessing codes during it.
     """
-    staff = request.user
+    staff = _signed_in(request)
     _refuse_if_locked(request)
     device = confirmed_device(staff)
     if device is None or not device.verify_token((code or "").strip()):
@@ -227,9 +236,9 @@ def verify_second_factor(request, code: str) -> None:
         )
 
 
-def _count_failure(request, reason: str, *, field: str) -> None:
+def _count_failure(request: HttpRequest, reason: str, *, field: str) -> None:
     """Count a wrong code as a failed sign-in; sign out and refuse once that locks the account."""
-    staff = request.user
+    staff = _signed_in(request)
     register_failed_login(staff, staff.username, reason)
     staff.refresh_from_db(fields=["locked_until"])
     if staff.is_locked:
@@ -245,24 +254,24 @@ def _count_failure(request, reason: str, *, field: str) -> None:
 ENROLMENT_CODE_SESSION_KEY = "nuanjia_enrolment_code_for"
 
 
-def enrolment_code_needed(request) -> bool:
+def enrolment_code_needed(request: HttpRequest) -> bool:
     """Whether this session must give the account's enrolment code (启用码) before it is shown
     an authenticator secret: the account was opened, or its authenticator reset, by an
     administrator (`Staff.enrolment_code_required`)."""
-    staff = request.user
+    staff = _signed_in(request)
     return bool(
         staff.enrolment_code_required
         and request.session.get(ENROLMENT_CODE_SESSION_KEY) != staff.pk
     )
 
 
-def accept_enrolment_code(request, code: str) -> None:
+def accept_enrolment_code(request: HttpRequest, code: str) -> None:
     """Check the enrolment code a security administrator issued; open enrolment to the session.
 
     A wrong code counts toward the lockout like a wrong password: eight digits are not to be
     guessed one sign-in after another.
     """
-    staff = request.user
+    staff = _signed_in(request)
     _refuse_if_locked(request)
     if not org_services.enrolment_code_matches(staff, code or ""):
         _count_failure(request, "bad_enrolment_code", field="enrolment_code")
@@ -278,7 +287,7 @@ def accept_enrolment_code(request, code: str) -> None:
     record_event(staff, "two_factor.enrolment_code_accepted", by=staff, org=staff.org)
 
 
-def _accept_second_factor(request, device: TOTPDevice) -> None:
+def _accept_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
     """Mark the session verified under a new session key.
 
     The key a session had before the second factor (seen, perhaps fixed, by whoever held the
@@ -288,13 +297,13 @@ def _accept_second_factor(request, device: TOTPDevice) -> None:
     request.session.cycle_key()
 
 
-def confirm_enrolment(request, code: str) -> TOTPDevice:
+def confirm_enrolment(request: HttpRequest, code: str) -> TOTPDevice:
     """Confirm the pending device with a first code; from now on it is required at sign-in.
 
     A wrong code here is audited but not counted toward the lockout: the person enrolling
     is looking at the secret, so a failure is a typing or clock error, not a guess.
     """
-    staff = request.user
+    staff = _signed_in(request)
     _refuse_if_locked(request)
     if enrolment_code_needed(request):
         raise RuleViolation(
@@ -327,7 +336,7 @@ def confirm_enrolment(request, code: str) -> TOTPDevice:
 
 
 @transaction.atomic
-def issue_api_token(staff: Staff, *, name: str, by) -> tuple[ApiToken, str]:
+def issue_api_token(staff: Staff, *, name: str, by: Actor) -> tuple[ApiToken, str]:
     """Create a token; return it and its clear value, which is never stored."""
     name = (name or "").strip()
     if not name:
@@ -397,7 +406,7 @@ def _save_new_password(staff: Staff, new_password: str) -> Staff:
 
 
 @transaction.atomic
-def revoke_api_tokens(staff: Staff, *, reason: str, by) -> int:
+def revoke_api_tokens(staff: Staff, *, reason: str, by: Actor | None) -> int:
     """Revoke every token of the account still in force; return how many.
 
     Called when the account is locked, its password changes or its powers change (roles,
@@ -416,13 +425,15 @@ def revoke_api_tokens(staff: Staff, *, reason: str, by) -> int:
     return revoked
 
 
-def revoke_tokens_on_credentials_change(sender, *, staff, reason, by, **kwargs) -> None:
+def revoke_tokens_on_credentials_change(
+    sender: object, *, staff: Staff, reason: str, by: Actor | None, **kwargs: object
+) -> None:
     """Receiver of orgs.signals.staff_credentials_changed (connected in AccountsConfig.ready)."""
     revoke_api_tokens(staff, reason=reason, by=by)
 
 
 @transaction.atomic
-def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
+def revoke_api_token(token: ApiToken, *, by: Actor) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -30,6 +30,14 @@ def roles_of(user: Any) -> frozenset[str]:
     return frozenset(getattr(user, "roles", frozenset()))
 
 
+def staff_of(by: Actor) -> Staff:
+    """The staff account behind an `Actor`, for a record's `…_by` field: every actor is one
+    (core's Protocol only cannot name the model)."""
+    if not isinstance(by, Staff):
+        raise TypeError(f"{by!r} is not a staff account")
+    return by
+
+
 def in_scope(user: Any, org: Any) -> bool:
     """Whether `org` lies in the subtree of the user's own union."""
     return user is not None and getattr(user, "org", None) is not None and org.is_within(user.org)

@@ -9,20 +9,23 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import roles_of
+from nuanjia.orgs.permissions import roles_of, staff_of
 
 from . import queries
 from .models import RegionalAmount
 from .rules import STANDARD_ROLES
 
 
-def regional_row_region(by, region_code: str, *, unknown: str, outside: str) -> tuple[str, Org]:
+def regional_row_region(
+    by: Actor, region_code: str, *, unknown: str, outside: str
+) -> tuple[str, Org]:
     """Who may set a region's standard or policy, and for which region: a reviewer or
     approver of a city (or the province) union, for a region within it. Returns the cleaned
     code and the region's union."""
@@ -37,7 +40,13 @@ def regional_row_region(by, region_code: str, *, unknown: str, outside: str) -> 
     return region_code, region
 
 
-def refuse_same_date(model, region_code: str, effective_on, instance, message: str) -> None:
+def refuse_same_date(
+    model: type[models.Model],
+    region_code: str,
+    effective_on: datetime.date,
+    instance: models.Model | None,
+    message: str,
+) -> None:
     """A region has at most one row per effective date."""
     clash = model._default_manager.filter(region_code=region_code, effective_on=effective_on)
     if instance is not None:
@@ -50,7 +59,7 @@ def refuse_same_date(model, region_code: str, effective_on, instance, message: s
 def save_regional_amount(
     model: type[RegionalAmount],
     *,
-    by,
+    by: Actor,
     region_code: str,
     effective_on: datetime.date,
     monthly_fen: int,
@@ -84,7 +93,7 @@ def save_regional_amount(
     row.effective_on = effective_on
     row.monthly_fen = monthly_fen
     row.note = note.strip()
-    row.updated_by = by
+    row.updated_by = staff_of(by)
     row.save()
     after = _amount_fields(row)
     changes = {key: [before[key], value] for key, value in after.items() if before[key] != value}
@@ -93,7 +102,7 @@ def save_regional_amount(
     return row
 
 
-def _amount_fields(row: RegionalAmount) -> dict:
+def _amount_fields(row: RegionalAmount) -> dict[str, object]:
     return {
         "region_code": row.region_code,
         "effective_on": str(row.effective_on or ""),
