@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar, overload
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
@@ -30,10 +30,18 @@ def roles_of(user: Any) -> frozenset[str]:
     return frozenset(getattr(user, "roles", frozenset()))
 
 
-def staff_of(by: Actor) -> Staff:
-    """The staff account behind an `Actor`, for a record's `…_by` field: every actor is one
-    (core's Protocol only cannot name the model)."""
-    if not isinstance(by, Staff):
+@overload
+def staff_of(by: Actor) -> Staff: ...
+@overload
+def staff_of(by: None) -> None: ...
+@overload
+def staff_of(by: Actor | None) -> Staff | None: ...
+
+
+def staff_of(by: Actor | None) -> Staff | None:
+    """The staff account behind an `Actor` (None for nobody), for a record's `…_by` field:
+    every actor is one (core's Protocol only cannot name the model)."""
+    if by is not None and not isinstance(by, Staff):
         raise TypeError(f"{by!r} is not a staff account")
     return by
 

@@ -36,18 +36,23 @@ def _date(
 ) -> datetime.date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
-        try:
-            value = datetime.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise RuleViolation(_("Enter a date such as 2024-03-01."), field=field) from None
-    if value < EARLIEST_BIRTH_DATE:
+    day = _as_date(value, field)
+    if day < EARLIEST_BIRTH_DATE:
         raise RuleViolation(_("The date cannot be before 1900."), field=field)
-    if not_after is not None and value > not_after:
+    if not_after is not None and day > not_after:
         raise RuleViolation(_("The date cannot be in the future."), field=field)
-    return value
+    return day
+
+
+def _as_date(value: object, field: str) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise RuleViolation(_("Enter a date such as 2024-03-01."), field=field) from None
 
 
 def _id_number(value: Any, field: str = "id_number") -> IdNumber | None:
@@ -100,6 +105,6 @@ def _gender(value: Any) -> str:
 
 
 def _fen(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RuleViolation(_("Enter an amount that is not negative."), field=field)
-    return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise RuleViolation(_("Enter an amount that is not negative."), field=field)

@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.permissions import staff_of
 
 from .. import rules
 from ..models import (
@@ -21,7 +23,9 @@ from .guards import _require
 
 
 @transaction.atomic
-def record_consent(worker: Worker, *, scope: str, given_on: Any, evidence: str = "", by) -> Consent:
+def record_consent(
+    worker: Worker, *, scope: str, given_on: Any, evidence: str = "", by: Actor
+) -> Consent:
     """Record a separate consent (PIPL 单独同意) for one kind of sensitive data."""
     _require(by, rules.REGISTER_ROLES, worker.org)
     if scope not in Consent.Scope.values:
@@ -34,7 +38,7 @@ def record_consent(worker: Worker, *, scope: str, given_on: Any, evidence: str =
         scope=scope,
         given_on=given,
         evidence=_text(evidence, "evidence", 200),
-        recorded_by=by,
+        recorded_by=staff_of(by),
     )
     record_event(
         worker,
@@ -46,7 +50,7 @@ def record_consent(worker: Worker, *, scope: str, given_on: Any, evidence: str =
 
 
 @transaction.atomic
-def withdraw_consent(consent: Consent, *, by, on: Any = None) -> Consent:
+def withdraw_consent(consent: Consent, *, by: Actor, on: Any = None) -> Consent:
     """Record that a consent was withdrawn; the record stays, as the history of consent."""
     consent = Consent.objects.select_for_update().select_related("worker__org").get(pk=consent.pk)
     _require(by, rules.REGISTER_ROLES, consent.worker.org)

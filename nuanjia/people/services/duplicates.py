@@ -5,12 +5,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.permissions import staff_of
 
 from .. import rules
 from ..models import (
@@ -92,13 +94,15 @@ def find_possible_duplicates(worker: Worker) -> list[DuplicateCandidate]:
     return queued
 
 
-def _lock_candidate(candidate: DuplicateCandidate, by) -> tuple[DuplicateCandidate, Worker, Worker]:
+def _lock_candidate(
+    candidate: DuplicateCandidate, by: Actor
+) -> tuple[DuplicateCandidate, Worker, Worker]:
     candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
     first = _lock_worker(candidate.worker)
     second = _lock_worker(candidate.other)
     if not (may(by, rules.REVIEW_DUPLICATE_ROLES, first.org) and in_scope(by, second.org)):
         raise PermissionDenied
-    candidate.decided_by = by
+    candidate.decided_by = staff_of(by)
     candidate.decided_at = timezone.now()
     return candidate, first, second
 
@@ -111,7 +115,8 @@ def _jsonable(value: Any) -> Any:
 
 def _restore(worker: Worker, name: str, value: Any) -> None:
     """Set a field from its snapshot (JSON) value; `name` may be an attname such as employer_id."""
-    if value is not None and Worker._meta.get_field(name).get_internal_type() == "DateField":
+    field = Worker._meta.get_field(name)
+    if value is not None and isinstance(field, DateField):
         value = datetime.date.fromisoformat(value)
     setattr(worker, name, value)
 
@@ -131,7 +136,7 @@ FILLABLE_FIELDS = (
 
 @transaction.atomic
 def merge_duplicates(
-    candidate: DuplicateCandidate, *, keep: Worker, by, note: str = ""
+    candidate: DuplicateCandidate, *, keep: Worker, by: Actor, note: str = ""
 ) -> DuplicateCandidate:
     """Merge a pair: the kept record takes what only the other has (ID and bank numbers,
     phone, address…), its consents, household and occupations; the other is marked merged
@@ -253,7 +258,7 @@ def _field_names(columns: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def unmerge(candidate: DuplicateCandidate, *, by, note: str = "") -> DuplicateCandidate:
+def unmerge(candidate: DuplicateCandidate, *, by: Actor, note: str = "") -> DuplicateCandidate:
     """Undo a merge from its snapshot: the merged record comes back with its numbers, consents,
     household and occupations. A field of the kept record edited since the merge keeps the edit."""
     candidate, first, second = _lock_candidate(candidate, by)
@@ -306,7 +311,7 @@ def unmerge(candidate: DuplicateCandidate, *, by, note: str = "") -> DuplicateCa
 
 
 @transaction.atomic
-def keep_apart(candidate: DuplicateCandidate, *, by, note: str = "") -> DuplicateCandidate:
+def keep_apart(candidate: DuplicateCandidate, *, by: Actor, note: str = "") -> DuplicateCandidate:
     """Decide the pair is two different people; it is not queued again."""
     candidate, first, second = _lock_candidate(candidate, by)
     if candidate.status not in (DuplicateCandidate.Status.OPEN, DuplicateCandidate.Status.UNMERGED):

@@ -2,16 +2,17 @@
 
 from django.core.exceptions import PermissionDenied
 
+from nuanjia.core.actors import Actor
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import deny, roles_of
-from nuanjia.orgs.rules import Perm
+from nuanjia.orgs.rules import Perm, actor_can
 
 from ..models import (
     Worker,
 )
 
 
-def in_scope(by, org: Org | None) -> bool:
+def in_scope(by: Actor | None, org: Org | None) -> bool:
     """Whether `org` is the actor's own union or below it."""
     return (
         by is not None
@@ -21,7 +22,7 @@ def in_scope(by, org: Org | None) -> bool:
     )
 
 
-def may(by, roles: frozenset[str], org: Org | None = None) -> bool:
+def may(by: Actor | None, roles: frozenset[str], org: Org | None = None) -> bool:
     """Whether `by` holds one of `roles` (and, given an org, has it in scope)."""
     if not (roles_of(by) & roles):
         return False
@@ -29,7 +30,7 @@ def may(by, roles: frozenset[str], org: Org | None = None) -> bool:
 
 
 def authorize(
-    user, roles: frozenset[str], name: str, where: str = "", org: Org | None = None
+    user: Actor | None, roles: frozenset[str], name: str, where: str = "", org: Org | None = None
 ) -> None:
     """For pages and the API, before calling a service: refuse (403) and audit the denial
     outside the service's transaction, so the denial record is kept."""
@@ -37,15 +38,15 @@ def authorize(
         deny(user, f"people.{name}", where)
 
 
-def may_reveal(user, worker: Worker) -> bool:
+def may_reveal(user: Actor | None, worker: Worker) -> bool:
     return bool(
         user is not None
         and user.is_authenticated
-        and user.has_perm_code(Perm.REVEAL_PERSONAL_DATA)
+        and actor_can(user, Perm.REVEAL_PERSONAL_DATA)
         and in_scope(user, worker.org)
     )
 
 
-def _require(by, roles: frozenset[str], org: Org | None = None) -> None:
+def _require(by: Actor, roles: frozenset[str], org: Org | None = None) -> None:
     if not may(by, roles, org):
         raise PermissionDenied

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.crypto import (
     PURPOSE_ID_NUMBER,
@@ -92,7 +93,7 @@ def _household_state(household: Household) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_household(worker: Worker, *, by, **facts) -> Household:
+def create_household(worker: Worker, *, by: Actor, **facts: Any) -> Household:
     """Open the household (一户) of a worker, with the worker as its first member (本人)."""
     worker = _lock_worker(worker)
     _require(by, rules.REGISTER_ROLES, worker.org)
@@ -121,7 +122,7 @@ def create_household(worker: Worker, *, by, **facts) -> Household:
 
 
 @transaction.atomic
-def update_household(household: Household, *, by, **facts) -> Household:
+def update_household(household: Household, *, by: Actor, **facts: Any) -> Household:
     """Record the household's housing, car and other exclusion facts (DOMAIN.md "Exclusions")."""
     household = (
         Household.objects.select_for_update().select_related("org", "worker").get(pk=household.pk)
@@ -246,7 +247,7 @@ def _member_state(member: HouseholdMember) -> dict[str, Any]:
 
 
 @transaction.atomic
-def add_member(household: Household, *, by, **values) -> HouseholdMember:
+def add_member(household: Household, *, by: Actor, **values: Any) -> HouseholdMember:
     """Add a family member with the 12-month incomes and costs (in 分) used for the
     per-capita income. Union aid goes into transfer income; festival gifts are left out."""
     household = (
@@ -272,7 +273,7 @@ def add_member(household: Household, *, by, **values) -> HouseholdMember:
 
 
 @transaction.atomic
-def update_member(member: HouseholdMember, *, by, **values) -> HouseholdMember:
+def update_member(member: HouseholdMember, *, by: Actor, **values: Any) -> HouseholdMember:
     member = (
         HouseholdMember.objects.select_for_update()
         .select_related("household__org", "household__worker")
@@ -292,7 +293,7 @@ def update_member(member: HouseholdMember, *, by, **values) -> HouseholdMember:
 
 
 @transaction.atomic
-def remove_member(member: HouseholdMember, *, by) -> None:
+def remove_member(member: HouseholdMember, *, by: Actor) -> None:
     member = (
         HouseholdMember.objects.select_for_update()
         .select_related("household__org")

@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.crypto import decrypt
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import staff_of
 
 from .. import rules
 from ..models import ImportReview
@@ -19,7 +21,7 @@ from .guards import _require
 from .workers import update_worker
 
 
-def _lock_pending(review: ImportReview, *, by) -> ImportReview:
+def _lock_pending(review: ImportReview, *, by: Actor) -> ImportReview:
     review = (
         ImportReview.objects.select_for_update()
         .select_related("worker__org", "batch")
@@ -46,8 +48,8 @@ def _row_values(review: ImportReview) -> dict[str, Any]:
     return values
 
 
-def _decide(review: ImportReview, status: str, *, by) -> None:
-    review.status, review.decided_by, review.decided_at = status, by, timezone.now()
+def _decide(review: ImportReview, status: str, *, by: Actor) -> None:
+    review.status, review.decided_by, review.decided_at = status, staff_of(by), timezone.now()
     review.save(update_fields=["status", "decided_by", "decided_at"])
     record_event(
         review.worker,
@@ -58,7 +60,7 @@ def _decide(review: ImportReview, status: str, *, by) -> None:
 
 
 @transaction.atomic
-def accept_import_review(review: ImportReview, *, by) -> ImportReview:
+def accept_import_review(review: ImportReview, *, by: Actor) -> ImportReview:
     """The row is right: the record takes its name and values (a `worker.updated` event)."""
     review = _lock_pending(review, by=by)
     update_worker(review.worker, by=by, **_row_values(review))
@@ -67,7 +69,7 @@ def accept_import_review(review: ImportReview, *, by) -> ImportReview:
 
 
 @transaction.atomic
-def refuse_import_review(review: ImportReview, *, by) -> ImportReview:
+def refuse_import_review(review: ImportReview, *, by: Actor) -> ImportReview:
     """The row is wrong (someone else's ID, a typo): the record stays as it is."""
     review = _lock_pending(review, by=by)
     _decide(review, ImportReview.Status.REFUSED, by=by)

@@ -14,6 +14,7 @@ from nuanjia.core.idnumbers import (
 from nuanjia.core.masking import mask_id_number
 
 from ..models import (
+    HouseholdMember,
     Worker,
 )
 
@@ -22,7 +23,7 @@ BANK_FIELDS = ("bank_account_encrypted", "bank_account_index", "bank_account_mas
 PHONE_FIELDS = ("phone_encrypted", "phone_index", "phone_last4_index", "phone_masked")
 
 
-def _set_id_number(target, parsed: IdNumber | None) -> None:
+def _set_id_number(target: Worker | HouseholdMember, parsed: IdNumber | None) -> None:
     """Store an ID number on a worker or member: encrypted, blind index, masked, last 4."""
     if parsed is None:
         for name in ID_FIELDS:
@@ -39,7 +40,7 @@ def _set_id_number(target, parsed: IdNumber | None) -> None:
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    def plain(value):
+    def plain(value: object) -> object:
         return value if value is None or isinstance(value, bool | int | str) else str(value)
 
     return {

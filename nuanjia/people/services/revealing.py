@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.crypto import (
     decrypt,
@@ -17,7 +18,7 @@ from .cleaning import _text
 from .guards import may_reveal
 
 
-def _reveal(worker: Worker, field: str, token: str, *, reason: str, by) -> str:
+def _reveal(worker: Worker, field: str, token: str, *, reason: str, by: Actor) -> str:
     if not may_reveal(by, worker):
         raise PermissionDenied
     reason = _text(
@@ -34,7 +35,7 @@ def _reveal(worker: Worker, field: str, token: str, *, reason: str, by) -> str:
 
 
 @transaction.atomic
-def reveal_id_number(worker: Worker, *, reason: str, by) -> str:
+def reveal_id_number(worker: Worker, *, reason: str, by: Actor) -> str:
     """The clear ID number, for a user with the reveal permission over the worker's union.
 
     A reason is required and the reveal is audited (`personal_data.revealed`, with the reason).
@@ -43,6 +44,6 @@ def reveal_id_number(worker: Worker, *, reason: str, by) -> str:
 
 
 @transaction.atomic
-def reveal_bank_account(worker: Worker, *, reason: str, by) -> str:
+def reveal_bank_account(worker: Worker, *, reason: str, by: Actor) -> str:
     """The clear bank account number; same rule as reveal_id_number."""
     return _reveal(worker, "bank_account", worker.bank_account_encrypted, reason=reason, by=by)

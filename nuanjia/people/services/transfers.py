@@ -1,12 +1,15 @@
 """Transfers (转移) of a worker between unions: requested, then accepted or declined."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import staff_of
 
 from .. import rules, signals
 from ..models import (
@@ -27,7 +30,7 @@ def authorize_decision(user, transfer: TransferRequest, where: str) -> None:
 
 @transaction.atomic
 def request_transfer(
-    worker: Worker, *, by, reason: str, to_org: Org | None = None
+    worker: Worker, *, by: Actor, reason: str, to_org: Org | None = None
 ) -> TransferRequest:
     """Ask the union keeping a worker's record to move it to the requester's union.
 
@@ -35,6 +38,8 @@ def request_transfer(
     duplicate, or the transfer API), so no other record can be asked for.
     """
     to_org = to_org or getattr(by, "org", None)
+    if to_org is None:
+        raise PermissionDenied  # an account bound to no union keeps no records
     _require(by, rules.REGISTER_ROLES, to_org)
     worker = _lock_worker(worker)
     if worker.merged_into_id:
@@ -53,7 +58,7 @@ def request_transfer(
             _("A transfer of this record is already waiting for a decision."), field="worker"
         )
     transfer = TransferRequest.objects.create(
-        worker=worker, from_org=worker.org, to_org=to_org, reason=reason, requested_by=by
+        worker=worker, from_org=worker.org, to_org=to_org, reason=reason, requested_by=staff_of(by)
     )
     record_event(
         worker,
@@ -69,7 +74,7 @@ def request_transfer(
     return transfer
 
 
-def _decide(transfer: TransferRequest, by, note: str) -> tuple[TransferRequest, Worker]:
+def _decide(transfer: TransferRequest, by: Actor, note: str) -> tuple[TransferRequest, Worker]:
     transfer = (
         TransferRequest.objects.select_for_update()
         .select_related("from_org", "to_org")
@@ -79,14 +84,14 @@ def _decide(transfer: TransferRequest, by, note: str) -> tuple[TransferRequest, 
     _require(by, rules.DECIDE_TRANSFER_ROLES, transfer.from_org)
     if transfer.status != TransferRequest.Status.PENDING:
         raise RuleViolation(_("This transfer has already been decided."), field="transfer")
-    transfer.decided_by = by
+    transfer.decided_by = staff_of(by)
     transfer.decided_at = timezone.now()
     transfer.decision_note = _text(note, "note", 200)
     return transfer, worker
 
 
 @transaction.atomic
-def accept_transfer(transfer: TransferRequest, *, by, note: str = "") -> TransferRequest:
+def accept_transfer(transfer: TransferRequest, *, by: Actor, note: str = "") -> TransferRequest:
     """The owning union accepts: the worker's record, and its household, move to the requester."""
     transfer, worker = _decide(transfer, by, note)
     if worker.org_id != transfer.from_org_id:
@@ -121,7 +126,7 @@ def accept_transfer(transfer: TransferRequest, *, by, note: str = "") -> Transfe
 
 
 @transaction.atomic
-def decline_transfer(transfer: TransferRequest, *, by, note: str = "") -> TransferRequest:
+def decline_transfer(transfer: TransferRequest, *, by: Actor, note: str = "") -> TransferRequest:
     """The owning union declines; the record stays where it is."""
     transfer, worker = _decide(transfer, by, note)
     transfer.status = TransferRequest.Status.DECLINED

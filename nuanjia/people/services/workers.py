@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.codes import validate_credit_code
 from nuanjia.core.crypto import (
@@ -24,6 +25,7 @@ from nuanjia.core.idnumbers import (
 from nuanjia.core.masking import mask_bank_account, mask_name
 from nuanjia.core.pinyin import name_search_keys
 from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import staff_of
 
 from .. import rules
 from ..models import (
@@ -58,7 +60,7 @@ class ExistingRecord:
     org_name: str
     is_in_your_area: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | bool]:
         return {
             "name": self.masked_name,
             "id_number": self.masked_id_number,
@@ -74,7 +76,7 @@ class DuplicateWorker(RuleViolation):
     (masked name and ID, owning union) may be shown.
     """
 
-    def __init__(self, existing: Worker, *, by):
+    def __init__(self, existing: Worker, *, by: Actor):
         self.existing = existing
         self.summary = ExistingRecord(
             mask_name(existing.name),
@@ -104,13 +106,13 @@ class DuplicateWorker(RuleViolation):
         super().__init__(message, field="id_number", code="duplicate_worker")
 
 
-def _refuse_duplicate(index: str, *, exclude_pk: int | None, by) -> None:
-    existing = (
-        Worker.objects.select_related("org", "merged_into__org")
-        .filter(with_id_number_index(index))
-        .exclude(pk=exclude_pk)
-        .first()
+def _refuse_duplicate(index: str, *, exclude_pk: int | None, by: Actor) -> None:
+    others = Worker.objects.select_related("org", "merged_into__org").filter(
+        with_id_number_index(index)
     )
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    existing = others.first()
     if existing is not None:
         raise DuplicateWorker(existing.merged_into or existing, by=by)
 
@@ -173,7 +175,7 @@ def _occupations(values: Iterable[Any]) -> list[OccupationTag]:
 
 
 def _apply_worker_values(
-    worker: Worker, values: dict[str, Any], *, by
+    worker: Worker, values: dict[str, Any], *, by: Actor
 ) -> tuple[list[OccupationTag] | None, IdNumber | None]:
     """Validate and set the given fields on an unsaved or locked worker.
 
@@ -249,7 +251,7 @@ def _apply_worker_values(
     return occupations, parsed
 
 
-def _save_worker(worker: Worker, *, by) -> None:
+def _save_worker(worker: Worker, *, by: Actor) -> None:
     """Save, turning a lost race on the province-wide unique ID into the same refusal."""
     try:
         with transaction.atomic():
@@ -274,7 +276,7 @@ def write_name_keys(worker: Worker, *, old_name: str | None = None) -> None:
 
 
 @transaction.atomic
-def register_worker(*, org: Org, by, **values) -> Worker:
+def register_worker(*, org: Org, by: Actor, **values: Any) -> Worker:
     """Register a worker in the province-wide registry (一人一档).
 
     The ID number is validated (GB 11643) and gives gender and birth date; it is stored
@@ -284,7 +286,7 @@ def register_worker(*, org: Org, by, **values) -> Worker:
     Records are then compared with similar ones to queue possible duplicates.
     """
     _require(by, rules.REGISTER_ROLES, org)
-    worker = Worker(org=org, created_by=by if getattr(by, "pk", None) else None)
+    worker = Worker(org=org, created_by=staff_of(by) if getattr(by, "pk", None) else None)
     values.setdefault("name", "")
     occupations, _parsed = _apply_worker_values(worker, values, by=by)
     _save_worker(worker, by=by)
@@ -307,7 +309,7 @@ def register_worker(*, org: Org, by, **values) -> Worker:
 
 
 @transaction.atomic
-def update_worker(worker: Worker, *, by, **values) -> Worker:
+def update_worker(worker: Worker, *, by: Actor, **values: Any) -> Worker:
     """Change a worker's facts. A blank ID or bank number keeps the stored one; a new ID number
     is checked against the province like a registration."""
     worker = _lock_worker(worker)
@@ -333,7 +335,9 @@ def update_worker(worker: Worker, *, by, **values) -> Worker:
     return worker
 
 
-def after_worker_update(worker: Worker, changes: dict[str, Any], *, by, actor_label="") -> None:
+def after_worker_update(
+    worker: Worker, changes: dict[str, Any], *, by: Actor, actor_label: str = ""
+) -> None:
     """What follows every change of a worker's facts, by a person or an import: the household's
     本人 row, one `worker.updated` event with the changed fields ({field: [before, after]},
     numbers redacted, the phone masked), and the duplicate check when identifying facts moved."""
