@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -239,7 +240,7 @@ class Exclusion:
     code: str  # homes, car, school, business, refused
     reason: str  # in the user's language, with the figures that decided it
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "reason": self.reason}
 
 

@@ -1,12 +1,14 @@
 """Measuring a household against its region's 低保 standard and policy; one family, one file."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
-from nuanjia.people.models import Household, HouseholdMember
+from nuanjia.people.models import Household, HouseholdMember, Worker
 
 from .. import queries, rules
 from ..models import HardshipFile
@@ -87,7 +89,9 @@ def assess_household(
     return assessment
 
 
-def _record_finances_consent(worker, signed_on: datetime.date, evidence: str, *, by) -> None:
+def _record_finances_consent(
+    worker: Worker, signed_on: datetime.date, evidence: str, *, by: Actor
+) -> None:
     """The applicant's signed consent to check the family's finances, kept with the worker's
     other consents (PIPL) unless the same one is already recorded."""
     from nuanjia.people import services as people
@@ -102,7 +106,7 @@ def _record_finances_consent(worker, signed_on: datetime.date, evidence: str, *,
 
 def _store_assessment(
     hardship_file: HardshipFile, assessment: rules.Assessment, on: datetime.date
-) -> dict:
+) -> dict[str, Any]:
     hardship_file.assessed_on = on
     hardship_file.household_size = assessment.household_size
     hardship_file.per_capita_income_fen = assessment.per_capita_income_fen

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,10 +12,11 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import in_scope
+from nuanjia.orgs.permissions import in_scope, staff_of
 from nuanjia.orgs.queries import within
 from nuanjia.standards import regions
 from nuanjia.standards.models import DibaoStandard
@@ -118,7 +120,7 @@ def reassessment_category(dibao_fen: int, policy: rules.PolicyValues) -> Case:
     )
 
 
-def reassessment_update(group: ReassessGroup, *, due_on: datetime.date) -> dict:
+def reassessment_update(group: ReassessGroup, *, due_on: datetime.date) -> dict[str, Any]:
     """The SET clause of one re-assessment UPDATE: proposed category, tiered-help flag, and —
     where the proposal no longer matches the decided category — the review due list."""
     category = reassessment_category(group.dibao_fen, group.policy)
@@ -166,7 +168,7 @@ def count_reassessment(standard: DibaoStandard, as_of: datetime.date | None = No
     return _reassessment_files(groups).count() if groups else 0
 
 
-def _check_bulk_actor(by, org: Org) -> None:
+def _check_bulk_actor(by: Actor, org: Org) -> None:
     if by is None:
         return  # the task runner, started by someone who was checked
     _require_role(by, rules.BULK_ROLES)
@@ -175,7 +177,7 @@ def _check_bulk_actor(by, org: Org) -> None:
 
 
 def start_reassessment(
-    standard: DibaoStandard, *, by, as_of: datetime.date | None = None
+    standard: DibaoStandard, *, by: Actor, as_of: datetime.date | None = None
 ) -> BulkRun:
     """Record a re-assessment run (with its dry-run count) for run_reassessment to work."""
     org = region_org(standard.region_code)
@@ -198,10 +200,10 @@ def start_reassessment(
 
 
 @transaction.atomic
-def _start_run(*, by, **fields) -> BulkRun:
+def _start_run(*, by: Actor, **fields: Any) -> BulkRun:
     """The run's row (kind, org, region, parameters, total) and its audit event; a job
     works it afterwards."""
-    run = BulkRun.objects.create(started_by=by, **fields)
+    run = BulkRun.objects.create(started_by=staff_of(by), **fields)
     changes = {"kind": run.kind, "total": run.total, **run.parameters}
     record_event(run, "hardship.bulk.started", by=by, changes=changes)
     return run
@@ -260,7 +262,7 @@ def review_due_files(org: Org, year: int) -> QuerySet[HardshipFile]:
     )
 
 
-def start_review_list(org: Org, *, year: int, seed: int = 0, by) -> BulkRun:
+def start_review_list(org: Org, *, year: int, seed: int = 0, by: Actor) -> BulkRun:
     """Record an annual due-list run (with its dry-run count) for run_review_list to work."""
     _check_bulk_actor(by, org)
     return _start_run(

@@ -1,10 +1,12 @@
 """Exit (脱困), gradual exit (渐退期) and re-entry; a pending change is applied or withdrawn."""
 
 import datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 
 from .. import queries, rules
@@ -21,7 +23,9 @@ APPLY_CHANGE = "apply"
 WITHDRAW_CHANGE = "withdraw"
 
 
-def _settle_pending_change(hardship_file: HardshipFile, choice: str, on: datetime.date) -> dict:
+def _settle_pending_change(
+    hardship_file: HardshipFile, choice: str, on: datetime.date
+) -> dict[str, Any]:
     """Apply or withdraw the pending change at exit; returns what the history keeps."""
     change = hardship_file.pending_change
     if not change:
@@ -55,7 +59,7 @@ def _check_income_exit(hardship_file: HardshipFile, reason: str, remeasured: boo
     )
 
 
-def _exit_figures(hardship_file: HardshipFile) -> dict:
+def _exit_figures(hardship_file: HardshipFile) -> dict[str, Any]:
     """The figures the exit was decided on, kept in the history and shown on the file."""
     return {
         "assessed_on": hardship_file.assessed_on,
@@ -67,7 +71,7 @@ def _exit_figures(hardship_file: HardshipFile) -> dict:
 
 def _gradual_exit(
     hardship_file: HardshipFile, reason: str, months: int | None, monthly_fen: int | None
-) -> dict:
+) -> dict[str, Any]:
     """Set the phase-out (渐退期) when one is asked for; returns what the history keeps."""
     if not months:
         if monthly_fen:
@@ -99,7 +103,7 @@ def _gradual_exit(
 def exit_file(
     hardship_file: HardshipFile,
     *,
-    by,
+    by: Actor,
     reason: str,
     note: str = "",
     gradual_exit_months: int | None = None,
@@ -138,7 +142,9 @@ def exit_file(
 
 @FLOW.handler(Step.END_GRADUAL_EXIT)
 @transaction.atomic
-def end_gradual_exit(hardship_file: HardshipFile, *, by=None, note: str = "") -> HardshipFile:
+def end_gradual_exit(
+    hardship_file: HardshipFile, *, by: Actor | None = None, note: str = ""
+) -> HardshipFile:
     """End a phase-out after its last day; the family stays on the watch list.
 
     `by=None` is the monthly task (tasks.end_due_gradual_exits); a person needs the caseworker role.
@@ -184,7 +190,7 @@ CYCLE_FIELDS = (
 )  # fmt: skip
 
 
-def _start_new_cycle(hardship_file: HardshipFile, note: str) -> dict:
+def _start_new_cycle(hardship_file: HardshipFile, note: str) -> dict[str, Any]:
     """Clear the last cycle's fields; returns what the history keeps of it."""
     previous = {
         "category": hardship_file.category,
@@ -193,7 +199,9 @@ def _start_new_cycle(hardship_file: HardshipFile, note: str) -> dict:
         "exit_reason": hardship_file.exit_reason,
     }
     model_fields = {
-        field.name: field for field in HardshipFile._meta.get_fields() if hasattr(field, "attname")
+        field.name: field
+        for field in HardshipFile._meta.get_fields()
+        if isinstance(field, models.Field)
     }
     for name in CYCLE_FIELDS:
         field = model_fields[name]
@@ -208,7 +216,7 @@ def _start_new_cycle(hardship_file: HardshipFile, note: str) -> dict:
 
 @FLOW.handler(Step.RE_ENTER)
 @transaction.atomic
-def re_enter_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
+def re_enter_file(hardship_file: HardshipFile, *, by: Actor, note: str) -> HardshipFile:
     """An exited family falls back into hardship: its own file goes back to application, with
     its history kept, and is checked, visited, reviewed and publicised again."""
     try:

@@ -1,12 +1,24 @@
 """The file follows the worker's record to another union; the family's printed copy."""
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
+from nuanjia.orgs.models import Org
+from nuanjia.people.models import TransferRequest, Worker
 
 from ..models import HardshipFile
 from ..workflow import FLOW
 
 
-def follow_worker_transfer(sender, *, worker, from_org, to_org, transfer, by, **kwargs) -> int:
+def follow_worker_transfer(
+    sender: object,
+    *,
+    worker: Worker,
+    from_org: Org,
+    to_org: Org,
+    transfer: TransferRequest,
+    by: Actor,
+    **kwargs: object,
+) -> int:
     """A worker's record moved to another union (people.accept_transfer): the family's files go
     with it, open or closed, so the new union carries on the workflow and keeps the history.
 
@@ -32,7 +44,7 @@ def follow_worker_transfer(sender, *, worker, from_org, to_org, transfer, by, **
     return len(files)
 
 
-def record_copy_printed(hardship_file: HardshipFile, *, by) -> None:
+def record_copy_printed(hardship_file: HardshipFile, *, by: Actor) -> None:
     """Audit that the family's own copy of its file was printed (it holds personal data)."""
     record_event(
         hardship_file,

@@ -7,25 +7,26 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.permissions import deny, in_scope, roles_of
 
 from ..models import HardshipFile
 
 
-def authorize_roles(user, roles: frozenset[str], name: str, where: str = "") -> None:
+def authorize_roles(user: Actor | None, roles: frozenset[str], name: str, where: str = "") -> None:
     """For pages and the API, before an action that is not a workflow step (an objection, a
     change, a standard): refuse (403) and keep the audit record of the refusal."""
     if not (roles_of(user) & roles):
         deny(user, f"hardship.{name}", where)
 
 
-def _require_role(by, roles: frozenset[str]) -> None:
+def _require_role(by: Actor, roles: frozenset[str]) -> None:
     if not (roles_of(by) & roles):
         raise PermissionDenied
 
 
-def _require_on_file(by, roles: frozenset[str], hardship_file: HardshipFile) -> None:
+def _require_on_file(by: Actor, roles: frozenset[str], hardship_file: HardshipFile) -> None:
     """One of `roles`, and the file in the actor's subtree."""
     if not (roles_of(by) & roles) or not in_scope(by, hardship_file.org):
         raise PermissionDenied

@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
-from nuanjia.orgs.permissions import in_scope, roles_of
+from nuanjia.orgs.permissions import in_scope, roles_of, staff_of
 from nuanjia.people.models import Household
 
 from .. import queries, rules
@@ -35,7 +36,7 @@ from .guards import (
 
 @transaction.atomic
 def open_file(
-    household: Household, *, by, is_union_initiated: bool = False, note: str = ""
+    household: Household, *, by: Actor, is_union_initiated: bool = False, note: str = ""
 ) -> HardshipFile:
     """Open a hardship file for a household: an application, or one the union opens itself.
 
@@ -66,7 +67,7 @@ def open_file(
         status=Status.APPLIED,
         is_union_initiated=is_union_initiated,
         application_note=note,
-        created_by=by,
+        created_by=staff_of(by),
     )
     try:
         with transaction.atomic():
@@ -86,7 +87,7 @@ def open_file(
 
 @FLOW.handler(Step.CHECK)
 @transaction.atomic
-def check_file(hardship_file: HardshipFile, *, by, note: str = "") -> HardshipFile:
+def check_file(hardship_file: HardshipFile, *, by: Actor, note: str = "") -> HardshipFile:
     """The grassroots union confirms the application's basic facts (基层工会核实)."""
     with FLOW.moving(hardship_file, Step.CHECK, by=by, note=note) as move:
         move.obj.check_note = move.note
@@ -95,8 +96,9 @@ def check_file(hardship_file: HardshipFile, *, by, note: str = "") -> HardshipFi
 
 def _visit_dates(
     visited_on: datetime.date | None, consent_signed_on: datetime.date | None
-) -> datetime.date:
-    """The visit's date (today when not given); neither it nor the consent in the future."""
+) -> tuple[datetime.date, datetime.date]:
+    """The visit's date (today when not given) and the consent's, which must be given;
+    neither in the future."""
     today = _today()
     visited_on = visited_on or today
     if visited_on > today:
@@ -110,7 +112,7 @@ def _visit_dates(
         raise RuleViolation(
             _("The consent date cannot be in the future."), field="consent_signed_on"
         )
-    return visited_on
+    return visited_on, consent_signed_on
 
 
 def _sudden_cause(sudden_cause: str, compensation_fen: int) -> str:
@@ -129,7 +131,7 @@ def _sudden_cause(sudden_cause: str, compensation_fen: int) -> str:
 def record_visit(
     hardship_file: HardshipFile,
     *,
-    by,
+    by: Actor,
     consent_signed_on: datetime.date | None,
     consent_evidence: str,
     note: str = "",
@@ -140,7 +142,7 @@ def record_visit(
     """Record the home visit (入户调查): the signed consent, the income assessment and the
     category the rules propose. Whoever records it is the proposer (maker-checker)."""
     with FLOW.moving(hardship_file, Step.VISIT, by=by, note=note) as move:
-        visited_on = _visit_dates(visited_on, consent_signed_on)
+        visited_on, signed_on = _visit_dates(visited_on, consent_signed_on)
         evidence = _required(
             consent_evidence,
             "consent_evidence",
@@ -157,13 +159,13 @@ def record_visit(
         move.changes.update(_store_assessment(hardship_file, assessment, visited_on))
         hardship_file.visited_on = visited_on
         hardship_file.visit_note = move.note
-        hardship_file.consent_signed_on = consent_signed_on
+        hardship_file.consent_signed_on = signed_on
         hardship_file.consent_evidence = evidence
         hardship_file.sudden_cause = sudden_cause
         hardship_file.is_sudden = bool(sudden_cause)
         hardship_file.sudden_compensation_fen = sudden_compensation_fen
-        move.changes["consent_signed_on"] = consent_signed_on
-        _record_finances_consent(hardship_file.household.worker, consent_signed_on, evidence, by=by)
+        move.changes["consent_signed_on"] = signed_on
+        _record_finances_consent(hardship_file.household.worker, signed_on, evidence, by=by)
     return move.obj
 
 
@@ -189,7 +191,7 @@ def _decided_category(hardship_file: HardshipFile, category: str | None, note: s
 def review_file(
     hardship_file: HardshipFile,
     *,
-    by,
+    by: Actor,
     civil_affairs_note: str,
     category: str | None = None,
     monthly_standard_fen: int | None = None,
@@ -226,7 +228,11 @@ def review_file(
 @FLOW.handler(Step.PUBLISH)
 @transaction.atomic
 def start_publicity(
-    hardship_file: HardshipFile, *, by, starts_on: datetime.date | None = None, note: str = ""
+    hardship_file: HardshipFile,
+    *,
+    by: Actor,
+    starts_on: datetime.date | None = None,
+    note: str = "",
 ) -> HardshipFile:
     """Put the file on the publicity list (公示) for the policy's number of days (default 7)."""
     with FLOW.moving(hardship_file, Step.PUBLISH, by=by, note=note) as move:
@@ -251,7 +257,7 @@ def _blocking_objections(hardship_file: HardshipFile) -> QuerySet[Objection]:
 
 @FLOW.handler(Step.APPROVE)
 @transaction.atomic
-def approve_file(hardship_file: HardshipFile, *, by, note: str = "") -> HardshipFile:
+def approve_file(hardship_file: HardshipFile, *, by: Actor, note: str = "") -> HardshipFile:
     """Approve a file once its publicity has ended without an open or upheld objection.
 
     Maker-checker: neither the proposer nor the reviewer may approve.
@@ -277,7 +283,7 @@ def approve_file(hardship_file: HardshipFile, *, by, note: str = "") -> Hardship
 
 @FLOW.handler(Step.FILE)
 @transaction.atomic
-def complete_filing(hardship_file: HardshipFile, *, by, note: str = "") -> HardshipFile:
+def complete_filing(hardship_file: HardshipFile, *, by: Actor, note: str = "") -> HardshipFile:
     """File the approved family (建档): from today it is helped and due for review in a year."""
     with FLOW.moving(hardship_file, Step.FILE, by=by, note=note) as move:
         hardship_file = move.obj
@@ -304,7 +310,7 @@ def _refuse_open_objections(hardship_file: HardshipFile) -> None:
 
 @FLOW.handler(Step.SEND_BACK)
 @transaction.atomic
-def send_back_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
+def send_back_file(hardship_file: HardshipFile, *, by: Actor, note: str) -> HardshipFile:
     """Send a reviewed file (or one in publicity, e.g. after an upheld objection) back for a
     new home visit; the decision and publicity dates are cleared."""
     with FLOW.moving(hardship_file, Step.SEND_BACK, by=by, note=note) as move:
@@ -325,7 +331,7 @@ def send_back_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFil
 
 @FLOW.handler(Step.REJECT)
 @transaction.atomic
-def reject_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
+def reject_file(hardship_file: HardshipFile, *, by: Actor, note: str) -> HardshipFile:
     """Reject an application (未通过), with the reason; the proposer cannot reject their own."""
     with FLOW.moving(hardship_file, Step.REJECT, by=by, note=note) as move:
         _refuse_open_objections(move.obj)
@@ -334,7 +340,7 @@ def reject_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
 
 @FLOW.handler(Step.WITHDRAW)
 @transaction.atomic
-def withdraw_file(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
+def withdraw_file(hardship_file: HardshipFile, *, by: Actor, note: str) -> HardshipFile:
     """The family withdraws its application (已撤回)."""
     with FLOW.moving(hardship_file, Step.WITHDRAW, by=by, note=note) as move:
         _refuse_open_objections(move.obj)

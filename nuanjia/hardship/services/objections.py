@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.permissions import staff_of
 
 from .. import rules
 from ..models import (
@@ -22,7 +24,7 @@ from .guards import _require_on_file, _required, _today
 def record_objection(
     hardship_file: HardshipFile,
     *,
-    by,
+    by: Actor,
     content: str,
     source: str = "",
     received_on: datetime.date | None = None,
@@ -36,6 +38,8 @@ def record_objection(
         )
     today = _today()
     received_on = received_on or today
+    # Publishing the file set its publicity's first day.
+    assert hardship_file.publicity_starts_on is not None
     if received_on > today or received_on < hardship_file.publicity_starts_on:
         raise RuleViolation(
             _("The objection must be received during publicity and not in the future."),
@@ -47,7 +51,7 @@ def record_objection(
         received_on=received_on,
         content=content,
         source=source.strip(),
-        recorded_by=by,
+        recorded_by=staff_of(by),
     )
     FLOW.record(
         hardship_file,
@@ -61,7 +65,9 @@ def record_objection(
 
 
 @transaction.atomic
-def resolve_objection(objection: Objection, *, by, is_upheld: bool, resolution: str) -> Objection:
+def resolve_objection(
+    objection: Objection, *, by: Actor, is_upheld: bool, resolution: str
+) -> Objection:
     """Uphold or dismiss an objection after checking it; an upheld one blocks approval."""
     hardship_file = FLOW.lock(objection.file)
     objection.refresh_from_db()
@@ -75,7 +81,7 @@ def resolve_objection(objection: Objection, *, by, is_upheld: bool, resolution: 
     )
     objection.status = Objection.Status.UPHELD if is_upheld else Objection.Status.DISMISSED
     objection.resolution = resolution
-    objection.resolved_by = by
+    objection.resolved_by = staff_of(by)
     objection.resolved_at = timezone.now()
     objection.save()
     FLOW.record(

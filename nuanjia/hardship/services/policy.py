@@ -2,14 +2,17 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.workflow import _jsonable
+from nuanjia.orgs.permissions import staff_of
 from nuanjia.standards.services import refuse_same_date, regional_row_region
 
 from ..models import HardshipPolicy
@@ -34,10 +37,10 @@ POLICY_BOUNDS = (
 @transaction.atomic
 def save_policy(
     *,
-    by,
+    by: Actor,
     region_code: str,
     effective_on: datetime.date,
-    values: dict,
+    values: dict[str, Any],
     note: str = "",
     instance: HardshipPolicy | None = None,
 ) -> HardshipPolicy:
@@ -77,7 +80,7 @@ def save_policy(
     row.region_code, row.effective_on, row.note = region_code, effective_on, (note or "").strip()
     for name, value in cleaned.items():
         setattr(row, name, value)
-    row.updated_by = by
+    row.updated_by = staff_of(by)
     row.save()
     after = {name: _jsonable(getattr(row, name)) for name in fields}
     changes = {

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
+from nuanjia.core.actors import Actor
+
 from .. import queries, rules
 from ..models import (
     FileAttachment,
@@ -62,7 +64,9 @@ def expired_files(on: datetime.date) -> list[HardshipFile]:
 
 
 @transaction.atomic
-def purge_file(hardship_file: HardshipFile, *, on: datetime.date, by=None) -> HardshipFile:
+def purge_file(
+    hardship_file: HardshipFile, *, on: datetime.date, by: Actor | None = None
+) -> HardshipFile:
     """Erase a closed file's notes, its history notes and its objections' words (PIPL: delete
     or anonymise after the retention period); record that it was done."""
     hardship_file = FLOW.lock(hardship_file)

@@ -2,12 +2,15 @@
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.permissions import staff_of
 from nuanjia.people.models import Household, HouseholdMember
 
 from .. import queries, rules
@@ -21,7 +24,7 @@ from .guards import _explained_category, _positive_standard, _require_on_file, _
 @FLOW.handler(Step.START_REVIEW)
 @transaction.atomic
 def start_review(
-    hardship_file: HardshipFile, *, by, reason: str = ReviewReason.ANNUAL, note: str = ""
+    hardship_file: HardshipFile, *, by: Actor, reason: str = ReviewReason.ANNUAL, note: str = ""
 ) -> HardshipFile:
     """Open a review of a filed family (annual, or a change in the family)."""
     with FLOW.moving(hardship_file, Step.START_REVIEW, by=by, note=note) as move:
@@ -55,8 +58,21 @@ HOUSEHOLD_FLAGS = (
 )
 
 
-def _clean_member_values(values: dict, *, new: bool) -> dict:
-    clean = {}
+MemberValues = dict[str, int | bool | str | None]  # a member's cleaned fields, by name
+HouseholdFacts = dict[str, bool | int | str]  # homes, car and the other exclusion facts
+
+
+class HouseholdChange(TypedDict, total=False):
+    """A proposed change, cleaned; kept as JSON in `HardshipFile.pending_change`."""
+
+    members: dict[str, MemberValues]  # an existing member's pk (as text) → changed fields
+    add: list[MemberValues]
+    remove: list[int]
+    household: HouseholdFacts
+
+
+def _clean_member_values(values: dict[str, Any], *, new: bool) -> MemberValues:
+    clean: MemberValues = {}
     for key, value in values.items():
         if key in MONEY_FIELDS:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -82,26 +98,28 @@ def _clean_member_values(values: dict, *, new: bool) -> dict:
     return clean
 
 
-def _member_id(key, member_ids: set[int], field: str) -> int:
+def _member_id(key: Any, member_ids: set[int], field: str) -> int:
     try:
         member_id = int(key)
     except (TypeError, ValueError):
         member_id = None
-    if member_id not in member_ids:
+    if member_id is None or member_id not in member_ids:
         raise RuleViolation(
             _("Member %(member)s is not in this household.") % {"member": key}, field=field
         )
     return member_id
 
 
-def _clean_members(household: Household, updates: dict, member_ids: set[int]) -> dict:
+def _clean_members(
+    household: Household, updates: dict[str, Any], member_ids: set[int]
+) -> dict[str, MemberValues]:
     """Changes to existing members; the worker's own identity is changed on the worker."""
     self_ids = set(
         household.members.filter(relation=HouseholdMember.Relation.SELF).values_list(
             "pk", flat=True
         )
     )
-    members = {}
+    members: dict[str, MemberValues] = {}
     for key, values in updates.items():
         member_id = _member_id(key, member_ids, "members")
         values = _clean_member_values(values or {}, new=False)
@@ -114,7 +132,7 @@ def _clean_members(household: Household, updates: dict, member_ids: set[int]) ->
     return members
 
 
-def _clean_area(value) -> str:
+def _clean_area(value: object) -> str:
     try:
         area = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
@@ -126,8 +144,8 @@ def _clean_area(value) -> str:
     return str(area)
 
 
-def _clean_household_facts(values: dict) -> dict:
-    facts = {}
+def _clean_household_facts(values: dict[str, Any]) -> HouseholdFacts:
+    facts: HouseholdFacts = {}
     for key, value in values.items():
         if key in HOUSEHOLD_FLAGS:
             facts[key] = bool(value)
@@ -142,7 +160,7 @@ def _clean_household_facts(values: dict) -> dict:
     return facts
 
 
-def _clean_change(household: Household, change: dict) -> dict:
+def _clean_change(household: Household, change: dict[str, Any]) -> HouseholdChange:
     """Validate a proposed change: member updates, new members, removals, household facts."""
     if not isinstance(change, dict) or not change:
         raise RuleViolation(_("The change is empty."), field="change")
@@ -153,7 +171,7 @@ def _clean_change(household: Household, change: dict) -> dict:
             field="change",
         )
     member_ids = set(household.members.values_list("pk", flat=True))
-    clean: dict = {}
+    clean: HouseholdChange = {}
     members = _clean_members(household, change.get("members") or {}, member_ids)
     if members:
         clean["members"] = members
@@ -177,9 +195,9 @@ def _clean_change(household: Household, change: dict) -> dict:
 CHANGEABLE_STATUSES = frozenset({Status.FILED, Status.UNDER_REVIEW})
 
 
-def _hold_change(hardship_file: HardshipFile, change: dict, by) -> None:
+def _hold_change(hardship_file: HardshipFile, change: HouseholdChange, by: Actor) -> None:
     hardship_file.pending_change = change
-    hardship_file.pending_change_by = by
+    hardship_file.pending_change_by = staff_of(by)
     hardship_file.pending_change_at = timezone.now()
 
 
@@ -191,7 +209,7 @@ def _clear_pending_change(hardship_file: HardshipFile) -> None:
 
 @transaction.atomic
 def propose_change(
-    hardship_file: HardshipFile, change: dict, *, by, note: str = ""
+    hardship_file: HardshipFile, change: dict[str, Any], *, by: Actor, note: str = ""
 ) -> HardshipFile:
     """Propose a change to a filed family's incomes, members or facts. It is stored on the
     file and takes effect only when a reviewer completes the review (which re-assesses) or
@@ -229,7 +247,7 @@ def propose_change(
     return hardship_file
 
 
-def _apply_household_change(household: Household, change: dict, *, by) -> None:
+def _apply_household_change(household: Household, change: HouseholdChange, *, by: Actor) -> None:
     """Write an approved change through the people app's services (which validate it again
     and audit each change on the household); `by` is whoever proposed it."""
     from nuanjia.people import services as people
@@ -239,8 +257,8 @@ def _apply_household_change(household: Household, change: dict, *, by) -> None:
         people.update_member(members[int(member_id)], by=by, **values)
     for values in change.get("add") or []:
         people.add_member(household, by=by, **values)
-    for member_id in change.get("remove") or []:
-        people.remove_member(members[int(member_id)], by=by)
+    for removed_id in change.get("remove") or []:
+        people.remove_member(members[removed_id], by=by)
     if change.get("household"):
         people.update_household(household, by=by, **change["household"])
     household.refresh_from_db()
@@ -250,6 +268,8 @@ def _reassess(hardship_file: HardshipFile, on: datetime.date) -> rules.Assessmen
     """Apply the pending change (in the proposer's name: the decision is the approval) and
     measure the family again."""
     if hardship_file.pending_change:
+        # A change is held together with its proposer (`_hold_change`).
+        assert hardship_file.pending_change_by is not None
         _apply_household_change(
             hardship_file.household,
             hardship_file.pending_change,
@@ -303,7 +323,7 @@ def _category_after_review(assessment: rules.Assessment, category: str | None, n
 def complete_review(
     hardship_file: HardshipFile,
     *,
-    by,
+    by: Actor,
     category: str | None = None,
     monthly_standard_fen: int | None = None,
     note: str = "",
@@ -355,7 +375,7 @@ def _exit_reason(reason: str, note: str) -> str:
 @FLOW.handler(Step.PROPOSE_EXIT)
 @transaction.atomic
 def propose_exit(
-    hardship_file: HardshipFile, *, by, exit_reason: str = ExitReason.INCOME, note: str = ""
+    hardship_file: HardshipFile, *, by: Actor, exit_reason: str = ExitReason.INCOME, note: str = ""
 ) -> HardshipFile:
     """A review found that the family must leave hardship (its income rose, it is now
     excluded, it moved…): the reviewer proposes the exit and the approver decides it, since
@@ -370,7 +390,7 @@ def propose_exit(
 
 @FLOW.handler(Step.REOPEN_REVIEW)
 @transaction.atomic
-def reopen_review(hardship_file: HardshipFile, *, by, note: str) -> HardshipFile:
+def reopen_review(hardship_file: HardshipFile, *, by: Actor, note: str) -> HardshipFile:
     """The approver does not agree that the family must exit: the file goes back under
     review, for the reviewer to complete (or to propose the exit again, with more)."""
     with FLOW.moving(hardship_file, Step.REOPEN_REVIEW, by=by, note=note) as move:
