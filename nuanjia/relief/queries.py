@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from nuanjia.funds.sources import SourceLabel
+from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.queries import live_file_of
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
@@ -232,7 +233,7 @@ def same_type_this_year(
     return grants.order_by("proposed_on", "id")
 
 
-def family_file(worker) -> object | None:
+def family_file(worker: Worker) -> HardshipFile | None:
     """The live hardship file of the worker's household, if any (province-wide)."""
     household = getattr(worker, "household", None)
     return live_file_of(household) if household is not None else None

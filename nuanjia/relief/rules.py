@@ -115,7 +115,7 @@ class CapCheck:
     def refusals(self) -> list[str]:
         return [line.text for line in self.lines if not line.is_ok]
 
-    def as_json(self) -> list[dict]:
+    def as_json(self) -> list[dict[str, str | bool]]:
         return [
             {"text": line.text, "ok": line.is_ok, "warn": line.is_warning} for line in self.lines
         ]

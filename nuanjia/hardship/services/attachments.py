@@ -3,15 +3,18 @@ the caseworkers, reviewers and approvers of the file's union while the file is o
 change on the file's timeline and in the audit trail; every download audited too. Checks,
 storage and the download itself are core.uploads'."""
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.uploads import check_upload, download, shown_name
+from nuanjia.orgs.permissions import staff_of
 
 from .. import rules
 from ..models import FileAttachment, HardshipFile
@@ -55,20 +58,23 @@ def _clean_kind(kind: str) -> str:
 
 
 @transaction.atomic
-def add_attachment(hardship_file: HardshipFile, upload, *, kind: str, by) -> FileAttachment:
+def add_attachment(
+    hardship_file: HardshipFile, upload: UploadedFile | None, *, kind: str, by: Actor
+) -> FileAttachment:
     """Keep a checked document with the file (core.uploads: type by content, 5 MB)."""
     hardship_file = FLOW.lock(hardship_file)
     _require_on_file(by, rules.ATTACHMENT_ROLES, hardship_file)
     _require_open(hardship_file)
     kind = _clean_kind(kind)
     check_upload(upload, label=ATTACHMENT_LABEL, field="file")
+    assert upload is not None and upload.size  # check_upload refuses a missing or empty file
     attachment = FileAttachment.objects.create(
         hardship_file=hardship_file,
         kind=kind,
         file=upload,
         name=shown_name(upload),
         size=upload.size,
-        added_by=by,
+        added_by=staff_of(by),
     )
     FLOW.record(
         hardship_file,
@@ -81,7 +87,7 @@ def add_attachment(hardship_file: HardshipFile, upload, *, kind: str, by) -> Fil
 
 
 @transaction.atomic
-def remove_attachment(attachment: FileAttachment, *, reason: str, by) -> FileAttachment:
+def remove_attachment(attachment: FileAttachment, *, reason: str, by: Actor) -> FileAttachment:
     """Take an attachment off the file (wrong family, unreadable scan): the row stays with
     who removed it, when and why; it is no longer offered for download."""
     hardship_file = FLOW.lock(attachment.hardship_file)
@@ -96,7 +102,7 @@ def remove_attachment(attachment: FileAttachment, *, reason: str, by) -> FileAtt
             _("Reason: at most %(count)d characters.") % {"count": REMOVAL_REASON_MAX},
             field="reason",
         )
-    attachment.removed_at, attachment.removed_by = timezone.now(), by
+    attachment.removed_at, attachment.removed_by = timezone.now(), staff_of(by)
     attachment.removal_reason = reason
     attachment.save(update_fields=["removed_at", "removed_by", "removal_reason"])
     FLOW.record(
@@ -110,7 +116,7 @@ def remove_attachment(attachment: FileAttachment, *, reason: str, by) -> FileAtt
     return attachment
 
 
-def download_attachment(attachment: FileAttachment, *, by) -> FileResponse:
+def download_attachment(attachment: FileAttachment, *, by: Actor) -> FileResponse:
     """The document for `by` (pages and the API), its reading audited: who read which
     document of which family, and when. A removed one is gone (404)."""
     if attachment.removed_at:

@@ -8,17 +8,21 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.masking import mask_name
 from nuanjia.core.money import format_yuan
 from nuanjia.funds import services as funds
+from nuanjia.funds.models import FundAccount
 from nuanjia.hardship.models import HardshipFile
 from nuanjia.people.models import Worker
 from nuanjia.standards.queries import dibao_fen_for
 
 from .. import queries, rules
 from ..models import (
+    Grant,
     GrantType,
+    PaymentBatch,
 )
 from ..workflow import FLOW
 
@@ -40,10 +44,10 @@ def _text(value: str, field: str, message: str, *, required: bool = True) -> str
 
 def _reason(step: str, reason: str) -> str:
     """A step's required reason, refused on the `reason` field when missing."""
-    return _text(reason, "reason", FLOW.step(step).reason)
+    return _text(reason, "reason", str(FLOW.step(step).reason))
 
 
-def _account(grant_or_batch) -> object:
+def _account(grant_or_batch: Grant | PaymentBatch) -> FundAccount:
     return funds.account_for(grant_or_batch.org, grant_or_batch.earmark)
 
 
@@ -69,7 +73,7 @@ def assess(
     hardship_file: HardshipFile | None = None,
     on: datetime.date | None = None,
     exclude_id: int | None = None,
-    viewer=None,
+    viewer: Actor | None = None,
 ) -> Assessment:
     """Check an amount against the caps in force for the worker's region and category, and
     warn when the worker already has a grant of the type this year anywhere in the province.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.money import format_yuan
 from nuanjia.funds import services as funds
@@ -41,6 +42,8 @@ from .steps import _post, _release, _reserve
 
 def _line_of_sent_batch(grant: Grant) -> tuple[PaymentBatch, PaymentLine]:
     """The grant's batch (locked), which must have been sent to the bank, and its line."""
+    # The steps that call this start from BATCHED: the grant is in a batch.
+    assert grant.batch is not None
     batch = lock_batch(grant.batch)
     if batch.status != PaymentBatch.Status.EXPORTED:
         raise RuleViolation(
@@ -54,7 +57,7 @@ def _line_of_sent_batch(grant: Grant) -> tuple[PaymentBatch, PaymentLine]:
 
 @FLOW.handler(Step.PAY)
 @transaction.atomic
-def confirm_payment(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
+def confirm_payment(grant: Grant, *, by: Actor, reason: str = "", note: str = "") -> Grant:
     """The bank paid one grant: spend its reservation and mark it paid, exactly once.
 
     Idempotent: a grant already paid is returned unchanged, however often this is called
@@ -86,7 +89,7 @@ def confirm_payment(grant: Grant, *, by, reason: str = "", note: str = "") -> Gr
 
 @FLOW.handler(Step.FAIL)
 @transaction.atomic
-def record_failure(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
+def record_failure(grant: Grant, *, by: Actor, reason: str = "", note: str = "") -> Grant:
     """The bank could not pay one grant: release its reservation and mark it failed."""
     reason = _reason(Step.FAIL, reason or note)
     with FLOW.moving(grant, Step.FAIL, by=by, note=reason) as move:
@@ -112,7 +115,7 @@ def build_batch(
     org: Org,
     earmark: Earmark,
     *,
-    by,
+    by: Actor,
     grant_ids: Iterable[int] | None = None,
     note: str = "",
 ) -> PaymentBatch:
@@ -134,7 +137,7 @@ def build_batch(
 
 
 @transaction.atomic
-def remove_from_batch(batch: PaymentBatch, grant: Grant, *, by, note: str = "") -> Grant:
+def remove_from_batch(batch: PaymentBatch, grant: Grant, *, by: Actor, note: str = "") -> Grant:
     """Take a grant out of a draft batch; it goes back to approved, its money still reserved."""
     batches.remove_from_batch(batch, grant.source_id, by=by, note=note)
     grant.refresh_from_db()
@@ -179,7 +182,8 @@ def run_gradual_exit_payments(*, on: datetime.date | None = None) -> GradualExit
     on = on or clock.today()
     outcome = GradualExitRun()
     grant_type = GrantType.objects.filter(code=GRADUAL_EXIT_TYPE).first()
-    if grant_type is None or grant_type.default_earmark is None:
+    earmark = grant_type.default_earmark if grant_type is not None else None
+    if grant_type is None or earmark is None:
         return outcome
     files = (
         HardshipFile.objects.filter(
@@ -194,9 +198,9 @@ def run_gradual_exit_payments(*, on: datetime.date | None = None) -> GradualExit
     )
     for hardship_file in files.iterator(chunk_size=500):
         outcome.files += 1
-        due = rules.phase_out_months_due(
-            hardship_file.exited_on, hardship_file.gradual_exit_months, on
-        )
+        exited_on, months = hardship_file.exited_on, hardship_file.gradual_exit_months
+        assert exited_on is not None and months is not None  # the filter above asks for both
+        due = rules.phase_out_months_due(exited_on, months, on)
         done = set(
             Grant.objects.filter(
                 hardship_file=hardship_file,
@@ -208,7 +212,7 @@ def run_gradual_exit_payments(*, on: datetime.date | None = None) -> GradualExit
             if month.number in done:
                 continue
             try:
-                grant = _create_phase_out_grant(hardship_file, grant_type, month, on)
+                grant = _create_phase_out_grant(hardship_file, grant_type, earmark, month, on)
             except IntegrityError:
                 continue  # another run made it a moment ago
             outcome.created += 1
@@ -221,8 +225,14 @@ def run_gradual_exit_payments(*, on: datetime.date | None = None) -> GradualExit
 
 @transaction.atomic
 def _create_phase_out_grant(
-    hardship_file: HardshipFile, grant_type: GrantType, month: rules.PhaseOutMonth, on
+    hardship_file: HardshipFile,
+    grant_type: GrantType,
+    earmark: Earmark,
+    month: rules.PhaseOutMonth,
+    on: datetime.date,
 ) -> Grant:
+    monthly_fen = hardship_file.gradual_exit_monthly_fen
+    assert monthly_fen is not None  # the run picks files in their phase-out, with an amount
     worker = hardship_file.household.worker
     org = _paying_union(hardship_file.org)
     reason = _(
@@ -241,11 +251,11 @@ def _create_phase_out_grant(
             household=hardship_file.household,
             hardship_file=hardship_file,
             grant_type=grant_type,
-            earmark=grant_type.default_earmark,
+            earmark=earmark,
             org=org,
             category=hardship_file.category,
             region_code=hardship_file.region_code,
-            amount_fen=hardship_file.gradual_exit_monthly_fen,
+            amount_fen=monthly_fen,
             reason=reason,
             status=Status.PROPOSED,
             year=on.year,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.money import check_fen, format_yuan
 from nuanjia.core.workflow import Move, access
@@ -17,6 +18,7 @@ from nuanjia.funds import services as funds
 from nuanjia.funds.models import Earmark, Transaction
 from nuanjia.hardship.models import HardshipFile
 from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import staff_of
 from nuanjia.people.models import Worker
 
 from .. import queries, rules
@@ -33,7 +35,9 @@ from .assessment import SOURCE_TYPE, _account, _reason, _refuse_caps, _text, ass
 # ---- Grant steps --------------------------------------------------------------------------
 
 
-def _check_proposal(worker: Worker, grant_type: GrantType, earmark, org: Org, by):
+def _check_proposal(
+    worker: Worker, grant_type: GrantType, earmark: Earmark | None, org: Org, by: Actor | None
+) -> Earmark:
     """The proposer's role and scope, the type and the earmark; returns the earmark."""
     if by is not None:
         FLOW.require(by, Step.PROPOSE, None)
@@ -73,7 +77,7 @@ def propose_grant(
     grant_type: GrantType,
     amount_fen: int,
     reason: str,
-    by,
+    by: Actor,
     org: Org | None = None,
     earmark: Earmark | None = None,
     school_stage: str = "",
@@ -122,7 +126,7 @@ def propose_grant(
         cap_check=assessment.check.as_json(),
         warnings=assessment.warnings,
         needs_higher_approval=assessment.check.needs_higher_approval,
-        proposed_by=by if getattr(by, "is_authenticated", False) else None,
+        proposed_by=staff_of(by) if by is not None and by.is_authenticated else None,
     )
     figures = {
         "amount_fen": amount_fen,
@@ -158,7 +162,7 @@ def _proposal_file(
 
 @FLOW.handler(Step.REVIEW)
 @transaction.atomic
-def review_grant(grant: Grant, *, by, note: str = "") -> Grant:
+def review_grant(grant: Grant, *, by: Actor, note: str = "") -> Grant:
     """审核: a reviewer checks the proposal; never the person who proposed it."""
     return FLOW.move(grant, Step.REVIEW, by=by, note=note)
 
@@ -174,7 +178,7 @@ def _unions_to_be_above(grant: Grant) -> list[Org]:
     return unions
 
 
-def _higher_union_required(grant: Grant, by) -> None:
+def _higher_union_required(grant: Grant, by: Actor) -> None:
     """Above the local approval limit, only an approver of a union above the paying one and
     above the proposer's."""
     if by is None:
@@ -195,7 +199,7 @@ def _higher_union_required(grant: Grant, by) -> None:
 
 @FLOW.handler(Step.APPROVE_ADVANCE)
 @transaction.atomic
-def approve_advance_grant(grant: Grant, *, by, note: str = "") -> Grant:
+def approve_advance_grant(grant: Grant, *, by: Actor, note: str = "") -> Grant:
     """一事一议、先行救助: an advance-relief grant approved at once by one approver of a county
     or city union at or above the paying one (DOMAIN.md), without a separate review.
 
@@ -222,7 +226,7 @@ def approve_advance_grant(grant: Grant, *, by, note: str = "") -> Grant:
 
 @FLOW.handler(Step.APPROVE)
 @transaction.atomic
-def approve_grant(grant: Grant, *, by, note: str = "") -> Grant:
+def approve_grant(grant: Grant, *, by: Actor, note: str = "") -> Grant:
     """审批: approve a reviewed grant and reserve its money in the paying union's account.
 
     Maker-checker: neither its proposer nor its reviewer may approve it. The caps are checked
@@ -236,7 +240,7 @@ def approve_grant(grant: Grant, *, by, note: str = "") -> Grant:
     return move.obj
 
 
-def _approve_and_reserve(move: Move, *, by) -> None:
+def _approve_and_reserve(move: Move[Grant], *, by: Actor) -> None:
     grant = move.obj
     today = clock.today()
     assessment = assess(
@@ -261,12 +265,12 @@ def _approve_and_reserve(move: Move, *, by) -> None:
 
 @FLOW.handler(Step.REJECT)
 @transaction.atomic
-def reject_grant(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
+def reject_grant(grant: Grant, *, by: Actor, reason: str = "", note: str = "") -> Grant:
     """A reviewer (proposed) or approver (reviewed) refuses the grant, with the reason."""
     return FLOW.move(grant, Step.REJECT, by=by, note=_reason(Step.REJECT, reason or note))
 
 
-def _post(posting: Callable[..., Any], grant: Grant, *, by, memo: str) -> None:
+def _post(posting: Callable[..., Any], grant: Grant, *, by: Actor | None, memo: str) -> None:
     """Post the grant's amount on its account with `posting` (funds.reserve, release, spend)."""
     posting(
         _account(grant),
@@ -278,17 +282,17 @@ def _post(posting: Callable[..., Any], grant: Grant, *, by, memo: str) -> None:
     )
 
 
-def _reserve(grant: Grant, *, by) -> None:
+def _reserve(grant: Grant, *, by: Actor | None) -> None:
     _post(funds.reserve, grant, by=by, memo=grant.number)
 
 
-def _release(grant: Grant, *, by, memo: str) -> None:
+def _release(grant: Grant, *, by: Actor, memo: str) -> None:
     _post(funds.release, grant, by=by, memo=memo)
 
 
 @FLOW.handler(Step.CANCEL)
 @transaction.atomic
-def cancel_grant(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
+def cancel_grant(grant: Grant, *, by: Actor, reason: str = "", note: str = "") -> Grant:
     """Withdraw a grant not yet sent to the bank; an approved one gets its money released.
 
     A caseworker cancels before approval; after it, an approver or finance (the reservation
@@ -303,7 +307,7 @@ def cancel_grant(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant
 
 @FLOW.handler(Step.RETRY)
 @transaction.atomic
-def retry_grant(grant: Grant, *, by, note: str = "") -> Grant:
+def retry_grant(grant: Grant, *, by: Actor, note: str = "") -> Grant:
     """A failed payment goes back to approved for the next batch, its money reserved again
     (after, say, the worker's bank account was corrected)."""
     with FLOW.moving(grant, Step.RETRY, by=by, note=note) as move:
@@ -317,7 +321,7 @@ def retry_grant(grant: Grant, *, by, note: str = "") -> Grant:
 
 @FLOW.handler(Step.RETURN)
 @transaction.atomic
-def record_return(grant: Grant, *, by, reason: str = "", note: str = "") -> Grant:
+def record_return(grant: Grant, *, by: Actor, reason: str = "", note: str = "") -> Grant:
     """退回: money paid came back from the bank (account closed after crediting, …).
 
     The payment is reversed in the ledger (spent → reserved) and the reservation released,
