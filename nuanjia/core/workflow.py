@@ -171,9 +171,10 @@ class HistoryRecorder(Protocol):
 
 # Every workflow declared, by name: read by the tests that check every waiting state has a
 # queue that can act on it, and by the API and page helpers.
-REGISTRY: dict[str, Workflow[Any]] = {}
+REGISTRY: dict[str, Workflow[Any, Any]] = {}
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M", bound=models.Model)  # the record that moves
+H = TypeVar("H", bound=models.Model)  # its history row
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -192,7 +193,7 @@ class Move(Generic[M]):
     save_fields: list[str] | None = None
 
 
-class Workflow(Generic[M]):
+class Workflow(Generic[M, H]):
     """The lifecycle of one model, declared once (see the module docstring)."""
 
     def __init__(
@@ -200,7 +201,7 @@ class Workflow(Generic[M]):
         *,
         name: str,
         model: type[M],
-        history: type[models.Model],
+        history: type[H],
         history_fk: str,
         states: Iterable[State],
         steps: Iterable[Step],
@@ -372,7 +373,7 @@ class Workflow(Generic[M]):
         by: Actor | None,
         note: str = "",
         changes: Mapping[str, Any] | None = None,
-    ) -> Any:
+    ) -> H:
         """One history row and one audit event, in the caller's transaction."""
         clean = {key: _jsonable(value) for key, value in (changes or {}).items()}
         status = self.status_of(obj)
@@ -490,7 +491,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def waiting_states_without_queue(flow: Workflow[Any]) -> list[str]:
+def waiting_states_without_queue(flow: Workflow[Any, Any]) -> list[str]:
     """States a record can wait in whose queue roles cannot take any step from there: each
     must be empty for every workflow (a test reads every declaration)."""
     problems = []

@@ -23,7 +23,7 @@ def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
 
 
-def default_schema(flow: Workflow[Any], spec: Step) -> type[Schema]:
+def default_schema(flow: Workflow[Any, Any], spec: Step) -> type[Schema]:
     """`{"note": …}`: optional, or required (a reason) when the step needs one."""
     name = f"{_camel(flow.name)}{_camel(spec.name)}In"
     if spec.reason:
@@ -36,7 +36,7 @@ def default_schema(flow: Workflow[Any], spec: Step) -> type[Schema]:
 
 def add_step_operations(
     router: Router,
-    flow: Workflow[Any],
+    flow: Workflow[Any, Any],
     *,
     path: str,
     fetch: Callable[[Any, int], Any],
@@ -67,7 +67,7 @@ def add_step_operations(
 
 def _add_operation(
     router: Router,
-    flow: Workflow[Any],
+    flow: Workflow[Any, Any],
     spec: Step,
     path: str,
     id_name: str,

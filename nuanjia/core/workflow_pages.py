@@ -49,7 +49,7 @@ class StepPage:
     confirmation: posting it takes the step.
     """
 
-    flow: Workflow[Any]
+    flow: Workflow[Any, Any]
     step: str
     form: type[forms.Form]
     fields: Callable[[Mapping[str, Any]], dict[str, Any]] = _same

@@ -147,7 +147,7 @@ class Deadlines:
 
 # Defaults like 12345: enquiries and help 3 working days, complaints 13, call-back the next
 # working day; harder classes get more time. First contact within 4 working hours.
-_DAYS = {
+_DAYS: dict[str, tuple[int, int, int]] = {
     Kind.CONSULT: (3, 5, 10),
     Kind.HELP: (3, 5, 10),
     Kind.COMPLAINT: (13, 20, 30),
@@ -156,7 +156,11 @@ _DAYS = {
     Kind.MEMBERSHIP: (3, 5, 10),
     Kind.SUGGESTION: (13, 20, 30),
 }
-_CLASS_INDEX = {TicketClass.GENERAL: 0, TicketClass.DIFFICULT: 1, TicketClass.COMPLEX: 2}
+_CLASS_INDEX: dict[str, int] = {
+    TicketClass.GENERAL: 0,
+    TicketClass.DIFFICULT: 1,
+    TicketClass.COMPLEX: 2,
+}
 DEFAULT_FIRST_CONTACT_HOURS = 4
 URGENT_FIRST_CONTACT_HOURS = 1
 
@@ -194,11 +198,13 @@ class OfficeHours:
 IsWorkday = Callable[[datetime.date], bool]
 
 
-def _at(day: datetime.date, time: datetime.time, tz: datetime.tzinfo) -> datetime.datetime:
+def _at(day: datetime.date, time: datetime.time, tz: datetime.tzinfo | None) -> datetime.datetime:
     return datetime.datetime.combine(day, time, tzinfo=tz)
 
 
-def closing_time(day: datetime.date, office: OfficeHours, tz) -> datetime.datetime:
+def closing_time(
+    day: datetime.date, office: OfficeHours, tz: datetime.tzinfo | None
+) -> datetime.datetime:
     return _at(day, office.closes, tz)
 
 

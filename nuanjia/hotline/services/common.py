@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.phones import normalize_phone, validate_phone
 from nuanjia.core.workflow import access
-from nuanjia.orgs.models import Org
+from nuanjia.orgs.models import Org, Staff
+from nuanjia.orgs.permissions import staff_of
 
 from .. import deadlines, rules
 from ..models import Ticket
@@ -24,23 +26,23 @@ NOTE_MAX = 2000
 # ---- Guards -------------------------------------------------------------------------------
 
 
-def _may(by, roles: frozenset[str], org: Org | None = None) -> bool:
+def _may(by: Actor | None, roles: frozenset[str], org: Org | None = None) -> bool:
     """Whether `by` holds one of `roles` and, when given, has `org` in scope: the check of
     the actions that are not lifecycle steps (notes, files, advance relief)."""
     hooks = access()
     return bool(hooks.roles_of(by) & roles) and (org is None or hooks.in_scope(by, org))
 
 
-def authorize_roles(user, roles: frozenset[str], name: str, where: str = "") -> None:
+def authorize_roles(user: Actor | None, roles: frozenset[str], name: str, where: str = "") -> None:
     if not _may(user, roles):
         access().deny(user, f"hotline.{name}", where)
 
 
-def _signed_in(by):
-    return by if getattr(by, "is_authenticated", False) else None
+def _signed_in(by: Actor | None) -> Staff | None:
+    return staff_of(by) if by is not None and by.is_authenticated else None
 
 
-def _text(value, field: str, *, required: bool, limit: int, message: str) -> str:
+def _text(value: object, field: str, *, required: bool, limit: int, message: str) -> str:
     text = str(value or "").strip()
     if required and not text:
         raise RuleViolation(message, field=field)

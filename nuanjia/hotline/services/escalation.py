@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
+
 from .. import queries, rules
 from ..models import Ticket
 from ..workflow import FLOW
@@ -17,7 +19,9 @@ from .common import _may, _save
 # ---- Escalation and the sweep -------------------------------------------------------------
 
 
-def _escalate(ticket: Ticket, *, by, reason: str, stages: list[str] | None = None) -> bool:
+def _escalate(
+    ticket: Ticket, *, by: Actor | None, reason: str, stages: list[str] | None = None
+) -> bool:
     """Raise the ticket one level: to the parent of the union it was last escalated to (or
     of the responsible union). The root stays where it is."""
     base = ticket.escalated_to or ticket.org
@@ -33,7 +37,7 @@ def _escalate(ticket: Ticket, *, by, reason: str, stages: list[str] | None = Non
 
 
 @transaction.atomic
-def escalate_ticket(ticket: Ticket, *, by=None, reason: str = "") -> bool:
+def escalate_ticket(ticket: Ticket, *, by: Actor | None = None, reason: str = "") -> bool:
     ticket = FLOW.lock(ticket)
     if by is not None and not _may(by, rules.HANDLERS, ticket.org):
         raise PermissionDenied

@@ -4,6 +4,7 @@ relief, its one-approver approval, the payment record and the paperwork after it
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.workflow import access
 from nuanjia.orgs.models import Org
@@ -22,6 +24,9 @@ from ..models import FastTrack, Ticket
 from ..rules import Kind, Status
 from ..workflow import FLOW
 from .common import NOTE_MAX, _may, _signed_in, _text
+
+if TYPE_CHECKING:
+    from nuanjia.relief.models import Grant
 
 # ---- Fast track: 一事一议、先行救助 ----------------------------------------------------------
 
@@ -60,7 +65,7 @@ def fast_track_rule_check(
     return key
 
 
-def approver_level_ok(by) -> bool:
+def approver_level_ok(by: Actor) -> bool:
     """One approver at county or city level (not a grassroots union, not the province)."""
     org = getattr(by, "org", None)
     return org is not None and org.kind in (Org.Kind.COUNTY, Org.Kind.CITY)
@@ -89,12 +94,12 @@ def fast_track_allowed(ticket: Ticket) -> bool:
     )
 
 
-def may_open_fast_track(user, ticket: Ticket) -> bool:
+def may_open_fast_track(user: Actor | None, ticket: Ticket) -> bool:
     return _may(user, rules.FAST_TRACK_PROPOSERS, ticket.org) and fast_track_allowed(ticket)
 
 
-def may_approve_fast_track(user) -> bool:
-    return _may(user, rules.FAST_TRACK_APPROVERS) and approver_level_ok(user)
+def may_approve_fast_track(user: Actor | None) -> bool:
+    return user is not None and _may(user, rules.FAST_TRACK_APPROVERS) and approver_level_ok(user)
 
 
 ADVANCE_GRANT_TYPE = "advance"  # relief's grant type 先行救助
@@ -104,7 +109,7 @@ ADVANCE_GRANT_TYPE = "advance"  # relief's grant type 先行救助
 def open_fast_track(
     ticket: Ticket,
     *,
-    by,
+    by: Actor,
     amount_fen: int,
     cause: str,
     reason: str = "",
@@ -179,7 +184,7 @@ def _lock_fast_track(fast_track: FastTrack) -> FastTrack:
 
 
 @transaction.atomic
-def approve_fast_track(fast_track: FastTrack, *, by) -> FastTrack:
+def approve_fast_track(fast_track: FastTrack, *, by: Actor) -> FastTrack:
     """The simplified approval of 先行救助: one approver of a county or city union, who is
     not the proposer and has the paying union in scope; the money is reserved at once and
     the grant is ready for the next payment batch."""
@@ -203,7 +208,7 @@ def approve_fast_track(fast_track: FastTrack, *, by) -> FastTrack:
     return fast_track
 
 
-def _approve_grant_simplified(grant, *, by) -> None:
+def _approve_grant_simplified(grant: Grant, *, by: Actor) -> None:
     """The relief app's one-approver path of 先行救助 (it owns the grant's states and the
     ledger reservation; see the ADR)."""
     from nuanjia.relief import services as relief
@@ -214,7 +219,14 @@ def _approve_grant_simplified(grant, *, by) -> None:
 PAYMENT_CHUNK = 500
 
 
-def follow_grant_payments(sender, *, grant_ids: list[int], paid_on, by=None, **kwargs) -> int:
+def follow_grant_payments(
+    sender: object,
+    *,
+    grant_ids: list[int],
+    paid_on: datetime.date,
+    by: Actor | None = None,
+    **kwargs: object,
+) -> int:
     """relief.signals.grants_paid, inside the paying transaction: record at once when the
     advance reliefs among the grants were paid — the time from call to payment in working days
     and the paperwork deadline after payment. Returns how many were recorded."""
@@ -229,7 +241,9 @@ def follow_grant_payments(sender, *, grant_ids: list[int], paid_on, by=None, **k
     return recorded
 
 
-def _record_fast_track_payment(fast_track: FastTrack, paid_on: datetime.date, *, by) -> bool:
+def _record_fast_track_payment(
+    fast_track: FastTrack, paid_on: datetime.date, *, by: Actor | None
+) -> bool:
     from nuanjia.core.workdays import add_working_days
 
     fast_track = _lock_fast_track(fast_track)
@@ -255,7 +269,7 @@ def _record_fast_track_payment(fast_track: FastTrack, paid_on: datetime.date, *,
 
 
 @transaction.atomic
-def complete_fast_track_paperwork(fast_track: FastTrack, *, by, note: str = "") -> FastTrack:
+def complete_fast_track_paperwork(fast_track: FastTrack, *, by: Actor, note: str = "") -> FastTrack:
     """补办手续: the paperwork of a paid advance relief is complete (application, evidence,
     signatures). Until then it shows on the to-do list, late after `paperwork_due_on`."""
     if not _may(by, rules.FAST_TRACK_PROPOSERS, fast_track.org):
@@ -265,6 +279,8 @@ def complete_fast_track_paperwork(fast_track: FastTrack, *, by, note: str = "") 
         raise RuleViolation(_("The advance relief is not paid yet."), code="invalid_transition")
     if fast_track.paperwork_done_on is not None:
         raise RuleViolation(_("The paperwork is already complete."), code="invalid_transition")
+    # Recording the payment set the paperwork's deadline with its date.
+    assert fast_track.paperwork_due_on is not None
     fast_track.paperwork_done_on = clock.today()
     fast_track.save(update_fields=["paperwork_done_on"])
     FLOW.record(fast_track.ticket, "fast_track_paperwork", fast_track.ticket.status, by=by,

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.workflow import access
 from nuanjia.orgs.models import Staff
+from nuanjia.orgs.permissions import staff_of
 
 from .. import rules
 from ..models import Ticket
@@ -25,7 +27,7 @@ from ..workflow import FLOW
 from .common import NOTE_MAX, _text
 
 
-def may_work(user, ticket: Ticket) -> bool:
+def may_work(user: Actor | None, ticket: Ticket) -> bool:
     """Whether `user` may work the ticket now: it is open, in the user's scope, and the user
     holds one of the roles whose queue its status sits in."""
     state = FLOW.states.get(ticket.status)
@@ -35,7 +37,7 @@ def may_work(user, ticket: Ticket) -> bool:
     return bool(hooks.roles_of(user) & state.queue) and hooks.in_scope(user, ticket.org)
 
 
-def may_supervise(user, ticket: Ticket) -> bool:
+def may_supervise(user: Actor | None, ticket: Ticket) -> bool:
     """Whether `user` may hand the ticket to someone else (a supervisor with it in scope)."""
     hooks = access()
     return bool(hooks.roles_of(user) & rules.HOLD_SUPERVISORS) and hooks.in_scope(user, ticket.org)
@@ -46,7 +48,9 @@ def _holder_name(ticket: Ticket) -> str:
     return (holder.full_name or holder.username) if holder else ""
 
 
-def _hold(ticket: Ticket, holder: Staff | None, *, action: str, by, note: str = "") -> Ticket:
+def _hold(
+    ticket: Ticket, holder: Staff | None, *, action: str, by: Actor, note: str = ""
+) -> Ticket:
     before = _holder_name(ticket)
     ticket.holder = holder
     ticket.held_since = timezone.now() if holder else None
@@ -63,7 +67,7 @@ def _hold(ticket: Ticket, holder: Staff | None, *, action: str, by, note: str = 
 
 
 @transaction.atomic
-def take_ticket(ticket: Ticket, *, by) -> Ticket:
+def take_ticket(ticket: Ticket, *, by: Actor) -> Ticket:
     """认领: the ticket becomes `by`'s. Taking one's own ticket again changes nothing."""
     ticket = FLOW.lock(ticket)
     if not may_work(by, ticket):
@@ -75,11 +79,11 @@ def take_ticket(ticket: Ticket, *, by) -> Ticket:
             _("%(name)s has already taken this ticket.") % {"name": _holder_name(ticket)},
             code="already_held",
         )
-    return _hold(ticket, by, action="taken", by=by)
+    return _hold(ticket, staff_of(by), action="taken", by=by)
 
 
 @transaction.atomic
-def release_ticket(ticket: Ticket, *, by) -> Ticket:
+def release_ticket(ticket: Ticket, *, by: Actor) -> Ticket:
     """释放: the holder gives the ticket back to the union's queue."""
     ticket = FLOW.lock(ticket)
     if ticket.holder_id is None or ticket.holder_id != by.pk:
@@ -89,7 +93,7 @@ def release_ticket(ticket: Ticket, *, by) -> Ticket:
 
 
 @transaction.atomic
-def reassign_ticket(ticket: Ticket, *, by, to: Staff | None, reason: str = "") -> Ticket:
+def reassign_ticket(ticket: Ticket, *, by: Actor, to: Staff | None, reason: str = "") -> Ticket:
     """改派: a supervisor hands the ticket to another person who may work it (or, with no
     one named, back to the queue), with a reason."""
     ticket = FLOW.lock(ticket)
@@ -130,7 +134,7 @@ HOLD_ACTIONS = tuple(rules.HoldAction.values)
 
 
 def change_holder(
-    ticket: Ticket, *, by, action: str, holder_id: int | None = None, reason: str = "",
+    ticket: Ticket, *, by: Actor, action: str, holder_id: int | None = None, reason: str = "",
     where: str = "",
 ) -> Ticket:  # fmt: skip
     """What the page and the API both call: take, release or reassign, refusing a role or

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import datetime
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import append_event, prepare_event
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.models import AuditEvent
 from nuanjia.core.prepared import PreparedInsert
 from nuanjia.core.sms import send_sms
 from nuanjia.core.workflow import access
@@ -95,7 +99,7 @@ def submit_request(
     description: str,
     employer_name: str = "",
     channel: str = Channel.WEB,
-    files=(),
+    files: Iterable[UploadedFile] = (),
 ) -> tuple[Ticket, bool]:
     """A request from the public page or API; returns (ticket, is_new).
 
@@ -181,17 +185,18 @@ class _Intake:
     lock is held only to take a number, look for a twin and run finished statements."""
 
     ticket: Ticket
-    twins: tuple[str, list]
-    ticket_insert: PreparedInsert
-    event_insert: PreparedInsert
-    audit: PreparedInsert
+    twins: tuple[str, list[Any]]
+    ticket_insert: PreparedInsert[Ticket]
+    event_insert: PreparedInsert[TicketEvent]
+    audit: PreparedInsert[AuditEvent]
 
     def first_twin(self) -> tuple[int, str, str] | None:
         """(pk, number, status) of the newest ticket with the same phone and text within
         the duplicate window, if any."""
         with connection.cursor() as cursor:
             cursor.execute(*self.twins)
-            return cursor.fetchone()
+            row: tuple[int, str, str] | None = cursor.fetchone()
+            return row
 
     def write(self, number: str) -> None:
         self.ticket_insert.execute(number=number)
@@ -199,7 +204,7 @@ class _Intake:
         append_event(self.audit, object_id=str(self.ticket.pk), object_label=number)
 
 
-def _twins_statement(ticket: Ticket) -> tuple[str, list]:
+def _twins_statement(ticket: Ticket) -> tuple[str, list[Any]]:
     """The newest ticket with the same phone and text within the duplicate window, as SQL
     written once: this runs on every public submission, and compiling the queryset each time
     cost more than running it."""
@@ -250,7 +255,7 @@ def _merge_into(twin: tuple[int, str, str], channel: str) -> Ticket:
 @transaction.atomic
 def open_ticket(
     *,
-    by,
+    by: Actor,
     channel: str = Channel.PHONE,
     caller_name: str = "",
     phone: str,
@@ -324,7 +329,7 @@ def open_ticket(
 
 
 @transaction.atomic
-def link_worker(ticket: Ticket, worker: Worker | None, *, by) -> Ticket:
+def link_worker(ticket: Ticket, worker: Worker | None, *, by: Actor) -> Ticket:
     """Link the caller to a worker record (or unlink with None)."""
     ticket = FLOW.lock(ticket)
     if not _may(by, rules.HANDLERS, ticket.org):

@@ -3,6 +3,7 @@ notes staff add to the timeline."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
@@ -10,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.sms import send_sms
+from nuanjia.core.workflow import Move
 from nuanjia.orgs.models import Org
 
 from .. import deadlines, rules
@@ -25,7 +28,9 @@ from .escalation import _escalate
 
 
 @contextmanager
-def _moving(ticket: Ticket, step: str, *, by, note: str = "", fields: tuple[str, ...] = ()):
+def _moving(
+    ticket: Ticket, step: str, *, by: Actor, note: str = "", fields: tuple[str, ...] = ()
+) -> Iterator[Move[Ticket]]:
     """`FLOW.moving` plus the pause: a paused ticket takes no step but resume and transfer.
     `fields` are the ticket's columns the step changes besides its status. A ticket that goes
     to another union leaves the hands of whoever held it (its new union takes it)."""
@@ -47,7 +52,13 @@ def _moving(ticket: Ticket, step: str, *, by, note: str = "", fields: tuple[str,
 @FLOW.handler(Step.CLASSIFY)
 @transaction.atomic
 def classify_ticket(
-    ticket: Ticket, *, by, kind: str, ticket_class: str, is_urgent: bool = False, note: str = ""
+    ticket: Ticket,
+    *,
+    by: Actor,
+    kind: str,
+    ticket_class: str,
+    is_urgent: bool = False,
+    note: str = "",
 ) -> Ticket:
     """分类: set kind, class and urgency; the deadlines follow from them (counted from the
     moment of receipt, so re-classifying never buys time)."""
@@ -71,7 +82,9 @@ def classify_ticket(
 
 @FLOW.handler(Step.DISPATCH)
 @transaction.atomic
-def dispatch_ticket(ticket: Ticket, *, by, org: Org | None = None, reason: str = "") -> Ticket:
+def dispatch_ticket(
+    ticket: Ticket, *, by: Actor, org: Org | None = None, reason: str = ""
+) -> Ticket:
     """派单: send the ticket to the responsible union. The proposal comes from the place and
     the employer; sending it elsewhere is the agent's call and needs a reason."""
     fields = ("dispatched_from", "org", "dispatched_at")
@@ -95,7 +108,7 @@ def dispatch_ticket(ticket: Ticket, *, by, org: Org | None = None, reason: str =
 
 @FLOW.handler(Step.ACCEPT)
 @transaction.atomic
-def accept_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
+def accept_ticket(ticket: Ticket, *, by: Actor, note: str = "") -> Ticket:
     """签收: the responsible union takes the ticket; this is the first contact."""
     with _moving(ticket, Step.ACCEPT, by=by, note=note, fields=("accepted_at",)) as move:
         move.obj.accepted_at = timezone.now()
@@ -104,7 +117,7 @@ def accept_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
 
 @FLOW.handler(Step.START)
 @transaction.atomic
-def start_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
+def start_ticket(ticket: Ticket, *, by: Actor, note: str = "") -> Ticket:
     with _moving(ticket, Step.START, by=by, note=note) as move:
         pass
     return move.obj
@@ -112,7 +125,7 @@ def start_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
 
 @FLOW.handler(Step.RETURN)
 @transaction.atomic
-def return_ticket(ticket: Ticket, *, by, reason: str) -> Ticket:
+def return_ticket(ticket: Ticket, *, by: Actor, reason: str) -> Ticket:
     """退回: the union says the ticket is not theirs; it goes back to whoever dispatched it,
     to be dispatched again. The deadlines keep running."""
     fields = ("org", "dispatched_from", "accepted_at")
@@ -129,7 +142,7 @@ def return_ticket(ticket: Ticket, *, by, reason: str) -> Ticket:
 
 @FLOW.handler(Step.TRANSFER)
 @transaction.atomic
-def transfer_ticket(ticket: Ticket, *, by, org: Org | None, reason: str) -> Ticket:
+def transfer_ticket(ticket: Ticket, *, by: Actor, org: Org | None, reason: str) -> Ticket:
     """转派: hand the ticket to another union, with a reason; it must accept it again."""
     fields = ("dispatched_from", "org", "dispatched_at", "accepted_at", "paused_at",
               "paused_minutes", "resolution_due_at")  # fmt: skip
@@ -154,7 +167,7 @@ def transfer_ticket(ticket: Ticket, *, by, org: Org | None, reason: str) -> Tick
 
 @FLOW.handler(Step.PAUSE)
 @transaction.atomic
-def pause_ticket(ticket: Ticket, *, by, reason: str) -> Ticket:
+def pause_ticket(ticket: Ticket, *, by: Actor, reason: str) -> Ticket:
     """暂停: the union waits for the caller (documents, a call back); the resolution clock
     stops until resumed."""
     with _moving(ticket, Step.PAUSE, by=by, fields=("paused_at",)) as move:
@@ -166,6 +179,8 @@ def pause_ticket(ticket: Ticket, *, by, reason: str) -> Ticket:
 
 def _unpause(ticket: Ticket) -> int:
     """Stop the pause: the resolution deadline moves on by the working time it lasted."""
+    if ticket.paused_at is None:
+        return 0
     minutes = deadlines.working_minutes(ticket.paused_at, timezone.now())
     ticket.paused_minutes += minutes
     if ticket.resolution_due_at and minutes:
@@ -176,7 +191,7 @@ def _unpause(ticket: Ticket) -> int:
 
 @FLOW.handler(Step.RESUME)
 @transaction.atomic
-def resume_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
+def resume_ticket(ticket: Ticket, *, by: Actor, note: str = "") -> Ticket:
     fields = ("paused_at", "paused_minutes", "resolution_due_at")
     with _moving(ticket, Step.RESUME, by=by, note=note, fields=fields) as move:
         ticket = move.obj
@@ -191,7 +206,7 @@ def resume_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
 
 @FLOW.handler(Step.ANSWER)
 @transaction.atomic
-def answer_ticket(ticket: Ticket, *, by, answer: str) -> Ticket:
+def answer_ticket(ticket: Ticket, *, by: Actor, answer: str) -> Ticket:
     """反馈: the caller is given the answer; the call-back is due the next working day."""
     fields = ("answer", "answered_at", "is_late", "callback_due_at", "accepted_at")
     with _moving(ticket, Step.ANSWER, by=by, fields=fields) as move:
@@ -220,7 +235,7 @@ def answer_ticket(ticket: Ticket, *, by, answer: str) -> Ticket:
 @FLOW.handler(Step.CALL_BACK)
 @transaction.atomic
 def record_callback(
-    ticket: Ticket, *, by, satisfaction: str, comment: str = "", escalate: bool = False
+    ticket: Ticket, *, by: Actor, satisfaction: str, comment: str = "", escalate: bool = False
 ) -> Ticket:
     """回访: the caller says how satisfied they are. 不满意 reopens the ticket with a fresh
     resolution deadline for the same union, or (`escalate`) sends it up to its parent."""
@@ -236,13 +251,18 @@ def record_callback(
     return move.obj
 
 
-def _called_back(move, satisfaction: str, *, unsatisfied: bool) -> None:
+def _called_back(move: Move[Ticket], satisfaction: str, *, unsatisfied: bool) -> None:
     ticket = move.obj
     now = timezone.now()
     ticket.satisfaction = satisfaction
     ticket.callback_comment = move.note
     ticket.called_back_at = now
-    move.save_fields += ["satisfaction", "callback_comment", "called_back_at"]
+    move.save_fields = [
+        *(move.save_fields or []),
+        "satisfaction",
+        "callback_comment",
+        "called_back_at",
+    ]
     move.changes["satisfaction"] = satisfaction
     move.target = Status.IN_PROGRESS if unsatisfied else Status.CALLED_BACK
     if unsatisfied:
@@ -252,12 +272,12 @@ def _called_back(move, satisfaction: str, *, unsatisfied: bool) -> None:
         ticket.reopen_count += 1
         ticket.resolution_due_at = deadlines.days_due(now, values.resolution_days)
         ticket.callback_due_at = None
-        move.save_fields += ["reopen_count", "resolution_due_at", "callback_due_at"]
+        move.save_fields.extend(["reopen_count", "resolution_due_at", "callback_due_at"])
 
 
 @FLOW.handler(Step.CLOSE)
 @transaction.atomic
-def close_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
+def close_ticket(ticket: Ticket, *, by: Actor, note: str = "") -> Ticket:
     """结案: after a satisfied (or basically satisfied) call-back."""
     with _moving(ticket, Step.CLOSE, by=by, note=note, fields=("closed_at",)) as move:
         move.obj.closed_at = timezone.now()
@@ -265,7 +285,7 @@ def close_ticket(ticket: Ticket, *, by, note: str = "") -> Ticket:
 
 
 @transaction.atomic
-def add_note(ticket: Ticket, *, by, note: str) -> TicketEvent:
+def add_note(ticket: Ticket, *, by: Actor, note: str) -> TicketEvent:
     ticket = FLOW.lock(ticket)
     if not _may(by, rules.HANDLERS, ticket.org):
         raise PermissionDenied
