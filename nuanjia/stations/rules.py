@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -291,7 +292,7 @@ class WeeklyHours:
         return [[list(span) for span in ranges] for ranges in self.days]
 
     @classmethod
-    def from_json(cls, data) -> WeeklyHours:
+    def from_json(cls, data: Iterable[Iterable[Iterable[int]]] | None) -> WeeklyHours:
         if not data:
             return ALWAYS_OPEN
         return cls(tuple(tuple((int(a), int(b)) for a, b in ranges) for ranges in data))
@@ -372,7 +373,7 @@ def format_opening_hours(hours: WeeklyHours) -> str:
     """The canonical text of parsed hours (what the form and the export show)."""
     if hours.is_always_open:
         return "24小时"
-    groups: list[tuple[list[int], tuple]] = []
+    groups: list[tuple[list[int], tuple[tuple[int, int], ...]]] = []
     for day, ranges in enumerate(hours.days):
         if groups and groups[-1][1] == ranges and groups[-1][0][-1] == day - 1:
             groups[-1][0].append(day)
@@ -420,7 +421,7 @@ STANDARD_ITEMS = {
 FOUR_ITEMS = ("sign", "site", "facilities", "rules")
 
 
-def standard_level(items) -> str:
+def standard_level(items: Iterable[str]) -> str:
     """ "六有" when every item is met, "四有" when the first four are, else ""."""
     met = set(items)
     if met >= set(STANDARD_ITEMS):

@@ -57,6 +57,7 @@ __all__ = [
     "DEFAULT_FACILITIES",
     "GRANT_EARMARK",
     "GRANT_SOURCE",
+    "KEEPER_ROLES",
     "PHOTO_FORMATS",
     "PHOTO_MAX_BYTES",
     "PHOTO_MAX_PIXELS",

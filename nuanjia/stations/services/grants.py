@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from nuanjia.core import clock
 from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.permissions import staff_of
 
 from ..models import (
     Station,
@@ -19,13 +20,16 @@ from ..models import (
 from ..workflow import GRANT_FLOW, GrantStep
 from .registry import _require_keeper
 
+if TYPE_CHECKING:
+    from nuanjia.funds.models import Earmark
+
 # --- construction and upkeep grants (the money link) ----------------------------------------
 
 GRANT_EARMARK = "户外劳动者驿站建设"
 GRANT_SOURCE = "stations.grant"
 
 
-def grant_earmark():
+def grant_earmark() -> Earmark:
     from nuanjia.funds.models import Earmark
 
     earmark = Earmark.objects.filter(name=GRANT_EARMARK).first()
@@ -53,7 +57,7 @@ def _grant_posting(grant: StationGrant, **details: Any) -> dict[str, Any]:
 
 @transaction.atomic
 def propose_station_grant(
-    station: Station, *, kind: str, amount_fen: int, purpose: str, by
+    station: Station, *, kind: str, amount_fen: int, purpose: str, by: Actor
 ) -> StationGrant:
     """Propose a construction or upkeep grant, paid by the station's host union."""
     from nuanjia.core.money import check_fen
@@ -74,7 +78,7 @@ def propose_station_grant(
         kind=kind,
         amount_fen=amount_fen,
         purpose=purpose,
-        proposed_by=by,
+        proposed_by=staff_of(by),
     )
     figures = {"kind": kind, "amount_fen": amount_fen, "station": station.code}
     GRANT_FLOW.record(grant, "grant_proposed", "", by=by, changes=figures)

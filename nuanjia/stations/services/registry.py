@@ -8,17 +8,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanjia.core import cache
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import diff, record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.phones import normalize_phone
 from nuanjia.core.uploads import image_check
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.rules import Perm
+from nuanjia.orgs.rules import Perm, actor_can
 from nuanjia.standards import regions
 
 from .. import rules
@@ -77,19 +79,20 @@ def seed_facilities() -> None:
 # --- permissions ----------------------------------------------------------------------------
 
 
-def may_keep(user, station_or_org) -> bool:
+def may_keep(user: Actor | None, station_or_org: Station | Org) -> bool:
     """Whether `user` may change a station of `org`: a keeper role, in the org's subtree."""
     org = station_or_org.org if isinstance(station_or_org, Station) else station_or_org
     own = getattr(user, "org", None)
     return bool(
-        own is not None
-        and user.has_perm_code(Perm.VIEW_BUSINESS)
+        user is not None
+        and own is not None
+        and actor_can(user, Perm.VIEW_BUSINESS)
         and set(user.roles) & KEEPER_ROLES
         and org.path.startswith(own.path)
     )
 
 
-def _require_keeper(by, org: Org) -> None:
+def _require_keeper(by: Actor | None, org: Org) -> None:
     if by is not None and not may_keep(by, org):
         raise RuleViolation(
             _("Only a caseworker or station keeper of the host union or above may do this."),
@@ -152,7 +155,10 @@ def resolve_facilities(
 
 
 def check_station_fields(
-    fields: StationFields, *, instance: Station | None = None, lookup=None
+    fields: StationFields,
+    *,
+    instance: Station | None = None,
+    lookup: dict[str, Facility] | None = None,
 ) -> dict[str, Any]:
     """Check everything about a station except who may write it; return the model values.
 
@@ -264,7 +270,9 @@ def _save_facilities(station: Station, facilities: dict[Facility, int | None]) -
 
 
 @transaction.atomic
-def create_station(fields: StationFields, *, by, checked: dict | None = None) -> Station:
+def create_station(
+    fields: StationFields, *, by: Actor | None, checked: dict[str, Any] | None = None
+) -> Station:
     """Register a station under its host union (the writer's union or one below it)."""
     _require_keeper(by, fields.org)
     values = dict(checked or check_station_fields(fields))
@@ -277,7 +285,7 @@ def create_station(fields: StationFields, *, by, checked: dict | None = None) ->
 
 @transaction.atomic
 def update_station(
-    station: Station, fields: StationFields, *, by, checked: dict | None = None
+    station: Station, fields: StationFields, *, by: Actor, checked: dict[str, Any] | None = None
 ) -> Station:
     """Change a station's record; the new host union must also be within the writer's reach."""
     Station.objects.select_for_update().filter(pk=station.pk).first()
@@ -297,7 +305,7 @@ def update_station(
     return station
 
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Station.Status.OPEN: {Station.Status.SUSPENDED, Station.Status.CLOSED},
     Station.Status.SUSPENDED: {Station.Status.OPEN, Station.Status.CLOSED},
     Station.Status.CLOSED: {Station.Status.OPEN},  # a reopened site keeps its code and QR
@@ -305,7 +313,9 @@ TRANSITIONS = {
 
 
 @transaction.atomic
-def set_station_status(station: Station, status: str, *, by, reason: str = "") -> Station:
+def set_station_status(
+    station: Station, status: str, *, by: Actor | None, reason: str = ""
+) -> Station:
     """Open, suspend or close a station. A closed station's QR page says so and logs nothing."""
     caller = station
     station = Station.objects.select_for_update().get(pk=station.pk)
@@ -331,7 +341,12 @@ def set_station_status(station: Station, status: str, *, by, reason: str = "") -
 
 @transaction.atomic
 def add_closure(
-    station: Station, *, starts_on: datetime.date, ends_on: datetime.date, reason: str = "", by
+    station: Station,
+    *,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    reason: str = "",
+    by: Actor,
 ) -> Closure:
     """Close a station for dated days (a holiday, repairs)."""
     _require_keeper(by, station.org)
@@ -354,7 +369,7 @@ def add_closure(
 
 
 @transaction.atomic
-def remove_closure(closure: Closure, *, by) -> None:
+def remove_closure(closure: Closure, *, by: Actor) -> None:
     _require_keeper(by, closure.station.org)
     record_event(
         closure.station,
@@ -365,10 +380,10 @@ def remove_closure(closure: Closure, *, by) -> None:
     closure.delete()
 
 
-def check_photo(upload) -> str:
+def check_photo(upload: UploadedFile) -> str:
     """A photo is a JPEG, PNG or WebP of at most 8 MB and PHOTO_MAX_PIXELS, checked by content,
     not by name (core.uploads.image_check); returns its format."""
-    if upload.size > PHOTO_MAX_BYTES:
+    if (upload.size or 0) > PHOTO_MAX_BYTES:
         raise RuleViolation(_("A photo can be at most 8 MB."), field="image")
     kind, too_many_pixels = image_check(upload, PHOTO_MAX_PIXELS)
     if too_many_pixels:
@@ -383,7 +398,9 @@ def check_photo(upload) -> str:
 
 
 @transaction.atomic
-def add_photo(station: Station, upload, *, caption: str = "", by) -> StationPhoto:
+def add_photo(
+    station: Station, upload: UploadedFile, *, caption: str = "", by: Actor
+) -> StationPhoto:
     _require_keeper(by, station.org)
     kind = check_photo(upload)
     photo = StationPhoto(station=station, caption=caption.strip()[:100])

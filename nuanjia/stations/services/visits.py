@@ -12,11 +12,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
+from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.crypto import blind_index
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.masking import mask_phone
 from nuanjia.core.phones import normalize_phone
+from nuanjia.orgs.permissions import staff_of
 
 from ..models import (
     HOUR_FIELDS,
@@ -141,7 +143,7 @@ def check_in(
 
 
 @transaction.atomic
-def record_tally(station: Station, *, on: datetime.date, visits: int, by) -> DayTally:
+def record_tally(station: Station, *, on: datetime.date, visits: int, by: Actor) -> DayTally:
     """A keeper's count of a day's visitors who did not scan; replaces that day's count."""
     _require_keeper(by, station.org)
     if on > clock.today():
@@ -154,7 +156,7 @@ def record_tally(station: Station, *, on: datetime.date, visits: int, by) -> Day
     old = None if created else tally.visits
     if not created:
         tally.visits = visits
-        tally.recorded_by = by
+        tally.recorded_by = staff_of(by)
         tally.save(update_fields=["visits", "recorded_by", "updated_at"])
     record_event(station, "station.tally", by=by, changes={"on": str(on), "visits": [old, visits]})
     rollup_days(on, on, station_id=station.pk)
