@@ -51,7 +51,7 @@ class PayableItem:
     source_type: str  # the registered kind, e.g. "relief.grant"
     source_id: str  # the owning row's key, as the ledger names it
     label: str  # the number people quote (RG000123); the bank reference ends with it
-    payee_kind: str  # PayeeKind
+    payee_kind: PayeeKind
     payee_name: str
     account_encrypted: str
     account_masked: str
@@ -73,7 +73,7 @@ class Result:
 
 @dataclass(frozen=True, slots=True)
 class State:
-    state: str  # ItemState
+    state: ItemState
     label: str = ""  # the app's own word for where it stands, for the refusal message
 
 

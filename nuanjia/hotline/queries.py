@@ -15,6 +15,7 @@ from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
 from nuanjia.people.models import Employer
 from nuanjia.people.queries import search_workers
+from nuanjia.relief.rules import Status as GrantStatus
 from nuanjia.standards import regions
 
 from . import rules
@@ -229,8 +230,8 @@ def fast_tracks_for(ticket: Ticket) -> list[FastTrack]:
 # What each step on a ticket's advance relief waits for: its grant proposed (to approve),
 # or paid with the paperwork still open.
 FAST_TRACK_WAITING = {
-    "approve": lambda item: item.grant.status == "proposed" and not item.is_cancelled,
-    "paperwork": lambda item: item.grant.status == "paid" and not item.paperwork_done_on,
+    "approve": lambda item: item.grant.status == GrantStatus.PROPOSED and not item.is_cancelled,
+    "paperwork": lambda item: item.grant.status == GrantStatus.PAID and not item.paperwork_done_on,
 }
 
 

@@ -15,6 +15,7 @@ class ReliefConfig(AppConfig):
         from . import grant_payable
         from .jobs import JOBS
         from .queries import grant_labels, paid_grant_ids
+        from .rules import SOURCE_TYPE
         from .todo import relief_todo
 
         todo.register(relief_todo)
@@ -22,7 +23,7 @@ class ReliefConfig(AppConfig):
         grant_payable.register()
         sources.register(
             sources.PostingSource(
-                source_type="relief.grant",
+                source_type=SOURCE_TYPE,
                 label="grant",
                 paid_ids=paid_grant_ids,
                 url=lambda pk: reverse("relief:grant_detail", args=[pk]),

@@ -158,7 +158,7 @@ class PaymentBatch(models.Model):
         Earmark, verbose_name=_("earmark"), on_delete=models.PROTECT, related_name="+"
     )
     # What the batch pays (a registered payable kind) and to whom: one bank file layout.
-    source_type = models.CharField(_("payable kind"), max_length=40, default="relief.grant")
+    source_type = models.CharField(_("payable kind"), max_length=40, default=rules.SOURCE_TYPE)
     payee_kind = models.CharField(
         _("payee kind"), max_length=12, choices=PayeeKind.choices, default=PayeeKind.PERSON
     )

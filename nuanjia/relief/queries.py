@@ -55,7 +55,7 @@ def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
 def grant_lines(grant: Grant) -> QuerySet[PaymentLine]:
     """The batch lines that carried a grant to the bank (one per batch it was in)."""
     return (
-        PaymentLine.objects.filter(source_type="relief.grant", source_id=str(grant.pk))
+        PaymentLine.objects.filter(source_type=rules.SOURCE_TYPE, source_id=str(grant.pk))
         .select_related("batch")
         .order_by("id")
     )

@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy
 from nuanjia.core.money import format_yuan
 from nuanjia.hardship.rules import add_months
 
+# How the ledger (funds.sources) and the payment batches (core.payables) name a grant.
+SOURCE_TYPE = "relief.grant"
+
 
 class Status(models.TextChoices):
     PROPOSED = "proposed", gettext_lazy("Proposed")  # 待审核: the caseworker may still cancel it

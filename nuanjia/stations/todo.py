@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.queries import scope
+from nuanjia.orgs.rules import Role
 
 from .models import StationGrant
 from .queries import dead_stations
@@ -23,7 +24,7 @@ def stations_todo(user) -> list[TodoItem]:
             )
         )
     grants = scope(StationGrant.objects.all(), user)
-    if "approver" in roles:
+    if Role.APPROVER in roles:
         items.append(
             TodoItem(
                 _("Station grants to approve"),
@@ -33,7 +34,7 @@ def stations_todo(user) -> list[TodoItem]:
                 reverse("stations:list") + "?grants=proposed",
             )
         )
-    if "finance" in roles:
+    if Role.FINANCE in roles:
         items.append(
             TodoItem(
                 _("Station grants to pay"),

@@ -17,6 +17,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.workflow import access
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Worker
+from nuanjia.relief.rules import Status as GrantStatus
 from nuanjia.standards.queries import dibao_fen_for, in_force
 
 from .. import deadlines, rules
@@ -192,7 +193,7 @@ def approve_fast_track(fast_track: FastTrack, *, by: Actor) -> FastTrack:
     grant = fast_track.grant
     if not may_approve_fast_track(by) or not access().in_scope(by, grant.org):
         raise PermissionDenied
-    if fast_track.is_cancelled or fast_track.approved_by_id or grant.status != "proposed":
+    if fast_track.is_cancelled or fast_track.approved_by_id or grant.status != GrantStatus.PROPOSED:
         raise RuleViolation(_("This advance relief is already decided."), code="invalid_transition")
     if fast_track.proposed_by_id == by.pk:
         raise RuleViolation(

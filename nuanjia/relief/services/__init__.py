@@ -32,11 +32,10 @@ from ..models import (  # noqa: F401
     PaymentLine,
     SchoolStage,
 )
-from ..rules import Status, Step  # noqa: F401
+from ..rules import SOURCE_TYPE, Status, Step  # noqa: F401
 from ..workflow import FLOW  # noqa: F401
 from .assessment import (  # noqa: F401
     REASON_MAX,
-    SOURCE_TYPE,
     Assessment,
     _account,
     _reason,

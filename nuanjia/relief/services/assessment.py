@@ -26,7 +26,6 @@ from ..models import (
 )
 from ..workflow import FLOW
 
-SOURCE_TYPE = "relief.grant"  # how the ledger names a grant's postings
 REASON_MAX = 500
 
 

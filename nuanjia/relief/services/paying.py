@@ -31,10 +31,10 @@ from ..models import (
     PaymentBatch,
     PaymentLine,
 )
-from ..rules import Status, Step
+from ..rules import SOURCE_TYPE, Status, Step
 from ..signals import grants_paid
 from ..workflow import FLOW
-from .assessment import SOURCE_TYPE, _reason, _text
+from .assessment import _reason, _text
 from .steps import _post, _release, _reserve
 
 # ---- Paying one grant ---------------------------------------------------------------------

@@ -28,9 +28,9 @@ from ..models import (
     GrantType,
     SchoolStage,
 )
-from ..rules import Status, Step
+from ..rules import SOURCE_TYPE, Status, Step
 from ..workflow import FLOW
-from .assessment import SOURCE_TYPE, _account, _reason, _refuse_caps, _text, assess
+from .assessment import _account, _reason, _refuse_caps, _text, assess
 
 # ---- Grant steps --------------------------------------------------------------------------
 
