@@ -112,9 +112,9 @@ def files_in_publicity(user, on: datetime.date | None = None) -> QuerySet[Hardsh
 def unit_of(hardship_file: HardshipFile) -> str:
     """The worker's unit (单位) as the publicity list names it: employer, else their union."""
     worker = hardship_file.household.worker
-    if worker.employer_id:
+    if worker.employer is not None:
         return worker.employer.name
-    if worker.union_id:
+    if worker.union is not None:
         return worker.union.name
     return hardship_file.org.name
 

@@ -78,11 +78,11 @@ def load_demo_tickets() -> int:
             )  # fmt: skip
             added += 1
         if not _exists(COMPLAINT):
-            ticket = services.open_ticket(
+            complaint = services.open_ticket(
                 by=city_agent or agent, phone="13838100023", caller_name="赵师傅",
                 region_code="410108", kind=Kind.COMPLAINT, description=COMPLAINT, dispatch=True,
             ) if city_agent else None  # fmt: skip
-            added += ticket is not None
+            added += complaint is not None
     if kf_caseworker and not _exists(KAIFENG):
         ticket = services.open_ticket(
             by=kf_caseworker, channel=Channel.VISIT, phone="13838100024", caller_name="孙师傅",

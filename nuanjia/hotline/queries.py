@@ -87,7 +87,7 @@ def match_employer(name: str) -> Employer | None:
 def proposed_org(region_code: str, employer: Employer | None = None) -> Org | None:
     """Who should handle it: the employer's grassroots union, else the county union of the
     place (then its city, then the province)."""
-    if employer is not None and employer.union_id and employer.union.is_active:
+    if employer is not None and employer.union is not None and employer.union.is_active:
         return employer.union
     return _administrative_org(region_code)
 
@@ -250,6 +250,9 @@ def fast_track_proposers(ticket: Ticket, *, limit: int = 5) -> list[Staff]:
         org__code__in=codes,
         role_assignments__role__in=rules.FAST_TRACK_PROPOSERS,
     ).distinct()
-    return sorted(people, key=lambda person: (-codes.index(person.org.code), person.username))[
-        :limit
-    ]
+
+    def nearest_first(person: Staff) -> tuple[int, str]:
+        assert person.org is not None  # the query asks for accounts of these unions
+        return -codes.index(person.org.code), person.username
+
+    return sorted(people, key=nearest_first)[:limit]

@@ -6,6 +6,7 @@ answers 404 (and audits the denial) when it is out of reach.
 
 import datetime
 import re
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -76,7 +77,7 @@ def worker_match(text: str) -> Q | None:
     plan = rules.search_plan(text)
     if plan.is_empty:
         return None
-    ranges = []
+    ranges: list[QuerySet[Any, Any]] = []
     if plan.name_contains:
         prefix = plan.name_contains[: rules.NAME_KEY_LENGTH]
         ranges.append(WorkerNameKey.objects.filter(_prefix("key", prefix)).values("worker_id"))

@@ -21,7 +21,7 @@ from nuanjia.orgs.models import Org, Staff
 from nuanjia.people.models import Worker
 
 from . import services
-from .models import Grant, GrantType, PaymentBatch
+from .models import Grant, GrantType
 from .rules import Status
 
 YUAN = 100
@@ -75,6 +75,7 @@ def load_demo_grants() -> int:
     for spec in GRANTS:
         if spec.to in (Status.APPROVED, Status.PAID):
             earmark = types[spec.grant_type].default_earmark
+            assert earmark is not None  # every grant type the demo loads has its earmark
             needs[earmark.pk] = needs.get(earmark.pk, 0) + spec.amount_yuan * YUAN
     for earmark_id, need in needs.items():
         _ensure_money(huiji, Earmark.objects.get(pk=earmark_id), need, finance)
@@ -117,10 +118,9 @@ def load_demo_grants() -> int:
     return added
 
 
-def _pay(grants: list[Grant], org: Org, finance: Staff) -> PaymentBatch:
+def _pay(grants: list[Grant], org: Org, finance: Staff) -> None:
     """One batch per earmark of the grants to pay, sent to the bank and settled as paid."""
     earmarks = {grant.earmark_id for grant in grants}
-    batch = None
     for earmark_id in sorted(earmarks):
         ids = [grant.pk for grant in grants if grant.earmark_id == earmark_id]
         batch = services.build_batch(
@@ -136,4 +136,3 @@ def _pay(grants: list[Grant], org: Org, finance: Staff) -> PaymentBatch:
         services.import_bank_results(
             batch, SheetSource(io.BytesIO(text.encode("utf-8")), name="回盘.csv"), by=finance
         )
-    return batch

@@ -56,7 +56,7 @@ HOURS = [
     "周一至周五 07:00-20:00; 周六,周日 09:00-18:00",
     "每天 07:00-21:00",
 ]
-FACILITY_SETS = [
+FACILITY_SETS: list[dict[str, int | None]] = [
     {
         "饮水": None,
         "热饭": None,

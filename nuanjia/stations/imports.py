@@ -237,7 +237,7 @@ class StationImporter(Importer):
 
     def _check_row(self, row: ImportRow, orgs: dict[str, Org], existing) -> None:
         values = row.values
-        org = orgs.get(values.get("org_code"))
+        org = orgs.get(str(values.get("org_code") or ""))
         if "org_code" in values and (org is None or not may_keep(self.by, org)):
             row.add_error(
                 "org_code",

@@ -83,7 +83,9 @@ class Station(models.Model):
     is_published = models.BooleanField(_("listed on the public map"), default=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    facilities = models.ManyToManyField(Facility, through="StationFacility", blank=True)
+    facilities: "models.ManyToManyField[Facility, StationFacility]" = models.ManyToManyField(
+        Facility, through="StationFacility", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

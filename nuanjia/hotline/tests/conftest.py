@@ -15,9 +15,11 @@ from nuanjia.orgs.rules import Role
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-def at(*parts) -> datetime.datetime:
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime.datetime:
     """An aware Asia/Shanghai time: at(2026, 2, 13, 10, 0)."""
-    return datetime.datetime(*parts, tzinfo=SHANGHAI)
+    return datetime.datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(autouse=True)
