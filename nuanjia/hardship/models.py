@@ -180,6 +180,9 @@ class HardshipFile(MakerChecker):
     ExitReason = ExitReason
     ReviewReason = ReviewReason
 
+    # The steps the viewer may take, set by the API on the record it answers with; not stored.
+    steps: list[str]
+
     household = models.ForeignKey(
         Household,
         verbose_name=_("household"),

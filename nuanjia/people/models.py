@@ -434,6 +434,9 @@ class ImportBatch(models.Model):
         FAILED = "failed", _("Failed")  # stopped by an error of the system; nothing was written
 
     RUNNING = frozenset({Status.QUEUED, Status.CHECKING, Status.WRITING})
+    # How a run went (checking processes, their peak memory), set by people.imports.run_import
+    # on the batch it returns; not stored.
+    run_stats: dict[str, object]
 
     org = models.ForeignKey(
         Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"

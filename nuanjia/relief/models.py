@@ -220,6 +220,9 @@ class Grant(MakerChecker):
 
     Status = Status
 
+    # The steps the viewer may take, set by the API on the record it answers with; not stored.
+    steps: list[str]
+
     worker = models.ForeignKey(
         Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="grants"
     )

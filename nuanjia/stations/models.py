@@ -315,6 +315,9 @@ class StationGrant(models.Model):
         PAID = "paid", _("Paid")  # money spent; final
         CANCELLED = "cancelled", _("Cancelled")  # any reservation released; final
 
+    # The steps the viewer may take, set by the API on the record it answers with; not stored.
+    steps: list[str]
+
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="grants")
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")  # the paying host
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

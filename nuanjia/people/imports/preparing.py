@@ -165,6 +165,8 @@ class RowPreparer:
                     index.update(parsed_id.number.encode())
                     prepared.rows.append((number, 1, *(None,) * 7, index.hexdigest(), *_BLANK_TAIL))
                 continue
+            # A row without errors has its ID number: the column is required and parsed.
+            assert parsed_id is not None
             id_number = parsed_id.number
             index = id_index.copy()
             index.update(id_number.encode())  # already in normalize_for_index form
@@ -172,6 +174,7 @@ class RowPreparer:
             pinyin, initials = name_search_keys(name)
             union = values["union_code"] or None
             account = values["bank_account"]
+            bank_fields: tuple[str | None, str | None, str | None]
             if account:
                 bank = bank_index.copy()
                 bank.update(account.encode())

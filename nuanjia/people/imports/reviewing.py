@@ -10,8 +10,7 @@ from ..models import ImportReview, Worker
 from ..services.records import PHONE_FIELDS, _diff
 from ..services.workers import _public_state, after_worker_update
 from .sheet import SheetContext
-from .staging import StageTable
-from .writing import KEPT_COLUMNS
+from .writing import KEPT_COLUMNS, StageWrites
 
 CHUNK = 500
 # Stage columns kept with a row to review, as services.update_worker takes them.
@@ -47,7 +46,7 @@ class UpdatedWorkers:
     """The updated rows' workers, read before the merge writes and again after: one
     `worker.updated` event each (services.workers.after_worker_update, as a person's edit)."""
 
-    def __init__(self, stage: StageTable):
+    def __init__(self, stage: StageWrites):
         rows = stage.rows_with_outcome("updated", ("occupations_changed",))
         self.ids = [existing for _row, existing, _changed in rows]
         self.occupations_changed = {existing for _row, existing, changed in rows if changed}
@@ -77,7 +76,7 @@ class UpdatedWorkers:
                     after_worker_update(worker, changes, by=by, actor_label=actor_label)
 
 
-def keep_rows_to_review(stage: StageTable, context: SheetContext) -> int:
+def keep_rows_to_review(stage: StageWrites, context: SheetContext) -> int:
     """Write an ImportReview for every row whose name differs from its record's."""
     tag_names = context.occupation_bits  # active tag name -> bit of the stage's mask
     reviews = []

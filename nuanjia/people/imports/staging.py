@@ -83,7 +83,9 @@ class StageTable:
                 # Packed values are text; "" is None (a staged value is never empty), and the
                 # columns' integer affinity turns digits back into integers.
                 marks = ", ".join(["NULLIF(%s, '')"] * len(STAGE_COLUMNS))
-                rows = [record.split(UNIT) for record in prepared.packed.split(RECORD)]
+                packed = prepared.packed
+                assert isinstance(packed, str)  # packed for SQLite: one text (pack_rows)
+                rows = [record.split(UNIT) for record in packed.split(RECORD)]
                 cursor.executemany(f"INSERT INTO {self.table} ({names}) VALUES ({marks})", rows)
             elif prepared.rows:
                 marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
