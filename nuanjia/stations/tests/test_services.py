@@ -1,6 +1,7 @@
 """The station services: registry, status, closures, check-in, tallies, rollups, search."""
 
 import datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -24,8 +25,8 @@ def local(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
 
-def fields(**overrides) -> StationFields:
-    values = {
+def fields(**overrides: Any) -> StationFields:
+    values: dict[str, Any] = {
         "code": "ZZ-HJ-001",
         "name": "惠济区环卫爱心驿站",
         "org": Org.objects.get(code="410108"),
