@@ -71,10 +71,10 @@ def build_machine(actors, account, huiji, earmark, grant_type):
                 assert snapshot() == before
 
         def pick(self, index: int, *statuses) -> Grant | None:
-            found = Grant.objects.filter(pk__in=self.grants)
+            grants = Grant.objects.filter(pk__in=self.grants)
             if statuses:
-                found = found.filter(status__in=statuses)
-            grants = list(found.order_by("pk"))
+                grants = grants.filter(status__in=statuses)
+            grants = list(grants.order_by("pk"))
             return grants[index % len(grants)] if grants else None
 
         @rule(worker=st.integers(0, 3), amount=st.integers(1, 3_000 * YUAN + 5))
