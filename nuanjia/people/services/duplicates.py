@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import staff_of
 
 from .. import rules
@@ -328,7 +329,14 @@ def keep_apart(candidate: DuplicateCandidate, *, by: Actor, note: str = "") -> D
 
 
 def _decided(
-    candidate: DuplicateCandidate, status: str, note: str, action: str, *, by, org, **changes
+    candidate: DuplicateCandidate,
+    status: str,
+    note: str,
+    action: str,
+    *,
+    by: Actor,
+    org: Org,
+    **changes: Any,
 ) -> DuplicateCandidate:
     """Save the pair's decision with the reviewer's note, and audit it (`changes` and the note)."""
     candidate.status = status

@@ -22,7 +22,7 @@ from .guards import _require, authorize, in_scope
 from .records import _lock_worker
 
 
-def authorize_decision(user, transfer: TransferRequest, where: str) -> None:
+def authorize_decision(user: Actor | None, transfer: TransferRequest, where: str) -> None:
     """For pages and the API, before accepting or declining: refuse (403, audited) a user who
     may not decide for the union keeping the record."""
     authorize(user, rules.DECIDE_TRANSFER_ROLES, "transfer.decide", where, transfer.from_org)
