@@ -59,11 +59,24 @@ class ObjectBodyParser(Parser):
         return data
 
 
+# The busiest operations' URLs, tried before all others: Django tries URL patterns in order,
+# and the public 12351 intake came after about a hundred staff patterns on every submission.
+# Only literal paths (no converters) that no other pattern matches may be listed here.
+FIRST_PATHS = ("hotline/public/tickets",)
+
+
 class NuanjiaAPI(NinjaAPI):
     """ninja's API, whose OpenAPI document lists every operation's error responses."""
 
     def get_openapi_schema(self, *args, **kwargs):
         return finish_schema(super().get_openapi_schema(*args, **kwargs))
+
+    def _get_urls(self):
+        """ninja's URL patterns with the FIRST_PATHS moved to the front (the OpenAPI document
+        keeps its order)."""
+        patterns = super()._get_urls()
+        first = [pattern for pattern in patterns if str(pattern.pattern) in FIRST_PATHS]
+        return first + [pattern for pattern in patterns if pattern not in first]
 
 
 api = NuanjiaAPI(

@@ -135,9 +135,10 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = _signed_in_user(request)
-        target = reverse("accounts:password_change")
-        if user and user.must_change_password and not _is_open(request) and request.path != target:
-            return _redirect(request, target)
+        if user and user.must_change_password and not _is_open(request):
+            target = reverse("accounts:password_change")
+            if request.path != target:
+                return _redirect(request, target)
         return self.get_response(request)
 
 
