@@ -99,6 +99,10 @@ class StatisticsOut(Schema):
     per_region: list[dict]
     hours: list[tuple[int, int]]
     services: list[tuple[str, int]]
+    as_of: datetime.datetime | None = Field(
+        description="When the nightly rollup these figures come from last finished "
+        "successfully (数据截至); null when it has not run yet. Visits after it may be missing."
+    )
 
 
 def _limit(request, scope: str, limit: tuple[int, int]) -> None:
@@ -200,7 +204,8 @@ def statistics(
     last: datetime.date | None = None,
     region: str = "",
 ):
-    """Visits per day, district, hour and service of the stations in scope (from the rollup)."""
+    """Visits per day, district, hour and service of the stations in scope, from the daily
+    rollup: `as_of` says when the nightly job that builds it last ran (null: never)."""
     check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
     last = last or clock.today() - datetime.timedelta(days=1)
     first = first or last - datetime.timedelta(days=29)
@@ -217,6 +222,7 @@ def statistics(
         "per_region": stats.per_region,
         "hours": stats.hours,
         "services": stats.services,
+        "as_of": stats.as_of,
     }
 
 

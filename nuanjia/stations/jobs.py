@@ -2,9 +2,10 @@
 
 from nuanjia.core.schedule import DAILY, Job
 
+from .queries import ROLLUP_JOB
 from .tasks import nightly_rollup_task
 
 JOBS = [
-    Job("stations.nightly_rollup", nightly_rollup_task, DAILY, 1,
+    Job(ROLLUP_JOB, nightly_rollup_task, DAILY, 1,
         "Roll up yesterday's station visits per station, district and city."),
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nuanjia.core import clock
+from nuanjia.core import clock, schedule
 from nuanjia.core.cache import TTLCache
 from nuanjia.funds.sources import SourceLabel
 from nuanjia.orgs.models import Org
@@ -246,6 +246,14 @@ def station_is_open_now(station: Station) -> bool:
 
 SERVICE_FIELDS = tuple(Service.values)
 
+ROLLUP_JOB = "stations.nightly_rollup"
+
+
+def statistics_as_of() -> datetime.datetime | None:
+    """The statistics read the daily rollup (StationDay), which the nightly job rebuilds: they
+    are as fresh as its last successful run (None: it never ran)."""
+    return schedule.last_finished(ROLLUP_JOB)
+
 
 def station_days(user, first: datetime.date, last: datetime.date) -> QuerySet[StationDay]:
     return scope(StationDay.objects.filter(on__range=(first, last)), user)
@@ -262,6 +270,7 @@ class Statistics:
     per_city: list[dict]
     hours: list[tuple[int, int]]
     services: list[tuple[str, int]]
+    as_of: datetime.datetime | None = None  # the rollup's last run ("数据截至"), None: never
 
     @property
     def busiest_hour(self) -> int | None:
@@ -320,6 +329,7 @@ def statistics(
         per_city=per_city,
         hours=[(hour, totals[name] or 0) for hour, name in enumerate(HOUR_FIELDS)],
         services=[(str(labels[name]), totals[name] or 0) for name in SERVICE_FIELDS],
+        as_of=statistics_as_of(),
     )
 
 
