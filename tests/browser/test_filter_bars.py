@@ -11,13 +11,20 @@ from .conftest import PHONE, screenshot, sign_in
 
 WIDE = {"width": 1366, "height": 900}
 PAGES = {  # persona → list pages with a filter bar
-    "caseworker": ["/stations/", "/relief/grants/", "/hardship/reviews/", "/hardship/watch/"],
+    "caseworker": [
+        "/stations/",
+        "/relief/grants/",
+        "/hardship/",
+        "/hardship/reviews/",
+        "/hardship/watch/",
+    ],
+    "agent": ["/hotline/tickets/", "/hotline/kpis/"],
     "finance": ["/funds/transactions/"],
     "auditor": ["/audit/"],
 }
-MEASURE = """() => [...document.querySelectorAll('form.filters')].map(bar => {
+MEASURE = """() => [...document.querySelectorAll('form.filters, form.searchbar')].map(bar => {
   const box = bar.getBoundingClientRect();
-  const controls = [...bar.querySelectorAll('input:not([type=hidden]), select, button')]
+  const controls = [...bar.querySelectorAll('input:not([type=hidden]):not([type=checkbox]), select, button')]
     .map(c => c.getBoundingClientRect());
   return {
     left: box.left, right: box.right, pageWidth: document.documentElement.clientWidth,
@@ -28,13 +35,14 @@ MEASURE = """() => [...document.querySelectorAll('form.filters')].map(bar => {
 
 
 @pytest.fixture
-def personas(transactional_db, tree, caseworker, finance, auditor):
+def personas(transactional_db, tree, caseworker, hotline_agent, finance, auditor):
     devices = {
         user: TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
         for user in (finance, auditor)
     }
     return {
         "caseworker": (caseworker, None),
+        "agent": (hotline_agent, None),
         "finance": (finance, devices[finance]),
         "auditor": (auditor, devices[auditor]),
     }
