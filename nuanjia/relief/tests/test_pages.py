@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from nuanjia.accounts.services import issue_api_token
 from nuanjia.core.audit import AuditEvent
+from nuanjia.core.tests.exports import export_rows
 from nuanjia.relief import services
 from nuanjia.relief.models import Grant, PaymentBatch
 from nuanjia.relief.rules import Status
@@ -294,6 +295,9 @@ def test_ledger_pages_name_the_grant_behind_a_posting_and_link_to_it(
         page = client.get(url).content.decode()
         assert f"救助 {grant.number}" in page and link in page
         assert f">relief.grant:{grant.pk}<" not in page
+    exported = export_rows(client.get(reverse("funds:transactions_export")))
+    sources = [row[-1] for row in exported[1:]]
+    assert f"救助 {grant.number}" in sources and f"relief.grant:{grant.pk}" not in sources
     body = client.get(
         f"/api/v1/funds/transactions/{reservation.pk}",
         headers={"authorization": f"Bearer {issue_api_token(finance, name='t', by=finance)[1]}"},
