@@ -5,7 +5,9 @@ import pytest
 
 from conftest import PASSWORD
 from nuanjia.core.tests.uploads import JPEG
+from nuanjia.hotline import services
 from nuanjia.hotline.models import Ticket
+from nuanjia.hotline.rules import Kind
 from nuanjia.orgs.models import Org
 from nuanjia.people import services as people
 
@@ -102,3 +104,25 @@ def test_a_caller_follows_a_request_and_adds_a_pay_slip_on_a_phone(new_page, tre
     page.get_by_test_id("follow-attached").wait_for()
     assert list(ticket.attachments.values_list("name", flat=True)) == ["工资条.pdf"]
     screenshot(page, "hotline-follow-attached")
+
+
+def test_an_agent_takes_and_releases_a_ticket_on_a_phone(new_page, caller, hotline_agent):
+    ticket = services.open_ticket(
+        by=hotline_agent, phone="13812345678", region_code="410108", kind=Kind.HELP,
+        description="求助", dispatch=True,
+    )  # fmt: skip
+    page = new_page(PHONE)
+    sign_in(page, hotline_agent.username, PASSWORD)
+    page.get_by_test_id("todo").wait_for()
+    page.goto(f"/hotline/tickets/{ticket.pk}/")
+    page.get_by_test_id("take").click()
+    release = page.get_by_test_id("release")
+    release.wait_for()
+    # A button to tap, the same size as the one that took the ticket, not a line of text.
+    assert release.bounding_box()["height"] >= 40
+    page.goto("/hotline/tickets/?mine=1")
+    assert ticket.number in page.get_by_test_id("ticket-list").inner_text()
+    screenshot(page, "hotline-mine-phone")
+    page.goto(f"/hotline/tickets/{ticket.pk}/")
+    page.get_by_test_id("release").click()
+    page.get_by_test_id("take").wait_for()
