@@ -105,6 +105,28 @@ class Keyring:
         sealed = self.ciphers[key_id].encrypt(nonce, text.encode("utf-8"), key_id.encode("ascii"))
         return f"{key_id}:{base64.urlsafe_b64encode(nonce + sealed).rstrip(b'=').decode('ascii')}"
 
+    def decrypt(self, token: str) -> str:
+        """The text sealed in `token` (see the module function `decrypt`)."""
+        key_id, payload = _split_token(token)
+        cipher = self.ciphers.get(key_id)
+        if cipher is None:
+            known = ", ".join(self.ciphers)
+            raise UnknownKeyError(
+                f"This value was encrypted under field key id {key_id!r}, which is not "
+                f"configured in {FIELD_KEYS_VARIABLE} (from {self.source}; known ids: {known}). "
+                "Add that key back after the current one to read it."
+            )
+        try:
+            plaintext = cipher.decrypt(
+                payload[:NONCE_BYTES], payload[NONCE_BYTES:], key_id.encode("ascii")
+            )
+        except InvalidTag:
+            raise InvalidTokenError(
+                f"An encrypted value under key id {key_id!r} failed authentication: it was "
+                "altered, or sealed by another installation's key with the same id."
+            ) from None
+        return plaintext.decode("utf-8")
+
     def blind_index(self, text: str, *, purpose: str) -> str:
         """The blind index of `text` (see the module function `blind_index`)."""
         if not purpose:
@@ -133,26 +155,7 @@ def encrypt(text: str) -> str:
 
 def decrypt(token: str) -> str:
     """The text sealed in `token`, under whichever configured key it names."""
-    keyring = _keyring()
-    key_id, payload = _split_token(token)
-    cipher = keyring.ciphers.get(key_id)
-    if cipher is None:
-        known = ", ".join(keyring.ciphers)
-        raise UnknownKeyError(
-            f"This value was encrypted under field key id {key_id!r}, which is not configured "
-            f"in {FIELD_KEYS_VARIABLE} (from {keyring.source}; known ids: {known}). "
-            "Add that key back after the current one to read it."
-        )
-    try:
-        plaintext = cipher.decrypt(
-            payload[:NONCE_BYTES], payload[NONCE_BYTES:], key_id.encode("ascii")
-        )
-    except InvalidTag:
-        raise InvalidTokenError(
-            f"An encrypted value under key id {key_id!r} failed authentication: it was altered, "
-            "or sealed by another installation's key with the same id."
-        ) from None
-    return plaintext.decode("utf-8")
+    return _keyring().decrypt(token)
 
 
 def blind_index(text: str, *, purpose: str) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from nuanjia.core import bulk
 from nuanjia.core.audit import record_event
-from nuanjia.core.crypto import decrypt
+from nuanjia.core.crypto import field_keyring
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
     FORMULA_TRIGGERS,
@@ -73,8 +73,9 @@ def _bank_rows(batch: PaymentBatch) -> Iterator[tuple]:
         .iterator(chunk_size=5000)
     )
     corporate = batch.payee_kind == PayeeKind.ORGANISATION
+    keyring = field_keyring()  # once per file: looking it up costs as much as decrypting
     for reference, amount, name, account, bank, purpose in lines:
-        number = decrypt(account) if account else ""
+        number = keyring.decrypt(account) if account else ""
         yuan = format_yuan(amount, grouping=False)
         if corporate:
             yield (name, number, bank, yuan, purpose, reference)

@@ -251,14 +251,14 @@ def settle_lines(batch: PaymentBatch, paid: list[dict], failed: list[dict], *, b
         by=by,
         memo=batch.number,
     )
-    now = timezone.now()
+    settled_at = _at(timezone.now())  # adapted once, not once per line
     kind = payables.kind_of(batch.source_type)
     if paid:
         bulk.update_many(
             PaymentLine._meta.db_table,
             ("result", "settled_at"),
             ("id",),
-            [(PaymentLine.Result.PAID, _at(now), line["pk"]) for line in paid],
+            [(PaymentLine.Result.PAID, settled_at, line["pk"]) for line in paid],
         )
         kind.paid(batch, [_result(line) for line in paid], by=by)
     if failed:
@@ -267,7 +267,7 @@ def settle_lines(batch: PaymentBatch, paid: list[dict], failed: list[dict], *, b
             ("result", "result_reason", "settled_at"),
             ("id",),
             [
-                (PaymentLine.Result.FAILED, line["reason"][:NOTE_MAX], _at(now), line["pk"])
+                (PaymentLine.Result.FAILED, line["reason"][:NOTE_MAX], settled_at, line["pk"])
                 for line in failed
             ],
         )

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nuanjia.core import clock
+from nuanjia.core import bulk, clock
 from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.workflow import access
@@ -231,15 +231,31 @@ def follow_grant_payments(
     """relief.signals.grants_paid, inside the paying transaction: record at once when the
     advance reliefs among the grants were paid — the time from call to payment in working days
     and the paperwork deadline after payment. Returns how many were recorded."""
+    waiting = _grants_waiting_for_payment(grant_ids)
     recorded = 0
     for start in range(0, len(grant_ids), PAYMENT_CHUNK):
+        chunk = [pk for pk in grant_ids[start : start + PAYMENT_CHUNK] if pk in waiting]
+        if not chunk:
+            continue
         pending = FastTrack.objects.filter(
-            grant_id__in=grant_ids[start : start + PAYMENT_CHUNK],
+            grant_id__in=chunk,
             paid_on__isnull=True,
             is_cancelled=False,
         ).order_by("pk")
         recorded += sum(_record_fast_track_payment(item, paid_on, by=by) for item in pending)
     return recorded
+
+
+def _grants_waiting_for_payment(grant_ids: list[int]) -> set[int]:
+    """The grants among `grant_ids` that are an advance relief waiting for its payment, by
+    plain IN look-ups: a payment batch pays 100,000 grants, nearly all of them without one,
+    and ORM IN lookups of that many ids cost more in Python than the queries themselves."""
+    found = bulk.select_in(
+        f"SELECT grant_id FROM {bulk.quoted(FastTrack._meta.db_table)} "  # noqa: S608
+        "WHERE paid_on IS NULL AND NOT is_cancelled AND grant_id IN",
+        grant_ids,
+    )
+    return {grant_id for (grant_id,) in found}
 
 
 def _record_fast_track_payment(
