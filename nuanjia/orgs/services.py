@@ -3,7 +3,7 @@
 import csv
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -433,7 +433,7 @@ def reset_two_factor(staff: Staff, *, by: Actor | None) -> Staff:
         _refuse_both_factors(_("Its password is a temporary one an administrator set."))
     removed, _detail = TOTPDevice.objects.filter(user=staff).delete()
     if by is not None:
-        _require_enrolment_code(staff)
+        _store_enrolment_code(staff, required=True)
     record_event(staff, "staff.two_factor_reset", by=by, changes={"devices_removed": removed})
     return staff
 
@@ -444,10 +444,13 @@ ENROLMENT_CODE_DIGITS = 8
 ENROLMENT_CODE_HOURS = 72
 
 
-def _require_enrolment_code(staff: Staff) -> None:
-    staff.enrolment_code_required = True
-    staff.enrolment_code_hash = ""
-    staff.enrolment_code_expires_at = None
+def _store_enrolment_code(
+    staff: Staff, *, required: bool, code_hash: str = "", expires_at: datetime | None = None
+) -> None:
+    """Write the account's enrolment-code state (the three fields always move together)."""
+    staff.enrolment_code_required = required
+    staff.enrolment_code_hash = code_hash
+    staff.enrolment_code_expires_at = expires_at
     staff.save(
         update_fields=[
             "enrolment_code_required",
@@ -471,21 +474,15 @@ def issue_enrolment_code(staff: Staff, *, by: Actor) -> str:
     if staff.pk == by.pk:
         raise RuleViolation(_("You cannot issue an enrolment code for your own account."))
     code = "".join(secrets.choice("0123456789") for _digit in range(ENROLMENT_CODE_DIGITS))
-    staff.enrolment_code_required = True
-    staff.enrolment_code_hash = make_password(code)
-    staff.enrolment_code_expires_at = timezone.now() + timedelta(hours=ENROLMENT_CODE_HOURS)
-    staff.save(
-        update_fields=[
-            "enrolment_code_required",
-            "enrolment_code_hash",
-            "enrolment_code_expires_at",
-        ]
+    expires_at = timezone.now() + timedelta(hours=ENROLMENT_CODE_HOURS)
+    _store_enrolment_code(
+        staff, required=True, code_hash=make_password(code), expires_at=expires_at
     )
     record_event(
         staff,
         "staff.enrolment_code_issued",
         by=by,
-        changes={"expires_at": staff.enrolment_code_expires_at.isoformat(timespec="minutes")},
+        changes={"expires_at": expires_at.isoformat(timespec="minutes")},
     )
     return code
 
@@ -500,9 +497,7 @@ def enrolment_code_matches(staff: Staff, code: str) -> bool:
 
 def clear_enrolment_code(staff: Staff) -> None:
     """The authenticator is enrolled: the code is spent and no longer required."""
-    Staff.objects.filter(pk=staff.pk).update(
-        enrolment_code_required=False, enrolment_code_hash="", enrolment_code_expires_at=None
-    )
+    _store_enrolment_code(staff, required=False)
 
 
 # --- roles (安全管理员) -----------------------------------------------------------------
