@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "nuanjia.desk",
     "nuanjia.standards",
     "nuanjia.people",
+    "nuanjia.members",
     "nuanjia.hardship",
     "nuanjia.funds",
     "nuanjia.relief",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("nuanjia.orgs.urls")),
     path("", include("nuanjia.people.urls")),
     path("", include("nuanjia.people.import_urls")),
+    path("", include("nuanjia.members.urls")),
     path("", include("nuanjia.hardship.urls")),
     path("", include("nuanjia.funds.urls")),
     path("", include("nuanjia.relief.urls")),

@@ -161,6 +161,9 @@ def register_routers() -> None:
 
     api.add_router("/", orgs_router)
     api.add_router("/people/", "nuanjia.people.api.router")
+    api.add_router("/me/", "nuanjia.members.api.me_router")
+    api.add_router("/members/", "nuanjia.members.api.staff_router")
+    api.add_router("/partner/", "nuanjia.members.api.scan_router")
     api.add_router("/", "nuanjia.hardship.api.router")
     api.add_router("/funds/", "nuanjia.funds.api.router")
     api.add_router("/relief/", "nuanjia.relief.api.router")

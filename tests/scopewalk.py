@@ -21,6 +21,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 SKIPPED_PREFIXES = {
     "djadmin/": "Django admin: superusers only; no staff account has is_staff",
     "static/": "static files",
+    # A member's phone pages and API take a member's own device, never a staff session or
+    # token: members/tests/test_member_scoping.py walks them with two members.
+    "m/": "member pages: a staff session is not a member (walked in members' own test)",
+    "api/v1/me/": "member API: a member token only (walked in members' own test)",
 }
 # Views that never show or touch org-owned rows.
 PUBLIC_ROUTES = {

@@ -18,7 +18,8 @@ import inspect
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "nuanjia"
-APPS = ("core", "orgs", "accounts", "desk", "standards", "people", "hardship", "funds")
+APPS = ("core", "orgs", "accounts", "desk", "standards", "people", "members", "hardship")
+APPS += ("funds",)
 APPS += ("relief", "hotline", "stations")
 ENUM_MODULES = ("rules", "models", "payables", "workflow")
 

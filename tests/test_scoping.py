@@ -14,6 +14,7 @@ from nuanjia.core.models import CalendarDay
 from nuanjia.funds.tests.scoping import funds_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
 from nuanjia.hotline.tests.scoping import hotline_rows
+from nuanjia.members.tests.scoping import member_rows
 from nuanjia.orgs.models import Org, RoleAssignment
 from nuanjia.orgs.rules import ADMIN_ROLES, BUSINESS_PERMISSIONS, BUSINESS_ROLES
 from nuanjia.orgs.services import create_grassroots_union, create_staff
@@ -60,6 +61,7 @@ def other_county(tree):
         | funds_rows(union, MARKER)
         | hotline_rows(union, MARKER)
         | station_rows(union, MARKER)
+        | member_rows(union, MARKER)
         | {
             "org_id": union.pk,
             "user_id": staff.pk,

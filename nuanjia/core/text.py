@@ -19,6 +19,24 @@ FORBIDDEN = re.compile(
 )
 
 
+def one_line(value: Any, field: str, max_length: int, *, required_message: str = "") -> str:
+    """Typed text as one line (runs of white space folded), refused on `field` when longer
+    than `max_length`, or empty where `required_message` is given."""
+    from .errors import RuleViolation
+
+    text = " ".join(str(value or "").split())
+    if required_message and not text:
+        raise RuleViolation(required_message, field=field)
+    if len(text) > max_length:
+        raise RuleViolation(
+            _("This field has at most %(count)d characters.") % {"count": max_length}, field=field
+        )
+    found = first_forbidden(text)
+    if found:
+        raise RuleViolation(forbidden_message(found), field=field)
+    return text
+
+
 def first_forbidden(text: str) -> str | None:
     """The first forbidden character as ``U+XXXX``, or None when the text is clean."""
     match = FORBIDDEN.search(text)

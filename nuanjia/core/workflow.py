@@ -373,8 +373,10 @@ class Workflow(Generic[M, H]):
         by: Actor | None,
         note: str = "",
         changes: Mapping[str, Any] | None = None,
+        actor_label: str = "",
     ) -> H:
-        """One history row and one audit event, in the caller's transaction."""
+        """One history row and one audit event, in the caller's transaction. `actor_label`
+        names who acted when it is nobody's account (a member on the phone pages)."""
         clean = {key: _jsonable(value) for key, value in (changes or {}).items()}
         status = self.status_of(obj)
         row = self.history._default_manager.create(
@@ -390,7 +392,14 @@ class Workflow(Generic[M, H]):
         audit: dict[str, Any] = {"status": [source, status], **clean}
         if note:
             audit["note"] = note[:200]
-        record_event(obj, f"{self.name}.{action}", by=by, org=self.org_of(obj), changes=audit)
+        record_event(
+            obj,
+            f"{self.name}.{action}",
+            by=by,
+            org=self.org_of(obj),
+            changes=audit,
+            actor_label=actor_label,
+        )
         return row
 
     @contextmanager

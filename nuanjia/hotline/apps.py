@@ -8,13 +8,22 @@ class HotlineConfig(AppConfig):
     verbose_name = _("12351 hotline")
 
     def ready(self):
-        from nuanjia.core import schedule, todo
+        from nuanjia.core import mypages, schedule, todo
         from nuanjia.relief.signals import grants_paid
 
         from .jobs import JOBS
         from .services import follow_grant_payments
         from .todo import hotline_todo
+        from .views.member import open_request_count
 
         todo.register(hotline_todo)
+        mypages.register(
+            mypages.MyPage(
+                _("My 12351 requests"), "hotline:my_requests", order=20, badge=open_request_count
+            )
+        )
+        mypages.register(
+            mypages.MyPage(_("Send a 12351 request"), "hotline:my_request_new", order=21)
+        )
         schedule.register(*JOBS)
         grants_paid.connect(follow_grant_payments, dispatch_uid="hotline.follow_grant_payments")

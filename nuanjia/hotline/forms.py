@@ -152,6 +152,14 @@ class PublicSubmitForm(forms.Form):
         self.fields["region_code"].choices = [("", "—"), *places]
 
 
+class MemberSubmitForm(PublicSubmitForm):
+    """The request form on the member's phone pages: the signed-in phone is the caller's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["phone"]
+
+
 class FollowForm(forms.Form):
     number = forms.CharField(label=_("Ticket number"), max_length=30)
     last4 = forms.CharField(label=_("Last 4 digits of your phone"), max_length=4, min_length=4)

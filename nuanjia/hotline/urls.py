@@ -4,6 +4,9 @@ from . import views
 
 app_name = "hotline"
 urlpatterns = [
+    path("m/requests/", views.my_requests_view, name="my_requests"),
+    path("m/requests/new/", views.my_request_new_view, name="my_request_new"),
+    path("m/requests/<str:number>/", views.my_request_view, name="my_request"),
     path("hotline/", views.desk_view, name="desk"),
     path("hotline/lookup/", views.lookup_view, name="lookup"),
     path("hotline/tickets/", views.ticket_list_view, name="list"),

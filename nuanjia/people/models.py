@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.sealed_phones import sealed_phone_property
 from nuanjia.orgs.models import Org
+from nuanjia.people import membership
 
 
 class Gender(models.TextChoices):
@@ -162,6 +163,16 @@ class Worker(models.Model):
         return self.name
 
     phone = sealed_phone_property("phone")
+
+    @property
+    def member_number(self) -> str:
+        """会员号 (people.membership): derived from the id, "" before the row is saved."""
+        return membership.member_number(self.pk) if self.pk else ""
+
+    @property
+    def is_member(self) -> bool:
+        """A union member now: in a union, and not merged into another record."""
+        return self.union_id is not None and self.merged_into_id is None
 
     @property
     def has_id_number(self) -> bool:

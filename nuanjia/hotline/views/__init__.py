@@ -15,6 +15,7 @@ from .lists import (
     ticket_export_view,
     ticket_list_view,
 )
+from .member import my_request_new_view, my_request_view, my_requests_view
 from .public import (
     public_follow_view,
     public_submit_view,
@@ -46,6 +47,9 @@ __all__ = [
     "kpi_view",
     "link_worker_view",
     "lookup_view",
+    "my_request_new_view",
+    "my_request_view",
+    "my_requests_view",
     "note_view",
     "public_follow_view",
     "public_submit_view",

@@ -14,21 +14,13 @@ from nuanjia.core.idnumbers import (
     validate_id_number,
 )
 from nuanjia.core.phones import validate_phone
+from nuanjia.core.text import one_line
 
 from ..models import (
     Gender,
 )
 
-
-def _text(value: Any, field: str, max_length: int, *, required_message: str | None = None) -> str:
-    text = " ".join(str(value or "").split())
-    if required_message and not text:
-        raise RuleViolation(required_message, field=field)
-    if len(text) > max_length:
-        raise RuleViolation(
-            _("This field has at most %(count)d characters.") % {"count": max_length}, field=field
-        )
-    return text
+_text = one_line  # the name the registry services know it by
 
 
 def _date(

@@ -76,7 +76,7 @@ class DuplicateWorker(RuleViolation):
     (masked name and ID, owning union) may be shown.
     """
 
-    def __init__(self, existing: Worker, *, by: Actor):
+    def __init__(self, existing: Worker, *, by: Actor | None):
         self.existing = existing
         self.summary = ExistingRecord(
             mask_name(existing.name),
@@ -106,7 +106,7 @@ class DuplicateWorker(RuleViolation):
         super().__init__(message, field="id_number", code="duplicate_worker")
 
 
-def _refuse_duplicate(index: str, *, exclude_pk: int | None, by: Actor) -> None:
+def _refuse_duplicate(index: str, *, exclude_pk: int | None, by: Actor | None) -> None:
     others = Worker.objects.select_related("org", "merged_into__org").filter(
         with_id_number_index(index)
     )
@@ -175,7 +175,7 @@ def _occupations(values: Iterable[Any]) -> list[OccupationTag]:
 
 
 def _apply_worker_values(
-    worker: Worker, values: dict[str, Any], *, by: Actor
+    worker: Worker, values: dict[str, Any], *, by: Actor | None
 ) -> tuple[list[OccupationTag] | None, IdNumber | None]:
     """Validate and set the given fields on an unsaved or locked worker.
 
@@ -251,7 +251,7 @@ def _apply_worker_values(
     return occupations, parsed
 
 
-def _save_worker(worker: Worker, *, by: Actor) -> None:
+def _save_worker(worker: Worker, *, by: Actor | None) -> None:
     """Save, turning a lost race on the province-wide unique ID into the same refusal."""
     try:
         with transaction.atomic():
@@ -286,6 +286,26 @@ def register_worker(*, org: Org, by: Actor, **values: Any) -> Worker:
     Records are then compared with similar ones to queue possible duplicates.
     """
     _require(by, rules.REGISTER_ROLES, org)
+    return _register(org=org, by=by, values=values)
+
+
+SELF_FIELDS = frozenset({"name", "id_number", "phone", "region_code", "address", "occupations"})
+
+
+@transaction.atomic
+def register_self(*, org: Org, actor_label: str, **values: Any) -> Worker:
+    """A person registers themselves (the member portal: the owner of a signed-in phone who
+    is not in the registry yet), into `org`, their county's holding pool. Only their own
+    facts; the caller has checked that the ID number is not registered already."""
+    unknown = set(values) - SELF_FIELDS
+    if unknown:
+        raise ValueError(f"not a field a person registers themselves: {sorted(unknown)}")
+    return _register(org=org, by=None, values=values, actor_label=actor_label)
+
+
+def _register(
+    *, org: Org, by: Actor | None, values: dict[str, Any], actor_label: str = ""
+) -> Worker:
     worker = Worker(org=org, created_by=staff_of(by) if getattr(by, "pk", None) else None)
     values.setdefault("name", "")
     occupations, _parsed = _apply_worker_values(worker, values, by=by)
@@ -297,6 +317,7 @@ def register_worker(*, org: Org, by: Actor, **values: Any) -> Worker:
         worker,
         "worker.registered",
         by=by,
+        actor_label=actor_label,
         changes={
             "name": worker.name,
             "org": org.name,
@@ -345,3 +366,31 @@ def after_worker_update(
     record_event(worker, "worker.updated", by=by, changes=changes, actor_label=actor_label)
     if set(changes) & {"name", "birth_date", "phone", "address", "id_number"}:
         find_possible_duplicates(worker)
+
+
+@transaction.atomic
+def admit_to_union(
+    worker: Worker, *, union: Org, on: Any, occupation: OccupationTag | None, by: Actor
+) -> Worker:
+    """Record that `worker` joined `union` on `on` (入会), with their occupation. The caller
+    is the union's own decision (the member portal's join, accepted through its workflow by
+    staff of that union or its county), so the registry's own role check does not apply: the
+    record may be kept by another union."""
+    worker = _lock_worker(worker)
+    if worker.merged_into_id:
+        raise RuleViolation(_("This record was merged into another."), code="merged")
+    if worker.union_id is not None:
+        raise RuleViolation(
+            _("%(name)s is already a member of %(union)s.")
+            % {"name": worker.name, "union": worker.union},
+            code="already_member",
+        )
+    worker.union = union
+    worker.joined_union_on = on
+    worker.save(update_fields=["union", "joined_union_on", "updated_at"])
+    if occupation is not None:
+        worker.occupations.add(occupation)
+    after_worker_update(
+        worker, {"union": [None, union.name], "joined_union_on": [None, str(on)]}, by=by
+    )
+    return worker

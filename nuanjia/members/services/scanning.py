@@ -1,0 +1,98 @@
+"""The one scan service (扫码核验) every desk uses — breakfasts, redemptions, bookings,
+stations: it reads a card QR (or a typed member number with the last 4 of the ID, for a
+member without a phone) and answers only the masked name and the card's status for that use.
+
+A use is registered by the app that serves it (`register_use`); "membership" (会员身份核验)
+is the members app's own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.masking import mask_name
+from nuanjia.people.membership import member_number, worker_id_of
+from nuanjia.people.models import Worker
+
+from ..cards import CardRefused, read_card
+
+
+class CardStatus:
+    VALID = "valid"  # a member now
+    NOT_MEMBER = "not_member"  # in the registry, not (or no longer) a member
+    EXPIRED = "expired"  # the QR is older than 120 s: ask for the card again
+    INVALID = "invalid"  # not a card of ours, or the number and ID do not match
+
+
+@dataclass(frozen=True)
+class Use:
+    name: str
+    label: Any
+    # (worker id, is a member) -> the status for this use; the membership use returns it as is
+    status: Callable[[int, bool], str]
+
+
+_uses: dict[str, Use] = {}
+
+
+def register_use(use: Use) -> Use:
+    _uses[use.name] = use
+    return use
+
+
+def uses() -> dict[str, Use]:
+    return dict(_uses)
+
+
+register_use(
+    Use(
+        "membership",
+        _("Member check"),
+        lambda _worker_id, is_member: CardStatus.VALID if is_member else CardStatus.NOT_MEMBER,
+    )
+)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    status: str
+    name: str = ""  # masked
+    member_number: str = ""
+
+
+def _worker_row(worker_id: int) -> Any:
+    return (
+        Worker.objects.filter(pk=worker_id)
+        .values("name", "union_id", "merged_into_id", "id_last4")
+        .first()
+    )
+
+
+def scan(
+    *, use: str = "membership", code: str = "", number: str = "", id_last4: str = ""
+) -> ScanResult:
+    """Check a card for `use`. Pass the QR text as `code`, or `number` with `id_last4`."""
+    spec = _uses.get(use)
+    if spec is None:
+        raise RuleViolation(_("Unknown use."), field="use")
+    if code:
+        try:
+            worker_id: int | None = read_card(code).worker_id
+        except CardRefused as refused:
+            return ScanResult(refused.reason)
+    elif number:
+        worker_id = worker_id_of(number)
+    else:
+        raise RuleViolation(_("Scan the card or type the member number."), field="code")
+    row = _worker_row(worker_id) if worker_id else None
+    if row is None or (not code and (not id_last4 or row["id_last4"] != id_last4.strip().upper())):
+        return ScanResult(CardStatus.INVALID)
+    assert worker_id is not None
+    is_member = row["union_id"] is not None and row["merged_into_id"] is None
+    return ScanResult(
+        spec.status(worker_id, is_member), mask_name(row["name"]), member_number(worker_id)
+    )

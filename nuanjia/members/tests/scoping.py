@@ -1,0 +1,38 @@
+"""Out-of-scope member portal rows for the scoping walker (tests/test_scoping.py)."""
+
+import datetime
+
+from nuanjia.members.models import Binding, Join, Member
+from nuanjia.orgs.rules import Role
+from nuanjia.people import services as people
+from nuanjia.people.models import OccupationTag
+from nuanjia.people.tests.import_support import marked_staff
+from nuanjia.people.tests.support import id_number
+
+
+def _member(phone: str, **values) -> Member:
+    member = Member(
+        consent_version="test", consent_at=datetime.datetime.now(datetime.UTC), **values
+    )
+    member.phone = phone
+    member.save()
+    return member
+
+
+def member_rows(union, marker: str) -> dict[str, int]:
+    """A 开封 join and binding carrying the marker; returns the walker's URL parameters."""
+    owner = marked_staff("410204", "kf_members_owner", marker, Role.CASEWORKER)
+    worker = people.register_worker(
+        org=union, by=owner, name=marker, phone="13700000912",
+        id_number=id_number("410204", datetime.date(1990, 1, 1), 912),
+    )  # fmt: skip
+    member = _member("13700000913", worker=worker)
+    join = Join.objects.create(
+        member=member, worker=worker, org=union, county=union.parent, employer_name=marker,
+        occupation=OccupationTag.objects.get_or_create(name="快递员")[0], region_code="410204",
+        status=Join.Status.UNION_REVIEW,
+    )  # fmt: skip
+    binding = Binding.objects.create(
+        member=_member("13700000914"), worker=worker, org=union, name=marker
+    )
+    return {"join_id": join.pk, "binding_id": binding.pk}

@@ -1,0 +1,44 @@
+from django.urls import path
+
+from . import staff_views, views
+
+app_name = "members"
+urlpatterns = [
+    path("m/", views.home_view, name="home"),
+    path("m/sign-in/", views.sign_in_view, name="sign_in"),
+    path("m/privacy/", views.privacy_view, name="privacy"),
+    path("m/me/", views.identify_view, name="identify"),
+    path("m/join/", views.join_view, name="join"),
+    path("m/join/<int:join_id>/withdraw/", views.withdraw_join_view, name="withdraw_join"),
+    path("m/card/", views.card_view, name="card"),
+    path("m/messages/", views.messages_view, name="messages"),
+    path("m/devices/", views.devices_view, name="devices"),
+    # Staff: the queues of bindings and joins, and the join figures.
+    path("members/joins/", staff_views.join_list_view, name="join_list"),
+    path("members/joins/<int:join_id>/", staff_views.join_detail_view, name="join_detail"),
+    *[
+        path(
+            f"members/joins/<int:join_id>/{page.slug}/",
+            staff_views.join_step_view,
+            {"step": page.step},
+            name=f"join_{page.step}",
+        )
+        for page in staff_views.JOIN_STEPS.values()
+    ],
+    path("members/joins/figures/", staff_views.join_figures_view, name="join_figures"),
+    path("members/bindings/", staff_views.binding_list_view, name="binding_list"),
+    path(
+        "members/bindings/<int:binding_id>/",
+        staff_views.binding_detail_view,
+        name="binding_detail",
+    ),
+    *[
+        path(
+            f"members/bindings/<int:binding_id>/{page.slug}/",
+            staff_views.binding_step_view,
+            {"step": page.step},
+            name=f"binding_{page.step}",
+        )
+        for page in staff_views.BINDING_STEPS.values()
+    ],
+]

@@ -1,0 +1,207 @@
+"""The member's phone pages under /m/ (职工端): sign in by code, who I am, joining, the card,
+messages and devices; each app adds its own "my" pages (core.mypages)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import segno
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
+
+from nuanjia.core import mypages
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.middleware import client_ip
+from nuanjia.core.ratelimit import RateLimited
+from nuanjia.core.workflow_pages import apply_rule_error
+
+from . import forms, services
+from .auth import clear_device_cookie, member_page, public_member_page, set_device_cookie
+from .cards import card_text
+from .models import Binding, Join, MemberDevice, Message, PhoneCode
+
+# Translated when sent (the member's language); "%(code)s" and "%(minutes)d" are filled in.
+SIGN_IN_TEXT = gettext_noop(
+    "Nuanjia: your sign-in code is %(code)s, valid for %(minutes)d minutes. Tell nobody."
+)
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/m/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return target
+    return "/m/"
+
+
+@public_member_page
+def sign_in_view(request):
+    """Step 1: the phone; step 2: the texted code (and, for a new account, the notice)."""
+    phone_form = forms.PhoneForm(request.POST if "send" in request.POST else None)
+    code_form = None
+    limited = False
+    if request.method == "POST" and "send" in request.POST and phone_form.is_valid():
+        try:
+            phone = services.mobile_number(phone_form.cleaned_data["phone"])
+            services.send_code(phone, PhoneCode.Purpose.SIGN_IN, ip=client_ip(request),
+                               text=_(SIGN_IN_TEXT))  # fmt: skip
+            code_form = forms.CodeForm(initial={"phone": phone})
+        except RuleViolation as error:
+            limited = isinstance(error, RateLimited)
+            apply_rule_error(phone_form, error)
+    elif request.method == "POST" and "verify" in request.POST:
+        code_form = forms.CodeForm(request.POST)
+        if code_form.is_valid():
+            data = code_form.cleaned_data
+            try:
+                _member, raw = services.sign_in(
+                    data["phone"],
+                    data["code"],
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                    consent_version=services.PRIVACY_NOTICE_VERSION if data["consent"] else "",
+                )
+            except RuleViolation as error:
+                limited = isinstance(error, RateLimited)
+                apply_rule_error(code_form, error)
+            else:
+                response = HttpResponseRedirect(_next_url(request))
+                set_device_cookie(response, raw)
+                return response
+    return render(
+        request,
+        "members/sign_in.html",
+        {"phone_form": phone_form, "code_form": code_form, "next": _next_url(request)},
+        status=429 if limited else 200,
+    )
+
+
+@public_member_page
+def privacy_view(request):
+    return render(request, "members/privacy.html", {"version": services.PRIVACY_NOTICE_VERSION})
+
+
+@member_page
+def home_view(request):
+    member = request.member
+    worker = member.worker
+    return render(
+        request,
+        "members/home.html",
+        {
+            "member": member,
+            "worker": worker,
+            "pending_binding": Binding.objects.filter(
+                member=member, status=Binding.Status.PENDING
+            ).first(),
+            "open_join": Join.objects.filter(member=member, status__in=Join.WAITING)
+            .select_related("org")
+            .first(),
+            "pages": mypages.pages_for(member),
+            "unread": services.unread_count(member),
+        },
+    )
+
+
+@member_page
+def identify_view(request):
+    member = request.member
+    if member.worker_id:
+        return redirect("members:home")
+    form = forms.IdentifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.identify(member, **form.cleaned_data)
+        except RuleViolation as error:
+            apply_rule_error(form, error)
+        else:
+            return redirect("members:home")
+    return render(request, "members/identify.html", {"form": form})
+
+
+@member_page
+def join_view(request):
+    member = request.member
+    if not member.worker_id:
+        return redirect("members:identify")
+    chosen = request.POST.get("region_code") or request.GET.get("region_code") or ""
+    county = None
+    if chosen:
+        try:
+            county = services.county_of_residence(chosen)
+        except RuleViolation:
+            county = None
+    form = forms.JoinForm(request.POST or None, county=county, initial={"region_code": chosen})
+    if request.method == "POST" and "apply" in request.POST and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.apply_to_join(
+                member,
+                occupation=data["occupation"].pk,
+                employer_name=data["employer_name"],
+                region_code=data["region_code"],
+                address=data["address"],
+                union=data["union"].pk if data["union"] else None,
+            )
+        except RuleViolation as error:
+            apply_rule_error(form, error)
+        else:
+            return redirect("members:home")
+    elif request.method == "POST":
+        form = forms.JoinForm(county=county, initial=request.POST.dict())
+    return render(request, "members/join.html", {"form": form, "county": county})
+
+
+@member_page
+@require_POST
+def withdraw_join_view(request, join_id: int):
+    join = get_object_or_404(Join, pk=join_id, member=request.member)
+    with contextlib.suppress(RuleViolation):  # decided meanwhile: the home page says so
+        services.withdraw_join(request.member, join)
+    return redirect("members:home")
+
+
+@member_page
+def card_view(request):
+    worker = request.member.worker
+    if worker is None or not worker.is_member:
+        return render(request, "members/no_card.html", status=200)
+    qr = segno.make(card_text(worker.pk), error="m")
+    return render(
+        request,
+        "members/card.html",
+        {
+            "worker": worker,
+            "qr_svg": qr.svg_inline(scale=6, border=2, title=_("Member card")),
+            "refresh_seconds": 50,
+        },
+    )
+
+
+@member_page
+def messages_view(request):
+    rows = list(Message.objects.filter(member=request.member)[:100])
+    services.mark_read(request.member)
+    return render(request, "members/messages.html", {"rows": rows})
+
+
+@member_page
+def devices_view(request):
+    devices = MemberDevice.objects.filter(member=request.member, ended_at=None).order_by(
+        "-last_seen_at"
+    )
+    if request.method == "POST":
+        if "everywhere" in request.POST:
+            services.sign_out_everywhere(request.member)
+        else:
+            services.sign_out(request.member_device)
+        response = redirect("members:sign_in")
+        clear_device_cookie(response)
+        return response
+    return render(
+        request,
+        "members/devices.html",
+        {"devices": devices, "this_device": request.member_device},
+    )
