@@ -9,38 +9,11 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.security import APIKeyCookie, HttpBearer
 
-from nuanjia.accounts.services import staff_for_token
+from nuanjia.accounts.api_auth import TokenAuth, VerifiedSessionAuth
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.openapi import finish_schema
 from nuanjia.core.ratelimit import RateLimited
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer nj_…` for staff clients; tokens are issued on /accounts/tokens/."""
-
-    def authenticate(self, request, token):
-        staff = staff_for_token(token)
-        if staff is not None:
-            request.user = staff
-        return staff
-
-
-class VerifiedSessionAuth(APIKeyCookie):
-    """The browser session, with CSRF, and only once the second factor is given."""
-
-    param_name = "sessionid"
-
-    def authenticate(self, request, key):
-        user = request.user
-        if not user.is_authenticated:
-            return None
-        if user.needs_two_factor and not user.is_verified():
-            return None
-        if user.must_change_password:  # a temporary password opens only its change page
-            return None
-        return user
 
 
 def _docs(view):

@@ -71,17 +71,15 @@ class Member(models.Model):
         return f"member {self.phone_masked}"
 
 
-class MemberDevice(models.Model):
+class Device(models.Model):
     """A signed-in browser or app (a session of 30 days). Only a hash of its key is kept:
     the key is the page cookie or the API bearer token. `checked_at` is the last time the
-    member typed a texted code on this device, which the own-file copy and the data download
-    ask to be recent."""
+    person typed a texted code on this device, which sensitive pages ask to be recent."""
 
     class Kind(models.TextChoices):
         PAGES = "pages", _("Phone browser")
         API = "api", _("App")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="devices")
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.PAGES)
     key_hash = models.CharField(max_length=64, unique=True)
     user_agent = models.CharField(_("device"), max_length=120, blank=True)
@@ -92,11 +90,20 @@ class MemberDevice(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("signed-in device")
-        indexes = [models.Index(fields=["member", "ended_at"], name="members_device_open")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.user_agent[:40]}"
+
+
+class MemberDevice(Device):
+    """A device a member is signed in on."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="devices")
+
+    class Meta:
+        verbose_name = _("signed-in device")
+        indexes = [models.Index(fields=["member", "ended_at"], name="members_device_open")]
 
 
 class PhoneCode(models.Model):
@@ -105,6 +112,7 @@ class PhoneCode(models.Model):
 
     class Purpose(models.TextChoices):
         SIGN_IN = "sign_in", _("Sign in")
+        PARTNER_SIGN_IN = "partner", _("Partner sign-in")  # 合作机构人员登录
         RECHECK = "recheck", _("Confirm it is you")  # 再次验证 before sensitive pages
 
     phone_index = models.CharField(max_length=64)
@@ -262,3 +270,152 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+# ---- Partners (合作机构) --------------------------------------------------------------------
+
+
+class Partner(models.Model):
+    """An organisation that serves members for the union (合作机构): a hospital doing health
+    checks, a breakfast shop, a merchant with member offers, a collection point, a travel
+    partner, an employer. Registered by a union (`org`), which keeps it."""
+
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", _("Hospital")  # 体检医院
+        SHOP = "shop", _("Shop")  # 早餐店等
+        MERCHANT = "merchant", _("Merchant")  # 会员优惠商户
+        COLLECTION_POINT = "collection", _("Collection point")  # 消费帮扶集采点
+        TRAVEL = "travel", _("Travel partner")  # 疗休养机构
+        EMPLOYER = "employer", _("Employer")
+
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        "orgs.Staff", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "name"], name="members_partner_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outlet(models.Model):
+    """One place of a partner where members are served (门店/网点)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="outlets")
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    region_code = models.CharField(_("region code"), max_length=6, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("outlet")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "name"], name="members_outlet_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerUser(models.Model):
+    """A person of a partner who signs in by phone and code to scan cards and read the
+    partner's statements; never a staff or member account."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="users")
+    name = models.CharField(_("name"), max_length=50)
+    phone_encrypted = models.CharField(max_length=100)
+    phone_index = models.CharField(max_length=64, unique=True)
+    phone_last4_index = models.CharField(max_length=64)
+    phone_masked = models.CharField(_("mobile phone"), max_length=20)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner user")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.partner})"
+
+    phone = sealed_phone_property("phone")
+
+    @property
+    def org(self) -> Org:
+        return self.partner.org
+
+    @property
+    def actor_label(self) -> str:
+        return f"partner {self.partner_id} {self.phone_masked}"
+
+
+class PartnerDevice(Device):
+    """A device a partner user is signed in on."""
+
+    user = models.ForeignKey(PartnerUser, on_delete=models.CASCADE, related_name="devices")
+
+    class Meta:
+        verbose_name = _("partner device")
+        indexes = [models.Index(fields=["user", "ended_at"], name="members_pdevice_open")]
+
+
+class CardScan(models.Model):
+    """A card a partner scanned, for its statements (核验记录). Written on a partner's scan;
+    only the status and the masked name were shown."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="scans")
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="scans"
+    )
+    user = models.ForeignKey(PartnerUser, null=True, on_delete=models.SET_NULL, related_name="+")
+    worker = models.ForeignKey(
+        Worker, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    use = models.CharField(_("use"), max_length=30)
+    status = models.CharField(_("result"), max_length=12)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("card scan")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["partner", "at"], name="members_scan_partner_at")]
+
+    def __str__(self) -> str:
+        return f"{self.use} {self.status}"
+
+
+class PartnerConsent(models.Model):
+    """A member's separate consent (PIPL art. 23) that one named partner may see their name
+    when it scans their card; withdrawn, the partner sees the status only again."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="partner_consents")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="consents")
+    notice_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent for a partner")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "partner"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="members_one_live_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.partner}"

@@ -9,9 +9,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from nuanjia.core.actors import Actor
-from nuanjia.orgs.queries import get_scoped_or_404, scope
+from nuanjia.orgs.queries import get_scoped_or_404, org_ancestors, scope
 
-from .models import Binding, Join
+from .models import Binding, Join, Member, Partner, PartnerUser
 
 
 def visible_joins(user: Actor) -> QuerySet[Join]:
@@ -81,3 +81,26 @@ def join_figures(rows: QuerySet[Join]) -> dict[str, list[dict[str, Any]]]:
 
 def _accepted() -> Q:
     return Q(status=Join.Status.ACCEPTED)
+
+
+def visible_partners(user: Actor) -> QuerySet[Partner]:
+    return scope(Partner.objects.select_related("org"), user)
+
+
+def get_partner_for(user: Actor, pk: Any, *, write: bool = False) -> Partner:
+    return get_scoped_or_404(visible_partners(user), user, write=write, pk=pk)
+
+
+def get_partner_user_for(user: Actor, pk: Any, *, write: bool = False) -> PartnerUser:
+    rows = scope(PartnerUser.objects.select_related("partner"), user, org_field="partner__org")
+    return get_scoped_or_404(rows, user, write=write, pk=pk)
+
+
+def partners_near(member: Member) -> QuerySet[Partner]:
+    """The active partners a member may meet: those of their union and of the unions above
+    it (the member chooses which may see their name)."""
+    worker = member.worker
+    if worker is None:
+        return Partner.objects.none()
+    home = worker.union or worker.org
+    return Partner.objects.filter(org__in=org_ancestors(home), is_active=True).select_related("org")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import partner_staff_views, partner_views, staff_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -13,6 +13,12 @@ urlpatterns = [
     path("m/card/", views.card_view, name="card"),
     path("m/messages/", views.messages_view, name="messages"),
     path("m/devices/", views.devices_view, name="devices"),
+    path("m/partners/", views.partner_consents_view, name="partner_consents"),
+    # A partner's people (合作机构端).
+    path("p/", partner_views.partner_home_view, name="partner_home"),
+    path("p/sign-in/", partner_views.partner_sign_in_view, name="partner_sign_in"),
+    path("p/scans/", partner_views.partner_scans_view, name="partner_scans"),
+    path("p/sign-out/", partner_views.partner_sign_out_view, name="partner_sign_out"),
     # Staff: the queues of bindings and joins, and the join figures.
     path("members/joins/", staff_views.join_list_view, name="join_list"),
     path("members/joins/<int:join_id>/", staff_views.join_detail_view, name="join_detail"),
@@ -26,6 +32,27 @@ urlpatterns = [
         for page in staff_views.JOIN_STEPS.values()
     ],
     path("members/joins/figures/", staff_views.join_figures_view, name="join_figures"),
+    path("members/partners/", partner_staff_views.partner_list_view, name="partner_list"),
+    path(
+        "members/partners/<int:partner_id>/",
+        partner_staff_views.partner_detail_view,
+        name="partner_detail",
+    ),
+    path(
+        "members/partners/<int:partner_id>/outlets/",
+        partner_staff_views.partner_outlet_add_view,
+        name="partner_outlet_add",
+    ),
+    path(
+        "members/partners/<int:partner_id>/people/",
+        partner_staff_views.partner_user_add_view,
+        name="partner_user_add",
+    ),
+    path(
+        "members/partner-people/<int:partner_user_id>/active/",
+        partner_staff_views.partner_user_stop_view,
+        name="partner_user_stop",
+    ),
     path("members/bindings/", staff_views.binding_list_view, name="binding_list"),
     path(
         "members/bindings/<int:binding_id>/",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 
 import segno
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,10 +19,11 @@ from nuanjia.core.middleware import client_ip
 from nuanjia.core.ratelimit import RateLimited
 from nuanjia.core.workflow_pages import apply_rule_error
 
-from . import forms, services
+from . import forms, queries, services
 from .auth import clear_device_cookie, member_page, public_member_page, set_device_cookie
 from .cards import card_text
-from .models import Binding, Join, MemberDevice, Message, PhoneCode
+from .models import Binding, Join, MemberDevice, Message, PartnerConsent, PhoneCode
+from .services import partners
 
 # Translated when sent (the member's language); "%(code)s" and "%(minutes)d" are filled in.
 SIGN_IN_TEXT = gettext_noop(
@@ -205,3 +206,26 @@ def devices_view(request):
         "members/devices.html",
         {"devices": devices, "this_device": request.member_device},
     )
+
+
+@member_page
+def partner_consents_view(request):
+    """Which partners may see my name when they scan my card (PIPL art. 23): each one given
+    or withdrawn on its own."""
+    member = request.member
+    nearby = list(queries.partners_near(member))
+    if request.method == "POST":
+        partner = next((p for p in nearby if str(p.pk) == request.POST.get("partner")), None)
+        if partner is None:
+            raise Http404
+        if request.POST.get("give") == "1":
+            partners.give_partner_consent(member, partner)
+        else:
+            partners.withdraw_partner_consent(member, partner)
+        return redirect("members:partner_consents")
+    given = set(
+        PartnerConsent.objects.filter(member=member, withdrawn_at=None).values_list(
+            "partner_id", flat=True
+        )
+    )
+    return render(request, "members/consents.html", {"partners": nearby, "given": given})

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.sealed_phones import phone_index
 from nuanjia.people.models import Worker
 
-from ..models import Member, MemberDevice, PhoneCode
+from ..models import Device, Member, MemberDevice, PhoneCode
 from .codes import use_code
 
 DEVICE_DAYS = 30
@@ -27,6 +29,7 @@ RECHECK_MINUTES = 30  # a texted code this recent opens the own-file copy and th
 SEEN_EVERY = timedelta(minutes=5)  # last_seen_at is written at most this often
 API_PREFIX = "njm_"
 PRIVACY_NOTICE_VERSION = "2026-12"
+D = TypeVar("D", bound=Device)
 
 
 def _key_hash(raw: str) -> str:
@@ -77,11 +80,17 @@ def bind_by_phone(member: Member) -> bool:
 
 
 def open_device(member: Member, *, kind: str, user_agent: str = "") -> str:
-    """A new signed-in device; returns its raw key (shown to the client once)."""
-    raw = (API_PREFIX if kind == MemberDevice.Kind.API else "") + secrets.token_urlsafe(32)
+    """A new signed-in device of a member; returns its raw key (shown to the client once)."""
+    return open_key(MemberDevice, member=member, kind=kind, user_agent=user_agent,
+                    api_prefix=API_PREFIX)  # fmt: skip
+
+
+def open_key(model: type[D], *, kind: str, user_agent: str, api_prefix: str, **owner: Any) -> str:
+    """A new device row of `model` for `owner` (member= or user=); returns the raw key."""
+    raw = (api_prefix if kind == Device.Kind.API else "") + secrets.token_urlsafe(32)
     now = timezone.now()
-    MemberDevice.objects.create(
-        member=member,
+    model._default_manager.create(
+        **owner,
         kind=kind,
         key_hash=_key_hash(raw),
         user_agent=user_agent[:120],
@@ -91,6 +100,18 @@ def open_device(member: Member, *, kind: str, user_agent: str = "") -> str:
         expires_at=now + timedelta(days=DEVICE_DAYS),
     )
     return raw
+
+
+def find_key(devices: QuerySet[D], raw: str | None) -> D | None:
+    """The open device a key names (None for an unknown, ended or expired key), marked seen
+    at most every few minutes."""
+    if not raw:
+        return None
+    now = timezone.now()
+    device = devices.filter(key_hash=_key_hash(raw), ended_at=None, expires_at__gt=now).first()
+    if device is not None and now - device.last_seen_at > SEEN_EVERY:
+        devices.model._default_manager.filter(pk=device.pk).update(last_seen_at=now)
+    return device
 
 
 def sign_in(
@@ -114,19 +135,8 @@ def sign_in(
 
 
 def device_for_key(raw: str | None) -> MemberDevice | None:
-    """The open device a key names, with its member; None for an unknown, ended or expired
-    key. Marks the device seen (at most every few minutes)."""
-    if not raw:
-        return None
-    now = timezone.now()
-    device = (
-        MemberDevice.objects.select_related("member")
-        .filter(key_hash=_key_hash(raw), ended_at=None, expires_at__gt=now)
-        .first()
-    )
-    if device is not None and now - device.last_seen_at > SEEN_EVERY:
-        MemberDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
-    return device
+    """The member's open device a key names, with its member."""
+    return find_key(MemberDevice.objects.select_related("member"), raw)
 
 
 def sign_out(device: MemberDevice) -> None:

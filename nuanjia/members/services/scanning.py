@@ -8,7 +8,7 @@ is the members app's own."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -62,6 +62,13 @@ class ScanResult:
     status: str
     name: str = ""  # masked
     member_number: str = ""
+    # Kept for the caller (a partner's scan list, a consent check); never shown as such.
+    worker_id: int | None = field(default=None, repr=False)
+    full_name: str = field(default="", repr=False)
+
+    def with_name_shown(self) -> ScanResult:
+        """The result with the name in full (the member consented for this partner)."""
+        return replace(self, name=self.full_name or self.name)
 
 
 def _worker_row(worker_id: int) -> Any:
@@ -94,5 +101,9 @@ def scan(
     assert worker_id is not None
     is_member = row["union_id"] is not None and row["merged_into_id"] is None
     return ScanResult(
-        spec.status(worker_id, is_member), mask_name(row["name"]), member_number(worker_id)
+        spec.status(worker_id, is_member),
+        mask_name(row["name"]),
+        member_number(worker_id),
+        worker_id=worker_id,
+        full_name=row["name"],
     )

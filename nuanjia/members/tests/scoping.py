@@ -2,7 +2,7 @@
 
 import datetime
 
-from nuanjia.members.models import Binding, Join, Member
+from nuanjia.members.models import Binding, Join, Member, Partner, PartnerUser
 from nuanjia.orgs.rules import Role
 from nuanjia.people import services as people
 from nuanjia.people.models import OccupationTag
@@ -35,4 +35,13 @@ def member_rows(union, marker: str) -> dict[str, int]:
     binding = Binding.objects.create(
         member=_member("13700000914"), worker=worker, org=union, name=marker
     )
-    return {"join_id": join.pk, "binding_id": binding.pk}
+    partner = Partner.objects.create(org=union, name=marker, kind=Partner.Kind.SHOP)
+    person = PartnerUser(partner=partner, name=marker)
+    person.phone = "13700000915"
+    person.save()
+    return {
+        "join_id": join.pk,
+        "binding_id": binding.pk,
+        "partner_id": partner.pk,
+        "partner_user_id": person.pk,
+    }
