@@ -57,7 +57,7 @@ def test_only_union_staff_in_scope_register_partners(shop, outsider):
 
 @pytest.mark.django_db
 def test_a_phone_signs_in_for_one_partner_only(shop, caseworker):
-    partner, _outlet, _person = shop
+    _partner, _outlet, _person = shop
     other = partners.register_partner(
         org=caseworker.org, name="另一家", kind="merchant", by=caseworker
     )
