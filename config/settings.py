@@ -287,6 +287,11 @@ HOTLINE_RATE_LIMITS = _hotline_limits(os.environ.get("NUANJIA_HOTLINE_LIMITS", "
 # Text messages, for every app (core.sms): console log by default; nuanjia.core.sms.FileBackend
 # writes var/sms.log.
 SMS_BACKEND = os.environ.get("NUANJIA_SMS_BACKEND", "nuanjia.core.sms.ConsoleBackend")
+# nuanjia.core.sms.HttpGatewayBackend: the gateway's URL, its key and the signature (签名)
+# printed in every message.
+SMS_HTTP_URL = os.environ.get("NUANJIA_SMS_HTTP_URL", "")
+SMS_HTTP_KEY = os.environ.get("NUANJIA_SMS_HTTP_KEY", "")
+SMS_SIGN = os.environ.get("NUANJIA_SMS_SIGN", "暖家")
 
 # Rest stations: the address phones reach, printed in the QR signs (default: the address the
 # sign was requested on), and an optional tile server (URL template with {z}/{x}/{y}, GCJ-02

@@ -419,3 +419,19 @@ class PartnerConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} → {self.partner}"
+
+
+class MessageTemplate(models.Model):
+    """A union's own wording of one kind of message to members (消息模板), edited by the
+    operator in the admin; without one, the built-in wording is used. The text keeps the
+    built-in one's placeholders (%(union)s, %(number)s, %(reason)s…)."""
+
+    topic = models.CharField(_("message"), max_length=40, unique=True)
+    text = models.CharField(_("text"), max_length=300)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("message template")
+
+    def __str__(self) -> str:
+        return self.topic

@@ -87,7 +87,7 @@ def send_code(phone: str, purpose: str, *, ip: str | None, text: str) -> None:
             expires_at=now + timedelta(seconds=CODE_SECONDS),
         )
     # Sent once the code is stored (a code lost in a failed send is simply asked for again).
-    send_sms(number, text % {"code": code, "minutes": CODE_SECONDS // 60})
+    send_sms(number, text % {"code": code, "minutes": CODE_SECONDS // 60}, topic=purpose)
 
 
 def _locked_window(index: str) -> ratelimit.Window | None:

@@ -22,7 +22,7 @@ from nuanjia.people.models import Worker
 
 from ..models import Binding, Member
 from ..workflow import BINDING_FLOW, BindingStep
-from .messages import notify, text_phone
+from .messages import render, tell, text_phone
 
 HOLDING_POOL_SUFFIX = "-P"
 TRIES_PER_DAY = 5  # binding attempts a member may make a day (no guessing of names by ID)
@@ -69,13 +69,8 @@ def _bind(member: Member, worker: Worker, via: str) -> None:
         previous.bound_at = None
         previous.bound_via = ""
         previous.save(update_fields=["worker", "bound_at", "bound_via"])
-        text_phone(
-            previous.phone,
-            _(
-                "Your union record was bound to another phone account (%(phone)s). If this was not you, call 12351."
-            )
-            % {"phone": member.phone_masked},
-        )
+        text_phone(previous.phone, render("binding_moved", phone=member.phone_masked),
+                   topic="binding_moved")  # fmt: skip
     member.worker = worker
     member.bound_at = timezone.now()
     member.bound_via = via
@@ -143,11 +138,7 @@ def confirm_binding(binding: Binding, *, by: Actor, note: str = "", **_fields: A
         if member.worker_id is not None:
             raise RuleViolation(_("This account is already bound to a record."), code="bound")
         _bind(member, move.obj.worker, Member.BoundVia.ID_CHECK)
-        notify(
-            member,
-            "binding",
-            _("Your union confirmed your record: your union services are open on your phone."),
-        )
+        tell(member, "binding_confirmed")
     return move.obj
 
 
@@ -155,9 +146,5 @@ def confirm_binding(binding: Binding, *, by: Actor, note: str = "", **_fields: A
 @transaction.atomic
 def refuse_binding(binding: Binding, *, by: Actor, note: str = "", **_fields: Any) -> Binding:
     with BINDING_FLOW.moving(binding, BindingStep.REFUSE, by=by, note=note) as move:
-        notify(
-            move.obj.member,
-            "binding",
-            _("Your union could not confirm your record: %(reason)s") % {"reason": move.note},
-        )
+        tell(move.obj.member, "binding_refused", reason=move.note)
     return move.obj

@@ -21,7 +21,7 @@ from nuanjia.people.models import OccupationTag
 from ..models import Join, Member
 from ..workflow import JOIN_FLOW, JoinStep
 from .identity import county_of_residence, holding_pool
-from .messages import notify
+from .messages import tell
 
 MINIMUM_AGE = 16
 
@@ -116,12 +116,7 @@ def accept_join(join: Join, *, by: Actor, note: str = "", **_fields: Any) -> Joi
                               by=by)  # fmt: skip
         join.decided_at = timezone.now()
         move.changes["member_number"] = join.worker.member_number
-        notify(
-            join.member,
-            "join",
-            _("Welcome to %(union)s. Your member number is %(number)s; your card is on your phone.")
-            % {"union": join.org, "number": join.worker.member_number},
-        )
+        tell(join.member, "join_accepted", union=join.org, number=join.worker.member_number)
     return join
 
 
@@ -130,10 +125,5 @@ def accept_join(join: Join, *, by: Actor, note: str = "", **_fields: Any) -> Joi
 def refuse_join(join: Join, *, by: Actor, note: str = "", **_fields: Any) -> Join:
     with JOIN_FLOW.moving(join, JoinStep.REFUSE, by=by, note=note) as move:
         move.obj.decided_at = timezone.now()
-        notify(
-            move.obj.member,
-            "join",
-            _("Your application to join %(union)s was not accepted: %(reason)s")
-            % {"union": move.obj.org, "reason": move.note},
-        )
+        tell(move.obj.member, "join_refused", union=move.obj.org, reason=move.note)
     return move.obj

@@ -195,3 +195,16 @@ def test_join_pages_and_figures_add_up(applicant, county_approver, client):
     assert f"occupation={join.occupation_id}" in figures
     drill = client.get(f"/members/joins/?status=accepted&occupation={join.occupation_id}")
     assert drill.content.decode().count('href="/members/joins/') >= 1
+
+
+@pytest.mark.django_db
+def test_a_unions_own_wording_replaces_the_built_in_message(applicant, county_approver):
+    from nuanjia.members.models import MessageTemplate
+    from nuanjia.members.services.messages import check_template
+
+    with pytest.raises(RuleViolation):
+        check_template("join_accepted", "欢迎！")  # the placeholders must stay
+    check_template("join_accepted", "欢迎加入%(union)s，会员号 %(number)s。")
+    MessageTemplate.objects.create(topic="join_accepted", text="欢迎加入%(union)s，会员号 %(number)s。")
+    JOIN_FLOW.take_step(join_pool(applicant), JoinStep.ACCEPT, by=county_approver)
+    assert applicant.messages.get().text.startswith("欢迎加入郑州市惠济区总工会")
