@@ -8,7 +8,7 @@ class HardshipConfig(AppConfig):
     verbose_name = _("Hardship files")
 
     def ready(self):
-        from nuanjia.core import schedule, todo
+        from nuanjia.core import mypages, schedule, todo
         from nuanjia.people.signals import worker_transferred
 
         from .jobs import JOBS
@@ -16,5 +16,8 @@ class HardshipConfig(AppConfig):
         from .todo import hardship_todo
 
         todo.register(hardship_todo)
+        mypages.register(
+            mypages.MyPage(_("My hardship file"), "hardship:my_file", order=30, needs_record=True)
+        )
         schedule.register(*JOBS)
         worker_transferred.connect(follow_worker_transfer, dispatch_uid="hardship.follow_transfer")

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from . import views
+from .views import member
 
 app_name = "hardship"
 urlpatterns = [
+    path("m/hardship/", member.my_file_view, name="my_file"),
     path("hardship/", views.file_list_view, name="list"),
     path("hardship/export.xlsx", views.file_export_view, name="export"),
     path("hardship/new/", views.file_new_view, name="new"),

@@ -7,31 +7,25 @@ import datetime
 import time
 from typing import Annotated, Any
 
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Router, Schema, Status
 
-from nuanjia.accounts.api_auth import TokenAuth, VerifiedSessionAuth
+from nuanjia.core.imports import XLSX_CONTENT_TYPE
 from nuanjia.core.middleware import client_ip
-from nuanjia.core.pagination import Pages
-from nuanjia.core.schemas import EventOut, OneOf
-from nuanjia.core.workflow_api import add_step_operations
-from nuanjia.orgs.permissions import check_permission
-from nuanjia.orgs.rules import Perm
+from nuanjia.core.schemas import ErrorOut, OneOf
 
-from . import queries, services
-from .auth import MemberTokenAuth, PartnerTokenAuth
+from . import services
+from .auth import MemberTokenAuth
 from .cards import MAX_AGE_SECONDS, card_text
-from .models import Binding, CardScan, Device, Join, Member, Message, PartnerUser, PhoneCode
-from .partner_views import PARTNER_CODE_TEXT
-from .services import partners
+from .data_views import RECHECK_TEXT
+from .models import Binding, DataRequest, Device, Join, Member, Message, PhoneCode
+from .services import mydata
+from .services.devices import RECHECK_MINUTES
 from .views import SIGN_IN_TEXT
-from .workflow import BINDING_FLOW, JOIN_FLOW, BindingStep, JoinStep
 
 me_router = Router(tags=["me"], auth=MemberTokenAuth())
-staff_router = Router(tags=["members"])
-scan_router = Router(tags=["partner"])
 
 
 # ---- The member's own ---------------------------------------------------------------------
@@ -67,7 +61,7 @@ class JoinOut(Schema):
     created_at: datetime.datetime
 
 
-class MeOut(Schema):
+class MemberProfileOut(Schema):
     phone: str
     bound: bool
     name: str = ""
@@ -82,7 +76,7 @@ class MeOut(Schema):
 class TokenOut(Schema):
     token: str
     expires_at: datetime.datetime
-    me: MeOut
+    me: MemberProfileOut
 
 
 def _join_out(join: Join) -> dict[str, Any]:
@@ -142,7 +136,9 @@ def me_sign_in(request, payload: SignInIn):
     return Status(201, {"token": raw, "expires_at": device.expires_at, "me": _me(member)})
 
 
-@me_router.get("", response=MeOut, summary="Who I am: binding, membership, open application")
+@me_router.get(
+    "/profile", response=MemberProfileOut, summary="Who I am: binding, membership, open application"
+)
 def me_detail(request):
     return _me(request.member)
 
@@ -154,7 +150,9 @@ class IdentifyIn(Schema):
     address: str = Field("", max_length=200)
 
 
-@me_router.post("/identify", response=MeOut, summary="Tell the union who I am (name and ID)")
+@me_router.post(
+    "/identify", response=MemberProfileOut, summary="Tell the union who I am (name and ID)"
+)
 def me_identify(request, payload: IdentifyIn):
     services.identify(request.member, **payload.dict())
     return _me(Member.objects.get(pk=request.member.pk))
@@ -257,240 +255,89 @@ def me_sign_out_everywhere(request):
     return {"devices": services.sign_out_everywhere(request.member)}
 
 
-# ---- Staff: the queues --------------------------------------------------------------------
+# ---- My data --------------------------------------------------------------------------------
 
 
-class StaffJoinOut(Schema):
-    id: int
-    status: Annotated[str, OneOf(Join.Status)]
-    name: str
-    id_number: str
-    phone: str
-    occupation: str
-    employer_name: str
-    union_code: str
-    union: str
-    county: str
-    created_at: datetime.datetime
-    member_number: str
-    steps: list[str]
-    events: list[EventOut]
+class DataRowOut(Schema):
+    label: str
+    value: str
 
 
-def _staff_join(request, join: Join) -> dict[str, Any]:
-    return {
-        "id": join.pk,
-        "status": join.status,
-        "name": join.worker.name,
-        "id_number": join.worker.id_number_masked,
-        "phone": join.member.phone_masked,
-        "occupation": join.occupation.name,
-        "employer_name": join.employer_name,
-        "union_code": join.org.code,
-        "union": join.org.name,
-        "county": join.county.name,
-        "created_at": join.created_at,
-        "member_number": join.worker.member_number if join.status == Join.Status.ACCEPTED else "",
-        "steps": JOIN_FLOW.steps_for(join, request.user),
-        "events": list(join.events.select_related("by")),
-    }
+class DataSectionOut(Schema):
+    title: str
+    rows: list[DataRowOut]
 
 
-class JoinFilter(Schema):
-    status: str = Field(Join.OPEN, description="open, all, or one status.")
+@me_router.get("/data", response=list[DataSectionOut], summary="What the union holds about me")
+def me_data(request):
+    return [
+        {"title": str(title), "rows": [{"label": str(k), "value": str(v)} for k, v in rows]}
+        for title, rows in mydata.held_data(request.member)
+    ]
 
 
-@staff_router.get("/joins", response=list[StaffJoinOut], summary="Join applications")
-@paginate(Pages, page_size=100)
-def staff_joins(request, filters: Query[JoinFilter]):
-    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    status = filters.status if filters.status in {Join.OPEN, *Join.Status.values} else ""
-    rows = queries.filter_joins(queries.visible_joins(request.user), status=status)
-    return [_staff_join(request, join) for join in rows.select_related("member")]
-
-
-@staff_router.get("/joins/{join_id}", response=StaffJoinOut, summary="One join application")
-def staff_join(request, join_id: int):
-    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    return _staff_join(request, queries.get_join_for(request.user, join_id))
-
-
-add_step_operations(
-    staff_router,
-    JOIN_FLOW,
-    path="/joins/{join_id}",
-    fetch=lambda request, pk: queries.get_join_for(request.user, pk, write=True),
-    response=StaffJoinOut,
-    present=_staff_join,
-    summaries={
-        JoinStep.ACCEPT: "Accept an application: the worker becomes a member",
-        JoinStep.REFUSE: "Refuse an application (note: the reason, for the applicant)",
-    },
-)
-
-
-class StaffBindingOut(Schema):
-    id: int
-    status: Annotated[str, OneOf(Binding.Status)]
-    name: str
-    worker_id: int
-    id_number: str
-    account_phone: str
-    recorded_phone: str
-    created_at: datetime.datetime
-    steps: list[str]
-    events: list[EventOut]
-
-
-def _staff_binding(request, binding: Binding) -> dict[str, Any]:
-    return {
-        "id": binding.pk,
-        "status": binding.status,
-        "name": binding.name,
-        "worker_id": binding.worker_id,
-        "id_number": binding.worker.id_number_masked,
-        "account_phone": binding.member.phone_masked,
-        "recorded_phone": binding.worker.phone_masked,
-        "created_at": binding.created_at,
-        "steps": BINDING_FLOW.steps_for(binding, request.user),
-        "events": list(binding.events.select_related("by")),
-    }
-
-
-@staff_router.get("/bindings", response=list[StaffBindingOut], summary="Bindings to confirm")
-@paginate(Pages, page_size=100)
-def staff_bindings(request):
-    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    rows = queries.visible_bindings(request.user).filter(status=Binding.Status.PENDING)
-    return [_staff_binding(request, binding) for binding in rows]
-
-
-@staff_router.get("/bindings/{binding_id}", response=StaffBindingOut, summary="One binding")
-def staff_binding(request, binding_id: int):
-    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    return _staff_binding(request, queries.get_binding_for(request.user, binding_id))
-
-
-add_step_operations(
-    staff_router,
-    BINDING_FLOW,
-    path="/bindings/{binding_id}",
-    fetch=lambda request, pk: queries.get_binding_for(request.user, pk, write=True),
-    response=StaffBindingOut,
-    present=_staff_binding,
-    summaries={
-        BindingStep.CONFIRM: "Confirm that the account is the worker's",
-        BindingStep.REFUSE: "Refuse the binding (note: the reason, for the member)",
-    },
-)
-
-
-# ---- Partners and the scan service ---------------------------------------------------------
-
-
-class PartnerMeOut(Schema):
-    partner: str
-    kind: str
-    name: str
-    phone: str
-    outlets: list[OccupationOut]
-
-
-def _partner_me(user: PartnerUser) -> dict[str, Any]:
-    return {
-        "partner": user.partner.name,
-        "kind": user.partner.kind,
-        "name": user.name,
-        "phone": user.phone_masked,
-        "outlets": list(user.partner.outlets.filter(is_active=True).values("id", "name")),
-    }
-
-
-class PartnerTokenOut(Schema):
-    token: str
-    expires_at: datetime.datetime
-    me: PartnerMeOut
-
-
-@scan_router.post(
-    "/sign-in/code",
-    auth=None,
-    response={202: SentOut},
-    summary="Text a sign-in code to a partner's phone (same answer for any phone)",
-)
-def partner_send_code(request, payload: PhoneIn):
-    partners.send_partner_code(payload.phone, ip=client_ip(request), text=_(PARTNER_CODE_TEXT))
+@me_router.post("/recheck/code", response={202: SentOut}, summary="Text a code to confirm it is me")
+def me_recheck_code(request):
+    services.send_code(request.member.phone, PhoneCode.Purpose.RECHECK, ip=client_ip(request),
+                       text=_(RECHECK_TEXT))  # fmt: skip
     return Status(202, {"sent": True, "valid_seconds": services.codes.CODE_SECONDS})
 
 
-@scan_router.post(
-    "/sign-in", auth=None, response={201: PartnerTokenOut}, summary="Sign in a partner's person"
+class CodeIn(Schema):
+    code: str = Field(..., max_length=6)
+
+
+class CheckedOut(Schema):
+    checked_until: datetime.datetime
+
+
+@me_router.post("/recheck", response=CheckedOut, summary="Confirm it is me with the texted code")
+def me_recheck(request, payload: CodeIn):
+    device = request.member_device
+    services.recheck(device, payload.code)
+    return {"checked_until": device.checked_at + datetime.timedelta(minutes=RECHECK_MINUTES)}
+
+
+@me_router.get(
+    "/data/my-data.xlsx",
+    response={200: None, 403: ErrorOut},
+    summary="Download my data (Excel); needs a confirmation by code in the last 30 minutes",
 )
-def partner_sign_in(request, payload: SignInIn):
-    user, raw = partners.partner_sign_in(
-        payload.phone, payload.code, kind=Device.Kind.API,
-        user_agent=payload.device or request.META.get("HTTP_USER_AGENT", ""),
-    )  # fmt: skip
-    device = partners.partner_device_for_key(raw)
-    assert device is not None
-    return Status(201, {"token": raw, "expires_at": device.expires_at, "me": _partner_me(user)})
+def me_data_download(request):
+    if not services.recently_checked(request.member_device):
+        raise PermissionDenied
+    response = HttpResponse(mydata.data_workbook(request.member), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="my-data.xlsx"'
+    return response
 
 
-@scan_router.get(
-    "/me", auth=PartnerTokenAuth(), response=PartnerMeOut, summary="The signed-in partner person"
-)
-def partner_me(request):
-    return _partner_me(request.partner_user)
+class DataRequestIn(Schema):
+    kind: Annotated[str, OneOf(DataRequest.Kind)]
+    text: str = Field("", max_length=1000)
 
 
-class ScanIn(Schema):
-    use: str = Field("membership", max_length=30, description="What the scan is for.")
-    code: str = Field("", max_length=200, description="The card QR's text.")
-    number: str = Field("", max_length=20, description="A typed member number, with id_last4.")
-    id_last4: str = Field("", max_length=4)
-    outlet: int | None = Field(None, description="The partner's outlet (partners only).")
-
-
-class ScanOut(Schema):
-    status: str = Field(..., description="valid, not_member, expired or invalid")
-    name: str = Field("", description="Masked, unless the member consented for this partner.")
-    member_number: str = ""
-
-
-@scan_router.post(
-    "/scan",
-    auth=[PartnerTokenAuth(), TokenAuth(), VerifiedSessionAuth()],
-    response=ScanOut,
-    summary="Check a member card for a use (a partner's or a staff token)",
-)
-def card_scan(request, payload: ScanIn):
-    card = payload.dict()
-    outlet = card.pop("outlet")
-    user = getattr(request, "partner_user", None)
-    if user is not None:
-        result = partners.partner_scan(user, outlet=outlet, **card)
-    else:
-        check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-        result = services.scan(**card)
-    return {"status": result.status, "name": result.name, "member_number": result.member_number}
-
-
-class PartnerScanOut(Schema):
+class DataRequestOut(Schema):
     id: int
-    at: datetime.datetime
-    outlet: str
-    use: str
+    kind: str
     status: str
+    status_label: str
+    due_on: datetime.date
+    answer: str
 
 
-@scan_router.get(
-    "/scans", auth=PartnerTokenAuth(), response=list[PartnerScanOut], summary="Our scans"
+def _data_request_out(item: DataRequest) -> dict[str, Any]:
+    return {"id": item.pk, "kind": item.kind, "status": item.status,
+            "status_label": item.get_status_display(), "due_on": item.due_on,
+            "answer": item.answer}  # fmt: skip
+
+
+@me_router.post(
+    "/data/requests", response={201: DataRequestOut}, summary="Ask about my data (PIPL)"
 )
-@paginate(Pages, page_size=100)
-def partner_scans(request):
-    rows = CardScan.objects.filter(partner=request.partner_user.partner).select_related("outlet")
-    return [
-        {"id": row.pk, "at": row.at, "outlet": row.outlet.name if row.outlet else "",
-         "use": row.use, "status": row.status}
-        for row in rows
-    ]  # fmt: skip
+def me_data_request(request, payload: DataRequestIn):
+    return Status(201, _data_request_out(mydata.ask_about_data(request.member, **payload.dict())))
+
+
+@me_router.get("/data/requests", response=list[DataRequestOut], summary="My requests about my data")
+def me_data_requests(request):
+    return [_data_request_out(item) for item in DataRequest.objects.filter(member=request.member)]

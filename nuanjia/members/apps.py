@@ -8,8 +8,14 @@ class MembersConfig(AppConfig):
     verbose_name = _("Member portal")
 
     def ready(self):
-        from nuanjia.core import todo
+        from nuanjia.core import mypages, todo
 
         from .todo import members_todo
 
         todo.register(members_todo)
+        mypages.register(mypages.MyPage(_("My data"), "members:my_data", order=90))
+        mypages.register(
+            mypages.MyPage(
+                _("Who may see my name"), "members:partner_consents", order=91, needs_record=True
+            )
+        )

@@ -45,6 +45,9 @@ class Member(models.Model):
     consent_at = models.DateTimeField(_("privacy notice accepted at"))
     created_at = models.DateTimeField(auto_now_add=True)
     last_signed_in_at = models.DateTimeField(null=True, blank=True)
+    # Closed at the member's request (注销): devices ended, unbound; signing in again opens
+    # it anew with a fresh consent. The union's own records stay, restricted by retention.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("member account")
@@ -435,3 +438,57 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.topic
+
+
+class DataRequest(models.Model):
+    """A member's request about their personal data (PIPL arts. 44–47): a correction, a
+    consent withdrawn, their account closed or data deleted, or another question. It waits in
+    the caseworker queue of the union keeping their record (the county's, before binding)
+    with its deadline: 15 working days for closing, correcting and deleting, 30 days else.
+    Retained data is restricted, not erased, until its retention date."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correct my data")  # 更正
+        WITHDRAW = "withdraw", _("Withdraw a consent")  # 撤回同意
+        CLOSE = "close", _("Close my account")  # 注销账号
+        DELETE = "delete", _("Delete my data")  # 删除
+        OTHER = "other", _("Another question about my data")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the union")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+
+    WORKING_DAY_KINDS = frozenset({Kind.CORRECTION, Kind.CLOSE, Kind.DELETE})
+
+    steps: list[str]
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="data_requests")
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("request"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("details"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    due_on = models.DateField(_("answer by"))
+    answer = models.TextField(_("answer"), blank=True)
+    decided_by = models.ForeignKey(
+        "orgs.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("personal data request")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["org", "status", "due_on"], name="members_datareq_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class DataRequestEvent(StepEvent):
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(StepEvent.Meta):
+        verbose_name = _("personal data request event")

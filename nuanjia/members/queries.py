@@ -11,7 +11,7 @@ from django.db.models.functions import TruncWeek
 from nuanjia.core.actors import Actor
 from nuanjia.orgs.queries import get_scoped_or_404, org_ancestors, scope
 
-from .models import Binding, Join, Member, Partner, PartnerUser
+from .models import Binding, DataRequest, Join, Member, Partner, PartnerUser
 
 
 def visible_joins(user: Actor) -> QuerySet[Join]:
@@ -104,3 +104,11 @@ def partners_near(member: Member) -> QuerySet[Partner]:
         return Partner.objects.none()
     home = worker.union or worker.org
     return Partner.objects.filter(org__in=org_ancestors(home), is_active=True).select_related("org")
+
+
+def visible_data_requests(user: Actor) -> QuerySet[DataRequest]:
+    return scope(DataRequest.objects.select_related("org", "member"), user)
+
+
+def get_data_request_for(user: Actor, pk: Any, *, write: bool = False) -> DataRequest:
+    return get_scoped_or_404(visible_data_requests(user), user, write=write, pk=pk)

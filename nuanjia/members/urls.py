@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import partner_staff_views, partner_views, staff_views, views
+from . import data_views, partner_staff_views, partner_views, staff_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("m/messages/", views.messages_view, name="messages"),
     path("m/devices/", views.devices_view, name="devices"),
     path("m/partners/", views.partner_consents_view, name="partner_consents"),
+    path("m/data/", data_views.my_data_view, name="my_data"),
+    path("m/data/my-data.xlsx", data_views.my_data_download_view, name="my_data_download"),
+    path("m/recheck/", data_views.recheck_view, name="recheck"),
     # A partner's people (合作机构端).
     path("p/", partner_views.partner_home_view, name="partner_home"),
     path("p/sign-in/", partner_views.partner_sign_in_view, name="partner_sign_in"),
@@ -53,6 +56,21 @@ urlpatterns = [
         partner_staff_views.partner_user_stop_view,
         name="partner_user_stop",
     ),
+    path("members/data-requests/", data_views.data_request_list_view, name="data_request_list"),
+    path(
+        "members/data-requests/<int:data_request_id>/",
+        data_views.data_request_detail_view,
+        name="data_request_detail",
+    ),
+    *[
+        path(
+            f"members/data-requests/<int:data_request_id>/{page.slug}/",
+            data_views.data_request_step_view,
+            {"step": page.step},
+            name=f"data_request_{page.step}",
+        )
+        for page in data_views.DATA_STEPS.values()
+    ],
     path("members/bindings/", staff_views.binding_list_view, name="binding_list"),
     path(
         "members/bindings/<int:binding_id>/",

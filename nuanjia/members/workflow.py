@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from nuanjia.core.workflow import State, Workflow, step
 from nuanjia.orgs.rules import Role
 
-from .models import Binding, BindingEvent, Join, JoinEvent
+from .models import Binding, BindingEvent, DataRequest, DataRequestEvent, Join, JoinEvent
 
 DECIDING_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER})
 
@@ -94,6 +94,47 @@ JOIN_FLOW = Workflow(
             stamp="decided_by",
             action="join_refused",
             reason=_("Say why, for the applicant."),
+        ),
+    ],
+)
+
+
+class DataStep(models.TextChoices):
+    DONE = "done", _("Mark as done")  # 已办结 (the answer says what was done)
+    REFUSE = "refuse", _("Refuse")  # 不予办理 (the answer says why)
+
+
+DATA_FLOW = Workflow(
+    name="data_request",
+    model=DataRequest,
+    history=DataRequestEvent,
+    history_fk="request",
+    noun=_("personal data request"),
+    status_labels=DataRequest.Status,
+    step_labels=DataStep,
+    states=[
+        State(DataRequest.Status.OPEN, queue=frozenset({Role.CASEWORKER})),
+        State(DataRequest.Status.DONE),
+        State(DataRequest.Status.REFUSED),
+    ],
+    steps=[
+        step(
+            DataStep.DONE,
+            sources=[DataRequest.Status.OPEN],
+            target=DataRequest.Status.DONE,
+            roles=DECIDING_ROLES,
+            stamp="decided_by",
+            action="data_request_done",
+            reason=_("Say what was done, for the member."),
+        ),
+        step(
+            DataStep.REFUSE,
+            sources=[DataRequest.Status.OPEN],
+            target=DataRequest.Status.REFUSED,
+            roles=DECIDING_ROLES,
+            stamp="decided_by",
+            action="data_request_refused",
+            reason=_("Say why, for the member (the law that keeps the data, its date)."),
         ),
     ],
 )

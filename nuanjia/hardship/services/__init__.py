@@ -42,7 +42,7 @@ from .exits import (
     exit_file,
     re_enter_file,
 )
-from .family import follow_worker_transfer, record_copy_printed
+from .family import follow_worker_transfer, record_copy_printed, record_copy_read_by_member
 from .guards import authorize_roles
 from .lifecycle import (
     approve_file,
@@ -119,6 +119,7 @@ __all__ = [
     "reassessment_groups",
     "reassessment_update",
     "record_copy_printed",
+    "record_copy_read_by_member",
     "record_objection",
     "record_visit",
     "reject_file",

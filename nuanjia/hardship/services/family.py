@@ -52,3 +52,13 @@ def record_copy_printed(hardship_file: HardshipFile, *, by: Actor) -> None:
         by=by,
         changes={"worker": hardship_file.household.worker_id},
     )
+
+
+def record_copy_read_by_member(hardship_file: HardshipFile, *, actor_label: str) -> None:
+    """Audit that the worker read their family's file on their own phone."""
+    record_event(
+        hardship_file,
+        "hardship.copy_read_by_member",
+        actor_label=actor_label,
+        changes={"worker": hardship_file.household.worker_id},
+    )

@@ -42,8 +42,12 @@ def my_request_view(request, number: str):
 @member_page
 def my_request_new_view(request):
     """The public request form without the phone field: the signed-in phone is the caller's."""
-    form = forms.MemberSubmitForm(request.POST or None, request.FILES or None,
-                                  places=queries.place_choices())  # fmt: skip
+    form = forms.MemberSubmitForm(
+        request.POST or None,
+        request.FILES or None,
+        places=queries.place_choices(),
+        initial={"kind": request.GET.get("kind", "")},
+    )
     if request.method == "POST" and form.is_valid():
         member = request.member
         if not ratelimit.hit("submit_phone", member.phone_index):

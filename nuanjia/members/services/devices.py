@@ -39,7 +39,18 @@ def _key_hash(raw: str) -> str:
 def _member_for(number: str, *, consent_version: str) -> Member:
     index = phone_index(number)
     member = Member.objects.filter(phone_index=index).first()
-    if member is not None:
+    if member is not None and member.closed_at is None:
+        return member
+    if member is not None:  # closed at the member's request: opened anew with a fresh consent
+        if not consent_version:
+            raise RuleViolation(
+                _("Read and accept the privacy notice to open an account."), field="consent"
+            )
+        member.closed_at = None
+        member.consent_version = consent_version
+        member.consent_at = timezone.now()
+        member.save(update_fields=["closed_at", "consent_version", "consent_at"])
+        record_event(member, "member.reopened", actor_label=member.actor_label)
         return member
     if not consent_version:
         raise RuleViolation(
@@ -120,7 +131,8 @@ def sign_in(
     """Spend the sign-in code and open a device: (the member, the device's raw key). The
     code is spent (or its wrong try counted) in a transaction of its own, which a refusal
     afterwards does not undo."""
-    if not consent_version and not Member.objects.filter(phone_index=phone_index(phone)).exists():
+    open_account = Member.objects.filter(phone_index=phone_index(phone), closed_at=None)
+    if not consent_version and not open_account.exists():
         _member_for(phone, consent_version="")  # refuses before the code is spent
     number = use_code(phone, PhoneCode.Purpose.SIGN_IN, code)
     with transaction.atomic():

@@ -66,7 +66,9 @@ def apply_to_join(
     address: str = "",
     union: Any = None,
 ) -> Join:
-    member = Member.objects.select_for_update().select_related("worker").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("worker").get(pk=member.pk)
+    )
     _check_applicant(member)
     worker = member.worker
     assert worker is not None  # _check_applicant refuses an unbound account

@@ -2,7 +2,7 @@
 
 import datetime
 
-from nuanjia.members.models import Binding, Join, Member, Partner, PartnerUser
+from nuanjia.members.models import Binding, DataRequest, Join, Member, Partner, PartnerUser
 from nuanjia.orgs.rules import Role
 from nuanjia.people import services as people
 from nuanjia.people.models import OccupationTag
@@ -39,7 +39,12 @@ def member_rows(union, marker: str) -> dict[str, int]:
     person = PartnerUser(partner=partner, name=marker)
     person.phone = "13700000915"
     person.save()
+    data_request = DataRequest.objects.create(
+        member=member, org=union, kind=DataRequest.Kind.OTHER, text=marker,
+        due_on=datetime.date(2030, 1, 1),
+    )  # fmt: skip
     return {
+        "data_request_id": data_request.pk,
         "join_id": join.pk,
         "binding_id": binding.pk,
         "partner_id": partner.pk,

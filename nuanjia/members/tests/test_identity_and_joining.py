@@ -205,6 +205,8 @@ def test_a_unions_own_wording_replaces_the_built_in_message(applicant, county_ap
     with pytest.raises(RuleViolation):
         check_template("join_accepted", "欢迎！")  # the placeholders must stay
     check_template("join_accepted", "欢迎加入%(union)s，会员号 %(number)s。")
-    MessageTemplate.objects.create(topic="join_accepted", text="欢迎加入%(union)s，会员号 %(number)s。")
+    MessageTemplate.objects.create(
+        topic="join_accepted", text="欢迎加入%(union)s，会员号 %(number)s。"
+    )
     JOIN_FLOW.take_step(join_pool(applicant), JoinStep.ACCEPT, by=county_approver)
     assert applicant.messages.get().text.startswith("欢迎加入郑州市惠济区总工会")

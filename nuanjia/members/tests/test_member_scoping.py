@@ -107,7 +107,7 @@ def test_another_members_ids_answer_404_on_every_member_page_and_operation(other
 def test_the_member_api_walk_with_another_members_ids(other_member):
     _member, raw = sign_in("13855550001", kind="api")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert client.get("/api/v1/me/").status_code == 200
+    assert client.get("/api/v1/me/profile").status_code == 200
     response = client.post(f"/api/v1/me/joins/{other_member['join_id']}/withdraw")
     assert response.status_code == 404
     assert MARKER not in client.get("/api/v1/me/joins").content.decode()

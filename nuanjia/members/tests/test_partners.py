@@ -148,5 +148,5 @@ def test_the_partner_api_signs_in_scans_and_lists_only_its_own_scans(shop, card_
     CardScan.objects.create(partner=other, use="membership", status="valid")
     listed = api.get("/api/v1/partner/scans", **headers).json()
     assert listed["count"] == 1
-    assert api.get("/api/v1/me", **headers).status_code == 401  # not a member token
+    assert api.get("/api/v1/me/profile", **headers).status_code == 401  # not a member token
     assert api.get("/api/v1/people/workers/", **headers).status_code == 401  # nor a staff one
