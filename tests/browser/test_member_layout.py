@@ -18,6 +18,7 @@ from nuanjia.hotline import services as hotline
 from nuanjia.members import services
 from nuanjia.members.auth import COOKIE, COOKIE_PATH
 from nuanjia.members.models import PhoneCode
+from nuanjia.members.services import partners
 from nuanjia.members.workflow import JOIN_FLOW, JoinStep
 from nuanjia.people.models import OccupationTag
 from nuanjia.people.tests.support import id_number, register
@@ -110,6 +111,10 @@ def members(settings, transactional_db, tree, approver, caseworker, hotline_agen
     courier, courier_key = _sign_in_member("13700000004")
     _identify(courier, "欧阳小明", 605)
     JOIN_FLOW.take_step(_apply(courier), JoinStep.ACCEPT, by=approver)
+    for name, kind in [("郑州市第七人民医院（惠济院区）", "hospital"), ("老张早餐", "shop")]:
+        partner = partners.register_partner(org=tree["410108"], name=name, kind=kind, by=approver)
+    courier.refresh_from_db()
+    partners.give_partner_consent(courier, partner)
     short, _ = hotline.submit_request(
         caller_name="", phone="13700000004", region_code="410108", kind="help",
         description="站点拖欠两个月派件费",
@@ -159,6 +164,7 @@ def _pages(members) -> list[tuple[str | None, str, str, object]]:
         (None, "sign-in", "/m/sign-in/", None),
         (None, "sign-in-code", "/m/sign-in/", ask_code),
         (None, "privacy", "/m/privacy/", None),
+        (None, "partner-sign-in", "/p/sign-in/", None),
         ("newcomer", "home-newcomer", "/m/", None),
         ("newcomer", "identify", "/m/me/", None),
         ("newcomer", "identify-error", "/m/me/", wrong_id),
@@ -172,6 +178,7 @@ def _pages(members) -> list[tuple[str | None, str, str, object]]:
         ("courier", "card", "/m/card/", None),
         ("courier", "messages", "/m/messages/", None),
         ("courier", "devices", "/m/devices/", None),
+        ("courier", "partners", "/m/partners/", None),
         ("courier", "requests", "/m/requests/", None),
         ("courier", "request-new", "/m/requests/new/", None),
         ("courier", "request-error", "/m/requests/new/", empty_request),
