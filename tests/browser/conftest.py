@@ -54,11 +54,14 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """`new_page(viewport)` opens a page whose relative URLs go to the live server."""
+    """`new_page(viewport)` opens a page whose relative URLs go to the live server; other
+    keywords go to the browser context (user_agent, has_touch…)."""
     contexts = []
 
-    def open_page(viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="zh-CN")
+    def open_page(viewport=DESKTOP, **options):
+        context = browser.new_context(
+            viewport=viewport, base_url=live_server.url, locale="zh-CN", **options
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
