@@ -28,9 +28,14 @@ class CodeForm(forms.Form):
 def county_choices() -> list[tuple[str, str]]:
     counties = Org.objects.filter(kind=Org.Kind.COUNTY, is_active=True).select_related("parent")
     return [("", "—")] + [
-        (county.region_code, f"{county.parent.name if county.parent else ''} {county.name}")
-        for county in counties.order_by("path")
+        (county.region_code, place_name(county)) for county in counties.order_by("path")
     ]
+
+
+def place_name(county: Org) -> str:
+    """The place a county union serves, as a person names it: "郑州市惠济区", not the union's
+    name ("郑州市惠济区总工会")."""
+    return county.name.removesuffix("总工会") or county.name
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -54,7 +59,9 @@ class IdentifyForm(forms.Form):
 
 class JoinForm(forms.Form):
     occupation = forms.ModelChoiceField(
-        label=_("Occupation"), queryset=OccupationTag.objects.filter(is_active=True)
+        label=_("Occupation"),
+        queryset=OccupationTag.objects.filter(is_active=True),
+        empty_label=_("Choose your occupation"),
     )
     employer_name = forms.CharField(label=_("Platform or employer"), max_length=120)
     region_code = forms.ChoiceField(label=_("County where you live"), choices=())

@@ -184,6 +184,10 @@ class BindingEvent(StepEvent):
     class Meta(StepEvent.Meta):
         verbose_name = _("binding event")
 
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
 
 class Join(models.Model):
     """An application to join the union online (入会申请). A join to the county's holding pool
@@ -254,6 +258,24 @@ class JoinEvent(StepEvent):
 
     class Meta(StepEvent.Meta):
         verbose_name = _("join event")
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+EVENT_LABELS = {
+    "binding_asked": _("Asked by the member"),
+    "binding_confirmed": _("Confirmed"),
+    "binding_refused": _("Refused"),
+    "join_submitted": _("Applied"),
+    "join_withdrawn": _("Withdrawn by the applicant"),
+    "join_accepted": _("Accepted"),
+    "join_refused": _("Refused"),
+    "data_request_asked": _("Asked by the member"),
+    "data_request_done": _("Done"),
+    "data_request_refused": _("Refused"),
+}
 
 
 class Message(models.Model):
@@ -492,3 +514,7 @@ class DataRequestEvent(StepEvent):
 
     class Meta(StepEvent.Meta):
         verbose_name = _("personal data request event")
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))

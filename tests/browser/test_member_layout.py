@@ -294,7 +294,7 @@ def test_the_staff_join_pages_read_well_on_a_desktop(new_page, members, approver
     first, second = boxes
     assert first["x"] + first["width"] <= second["x"] or first["y"] + first["height"] <= second["y"]
     history = page.locator("ol.timeline").inner_text()
-    assert "join_submitted" not in history and "待县区总工会审批" in history  # words, not codes
+    assert "join_submitted" not in history and "已申请" in history  # words, not codes
     page.goto("/members/joins/figures/")
     screenshot(page, "members-staff-figures-1366")
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")

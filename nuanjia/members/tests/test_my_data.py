@@ -5,8 +5,8 @@ import datetime
 import io
 
 import pytest
-from django.utils import timezone
 import time_machine
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from nuanjia.core.workdays import add_working_days
