@@ -266,6 +266,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NUANJIA_LOG_LEVEL", "WARNING")},
+    # Every text message sent, with the number masked (the console backend adds its text, for
+    # development: a demo's sign-in codes are read there).
+    "loggers": {"nuanjia.sms": {"level": os.environ.get("NUANJIA_SMS_LOG_LEVEL", "INFO")}},
 }
 
 

@@ -55,6 +55,10 @@ def print_logins(accounts) -> None:
         )
         print(f"  {staff.username:<15} {staff.org.name} · {'、'.join(staff.role_labels())}{needs}")
     print()
+    print("Members sign in on /m/ and partners on /p/ with a phone number and a texted code;")
+    print("the demo's text messages appear in this log (NUANJIA_SMS_BACKEND). Try /m/ with a")
+    print("demo family's phone (13838100001) and /p/ with a demo partner's (13700001001).")
+    print()
 
 
 def cmd_demo(args) -> int:

@@ -12,6 +12,7 @@ from nuanjia.core.codes import credit_code_check_char
 from nuanjia.demo_people import load_demo_families
 from nuanjia.funds.demo import load_demo_funds
 from nuanjia.hotline.demo import load_demo_tickets
+from nuanjia.members.demo import load_demo_partners
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.rules import Role
@@ -112,4 +113,5 @@ def load_demo() -> list[Staff]:
     load_demo_grants()
     load_demo_stations()
     load_demo_tickets()
+    load_demo_partners()
     return accounts
