@@ -187,6 +187,7 @@ def partner_scan(user: PartnerUser, *, outlet: Any = None, **card: str) -> ScanR
 
 @transaction.atomic
 def give_partner_consent(member: Member, partner: Partner) -> PartnerConsent:
+    Member.objects.select_for_update().filter(pk=member.pk).first()  # one tap at a time
     live = PartnerConsent.objects.filter(member=member, partner=partner, withdrawn_at=None)
     existing = live.first()
     if existing is not None:
