@@ -36,6 +36,7 @@ LIST_EXPORTS = {
     "hotline/tickets/export/",
     "audit/export.xlsx",
     "staff/export.xlsx",
+    "members/joins/export.xlsx",
 }
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"

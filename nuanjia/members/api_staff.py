@@ -4,7 +4,7 @@ bindings and personal data requests, one operation per workflow step."""
 import datetime
 from typing import Annotated, Any
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nuanjia.core.pagination import Pages
@@ -14,7 +14,8 @@ from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
 
 from . import queries
-from .models import Binding, DataRequest, Join
+from .models import Binding, DataRequest, Join, Partner
+from .services import partners
 from .workflow import BINDING_FLOW, DATA_FLOW, JOIN_FLOW, BindingStep, DataStep, JoinStep
 
 staff_router = Router(tags=["members"])
@@ -205,3 +206,120 @@ add_step_operations(
         DataStep.REFUSE: "Refuse a request (note: why)",
     },
 )
+
+
+# ---- Partners --------------------------------------------------------------------------------
+
+
+class OutletOut(Schema):
+    id: int
+    name: str
+    address: str
+    is_active: bool
+
+
+class PartnerPersonOut(Schema):
+    id: int
+    name: str
+    phone: str
+    is_active: bool
+
+
+class PartnerOut(Schema):
+    id: int
+    name: str
+    kind: Annotated[str, OneOf(Partner.Kind)]
+    union: str
+    is_active: bool
+    outlets: list[OutletOut]
+    people: list[PartnerPersonOut]
+
+
+def _partner(partner: Partner) -> dict[str, Any]:
+    return {
+        "id": partner.pk,
+        "name": partner.name,
+        "kind": partner.kind,
+        "union": partner.org.name,
+        "is_active": partner.is_active,
+        "outlets": list(partner.outlets.values("id", "name", "address", "is_active")),
+        "people": [
+            {"id": person.pk, "name": person.name, "phone": person.phone_masked,
+             "is_active": person.is_active}
+            for person in partner.users.all()
+        ],
+    }  # fmt: skip
+
+
+class PartnerIn(Schema):
+    name: str = Field(..., max_length=100)
+    kind: Annotated[str, OneOf(Partner.Kind)]
+    credit_code: str = Field("", max_length=18)
+
+
+class OutletIn(Schema):
+    name: str = Field(..., max_length=100)
+    address: str = Field("", max_length=200)
+
+
+class PartnerPersonIn(Schema):
+    name: str = Field(..., max_length=50)
+    phone: str = Field(..., max_length=20)
+
+
+class ActiveIn(Schema):
+    active: bool
+
+
+@staff_router.get("/partners", response=list[PartnerOut], summary="Partners of my unions")
+@paginate(Pages, page_size=100)
+def staff_partners(request):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    return [_partner(partner) for partner in queries.visible_partners(request.user)]
+
+
+@staff_router.post("/partners", response={201: PartnerOut}, summary="Register a partner")
+def staff_partner_register(request, payload: PartnerIn):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    partner = partners.register_partner(org=request.user.org, by=request.user, **payload.dict())
+    return Status(201, _partner(partner))
+
+
+@staff_router.get("/partners/{partner_id}", response=PartnerOut, summary="One partner")
+def staff_partner(request, partner_id: int):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    return _partner(queries.get_partner_for(request.user, partner_id))
+
+
+@staff_router.post(
+    "/partners/{partner_id}/outlets", response={201: PartnerOut}, summary="Add an outlet"
+)
+def staff_partner_outlet(request, partner_id: int, payload: OutletIn):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    partner = queries.get_partner_for(request.user, partner_id, write=True)
+    partners.add_outlet(partner, by=request.user, **payload.dict())
+    return Status(201, _partner(partner))
+
+
+@staff_router.post(
+    "/partners/{partner_id}/people",
+    response={201: PartnerOut},
+    summary="Add a person who signs in for the partner",
+)
+def staff_partner_person(request, partner_id: int, payload: PartnerPersonIn):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    partner = queries.get_partner_for(request.user, partner_id, write=True)
+    partners.add_partner_user(partner, by=request.user, **payload.dict())
+    return Status(201, _partner(partner))
+
+
+@staff_router.post(
+    "/partner-people/{partner_user_id}/active",
+    response=PartnerOut,
+    summary="Stop or restart a partner's person (stopping signs them out everywhere)",
+)
+def staff_partner_person_active(request, partner_user_id: int, payload: ActiveIn):
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    person = queries.get_partner_user_for(request.user, partner_user_id, write=True)
+    partners.set_partner_user_active(person, active=payload.active, by=request.user)
+    return _partner(person.partner)

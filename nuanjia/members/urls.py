@@ -24,6 +24,7 @@ urlpatterns = [
     path("p/sign-out/", partner_views.partner_sign_out_view, name="partner_sign_out"),
     # Staff: the queues of bindings and joins, and the join figures.
     path("members/joins/", staff_views.join_list_view, name="join_list"),
+    path("members/joins/export.xlsx", staff_views.join_export_view, name="join_export"),
     path("members/joins/<int:join_id>/", staff_views.join_detail_view, name="join_detail"),
     *[
         path(

@@ -150,3 +150,23 @@ def test_the_partner_api_signs_in_scans_and_lists_only_its_own_scans(shop, card_
     assert listed["count"] == 1
     assert api.get("/api/v1/me/profile", **headers).status_code == 401  # not a member token
     assert api.get("/api/v1/people/workers/", **headers).status_code == 401  # nor a staff one
+
+
+@pytest.mark.django_db
+def test_staff_register_partners_and_their_people_through_the_api(caseworker):
+    from nuanjia.accounts.services import issue_api_token
+
+    _token, raw = issue_api_token(caseworker, name="t", by=caseworker)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    made = api.post("/api/v1/members/partners", {"name": "惠济体检医院", "kind": "hospital"},
+                    content_type="application/json")  # fmt: skip
+    assert made.status_code == 201
+    partner_id = made.json()["id"]
+    api.post(f"/api/v1/members/partners/{partner_id}/outlets", {"name": "门诊部"},
+             content_type="application/json")  # fmt: skip
+    person = api.post(f"/api/v1/members/partners/{partner_id}/people",
+                      {"name": "张医生", "phone": "13600001111"}, content_type="application/json")  # fmt: skip
+    assert person.json()["people"][0]["phone"] == "136****1111"
+    bad = api.post(f"/api/v1/members/partners/{partner_id}/people",
+                   {"name": "李", "phone": "123"}, content_type="application/json")  # fmt: skip
+    assert bad.status_code == 400 and bad.json()["field"] == "phone"
