@@ -107,3 +107,59 @@ def _accept_path_value(operation: Callable[..., Any], id_name: str, schema: type
         inspect.Parameter("payload", inspect.Parameter.KEYWORD_ONLY, annotation=schema),
     ]
     operation.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+
+
+def add_queue_operations(
+    router: Router,
+    flow: Workflow[Any, Any],
+    *,
+    path: str,
+    rows: Callable[[Any], Any],
+    fetch: Callable[..., Any],
+    guard: Callable[[Any], None],
+    response: type[Schema],
+    present: Callable[[Any, Any], Any],
+    titles: tuple[str, str],  # the list's summary, the record's
+    summaries: Mapping[Any, str],
+) -> None:
+    """A workflow's queue in the API: `GET {path}` (the waiting rows `rows(request)` gives,
+    paginated), `GET {path}/{id}` and one POST per step (`add_step_operations`). `path` is the
+    record's, e.g. "/bindings/{binding_id}"; `fetch(request, pk, write=False)` finds one in the
+    caller's scope (404 otherwise); `guard(request)` refuses a caller without the permission."""
+    from ninja.pagination import paginate
+
+    from .pagination import Pages
+
+    list_path, id_name = path.rsplit("/{", 1)
+    id_name = id_name.rstrip("}")
+
+    def listing(request: Any) -> list[Any]:
+        guard(request)
+        return [present(request, row) for row in rows(request)]
+
+    def detail(request: Any, **path_values: int) -> Any:
+        guard(request)
+        return present(request, fetch(request, path_values[id_name]))
+
+    import inspect
+
+    listing.__name__ = f"{flow.name}_queue"
+    detail.__name__ = f"{flow.name}_detail"
+    detail.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(id_name, inspect.Parameter.KEYWORD_ONLY, annotation=int),
+        ]
+    )
+    router.get(list_path, response=list[response], summary=titles[0],  # type: ignore[valid-type]
+               operation_id=listing.__name__)(paginate(Pages, page_size=100)(listing))  # fmt: skip
+    router.get(path, response=response, summary=titles[1], operation_id=detail.__name__)(detail)
+    add_step_operations(
+        router,
+        flow,
+        path=path,
+        fetch=lambda request, pk: fetch(request, pk, write=True),
+        response=response,
+        present=present,
+        summaries=summaries,
+    )

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import EventOut, OneOf
-from nuanjia.core.workflow_api import add_step_operations
+from nuanjia.core.workflow_api import add_queue_operations, add_step_operations
 from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
 
@@ -19,6 +19,10 @@ from .services import partners
 from .workflow import BINDING_FLOW, DATA_FLOW, JOIN_FLOW, BindingStep, DataStep, JoinStep
 
 staff_router = Router(tags=["members"])
+
+
+def _guard(request) -> None:
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
 
 
 class StaffJoinOut(Schema):
@@ -118,27 +122,18 @@ def _staff_binding(request, binding: Binding) -> dict[str, Any]:
     }
 
 
-@staff_router.get("/bindings", response=list[StaffBindingOut], summary="Bindings to confirm")
-@paginate(Pages, page_size=100)
-def staff_bindings(request):
-    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    rows = queries.visible_bindings(request.user).filter(status=Binding.Status.PENDING)
-    return [_staff_binding(request, binding) for binding in rows]
-
-
-@staff_router.get("/bindings/{binding_id}", response=StaffBindingOut, summary="One binding")
-def staff_binding(request, binding_id: int):
-    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    return _staff_binding(request, queries.get_binding_for(request.user, binding_id))
-
-
-add_step_operations(
+add_queue_operations(
     staff_router,
     BINDING_FLOW,
     path="/bindings/{binding_id}",
-    fetch=lambda request, pk: queries.get_binding_for(request.user, pk, write=True),
+    rows=lambda request: queries.visible_bindings(request.user).filter(
+        status=Binding.Status.PENDING
+    ),
+    fetch=lambda request, pk, write=False: queries.get_binding_for(request.user, pk, write=write),
+    guard=_guard,
     response=StaffBindingOut,
     present=_staff_binding,
+    titles=("Bindings to confirm", "One binding"),
     summaries={
         BindingStep.CONFIRM: "Confirm that the account is the worker's",
         BindingStep.REFUSE: "Refuse the binding (note: the reason, for the member)",
@@ -176,31 +171,20 @@ def _staff_data_request(request, item: DataRequest) -> dict[str, Any]:
     }
 
 
-@staff_router.get(
-    "/data-requests", response=list[StaffDataRequestOut], summary="Personal data requests to answer"
-)
-@paginate(Pages, page_size=100)
-def staff_data_requests(request):
-    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    rows = queries.visible_data_requests(request.user).filter(status=DataRequest.Status.OPEN)
-    return [_staff_data_request(request, item) for item in rows]
-
-
-@staff_router.get(
-    "/data-requests/{data_request_id}", response=StaffDataRequestOut, summary="One data request"
-)
-def staff_data_request(request, data_request_id: int):
-    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    return _staff_data_request(request, queries.get_data_request_for(request.user, data_request_id))
-
-
-add_step_operations(
+add_queue_operations(
     staff_router,
     DATA_FLOW,
     path="/data-requests/{data_request_id}",
-    fetch=lambda request, pk: queries.get_data_request_for(request.user, pk, write=True),
+    rows=lambda request: queries.visible_data_requests(request.user).filter(
+        status=DataRequest.Status.OPEN
+    ),
+    fetch=lambda request, pk, write=False: queries.get_data_request_for(
+        request.user, pk, write=write
+    ),
+    guard=_guard,
     response=StaffDataRequestOut,
     present=_staff_data_request,
+    titles=("Personal data requests to answer", "One data request"),
     summaries={
         DataStep.DONE: "Mark a request done (note: what was done; a closing closes the account)",
         DataStep.REFUSE: "Refuse a request (note: why)",

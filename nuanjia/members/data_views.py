@@ -7,13 +7,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
-from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import XLSX_CONTENT_TYPE
@@ -22,16 +20,13 @@ from nuanjia.core.ratelimit import RateLimited
 from nuanjia.core.workflow_pages import (
     StepPage,
     apply_rule_error,
-    offered_pages,
-    run_step_button,
     step_pages,
 )
-from nuanjia.orgs.permissions import requires
-from nuanjia.orgs.rules import Perm
 
 from . import queries, services
 from .auth import member_page
 from .models import DataRequest, PhoneCode
+from .queues import StaffQueue
 from .services import mydata
 from .staff_views import ReasonForm
 from .workflow import DATA_FLOW, DataStep
@@ -125,42 +120,13 @@ DATA_STEPS = step_pages(
 )
 
 
-@requires(Perm.VIEW_BUSINESS)
-def data_request_list_view(request):
-    status = request.GET.get("status", DataRequest.Status.OPEN)
-    rows = queries.visible_data_requests(request.user)
-    if status in DataRequest.Status.values:
-        rows = rows.filter(status=status)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "members/staff/data_request_list.html",
-        {"page": page, "status": status, "statuses": DataRequest.Status.choices,
-         "query": f"status={status}"},
-    )  # fmt: skip
-
-
-@requires(Perm.VIEW_BUSINESS)
-def data_request_detail_view(request, data_request_id: int):
-    data_request = queries.get_data_request_for(request.user, data_request_id)
-    return render(
-        request,
-        "members/staff/data_request_detail.html",
-        {
-            "item": data_request,
-            "events": data_request.events.select_related("by"),
-            "steps": offered_pages(DATA_STEPS, data_request, request.user),
-        },
-    )
-
-
-@requires(Perm.VIEW_BUSINESS)
-@require_POST
-def data_request_step_view(request, data_request_id: int, step: str):
-    data_request = queries.get_data_request_for(request.user, data_request_id, write=True)
-    return run_step_button(
-        request,
-        DATA_STEPS[step],
-        data_request,
-        back=lambda: redirect("members:data_request_detail", data_request_id=data_request.pk),
-    )
+DATA_QUEUE = StaffQueue(
+    name="data_request",
+    url="members/data-requests/",
+    template="members/staff/data_request",
+    statuses=DataRequest.Status,
+    waiting=DataRequest.Status.OPEN,
+    visible=queries.visible_data_requests,
+    get_for=queries.get_data_request_for,
+    steps=DATA_STEPS,
+)

@@ -9,19 +9,19 @@ from typing import Any
 
 from django import forms as django_forms
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from nuanjia.core.listexport import ListExport, column
-from nuanjia.core.workflow_pages import StepPage, offered_pages, run_step_button, step_pages
+from nuanjia.core.workflow_pages import StepPage, step_pages
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.models import OccupationTag
 
 from . import queries
 from .models import Binding, Join
+from .queues import StaffQueue
 from .workflow import BINDING_FLOW, JOIN_FLOW, BindingStep, JoinStep
 
 PAGE_SIZE = 50
@@ -111,28 +111,16 @@ def join_list_view(request):
     )
 
 
-@requires(Perm.VIEW_BUSINESS)
-def join_detail_view(request, join_id: int):
-    join = queries.get_join_for(request.user, join_id)
-    return render(
-        request,
-        "members/staff/join_detail.html",
-        {
-            "join": join,
-            "events": join.events.select_related("by"),
-            "steps": offered_pages(JOIN_STEPS, join, request.user),
-        },
-    )
-
-
-@requires(Perm.VIEW_BUSINESS)
-@require_POST
-def join_step_view(request, join_id: int, step: str):
-    join = queries.get_join_for(request.user, join_id, write=True)
-    page = JOIN_STEPS[step]
-    return run_step_button(
-        request, page, join, back=lambda: redirect("members:join_detail", join_id=join.pk)
-    )
+JOIN_QUEUE = StaffQueue(
+    name="join",
+    url="members/joins/",
+    template="members/staff/join",
+    statuses=Join.Status,
+    waiting=Join.OPEN,
+    visible=queries.visible_joins,
+    get_for=queries.get_join_for,
+    steps=JOIN_STEPS,
+)
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -141,43 +129,13 @@ def join_figures_view(request):
     return render(request, "members/staff/join_figures.html", {"figures": figures})
 
 
-@requires(Perm.VIEW_BUSINESS)
-def binding_list_view(request):
-    status = request.GET.get("status", Binding.Status.PENDING)
-    rows = queries.visible_bindings(request.user)
-    if status in Binding.Status.values:
-        rows = rows.filter(status=status)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "members/staff/binding_list.html",
-        {"page": page, "status": status, "statuses": Binding.Status.choices,
-         "query": f"status={status}"},
-    )  # fmt: skip
-
-
-@requires(Perm.VIEW_BUSINESS)
-def binding_detail_view(request, binding_id: int):
-    binding = queries.get_binding_for(request.user, binding_id)
-    return render(
-        request,
-        "members/staff/binding_detail.html",
-        {
-            "binding": binding,
-            "events": binding.events.select_related("by"),
-            "steps": offered_pages(BINDING_STEPS, binding, request.user),
-        },
-    )
-
-
-@requires(Perm.VIEW_BUSINESS)
-@require_POST
-def binding_step_view(request, binding_id: int, step: str):
-    binding = queries.get_binding_for(request.user, binding_id, write=True)
-    page = BINDING_STEPS[step]
-    return run_step_button(
-        request,
-        page,
-        binding,
-        back=lambda: redirect("members:binding_detail", binding_id=binding.pk),
-    )
+BINDING_QUEUE = StaffQueue(
+    name="binding",
+    url="members/bindings/",
+    template="members/staff/binding",
+    statuses=Binding.Status,
+    waiting=Binding.Status.PENDING,
+    visible=queries.visible_bindings,
+    get_for=queries.get_binding_for,
+    steps=BINDING_STEPS,
+)

@@ -25,16 +25,7 @@ urlpatterns = [
     # Staff: the queues of bindings and joins, and the join figures.
     path("members/joins/", staff_views.join_list_view, name="join_list"),
     path("members/joins/export.xlsx", staff_views.join_export_view, name="join_export"),
-    path("members/joins/<int:join_id>/", staff_views.join_detail_view, name="join_detail"),
-    *[
-        path(
-            f"members/joins/<int:join_id>/{page.slug}/",
-            staff_views.join_step_view,
-            {"step": page.step},
-            name=f"join_{page.step}",
-        )
-        for page in staff_views.JOIN_STEPS.values()
-    ],
+    *staff_views.JOIN_QUEUE.record_urls(),
     path("members/joins/figures/", staff_views.join_figures_view, name="join_figures"),
     path("members/partners/", partner_staff_views.partner_list_view, name="partner_list"),
     path(
@@ -57,34 +48,6 @@ urlpatterns = [
         partner_staff_views.partner_user_stop_view,
         name="partner_user_stop",
     ),
-    path("members/data-requests/", data_views.data_request_list_view, name="data_request_list"),
-    path(
-        "members/data-requests/<int:data_request_id>/",
-        data_views.data_request_detail_view,
-        name="data_request_detail",
-    ),
-    *[
-        path(
-            f"members/data-requests/<int:data_request_id>/{page.slug}/",
-            data_views.data_request_step_view,
-            {"step": page.step},
-            name=f"data_request_{page.step}",
-        )
-        for page in data_views.DATA_STEPS.values()
-    ],
-    path("members/bindings/", staff_views.binding_list_view, name="binding_list"),
-    path(
-        "members/bindings/<int:binding_id>/",
-        staff_views.binding_detail_view,
-        name="binding_detail",
-    ),
-    *[
-        path(
-            f"members/bindings/<int:binding_id>/{page.slug}/",
-            staff_views.binding_step_view,
-            {"step": page.step},
-            name=f"binding_{page.step}",
-        )
-        for page in staff_views.BINDING_STEPS.values()
-    ],
+    *data_views.DATA_QUEUE.urls(),
+    *staff_views.BINDING_QUEUE.urls(),
 ]

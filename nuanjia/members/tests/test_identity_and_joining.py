@@ -210,3 +210,28 @@ def test_a_unions_own_wording_replaces_the_built_in_message(applicant, county_ap
     )
     JOIN_FLOW.take_step(join_pool(applicant), JoinStep.ACCEPT, by=county_approver)
     assert applicant.messages.get().text.startswith("欢迎加入郑州市惠济区总工会")
+
+
+@pytest.mark.django_db
+def test_the_binding_queue_through_the_api(caseworker, outsider):
+    from django.test import Client
+
+    from nuanjia.accounts.services import issue_api_token
+
+    register(caseworker, name="李强", phone=RECORDED, id_number=id_number(sequence=301))
+    _client, member = member_client(NEW_PHONE)
+    binding = services.identify(member, name="李强", id_number=id_number(sequence=301))
+    _t, raw = issue_api_token(caseworker, name="t", by=caseworker)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    listed = api.get("/api/v1/members/bindings").json()
+    assert listed["count"] == 1 and listed["items"][0]["account_phone"] == "138****4444"
+    assert api.get(f"/api/v1/members/bindings/{binding.pk}").json()["steps"] == ["confirm", "refuse"]
+    refused = api.post(f"/api/v1/members/bindings/{binding.pk}/refuse", {"note": ""},
+                       content_type="application/json")  # fmt: skip
+    assert refused.status_code == 422  # a refusal says why
+    done = api.post(f"/api/v1/members/bindings/{binding.pk}/confirm", {"note": "电话核实"},
+                    content_type="application/json")  # fmt: skip
+    assert done.json()["status"] == "confirmed"
+    _t2, other = issue_api_token(outsider, name="t", by=outsider)
+    outside = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert outside.get(f"/api/v1/members/bindings/{binding.pk}").status_code == 404
