@@ -1,16 +1,48 @@
-"""The two staff decisions of the member portal, declared once for the workflow engine:
-confirming a member's binding to a registry record (绑定确认) and deciding an online join
-(入会审批)."""
+"""The staff decisions of the member portal, declared once for the workflow engine:
+confirming a member's binding to a registry record (绑定确认), deciding an online join
+(入会审批) and answering a request about personal data (个人信息申请). Each is one waiting
+state (or two, for joins) and two steps, a yes and a no with its reason, both stamped with
+who decided."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from nuanjia.core.workflow import State, Workflow, step
+from nuanjia.core.workflow import State, Step, Workflow, step
 from nuanjia.orgs.rules import Role
 
 from .models import Binding, BindingEvent, DataRequest, DataRequestEvent, Join, JoinEvent
 
 DECIDING_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER})
+
+
+def yes_and_no(
+    names: type[models.TextChoices],
+    prefix: str,
+    *,
+    sources: Iterable[str],
+    yes: str,
+    no: str,
+    reasons: tuple[str | Promise, str | Promise],
+    roles_by_source: Mapping[str, Iterable[str]] | None = None,
+) -> list[Step]:
+    """The two steps of a decision: the first of `names` moves to `yes`, the second to `no`;
+    `reasons` are the notes each needs ("" for none). The actions are "<model>_<target>"."""
+    yes_name, no_name = list(names)
+    prefix = names.__name__.removesuffix("Step").lower()
+    common: dict[str, Any] = {
+        "sources": list(sources),
+        "roles": DECIDING_ROLES,
+        "stamp": "decided_by",
+        "roles_by_source": roles_by_source,
+    }
+    return [
+        step(yes_name, target=yes, action=f"{prefix}_{yes}", reason=reasons[0], **common),
+        step(no_name, target=no, action=f"{prefix}_{no}", reason=reasons[1], **common),
+    ]
 
 
 class BindingStep(models.TextChoices):
@@ -31,25 +63,14 @@ BINDING_FLOW = Workflow(
         State(Binding.Status.CONFIRMED),
         State(Binding.Status.REFUSED),
     ],
-    steps=[
-        step(
-            BindingStep.CONFIRM,
-            sources=[Binding.Status.PENDING],
-            target=Binding.Status.CONFIRMED,
-            roles=DECIDING_ROLES,
-            stamp="decided_by",
-            action="binding_confirmed",
-        ),
-        step(
-            BindingStep.REFUSE,
-            sources=[Binding.Status.PENDING],
-            target=Binding.Status.REFUSED,
-            roles=DECIDING_ROLES,
-            stamp="decided_by",
-            action="binding_refused",
-            reason=_("Say why, for the member."),
-        ),
-    ],
+    steps=yes_and_no(
+        BindingStep,
+        "binding",
+        sources=[Binding.Status.PENDING],
+        yes=Binding.Status.CONFIRMED,
+        no=Binding.Status.REFUSED,
+        reasons=("", _("Say why, for the member.")),
+    ),
 )
 
 
@@ -73,29 +94,17 @@ JOIN_FLOW = Workflow(
         State(Join.Status.REFUSED),
         State(Join.Status.WITHDRAWN),
     ],
-    steps=[
-        # A join to the county's holding pool is the county approver's; one to a named
-        # workplace union its own staff's (or the county approver's, who sees below).
-        step(
-            JoinStep.ACCEPT,
-            sources=Join.WAITING,
-            target=Join.Status.ACCEPTED,
-            roles=DECIDING_ROLES,
-            roles_by_source={Join.Status.POOL_REVIEW: [Role.APPROVER]},
-            stamp="decided_by",
-            action="join_accepted",
-        ),
-        step(
-            JoinStep.REFUSE,
-            sources=Join.WAITING,
-            target=Join.Status.REFUSED,
-            roles=DECIDING_ROLES,
-            roles_by_source={Join.Status.POOL_REVIEW: [Role.APPROVER]},
-            stamp="decided_by",
-            action="join_refused",
-            reason=_("Say why, for the applicant."),
-        ),
-    ],
+    # A join to the county's holding pool is the county approver's; one to a named workplace
+    # union its own staff's (or the county approver's, who sees below).
+    steps=yes_and_no(
+        JoinStep,
+        "join",
+        sources=Join.WAITING,
+        yes=Join.Status.ACCEPTED,
+        no=Join.Status.REFUSED,
+        reasons=("", _("Say why, for the applicant.")),
+        roles_by_source={Join.Status.POOL_REVIEW: [Role.APPROVER]},
+    ),
 )
 
 
@@ -117,24 +126,15 @@ DATA_FLOW = Workflow(
         State(DataRequest.Status.DONE),
         State(DataRequest.Status.REFUSED),
     ],
-    steps=[
-        step(
-            DataStep.DONE,
-            sources=[DataRequest.Status.OPEN],
-            target=DataRequest.Status.DONE,
-            roles=DECIDING_ROLES,
-            stamp="decided_by",
-            action="data_request_done",
-            reason=_("Say what was done, for the member."),
+    steps=yes_and_no(
+        DataStep,
+        "data_request",
+        sources=[DataRequest.Status.OPEN],
+        yes=DataRequest.Status.DONE,
+        no=DataRequest.Status.REFUSED,
+        reasons=(
+            _("Say what was done, for the member."),
+            _("Say why, for the member (the law that keeps the data, its date)."),
         ),
-        step(
-            DataStep.REFUSE,
-            sources=[DataRequest.Status.OPEN],
-            target=DataRequest.Status.REFUSED,
-            roles=DECIDING_ROLES,
-            stamp="decided_by",
-            action="data_request_refused",
-            reason=_("Say why, for the member (the law that keeps the data, its date)."),
-        ),
-    ],
+    ),
 )

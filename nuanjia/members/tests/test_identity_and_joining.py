@@ -225,7 +225,10 @@ def test_the_binding_queue_through_the_api(caseworker, outsider):
     api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     listed = api.get("/api/v1/members/bindings").json()
     assert listed["count"] == 1 and listed["items"][0]["account_phone"] == "138****4444"
-    assert api.get(f"/api/v1/members/bindings/{binding.pk}").json()["steps"] == ["confirm", "refuse"]
+    assert api.get(f"/api/v1/members/bindings/{binding.pk}").json()["steps"] == [
+        "confirm",
+        "refuse",
+    ]
     refused = api.post(f"/api/v1/members/bindings/{binding.pk}/refuse", {"note": ""},
                        content_type="application/json")  # fmt: skip
     assert refused.status_code == 422  # a refusal says why
