@@ -160,6 +160,7 @@ EVENT_NAMES: dict[str, Promise | str] = {
     "two_factor.enrol_failed": _("Authenticator enrolment failed"),
     "two_factor.enrolled": _("Authenticator enrolled"),
     "two_factor.enrolment_code_accepted": _("Enrolment code accepted"),
+    "hardship.copy_read_by_member": _("Hardship file read by the family on the phone"),
     "worker.registered": _("Worker registered"),
     "worker.transfer_declined": _("Worker transfer declined"),
     "worker.transfer_requested": _("Worker transfer requested"),
