@@ -5,6 +5,8 @@ code our services record is listed here; an app that adds events may `register` 
 start-up, and a code without a name shows as itself rather than disappearing.
 """
 
+from collections.abc import Mapping
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -169,7 +171,7 @@ EVENT_NAMES: dict[str, Promise | str] = {
 }
 
 
-def register(names: dict[str, Promise | str]) -> None:
+def register(names: Mapping[str, Promise | str]) -> None:
     """Add or rename event types (an app that records new events calls this at start-up)."""
     EVENT_NAMES.update(names)
 

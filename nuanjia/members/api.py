@@ -164,6 +164,7 @@ class JoinIn(Schema):
     region_code: str = Field(..., max_length=6)
     address: str = Field("", max_length=200)
     union: int | None = Field(None, description="A workplace union's id; none: the county's pool.")
+    move: bool = Field(False, description="A member moving their membership (会员关系转接).")
 
 
 @me_router.post("/joins", response={201: JoinOut}, summary="Apply to join the union")

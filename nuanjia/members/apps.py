@@ -11,7 +11,6 @@ class MembersConfig(AppConfig):
         from nuanjia.core import audit_names, mypages, todo
 
         from .audit import EVENT_NAMES
-
         from .todo import members_todo
 
         todo.register(members_todo)

@@ -214,6 +214,16 @@ class Join(models.Model):
     county = models.ForeignKey(
         Org, verbose_name=_("county union"), on_delete=models.PROTECT, related_name="+"
     )
+    # A member asking to move their membership (会员关系转接) from this union: never a second
+    # membership.
+    moving_from = models.ForeignKey(
+        Org,
+        verbose_name=_("moving from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     occupation = models.ForeignKey(
         OccupationTag, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="+"
     )

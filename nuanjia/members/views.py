@@ -134,6 +134,8 @@ def join_view(request):
             county = services.county_of_residence(chosen)
         except RuleViolation:
             county = None
+    # A member moves their membership (会员关系转接) through the same form; never a second one.
+    move = bool(request.POST.get("move") or request.GET.get("move"))
     form = forms.JoinForm(request.POST or None, county=county, initial={"region_code": chosen})
     if request.method == "POST" and "apply" in request.POST and form.is_valid():
         data = form.cleaned_data
@@ -145,6 +147,7 @@ def join_view(request):
                 region_code=data["region_code"],
                 address=data["address"],
                 union=data["union"].pk if data["union"] else None,
+                move=move,
             )
         except RuleViolation as error:
             apply_rule_error(form, error)
@@ -152,7 +155,7 @@ def join_view(request):
             return redirect("members:home")
     elif request.method == "POST":
         form = forms.JoinForm(county=county, initial=request.POST.dict())
-    return render(request, "members/join.html", {"form": form, "county": county})
+    return render(request, "members/join.html", {"form": form, "county": county, "move": move})
 
 
 @member_page

@@ -38,18 +38,20 @@ def _workplace_union(union_id: Any, county: Org) -> Org:
     return union
 
 
-def _check_applicant(member: Member) -> None:
+def _check_applicant(member: Member, *, moving: bool = False) -> None:
     worker = member.worker
     if worker is None:
         raise RuleViolation(_("First tell us who you are."), field="name", code="unbound")
-    if worker.is_member:
+    if worker.is_member and not moving:
         raise RuleViolation(
             _(
-                "You are already a member of %(union)s. To move to another union, ask it for a transfer."
+                "You are already a member of %(union)s. To move to another union, ask to move your membership."
             )
             % {"union": worker.union},
             code="already_member",
         )
+    if moving and not worker.is_member:
+        raise RuleViolation(_("You are not a member yet: apply to join."), code="not_member")
     if worker.birth_date and age_on(worker.birth_date, timezone.localdate()) < MINIMUM_AGE:
         raise RuleViolation(_("You can join the union from the age of 16."), code="too_young")
     if Join.objects.filter(member=member, status__in=Join.WAITING).exists():
@@ -65,11 +67,14 @@ def apply_to_join(
     region_code: str,
     address: str = "",
     union: Any = None,
+    move: bool = False,
 ) -> Join:
+    """Apply to join (入会), or with `move`, ask to move a membership to another union
+    (会员关系转接): the member stays a member of their union until the new one accepts."""
     member = (
         Member.objects.select_for_update(of=("self",)).select_related("worker").get(pk=member.pk)
     )
-    _check_applicant(member)
+    _check_applicant(member, moving=move)
     worker = member.worker
     assert worker is not None  # _check_applicant refuses an unbound account
     tag = (
@@ -81,7 +86,10 @@ def apply_to_join(
                         required_message=_("Enter your platform or employer."))  # fmt: skip
     county = county_of_residence(region_code)
     target = _workplace_union(union, county) if union else holding_pool(county)
+    if move and target.pk == worker.union_id:
+        raise RuleViolation(_("You are already a member of this union."), field="union")
     join = Join.objects.create(
+        moving_from=worker.union if move else None,
         member=member,
         worker=worker,
         org=target,
@@ -115,7 +123,7 @@ def accept_join(join: Join, *, by: Actor, note: str = "", **_fields: Any) -> Joi
         join = move.obj
         today = timezone.localdate()
         people.admit_to_union(join.worker, union=join.org, on=today, occupation=join.occupation,
-                              by=by)  # fmt: skip
+                              by=by, moving_from=join.moving_from)  # fmt: skip
         join.decided_at = timezone.now()
         move.changes["member_number"] = join.worker.member_number
         tell(join.member, "join_accepted", union=join.org, number=join.worker.member_number)

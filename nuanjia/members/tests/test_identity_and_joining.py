@@ -238,3 +238,22 @@ def test_the_binding_queue_through_the_api(caseworker, outsider):
     _t2, other = issue_api_token(outsider, name="t", by=outsider)
     outside = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
     assert outside.get(f"/api/v1/members/bindings/{binding.pk}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_member_moves_their_membership_never_joining_twice(
+    applicant, county_approver, make_staff
+):
+    from nuanjia.orgs.services import create_grassroots_union
+
+    JOIN_FLOW.take_step(join_pool(applicant), JoinStep.ACCEPT, by=county_approver)
+    worker = Worker.objects.get(pk=applicant.worker_id)
+    joined_on = worker.joined_union_on
+    firm = create_grassroots_union(parent=Org.objects.get(code="410108"), name="惠济快递工会",
+                                   kind=Org.Kind.ENTERPRISE, by=None)  # fmt: skip
+    member = Member.objects.get(pk=applicant.pk)
+    move = join_pool(member, union=firm.pk, move=True)
+    assert move.moving_from == worker.union and Worker.objects.get(pk=worker.pk).is_member
+    JOIN_FLOW.take_step(move, JoinStep.ACCEPT, by=make_staff(firm.code, "caseworker"))
+    worker.refresh_from_db()
+    assert worker.union == firm and worker.joined_union_on == joined_on

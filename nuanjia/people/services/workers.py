@@ -370,27 +370,35 @@ def after_worker_update(
 
 @transaction.atomic
 def admit_to_union(
-    worker: Worker, *, union: Org, on: Any, occupation: OccupationTag | None, by: Actor
+    worker: Worker,
+    *,
+    union: Org,
+    on: Any,
+    occupation: OccupationTag | None,
+    by: Actor,
+    moving_from: Org | None = None,
 ) -> Worker:
-    """Record that `worker` joined `union` on `on` (入会), with their occupation. The caller
-    is the union's own decision (the member portal's join, accepted through its workflow by
-    staff of that union or its county), so the registry's own role check does not apply: the
-    record may be kept by another union."""
+    """Record that `worker` joined `union` on `on` (入会), with their occupation; or, with
+    `moving_from`, that their membership moved there from that union (会员关系转接: the
+    membership date stays). The caller is the union's own decision (the member portal's join,
+    accepted through its workflow by staff of that union or its county), so the registry's own
+    role check does not apply: the record may be kept by another union."""
     worker = _lock_worker(worker)
     if worker.merged_into_id:
         raise RuleViolation(_("This record was merged into another."), code="merged")
-    if worker.union_id is not None:
+    if worker.union_id != (moving_from.pk if moving_from else None):
         raise RuleViolation(
             _("%(name)s is already a member of %(union)s.")
             % {"name": worker.name, "union": worker.union},
             code="already_member",
         )
+    changes: dict[str, Any] = {"union": [moving_from.name if moving_from else None, union.name]}
     worker.union = union
-    worker.joined_union_on = on
+    if moving_from is None:
+        worker.joined_union_on = on
+        changes["joined_union_on"] = [None, str(on)]
     worker.save(update_fields=["union", "joined_union_on", "updated_at"])
     if occupation is not None:
         worker.occupations.add(occupation)
-    after_worker_update(
-        worker, {"union": [None, union.name], "joined_union_on": [None, str(on)]}, by=by
-    )
+    after_worker_update(worker, changes, by=by)
     return worker
