@@ -149,7 +149,10 @@ def _wait_ready(port: int, timeout: float = 60.0) -> None:
     raise SystemExit("the server did not come up")
 
 
-def start_server(port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def start_server(
+    port: int, workers: int, threads: int, log: Path, extra: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """`nuanjia serve` on loopback in a session of its own; `extra` adds to its environment."""
     environ = {
         **os.environ,
         "NUANJIA_TASK_WORKER": "0",  # no background worker competing for the cores
@@ -158,6 +161,7 @@ def start_server(port: int, workers: int, threads: int, log: Path) -> subprocess
         "NUANJIA_LOG_LEVEL": "WARNING",
         # A fresh limiter store per run: counts left by an earlier run would refuse its phones.
         "NUANJIA_RATELIMIT_FILE": str(log.with_name(f"ratelimit-{os.getpid()}-{port}.sqlite3")),
+        **(extra or {}),
     }
     handle = log.open("w")
     return subprocess.Popen(

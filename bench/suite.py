@@ -35,6 +35,7 @@ BENCHES = (
     Bench("ledger", ("--rows", "2000")),
     Bench("payment_batch", ("--rows", "500")),
     Bench("hotline_load", ("--seconds", "3", "--floor-seconds", "3")),
+    Bench("members", ("--rows", "2000", "--seconds", "3", "--floor-seconds", "3")),
     Bench("reassess", ("--rows", "2000")),
     Bench("stations", ("--rows", "600")),
     Bench("import_workers", ("--rows", "2000")),

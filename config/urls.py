@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
@@ -14,6 +16,13 @@ def favicon(request):
     return redirect(static("nuanjia/favicon.ico"), permanent=True)
 
 
+# bench/members.py's floor: the member pages' device look-up alone, only for a bench's server.
+BENCH_PATTERNS = []
+if os.environ.get("NUANJIA_BENCH") == "1":
+    from nuanjia.members import bench_views
+
+    BENCH_PATTERNS = [path("m/bench/device/", bench_views.device_view)]
+
 # The API first: it is the busiest prefix (the public 12351 intake) and would otherwise be
 # tried after every page pattern of every app.
 urlpatterns = [
@@ -22,6 +31,7 @@ urlpatterns = [
     path("", include("nuanjia.orgs.urls")),
     path("", include("nuanjia.people.urls")),
     path("", include("nuanjia.people.import_urls")),
+    *BENCH_PATTERNS,
     path("", include("nuanjia.members.urls")),
     path("", include("nuanjia.hardship.urls")),
     path("", include("nuanjia.funds.urls")),
