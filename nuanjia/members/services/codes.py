@@ -126,11 +126,12 @@ def use_code(phone: str, purpose: str, code: str) -> str:
             return number
     if latest is not None:
         PhoneCode.objects.filter(pk=latest.pk).update(tries=F("tries") + 1)
-    _count, seconds = limit_for("wrong_code")
-    ratelimit.add("members:wrong_code", index, seconds=seconds)
-    locked = _locked_window(index)
-    if locked:
-        _refuse_locked(locked)
+    count, seconds = limit_for("wrong_code")
+    # Judged by this code's own count, not by a second look: another process's wrong code
+    # counted in between must not turn this one (the fifth, say) into "locked".
+    window = ratelimit.add("members:wrong_code", index, seconds=seconds)
+    if count > 0 and window.count >= count:
+        _refuse_locked(window)
     raise RuleViolation(
         _("The code is wrong or has expired: ask for a new one."), field="code", code="bad_code"
     )
