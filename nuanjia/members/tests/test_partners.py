@@ -170,3 +170,11 @@ def test_staff_register_partners_and_their_people_through_the_api(caseworker):
     bad = api.post(f"/api/v1/members/partners/{partner_id}/people",
                    {"name": "李", "phone": "123"}, content_type="application/json")  # fmt: skip
     assert bad.status_code == 400 and bad.json()["field"] == "phone"
+
+
+@pytest.mark.django_db
+def test_the_home_page_lists_each_of_my_things_once(card_holder):
+    browser, _member = member_client("13912340000")
+    page = browser.get("/m/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for label in ("谁可以看到我的姓名", "我的个人信息", "我的 12351 诉求", "我的困难职工档案"):
+        assert page.count(label) == 1, label
