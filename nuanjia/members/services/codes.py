@@ -104,6 +104,28 @@ def _refuse_locked(window: ratelimit.Window) -> None:
     )
 
 
+def _try_code(index: str, purpose: str, typed: str) -> bool:
+    """Compare `typed` with the phone's live code, the code's row locked so that tries made
+    at once are counted one after the other (never more than 5 a code); True when it matched
+    and is now spent. Its own transaction: a wrong try stays counted."""
+    now = timezone.now()
+    with transaction.atomic():
+        latest = (
+            PhoneCode.objects.select_for_update()
+            .filter(phone_index=index, purpose=purpose, used_at=None)
+            .filter(expires_at__gt=now, tries__lt=TRIES_PER_CODE)
+            .order_by("-created_at")
+            .first()
+        )
+        if latest is None:
+            return False
+        if hmac.compare_digest(latest.code_hash, _hash(index, typed)):
+            PhoneCode.objects.filter(pk=latest.pk).update(used_at=now)
+            return True
+        PhoneCode.objects.filter(pk=latest.pk).update(tries=F("tries") + 1)
+        return False
+
+
 def use_code(phone: str, purpose: str, code: str) -> str:
     """Spend a texted code; returns the normalized number. A wrong, used or expired code is
     refused on the code field and counts toward the lock."""
@@ -112,20 +134,8 @@ def use_code(phone: str, purpose: str, code: str) -> str:
     locked = _locked_window(index)
     if locked:
         _refuse_locked(locked)
-    typed = "".join(str(code or "").split())
-    now = timezone.now()
-    latest = (
-        PhoneCode.objects.filter(phone_index=index, purpose=purpose, used_at=None)
-        .filter(expires_at__gt=now, tries__lt=TRIES_PER_CODE)
-        .order_by("-created_at")
-        .first()
-    )
-    if latest is not None and hmac.compare_digest(latest.code_hash, _hash(index, typed)):
-        spent = PhoneCode.objects.filter(pk=latest.pk, used_at=None).update(used_at=now)
-        if spent:
-            return number
-    if latest is not None:
-        PhoneCode.objects.filter(pk=latest.pk).update(tries=F("tries") + 1)
+    if _try_code(index, purpose, "".join(str(code or "").split())):
+        return number
     count, seconds = limit_for("wrong_code")
     # Judged by this code's own count, not by a second look: another process's wrong code
     # counted in between must not turn this one (the fifth, say) into "locked".

@@ -63,3 +63,19 @@ def test_twenty_consent_taps_leave_one_live_consent(applicant, caseworker):
     )
     assert [r for r in results if isinstance(r, Exception)] == []
     assert PartnerConsent.objects.filter(member=applicant, withdrawn_at=None).count() == 1
+
+
+def test_twenty_wrong_codes_typed_at_once_use_up_a_code_in_exactly_five_tries(
+    tree, texts, settings
+):
+    settings.MEMBER_CODE_LIMITS = {"wrong_code": (0, 1800)}  # the per-code tries alone
+    services.send_code(
+        PHONE, PhoneCode.Purpose.SIGN_IN, ip="10.0.0.2", text="code %(code)s %(minutes)d"
+    )
+    right = last_code(PHONE)
+    wrong = "000000" if right != "000000" else "111111"
+    results = race(lambda i: services.use_code(PHONE, PhoneCode.Purpose.SIGN_IN, wrong))
+    assert all(isinstance(r, RuleViolation) for r in results)
+    assert PhoneCode.objects.get().tries == 5  # each try counted once, none past the fifth
+    with pytest.raises(RuleViolation):
+        services.use_code(PHONE, PhoneCode.Purpose.SIGN_IN, right)  # used up
