@@ -100,10 +100,6 @@ def public_member_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return login_not_required(view)
 
 
-def set_device_cookie(response: HttpResponse, raw: str) -> None:
-    MEMBER_DOOR.set_cookie(response, raw)
-
-
 def clear_device_cookie(response: HttpResponse) -> None:
     MEMBER_DOOR.clear_cookie(response)
 

@@ -6,21 +6,18 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.middleware import client_ip
-from nuanjia.core.ratelimit import RateLimited
 from nuanjia.core.workflow_pages import apply_rule_error
 
 from . import services
 from .auth import PARTNER_DOOR, partner_page, public_member_page
-from .forms import CodeForm, PhoneForm
 from .models import CardScan
 from .services import partners
+from .signin_pages import code_sign_in_page
 
 PARTNER_CODE_TEXT = gettext_noop(
     "Nuanjia partner sign-in code: %(code)s, valid for %(minutes)d minutes. Tell nobody."
@@ -55,39 +52,16 @@ class ScanForm(forms.Form):
 
 @public_member_page
 def partner_sign_in_view(request):
-    phone_form = PhoneForm(request.POST if "send" in request.POST else None)
-    code_form = None
-    limited = False
-    if request.method == "POST" and "send" in request.POST and phone_form.is_valid():
-        try:
-            phone = services.mobile_number(phone_form.cleaned_data["phone"])
-            partners.send_partner_code(phone, ip=client_ip(request), text=_(PARTNER_CODE_TEXT))
-            code_form = CodeForm(initial={"phone": phone})
-            del code_form.fields["consent"]
-        except RuleViolation as error:
-            limited = isinstance(error, RateLimited)
-            apply_rule_error(phone_form, error)
-    elif request.method == "POST" and "verify" in request.POST:
-        code_form = CodeForm(request.POST)
-        del code_form.fields["consent"]
-        if code_form.is_valid():
-            data = code_form.cleaned_data
-            try:
-                _user, raw = partners.partner_sign_in(
-                    data["phone"], data["code"], user_agent=request.META.get("HTTP_USER_AGENT", "")
-                )
-            except RuleViolation as error:
-                limited = isinstance(error, RateLimited)
-                apply_rule_error(code_form, error)
-            else:
-                response = HttpResponseRedirect("/p/")
-                PARTNER_DOOR.set_cookie(response, raw)
-                return response
-    return render(
+    return code_sign_in_page(
         request,
-        "members/partner/sign_in.html",
-        {"phone_form": phone_form, "code_form": code_form},
-        status=429 if limited else 200,
+        door=PARTNER_DOOR,
+        send=lambda phone, ip: partners.send_partner_code(phone, ip=ip, text=_(PARTNER_CODE_TEXT)),
+        sign_in=lambda data, agent: partners.partner_sign_in(
+            data["phone"], data["code"], user_agent=agent
+        ),
+        template="members/partner/sign_in.html",
+        next_url="/p/",
+        with_consent=False,
     )
 
 

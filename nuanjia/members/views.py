@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 
 import segno
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,15 +15,14 @@ from django.views.decorators.http import require_POST
 
 from nuanjia.core import mypages
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.middleware import client_ip
-from nuanjia.core.ratelimit import RateLimited
 from nuanjia.core.workflow_pages import apply_rule_error
 
 from . import forms, queries, services
-from .auth import clear_device_cookie, member_page, public_member_page, set_device_cookie
+from .auth import MEMBER_DOOR, clear_device_cookie, member_page, public_member_page
 from .cards import card_text
 from .models import Binding, Join, MemberDevice, Message, PartnerConsent, PhoneCode
 from .services import partners
+from .signin_pages import code_sign_in_page
 
 # Translated when sent (the member's language); "%(code)s" and "%(minutes)d" are filled in.
 SIGN_IN_TEXT = gettext_noop(
@@ -41,41 +40,21 @@ def _next_url(request) -> str:
 @public_member_page
 def sign_in_view(request):
     """Step 1: the phone; step 2: the texted code (and, for a new account, the notice)."""
-    phone_form = forms.PhoneForm(request.POST if "send" in request.POST else None)
-    code_form = None
-    limited = False
-    if request.method == "POST" and "send" in request.POST and phone_form.is_valid():
-        try:
-            phone = services.mobile_number(phone_form.cleaned_data["phone"])
-            services.send_code(phone, PhoneCode.Purpose.SIGN_IN, ip=client_ip(request),
-                               text=_(SIGN_IN_TEXT))  # fmt: skip
-            code_form = forms.CodeForm(initial={"phone": phone})
-        except RuleViolation as error:
-            limited = isinstance(error, RateLimited)
-            apply_rule_error(phone_form, error)
-    elif request.method == "POST" and "verify" in request.POST:
-        code_form = forms.CodeForm(request.POST)
-        if code_form.is_valid():
-            data = code_form.cleaned_data
-            try:
-                _member, raw = services.sign_in(
-                    data["phone"],
-                    data["code"],
-                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
-                    consent_version=services.PRIVACY_NOTICE_VERSION if data["consent"] else "",
-                )
-            except RuleViolation as error:
-                limited = isinstance(error, RateLimited)
-                apply_rule_error(code_form, error)
-            else:
-                response = HttpResponseRedirect(_next_url(request))
-                set_device_cookie(response, raw)
-                return response
-    return render(
+    return code_sign_in_page(
         request,
-        "members/sign_in.html",
-        {"phone_form": phone_form, "code_form": code_form, "next": _next_url(request)},
-        status=429 if limited else 200,
+        door=MEMBER_DOOR,
+        send=lambda phone, ip: services.send_code(
+            phone, PhoneCode.Purpose.SIGN_IN, ip=ip, text=_(SIGN_IN_TEXT)
+        ),
+        sign_in=lambda data, agent: services.sign_in(
+            data["phone"],
+            data["code"],
+            user_agent=agent,
+            consent_version=services.PRIVACY_NOTICE_VERSION if data["consent"] else "",
+        ),
+        template="members/sign_in.html",
+        next_url=_next_url(request),
+        with_consent=True,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -36,6 +36,12 @@ def _key_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _refuse_without_consent() -> NoReturn:
+    raise RuleViolation(
+        _("Read and accept the privacy notice to open an account."), field="consent"
+    )
+
+
 def _member_for(number: str, *, consent_version: str) -> Member:
     index = phone_index(number)
     member = Member.objects.filter(phone_index=index).first()
@@ -43,9 +49,7 @@ def _member_for(number: str, *, consent_version: str) -> Member:
         return member
     if member is not None:  # closed at the member's request: opened anew with a fresh consent
         if not consent_version:
-            raise RuleViolation(
-                _("Read and accept the privacy notice to open an account."), field="consent"
-            )
+            _refuse_without_consent()
         member.closed_at = None
         member.consent_version = consent_version
         member.consent_at = timezone.now()
@@ -53,9 +57,7 @@ def _member_for(number: str, *, consent_version: str) -> Member:
         record_event(member, "member.reopened", actor_label=member.actor_label)
         return member
     if not consent_version:
-        raise RuleViolation(
-            _("Read and accept the privacy notice to open an account."), field="consent"
-        )
+        _refuse_without_consent()
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -133,7 +135,7 @@ def sign_in(
     afterwards does not undo."""
     open_account = Member.objects.filter(phone_index=phone_index(phone), closed_at=None)
     if not consent_version and not open_account.exists():
-        _member_for(phone, consent_version="")  # refuses before the code is spent
+        _refuse_without_consent()  # before the code is spent
     number = use_code(phone, PhoneCode.Purpose.SIGN_IN, code)
     with transaction.atomic():
         member = _member_for(number, consent_version=consent_version)

@@ -17,6 +17,7 @@ from nuanjia.core.crypto import PURPOSE_ID_NUMBER, blind_index
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.ratelimit import RateLimited
 from nuanjia.orgs.models import Org
+from nuanjia.orgs.services import HOLDING_POOL_SUFFIX
 from nuanjia.people import services as people
 from nuanjia.people.models import Worker
 
@@ -24,7 +25,6 @@ from ..models import Binding, Member
 from ..workflow import BINDING_FLOW, BindingStep
 from .messages import render, tell, text_phone
 
-HOLDING_POOL_SUFFIX = "-P"
 TRIES_PER_DAY = 5  # binding attempts a member may make a day (no guessing of names by ID)
 
 
