@@ -135,6 +135,8 @@ def register_routers() -> None:
     api.add_router("/", orgs_router)
     api.add_router("/people/", "nuanjia.people.api.router")
     api.add_router("/me/", "nuanjia.members.api.me_router")
+    api.add_router("/me/requests", "nuanjia.hotline.api_member.router")
+    api.add_router("/me/hardship-file", "nuanjia.hardship.api_member.router")
     api.add_router("/members/", "nuanjia.members.api_staff.staff_router")
     api.add_router("/partner/", "nuanjia.members.api_partner.scan_router")
     api.add_router("/", "nuanjia.hardship.api.router")

@@ -20,8 +20,19 @@ from . import services
 from .auth import MemberTokenAuth
 from .cards import MAX_AGE_SECONDS, card_text
 from .data_views import RECHECK_TEXT
-from .models import Binding, DataRequest, Device, Join, Member, Message, PhoneCode
-from .services import mydata
+from .models import (
+    Binding,
+    DataRequest,
+    Device,
+    Join,
+    Member,
+    MemberDevice,
+    Message,
+    PartnerConsent,
+    PhoneCode,
+)
+from .queries import partners_near
+from .services import mydata, partners
 from .services.devices import RECHECK_MINUTES
 from .views import SIGN_IN_TEXT
 
@@ -342,3 +353,70 @@ def me_data_request(request, payload: DataRequestIn):
 @me_router.get("/data/requests", response=list[DataRequestOut], summary="My requests about my data")
 def me_data_requests(request):
     return [_data_request_out(item) for item in DataRequest.objects.filter(member=request.member)]
+
+
+# ---- Devices and consents for partners --------------------------------------------------------
+
+
+class DeviceOut(Schema):
+    id: int
+    kind: str
+    device: str
+    signed_in_at: datetime.datetime
+    last_seen_at: datetime.datetime
+    this_one: bool
+
+
+@me_router.get("/devices", response=list[DeviceOut], summary="Where I am signed in")
+def me_devices(request):
+    return [
+        {"id": d.pk, "kind": d.kind, "device": d.user_agent, "signed_in_at": d.created_at,
+         "last_seen_at": d.last_seen_at, "this_one": d.pk == request.member_device.pk}
+        for d in MemberDevice.objects.filter(member=request.member, ended_at=None)
+    ]  # fmt: skip
+
+
+class PartnerConsentOut(Schema):
+    partner_id: int
+    partner: str
+    kind: str
+    sees_my_name: bool
+
+
+def _consents(member: Member) -> list[dict[str, Any]]:
+    given = set(
+        PartnerConsent.objects.filter(member=member, withdrawn_at=None).values_list(
+            "partner_id", flat=True
+        )
+    )
+    return [
+        {"partner_id": p.pk, "partner": p.name, "kind": p.kind, "sees_my_name": p.pk in given}
+        for p in partners_near(member)
+    ]
+
+
+@me_router.get(
+    "/partners", response=list[PartnerConsentOut], summary="Partners, and which may see my name"
+)
+def me_partner_consents(request):
+    return _consents(request.member)
+
+
+class ConsentIn(Schema):
+    sees_my_name: bool = Field(..., description="Give (true) or withdraw (false) the consent.")
+
+
+@me_router.post(
+    "/partners/{partner_id}",
+    response=list[PartnerConsentOut],
+    summary="Let a partner see my name, or withdraw it",
+)
+def me_partner_consent(request, partner_id: int, payload: ConsentIn):
+    partner = partners_near(request.member).filter(pk=partner_id).first()
+    if partner is None:
+        raise Http404
+    if payload.sees_my_name:
+        partners.give_partner_consent(request.member, partner)
+    else:
+        partners.withdraw_partner_consent(request.member, partner)
+    return _consents(request.member)

@@ -15,7 +15,7 @@ from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
 
 from . import services
-from .api import OccupationOut, PhoneIn, SentOut, SignInIn
+from .api import OccupationOut, PhoneIn, SentOut, SignedOutOut, SignInIn
 from .auth import PartnerTokenAuth
 from .models import CardScan, Device, PartnerUser
 from .partner_views import PARTNER_CODE_TEXT
@@ -130,3 +130,11 @@ def partner_scans(request):
          "use": row.use, "status": row.status}
         for row in rows
     ]  # fmt: skip
+
+
+@scan_router.post(
+    "/sign-out", auth=PartnerTokenAuth(), response=SignedOutOut, summary="Sign out this device"
+)
+def partner_sign_out(request):
+    partners.end_partner_device(request.partner_user_device)
+    return {"devices": 1}

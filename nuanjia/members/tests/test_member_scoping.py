@@ -25,6 +25,7 @@ from tests.scopewalk import (
     api_operations,
     fill,
     iter_routes,
+    response_text,
 )
 
 from .conftest import last_code, member_client, sign_in
@@ -104,14 +105,31 @@ def test_another_members_ids_answer_404_on_every_member_page_and_operation(other
 
 
 @pytest.mark.django_db
-def test_the_member_api_walk_with_another_members_ids(other_member):
+def test_the_member_api_walk_with_another_members_ids(other_member, caseworker):
+    from nuanjia.orgs.models import Org
+
+    kaifeng = Org.objects.get(code="410204")
+    partner = Partner.objects.create(org=kaifeng, name=MARKER, kind=Partner.Kind.SHOP)
+    ids = other_member | {"partner_id": partner.pk}  # a partner not of my unions
     _member, raw = sign_in("13855550001", kind="api")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert client.get("/api/v1/me/profile").status_code == 200
-    response = client.post(f"/api/v1/me/joins/{other_member['join_id']}/withdraw")
-    assert response.status_code == 404
-    assert MARKER not in client.get("/api/v1/me/joins").content.decode()
-    assert MARKER not in client.get("/api/v1/me/messages").content.decode()
+    schema = api.get_openapi_schema()
+    operations = api_operations(schema)
+    components = schema.get("components", {}).get("schemas", {})
+    findings = []
+    for route in _own_routes():
+        if not route.pattern.startswith("api/v1/me/") or _is_public(route, operations):
+            continue
+        url = fill(route, ids)
+        assert url is not None, f"teach the walk {route.pattern}'s parameters"
+        if route.names:
+            findings += _try_object_route(client, route, url, operations, components)
+        elif "get" in operations.get(route.pattern, {}):
+            text = response_text(client.get(url))
+            if MARKER in text:
+                findings.append(f"GET {url} shows the other member's rows")
+    assert [str(f) for f in findings] == []
 
 
 @pytest.mark.django_db

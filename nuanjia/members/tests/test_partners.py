@@ -178,3 +178,37 @@ def test_the_home_page_lists_each_of_my_things_once(card_holder):
     page = browser.get("/m/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     for label in ("谁可以看到我的姓名", "我的个人信息", "我的 12351 诉求", "我的困难职工档案"):
         assert page.count(label) == 1, label
+
+
+@pytest.mark.django_db
+def test_the_member_api_gives_and_withdraws_a_partners_sight_of_the_name(shop, card_holder):
+    partner, outlet, person = shop
+    from .conftest import sign_in
+
+    _member, raw = sign_in("13912340000", kind="api")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    listed = api.get("/api/v1/me/partners").json()
+    assert [row["sees_my_name"] for row in listed if row["partner_id"] == partner.pk] == [False]
+    api.post(
+        f"/api/v1/me/partners/{partner.pk}", {"sees_my_name": True}, content_type="application/json"
+    )
+    assert (
+        partners.partner_scan(person, outlet=outlet.pk, code=card_text(card_holder.pk)).name
+        == "王小芳"
+    )
+    assert api.get("/api/v1/me/devices").json()[0]["this_one"] is True
+
+
+@pytest.mark.django_db
+def test_the_member_api_sends_and_follows_12351_requests_and_reads_the_family_file(card_holder):
+    from .conftest import sign_in
+
+    _member, raw = sign_in("13912340000", kind="api")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    sent = api.post("/api/v1/me/requests", {"region_code": "410108", "kind": "help",
+                    "description": "工资被拖欠三个月"}, content_type="application/json")  # fmt: skip
+    assert sent.status_code == 201
+    number = sent.json()["number"]
+    assert [row["number"] for row in api.get("/api/v1/me/requests").json()] == [number]
+    assert api.get(f"/api/v1/me/requests/{number}").json()["description"] == "工资被拖欠三个月"
+    assert api.get("/api/v1/me/hardship-file").status_code == 404  # no file for this family
