@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "nuanjia.relief",
     "nuanjia.stations",
     "nuanjia.hotline",
+    "nuanjia.campaigns",
 ]
 
 MIDDLEWARE = [

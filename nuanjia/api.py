@@ -144,6 +144,7 @@ def register_routers() -> None:
     api.add_router("/relief/", "nuanjia.relief.api.router")
     api.add_router("/stations/", "nuanjia.stations.api.router")
     api.add_router("/hotline/", "nuanjia.hotline.api.router")
+    api.add_router("/campaigns/", "nuanjia.campaigns.api.router")
 
 
 register_routers()

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    name = "nuanjia.campaigns"
+    label = "campaigns"
+    verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from . import registrations
+
+        registrations.register_all()

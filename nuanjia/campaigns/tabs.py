@@ -1,0 +1,45 @@
+"""The tabs of an activity's pages: which apply to its kind, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Activity
+from .rules import ActivityKind
+
+# (key, label, url name, the kinds it applies to; empty: every kind)
+TABS: list[tuple[str, Any, str, frozenset[str]]] = [
+    ("enrolment", _("Enrolment lists"), "campaigns:enrolment", frozenset()),
+    ("places", _("Places"), "campaigns:places", frozenset()),
+    ("visits", _("Visits"), "campaigns:visits", frozenset({ActivityKind.VISIT})),
+    ("handouts", _("Goods handed out"), "campaigns:handouts", frozenset({ActivityKind.VISIT})),
+    ("findings", _("Findings"), "campaigns:findings", frozenset({ActivityKind.SCREENING})),
+    ("figures", _("Figures"), "campaigns:activity_figures", frozenset()),
+]
+
+
+def activity_tabs(activity: Activity) -> list[dict[str, Any]]:
+    tabs = []
+    for key, label, name, kinds in TABS:
+        if (kinds and activity.kind not in kinds) or (key == "places" and not activity.uses_places):
+            continue
+        try:  # TODO(lead): drop once every tab's page exists
+            url = reverse(name, args=[activity.pk])
+        except NoReverseMatch:
+            continue
+        tabs.append({"key": key, "label": label, "url": url})
+    return tabs
+
+
+def activity_context(activity: Activity, tab: str, **extra: Any) -> dict[str, Any]:
+    """What every activity page's head needs, with the page's own values."""
+    return {
+        "activity": activity,
+        "campaign": activity.campaign,
+        "tab": tab,
+        "activity_tabs": activity_tabs(activity),
+        **extra,
+    }

@@ -1,0 +1,144 @@
+"""The campaigns' lifecycles, declared once for the workflow engine:
+
+- an enrolment list (名单) is drawn up by caseworkers, submitted, and approved by an approver
+  who did not submit it (maker-checker), or returned for changes;
+- a goods purchase is proposed by a caseworker and approved by an approver who did not propose
+  it: the money is spent from the ledger and the goods received into stock in one step;
+- a screening finding (排查) waits for a caseworker's decision: a hardship application, a
+  one-off grant (relief's maker-checker follows), or "no help needed" with the reason.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from nuanjia.core.workflow import State, Workflow, step
+from nuanjia.orgs.rules import Role
+
+from .models import (
+    Finding,
+    FindingEvent,
+    GoodsPurchase,
+    GoodsPurchaseEvent,
+    Roster,
+    RosterEvent,
+)
+from .rules import (
+    FindingStatus,
+    FindingStep,
+    PurchaseStatus,
+    PurchaseStep,
+    RosterStatus,
+    RosterStep,
+)
+
+ROSTER_FLOW = Workflow(
+    name="campaigns.roster",
+    model=Roster,
+    history=RosterEvent,
+    history_fk="roster",
+    noun=_("enrolment list"),
+    status_labels=RosterStatus,
+    step_labels=RosterStep,
+    states=[
+        State(RosterStatus.DRAFT, queue=frozenset({Role.CASEWORKER})),
+        State(RosterStatus.SUBMITTED, queue=frozenset({Role.APPROVER})),
+        State(RosterStatus.APPROVED),
+    ],
+    steps=[
+        step(
+            RosterStep.SUBMIT,
+            sources=[RosterStatus.DRAFT],
+            target=RosterStatus.SUBMITTED,
+            roles=[Role.CASEWORKER],
+            stamp="submitted_by",
+        ),
+        step(
+            RosterStep.APPROVE,
+            sources=[RosterStatus.SUBMITTED],
+            target=RosterStatus.APPROVED,
+            roles=[Role.APPROVER],
+            stamp="approved_by",
+            not_by={"submitted_by": _("You submitted this list; another person must approve it.")},
+        ),
+        step(
+            RosterStep.RETURN,
+            sources=[RosterStatus.SUBMITTED],
+            target=RosterStatus.DRAFT,
+            roles=[Role.APPROVER],
+            reason=_("Say what must change in the list."),
+        ),
+    ],
+)
+
+PURCHASE_FLOW = Workflow(
+    name="campaigns.purchase",
+    model=GoodsPurchase,
+    history=GoodsPurchaseEvent,
+    history_fk="purchase",
+    noun=_("goods purchase"),
+    status_labels=PurchaseStatus,
+    step_labels=PurchaseStep,
+    states=[
+        State(PurchaseStatus.PROPOSED, queue=frozenset({Role.APPROVER})),
+        State(PurchaseStatus.RECEIVED),
+        State(PurchaseStatus.CANCELLED),
+    ],
+    steps=[
+        step(
+            PurchaseStep.APPROVE,
+            sources=[PurchaseStatus.PROPOSED],
+            target=PurchaseStatus.RECEIVED,
+            roles=[Role.APPROVER],
+            stamp="approved_by",
+            not_by={
+                "proposed_by": _("You proposed this purchase; another person must approve it.")
+            },
+        ),
+        step(
+            PurchaseStep.CANCEL,
+            sources=[PurchaseStatus.PROPOSED],
+            target=PurchaseStatus.CANCELLED,
+            roles=[Role.CASEWORKER, Role.APPROVER],
+            reason=_("Say why the purchase is withdrawn."),
+        ),
+    ],
+)
+
+FINDING_FLOW = Workflow(
+    name="campaigns.finding",
+    model=Finding,
+    history=FindingEvent,
+    history_fk="finding",
+    noun=_("screening finding"),
+    status_labels=FindingStatus,
+    step_labels=FindingStep,
+    states=[
+        State(FindingStatus.FOUND, queue=frozenset({Role.CASEWORKER})),
+        State(FindingStatus.APPLIED),
+        State(FindingStatus.GRANTED),
+        State(FindingStatus.NO_HELP),
+    ],
+    steps=[
+        step(
+            FindingStep.OPEN_APPLICATION,
+            sources=[FindingStatus.FOUND],
+            target=FindingStatus.APPLIED,
+            roles=[Role.CASEWORKER],
+            stamp="decided_by",
+        ),
+        step(
+            FindingStep.PROPOSE_GRANT,
+            sources=[FindingStatus.FOUND],
+            target=FindingStatus.GRANTED,
+            roles=[Role.CASEWORKER],
+            stamp="decided_by",
+        ),
+        step(
+            FindingStep.NO_HELP,
+            sources=[FindingStatus.FOUND],
+            target=FindingStatus.NO_HELP,
+            roles=[Role.CASEWORKER],
+            stamp="decided_by",
+            reason=_("Say why no help is needed."),
+        ),
+    ],
+)
