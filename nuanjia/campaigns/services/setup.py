@@ -125,6 +125,15 @@ def _check_cash(kind: str, grant_type: Any, cash_fen: int | None) -> int | None:
     return cash_fen
 
 
+def _checked_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """The rule as people.eligibility reads it back (refused with the position when wrong)."""
+    if not rule:
+        return {}
+    from nuanjia.people import eligibility
+
+    return dict(eligibility.parse_rule(rule).as_json())
+
+
 @transaction.atomic
 def create_activity(
     campaign: Campaign,
@@ -142,8 +151,6 @@ def create_activity(
     by: Actor,
 ) -> Activity:
     """A new activity of `campaign`, run by `org` (the lead union or one below it)."""
-    from nuanjia.people import eligibility
-
     require_planner(by, org)
     if campaign.status == CampaignStatus.CLOSED:
         raise RuleViolation(_("The campaign is closed."), field="campaign")
@@ -153,7 +160,7 @@ def create_activity(
         raise RuleViolation(_("Choose the kind of activity."), field="kind")
     name = one_line(name, "name", 100, required_message=_("Give the activity a name."))
     cash_fen = _check_cash(kind, grant_type, cash_fen)
-    parsed = eligibility.parse_rule(rule or {})
+    rule = _checked_rule(rule or {})
     if starts_on and ends_on:
         _period(starts_on, ends_on)
     activity = Activity.objects.create(
@@ -161,7 +168,7 @@ def create_activity(
         kind=kind,
         name=name,
         org=org,
-        rule=parsed.as_json(),
+        rule=rule,
         grant_type=grant_type,
         cash_fen=cash_fen,
         uses_places=uses_places,
@@ -191,12 +198,9 @@ def create_activity(
 @transaction.atomic
 def change_rule(activity: Activity, rule: dict[str, Any], *, by: Actor) -> Activity:
     """A new eligibility rule; lists already drawn up keep the rows they have."""
-    from nuanjia.people import eligibility
-
     require_planner(by, activity.org)
-    parsed = eligibility.parse_rule(rule)
     before = activity.rule
-    activity.rule = parsed.as_json()
+    activity.rule = _checked_rule(rule)
     activity.save(update_fields=["rule", "updated_at"])
     record_event(
         activity,

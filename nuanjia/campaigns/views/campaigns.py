@@ -74,8 +74,8 @@ def campaign_detail_view(request, campaign_id: int):
     )
 
 
-@require_POST
 @requires(Perm.VIEW_BUSINESS)
+@require_POST
 def campaign_status_view(request, campaign_id: int):
     campaign = queries.get_campaign_for(request.user, campaign_id, write=True)
     status = request.POST.get("status", "")
