@@ -268,6 +268,8 @@ class EnrolmentRun(models.Model):
     last_id = models.BigIntegerField(default=0)
     added = models.PositiveIntegerField(_("added"), default=0)
     chunks = models.PositiveIntegerField(default=0)
+    # sha256 chained over the chunks' hashes of the worker ids they added, in id order
+    ids_hash = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_by = _staff(null=True, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
