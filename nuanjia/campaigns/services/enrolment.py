@@ -217,8 +217,10 @@ def _insert_chunk(run: EnrolmentRun, low: int, high: int) -> int:
     )
     select_sql, select_params = chosen.query.get_compiler(connection=connection).as_sql()
     table = Enrolment._meta.db_table
+    # The table name is the model's; the SELECT is the ORM's compiled query, every value in it
+    # a bound parameter.
     sql = (
-        f"INSERT INTO {table} (activity_id, roster_id, run_id, added_at, worker_id, org_id, "
+        f"INSERT INTO {table} (activity_id, roster_id, run_id, added_at, worker_id, org_id, "  # noqa: S608
         f"region_code) SELECT %s, %s, %s, %s, chosen.* FROM ({select_sql}) AS chosen"
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())

@@ -29,7 +29,9 @@ def _places(value: object, field: str = "places") -> int:
     try:
         places = int(str(value))
     except (TypeError, ValueError):
-        raise RuleViolation(_("Give the number of places as a whole number."), field=field)
+        raise RuleViolation(
+            _("Give the number of places as a whole number."), field=field
+        ) from None
     if places <= 0 or places > MAX_PLACES:
         raise RuleViolation(
             _("The number of places must be between 1 and %(max)d.") % {"max": MAX_PLACES},
@@ -222,7 +224,9 @@ def book_place(activity: Activity, worker, org: Org, *, by: Actor, note: str = "
                 note=note[:200],
             )
     except IntegrityError:  # the same worker booked at the same moment elsewhere
-        raise RuleViolation(_("This person already has a place in this activity."), field="worker")
+        raise RuleViolation(
+            _("This person already has a place in this activity."), field="worker"
+        ) from None
     record_event(
         booking,
         "campaigns.place_booked",

@@ -151,7 +151,7 @@ def record_visit(
     except IntegrityError:  # the same person recorded at the same moment elsewhere
         raise RuleViolation(
             _("This person has already been visited in this activity."), field="worker"
-        )
+        ) from None
     if cash_fen:
         _propose_cash(visit, cash_fen, by=by)
     for item, quantity in goods:
