@@ -44,14 +44,17 @@ def rule_context(activity: Activity, on: datetime.date | None = None) -> Any:
 
 def eligible_workers(activity: Activity, org: Org, rule: dict[str, Any]) -> QuerySet[Worker]:
     """Workers of `org`'s subtree the rule chooses, merged-away records left out."""
+    return Worker.objects.filter(
+        within(org.path, "org__path"), _condition(activity, rule), merged_into__isnull=True
+    )
+
+
+def _condition(activity: Activity, rule: dict[str, Any]) -> Q:
+    if not rule:
+        return Q()
     from nuanjia.people import eligibility
 
-    condition = (
-        eligibility.compile_rule(eligibility.parse_rule(rule), rule_context(activity))
-        if rule
-        else Q()
-    )
-    return Worker.objects.filter(within(org.path, "org__path"), condition, merged_into__isnull=True)
+    return eligibility.compile_rule(eligibility.parse_rule(rule), rule_context(activity))
 
 
 def not_enrolled(activity: Activity) -> Exists:
