@@ -26,7 +26,7 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    earmarks = forms.ModelMultipleChoiceField(
+    earmarks: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Earmarks it may spend"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -46,7 +46,7 @@ class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
     org = forms.ModelChoiceField(label=_("Organising union"), queryset=Org.objects.none())
-    grant_type = forms.ModelChoiceField(
+    grant_type: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Grant type for cash"), queryset=None, required=False
     )
     cash_yuan = forms.DecimalField(

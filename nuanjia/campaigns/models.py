@@ -6,6 +6,8 @@ Writes go through campaigns.services; history rows are written by the workflow e
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -30,8 +32,9 @@ from .rules import (
 STAFF = settings.AUTH_USER_MODEL
 
 
-def _staff(**kwargs: object) -> models.ForeignKey:  # type: ignore[type-arg]
-    return models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+", **kwargs)  # type: ignore[arg-type]
+def _staff(**kwargs: Any) -> Any:
+    """A staff member on a record (who proposed, approved, recorded…)."""
+    return models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+", **kwargs)
 
 
 class Campaign(models.Model):

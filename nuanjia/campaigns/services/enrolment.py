@@ -57,7 +57,7 @@ def _condition(activity: Activity, rule: dict[str, Any]) -> Q:
     return eligibility.compile_rule(eligibility.parse_rule(rule), rule_context(activity))
 
 
-def not_enrolled(activity: Activity) -> Exists:
+def not_enrolled(activity: Activity) -> Any:
     return ~Exists(Enrolment.objects.filter(activity=activity, worker=OuterRef("pk")))
 
 

@@ -30,6 +30,7 @@ from nuanjia.people.models import Worker
 from nuanjia.relief import services as relief
 from nuanjia.relief.rules import Status as GrantStatus
 from nuanjia.relief.rules import Step as GrantStep
+from nuanjia.relief.workflow import FLOW as GRANT_FLOW
 
 from ..models import Activity, GoodsItem, Visit
 from ..rules import ActivityKind, RosterStatus, VisitStatus
@@ -184,7 +185,7 @@ def cancel_visit(visit: Visit, *, by: Actor, reason: str) -> Visit:
         raise RuleViolation(_("The visit is already cancelled."), field="status")
     grant = visit.grant
     if grant is not None and grant.status not in (GrantStatus.CANCELLED, GrantStatus.REJECTED):
-        relief.FLOW.take_step(grant, GrantStep.CANCEL, by=by, reason=reason)
+        GRANT_FLOW.take_step(grant, GrantStep.CANCEL, by=by, reason=reason)
     for handout in visit.handouts.filter(returned=False):
         return_handout(handout, by=by, reason=reason)
     visit.status = VisitStatus.CANCELLED
