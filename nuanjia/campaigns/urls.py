@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import goods_urls, screening_urls
-from .views import campaigns
+from .views import campaigns, enrolment
 
 app_name = "campaigns"
 urlpatterns = [
@@ -16,6 +16,26 @@ urlpatterns = [
     ),
     path(
         "campaigns/activities/<int:activity_id>/", campaigns.activity_detail_view, name="activity"
+    ),
+    path(
+        "campaigns/activities/<int:activity_id>/enrolment/",
+        enrolment.enrolment_view,
+        name="enrolment",
+    ),
+    path("campaigns/activities/<int:activity_id>/enrol/", enrolment.enrol_view, name="enrol"),
+    path("campaigns/runs/<int:run_id>/", enrolment.run_progress_view, name="run_progress"),
+    path("campaigns/runs/<int:run_id>/resume/", enrolment.run_resume_view, name="run_resume"),
+    *enrolment.ROSTER_QUEUE.urls(),
+    path(
+        "campaigns/lists/<int:roster_id>/export/",
+        enrolment.roster_export_view,
+        name="roster_export",
+    ),
+    path("campaigns/lists/<int:roster_id>/add/", enrolment.roster_add_view, name="roster_add"),
+    path(
+        "campaigns/list-rows/<int:enrolment_id>/remove/",
+        enrolment.roster_remove_view,
+        name="roster_remove",
     ),
     *goods_urls.urlpatterns,
     *screening_urls.urlpatterns,

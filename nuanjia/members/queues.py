@@ -1,4 +1,5 @@
-"""The staff pages every member-portal queue shares: a list filtered by status, a record with
+"""The staff pages every queue of records with steps shares (the member portal's, the
+campaigns' lists): a list filtered by status, a record with
 its history and the step buttons the viewer's roles offer, and one POST per step through the
 workflow engine. Joins, bindings and personal data requests each declare one `StaffQueue`."""
 
@@ -33,6 +34,7 @@ class StaffQueue:
     visible: Callable[[Actor], QuerySet[Any]]
     get_for: Callable[..., Any]  # (user, pk, write=…) → the record, or 404
     steps: dict[str, StepPage]
+    namespace: str = "members"  # the URL namespace the queue's pages are named in
 
     @property
     def id_name(self) -> str:
@@ -67,7 +69,9 @@ class StaffQueue:
             request,
             self.steps[step],
             record,
-            back=lambda: redirect(f"members:{self.name}_detail", **{self.id_name: record.pk}),
+            back=lambda: redirect(
+                f"{self.namespace}:{self.name}_detail", **{self.id_name: record.pk}
+            ),
         )
 
     def urls(self) -> list[URLPattern]:
