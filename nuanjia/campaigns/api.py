@@ -1,12 +1,566 @@
 """The campaigns API (under /api/v1/campaigns/): campaigns and activities, eligibility
-previews, enrolment lists and runs, places, visits; goods (api_goods) and screening findings
-(api_screening) are routers of their own added here. Every operation is scoped to the caller's
-subtree and refuses what the pages refuse, with the same messages."""
+previews, enrolment runs and lists, places and bookings, visits; goods (api_goods) and
+screening findings (api_screening) are routers of their own added here. Every operation is
+scoped to the caller's subtree and refuses what the pages refuse, with the same messages."""
 
-from ninja import Router
+import datetime
+from typing import Annotated, Any
 
-from . import api_goods, api_screening
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.pagination import Pages
+from nuanjia.core.schemas import OneOf, parse_day
+from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
+from nuanjia.funds.models import Earmark
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import check_permission
+from nuanjia.orgs.queries import get_scoped_or_404, visible_orgs
+from nuanjia.orgs.rules import Perm
+from nuanjia.people.queries import get_worker_for
+from nuanjia.relief.models import GrantType
+
+from . import api_goods, api_screening, queries, services, tasks
+from .models import Activity, Booking, Enrolment, EnrolmentRun, Quota, Roster
+from .rules import ENROL_CHUNK, ActivityKind, BookingStatus, CampaignStatus, RosterStep
+from .workflow import ROSTER_FLOW
 
 router = Router(tags=["campaigns"])
+
+
+def _guard(request: Any) -> None:
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+
+
+def _org(request: Any, code: str, field: str = "org") -> Org:
+    org = visible_orgs(request.user).filter(code=(code or "").strip()).first()
+    if org is None:
+        raise RuleViolation(_("No union with this code in your reach."), field=field)
+    return org
+
+
+# ---- campaigns and activities ------------------------------------------------------------
+
+
+class CampaignIn(Schema):
+    code: str = Field(..., max_length=32)
+    name: str = Field(..., max_length=100)
+    lead_org: str = Field(..., description="code of the lead union")
+    starts_on: str = Field(..., description="YYYY-MM-DD")
+    ends_on: str = Field(..., description="YYYY-MM-DD")
+    levels: list[Annotated[str, OneOf(Org.Kind)]] = []
+    earmarks: list[str] = Field([], description="earmark codes the campaign may spend")
+    note: str = ""
+
+
+class CampaignOut(Schema):
+    id: int
+    code: str
+    name: str
+    lead_org: str = Field(..., alias="lead_org.code")
+    starts_on: datetime.date
+    ends_on: datetime.date
+    levels: list[str]
+    status: str
+    note: str
+
+
+class CampaignStatusIn(Schema):
+    status: Annotated[str, OneOf(CampaignStatus)]
+
+
+class ActivityIn(Schema):
+    kind: Annotated[str, OneOf(ActivityKind)]
+    name: str = Field(..., max_length=100)
+    org: str = Field(..., description="code of the organising union")
+    rule: dict[str, Any] = Field({}, description="the eligibility rule (people.eligibility)")
+    grant_type: str | None = Field(None, description="code of the grant type cash is paid as")
+    cash_fen: int | None = None
+    uses_places: bool = False
+    starts_on: str = Field("", description="YYYY-MM-DD")
+    ends_on: str = Field("", description="YYYY-MM-DD")
+    note: str = ""
+
+
+class ActivityOut(Schema):
+    id: int
+    campaign_id: int
+    kind: str
+    name: str
+    org: str = Field(..., alias="org.code")
+    rule: dict[str, Any]
+    grant_type: str | None = Field(None, alias="grant_type.code")
+    cash_fen: int | None
+    uses_places: bool
+
+
+class RuleIn(Schema):
+    rule: dict[str, Any]
+
+
+@router.get("/", response=list[CampaignOut], summary="Campaigns taking part")
+@paginate(Pages, page_size=100)
+def campaign_list(request):
+    _guard(request)
+    return queries.visible_campaigns(request.user)
+
+
+@router.post("/", response={201: CampaignOut, **ERROR_RESPONSES}, summary="Create a campaign")
+def campaign_create(request, payload: CampaignIn):
+    _guard(request)
+    earmarks = list(Earmark.objects.filter(code__in=payload.earmarks, is_active=True))
+    if len(earmarks) != len(set(payload.earmarks)):
+        raise RuleViolation(_("Unknown earmark."), field="earmarks")
+    fields = payload.dict(exclude={"lead_org", "earmarks"})
+    fields["starts_on"] = parse_day(payload.starts_on, "starts_on")
+    fields["ends_on"] = parse_day(payload.ends_on, "ends_on")
+    campaign = services.create_campaign(
+        **fields,
+        lead_org=_org(request, payload.lead_org, "lead_org"),
+        earmarks=earmarks,
+        by=request.user,
+    )
+    return Status(201, campaign)
+
+
+@router.get("/{campaign_id}", response=CampaignOut, summary="One campaign")
+def campaign_detail(request, campaign_id: int):
+    _guard(request)
+    return queries.get_campaign_for(request.user, campaign_id)
+
+
+@router.post(
+    "/{campaign_id}/status",
+    response={200: CampaignOut, **ERROR_RESPONSES},
+    summary="Open or close a campaign",
+)
+def campaign_status(request, campaign_id: int, payload: CampaignStatusIn):
+    _guard(request)
+    campaign = queries.get_campaign_for(request.user, campaign_id, write=True)
+    return services.set_campaign_status(campaign, payload.status, by=request.user)
+
+
+@router.get(
+    "/{campaign_id}/activities", response=list[ActivityOut], summary="A campaign's activities"
+)
+def activity_list(request, campaign_id: int):
+    _guard(request)
+    campaign = queries.get_campaign_for(request.user, campaign_id)
+    return queries.visible_activities(request.user).filter(campaign=campaign)
+
+
+def _grant_type(code: str | None) -> GrantType | None:
+    if not code:
+        return None
+    grant_type = GrantType.objects.filter(code=code, is_active=True).first()
+    if grant_type is None:
+        raise RuleViolation(_("Unknown grant type."), field="grant_type")
+    return grant_type
+
+
+@router.post(
+    "/{campaign_id}/activities",
+    response={201: ActivityOut, **ERROR_RESPONSES},
+    summary="Add an activity to a campaign",
+)
+def activity_create(request, campaign_id: int, payload: ActivityIn):
+    _guard(request)
+    campaign = queries.get_campaign_for(request.user, campaign_id, write=True)
+    fields = payload.dict(exclude={"org", "grant_type"})
+    fields["starts_on"] = parse_day(payload.starts_on, "starts_on", required=False)
+    fields["ends_on"] = parse_day(payload.ends_on, "ends_on", required=False)
+    activity = services.create_activity(
+        campaign,
+        **fields,
+        org=_org(request, payload.org),
+        grant_type=_grant_type(payload.grant_type),
+        by=request.user,
+    )
+    return Status(201, activity)
+
+
+@router.get("/activities/{activity_id}", response=ActivityOut, summary="One activity")
+def activity_detail(request, activity_id: int):
+    _guard(request)
+    return queries.get_activity_for(request.user, activity_id)
+
+
+@router.put(
+    "/activities/{activity_id}/rule",
+    response={200: ActivityOut, **ERROR_RESPONSES},
+    summary="Change who is eligible (lists already drawn up keep their rows)",
+)
+def activity_rule(request, activity_id: int, payload: RuleIn):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id, write=True)
+    return services.change_rule(activity, payload.rule, by=request.user)
+
+
+# ---- preview and enrolment -----------------------------------------------------------------
+
+
+class UnionCountOut(Schema):
+    org: str
+    name: str
+    count: int
+
+
+class PreviewOut(Schema):
+    org: str
+    total: int
+    already: int
+    rule_text: str
+    rule_hash: str
+    per_union: list[UnionCountOut]
+
+
+class RunIn(Schema):
+    org: str = Field(..., description="code of the union whose subtree is enrolled")
+    expected: int = Field(..., ge=0, description="the preview's total, as shown")
+
+
+class RunOut(Schema):
+    id: int
+    activity_id: int
+    roster_id: int
+    org: str = Field(..., alias="org.code")
+    status: str
+    rule_text: str
+    expected: int
+    added: int
+    chunks: int
+    last_id: int
+    max_id: int
+    ids_hash: str
+
+
+def _preview_out(preview: services.Preview) -> dict[str, Any]:
+    return {
+        "org": preview.org.code,
+        "total": preview.total,
+        "already": preview.already,
+        "rule_text": preview.rule_text,
+        "rule_hash": preview.rule_hash,
+        "per_union": [
+            {"org": row.org.code, "name": row.org.name, "count": row.count}
+            for row in preview.per_union
+        ],
+    }
+
+
+def _enrolling_org(request: Any, activity: Activity, code: str) -> Org:
+    org = _org(request, code)
+    if not org.path.startswith(activity.org.path):
+        raise RuleViolation(_("The union is not part of this activity."), field="org")
+    return org
+
+
+@router.get(
+    "/activities/{activity_id}/preview",
+    response={200: PreviewOut, **ERROR_RESPONSES},
+    summary="Who a run at a union would add now, per union right below it",
+)
+def activity_preview(request, activity_id: int, org: str = ""):
+    """`org`: the union's code (yours by default)."""
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id)
+    code = org or request.user.org.code
+    return _preview_out(services.preview(activity, _enrolling_org(request, activity, code)))
+
+
+@router.post(
+    "/activities/{activity_id}/runs",
+    response={201: RunOut, 409: PreviewOut, **ERROR_RESPONSES},
+    summary="Enrol what the preview showed (409 with the new preview when the count moved)",
+)
+def run_start(request, activity_id: int, payload: RunIn):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id, write=True)
+    org = _enrolling_org(request, activity, payload.org)
+    preview = services.preview(activity, org)
+    if preview.total != payload.expected:
+        return Status(409, _preview_out(preview))
+    run = services.start_run(activity, org, by=request.user, expected=preview.total)
+    if preview.total <= ENROL_CHUNK:
+        run = services.continue_run(run, by=request.user)
+    else:
+        tasks.enrol_task.enqueue(run.pk, request.user.pk)
+    return Status(201, run)
+
+
+def _run_for(request: Any, run_id: int, write: bool = False) -> EnrolmentRun:
+    runs = queries.scoped(EnrolmentRun.objects.select_related("org"), request.user)
+    return get_scoped_or_404(runs, request.user, write=write, pk=run_id)
+
+
+@router.get("/runs/{run_id}", response=RunOut, summary="An enrolment run and its progress")
+def run_detail(request, run_id: int):
+    _guard(request)
+    return _run_for(request, run_id)
+
+
+@router.post(
+    "/runs/{run_id}/resume",
+    response={200: RunOut, **ERROR_RESPONSES},
+    summary="Resume a stopped run",
+)
+def run_resume(request, run_id: int):
+    _guard(request)
+    run = _run_for(request, run_id, write=True)
+    services.require_planner(request.user, run.org)
+    if run.status == EnrolmentRun.Status.RUNNING:
+        tasks.enrol_task.enqueue(run.pk, request.user.pk)
+    return run
+
+
+# ---- lists ---------------------------------------------------------------------------------
+
+
+class RosterOut(Schema):
+    id: int
+    activity_id: int
+    org: str = Field(..., alias="org.code")
+    number: int
+    status: str
+    row_count: int
+    ids_hash: str
+    steps: list[str] = []
+
+
+class EnrolmentOut(Schema):
+    id: int
+    worker_id: int
+    name: str = Field(..., alias="worker.name")
+    id_number: str = Field(..., alias="worker.id_number_masked")
+    org: str = Field(..., alias="org.code")
+    region_code: str
+    by_rule: bool
+
+
+class ListRowIn(Schema):
+    worker_id: int
+    reason: str = Field(..., max_length=200)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=200)
+
+
+def _roster_for(request: Any, roster_id: int, write: bool = False) -> Roster:
+    rosters = queries.scoped(Roster.objects.select_related("org", "activity"), request.user)
+    return get_scoped_or_404(rosters, request.user, write=write, pk=roster_id)
+
+
+def _roster_out(request: Any, roster: Roster) -> Roster:
+    roster.steps = ROSTER_FLOW.steps_for(roster, request.user)
+    return roster
+
+
+@router.get(
+    "/activities/{activity_id}/lists", response=list[RosterOut], summary="An activity's lists"
+)
+def roster_list(request, activity_id: int):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id)
+    rosters = queries.scoped(
+        Roster.objects.filter(activity=activity).select_related("org"), request.user
+    )
+    return [_roster_out(request, roster) for roster in rosters]
+
+
+@router.get("/lists/{roster_id}", response=RosterOut, summary="One list")
+def roster_detail(request, roster_id: int):
+    _guard(request)
+    return _roster_out(request, _roster_for(request, roster_id))
+
+
+@router.get("/lists/{roster_id}/rows", response=list[EnrolmentOut], summary="The people on a list")
+@paginate(Pages, page_size=500)
+def roster_rows(request, roster_id: int):
+    _guard(request)
+    roster = _roster_for(request, roster_id)
+    rows = roster.enrolments.select_related("worker", "org").order_by("worker_id")
+    return rows.annotate(by_rule=ExpressionWrapper(Q(run__isnull=False), BooleanField()))
+
+
+def _enrolment_out(row: Enrolment) -> Enrolment:
+    row.by_rule = row.run_id is not None  # type: ignore[attr-defined]
+    return row
+
+
+@router.post(
+    "/lists/{roster_id}/rows",
+    response={201: EnrolmentOut, **ERROR_RESPONSES},
+    summary="Add a worker to a list being drawn up, with the reason",
+)
+def roster_add(request, roster_id: int, payload: ListRowIn):
+    _guard(request)
+    roster = _roster_for(request, roster_id, write=True)
+    worker = get_worker_for(request.user, payload.worker_id)
+    row = services.add_by_hand(
+        roster.activity, roster.org, worker, by=request.user, reason=payload.reason
+    )
+    return Status(201, _enrolment_out(row))
+
+
+@router.post(
+    "/list-rows/{enrolment_id}/remove",
+    response={204: None, **ERROR_RESPONSES},
+    summary="Take a worker off a list being drawn up, with the reason",
+)
+def roster_remove(request, enrolment_id: int, payload: ReasonIn):
+    _guard(request)
+    rows = queries.scoped(Enrolment.objects.all(), request.user, org_field="roster__org")
+    row = get_scoped_or_404(rows, request.user, write=True, pk=enrolment_id)
+    services.remove_from_list(row, by=request.user, reason=payload.reason)
+    return Status(204, None)
+
+
+add_step_operations(
+    router,
+    ROSTER_FLOW,
+    path="/lists/{roster_id}",
+    fetch=lambda request, pk: _roster_for(request, pk, write=True),
+    response=RosterOut,
+    present=_roster_out,
+    summaries={
+        RosterStep.SUBMIT: "Submit a list for approval",
+        RosterStep.APPROVE: "Approve a submitted list (another person than who submitted it)",
+        RosterStep.RETURN: "Return a submitted list for changes (note: what must change)",
+    },
+)
+
+
+# ---- places and bookings -------------------------------------------------------------------
+
+
+class QuotaOut(Schema):
+    id: int
+    org: str = Field(..., alias="org.code")
+    total: int
+    allocated_down: int
+    used: int
+    remaining: int
+
+
+class PlacesIn(Schema):
+    total: int = Field(..., ge=1)
+
+
+class AllocationIn(Schema):
+    to_org: str
+    places: int = Field(..., ge=1)
+    withdraw: bool = Field(False, description="take places back instead of passing them on")
+    note: str = ""
+
+
+class BookingIn(Schema):
+    worker_id: int
+    org: str | None = Field(None, description="the union whose place is taken (yours by default)")
+
+
+class BookingOut(Schema):
+    id: int
+    worker_id: int
+    org: str = Field(..., alias="org.code")
+    status: str
+    booked_at: datetime.datetime
+
+
+@router.get("/activities/{activity_id}/places", response=list[QuotaOut], summary="Places per union")
+def quota_list(request, activity_id: int):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id)
+    return queries.scoped(
+        Quota.objects.filter(activity=activity).select_related("org"), request.user
+    )
+
+
+@router.post(
+    "/activities/{activity_id}/places",
+    response={200: QuotaOut, **ERROR_RESPONSES},
+    summary="Set the organising union's places",
+)
+def quota_set(request, activity_id: int, payload: PlacesIn):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id, write=True)
+    return services.set_places(activity, payload.total, by=request.user)
+
+
+@router.post(
+    "/activities/{activity_id}/places/allocate",
+    response={200: QuotaOut, **ERROR_RESPONSES},
+    summary="Pass places to a union right below yours, or take them back",
+)
+def quota_allocate(request, activity_id: int, payload: AllocationIn):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id, write=True)
+    move = services.withdraw_places if payload.withdraw else services.allocate_places
+    return move(
+        activity,
+        request.user.org,
+        _org(request, payload.to_org, "to_org"),
+        payload.places,
+        by=request.user,
+        note=payload.note,
+    )
+
+
+@router.get("/activities/{activity_id}/bookings", response=list[BookingOut], summary="Bookings")
+@paginate(Pages, page_size=100)
+def booking_list(
+    request, activity_id: int, status: Annotated[str, OneOf(BookingStatus)] | None = None
+):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id)
+    bookings = queries.scoped(
+        Booking.objects.filter(activity=activity).select_related("org"), request.user
+    )
+    return bookings.filter(status=status) if status else bookings
+
+
+@router.post(
+    "/activities/{activity_id}/bookings",
+    response={201: BookingOut, **ERROR_RESPONSES},
+    summary="Book a place for a worker",
+)
+def booking_create(request, activity_id: int, payload: BookingIn):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id, write=True)
+    worker = get_worker_for(request.user, payload.worker_id)
+    org = _org(request, payload.org) if payload.org else request.user.org
+    return Status(201, services.book_place(activity, worker, org, by=request.user))
+
+
+def _booking_for(request: Any, booking_id: int) -> Booking:
+    bookings = queries.scoped(Booking.objects.select_related("org"), request.user)
+    return get_scoped_or_404(bookings, request.user, write=True, pk=booking_id)
+
+
+@router.post(
+    "/bookings/{booking_id}/cancel",
+    response={200: BookingOut, **ERROR_RESPONSES},
+    summary="Cancel a booking (the place is free again)",
+)
+def booking_cancel(request, booking_id: int, payload: ReasonIn):
+    _guard(request)
+    return services.cancel_booking(
+        _booking_for(request, booking_id), by=request.user, reason=payload.reason
+    )
+
+
+@router.post(
+    "/bookings/{booking_id}/attended",
+    response={200: BookingOut, **ERROR_RESPONSES},
+    summary="Mark a booking as attended",
+)
+def booking_attended(request, booking_id: int):
+    _guard(request)
+    return services.mark_attended(_booking_for(request, booking_id), by=request.user)
+
+
 router.add_router("", api_goods.router)
 router.add_router("", api_screening.router)

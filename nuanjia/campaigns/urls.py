@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import goods_urls, screening_urls
-from .views import campaigns, enrolment
+from .views import campaigns, enrolment, places
 
 app_name = "campaigns"
 urlpatterns = [
@@ -36,6 +36,28 @@ urlpatterns = [
         "campaigns/list-rows/<int:enrolment_id>/remove/",
         enrolment.roster_remove_view,
         name="roster_remove",
+    ),
+    path("campaigns/activities/<int:activity_id>/places/", places.places_view, name="places"),
+    path(
+        "campaigns/activities/<int:activity_id>/places/set/",
+        places.places_set_view,
+        name="places_set",
+    ),
+    path(
+        "campaigns/activities/<int:activity_id>/places/allocate/",
+        places.places_allocate_view,
+        name="places_allocate",
+    ),
+    path("campaigns/activities/<int:activity_id>/book/", places.book_view, name="book"),
+    path(
+        "campaigns/bookings/<int:booking_id>/cancel/",
+        places.booking_cancel_view,
+        name="booking_cancel",
+    ),
+    path(
+        "campaigns/bookings/<int:booking_id>/attended/",
+        places.booking_attended_view,
+        name="booking_attended",
     ),
     *goods_urls.urlpatterns,
     *screening_urls.urlpatterns,

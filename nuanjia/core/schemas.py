@@ -69,3 +69,20 @@ OptionalDate = Annotated[
     BeforeValidator(_date_as_text),
     WithJsonSchema({"type": ["string", "null"], "format": "date", "default": None}),
 ]
+
+
+def parse_day(text: str | None, field: str, *, required: bool = True) -> datetime.date | None:
+    """A date given in a body as a string (YYYY-MM-DD): a bad one is refused naming the field,
+    like every other rule, rather than by the schema (a body's dates are strings)."""
+    from django.utils.translation import gettext as _
+
+    from .errors import RuleViolation
+
+    if not text:
+        if required:
+            raise RuleViolation(_("Give the date."), field=field)
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise RuleViolation(_("Give the date as YYYY-MM-DD."), field=field) from None

@@ -3,8 +3,19 @@ campaign led by 开封市鼓楼区 with an activity of each kind, every row carr
 
 import datetime
 
-from nuanjia.campaigns.models import Activity, Campaign
+from django.utils import timezone
+
+from nuanjia.campaigns.models import (
+    Activity,
+    Booking,
+    Campaign,
+    Enrolment,
+    EnrolmentRun,
+    Quota,
+    Roster,
+)
 from nuanjia.campaigns.rules import ActivityKind, CampaignStatus
+from nuanjia.people.models import Worker
 
 
 def campaign_rows(union, marker: str) -> dict[str, int]:
@@ -25,8 +36,31 @@ def campaign_rows(union, marker: str) -> dict[str, int]:
         campaign=campaign, kind=ActivityKind.SCREENING, name=marker, org=county
     )
     rows = {"campaign_id": campaign.pk, "activity_id": visit.pk}
+    rows |= _list_rows(union, marker, visit)
     rows |= _optional_rows(union, marker, visit, screening)
     return rows
+
+
+def _list_rows(union, marker: str, visit) -> dict[str, int]:
+    """A list with a run and a row, and a booked place, all of the 开封 union."""
+    worker = Worker.objects.create(org=union, name=marker, region_code="410204")
+    roster = Roster.objects.create(activity=visit, org=union, row_count=1)
+    run = EnrolmentRun.objects.create(
+        activity=visit, roster=roster, org=union, rule_text=marker, max_id=worker.pk
+    )
+    row = Enrolment.objects.create(
+        activity=visit, roster=roster, worker=worker, org=union, run=run, added_at=timezone.now()
+    )
+    quota = Quota.objects.create(activity=visit, org=union, total=5, used=1)
+    booking = Booking.objects.create(
+        activity=visit, quota=quota, org=union, worker=worker, note=marker
+    )
+    return {
+        "roster_id": roster.pk,
+        "run_id": run.pk,
+        "enrolment_id": row.pk,
+        "booking_id": booking.pk,
+    }
 
 
 def _optional_rows(union, marker, visit, screening) -> dict[str, int]:
