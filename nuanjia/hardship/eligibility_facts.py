@@ -19,8 +19,8 @@ def _live_file(op: Op, **lookup: Any) -> Q:
     """Whether the worker's household has a live file matching `lookup` (in), or has none
     (not_in: no file at all, or one in another state)."""
     files = HardshipFile.objects.filter(
-        household__worker_id=OuterRef("pk"), status__in=sorted(rules.LIVE_STATUSES), **lookup
-    )
+        household__worker_id=OuterRef("pk"), status__in=sorted(rules.LIVE_STATUSES)
+    ).filter(**lookup)
     condition = Q(Exists(files))
     return ~condition if op == Op.NOT_IN else condition
 
