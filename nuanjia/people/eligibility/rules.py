@@ -91,7 +91,7 @@ class _Parser:
                 ),
             )
         if {"fact", "op"} <= keys <= {"fact", "op", "value"}:
-            return self.leaf(data, position or "1")
+            return self.leaf(data, position)
         raise self.refuse(position, _("Each condition is a group or a fact test."))
 
     def leaf(self, data: dict[str, Any], position: str) -> Leaf:

@@ -21,9 +21,7 @@ from .guards import _require
 def _year(value: Any) -> int:
     text = str(value if value is not None else "").strip()
     this_year = timezone.localdate().year
-    if not (text.isascii() and text.isdigit()) or not (
-        FIRST_HONOUR_YEAR <= int(text) <= this_year
-    ):
+    if not (text.isascii() and text.isdigit()) or not (FIRST_HONOUR_YEAR <= int(text) <= this_year):
         raise RuleViolation(
             _("Enter the year the honour was awarded, from %(first)d to %(last)d.")
             % {"first": FIRST_HONOUR_YEAR, "last": this_year},
