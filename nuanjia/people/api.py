@@ -350,7 +350,7 @@ class HonourOut(Schema):
 class HonourIn(Schema):
     kind: Annotated[str, OneOf(HonourKind)]
     level: Annotated[str, OneOf(HonourLevel)]
-    year: int = Field(ge=1950, le=2100)
+    year: int = Field(description="The year awarded, from 1950 to this year.")
     issuer: str = Field(min_length=1, max_length=100)
     note: str = Field(default="", max_length=200)
 
