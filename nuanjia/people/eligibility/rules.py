@@ -34,21 +34,27 @@ MAX_LEAVES = 50
 GROUPS = ("all", "any")
 
 
+class _Node:
+    def as_json(self) -> dict[str, Any]:
+        """The rule as JSON data, in its canonical form (rule_data)."""
+        return rule_data(self)  # type: ignore[arg-type]  # every node is a Leaf, Group or Not
+
+
 @dataclass(frozen=True)
-class Leaf:
+class Leaf(_Node):
     fact: str
     op: Op
     value: Any  # normalized by values.check_value; None for yes / no
 
 
 @dataclass(frozen=True)
-class Group:
+class Group(_Node):
     combine: Literal["all", "any"]
     items: tuple[Rule, ...]
 
 
 @dataclass(frozen=True)
-class Not:
+class Not(_Node):
     item: Rule
 
 
