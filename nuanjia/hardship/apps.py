@@ -11,6 +11,7 @@ class HardshipConfig(AppConfig):
         from nuanjia.core import mypages, schedule, todo
         from nuanjia.people.signals import worker_transferred
 
+        from .eligibility_facts import register_hardship_facts
         from .jobs import JOBS
         from .services import follow_worker_transfer
         from .todo import hardship_todo
@@ -20,4 +21,5 @@ class HardshipConfig(AppConfig):
             mypages.MyPage(_("My hardship file"), "hardship:my_file", order=30, needs_record=True)
         )
         schedule.register(*JOBS)
+        register_hardship_facts()
         worker_transferred.connect(follow_worker_transfer, dispatch_uid="hardship.follow_transfer")

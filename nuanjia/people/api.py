@@ -5,7 +5,7 @@ number kept elsewhere answers 409 with the existing record masked and its owning
 """
 
 import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -20,8 +20,8 @@ from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
 
-from . import queries, rules, services
-from .models import TransferRequest, Worker
+from . import eligibility, queries, rules, services
+from .models import Honour, HonourKind, HonourLevel, TransferRequest, Worker
 
 router = Router(tags=["people"])
 
@@ -329,3 +329,140 @@ def accept_transfer(request, transfer_id: int, payload: DecisionIn):
 )
 def decline_transfer(request, transfer_id: int, payload: DecisionIn):
     return _decide(request, transfer_id, payload, services.decline_transfer)
+
+
+# ---- Honours ----------------------------------------------------------------------------------
+
+
+class HonourOut(Schema):
+    id: int
+    worker_id: int
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    level: str
+    level_label: str = Field(alias="get_level_display")
+    year: int
+    issuer: str
+    note: str
+    created_at: datetime.datetime
+
+
+class HonourIn(Schema):
+    kind: Annotated[str, OneOf(HonourKind)]
+    level: Annotated[str, OneOf(HonourLevel)]
+    year: int = Field(description="The year awarded, from 1950 to this year.")
+    issuer: str = Field(min_length=1, max_length=100)
+    note: str = Field(default="", max_length=200)
+
+
+@router.get("/workers/{worker_id}/honours", response=list[HonourOut], summary="A worker's honours")
+def list_honours(request, worker_id: int):
+    _business(request)
+    return list(queries.get_worker_for(request.user, worker_id).honours.all())
+
+
+@router.post(
+    "/workers/{worker_id}/honours",
+    response={201: HonourOut},
+    summary="Record an honour of a worker",
+)
+def create_honour(request, worker_id: int, payload: HonourIn):
+    _business(request)
+    worker = queries.get_worker_for(request.user, worker_id, write=True)
+    services.authorize(request.user, rules.REGISTER_ROLES, "honour.add", request.path, worker.org)
+    return Status(201, services.add_honour(worker, by=request.user, **payload.dict()))
+
+
+@router.post("/honours/{honour_id}/remove", response={204: None}, summary="Remove an honour")
+def remove_honour(request, honour_id: int):
+    _business(request)
+    honour: Honour = queries.get_honour_for(request.user, honour_id, write=True)
+    services.authorize(
+        request.user, rules.REGISTER_ROLES, "honour.remove", request.path, honour.worker.org
+    )
+    services.remove_honour(honour, by=request.user)
+    return Status(204, None)
+
+
+# ---- Eligibility rules ------------------------------------------------------------------------
+
+
+class EligibilityOpOut(Schema):
+    op: str
+    label: str
+
+
+class EligibilityChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class EligibilityFactOut(Schema):
+    key: str
+    label: str
+    app: str
+    kind: str = Field(description="choice, int, date, org, region, credit_code or bool")
+    ops: list[EligibilityOpOut]
+    choices: list[EligibilityChoiceOut] | None
+    minimum: int | None
+    maximum: int | None
+    unit: str
+    help_text: str
+
+
+class EligibilityRuleIn(Schema):
+    rule: dict[str, Any] = Field(
+        description='{"all"|"any": [rule…]}, {"not": rule}, {"fact", "op", "value"} or {} '
+        "(everyone); at most 5 levels and 50 conditions."
+    )
+
+
+class EligibilityRuleOut(Schema):
+    rule: dict[str, Any] = Field(description="The rule in its canonical form.")
+    description: str
+    hash: str = Field(description="sha256 of the canonical JSON.")
+    facts: list[str]
+
+
+def _fact_out(fact: eligibility.Fact) -> dict[str, Any]:
+    return {
+        "key": fact.key,
+        "label": str(fact.label),
+        "app": fact.app,
+        "kind": str(fact.kind),
+        "ops": [{"op": str(op), "label": str(eligibility.OP_LABELS[op])} for op in fact.ops],
+        "choices": None
+        if fact.choices is None
+        else [{"value": value, "label": label} for value, label in fact.choice_labels().items()],
+        "minimum": fact.minimum,
+        "maximum": fact.maximum,
+        "unit": str(fact.unit),
+        "help_text": str(fact.help_text),
+    }
+
+
+@router.get(
+    "/eligibility/facts",
+    response=list[EligibilityFactOut],
+    summary="The facts an eligibility rule may test, with their operators and values",
+)
+def eligibility_facts(request):
+    _business(request)
+    return [_fact_out(fact) for fact in eligibility.catalogue()]
+
+
+@router.post(
+    "/eligibility/check",
+    response=EligibilityRuleOut,
+    summary="Check an eligibility rule: its canonical form, description and hash",
+)
+def eligibility_check(request, payload: EligibilityRuleIn):
+    """A rule that cannot be used answers 400 naming the condition at fault."""
+    _business(request)
+    rule = eligibility.parse_rule(payload.rule)
+    return {
+        "rule": eligibility.rule_data(rule),
+        "description": eligibility.describe_rule(rule),
+        "hash": eligibility.rule_hash(rule),
+        "facts": sorted(eligibility.facts_in(rule)),
+    }

@@ -10,6 +10,8 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from nuanjia.core import todo
 
+        from .eligibility.people_facts import register_people_facts
         from .todo import people_todo
 
         todo.register(people_todo)
+        register_people_facts()

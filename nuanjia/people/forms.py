@@ -13,7 +13,15 @@ from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import visible_orgs
 
 from . import rules
-from .models import Consent, Gender, HouseholdMember, OccupationTag, Worker
+from .models import (
+    Consent,
+    Gender,
+    HonourKind,
+    HonourLevel,
+    HouseholdMember,
+    OccupationTag,
+    Worker,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_INPUT = forms.Textarea(attrs={"rows": 2})
@@ -168,6 +176,16 @@ class ConsentForm(forms.Form):
         required=False,
         help_text=_("e.g. the number of the signed form"),
     )
+
+
+class HonourForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Honour"), choices=HonourKind.choices)
+    level = forms.ChoiceField(label=_("Level"), choices=HonourLevel.choices)
+    year = forms.IntegerField(label=_("Year awarded"), min_value=1950, max_value=2100)
+    issuer = forms.CharField(
+        label=_("Awarded by"), max_length=100, help_text=_("e.g. 河南省人民政府")
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class WithdrawConsentForm(forms.Form):

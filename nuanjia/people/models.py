@@ -568,3 +568,10 @@ class ImportReview(models.Model):
 
     def __str__(self):
         return f"{self.batch_id}:{self.row} {self.name}"
+
+
+# Honours live in their own module (this one is near its size limit); imported here so
+# Django finds the model and callers import it from people.models like the others.
+from nuanjia.people.honour_models import Honour as Honour  # noqa: E402
+from nuanjia.people.honour_models import HonourKind as HonourKind  # noqa: E402
+from nuanjia.people.honour_models import HonourLevel as HonourLevel  # noqa: E402

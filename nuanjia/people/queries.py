@@ -20,6 +20,7 @@ from nuanjia.standards.queries import minimum_wage_fen_for
 from . import rules
 from .models import (
     DuplicateCandidate,
+    Honour,
     Household,
     HouseholdMember,
     ImportReview,
@@ -51,6 +52,16 @@ def visible_workers(user) -> QuerySet[Worker]:
 
 def get_worker_for(user, pk, *, write: bool = False) -> Worker:
     return get_scoped_or_404(visible_workers(user), user, write=write, pk=pk)
+
+
+def get_honour_for(user, pk, *, write: bool = False) -> Honour:
+    """One honour of a worker in the user's subtree (merged-away records left out)."""
+    honours = scope(
+        Honour.objects.filter(worker__merged_into__isnull=True).select_related("worker__org"),
+        user,
+        org_field="worker__org",
+    )
+    return get_scoped_or_404(honours, user, write=write, pk=pk)
 
 
 def search_workers(user, text: str) -> QuerySet[Worker]:

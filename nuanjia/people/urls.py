@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import honour_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -14,6 +14,16 @@ urlpatterns = [
         "people/workers/<int:worker_id>/consents/withdraw/",
         views.consent_withdraw_view,
         name="consent_withdraw",
+    ),
+    path(
+        "people/workers/<int:worker_id>/honours/",
+        honour_views.honour_new_view,
+        name="honour_new",
+    ),
+    path(
+        "people/honours/<int:honour_id>/remove/",
+        honour_views.honour_remove_view,
+        name="honour_remove",
     ),
     path("people/workers/<int:worker_id>/household/", views.household_view, name="household"),
     path("people/workers/<int:worker_id>/members/new/", views.member_new_view, name="member_new"),

@@ -28,6 +28,7 @@ from nuanjia.orgs.rules import Perm
 from . import queries, rules, services
 from .forms import (
     ConsentForm,
+    HonourForm,
     HouseholdForm,
     MemberForm,
     MergeForm,
@@ -185,6 +186,8 @@ def _detail_context(request, worker: Worker, **extra) -> dict:
         "can_edit": services.may(request.user, rules.REGISTER_ROLES, worker.org),
         "can_reveal": services.may_reveal(request.user, worker),
         "consent_form": ConsentForm(),
+        "honours": worker.honours.all(),
+        "honour_form": HonourForm(),
         "reveal_form": RevealForm(),
         **extra,
     }

@@ -7,7 +7,7 @@ an audit event: events say that a number changed, or carry its masked form.
 """
 
 # One module per subject: guards, cleaning (input), records (shared row helpers), workers,
-# revealing (numbers), consents, households, transfers, duplicates, import_reviews,
+# revealing (numbers), consents, honours, households, transfers, duplicates, import_reviews,
 # key_rotation. Their public names are re-exported here, so `services.register_worker` and
 # the like keep working.
 from .cleaning import parse_id_number
@@ -21,6 +21,7 @@ from .duplicates import (
     unmerge,
 )
 from .guards import authorize, in_scope, may, may_reveal
+from .honours import add_honour, remove_honour
 from .households import (
     HOUSEHOLD_FIELDS,
     HOUSEHOLD_FLAGS,
@@ -68,6 +69,7 @@ __all__ = [
     "ExistingRecord",
     "accept_import_review",
     "accept_transfer",
+    "add_honour",
     "add_member",
     "admit_to_union",
     "authorize",
@@ -87,6 +89,7 @@ __all__ = [
     "refuse_import_review",
     "register_self",
     "register_worker",
+    "remove_honour",
     "remove_member",
     "request_transfer",
     "reveal_bank_account",

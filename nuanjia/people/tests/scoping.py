@@ -11,8 +11,8 @@ from .support import id_number
 
 
 def people_rows(union, marker: str) -> dict[str, int]:
-    """A 开封 worker with a household member, a transfer asked of it by another 开封 county and
-    a possible duplicate of it, all carrying the marker; returns the walker's URL parameters."""
+    """A 开封 worker with a household member, an honour, a transfer asked of it by another
+    开封 county and a possible duplicate of it, all carrying the marker; returns the walker's URL parameters."""
     owner = marked_staff("410204", "kf_people_owner", marker, Role.CASEWORKER)
     neighbour = marked_staff("410205", "kf_people_neighbour", marker, Role.CASEWORKER)
     born = datetime.date(1979, 4, 2)
@@ -29,6 +29,9 @@ def people_rows(union, marker: str) -> dict[str, int]:
         household, by=owner, relation=HouseholdMember.Relation.SPOUSE, name=marker, health=marker
     )
     transfer = services.request_transfer(worker, by=neighbour, reason=marker)
+    honour = services.add_honour(
+        worker, by=owner, kind="model_worker", level="city", year=2020, issuer=marker, note=marker
+    )
     twin = services.register_worker(
         org=union, by=owner, name=marker, birth_date=born, address=marker
     )
@@ -45,4 +48,5 @@ def people_rows(union, marker: str) -> dict[str, int]:
         "member_id": member.pk,
         "transfer_id": transfer.pk,
         "candidate_id": candidate.pk,
+        "honour_id": honour.pk,
     }

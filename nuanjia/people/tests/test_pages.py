@@ -481,7 +481,11 @@ def own_objects(caseworker, zhang, make_staff):
         id_number=id_number("410102", datetime.date(1960, 1, 1), 5),
     )
     transfer = services.request_transfer(moving, by=caseworker, reason="现居惠济")
+    honour = services.add_honour(
+        zhang, by=caseworker, kind="craftsman", level="city", year=2020, issuer="郑州市总工会"
+    )
     return {
+        "honour_id": honour.pk,
         "worker_id": zhang.pk,
         "member_id": member.pk,
         "transfer_id": transfer.pk,
@@ -497,8 +501,9 @@ def url_for(route, params) -> str:
 
 
 def test_the_matrix_covers_every_people_page():
-    assert len(PEOPLE_ROUTES) == 20
+    assert len(PEOPLE_ROUTES) == 22
     assert {name for route in PEOPLE_ROUTES for name in route.names} == {
+        "honour_id",
         "worker_id",
         "member_id",
         "transfer_id",
