@@ -159,9 +159,7 @@ def get_finding(request, finding_id: int):
     return _present(request, queries_screening.get_finding_for(request.user, finding_id))
 
 
-@router.get(
-    "/findings/{finding_id}/events", response=list[EventOut], summary="A finding's history"
-)
+@router.get("/findings/{finding_id}/events", response=list[EventOut], summary="A finding's history")
 def finding_events(request, finding_id: int):
     _business(request)
     finding = queries_screening.get_finding_for(request.user, finding_id)

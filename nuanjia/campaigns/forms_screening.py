@@ -32,16 +32,12 @@ class FindingForm(forms.Form):
         label=_("Circumstances"), max_length=2000, required=False, widget=TEXT
     )
     found_on = forms.DateField(label=_("Found on"), required=False, widget=DATE)
-    found_by_name = forms.CharField(
-        label=_("Found by (volunteer)"), max_length=50, required=False
-    )
+    found_by_name = forms.CharField(label=_("Found by (volunteer)"), max_length=50, required=False)
     name = forms.CharField(label=_("New person: name"), max_length=50, required=False)
     id_number = forms.CharField(label=_("New person: ID number"), max_length=18, required=False)
     phone = forms.CharField(label=_("New person: phone"), max_length=20, required=False)
     address = forms.CharField(label=_("New person: address"), max_length=200, required=False)
-    employer_name = forms.CharField(
-        label=_("New person: employer"), max_length=120, required=False
-    )
+    employer_name = forms.CharField(label=_("New person: employer"), max_length=120, required=False)
 
     PERSON_FIELDS = ("name", "id_number", "phone", "address", "employer_name")
 

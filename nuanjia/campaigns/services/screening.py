@@ -72,9 +72,7 @@ def _text_block(value: Any, field: str, max_length: int, *, required_message: st
 def _checked_activity(activity: Activity, org: Org, by: Actor) -> None:
     require_planner(by, org, FINDER_ROLES)
     if activity.kind != ActivityKind.SCREENING:
-        raise RuleViolation(
-            _("Findings are recorded in a screening drive only."), field="activity"
-        )
+        raise RuleViolation(_("Findings are recorded in a screening drive only."), field="activity")
     require_open(activity.campaign)
     require_taking_part(activity, org)
 
@@ -86,9 +84,7 @@ def _found_on(value: Any) -> datetime.date:
         try:
             value = datetime.date.fromisoformat(str(value).strip())
         except ValueError:
-            raise RuleViolation(
-                _("Enter a date such as 2024-03-01."), field="found_on"
-            ) from None
+            raise RuleViolation(_("Enter a date such as 2024-03-01."), field="found_on") from None
     if value > timezone.localdate():
         raise RuleViolation(_("The date cannot be in the future."), field="found_on")
     return value

@@ -88,9 +88,7 @@ def _list_context(request, activity=None) -> dict:
         "query": _query_string(request),
         "degrees": FindingDegree.choices,
         "statuses": FindingStatus.choices,
-        "may_record": services.may_act_for(
-            request.user, request.user.org, services.FINDER_ROLES
-        ),
+        "may_record": services.may_act_for(request.user, request.user.org, services.FINDER_ROLES),
     }
 
 
@@ -222,10 +220,13 @@ def _done(result):
 
 
 def _message(page: StepPage):
-    return lambda result: _("%(step)s: done. The finding is now %(status)s.") % {
-        "step": page.label,
-        "status": result.get_status_display(),
-    }
+    return lambda result: (
+        _("%(step)s: done. The finding is now %(status)s.")
+        % {
+            "step": page.label,
+            "status": result.get_status_display(),
+        }
+    )
 
 
 def _step_page(request, finding_id: int, step: str):
