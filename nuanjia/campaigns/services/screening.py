@@ -80,14 +80,18 @@ def _checked_activity(activity: Activity, org: Org, by: Actor) -> None:
 def _found_on(value: Any) -> datetime.date:
     if value in (None, ""):
         raise RuleViolation(_("Enter the date the person was found."), field="found_on")
-    if not isinstance(value, datetime.date):
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
         try:
-            value = datetime.date.fromisoformat(str(value).strip())
+            day = datetime.date.fromisoformat(str(value).strip())
         except ValueError:
             raise RuleViolation(_("Enter a date such as 2024-03-01."), field="found_on") from None
-    if value > timezone.localdate():
+    if day > timezone.localdate():
         raise RuleViolation(_("The date cannot be in the future."), field="found_on")
-    return value
+    return day
 
 
 def _person(
