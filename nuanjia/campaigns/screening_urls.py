@@ -20,6 +20,21 @@ urlpatterns: list = [
         screening.finding_new_view,
         name="finding_new",
     ),
+    path(
+        "campaigns/activities/<int:activity_id>/findings/import/",
+        screening.finding_import_view,
+        name="finding_import",
+    ),
+    path(
+        "campaigns/findings/import-errors/<str:import_token>/",
+        screening.finding_import_errors_view,
+        name="finding_import_errors",
+    ),
+    path(
+        "campaigns/findings/import-template.xlsx",
+        screening.finding_import_template_view,
+        name="finding_import_template",
+    ),
     path("campaigns/findings/", screening.findings_queue_view, name="finding_queue"),
     path("campaigns/findings/<int:finding_id>/", screening.finding_detail_view, name="finding"),
     path(

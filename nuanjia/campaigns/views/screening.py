@@ -5,14 +5,25 @@ spot), and a finding with its history and its three decisions as step pages."""
 
 from __future__ import annotations
 
+import tempfile
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import saved
+from nuanjia.core.imports import (
+    XLSX_CONTENT_TYPE,
+    ImportForm,
+    error_sheet_path,
+    error_sheet_response,
+    result_context,
+)
 from nuanjia.core.listexport import ListExport, column
 from nuanjia.core.workflow_pages import (
     StepPage,
@@ -28,6 +39,7 @@ from nuanjia.people.queries import get_worker_for, search_workers
 
 from .. import forms_screening as forms
 from .. import queries, queries_screening, services
+from ..imports_screening import FINDING_SHEET, import_findings, write_finding_template
 from ..rules import ActivityKind, FindingDegree, FindingStatus, FindingStep
 from ..tabs import activity_context
 from ..workflow import FINDING_FLOW
@@ -265,4 +277,54 @@ def finding_application_view(request, finding_id: int):
         finding,
         back=lambda: redirect("campaigns:finding", finding_id=finding.pk),
         message=_message(page),
+    )
+
+
+# ---- Importing a volunteers' list -------------------------------------------------------------
+
+
+@requires(Perm.VIEW_BUSINESS)
+def finding_import_view(request, activity_id: int):
+    """Upload a volunteers' list: every row a finding of the caller's union (all or nothing by
+    default), errors by row and column with the error sheet to download."""
+    activity = _screening_activity(request, activity_id, write=request.method == "POST")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = activity_context(activity, "findings", form=form, columns=FINDING_SHEET.columns)
+    if request.method == "POST":
+        if not services.may_act_for(request.user, request.user.org, services.FINDER_ROLES):
+            deny(request.user, "campaigns.finding.import", request.path)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = import_findings(
+                    upload,
+                    activity,
+                    by=request.user,
+                    mode=form.cleaned_data["mode"],
+                    file_name=upload.name,
+                )
+            except RuleViolation as error:
+                messages.error(request, error.message)
+            else:
+                context |= result_context(result, owner_id=request.user.pk)
+    return render(request, "campaigns/screening/finding_import.html", context)
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_GET
+def finding_import_errors_view(request, import_token: str):
+    path = error_sheet_path(import_token, owner_id=request.user.pk)
+    return error_sheet_response(
+        request, path, filename="排查名单导入错误.xlsx", what="finding import error sheet"
+    )
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_GET
+def finding_import_template_view(request):
+    output = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
+    write_finding_template(output)
+    output.seek(0)
+    return FileResponse(
+        output, as_attachment=True, filename="排查名单导入模板.xlsx", content_type=XLSX_CONTENT_TYPE
     )
