@@ -4,5 +4,14 @@ posting sources, the eligibility facts only campaigns know. Each part has its ow
 from __future__ import annotations
 
 
+def _screening() -> None:
+    """The caseworkers' tile of findings waiting for a decision."""
+    from nuanjia.core import todo
+
+    from .todo_screening import screening_todo
+
+    todo.register(screening_todo)
+
+
 def register_all() -> None:
-    pass
+    _screening()

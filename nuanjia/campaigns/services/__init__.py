@@ -24,9 +24,17 @@ from .quotas import (
     set_places,
     withdraw_places,
 )
+from .screening import (
+    FINDER_ROLES,
+    decide_no_help,
+    open_application,
+    propose_finding_grant,
+    record_finding,
+)
 from .setup import change_rule, create_activity, create_campaign, set_campaign_status
 
 __all__ = [
+    "FINDER_ROLES",
     "PLANNER_ROLES",
     "Preview",
     "UnionCount",
@@ -40,12 +48,16 @@ __all__ = [
     "continue_run",
     "create_activity",
     "create_campaign",
+    "decide_no_help",
     "eligible_workers",
     "enrol",
     "mark_attended",
     "may_act_for",
+    "open_application",
     "open_roster",
     "preview",
+    "propose_finding_grant",
+    "record_finding",
     "remove_from_list",
     "require_open",
     "require_planner",
