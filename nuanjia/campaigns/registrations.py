@@ -13,5 +13,13 @@ def _screening() -> None:
     todo.register(screening_todo)
 
 
+def _facts() -> None:
+    """ "Already helped in this campaign" and the last health check, for rules."""
+    from .eligibility_facts import register_campaign_facts
+
+    register_campaign_facts()
+
+
 def register_all() -> None:
     _screening()
+    _facts()

@@ -229,7 +229,7 @@ def _insert_chunk(run: EnrolmentRun, low: int, high: int) -> int:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(sql, [activity.pk, run.roster_id, run.pk, now, *select_params])
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def _chunk_hash(run: EnrolmentRun, low: int, high: int) -> str:

@@ -17,6 +17,7 @@ from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import staff_of
+from nuanjia.people.models import Worker
 
 from ..models import Activity, Booking, Quota, QuotaEvent
 from ..rules import BookingStatus
@@ -49,7 +50,15 @@ def _locked(activity: Activity, org: Org) -> Quota | None:
     return Quota.objects.select_for_update().filter(activity=activity, org=org).first()
 
 
-def _event(quota: Quota, change: int, what: str, *, by: Actor | None, counterpart=None, note=""):
+def _event(
+    quota: Quota,
+    change: int,
+    what: str,
+    *,
+    by: Actor | None,
+    counterpart: Org | None = None,
+    note: str = "",
+) -> None:
     QuotaEvent.objects.create(
         quota=quota,
         change=change,
@@ -200,7 +209,9 @@ def _take_place(activity: Activity, org: Org) -> Quota:
 
 
 @transaction.atomic
-def book_place(activity: Activity, worker, org: Org, *, by: Actor, note: str = "") -> Booking:
+def book_place(
+    activity: Activity, worker: Worker, org: Org, *, by: Actor, note: str = ""
+) -> Booking:
     """A worker takes one of `org`'s places in the activity; once per worker."""
     _require_places(activity)
     require_open(activity.campaign)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,8 @@ from nuanjia.members.queues import StaffQueue
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, visible_orgs
 from nuanjia.orgs.rules import Perm
+from nuanjia.people import eligibility
+from nuanjia.people.eligibility_forms import RuleBuilder
 from nuanjia.people.queries import get_worker_for
 
 from .. import queries, services, tasks
@@ -63,9 +66,34 @@ def _union(request, activity) -> Any:
     return org
 
 
+def _builder(request, activity) -> RuleBuilder | None:
+    """The rule builder for the organising union's planners (bound on a POST), else None;
+    a rule deeper than the builder shows is changed through the API."""
+    if not services.may_act_for(request.user, activity.org):
+        return None
+    if request.method == "POST":
+        return RuleBuilder(request.POST)
+    rule = eligibility.parse_rule(activity.rule) if activity.rule else None
+    if rule is not None and not RuleBuilder.fits(rule):
+        return None
+    return RuleBuilder(rule=rule)
+
+
 @requires(Perm.VIEW_BUSINESS)
 def enrolment_view(request, activity_id: int):
-    activity = queries.get_activity_for(request.user, activity_id)
+    """GET: the rule, the preview at a union (?preview=1&org=…), the runs and the lists.
+    POST: a new rule from the builder (organising union's planners)."""
+    activity = queries.get_activity_for(request.user, activity_id, write=request.method == "POST")
+    builder = _builder(request, activity)
+    if request.method == "POST":
+        if builder is None:
+            raise PermissionDenied
+        if builder.is_valid() and attempt(
+            request,
+            lambda: services.change_rule(activity, builder.rule_data(), by=request.user),
+            _("The rule has been saved."),
+        ):
+            return redirect("campaigns:enrolment", activity_id=activity.pk)
     org = _union(request, activity)
     preview = (
         services.preview(activity, org) if org is not None and "preview" in request.GET else None
@@ -80,6 +108,7 @@ def enrolment_view(request, activity_id: int):
             "enrolment",
             org=org,
             preview=preview,
+            builder=builder,
             rule_text=services.enrolment.describe(activity.rule)[0],
             rosters=rosters.select_related("org"),
             runs=runs.select_related("org", "started_by"),
