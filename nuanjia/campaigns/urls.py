@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import goods_urls, screening_urls
-from .views import campaigns, enrolment, places
+from .views import campaigns, enrolment, figures, places
 
 app_name = "campaigns"
 urlpatterns = [
@@ -58,6 +58,16 @@ urlpatterns = [
         "campaigns/bookings/<int:booking_id>/attended/",
         places.booking_attended_view,
         name="booking_attended",
+    ),
+    path(
+        "campaigns/activities/<int:activity_id>/figures/",
+        figures.activity_figures_view,
+        name="activity_figures",
+    ),
+    path(
+        "campaigns/activities/<int:activity_id>/figures/rows/",
+        figures.figure_rows_view,
+        name="figure_rows",
     ),
     *goods_urls.urlpatterns,
     *screening_urls.urlpatterns,
