@@ -13,6 +13,15 @@ def _screening() -> None:
     todo.register(screening_todo)
 
 
+def _lists() -> None:
+    """The approvers' and caseworkers' tiles of enrolment lists."""
+    from nuanjia.core import todo
+
+    from .todo import roster_todo
+
+    todo.register(roster_todo)
+
+
 def _facts() -> None:
     """ "Already helped in this campaign" and the last health check, for rules."""
     from .eligibility_facts import register_campaign_facts
@@ -22,4 +31,5 @@ def _facts() -> None:
 
 def register_all() -> None:
     _screening()
+    _lists()
     _facts()

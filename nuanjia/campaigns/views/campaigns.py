@@ -14,7 +14,7 @@ from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
 
-from .. import forms, queries, services
+from .. import figures, forms, queries, services
 from ..rules import CampaignStatus
 from ..tabs import activity_context
 
@@ -62,12 +62,15 @@ def campaign_new_view(request):
 def campaign_detail_view(request, campaign_id: int):
     campaign = queries.get_campaign_for(request.user, campaign_id)
     activities = queries.visible_activities(request.user).filter(campaign=campaign)
+    at = request.user.org
     return render(
         request,
         "campaigns/campaign_detail.html",
         {
             "campaign": campaign,
-            "activities": activities,
+            "activities": [
+                (found.activity, found.total) for found in figures.campaign_totals(activities, at)
+            ],
             "may_plan": services.may_act_for(request.user, campaign.lead_org),
             "may_add": services.may_act_for(request.user, request.user.org),
         },
