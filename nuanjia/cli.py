@@ -190,6 +190,16 @@ def cmd_import(args) -> int:
     )
 
 
+def cmd_campaigns(args) -> int:
+    """An enrolment run here, printing progress (or the rest of a stopped run)."""
+    setup_django()
+    from nuanjia.campaigns.cli import enrol_cli
+
+    return enrol_cli(
+        activity_id=args.activity, org_code=args.org, username=args.username, resume=args.resume
+    )
+
+
 def cmd_schedule(args) -> int:
     """Enqueue due periodic jobs once (for cron), or every minute with --loop (`nuanjia serve`
     runs that beside the task worker); --list shows the jobs and their last periods."""
@@ -273,6 +283,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--errors", help="where to write the error sheet (default: FILE.errors.xlsx)"
     )
     workers.set_defaults(func=cmd_import)
+
+    campaigns = commands.add_parser("campaigns", help="campaign tools")
+    campaign_commands = campaigns.add_subparsers(dest="campaign_command", required=True)
+    enrol = campaign_commands.add_parser(
+        "enrol", help="enrol an activity's rule at a union (chunked, resumable), with progress"
+    )
+    enrol.add_argument("--activity", type=int, required=True, help="the activity's number")
+    enrol.add_argument("--org", default="", help="code of the union whose subtree is enrolled")
+    enrol.add_argument("--as", dest="username", required=True, help="the caseworker (audited)")
+    enrol.add_argument("--resume", type=int, help="go on with this stopped run instead")
+    campaigns.set_defaults(func=cmd_campaigns)
 
     scheduling = commands.add_parser("schedule", help="enqueue the periodic jobs that are due")
     scheduling.add_argument("--loop", action="store_true", help="keep going, once a minute")
