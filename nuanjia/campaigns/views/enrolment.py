@@ -113,8 +113,19 @@ def enrolment_view(request, activity_id: int):
             rosters=rosters.select_related("org"),
             runs=runs.select_related("org", "started_by"),
             may_enrol=org is not None and services.may_act_for(request.user, org),
+            unions=_unions_to_preview(request, activity, org),
         ),
     )
+
+
+def _unions_to_preview(request, activity, org) -> list[Any]:
+    """The viewer's union, the one previewed and the unions right below it (the select)."""
+    own = request.user.org
+    shown = [own] if own.path.startswith(activity.org.path) else []
+    if org is not None and org != own:
+        shown.append(org)
+    below = visible_orgs(request.user).filter(parent=org or own, is_active=True).order_by("code")
+    return shown + list(below[:200])
 
 
 def _start(request, activity, org, expected: int) -> HttpResponse:
