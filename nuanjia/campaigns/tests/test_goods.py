@@ -18,20 +18,8 @@ from nuanjia.core.models import AuditEvent
 from nuanjia.funds.models import FundAccount, Transaction
 from nuanjia.stations.tests.scoping import PNG
 
-from .goods_support import (  # noqa: F401 -- fixtures
-    YUAN,
-    activity,
-    ay_caseworker,
-    campaign,
-    items,
-    make_worker,
-    org,
-    planner,
-    warmth,
-    zz_approver,
-    zz_caseworker,
-    zz_money,
-)
+from .goods_support import *  # noqa: F403 -- the goods fixtures
+from .goods_support import YUAN, make_worker, org
 
 pytestmark = pytest.mark.django_db
 SIGNED = {"signed_by_name": "张队长", "signed_on": datetime.date(2026, 1, 20)}
@@ -113,22 +101,40 @@ def test_zhengzhou_buys_20000_packs_and_hands_them_out_in_bulk_until_none_remain
     zhengzhou = org("410100")
     for team in ("地铁志愿者服务队", "交通志愿者服务队", "社区志愿者服务队"):
         services.hand_out(
-            activity, zhengzhou, items["patch"], 6_000, recipient_group=team,
-            people_count=300, by=zz_caseworker, **SIGNED,
-        )  # fmt: skip
+            activity,
+            zhengzhou,
+            items["patch"],
+            6_000,
+            recipient_group=team,
+            people_count=300,
+            by=zz_caseworker,
+            **SIGNED,
+        )
     photo = SimpleUploadedFile("签收单.png", PNG, content_type="image/png")
     last = services.hand_out(
-        activity, zhengzhou, items["patch"], 2_000, recipient_group="医疗志愿者服务队",
-        people_count=100, signed_list=photo, by=zz_caseworker,
-    )  # fmt: skip
+        activity,
+        zhengzhou,
+        items["patch"],
+        2_000,
+        recipient_group="医疗志愿者服务队",
+        people_count=100,
+        signed_list=photo,
+        by=zz_caseworker,
+    )
     assert last.signed_list.startswith("campaigns/signed-lists/")
     stock = stock_of("410100", items["patch"])
     assert (stock.received, stock.handed_out, stock.remaining) == (20_000, 20_000, 0)
     with pytest.raises(RuleViolation) as refusal:
         services.hand_out(
-            activity, zhengzhou, items["patch"], 1, recipient_group="晚到的队",
-            people_count=1, by=zz_caseworker, **SIGNED,
-        )  # fmt: skip
+            activity,
+            zhengzhou,
+            items["patch"],
+            1,
+            recipient_group="晚到的队",
+            people_count=1,
+            by=zz_caseworker,
+            **SIGNED,
+        )
     assert refusal.value.field == "quantity" and "0 包" in refusal.value.message
     assert Handout.objects.count() == 4
     totals = queries_goods.goods_totals(Handout.objects.all())
@@ -142,21 +148,38 @@ def test_a_bulk_hand_out_needs_a_signature_record(
     zhengzhou = org("410100")
     with pytest.raises(RuleViolation) as refusal:
         services.hand_out(
-            activity, zhengzhou, items["patch"], 10, recipient_group="环卫所",
-            people_count=10, by=zz_caseworker,
-        )  # fmt: skip
+            activity,
+            zhengzhou,
+            items["patch"],
+            10,
+            recipient_group="环卫所",
+            people_count=10,
+            by=zz_caseworker,
+        )
     assert refusal.value.field == "signed_by_name"
     with pytest.raises(RuleViolation) as refusal:
         services.hand_out(
-            activity, zhengzhou, items["patch"], 10, recipient_group="环卫所",
-            people_count=10, signed_by_name="李站长", by=zz_caseworker,
-        )  # fmt: skip
+            activity,
+            zhengzhou,
+            items["patch"],
+            10,
+            recipient_group="环卫所",
+            people_count=10,
+            signed_by_name="李站长",
+            by=zz_caseworker,
+        )
     assert refusal.value.field == "signed_on"
     with pytest.raises(RuleViolation) as refusal:
         services.hand_out(
-            activity, zhengzhou, items["patch"], 10, recipient_group="环卫所", people_count=10,
-            signed_list=SimpleUploadedFile("list.png", b"not a png"), by=zz_caseworker,
-        )  # fmt: skip
+            activity,
+            zhengzhou,
+            items["patch"],
+            10,
+            recipient_group="环卫所",
+            people_count=10,
+            signed_list=SimpleUploadedFile("list.png", b"not a png"),
+            by=zz_caseworker,
+        )
     assert refusal.value.field == "signed_list"
     assert Handout.objects.count() == 0
     assert stock_of("410100", items["patch"]).remaining == 20_000
@@ -167,9 +190,15 @@ def test_the_proposer_cannot_approve_their_own_purchase(campaign, items, zz_mone
 
     both = make_staff("410100", Role.CASEWORKER, Role.APPROVER, username="zz_both")
     purchase = services.propose_purchase(
-        org("410100"), items["patch"], 100, 200 * YUAN, campaign.earmarks.get(), "商店",
-        campaign=campaign, by=both,
-    )  # fmt: skip
+        org("410100"),
+        items["patch"],
+        100,
+        200 * YUAN,
+        campaign.earmarks.get(),
+        "商店",
+        campaign=campaign,
+        by=both,
+    )
     with pytest.raises(RuleViolation) as refusal:
         PURCHASE_FLOW.take_step(purchase, PurchaseStep.APPROVE, by=both)
     assert refusal.value.code == "maker_checker"
@@ -186,9 +215,14 @@ def test_a_caseworker_cannot_approve_and_the_refusal_is_audited(
 
     other = make_staff("410100", Role.CASEWORKER, username="zz_other")
     purchase = services.propose_purchase(
-        org("410100"), items["patch"], 100, 200 * YUAN, campaign.earmarks.get(), "商店",
+        org("410100"),
+        items["patch"],
+        100,
+        200 * YUAN,
+        campaign.earmarks.get(),
+        "商店",
         by=zz_caseworker,
-    )  # fmt: skip
+    )
     with pytest.raises(PermissionDenied):
         PURCHASE_FLOW.take_step(purchase, PurchaseStep.APPROVE, by=other, where="test")
     assert AuditEvent.objects.filter(action="access.denied", success=False).exists()
@@ -200,9 +234,14 @@ def test_a_purchase_beyond_the_money_available_is_refused_at_proposal(
 ):
     with pytest.raises(RuleViolation) as refusal:
         services.propose_purchase(
-            org("410100"), items["patch"], 100, 100_001 * YUAN, campaign.earmarks.get(),
-            "商店", by=zz_caseworker,
-        )  # fmt: skip
+            org("410100"),
+            items["patch"],
+            100,
+            100_001 * YUAN,
+            campaign.earmarks.get(),
+            "商店",
+            by=zz_caseworker,
+        )
     assert refusal.value.field == "amount_fen" and "100,000.00" in refusal.value.message
     assert not GoodsPurchase.objects.exists()
 
@@ -215,17 +254,28 @@ def test_a_purchase_for_a_campaign_spends_only_an_earmark_the_campaign_may_spend
     other = Earmark.objects.exclude(code="warmth").filter(is_active=True).first()
     with pytest.raises(RuleViolation) as refusal:
         services.propose_purchase(
-            org("410100"), items["patch"], 100, 100 * YUAN, other, "商店",
-            campaign=campaign, by=zz_caseworker,
-        )  # fmt: skip
+            org("410100"),
+            items["patch"],
+            100,
+            100 * YUAN,
+            other,
+            "商店",
+            campaign=campaign,
+            by=zz_caseworker,
+        )
     assert refusal.value.field == "earmark"
 
 
 def test_a_withdrawal_needs_a_reason_and_changes_no_money(campaign, items, zz_money, zz_caseworker):
     purchase = services.propose_purchase(
-        org("410100"), items["patch"], 100, 200 * YUAN, campaign.earmarks.get(), "商店",
+        org("410100"),
+        items["patch"],
+        100,
+        200 * YUAN,
+        campaign.earmarks.get(),
+        "商店",
         by=zz_caseworker,
-    )  # fmt: skip
+    )
     with pytest.raises(RuleViolation) as refusal:
         PURCHASE_FLOW.take_step(purchase, PurchaseStep.CANCEL, by=zz_caseworker, note="")
     assert refusal.value.field == "note"
@@ -271,14 +321,46 @@ def test_a_union_cannot_move_goods_of_a_union_outside_its_subtree(items, ay_case
 def test_bad_input_names_the_field_and_changes_nothing(activity, items, ay_caseworker, planner):
     anyang = org("410500")
     cases = [
-        (lambda: services.receive_donation(anyang, items["hat"], 0, source="x", by=ay_caseworker), "quantity"),
-        (lambda: services.receive_donation(anyang, items["hat"], 1, source=" ", by=ay_caseworker), "source"),
-        (lambda: services.receive_donation(anyang, items["hat"], 1, source="a\u202eb", by=ay_caseworker), "source"),
+        (
+            lambda: services.receive_donation(
+                anyang, items["hat"], 0, source="x", by=ay_caseworker
+            ),
+            "quantity",
+        ),
+        (
+            lambda: services.receive_donation(
+                anyang, items["hat"], 1, source=" ", by=ay_caseworker
+            ),
+            "source",
+        ),
+        (
+            lambda: services.receive_donation(
+                anyang, items["hat"], 1, source="a\u202eb", by=ay_caseworker
+            ),
+            "source",
+        ),
         (lambda: services.add_item("棉帽", "顶", by=planner), "name"),
         (lambda: services.add_item("手套", "双", by=planner), "unit"),
-        (lambda: services.hand_out(activity, anyang, items["hat"], 1, recipient_group="", by=ay_caseworker), "recipient_group"),
-        (lambda: services.hand_out(activity, anyang, items["hat"], 1, recipient_group="队", people_count=0, by=ay_caseworker, **SIGNED), "people_count"),
-    ]  # fmt: skip
+        (
+            lambda: services.hand_out(
+                activity, anyang, items["hat"], 1, recipient_group="", by=ay_caseworker
+            ),
+            "recipient_group",
+        ),
+        (
+            lambda: services.hand_out(
+                activity,
+                anyang,
+                items["hat"],
+                1,
+                recipient_group="队",
+                people_count=0,
+                by=ay_caseworker,
+                **SIGNED,
+            ),
+            "people_count",
+        ),
+    ]
     for call, field in cases:
         with pytest.raises(RuleViolation) as refusal:
             call()
