@@ -81,7 +81,7 @@ class GoodsAllocationIn(Schema):
 
 class GoodsPurchaseOut(Schema):
     id: int
-    number: str = Field(alias="__str__")
+    number: str
     org: str = Field(alias="org.code")
     campaign_id: int | None
     item_id: int
@@ -95,6 +95,10 @@ class GoodsPurchaseOut(Schema):
     received_on: datetime.date | None
     proposed_by_id: int | None
     approved_by_id: int | None
+
+    @staticmethod
+    def resolve_number(purchase: GoodsPurchase) -> str:
+        return str(purchase)
 
 
 class GoodsPurchaseDetailOut(GoodsPurchaseOut):
