@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.funds.models import Earmark
 from nuanjia.orgs.models import Org
 
 from .models import Campaign, GoodsItem
@@ -59,12 +60,10 @@ class PurchaseForm(_StockForm):
     amount_yuan = forms.DecimalField(
         label=_("Amount (yuan)"), min_value=0, decimal_places=2, max_digits=14
     )
-    earmark = forms.ModelChoiceField(label=_("Earmark"), queryset=None)
+    earmark = forms.ModelChoiceField(label=_("Earmark"), queryset=Earmark.objects.none())
     supplier = forms.CharField(label=_("Supplier"), max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from nuanjia.funds.models import Earmark
-
         super().__init__(*args, **kwargs)
         self.fields["earmark"].queryset = Earmark.objects.filter(is_active=True)  # type: ignore[attr-defined]
 

@@ -57,7 +57,11 @@ def get_purchase_for(user: Actor, pk: Any, *, write: bool = False) -> GoodsPurch
 
 def purchases_to_approve(user: Actor) -> QuerySet[GoodsPurchase]:
     """Proposed purchases of the subtree another person proposed (the approver's queue)."""
-    return visible_purchases(user).filter(status=PurchaseStatus.PROPOSED).exclude(proposed_by=user)
+    return (
+        visible_purchases(user)
+        .filter(status=PurchaseStatus.PROPOSED)
+        .exclude(proposed_by_id=user.pk)
+    )
 
 
 def visible_handouts(user: Actor) -> QuerySet[Handout]:
