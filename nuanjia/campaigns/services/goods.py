@@ -1,6 +1,7 @@
 """Goods of campaigns (送温暖 in kind): the catalogue of items, stock per union received by
 donation, by purchase through the ledger (maker-checker) or from the union above, and sent
-down to the unions below. Hand-outs are in `goods_handouts`.
+down to the unions below. Hand-outs are written in `goods_handouts` (re-exported here), the
+shared stock helpers in `goods_stock`.
 
 Every change of a union's stock is one `StockMove` row and one audit event, in the same
 transaction as the `Stock` counters it moves. Lock order, everywhere: the audit chain's head
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +20,6 @@ from nuanjia.core import clock
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.models import AuditChainHead
 from nuanjia.core.money import check_fen, format_yuan
 from nuanjia.core.text import one_line
 from nuanjia.orgs.models import Org
@@ -30,11 +30,28 @@ from ..models import Campaign, GoodsItem, GoodsPurchase, Stock, StockMove
 from ..rules import CampaignStatus, GoodsUnit, PurchaseStep, StockMoveKind
 from ..workflow import PURCHASE_FLOW
 from .common import require_planner
+from .goods_handouts import (
+    download_signed_list,
+    hand_out,
+    return_handout,
+)
+from .goods_stock import active_item, check_quantity, lock_head, lock_stock, short_of, write_move
 
 # The ledger's name for a purchase's postings (funds.sources, `nuanjia funds check`).
+__all__ = [
+    "GOODS_SOURCE",
+    "PURCHASE_ACTIONS",
+    "add_item",
+    "allocate_stock",
+    "approve_purchase",
+    "download_signed_list",
+    "hand_out",
+    "propose_purchase",
+    "receive_donation",
+    "return_handout",
+]
+
 GOODS_SOURCE = "campaigns.goods_purchase"
-# At most this many of an item in one move: a typo (an extra zero) is refused, not stored.
-QUANTITY_MAX = 10_000_000
 PROPOSER_ROLES = frozenset({Role.CASEWORKER})
 # How the purchase's history names its actions ("propose" is recorded by propose_purchase).
 PURCHASE_ACTIONS = {
@@ -45,26 +62,6 @@ PURCHASE_ACTIONS = {
 
 
 # ---- checks --------------------------------------------------------------------------------
-
-
-def check_quantity(value: object, *, field: str = "quantity", label: Any = None) -> int:
-    """A whole number of pieces above 0 (and not absurdly many)."""
-    name = str(label or _("Quantity"))
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise RuleViolation(
-            _("%(field)s: give a whole number above 0.") % {"field": name}, field=field
-        )
-    if value > QUANTITY_MAX:
-        raise RuleViolation(
-            _("%(field)s: at most %(max)d.") % {"field": name, "max": QUANTITY_MAX}, field=field
-        )
-    return value
-
-
-def _active_item(item: GoodsItem | None) -> GoodsItem:
-    if item is None or not item.is_active:
-        raise RuleViolation(_("Item: choose an item of the catalogue."), field="item")
-    return item
 
 
 def _check_campaign(campaign: Campaign | None, org: Org) -> None:
@@ -78,46 +75,7 @@ def _check_campaign(campaign: Campaign | None, org: Org) -> None:
         raise RuleViolation(_("The campaign is closed."), field="campaign")
 
 
-# ---- stock rows and moves ------------------------------------------------------------------
-
-
-def lock_head() -> None:
-    """The audit chain's head, locked first (the ledger's lock order; see the docstring)."""
-    AuditChainHead.objects.select_for_update().get_or_create(id=1)
-
-
-def lock_stock(org: Org, item: GoodsItem, *, create: bool = True) -> Stock | None:
-    """The union's stock row of the item, locked for this transaction (created empty on
-    first use when `create`; None when there is none and not `create`)."""
-    found = Stock.objects.filter(org=org, item=item).values_list("pk", flat=True).first()
-    if found is None:
-        if not create:
-            return None
-        try:
-            with transaction.atomic():
-                found = Stock.objects.create(org=org, item=item).pk
-        except IntegrityError:  # created by a racing transaction meanwhile
-            found = Stock.objects.get(org=org, item=item).pk
-    return Stock.objects.select_for_update().select_related("org", "item").get(pk=found)
-
-
-def short_of(stock: Stock | None, item: GoodsItem, quantity: int) -> RuleViolation:
-    remaining = stock.remaining if stock is not None else 0
-    return RuleViolation(
-        _("Not enough in stock: %(remaining)d %(unit)s left, %(quantity)d %(unit)s asked for.")
-        % {"remaining": remaining, "unit": item.unit, "quantity": quantity},
-        field="quantity",
-        code="insufficient_stock",
-    )
-
-
-def write_move(
-    stock: Stock, kind: str, quantity: int, *, by: Actor | None, **links: Any
-) -> StockMove:
-    """The stock ledger's row of a change (signed: + in, − out); the caller saved the counters."""
-    return StockMove.objects.create(
-        stock=stock, kind=kind, quantity=quantity, by=staff_of(by), **links
-    )
+# ---- stock events ----------------------------------------------------------------------------
 
 
 def _stock_event(stock: Stock, action: str, by: Actor, **changes: Any) -> None:
@@ -168,7 +126,7 @@ def receive_donation(
 ) -> StockMove:
     """捐赠入库: goods given to the union (no money moves), into its stock."""
     require_planner(by, org)
-    item = _active_item(item)
+    item = active_item(item)
     quantity = check_quantity(quantity)
     source = one_line(source, "source", 100, required_message=_("Donor: say who gave the goods."))
     _check_campaign(campaign, org)
@@ -237,7 +195,7 @@ def propose_purchase(
     an earmark (one the campaign may spend, when for a campaign); an approver who did not
     propose it approves it, which spends the money and receives the goods."""
     require_planner(by, org, PROPOSER_ROLES)
-    item = _active_item(item)
+    item = active_item(item)
     quantity = check_quantity(quantity)
     amount_fen = check_fen(amount_fen, field="amount_fen", label=_("Amount"))
     supplier = one_line(
@@ -342,7 +300,7 @@ def allocate_stock(
     locked, the parent's first; more than the parent has left is refused, naming what is
     left. Returns the parent's move (out); the child's (in) is written beside it."""
     require_planner(by, from_org)
-    item = _active_item(item)
+    item = active_item(item)
     quantity = check_quantity(quantity)
     _check_child(from_org, to_org)
     _check_campaign(campaign, from_org)

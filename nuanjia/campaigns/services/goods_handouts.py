@@ -26,7 +26,7 @@ from nuanjia.orgs.permissions import staff_of
 from ..models import Activity, GoodsItem, Handout, Visit
 from ..rules import ActivityKind, StockMoveKind
 from .common import require_open, require_planner, require_taking_part
-from .goods import _active_item, check_quantity, lock_head, lock_stock, short_of, write_move
+from .goods_stock import active_item, check_quantity, lock_head, lock_stock, short_of, write_move
 
 SIGNED_LIST_LABEL = gettext_lazy("Photo of the signed list")
 SIGNED_LIST_FOLDER = "campaigns/signed-lists"
@@ -138,7 +138,7 @@ def hand_out(
         raise RuleViolation(_("Goods are handed out in a warmth visit."), field="activity")
     require_open(activity.campaign)
     require_taking_part(activity, org)
-    item = _active_item(item)
+    item = active_item(item)
     quantity = check_quantity(quantity)
     fields = _recipient(
         worker, recipient_group, people_count, (signed_by_name, signed_on, signed_list)
