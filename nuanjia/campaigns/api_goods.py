@@ -1,7 +1,8 @@
 """Goods operations of the campaigns API: the item catalogue, stock per union (and the moves
 behind it), donations, sending goods down, purchases through the ledger (proposed, approved
 by another person, withdrawn) and hand-outs per activity (named or bulk, returned). Every
-operation is scoped to the caller's subtree and refuses what the pages refuse."""
+operation is scoped to the caller's subtree and refuses what the pages refuse. Every path but an
+activity's hand-outs starts with /goods/ (a bare /stock would be read as a campaign's id)."""
 
 import datetime
 from typing import Annotated, Any
@@ -197,7 +198,7 @@ def goods_item_add(request, payload: GoodsItemIn):
     return Status(201, services.add_item(payload.name, payload.unit, by=request.user))
 
 
-@router.get("/stock", response=list[GoodsStockOut], summary="Goods stock of the subtree")
+@router.get("/goods/stock", response=list[GoodsStockOut], summary="Goods stock of the subtree")
 @paginate(Pages, page_size=100)
 def goods_stock_list(request, item_id: int | None = None):
     _guard(request)
@@ -206,7 +207,7 @@ def goods_stock_list(request, item_id: int | None = None):
 
 
 @router.get(
-    "/stock/{stock_id}/moves",
+    "/goods/stock/{stock_id}/moves",
     response=list[GoodsMoveOut],
     summary="The moves of one union's stock of an item",
 )
@@ -218,7 +219,7 @@ def goods_stock_moves(request, stock_id: int, figure: str = ""):
 
 
 @router.post(
-    "/stock/donations",
+    "/goods/donations",
     response={201: GoodsMoveOut, **ERROR_RESPONSES},
     summary="Receive donated goods into a union's stock",
 )
@@ -236,7 +237,7 @@ def goods_donation(request, payload: GoodsDonationIn):
 
 
 @router.post(
-    "/stock/allocations",
+    "/goods/allocations",
     response={201: GoodsMoveOut, **ERROR_RESPONSES},
     summary="Send goods to a union directly below",
 )
@@ -259,7 +260,7 @@ def _purchase_detail(request, purchase: GoodsPurchase) -> GoodsPurchase:
     return purchase
 
 
-@router.get("/purchases", response=list[GoodsPurchaseOut], summary="Goods purchases in scope")
+@router.get("/goods/purchases", response=list[GoodsPurchaseOut], summary="Goods purchases in scope")
 @paginate(Pages, page_size=100)
 def goods_purchase_list(request, status: Annotated[str, OneOf(PurchaseStatus)] | None = None):
     _guard(request)
@@ -268,7 +269,7 @@ def goods_purchase_list(request, status: Annotated[str, OneOf(PurchaseStatus)] |
 
 
 @router.get(
-    "/purchases/{purchase_id}",
+    "/goods/purchases/{purchase_id}",
     response={200: GoodsPurchaseDetailOut, 404: ErrorOut},
     summary="One goods purchase with its history",
 )
@@ -278,7 +279,7 @@ def goods_purchase_detail(request, purchase_id: int):
 
 
 @router.post(
-    "/purchases",
+    "/goods/purchases",
     response={201: GoodsPurchaseDetailOut, **ERROR_RESPONSES},
     summary="Propose a goods purchase paid from a union's earmark",
 )
@@ -305,7 +306,7 @@ def goods_purchase_propose(request, payload: GoodsPurchaseIn):
 add_step_operations(
     router,
     PURCHASE_FLOW,
-    path="/purchases/{purchase_id}",
+    path="/goods/purchases/{purchase_id}",
     fetch=lambda request, pk: queries_goods.get_purchase_for(request.user, pk, write=True),
     response=GoodsPurchaseDetailOut,
     present=_purchase_detail,
@@ -362,7 +363,7 @@ def goods_handout_create(request, activity_id: int, payload: GoodsHandoutIn):
 
 
 @router.post(
-    "/handouts/{handout_id}/return",
+    "/goods/handouts/{handout_id}/return",
     response={200: GoodsHandoutOut, **ERROR_RESPONSES},
     summary="Return a hand-out's goods to stock",
 )

@@ -27,27 +27,27 @@ def test_items_stock_donations_and_allocations_through_the_api(items, planner, l
     assert len(client.get(f"{API}/goods/items").json()) == 4
     donated = post(
         client,
-        "/stock/donations",
+        "/goods/donations",
         {"item_id": items["hat"].pk, "quantity": 30, "source": "省慈善总会"},
     )
     assert donated.status_code == 201 and donated.json()["quantity"] == 30
     refused = post(
         client,
-        "/stock/allocations",
+        "/goods/allocations",
         {"to_org": "410100", "item_id": items["hat"].pk, "quantity": 31},
     )
     assert refused.status_code == 400 and refused.json()["field"] == "quantity"
     sent = post(
         client,
-        "/stock/allocations",
+        "/goods/allocations",
         {"to_org": "410100", "item_id": items["hat"].pk, "quantity": 10},
     )
     assert sent.status_code == 201 and sent.json()["quantity"] == -10
-    stock = client.get(f"{API}/stock").json()
+    stock = client.get(f"{API}/goods/stock").json()
     rows = {row["org"]: row["remaining"] for row in stock["items"]}
     assert rows == {"410000": 20, "410100": 10}
     province_stock = Stock.objects.get(org__code="410000")
-    moves = client.get(f"{API}/stock/{province_stock.pk}/moves", {"figure": "allocated_down"})
+    moves = client.get(f"{API}/goods/stock/{province_stock.pk}/moves", {"figure": "allocated_down"})
     assert [move["quantity"] for move in moves.json()["items"]] == [-10]
 
 
@@ -58,7 +58,7 @@ def test_a_purchase_through_the_api_needs_another_person_to_approve(
     client = login(both)
     proposed = post(
         client,
-        "/purchases",
+        "/goods/purchases",
         {
             "item_id": items["patch"].pk,
             "quantity": 20000,
@@ -71,13 +71,13 @@ def test_a_purchase_through_the_api_needs_another_person_to_approve(
     assert proposed.status_code == 201, proposed.content
     body = proposed.json()
     assert body["status"] == "proposed" and [e["action"] for e in body["events"]] == ["propose"]
-    own = post(client, f"/purchases/{body['id']}/approve", {"note": ""})
+    own = post(client, f"/goods/purchases/{body['id']}/approve", {"note": ""})
     assert own.status_code == 400 and own.json()["code"] == "maker_checker"
     caseworker = login(zz_caseworker)
-    assert post(caseworker, f"/purchases/{body['id']}/approve", {}).status_code == 403
-    approved = post(login(zz_approver), f"/purchases/{body['id']}/approve", {"note": "同意"})
+    assert post(caseworker, f"/goods/purchases/{body['id']}/approve", {}).status_code == 403
+    approved = post(login(zz_approver), f"/goods/purchases/{body['id']}/approve", {"note": "同意"})
     assert approved.status_code == 200 and approved.json()["status"] == "received"
-    listed = login(zz_approver).get(f"{API}/purchases", {"status": "received"}).json()
+    listed = login(zz_approver).get(f"{API}/goods/purchases", {"status": "received"}).json()
     assert [row["id"] for row in listed["items"]] == [body["id"]]
 
 
@@ -126,7 +126,7 @@ def test_hand_outs_named_and_bulk_and_a_return_through_the_api(
         },
     )
     assert too_many.status_code == 400 and too_many.json()["code"] == "insufficient_stock"
-    returned = post(client, f"/handouts/{bulk.json()['id']}/return", {"reason": "录错了"})
+    returned = post(client, f"/goods/handouts/{bulk.json()['id']}/return", {"reason": "录错了"})
     assert returned.status_code == 200 and returned.json()["returned"] is True
     listed = client.get(f"{API}{path}").json()
     assert len(listed["items"]) == 2
@@ -146,6 +146,6 @@ def test_another_county_cannot_reach_a_hand_out_or_a_stock(
     )
     client = login(outsider)
     stock = Stock.objects.get(org=anyang)
-    assert client.get(f"{API}/stock/{stock.pk}/moves").status_code == 404
-    assert post(client, f"/handouts/{handout.pk}/return", {"reason": "x"}).status_code == 404
-    assert client.get(f"{API}/stock").json()["items"] == []
+    assert client.get(f"{API}/goods/stock/{stock.pk}/moves").status_code == 404
+    assert post(client, f"/goods/handouts/{handout.pk}/return", {"reason": "x"}).status_code == 404
+    assert client.get(f"{API}/goods/stock").json()["items"] == []
