@@ -29,7 +29,44 @@ def _facts() -> None:
     register_campaign_facts()
 
 
+def _goods() -> None:
+    """Goods: purchases post to the ledger (a source `nuanjia funds check` knows), the
+    approvers' to-do tile, the names of the goods' audit events."""
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import audit_names, todo
+    from nuanjia.funds import sources
+
+    from .queries_goods import paid_purchase_ids, purchase_labels
+    from .services.goods import GOODS_SOURCE
+    from .todo_goods import goods_todo
+
+    sources.register(
+        sources.PostingSource(
+            source_type=GOODS_SOURCE,
+            label="goods purchase",
+            paid_ids=paid_purchase_ids,
+            describe=purchase_labels,
+        )
+    )
+    todo.register(goods_todo)
+    audit_names.register(
+        {
+            "campaigns.goods_item_added": _("Goods item added to the catalogue"),
+            "campaigns.goods_donated": _("Donated goods received into stock"),
+            "campaigns.goods_allocated": _("Goods sent to a union below"),
+            "campaigns.goods_handed_out": _("Goods handed out"),
+            "campaigns.goods_returned": _("Goods returned to stock"),
+            "campaigns.signed_list_read": _("Signed list of a hand-out downloaded"),
+            "campaigns.purchase.propose": _("Goods purchase proposed"),
+            "campaigns.purchase.approve": _("Goods purchase approved and received"),
+            "campaigns.purchase.cancel": _("Goods purchase withdrawn"),
+        }
+    )
+
+
 def register_all() -> None:
     _screening()
     _lists()
     _facts()
+    _goods()
