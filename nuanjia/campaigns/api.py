@@ -24,7 +24,7 @@ from nuanjia.people.queries import get_worker_for
 from nuanjia.relief.models import GrantType
 
 from . import api_goods, api_screening, queries, services, tasks
-from .models import Activity, Booking, Enrolment, EnrolmentRun, Quota, Roster
+from .models import Activity, Booking, Enrolment, EnrolmentRun, GoodsItem, Quota, Roster, Visit
 from .rules import ENROL_CHUNK, ActivityKind, BookingStatus, CampaignStatus, RosterStep
 from .workflow import ROSTER_FLOW
 
@@ -560,6 +560,83 @@ def booking_cancel(request, booking_id: int, payload: ReasonIn):
 def booking_attended(request, booking_id: int):
     _guard(request)
     return services.mark_attended(_booking_for(request, booking_id), by=request.user)
+
+
+# ---- visits ------------------------------------------------------------------------------
+
+
+class VisitGoodsIn(Schema):
+    item_id: int
+    quantity: int = Field(1, ge=1, le=1000)
+
+
+class VisitIn(Schema):
+    worker_id: int
+    cash_fen: int | None = Field(None, description="paid as a relief grant of the activity's type")
+    goods: list[VisitGoodsIn] = []
+    visited_on: str = Field("", description="YYYY-MM-DD (today by default)")
+    note: str = Field("", max_length=200)
+
+
+class VisitOut(Schema):
+    id: int
+    activity_id: int
+    worker_id: int
+    org: str = Field(..., alias="org.code")
+    visited_on: datetime.date
+    status: str
+    grant_id: int | None
+    warnings: list[str]
+
+
+@router.get("/activities/{activity_id}/visits", response=list[VisitOut], summary="Visits")
+@paginate(Pages, page_size=100)
+def visit_list(request, activity_id: int):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id)
+    return queries.scoped(
+        Visit.objects.filter(activity=activity).select_related("org"), request.user
+    )
+
+
+@router.post(
+    "/activities/{activity_id}/visits",
+    response={201: VisitOut, **ERROR_RESPONSES},
+    summary="Record a visit by your union (cash proposed as a grant, goods from your stock)",
+)
+def visit_create(request, activity_id: int, payload: VisitIn):
+    _guard(request)
+    activity = queries.get_activity_for(request.user, activity_id, write=True)
+    worker = get_worker_for(request.user, payload.worker_id)
+    items = {
+        item.pk: item
+        for item in GoodsItem.objects.filter(pk__in=[g.item_id for g in payload.goods])
+    }
+    if len(items) != len({g.item_id for g in payload.goods}):
+        raise RuleViolation(_("Unknown goods item."), field="goods")
+    visit = services.record_visit(
+        activity,
+        worker,
+        request.user.org,
+        by=request.user,
+        cash_fen=payload.cash_fen,
+        goods=[(items[g.item_id], g.quantity) for g in payload.goods],
+        visited_on=parse_day(payload.visited_on, "visited_on", required=False),
+        note=payload.note,
+    )
+    return Status(201, visit)
+
+
+@router.post(
+    "/visits/{visit_id}/cancel",
+    response={200: VisitOut, **ERROR_RESPONSES},
+    summary="Cancel a visit recorded in error (goods back to stock, grant cancelled)",
+)
+def visit_cancel(request, visit_id: int, payload: ReasonIn):
+    _guard(request)
+    visits = queries.scoped(Visit.objects.select_related("org"), request.user)
+    visit = get_scoped_or_404(visits, request.user, write=True, pk=visit_id)
+    return services.cancel_visit(visit, by=request.user, reason=payload.reason)
 
 
 router.add_router("", api_goods.router)

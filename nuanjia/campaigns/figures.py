@@ -104,10 +104,6 @@ MEASURES: dict[str, Measure] = {
 }
 
 
-def _org_path_field(model: type[Any]) -> str:
-    return "org__path"
-
-
 @dataclass
 class UnionFigures:
     org: Org
@@ -127,7 +123,7 @@ class ActivityFigures:
 def measure_rows(activity: Activity, key: str, at: Org) -> QuerySet[Any]:
     """The rows measure `key` adds up for the subtree of `at`."""
     measure = MEASURES[key]
-    return measure.rows(activity).filter(within(at.path, _org_path_field(measure)))
+    return measure.rows(activity).filter(within(at.path, "org__path"))
 
 
 def _per_org(rows: QuerySet[Any], total: Any) -> list[tuple[int, int]]:

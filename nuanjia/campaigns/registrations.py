@@ -65,7 +65,16 @@ def _goods() -> None:
     )
 
 
+def _audit_names() -> None:
+    from nuanjia.core import audit_names
+
+    from .audit import EVENT_NAMES
+
+    audit_names.register(EVENT_NAMES)
+
+
 def register_all() -> None:
+    _audit_names()
     _screening()
     _lists()
     _facts()

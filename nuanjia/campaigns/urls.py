@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import goods_urls, screening_urls
-from .views import campaigns, enrolment, figures, places
+from .views import campaigns, enrolment, figures, places, visits
 
 app_name = "campaigns"
 urlpatterns = [
@@ -69,6 +69,8 @@ urlpatterns = [
         figures.figure_rows_view,
         name="figure_rows",
     ),
+    path("campaigns/activities/<int:activity_id>/visits/", visits.visits_view, name="visits"),
+    path("campaigns/visits/<int:visit_id>/cancel/", visits.visit_cancel_view, name="visit_cancel"),
     *goods_urls.urlpatterns,
     *screening_urls.urlpatterns,
 ]

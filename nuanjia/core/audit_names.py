@@ -164,6 +164,8 @@ EVENT_NAMES: dict[str, Promise | str] = {
     "two_factor.enrolment_code_accepted": _("Enrolment code accepted"),
     "hardship.copy_read_by_member": _("Hardship file read by the family on the phone"),
     "worker.registered": _("Worker registered"),
+    "honour.added": _("Honour recorded"),
+    "honour.removed": _("Honour removed"),
     "worker.transfer_declined": _("Worker transfer declined"),
     "worker.transfer_requested": _("Worker transfer requested"),
     "worker.transferred": _("Worker transferred"),

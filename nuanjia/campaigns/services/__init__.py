@@ -42,6 +42,7 @@ from .screening import (
     record_finding,
 )
 from .setup import change_rule, create_activity, create_campaign, set_campaign_status
+from .visits import cancel_visit, other_help, record_visit
 
 __all__ = [
     "FINDER_ROLES",
@@ -59,6 +60,7 @@ __all__ = [
     "approved_enrolments",
     "book_place",
     "cancel_booking",
+    "cancel_visit",
     "change_rule",
     "continue_run",
     "create_activity",
@@ -72,11 +74,13 @@ __all__ = [
     "may_act_for",
     "open_application",
     "open_roster",
+    "other_help",
     "preview",
     "propose_finding_grant",
     "propose_purchase",
     "receive_donation",
     "record_finding",
+    "record_visit",
     "remove_from_list",
     "require_open",
     "require_planner",

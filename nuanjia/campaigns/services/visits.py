@@ -106,15 +106,20 @@ def _propose_cash(visit: Visit, cash_fen: int, *, by: Actor) -> None:
     activity = visit.activity
     if activity.grant_type is None:
         raise RuleViolation(_("This activity pays no cash."), field="cash_fen")
-    visit.grant = relief.propose_grant(
-        visit.worker,
-        grant_type=activity.grant_type,
-        amount_fen=cash_fen,
-        reason=f"{activity.campaign.name} · {activity.name}",
-        by=by,
-        org=visit.org,
-        earmark=_earmark_for(activity),
-    )
+    try:
+        grant = relief.propose_grant(
+            visit.worker,
+            grant_type=activity.grant_type,
+            amount_fen=cash_fen,
+            reason=f"{activity.campaign.name} · {activity.name}",
+            by=by,
+            org=visit.org,
+            earmark=_earmark_for(activity),
+        )
+    except RuleViolation as refused:  # the grant's amount is the visit's cash
+        field = "cash_fen" if refused.field in ("amount", "amount_fen") else refused.field
+        raise RuleViolation(refused.message, field=field, code=refused.code) from None
+    visit.grant = grant
     visit.save(update_fields=["grant"])
 
 

@@ -13,6 +13,7 @@ from nuanjia.campaigns.models import (
     EnrolmentRun,
     Quota,
     Roster,
+    Visit,
 )
 from nuanjia.campaigns.rules import ActivityKind, CampaignStatus
 from nuanjia.people.models import Worker
@@ -55,7 +56,11 @@ def _list_rows(union, marker: str, visit) -> dict[str, int]:
     booking = Booking.objects.create(
         activity=visit, quota=quota, org=union, worker=worker, note=marker
     )
+    visit_row = Visit.objects.create(
+        activity=visit, org=union, worker=worker, visited_on=datetime.date(2026, 12, 1), note=marker
+    )
     return {
+        "visit_id": visit_row.pk,
         "roster_id": roster.pk,
         "run_id": run.pk,
         "enrolment_id": row.pk,

@@ -50,7 +50,9 @@ VISIT_EXPORT = ListExport(
         column(
             gettext_lazy("Goods"),
             lambda visit: "、".join(
-                f"{h.item.name}{h.quantity}{h.item.unit}" for h in visit.handouts.all() if not h.returned
+                f"{h.item.name}{h.quantity}{h.item.unit}"
+                for h in visit.handouts.all()
+                if not h.returned
             ),
         ),
         column(gettext_lazy("Status"), "get_status_display"),
@@ -173,7 +175,9 @@ def visit_cancel_view(request, visit_id: int):
     )
     attempt(
         request,
-        lambda: services.cancel_visit(visit, by=request.user, reason=request.POST.get("reason", "")),
+        lambda: services.cancel_visit(
+            visit, by=request.user, reason=request.POST.get("reason", "")
+        ),
         _("The visit has been cancelled; its goods are back in stock."),
     )
     return redirect("campaigns:visits", activity_id=visit.activity_id)
