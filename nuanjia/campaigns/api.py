@@ -72,7 +72,7 @@ class CampaignStatusIn(Schema):
     status: Annotated[str, OneOf(CampaignStatus)]
 
 
-class ActivityIn(Schema):
+class CampaignActivityIn(Schema):
     kind: Annotated[str, OneOf(ActivityKind)]
     name: str = Field(..., max_length=100)
     org: str = Field(..., description="code of the organising union")
@@ -85,7 +85,7 @@ class ActivityIn(Schema):
     note: str = ""
 
 
-class ActivityOut(Schema):
+class CampaignActivityOut(Schema):
     id: int
     campaign_id: int
     kind: str
@@ -97,7 +97,7 @@ class ActivityOut(Schema):
     uses_places: bool
 
 
-class RuleIn(Schema):
+class CampaignRuleIn(Schema):
     rule: dict[str, Any]
 
 
@@ -144,7 +144,9 @@ def campaign_status(request, campaign_id: int, payload: CampaignStatusIn):
 
 
 @router.get(
-    "/{campaign_id}/activities", response=list[ActivityOut], summary="A campaign's activities"
+    "/{campaign_id}/activities",
+    response=list[CampaignActivityOut],
+    summary="A campaign's activities",
 )
 def activity_list(request, campaign_id: int):
     _guard(request)
@@ -163,10 +165,10 @@ def _grant_type(code: str | None) -> GrantType | None:
 
 @router.post(
     "/{campaign_id}/activities",
-    response={201: ActivityOut, **ERROR_RESPONSES},
+    response={201: CampaignActivityOut, **ERROR_RESPONSES},
     summary="Add an activity to a campaign",
 )
-def activity_create(request, campaign_id: int, payload: ActivityIn):
+def activity_create(request, campaign_id: int, payload: CampaignActivityIn):
     _guard(request)
     campaign = queries.get_campaign_for(request.user, campaign_id, write=True)
     fields = payload.dict(exclude={"org", "grant_type"})
@@ -182,7 +184,7 @@ def activity_create(request, campaign_id: int, payload: ActivityIn):
     return Status(201, activity)
 
 
-@router.get("/activities/{activity_id}", response=ActivityOut, summary="One activity")
+@router.get("/activities/{activity_id}", response=CampaignActivityOut, summary="One activity")
 def activity_detail(request, activity_id: int):
     _guard(request)
     return queries.get_activity_for(request.user, activity_id)
@@ -190,10 +192,10 @@ def activity_detail(request, activity_id: int):
 
 @router.put(
     "/activities/{activity_id}/rule",
-    response={200: ActivityOut, **ERROR_RESPONSES},
+    response={200: CampaignActivityOut, **ERROR_RESPONSES},
     summary="Change who is eligible (lists already drawn up keep their rows)",
 )
-def activity_rule(request, activity_id: int, payload: RuleIn):
+def activity_rule(request, activity_id: int, payload: CampaignRuleIn):
     _guard(request)
     activity = queries.get_activity_for(request.user, activity_id, write=True)
     return services.change_rule(activity, payload.rule, by=request.user)
@@ -202,27 +204,27 @@ def activity_rule(request, activity_id: int, payload: RuleIn):
 # ---- preview and enrolment -----------------------------------------------------------------
 
 
-class UnionCountOut(Schema):
+class CampaignUnionCountOut(Schema):
     org: str
     name: str
     count: int
 
 
-class PreviewOut(Schema):
+class CampaignPreviewOut(Schema):
     org: str
     total: int
     already: int
     rule_text: str
     rule_hash: str
-    per_union: list[UnionCountOut]
+    per_union: list[CampaignUnionCountOut]
 
 
-class RunIn(Schema):
+class CampaignRunIn(Schema):
     org: str = Field(..., description="code of the union whose subtree is enrolled")
     expected: int = Field(..., ge=0, description="the preview's total, as shown")
 
 
-class RunOut(Schema):
+class CampaignRunOut(Schema):
     id: int
     activity_id: int
     roster_id: int
@@ -260,7 +262,7 @@ def _enrolling_org(request: Any, activity: Activity, code: str) -> Org:
 
 @router.get(
     "/activities/{activity_id}/preview",
-    response={200: PreviewOut, **ERROR_RESPONSES},
+    response={200: CampaignPreviewOut, **ERROR_RESPONSES},
     summary="Who a run at a union would add now, per union right below it",
 )
 def activity_preview(request, activity_id: int, org: str = ""):
@@ -273,10 +275,10 @@ def activity_preview(request, activity_id: int, org: str = ""):
 
 @router.post(
     "/activities/{activity_id}/runs",
-    response={201: RunOut, 409: PreviewOut, **ERROR_RESPONSES},
+    response={201: CampaignRunOut, 409: CampaignPreviewOut, **ERROR_RESPONSES},
     summary="Enrol what the preview showed (409 with the new preview when the count moved)",
 )
-def run_start(request, activity_id: int, payload: RunIn):
+def run_start(request, activity_id: int, payload: CampaignRunIn):
     _guard(request)
     activity = queries.get_activity_for(request.user, activity_id, write=True)
     org = _enrolling_org(request, activity, payload.org)
@@ -296,7 +298,7 @@ def _run_for(request: Any, run_id: int, write: bool = False) -> EnrolmentRun:
     return get_scoped_or_404(runs, request.user, write=write, pk=run_id)
 
 
-@router.get("/runs/{run_id}", response=RunOut, summary="An enrolment run and its progress")
+@router.get("/runs/{run_id}", response=CampaignRunOut, summary="An enrolment run and its progress")
 def run_detail(request, run_id: int):
     _guard(request)
     return _run_for(request, run_id)
@@ -304,7 +306,7 @@ def run_detail(request, run_id: int):
 
 @router.post(
     "/runs/{run_id}/resume",
-    response={200: RunOut, **ERROR_RESPONSES},
+    response={200: CampaignRunOut, **ERROR_RESPONSES},
     summary="Resume a stopped run",
 )
 def run_resume(request, run_id: int):
@@ -319,7 +321,7 @@ def run_resume(request, run_id: int):
 # ---- lists ---------------------------------------------------------------------------------
 
 
-class RosterOut(Schema):
+class CampaignRosterOut(Schema):
     id: int
     activity_id: int
     org: str = Field(..., alias="org.code")
@@ -330,7 +332,7 @@ class RosterOut(Schema):
     steps: list[str] = []
 
 
-class EnrolmentOut(Schema):
+class CampaignEnrolmentOut(Schema):
     id: int
     worker_id: int
     name: str = Field(..., alias="worker.name")
@@ -340,12 +342,12 @@ class EnrolmentOut(Schema):
     by_rule: bool
 
 
-class ListRowIn(Schema):
+class CampaignListRowIn(Schema):
     worker_id: int
     reason: str = Field(..., max_length=200)
 
 
-class ReasonIn(Schema):
+class CampaignReasonIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
@@ -360,7 +362,9 @@ def _roster_out(request: Any, roster: Roster) -> Roster:
 
 
 @router.get(
-    "/activities/{activity_id}/lists", response=list[RosterOut], summary="An activity's lists"
+    "/activities/{activity_id}/lists",
+    response=list[CampaignRosterOut],
+    summary="An activity's lists",
 )
 def roster_list(request, activity_id: int):
     _guard(request)
@@ -371,13 +375,15 @@ def roster_list(request, activity_id: int):
     return [_roster_out(request, roster) for roster in rosters]
 
 
-@router.get("/lists/{roster_id}", response=RosterOut, summary="One list")
+@router.get("/lists/{roster_id}", response=CampaignRosterOut, summary="One list")
 def roster_detail(request, roster_id: int):
     _guard(request)
     return _roster_out(request, _roster_for(request, roster_id))
 
 
-@router.get("/lists/{roster_id}/rows", response=list[EnrolmentOut], summary="The people on a list")
+@router.get(
+    "/lists/{roster_id}/rows", response=list[CampaignEnrolmentOut], summary="The people on a list"
+)
 @paginate(Pages, page_size=500)
 def roster_rows(request, roster_id: int):
     _guard(request)
@@ -393,10 +399,10 @@ def _enrolment_out(row: Enrolment) -> Enrolment:
 
 @router.post(
     "/lists/{roster_id}/rows",
-    response={201: EnrolmentOut, **ERROR_RESPONSES},
+    response={201: CampaignEnrolmentOut, **ERROR_RESPONSES},
     summary="Add a worker to a list being drawn up, with the reason",
 )
-def roster_add(request, roster_id: int, payload: ListRowIn):
+def roster_add(request, roster_id: int, payload: CampaignListRowIn):
     _guard(request)
     roster = _roster_for(request, roster_id, write=True)
     worker = get_worker_for(request.user, payload.worker_id)
@@ -411,7 +417,7 @@ def roster_add(request, roster_id: int, payload: ListRowIn):
     response={204: None, **ERROR_RESPONSES},
     summary="Take a worker off a list being drawn up, with the reason",
 )
-def roster_remove(request, enrolment_id: int, payload: ReasonIn):
+def roster_remove(request, enrolment_id: int, payload: CampaignReasonIn):
     _guard(request)
     rows = queries.scoped(Enrolment.objects.all(), request.user, org_field="roster__org")
     row = get_scoped_or_404(rows, request.user, write=True, pk=enrolment_id)
@@ -424,7 +430,7 @@ add_step_operations(
     ROSTER_FLOW,
     path="/lists/{roster_id}",
     fetch=lambda request, pk: _roster_for(request, pk, write=True),
-    response=RosterOut,
+    response=CampaignRosterOut,
     present=_roster_out,
     summaries={
         RosterStep.SUBMIT: "Submit a list for approval",
@@ -437,7 +443,7 @@ add_step_operations(
 # ---- places and bookings -------------------------------------------------------------------
 
 
-class QuotaOut(Schema):
+class CampaignQuotaOut(Schema):
     id: int
     org: str = Field(..., alias="org.code")
     total: int
@@ -446,23 +452,23 @@ class QuotaOut(Schema):
     remaining: int
 
 
-class PlacesIn(Schema):
+class CampaignPlacesIn(Schema):
     total: int = Field(..., ge=1)
 
 
-class AllocationIn(Schema):
+class CampaignAllocationIn(Schema):
     to_org: str
     places: int = Field(..., ge=1)
     withdraw: bool = Field(False, description="take places back instead of passing them on")
     note: str = ""
 
 
-class BookingIn(Schema):
+class CampaignBookingIn(Schema):
     worker_id: int
     org: str | None = Field(None, description="the union whose place is taken (yours by default)")
 
 
-class BookingOut(Schema):
+class CampaignBookingOut(Schema):
     id: int
     worker_id: int
     org: str = Field(..., alias="org.code")
@@ -470,7 +476,9 @@ class BookingOut(Schema):
     booked_at: datetime.datetime
 
 
-@router.get("/activities/{activity_id}/places", response=list[QuotaOut], summary="Places per union")
+@router.get(
+    "/activities/{activity_id}/places", response=list[CampaignQuotaOut], summary="Places per union"
+)
 def quota_list(request, activity_id: int):
     _guard(request)
     activity = queries.get_activity_for(request.user, activity_id)
@@ -481,10 +489,10 @@ def quota_list(request, activity_id: int):
 
 @router.post(
     "/activities/{activity_id}/places",
-    response={200: QuotaOut, **ERROR_RESPONSES},
+    response={200: CampaignQuotaOut, **ERROR_RESPONSES},
     summary="Set the organising union's places",
 )
-def quota_set(request, activity_id: int, payload: PlacesIn):
+def quota_set(request, activity_id: int, payload: CampaignPlacesIn):
     _guard(request)
     activity = queries.get_activity_for(request.user, activity_id, write=True)
     return services.set_places(activity, payload.total, by=request.user)
@@ -492,10 +500,10 @@ def quota_set(request, activity_id: int, payload: PlacesIn):
 
 @router.post(
     "/activities/{activity_id}/places/allocate",
-    response={200: QuotaOut, **ERROR_RESPONSES},
+    response={200: CampaignQuotaOut, **ERROR_RESPONSES},
     summary="Pass places to a union right below yours, or take them back",
 )
-def quota_allocate(request, activity_id: int, payload: AllocationIn):
+def quota_allocate(request, activity_id: int, payload: CampaignAllocationIn):
     _guard(request)
     activity = queries.get_activity_for(request.user, activity_id, write=True)
     move = services.withdraw_places if payload.withdraw else services.allocate_places
@@ -509,7 +517,9 @@ def quota_allocate(request, activity_id: int, payload: AllocationIn):
     )
 
 
-@router.get("/activities/{activity_id}/bookings", response=list[BookingOut], summary="Bookings")
+@router.get(
+    "/activities/{activity_id}/bookings", response=list[CampaignBookingOut], summary="Bookings"
+)
 @paginate(Pages, page_size=100)
 def booking_list(
     request, activity_id: int, status: Annotated[str, OneOf(BookingStatus)] | None = None
@@ -524,10 +534,10 @@ def booking_list(
 
 @router.post(
     "/activities/{activity_id}/bookings",
-    response={201: BookingOut, **ERROR_RESPONSES},
+    response={201: CampaignBookingOut, **ERROR_RESPONSES},
     summary="Book a place for a worker",
 )
-def booking_create(request, activity_id: int, payload: BookingIn):
+def booking_create(request, activity_id: int, payload: CampaignBookingIn):
     _guard(request)
     activity = queries.get_activity_for(request.user, activity_id, write=True)
     worker = get_worker_for(request.user, payload.worker_id)
@@ -542,10 +552,10 @@ def _booking_for(request: Any, booking_id: int) -> Booking:
 
 @router.post(
     "/bookings/{booking_id}/cancel",
-    response={200: BookingOut, **ERROR_RESPONSES},
+    response={200: CampaignBookingOut, **ERROR_RESPONSES},
     summary="Cancel a booking (the place is free again)",
 )
-def booking_cancel(request, booking_id: int, payload: ReasonIn):
+def booking_cancel(request, booking_id: int, payload: CampaignReasonIn):
     _guard(request)
     return services.cancel_booking(
         _booking_for(request, booking_id), by=request.user, reason=payload.reason
@@ -554,7 +564,7 @@ def booking_cancel(request, booking_id: int, payload: ReasonIn):
 
 @router.post(
     "/bookings/{booking_id}/attended",
-    response={200: BookingOut, **ERROR_RESPONSES},
+    response={200: CampaignBookingOut, **ERROR_RESPONSES},
     summary="Mark a booking as attended",
 )
 def booking_attended(request, booking_id: int):
@@ -565,20 +575,20 @@ def booking_attended(request, booking_id: int):
 # ---- visits ------------------------------------------------------------------------------
 
 
-class VisitGoodsIn(Schema):
+class CampaignVisitGoodsIn(Schema):
     item_id: int
     quantity: int = Field(1, ge=1, le=1000)
 
 
-class VisitIn(Schema):
+class CampaignVisitIn(Schema):
     worker_id: int
     cash_fen: int | None = Field(None, description="paid as a relief grant of the activity's type")
-    goods: list[VisitGoodsIn] = []
+    goods: list[CampaignVisitGoodsIn] = []
     visited_on: str = Field("", description="YYYY-MM-DD (today by default)")
     note: str = Field("", max_length=200)
 
 
-class VisitOut(Schema):
+class CampaignVisitOut(Schema):
     id: int
     activity_id: int
     worker_id: int
@@ -589,7 +599,7 @@ class VisitOut(Schema):
     warnings: list[str]
 
 
-@router.get("/activities/{activity_id}/visits", response=list[VisitOut], summary="Visits")
+@router.get("/activities/{activity_id}/visits", response=list[CampaignVisitOut], summary="Visits")
 @paginate(Pages, page_size=100)
 def visit_list(request, activity_id: int):
     _guard(request)
@@ -601,10 +611,10 @@ def visit_list(request, activity_id: int):
 
 @router.post(
     "/activities/{activity_id}/visits",
-    response={201: VisitOut, **ERROR_RESPONSES},
+    response={201: CampaignVisitOut, **ERROR_RESPONSES},
     summary="Record a visit by your union (cash proposed as a grant, goods from your stock)",
 )
-def visit_create(request, activity_id: int, payload: VisitIn):
+def visit_create(request, activity_id: int, payload: CampaignVisitIn):
     _guard(request)
     activity = queries.get_activity_for(request.user, activity_id, write=True)
     worker = get_worker_for(request.user, payload.worker_id)
@@ -629,10 +639,10 @@ def visit_create(request, activity_id: int, payload: VisitIn):
 
 @router.post(
     "/visits/{visit_id}/cancel",
-    response={200: VisitOut, **ERROR_RESPONSES},
+    response={200: CampaignVisitOut, **ERROR_RESPONSES},
     summary="Cancel a visit recorded in error (goods back to stock, grant cancelled)",
 )
-def visit_cancel(request, visit_id: int, payload: ReasonIn):
+def visit_cancel(request, visit_id: int, payload: CampaignReasonIn):
     _guard(request)
     visits = queries.scoped(Visit.objects.select_related("org"), request.user)
     visit = get_scoped_or_404(visits, request.user, write=True, pk=visit_id)
