@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from nuanjia.campaigns.demo import load_demo_campaign
 from nuanjia.core.codes import credit_code_check_char
 from nuanjia.demo_people import load_demo_families
 from nuanjia.funds.demo import load_demo_funds
@@ -58,6 +59,8 @@ DEMO_STAFF = [
     DemoStaff("secadmin", "省总安全管理员", "410000", (Role.SECURITY_ADMIN,)),
     DemoStaff("auditor", "省总审计管理员", "410000", (Role.AUDIT_ADMIN,)),
     DemoStaff("sz_leader", "省总领导", "410000", (Role.LEADER,)),
+    DemoStaff("sz_caseworker", "省总经办人", "410000", (Role.CASEWORKER,)),
+    DemoStaff("sz_approver", "省总审批人", "410000", (Role.APPROVER,)),
     DemoStaff("zz_caseworker", "郑州经办人", "410100", (Role.CASEWORKER,)),
     DemoStaff("zz_reviewer", "郑州审核人", "410100", (Role.REVIEWER,)),
     DemoStaff("zz_approver", "郑州审批人", "410100", (Role.APPROVER,)),
@@ -114,4 +117,5 @@ def load_demo() -> list[Staff]:
     load_demo_stations()
     load_demo_tickets()
     load_demo_partners()
+    load_demo_campaign()
     return accounts
