@@ -22,9 +22,18 @@ FORBIDDEN = re.compile(
 def one_line(value: Any, field: str, max_length: int, *, required_message: str = "") -> str:
     """Typed text as one line (runs of white space folded), refused on `field` when longer
     than `max_length`, or empty where `required_message` is given."""
+    return _checked(" ".join(str(value or "").split()), field, max_length, required_message)
+
+
+def text_block(value: Any, field: str, max_length: int, *, required_message: str = "") -> str:
+    """Typed text that may hold line breaks (a description, circumstances), trimmed, with the
+    same checks as `one_line`."""
+    return _checked(str(value or "").strip(), field, max_length, required_message)
+
+
+def _checked(text: str, field: str, max_length: int, required_message: str) -> str:
     from .errors import RuleViolation
 
-    text = " ".join(str(value or "").split())
     if required_message and not text:
         raise RuleViolation(required_message, field=field)
     if len(text) > max_length:

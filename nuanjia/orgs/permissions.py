@@ -1,6 +1,6 @@
 """Role-based permission checks for views and API operations."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar, overload
 
@@ -11,7 +11,7 @@ from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 
 from .models import Org, Staff
-from .rules import actor_can
+from .rules import Perm, actor_can
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponseBase)
@@ -49,6 +49,17 @@ def staff_of(by: Actor | None) -> Staff | None:
 def in_scope(user: Any, org: Any) -> bool:
     """Whether `org` lies in the subtree of the user's own union."""
     return user is not None and getattr(user, "org", None) is not None and org.is_within(user.org)
+
+
+def acts_for(user: Actor | None, org: Org, roles: Iterable[str]) -> bool:
+    """Whether `user` may act on business of `org` in one of `roles`: an active account with
+    business access holding such a role, `org` in the subtree of its own union."""
+    return bool(
+        user is not None
+        and in_scope(user, org)
+        and actor_can(user, Perm.VIEW_BUSINESS)
+        and roles_of(user) & set(roles)
+    )
 
 
 def own_org(request: StaffRequest) -> Org:

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.rules import Perm, Role, actor_can
+from nuanjia.orgs.permissions import acts_for
+from nuanjia.orgs.rules import Role
 
 from ..models import Activity, Campaign
 from ..rules import CampaignStatus
@@ -18,14 +19,7 @@ PLANNER_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER})
 
 def may_act_for(by: Actor | None, org: Org, roles: frozenset[str] = PLANNER_ROLES) -> bool:
     """Whether `by` holds one of `roles` and `org` is in their subtree."""
-    own = getattr(by, "org", None)
-    return bool(
-        by is not None
-        and own is not None
-        and actor_can(by, Perm.VIEW_BUSINESS)
-        and set(by.roles) & roles
-        and org.path.startswith(own.path)
-    )
+    return acts_for(by, org, roles)
 
 
 def require_planner(by: Actor | None, org: Org, roles: frozenset[str] = PLANNER_ROLES) -> None:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.text import first_forbidden, forbidden_message, one_line
+from nuanjia.core.text import one_line, text_block
 from nuanjia.hardship import services as hardship_services
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import in_scope, staff_of
@@ -52,21 +52,6 @@ CIRCUMSTANCES_MAX = 2000
 NEW_PERSON_FIELDS = frozenset(
     {"name", "id_number", "phone", "gender", "birth_date", "address", "employer_name"}
 )
-
-
-def _text_block(value: Any, field: str, max_length: int, *, required_message: str) -> str:
-    """Typed text that may hold line breaks: required, bounded, no control characters."""
-    text = str(value or "").strip()
-    if not text:
-        raise RuleViolation(required_message, field=field)
-    if len(text) > max_length:
-        raise RuleViolation(
-            _("This field has at most %(count)d characters.") % {"count": max_length}, field=field
-        )
-    found = first_forbidden(text)
-    if found:
-        raise RuleViolation(forbidden_message(found), field=field)
-    return text
 
 
 def _checked_activity(activity: Activity, org: Org, by: Actor) -> None:
@@ -147,7 +132,7 @@ def record_finding(
     _checked_activity(activity, org, by)
     if degree not in FindingDegree.values:
         raise RuleViolation(_("Choose the degree of hardship."), field="degree")
-    circumstances = _text_block(
+    circumstances = text_block(
         circumstances,
         "circumstances",
         CIRCUMSTANCES_MAX,

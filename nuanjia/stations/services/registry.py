@@ -20,7 +20,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.phones import normalize_phone
 from nuanjia.core.uploads import image_check
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.rules import Perm, actor_can
+from nuanjia.orgs.permissions import acts_for
 from nuanjia.standards import regions
 
 from .. import rules
@@ -82,14 +82,7 @@ def seed_facilities() -> None:
 def may_keep(user: Actor | None, station_or_org: Station | Org) -> bool:
     """Whether `user` may change a station of `org`: a keeper role, in the org's subtree."""
     org = station_or_org.org if isinstance(station_or_org, Station) else station_or_org
-    own = getattr(user, "org", None)
-    return bool(
-        user is not None
-        and own is not None
-        and actor_can(user, Perm.VIEW_BUSINESS)
-        and set(user.roles) & KEEPER_ROLES
-        and org.path.startswith(own.path)
-    )
+    return acts_for(user, org, KEEPER_ROLES)
 
 
 def _require_keeper(by: Actor | None, org: Org) -> None:
