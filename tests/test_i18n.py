@@ -23,9 +23,12 @@ def test_every_message_has_a_chinese_translation():
 def test_compiled_catalogue_matches_the_source():
     po = polib.pofile(str(CATALOGUE))
     mo = polib.mofile(str(CATALOGUE.with_suffix(".mo")))
-    compiled = {entry.msgid: entry.msgstr or entry.msgstr_plural.get(0) for entry in mo}
+    compiled = {
+        (entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural.get(0) for entry in mo
+    }
     source = {
-        entry.msgid: entry.msgstr or entry.msgstr_plural.get(0) for entry in po.translated_entries()
+        (entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural.get(0)
+        for entry in po.translated_entries()
     }
     assert compiled == source
 

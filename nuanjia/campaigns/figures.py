@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import within
@@ -64,7 +65,7 @@ MEASURES: dict[str, Measure] = {
     measure.key: measure
     for measure in (
         Measure("people", _("People reached"), _people, lambda rows: Count("pk")),
-        Measure("visits", _("Visits"), _visits, lambda rows: Count("pk")),
+        Measure("visits", pgettext_lazy("campaign", "Visits"), _visits, lambda rows: Count("pk")),
         Measure(
             "cash_proposed",
             _("Cash proposed"),

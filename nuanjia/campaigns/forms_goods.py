@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from nuanjia.funds.models import Earmark
 from nuanjia.orgs.models import Org
@@ -23,7 +24,7 @@ def _items() -> Any:
 
 class ItemForm(forms.Form):
     name = forms.CharField(label=_("Item"), max_length=50)
-    unit = forms.ChoiceField(label=_("Unit"), choices=GoodsUnit.choices)
+    unit = forms.ChoiceField(label=pgettext_lazy("goods", "Unit"), choices=GoodsUnit.choices)
 
 
 class _StockForm(forms.Form):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Activity
 from .rules import ActivityKind
@@ -14,7 +15,12 @@ from .rules import ActivityKind
 TABS: list[tuple[str, Any, str, frozenset[str]]] = [
     ("enrolment", _("Enrolment lists"), "campaigns:enrolment", frozenset()),
     ("places", _("Places"), "campaigns:places", frozenset()),
-    ("visits", _("Visits"), "campaigns:visits", frozenset({ActivityKind.VISIT})),
+    (
+        "visits",
+        pgettext_lazy("campaign", "Visits"),
+        "campaigns:visits",
+        frozenset({ActivityKind.VISIT}),
+    ),
     ("handouts", _("Goods handed out"), "campaigns:handouts", frozenset({ActivityKind.VISIT})),
     ("findings", _("Findings"), "campaigns:findings", frozenset({ActivityKind.SCREENING})),
     ("figures", _("Figures"), "campaigns:activity_figures", frozenset()),

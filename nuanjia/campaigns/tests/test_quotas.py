@@ -114,3 +114,25 @@ def test_a_county_caseworker_cannot_allocate_the_citys_places(
     with pytest.raises(RuleViolation) as refused:
         services.allocate_places(places_activity, _org("410100"), _org("410108"), 1, by=caseworker)
     assert refused.value.code == "forbidden"
+
+
+def test_the_places_page_lists_and_exports_the_bookings(places_activity, province_planner, client):
+    from django.urls import reverse
+
+    from conftest import verified_login
+
+    services.set_places(places_activity, 3, by=province_planner)
+    services.book_place(places_activity, make_worker("410000"), _org("410000"), by=province_planner)
+    verified_login(client, province_planner)
+    url = reverse("campaigns:places", args=[places_activity.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["own"].remaining == 2
+    assert len(page.context["page"]) == 1
+    assert client.get(url, {"export": 1}).status_code == 200
+    taken = client.post(
+        reverse("campaigns:places_allocate", args=[places_activity.pk]),
+        {"to_org": "410100", "places": "9", "direction": "allocate"},
+        follow=True,
+    )
+    assert "410100" not in [q.org.code for q in Quota.objects.filter(activity=places_activity)]
+    assert taken.status_code == 200

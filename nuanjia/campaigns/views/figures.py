@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column, money
 from nuanjia.orgs.permissions import requires
@@ -46,7 +47,12 @@ EXPORTS: dict[str, ListExport] = {
         ),
         limit=CSV_ABOVE_ROWS,
     ),
-    "visits": ListExport("campaigns.figures.visits", _("Visits"), _VISIT, limit=CSV_ABOVE_ROWS),
+    "visits": ListExport(
+        "campaigns.figures.visits",
+        pgettext_lazy("campaign", "Visits"),
+        _VISIT,
+        limit=CSV_ABOVE_ROWS,
+    ),
     "cash_proposed": ListExport(
         "campaigns.figures.cash", _("Cash proposed"), _VISIT, limit=CSV_ABOVE_ROWS
     ),
@@ -78,7 +84,7 @@ EXPORTS: dict[str, ListExport] = {
         (
             column(_("Union"), "org.name"),
             column(_("Item"), "item.name"),
-            column(_("Unit"), "item.unit"),
+            column(pgettext_lazy("goods", "Unit"), "item.unit"),
             column(_("Quantity"), "quantity"),
             column(_("Name"), "worker.name"),
             column(_("Site or team"), "recipient_group"),

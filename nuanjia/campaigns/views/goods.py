@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
@@ -47,7 +48,7 @@ def _form_choices(request) -> dict:
 
 STOCK_EXPORT = ListExport("campaigns.stock", _lazy("Goods stock"), (
     column(_lazy("Union"), "org.name"), column(_lazy("Item"), "item.name"),
-    column(_lazy("Unit"), "item.unit"), column(_lazy("Received"), "received"),
+    column(pgettext_lazy("goods", "Unit"), "item.unit"), column(_lazy("Received"), "received"),
     column(_lazy("Sent down"), "allocated_down"), column(_lazy("Handed out"), "handed_out"),
     column(_lazy("Remaining"), "remaining"),
 ))  # fmt: skip

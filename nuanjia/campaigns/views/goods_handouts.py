@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.flash import attempt, saved
@@ -29,7 +30,7 @@ def _recipient(handout) -> str:
 
 HANDOUT_EXPORT = ListExport("campaigns.handouts", _lazy("Goods handed out"), (
     column(_lazy("Union"), "org.name"), column(_lazy("Item"), "item.name"),
-    column(_lazy("Unit"), "item.unit"), column(_lazy("Quantity"), "quantity"),
+    column(pgettext_lazy("goods", "Unit"), "item.unit"), column(_lazy("Quantity"), "quantity"),
     column(_lazy("Recipient"), _recipient), column(_lazy("People"), "people_count"),
     column(_lazy("Received and signed by"), "signed_by_name"),
     column(_lazy("Signed on"), "signed_on"), column(_lazy("Recorded at"), "recorded_at"),

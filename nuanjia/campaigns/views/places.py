@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
+from nuanjia.core.listexport import ListExport, column
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, visible_orgs
 from nuanjia.orgs.rules import Perm
@@ -22,6 +24,19 @@ from ..rules import BookingStatus
 from ..tabs import activity_context
 
 PAGE_SIZE = 50
+
+BOOKING_EXPORT = ListExport(
+    "campaigns.bookings",
+    gettext_lazy("Bookings"),
+    (
+        column(gettext_lazy("Name"), "worker.name"),
+        column(gettext_lazy("ID number"), "worker.id_number_masked"),
+        column(gettext_lazy("Union"), "org.name"),
+        column(gettext_lazy("Booked at"), "booked_at"),
+        column(gettext_lazy("Status"), "get_status_display"),
+        column(gettext_lazy("Closed at"), "closed_at"),
+    ),
+)
 
 
 def _org_by_code(request, code: str):
@@ -44,6 +59,8 @@ def places_view(request, activity_id: int):
     status = request.GET.get("status", "")
     if status in BookingStatus.values:
         bookings = bookings.filter(status=status)
+    if request.GET.get("export"):
+        return BOOKING_EXPORT.response(request, bookings, {"org": org_code, "status": status})
     own = Quota.objects.filter(activity=activity, org=request.user.org).first()
     return render(
         request,

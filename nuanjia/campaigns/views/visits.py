@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
@@ -36,7 +36,7 @@ GOODS_ROWS = 3
 
 VISIT_EXPORT = ListExport(
     "campaigns.visits",
-    gettext_lazy("Visits"),
+    pgettext_lazy("campaign", "Visits"),
     (
         column(gettext_lazy("Name"), "worker.name"),
         column(gettext_lazy("ID number"), "worker.id_number_masked"),
