@@ -39,6 +39,7 @@ BENCHES = (
     Bench("reassess", ("--rows", "2000")),
     Bench("stations", ("--rows", "600")),
     Bench("import_workers", ("--rows", "2000")),
+    Bench("campaigns", ("--rows", "5000")),
 )
 
 

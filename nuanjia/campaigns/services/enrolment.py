@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,20 +122,48 @@ def _roll_up(org: Org, counts: Iterable[tuple[int, int]]) -> list[UnionCount]:
     return sorted(rows, key=lambda row: (row.org.path != org.path, row.org.path))
 
 
+# A subtree holding at least this share of all unions is counted by reading the whole
+# registry once: walking the owning-union index to that many rows reads the table in random
+# order, which SQLite's planner prefers for any subtree and is several times slower.
+SCAN_SHARE = 0.1
+
+
+def _counted_workers(activity: Activity, org: Org, rule: dict[str, Any]) -> QuerySet[Worker]:
+    """eligible_workers for counting, with `owner`: the owning union's id as an expression
+    (no index serves it: the counts read the table in order, grouped in memory)."""
+    workers = Worker.objects.annotate(owner=ExpressionWrapper(F("org_id") + 0, BigIntegerField()))
+    subtree = Org.objects.filter(within(org.path))
+    if subtree.count() >= SCAN_SHARE * Org.objects.count():
+        place = Q(owner__in=subtree.values("pk"))
+    else:
+        place = within(org.path, "org__path")
+    return workers.filter(place, _condition(activity, rule), merged_into__isnull=True)
+
+
 def preview(activity: Activity, org: Org, rule: dict[str, Any] | None = None) -> Preview:
-    """How many a run of `rule` (the activity's by default) at `org` would add, per union."""
+    """How many a run of `rule` (the activity's by default) at `org` would add, per union,
+    and how many it chooses are on the activity's lists already: one read of the registry,
+    counted per owning union and whether on a list."""
     rule = activity.rule if rule is None else rule
     text, digest = describe(rule)
     max_id = Worker.objects.aggregate(top=Max("pk"))["top"] or 0
-    eligible = eligible_workers(activity, org, rule).filter(pk__lte=max_id)
+    enrolled = Exists(Enrolment.objects.filter(activity=activity, worker=OuterRef("pk")))
     counts = (
-        eligible.filter(not_enrolled(activity))
+        _counted_workers(activity, org, rule)
+        .filter(pk__lte=max_id)
         .order_by()
-        .values_list("org_id")
+        .annotate(enrolled=enrolled)
+        .values_list("owner", "enrolled")
         .annotate(n=Count("pk"))
     )
-    per_union = _roll_up(org, counts)
-    already = Enrolment.objects.filter(activity=activity, worker__in=eligible.values("pk")).count()
+    new: list[tuple[int, int]] = []
+    already = 0
+    for org_id, on_a_list, count in counts:
+        if on_a_list:
+            already += count
+        else:
+            new.append((org_id, count))
+    per_union = _roll_up(org, new)
     return Preview(
         org=org,
         total=sum(row.count for row in per_union),

@@ -49,6 +49,21 @@ def test_the_preview_counts_per_city_and_the_run_adds_exactly_that(
     assert run.status == EnrolmentRun.Status.DONE and run.chunks > 1
 
 
+def test_the_preview_says_how_many_it_chooses_are_on_a_list_already(
+    visit_activity, registry, province_planner, make_staff
+):
+    """A city enrols its own first; the province's preview then adds the rest only, and says
+    how many it chooses are already on the city's list (counted the same whether the union's
+    subtree is read whole, as the province's, or through its unions, as a city's)."""
+    city_planner = make_staff("410100", "caseworker", username="zz_planner")
+    services.enrol(visit_activity, _org("410100"), by=city_planner)
+    preview = services.preview(visit_activity, _org("410000"))
+    assert {row.org.code: row.count for row in preview.per_union} == {"410200": 4}
+    assert (preview.total, preview.already) == (4, 17)
+    city = services.preview(visit_activity, _org("410100"))
+    assert (city.total, city.already, city.per_union) == (0, 17, [])
+
+
 def test_a_second_run_adds_nobody_and_a_new_worker_only_once(
     visit_activity, registry, province_planner
 ):
