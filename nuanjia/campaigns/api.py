@@ -17,29 +17,17 @@ from nuanjia.core.schemas import OneOf, parse_day
 from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.funds.models import Earmark
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import check_permission
-from nuanjia.orgs.queries import get_scoped_or_404, visible_orgs
-from nuanjia.orgs.rules import Perm
+from nuanjia.orgs.queries import get_scoped_or_404
 from nuanjia.people.queries import get_worker_for
 from nuanjia.relief.models import GrantType
 
-from . import api_goods, api_screening, queries, services, tasks
-from .models import Activity, Booking, Enrolment, EnrolmentRun, GoodsItem, Quota, Roster, Visit
-from .rules import ENROL_CHUNK, ActivityKind, BookingStatus, CampaignStatus, RosterStep
+from . import api_goods, api_places, api_screening, queries, services, tasks
+from .api_common import CampaignReasonIn, guard, org_by_code
+from .models import Activity, Enrolment, EnrolmentRun, Roster
+from .rules import ENROL_CHUNK, ActivityKind, CampaignStatus, RosterStep
 from .workflow import ROSTER_FLOW
 
 router = Router(tags=["campaigns"])
-
-
-def _guard(request: Any) -> None:
-    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-
-
-def _org(request: Any, code: str, field: str = "org") -> Org:
-    org = visible_orgs(request.user).filter(code=(code or "").strip()).first()
-    if org is None:
-        raise RuleViolation(_("No union with this code in your reach."), field=field)
-    return org
 
 
 # ---- campaigns and activities ------------------------------------------------------------
@@ -104,13 +92,13 @@ class CampaignRuleIn(Schema):
 @router.get("/", response=list[CampaignOut], summary="Campaigns taking part")
 @paginate(Pages, page_size=100)
 def campaign_list(request):
-    _guard(request)
+    guard(request)
     return queries.visible_campaigns(request.user)
 
 
 @router.post("/", response={201: CampaignOut, **ERROR_RESPONSES}, summary="Create a campaign")
 def campaign_create(request, payload: CampaignIn):
-    _guard(request)
+    guard(request)
     earmarks = list(Earmark.objects.filter(code__in=payload.earmarks, is_active=True))
     if len(earmarks) != len(set(payload.earmarks)):
         raise RuleViolation(_("Unknown earmark."), field="earmarks")
@@ -119,7 +107,7 @@ def campaign_create(request, payload: CampaignIn):
     fields["ends_on"] = parse_day(payload.ends_on, "ends_on")
     campaign = services.create_campaign(
         **fields,
-        lead_org=_org(request, payload.lead_org, "lead_org"),
+        lead_org=org_by_code(request, payload.lead_org, "lead_org"),
         earmarks=earmarks,
         by=request.user,
     )
@@ -128,7 +116,7 @@ def campaign_create(request, payload: CampaignIn):
 
 @router.get("/{campaign_id}", response=CampaignOut, summary="One campaign")
 def campaign_detail(request, campaign_id: int):
-    _guard(request)
+    guard(request)
     return queries.get_campaign_for(request.user, campaign_id)
 
 
@@ -138,7 +126,7 @@ def campaign_detail(request, campaign_id: int):
     summary="Open or close a campaign",
 )
 def campaign_status(request, campaign_id: int, payload: CampaignStatusIn):
-    _guard(request)
+    guard(request)
     campaign = queries.get_campaign_for(request.user, campaign_id, write=True)
     return services.set_campaign_status(campaign, payload.status, by=request.user)
 
@@ -149,7 +137,7 @@ def campaign_status(request, campaign_id: int, payload: CampaignStatusIn):
     summary="A campaign's activities",
 )
 def activity_list(request, campaign_id: int):
-    _guard(request)
+    guard(request)
     campaign = queries.get_campaign_for(request.user, campaign_id)
     return queries.visible_activities(request.user).filter(campaign=campaign)
 
@@ -169,7 +157,7 @@ def _grant_type(code: str | None) -> GrantType | None:
     summary="Add an activity to a campaign",
 )
 def activity_create(request, campaign_id: int, payload: CampaignActivityIn):
-    _guard(request)
+    guard(request)
     campaign = queries.get_campaign_for(request.user, campaign_id, write=True)
     fields = payload.dict(exclude={"org", "grant_type"})
     fields["starts_on"] = parse_day(payload.starts_on, "starts_on", required=False)
@@ -177,7 +165,7 @@ def activity_create(request, campaign_id: int, payload: CampaignActivityIn):
     activity = services.create_activity(
         campaign,
         **fields,
-        org=_org(request, payload.org),
+        org=org_by_code(request, payload.org),
         grant_type=_grant_type(payload.grant_type),
         by=request.user,
     )
@@ -186,7 +174,7 @@ def activity_create(request, campaign_id: int, payload: CampaignActivityIn):
 
 @router.get("/activities/{activity_id}", response=CampaignActivityOut, summary="One activity")
 def activity_detail(request, activity_id: int):
-    _guard(request)
+    guard(request)
     return queries.get_activity_for(request.user, activity_id)
 
 
@@ -196,7 +184,7 @@ def activity_detail(request, activity_id: int):
     summary="Change who is eligible (lists already drawn up keep their rows)",
 )
 def activity_rule(request, activity_id: int, payload: CampaignRuleIn):
-    _guard(request)
+    guard(request)
     activity = queries.get_activity_for(request.user, activity_id, write=True)
     return services.change_rule(activity, payload.rule, by=request.user)
 
@@ -254,7 +242,7 @@ def _preview_out(preview: services.Preview) -> dict[str, Any]:
 
 
 def _enrolling_org(request: Any, activity: Activity, code: str) -> Org:
-    org = _org(request, code)
+    org = org_by_code(request, code)
     if not org.path.startswith(activity.org.path):
         raise RuleViolation(_("The union is not part of this activity."), field="org")
     return org
@@ -267,7 +255,7 @@ def _enrolling_org(request: Any, activity: Activity, code: str) -> Org:
 )
 def activity_preview(request, activity_id: int, org: str = ""):
     """`org`: the union's code (yours by default)."""
-    _guard(request)
+    guard(request)
     activity = queries.get_activity_for(request.user, activity_id)
     code = org or request.user.org.code
     return _preview_out(services.preview(activity, _enrolling_org(request, activity, code)))
@@ -279,7 +267,7 @@ def activity_preview(request, activity_id: int, org: str = ""):
     summary="Enrol what the preview showed (409 with the new preview when the count moved)",
 )
 def run_start(request, activity_id: int, payload: CampaignRunIn):
-    _guard(request)
+    guard(request)
     activity = queries.get_activity_for(request.user, activity_id, write=True)
     org = _enrolling_org(request, activity, payload.org)
     preview = services.preview(activity, org)
@@ -300,7 +288,7 @@ def _run_for(request: Any, run_id: int, write: bool = False) -> EnrolmentRun:
 
 @router.get("/runs/{run_id}", response=CampaignRunOut, summary="An enrolment run and its progress")
 def run_detail(request, run_id: int):
-    _guard(request)
+    guard(request)
     return _run_for(request, run_id)
 
 
@@ -310,7 +298,7 @@ def run_detail(request, run_id: int):
     summary="Resume a stopped run",
 )
 def run_resume(request, run_id: int):
-    _guard(request)
+    guard(request)
     run = _run_for(request, run_id, write=True)
     services.require_planner(request.user, run.org)
     if run.status == EnrolmentRun.Status.RUNNING:
@@ -347,10 +335,6 @@ class CampaignListRowIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
-class CampaignReasonIn(Schema):
-    reason: str = Field(..., max_length=200)
-
-
 def _roster_for(request: Any, roster_id: int, write: bool = False) -> Roster:
     rosters = queries.scoped(Roster.objects.select_related("org", "activity"), request.user)
     return get_scoped_or_404(rosters, request.user, write=write, pk=roster_id)
@@ -367,7 +351,7 @@ def _roster_out(request: Any, roster: Roster) -> Roster:
     summary="An activity's lists",
 )
 def roster_list(request, activity_id: int):
-    _guard(request)
+    guard(request)
     activity = queries.get_activity_for(request.user, activity_id)
     rosters = queries.scoped(
         Roster.objects.filter(activity=activity).select_related("org"), request.user
@@ -377,7 +361,7 @@ def roster_list(request, activity_id: int):
 
 @router.get("/lists/{roster_id}", response=CampaignRosterOut, summary="One list")
 def roster_detail(request, roster_id: int):
-    _guard(request)
+    guard(request)
     return _roster_out(request, _roster_for(request, roster_id))
 
 
@@ -386,7 +370,7 @@ def roster_detail(request, roster_id: int):
 )
 @paginate(Pages, page_size=500)
 def roster_rows(request, roster_id: int):
-    _guard(request)
+    guard(request)
     roster = _roster_for(request, roster_id)
     rows = roster.enrolments.select_related("worker", "org").order_by("worker_id")
     return rows.annotate(by_rule=ExpressionWrapper(Q(run__isnull=False), BooleanField()))
@@ -403,7 +387,7 @@ def _enrolment_out(row: Enrolment) -> Enrolment:
     summary="Add a worker to a list being drawn up, with the reason",
 )
 def roster_add(request, roster_id: int, payload: CampaignListRowIn):
-    _guard(request)
+    guard(request)
     roster = _roster_for(request, roster_id, write=True)
     worker = get_worker_for(request.user, payload.worker_id)
     row = services.add_by_hand(
@@ -418,7 +402,7 @@ def roster_add(request, roster_id: int, payload: CampaignListRowIn):
     summary="Take a worker off a list being drawn up, with the reason",
 )
 def roster_remove(request, enrolment_id: int, payload: CampaignReasonIn):
-    _guard(request)
+    guard(request)
     rows = queries.scoped(Enrolment.objects.all(), request.user, org_field="roster__org")
     row = get_scoped_or_404(rows, request.user, write=True, pk=enrolment_id)
     services.remove_from_list(row, by=request.user, reason=payload.reason)
@@ -440,214 +424,6 @@ add_step_operations(
 )
 
 
-# ---- places and bookings -------------------------------------------------------------------
-
-
-class CampaignQuotaOut(Schema):
-    id: int
-    org: str = Field(..., alias="org.code")
-    total: int
-    allocated_down: int
-    used: int
-    remaining: int
-
-
-class CampaignPlacesIn(Schema):
-    total: int = Field(..., ge=1)
-
-
-class CampaignAllocationIn(Schema):
-    to_org: str
-    places: int = Field(..., ge=1)
-    withdraw: bool = Field(False, description="take places back instead of passing them on")
-    note: str = ""
-
-
-class CampaignBookingIn(Schema):
-    worker_id: int
-    org: str | None = Field(None, description="the union whose place is taken (yours by default)")
-
-
-class CampaignBookingOut(Schema):
-    id: int
-    worker_id: int
-    org: str = Field(..., alias="org.code")
-    status: str
-    booked_at: datetime.datetime
-
-
-@router.get(
-    "/activities/{activity_id}/places", response=list[CampaignQuotaOut], summary="Places per union"
-)
-def quota_list(request, activity_id: int):
-    _guard(request)
-    activity = queries.get_activity_for(request.user, activity_id)
-    return queries.scoped(
-        Quota.objects.filter(activity=activity).select_related("org"), request.user
-    )
-
-
-@router.post(
-    "/activities/{activity_id}/places",
-    response={200: CampaignQuotaOut, **ERROR_RESPONSES},
-    summary="Set the organising union's places",
-)
-def quota_set(request, activity_id: int, payload: CampaignPlacesIn):
-    _guard(request)
-    activity = queries.get_activity_for(request.user, activity_id, write=True)
-    return services.set_places(activity, payload.total, by=request.user)
-
-
-@router.post(
-    "/activities/{activity_id}/places/allocate",
-    response={200: CampaignQuotaOut, **ERROR_RESPONSES},
-    summary="Pass places to a union right below yours, or take them back",
-)
-def quota_allocate(request, activity_id: int, payload: CampaignAllocationIn):
-    _guard(request)
-    activity = queries.get_activity_for(request.user, activity_id, write=True)
-    move = services.withdraw_places if payload.withdraw else services.allocate_places
-    return move(
-        activity,
-        request.user.org,
-        _org(request, payload.to_org, "to_org"),
-        payload.places,
-        by=request.user,
-        note=payload.note,
-    )
-
-
-@router.get(
-    "/activities/{activity_id}/bookings", response=list[CampaignBookingOut], summary="Bookings"
-)
-@paginate(Pages, page_size=100)
-def booking_list(
-    request, activity_id: int, status: Annotated[str, OneOf(BookingStatus)] | None = None
-):
-    _guard(request)
-    activity = queries.get_activity_for(request.user, activity_id)
-    bookings = queries.scoped(
-        Booking.objects.filter(activity=activity).select_related("org"), request.user
-    )
-    return bookings.filter(status=status) if status else bookings
-
-
-@router.post(
-    "/activities/{activity_id}/bookings",
-    response={201: CampaignBookingOut, **ERROR_RESPONSES},
-    summary="Book a place for a worker",
-)
-def booking_create(request, activity_id: int, payload: CampaignBookingIn):
-    _guard(request)
-    activity = queries.get_activity_for(request.user, activity_id, write=True)
-    worker = get_worker_for(request.user, payload.worker_id)
-    org = _org(request, payload.org) if payload.org else request.user.org
-    return Status(201, services.book_place(activity, worker, org, by=request.user))
-
-
-def _booking_for(request: Any, booking_id: int) -> Booking:
-    bookings = queries.scoped(Booking.objects.select_related("org"), request.user)
-    return get_scoped_or_404(bookings, request.user, write=True, pk=booking_id)
-
-
-@router.post(
-    "/bookings/{booking_id}/cancel",
-    response={200: CampaignBookingOut, **ERROR_RESPONSES},
-    summary="Cancel a booking (the place is free again)",
-)
-def booking_cancel(request, booking_id: int, payload: CampaignReasonIn):
-    _guard(request)
-    return services.cancel_booking(
-        _booking_for(request, booking_id), by=request.user, reason=payload.reason
-    )
-
-
-@router.post(
-    "/bookings/{booking_id}/attended",
-    response={200: CampaignBookingOut, **ERROR_RESPONSES},
-    summary="Mark a booking as attended",
-)
-def booking_attended(request, booking_id: int):
-    _guard(request)
-    return services.mark_attended(_booking_for(request, booking_id), by=request.user)
-
-
-# ---- visits ------------------------------------------------------------------------------
-
-
-class CampaignVisitGoodsIn(Schema):
-    item_id: int
-    quantity: int = Field(1, ge=1, le=1000)
-
-
-class CampaignVisitIn(Schema):
-    worker_id: int
-    cash_fen: int | None = Field(None, description="paid as a relief grant of the activity's type")
-    goods: list[CampaignVisitGoodsIn] = []
-    visited_on: str = Field("", description="YYYY-MM-DD (today by default)")
-    note: str = Field("", max_length=200)
-
-
-class CampaignVisitOut(Schema):
-    id: int
-    activity_id: int
-    worker_id: int
-    org: str = Field(..., alias="org.code")
-    visited_on: datetime.date
-    status: str
-    grant_id: int | None
-    warnings: list[str]
-
-
-@router.get("/activities/{activity_id}/visits", response=list[CampaignVisitOut], summary="Visits")
-@paginate(Pages, page_size=100)
-def visit_list(request, activity_id: int):
-    _guard(request)
-    activity = queries.get_activity_for(request.user, activity_id)
-    return queries.scoped(
-        Visit.objects.filter(activity=activity).select_related("org"), request.user
-    )
-
-
-@router.post(
-    "/activities/{activity_id}/visits",
-    response={201: CampaignVisitOut, **ERROR_RESPONSES},
-    summary="Record a visit by your union (cash proposed as a grant, goods from your stock)",
-)
-def visit_create(request, activity_id: int, payload: CampaignVisitIn):
-    _guard(request)
-    activity = queries.get_activity_for(request.user, activity_id, write=True)
-    worker = get_worker_for(request.user, payload.worker_id)
-    items = {
-        item.pk: item
-        for item in GoodsItem.objects.filter(pk__in=[g.item_id for g in payload.goods])
-    }
-    if len(items) != len({g.item_id for g in payload.goods}):
-        raise RuleViolation(_("Unknown goods item."), field="goods")
-    visit = services.record_visit(
-        activity,
-        worker,
-        request.user.org,
-        by=request.user,
-        cash_fen=payload.cash_fen,
-        goods=[(items[g.item_id], g.quantity) for g in payload.goods],
-        visited_on=parse_day(payload.visited_on, "visited_on", required=False),
-        note=payload.note,
-    )
-    return Status(201, visit)
-
-
-@router.post(
-    "/visits/{visit_id}/cancel",
-    response={200: CampaignVisitOut, **ERROR_RESPONSES},
-    summary="Cancel a visit recorded in error (goods back to stock, grant cancelled)",
-)
-def visit_cancel(request, visit_id: int, payload: CampaignReasonIn):
-    _guard(request)
-    visits = queries.scoped(Visit.objects.select_related("org"), request.user)
-    visit = get_scoped_or_404(visits, request.user, write=True, pk=visit_id)
-    return services.cancel_visit(visit, by=request.user, reason=payload.reason)
-
-
+router.add_router("", api_places.router)
 router.add_router("", api_goods.router)
 router.add_router("", api_screening.router)
