@@ -6,7 +6,6 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .models import Activity
 from .rules import ActivityKind
@@ -17,7 +16,7 @@ TABS: list[tuple[str, Any, str, frozenset[str]]] = [
     ("places", _("Places"), "campaigns:places", frozenset()),
     (
         "visits",
-        pgettext_lazy("campaign", "Visits"),
+        _("Visit records"),
         "campaigns:visits",
         frozenset({ActivityKind.VISIT}),
     ),
