@@ -361,7 +361,10 @@ def continue_run(
 def enrol(
     activity: Activity, org: Org, *, by: Actor, expected: int | None = None, **options: Any
 ) -> EnrolmentRun:
-    """Start a run and take it to the end (the page for small unions, the CLI, tests)."""
+    """Start a run and take it to the end (the page for small unions, the CLI, tests); the
+    run keeps the preview's count beside what it added."""
+    if expected is None:
+        expected = preview(activity, org).total
     return continue_run(start_run(activity, org, by=by, expected=expected), by=by, **options)
 
 
