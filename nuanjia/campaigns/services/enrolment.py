@@ -305,7 +305,12 @@ def _run_chunk(run_id: int, chunk: int, by: Actor | None) -> EnrolmentRun:
             "campaigns.enrolment_chunk",
             by=by,
             org=run.org,
-            changes={"ids": [low + 1, high], "count": added, "hash": chunk_hash},
+            changes={
+                "rule_hash": describe(run.rule)[1],
+                "ids": [low + 1, high],
+                "count": added,
+                "hash": chunk_hash,
+            },
         )
         return run
 

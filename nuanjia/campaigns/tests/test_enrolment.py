@@ -97,6 +97,9 @@ def test_a_run_killed_mid_chunk_resumes_to_exactly_n_rows(
     assert run.added == expected == Enrolment.objects.filter(activity=visit_activity).count()
     chunks = AuditEvent.objects.filter(action="campaigns.enrolment_chunk", object_id=str(run.pk))
     assert sum(event.changes["count"] for event in chunks) == expected
+    assert {event.changes["rule_hash"] for event in chunks} == {
+        services.enrolment.describe(visit_activity.rule)[1]
+    }
     finished = AuditEvent.objects.get(action="campaigns.enrolment_run", object_id=str(run.pk))
     assert finished.changes["count"] == expected and finished.changes["hash"] == run.ids_hash
 
