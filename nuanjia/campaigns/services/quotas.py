@@ -7,6 +7,8 @@ UPDATE, so concurrent bookings against the last places never oversell."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -107,45 +109,68 @@ def _check_child(parent: Org, child: Org) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Shift:
+    """Places moving between a union and one right below it: `places` > 0 passes them
+    down, < 0 takes them back; the history's words for both sides and the audit's name."""
+
+    places: int
+    parent_what: str
+    child_what: str
+    action: str
+
+
+def _shift(
+    activity: Activity, parent: Quota, child: Quota, shift: _Shift, *, by: Actor, note: str
+) -> Quota:
+    """Move the places on both locked rows, with their history and one audit event."""
+    parent.allocated_down = F("allocated_down") + shift.places
+    parent.save(update_fields=["allocated_down", "updated_at"])
+    child.total = F("total") + shift.places
+    child.save(update_fields=["total", "updated_at"])
+    _event(parent, -shift.places, shift.parent_what, by=by, counterpart=child.org, note=note)
+    _event(child, shift.places, shift.child_what, by=by, counterpart=parent.org, note=note)
+    record_event(
+        child,
+        shift.action,
+        by=by,
+        org=parent.org,
+        changes={
+            "activity": activity.pk,
+            "parent": parent.org.code,
+            "child": child.org.code,
+            "places": shift.places,
+        },
+    )
+    child.refresh_from_db()
+    return child
+
+
+def _checked_move(activity: Activity, from_org: Org, to_org: Org, places: int, by: Actor) -> int:
+    _require_places(activity)
+    require_planner(by, from_org)
+    _check_child(from_org, to_org)
+    return _places(places)
+
+
 @transaction.atomic
 def allocate_places(
     activity: Activity, from_org: Org, to_org: Org, places: int, *, by: Actor, note: str = ""
 ) -> Quota:
     """Pass `places` from `from_org` to a union right below it (parent locked, then child)."""
-    _require_places(activity)
-    require_planner(by, from_org)
+    places = _checked_move(activity, from_org, to_org, places, by)
     require_taking_part(activity, to_org)
-    _check_child(from_org, to_org)
-    places = _places(places)
     parent = _locked(activity, from_org)
     if parent is None or parent.remaining < places:
         raise RuleViolation(
             _("Not enough places left: %(count)d.") % {"count": parent.remaining if parent else 0},
             field="places",
         )
-    child = _locked(activity, to_org)
-    if child is None:
-        child = Quota.objects.create(activity=activity, org=to_org, parent=parent, total=0)
-    parent.allocated_down = F("allocated_down") + places
-    parent.save(update_fields=["allocated_down", "updated_at"])
-    child.total = F("total") + places
-    child.save(update_fields=["total", "updated_at"])
-    _event(parent, -places, "allocated", by=by, counterpart=to_org, note=note)
-    _event(child, places, "given", by=by, counterpart=from_org, note=note)
-    record_event(
-        child,
-        "campaigns.places_allocated",
-        by=by,
-        org=from_org,
-        changes={
-            "activity": activity.pk,
-            "from": from_org.code,
-            "to": to_org.code,
-            "places": places,
-        },
+    child = _locked(activity, to_org) or Quota.objects.create(
+        activity=activity, org=to_org, parent=parent, total=0
     )
-    child.refresh_from_db()
-    return child
+    shift = _Shift(places, "allocated", "given", "campaigns.places_allocated")
+    return _shift(activity, parent, child, shift, by=by, note=note)
 
 
 @transaction.atomic
@@ -153,10 +178,7 @@ def withdraw_places(
     activity: Activity, from_org: Org, to_org: Org, places: int, *, by: Actor, note: str = ""
 ) -> Quota:
     """Take back places a union below has neither passed on nor used (parent, then child)."""
-    _require_places(activity)
-    require_planner(by, from_org)
-    _check_child(from_org, to_org)
-    places = _places(places)
+    places = _checked_move(activity, from_org, to_org, places, by)
     parent = _locked(activity, from_org)
     child = _locked(activity, to_org)
     if parent is None or child is None or child.remaining < places:
@@ -165,26 +187,8 @@ def withdraw_places(
             % {"union": to_org.name, "count": child.remaining if child else 0},
             field="places",
         )
-    child.total = F("total") - places
-    child.save(update_fields=["total", "updated_at"])
-    parent.allocated_down = F("allocated_down") - places
-    parent.save(update_fields=["allocated_down", "updated_at"])
-    _event(child, -places, "withdrawn", by=by, counterpart=from_org, note=note)
-    _event(parent, places, "returned", by=by, counterpart=to_org, note=note)
-    record_event(
-        child,
-        "campaigns.places_withdrawn",
-        by=by,
-        org=from_org,
-        changes={
-            "activity": activity.pk,
-            "from": to_org.code,
-            "to": from_org.code,
-            "places": places,
-        },
-    )
-    child.refresh_from_db()
-    return child
+    shift = _Shift(-places, "returned", "withdrawn", "campaigns.places_withdrawn")
+    return _shift(activity, parent, child, shift, by=by, note=note)
 
 
 def _take_place(activity: Activity, org: Org) -> Quota:
