@@ -148,6 +148,16 @@ class ListExport:
             content_type=XLSX_CONTENT_TYPE,
         )
 
+    def download(
+        self, request: Any, rows: QuerySet[Any], filters: Mapping[str, Any]
+    ) -> FileResponse | StreamingHttpResponse:
+        """The list as a sheet, or as CSV when it holds more rows than a sheet takes (a list
+        whose `limit` is CSV_ABOVE_ROWS is then never cut)."""
+        count = rows.count()
+        if count > CSV_ABOVE_ROWS:
+            return self.csv_response(request, rows, filters, count)
+        return self.response(request, rows, filters)
+
     def csv_response(
         self, request: Any, rows: QuerySet[Any], filters: Mapping[str, Any], count: int
     ) -> StreamingHttpResponse:

@@ -85,3 +85,32 @@ def test_places_attended_count_once_per_booking(places_activity, campaign):
         )
     found = figures.activity_figures(places_activity, campaign.lead_org)
     assert found.total["places_attended"] == 1 == found.total["people"]
+
+
+def test_a_list_longer_than_a_sheet_takes_comes_out_as_csv(
+    recorded, visit_activity, city_caseworker, monkeypatch
+):
+    """Above CSV_ABOVE_ROWS (a million; three here) the same rows stream out as CSV, audited,
+    every cell formula-safe and nothing cut."""
+    import csv
+    import io
+
+    from nuanjia.core import listexport
+    from nuanjia.core.models import AuditEvent
+
+    monkeypatch.setattr(listexport, "CSV_ABOVE_ROWS", 3)
+    recorded[0].worker.name = "=HYPERLINK(1)"
+    recorded[0].worker.save()
+    client = Client()
+    verified_login(client, city_caseworker)
+    answer = client.get(
+        reverse("campaigns:figure_rows", args=[visit_activity.pk]),
+        {"measure": "visits", "at": "410100", "export": 1},
+    )
+    assert answer["Content-Type"].startswith("text/csv")
+    text = b"".join(answer.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 1 + 4  # the header and every visit of 郑州
+    assert ["'=HYPERLINK(1)"] == [row[0] for row in rows if "HYPERLINK" in row[0]]
+    exported = AuditEvent.objects.filter(action="list.exported").latest("id")
+    assert exported.changes["rows"] == 4

@@ -254,9 +254,7 @@ def roster_export_view(request, roster_id: int):
     roster = get_roster_for(request.user, roster_id)
     rows = roster.enrolments.select_related("worker", "org").order_by("worker_id")
     filters = {"roster": roster.pk}
-    if roster.row_count > CSV_ABOVE_ROWS:
-        return ROSTER_EXPORT.csv_response(request, rows, filters, roster.row_count)
-    return ROSTER_EXPORT.response(request, rows, filters)
+    return ROSTER_EXPORT.download(request, rows, filters)
 
 
 @requires(Perm.VIEW_BUSINESS)

@@ -171,10 +171,7 @@ def figure_rows_view(request, activity_id: int):
     export = EXPORTS[key]
     filters = {"activity": activity.pk, "measure": key, "at": at.code}
     if request.GET.get("export"):
-        count = rows.count()
-        if count > CSV_ABOVE_ROWS:
-            return export.csv_response(request, rows, filters, count)
-        return export.response(request, rows, filters)
+        return export.download(request, rows, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

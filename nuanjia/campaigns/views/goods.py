@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import saved
-from nuanjia.core.listexport import ListExport, column
+from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
 from nuanjia.core.money import yuan_to_fen
 from nuanjia.core.workflow_pages import StepPage, offered_pages, run_step_button, step_pages
 from nuanjia.orgs.models import Org
@@ -51,7 +51,7 @@ STOCK_EXPORT = ListExport("campaigns.stock", _lazy("Goods stock"), (
     column(pgettext_lazy("goods", "Unit"), "item.unit"), column(_lazy("Received"), "received"),
     column(_lazy("Sent down"), "allocated_down"), column(_lazy("Handed out"), "handed_out"),
     column(_lazy("Remaining"), "remaining"),
-))  # fmt: skip
+), limit=CSV_ABOVE_ROWS)  # fmt: skip
 
 
 def _filtered_stocks(request):
@@ -84,7 +84,7 @@ def stock_list_view(request):
 @requires(Perm.VIEW_BUSINESS)
 def stock_export_view(request):
     stocks, filters = _filtered_stocks(request)
-    return STOCK_EXPORT.response(request, stocks, filters)
+    return STOCK_EXPORT.download(request, stocks, filters)
 
 
 @requires(Perm.VIEW_BUSINESS)

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.flash import attempt, saved
-from nuanjia.core.listexport import ListExport, column
+from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
@@ -34,7 +34,7 @@ HANDOUT_EXPORT = ListExport("campaigns.handouts", _lazy("Goods handed out"), (
     column(_lazy("Recipient"), _recipient), column(_lazy("People"), "people_count"),
     column(_lazy("Received and signed by"), "signed_by_name"),
     column(_lazy("Signed on"), "signed_on"), column(_lazy("Recorded at"), "recorded_at"),
-))  # fmt: skip
+), limit=CSV_ABOVE_ROWS)  # fmt: skip
 
 
 def _orgs(request):
@@ -82,7 +82,7 @@ def handout_list_view(request, activity_id: int):
 def handout_export_view(request, activity_id: int):
     activity = queries.get_activity_for(request.user, activity_id)
     _form, rows, filters = _filtered(request, activity)
-    return HANDOUT_EXPORT.response(request, rows, {"activity": activity.pk, **filters})
+    return HANDOUT_EXPORT.download(request, rows, {"activity": activity.pk, **filters})
 
 
 @requires(Perm.VIEW_BUSINESS)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
-from nuanjia.core.listexport import ListExport, column
+from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, visible_orgs
 from nuanjia.orgs.rules import Perm
@@ -36,6 +36,7 @@ BOOKING_EXPORT = ListExport(
         column(gettext_lazy("Status"), "get_status_display"),
         column(gettext_lazy("Closed at"), "closed_at"),
     ),
+    limit=CSV_ABOVE_ROWS,
 )
 
 
@@ -60,7 +61,7 @@ def places_view(request, activity_id: int):
     if status in BookingStatus.values:
         bookings = bookings.filter(status=status)
     if request.GET.get("export"):
-        return BOOKING_EXPORT.response(request, bookings, {"org": org_code, "status": status})
+        return BOOKING_EXPORT.download(request, bookings, {"org": org_code, "status": status})
     own = Quota.objects.filter(activity=activity, org=request.user.org).first()
     return render(
         request,

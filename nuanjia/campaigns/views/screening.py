@@ -24,7 +24,7 @@ from nuanjia.core.imports import (
     error_sheet_response,
     result_context,
 )
-from nuanjia.core.listexport import ListExport, column
+from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
 from nuanjia.core.workflow_pages import (
     StepPage,
     offered_pages,
@@ -71,7 +71,7 @@ FINDING_EXPORT = ListExport("campaigns.findings", _lazy("Screening findings"), (
     column(_lazy("Registered on the spot"), lambda row: _("Yes") if row.registered_here else ""),
     column(_lazy("Outcome"), "get_status_display"), column(_lazy("Decided by"), "decided_by"),
     column(_lazy("Decided at"), "decided_at"), column(_lazy("Decision"), "decision_note"),
-))  # fmt: skip
+), limit=CSV_ABOVE_ROWS)  # fmt: skip
 
 
 def _query_string(request) -> str:
@@ -120,7 +120,7 @@ def findings_export_view(request, activity_id: int):
     activity = _screening_activity(request, activity_id)
     filters = queries_screening.clean_filters(request.user, request.GET)
     rows = queries_screening.filtered_findings(request.user, filters, activity)
-    return FINDING_EXPORT.response(request, rows, {"activity": activity.pk, **filters.as_dict()})
+    return FINDING_EXPORT.download(request, rows, {"activity": activity.pk, **filters.as_dict()})
 
 
 @requires(Perm.VIEW_BUSINESS)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
-from nuanjia.core.listexport import ListExport, column, money
+from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column, money
 from nuanjia.core.money import yuan_to_fen
 from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.permissions import requires
@@ -58,6 +58,7 @@ VISIT_EXPORT = ListExport(
         column(gettext_lazy("Status"), "get_status_display"),
         column(gettext_lazy("Warnings"), lambda visit: "；".join(visit.warnings)),
     ),
+    limit=CSV_ABOVE_ROWS,
 )
 
 
@@ -146,7 +147,7 @@ def visits_view(request, activity_id: int):
             return redirect("campaigns:visits", activity_id=activity.pk)
     visits = visit_rows(request, activity)
     if request.GET.get("export"):
-        return VISIT_EXPORT.response(request, visits, dict(request.GET.items()))
+        return VISIT_EXPORT.download(request, visits, dict(request.GET.items()))
     live = visits.filter(status=VisitStatus.DONE)
     return render(
         request,
