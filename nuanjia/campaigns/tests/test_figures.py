@@ -111,6 +111,6 @@ def test_a_list_longer_than_a_sheet_takes_comes_out_as_csv(
     text = b"".join(answer.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 1 + 4  # the header and every visit of 郑州
-    assert ["'=HYPERLINK(1)"] == [row[0] for row in rows if "HYPERLINK" in row[0]]
+    assert [row[0] for row in rows if "HYPERLINK" in row[0]] == ["'=HYPERLINK(1)"]
     exported = AuditEvent.objects.filter(action="list.exported").latest("id")
     assert exported.changes["rows"] == 4
