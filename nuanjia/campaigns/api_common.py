@@ -3,14 +3,13 @@ reason body."""
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import check_permission
-from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
+
+from .queries import union_by_code
 
 
 def guard(request: Any) -> None:
@@ -18,10 +17,7 @@ def guard(request: Any) -> None:
 
 
 def org_by_code(request: Any, code: str, field: str = "org") -> Org:
-    org = visible_orgs(request.user).filter(code=(code or "").strip()).first()
-    if org is None:
-        raise RuleViolation(_("No union with this code in your reach."), field=field)
-    return org
+    return union_by_code(request.user, code, field)
 
 
 class CampaignReasonIn(Schema):

@@ -22,6 +22,7 @@ from nuanjia.people.models import Worker
 from nuanjia.relief.rules import Status as GrantStatus
 
 from .models import Activity, Booking, Finding, Handout, Visit
+from .queries import roll_up
 from .rules import BookingStatus, FindingStatus, VisitStatus
 
 LIVE_GRANT = ~Q(grant__status__in=[GrantStatus.CANCELLED, GrantStatus.REJECTED])
@@ -130,22 +131,6 @@ def measure_rows(activity: Activity, key: str, at: Org) -> QuerySet[Any]:
 def _per_org(rows: QuerySet[Any], total: Any) -> list[tuple[int, int]]:
     grouped = rows.order_by().values_list("org_id").annotate(n=total)
     return [(org_id, int(value or 0)) for org_id, value in grouped]
-
-
-def _child_of(at: Org, path: str) -> str:
-    rest = path[len(at.path) :].strip("/")
-    return rest.split("/", 1)[0] if rest else at.code
-
-
-def roll_up(at: Org, counts: Iterable[tuple[int, int]]) -> dict[str, int]:
-    """Counts per owning union summed per union right below `at` (or `at` itself)."""
-    counts = list(counts)
-    paths = dict(Org.objects.filter(pk__in=[pk for pk, _n in counts]).values_list("pk", "path"))
-    by_code: dict[str, int] = {}
-    for org_id, value in counts:
-        code = _child_of(at, paths[org_id])
-        by_code[code] = by_code.get(code, 0) + value
-    return by_code
 
 
 def activity_figures(activity: Activity, at: Org) -> ActivityFigures:

@@ -4,12 +4,16 @@ union records (lists, places, visits, goods, findings) is scoped by its own unio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from nuanjia.core.actors import Actor
-from nuanjia.orgs.queries import get_scoped_or_404, scope, within
+from nuanjia.core.errors import RuleViolation
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.queries import get_scoped_or_404, scope, visible_orgs, within
 from nuanjia.orgs.rules import Perm, actor_can
 
 from .models import Activity, Campaign
@@ -49,3 +53,28 @@ def get_activity_for(user: Actor, pk: Any, *, write: bool = False) -> Activity:
 def scoped(queryset: QuerySet[Any], user: Actor, *, org_field: str = "org") -> QuerySet[Any]:
     """Any campaign row of the user's subtree (lists, places, visits, goods, findings)."""
     return scope(queryset, user, org_field=org_field)
+
+
+def union_by_code(user: Actor, code: str, field: str = "org") -> Org:
+    """A union of the user's subtree by its code, or the refusal naming `field`."""
+    org = visible_orgs(user).filter(code=(code or "").strip()).first()
+    if org is None:
+        raise RuleViolation(_("No union with this code in your reach."), field=field)
+    return org
+
+
+def _child_code(at: Org, path: str) -> str:
+    rest = path[len(at.path) :].strip("/")
+    return rest.split("/", 1)[0] if rest else at.code
+
+
+def roll_up(at: Org, counts: Iterable[tuple[int, int]]) -> dict[str, int]:
+    """Counts per owning union (org id, count) summed per union right below `at`, or `at`
+    itself for its own rows (one query for the paths of the unions that have any)."""
+    counts = list(counts)
+    paths = dict(Org.objects.filter(pk__in=[pk for pk, _n in counts]).values_list("pk", "path"))
+    by_code: dict[str, int] = {}
+    for org_id, value in counts:
+        code = _child_code(at, paths[org_id])
+        by_code[code] = by_code.get(code, 0) + value
+    return by_code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Activity
@@ -31,11 +31,7 @@ def activity_tabs(activity: Activity) -> list[dict[str, Any]]:
     for key, label, name, kinds in TABS:
         if (kinds and activity.kind not in kinds) or (key == "places" and not activity.uses_places):
             continue
-        try:  # TODO(lead): drop once every tab's page exists
-            url = reverse(name, args=[activity.pk])
-        except NoReverseMatch:
-            continue
-        tabs.append({"key": key, "label": label, "url": url})
+        tabs.append({"key": key, "label": label, "url": reverse(name, args=[activity.pk])})
     return tabs
 
 

@@ -14,11 +14,24 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .actors import Actor, actor_of
 from .errors import RuleViolation
 from .money import yuan_to_fen
 from .workflow import Workflow
+
+
+class NoteForm(forms.Form):
+    """A step's optional note, posted from a button on the record's page."""
+
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+
+class ReasonForm(forms.Form):
+    """A step that needs its reason (refuse, return, cancel)."""
+
+    note = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
 
 def apply_rule_error(

@@ -18,6 +18,7 @@ from nuanjia.core.imports import XLSX_CONTENT_TYPE
 from nuanjia.core.middleware import client_ip
 from nuanjia.core.ratelimit import RateLimited
 from nuanjia.core.workflow_pages import (
+    ReasonForm,
     StepPage,
     apply_rule_error,
     step_pages,
@@ -28,7 +29,6 @@ from .auth import member_page
 from .models import DataRequest, PhoneCode
 from .queues import StaffQueue
 from .services import mydata
-from .staff_views import ReasonForm
 from .workflow import DATA_FLOW, DataStep
 
 RECHECK_TEXT = gettext_noop(

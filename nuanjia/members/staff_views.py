@@ -7,14 +7,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django import forms as django_forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.listexport import ListExport, column
-from nuanjia.core.workflow_pages import StepPage, step_pages
+from nuanjia.core.workflow_pages import NoteForm, ReasonForm, StepPage, step_pages
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.models import OccupationTag
@@ -25,14 +23,6 @@ from .queues import StaffQueue
 from .workflow import BINDING_FLOW, JOIN_FLOW, BindingStep, JoinStep
 
 PAGE_SIZE = 50
-
-
-class NoteForm(django_forms.Form):
-    note = django_forms.CharField(label=_("Note"), max_length=200, required=False)
-
-
-class ReasonForm(django_forms.Form):
-    note = django_forms.CharField(label=_("Reason"), max_length=200)
 
 
 JOIN_STEPS = step_pages(

@@ -39,6 +39,7 @@ from nuanjia.orgs.queries import within
 from nuanjia.people.models import Worker
 
 from ..models import Activity, Enrolment, EnrolmentRun, Roster
+from ..queries import roll_up
 from ..rules import ENROL_CHUNK, RosterStatus, RosterStep
 from ..workflow import ROSTER_FLOW
 from .common import require_open, require_planner, require_taking_part
@@ -101,22 +102,9 @@ class Preview:
     max_id: int = 0
 
 
-def _child_code(org: Org, path: str) -> str:
-    rest = path[len(org.path) :].strip("/")
-    return rest.split("/", 1)[0] if rest else org.code
-
-
 def _roll_up(org: Org, counts: Iterable[tuple[int, int]]) -> list[UnionCount]:
-    """Counts per owning union rolled up to the unions right below `org` (one query for
-    the paths of the unions that have any)."""
-    counts = list(counts)
-    paths = dict(
-        Org.objects.filter(pk__in=[org_id for org_id, _n in counts]).values_list("pk", "path")
-    )
-    by_code: dict[str, int] = {}
-    for org_id, count in counts:
-        code = _child_code(org, paths[org_id])
-        by_code[code] = by_code.get(code, 0) + count
+    """Counts per owning union as rows of the unions right below `org`, `org` first."""
+    by_code = roll_up(org, counts)
     unions = {u.code: u for u in Org.objects.filter(code__in=by_code)}
     rows = [UnionCount(unions[code], count) for code, count in by_code.items()]
     return sorted(rows, key=lambda row: (row.org.path != org.path, row.org.path))

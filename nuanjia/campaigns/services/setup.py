@@ -39,10 +39,6 @@ def _levels(levels: Iterable[str]) -> list[str]:
     return sorted(set(chosen))
 
 
-def _earmarks(earmarks: Iterable[Any]) -> list[Any]:
-    return list(earmarks)
-
-
 @transaction.atomic
 def create_campaign(
     *,
@@ -73,7 +69,7 @@ def create_campaign(
         note=one_line(note, "note", 500),
         created_by=staff_of(by),
     )
-    chosen = _earmarks(earmarks)
+    chosen = list(earmarks)
     campaign.earmarks.set(chosen)
     record_event(
         campaign,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -203,12 +202,3 @@ def cancel_visit(visit: Visit, *, by: Actor, reason: str) -> Visit:
         changes={"activity": visit.activity_id, "worker": visit.worker_id, "reason": reason},
     )
     return visit
-
-
-def visit_summary(visit: Visit) -> dict[str, Any]:
-    """What the visit gave: cash with the grant's status, goods by item."""
-    return {
-        "cash_fen": visit.grant.amount_fen if visit.grant else 0,
-        "grant_status": visit.grant.status if visit.grant else "",
-        "goods": [(h.item, h.quantity) for h in visit.handouts.all() if not h.returned],
-    }

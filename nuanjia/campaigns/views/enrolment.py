@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
 from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
-from nuanjia.core.workflow_pages import StepPage, step_pages
+from nuanjia.core.workflow_pages import NoteForm, ReasonForm, StepPage, step_pages
 from nuanjia.members.queues import StaffQueue
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, visible_orgs
@@ -38,14 +37,6 @@ from ..workflow import ROSTER_FLOW
 PAGE_SIZE = 50
 # Runs up to this many rows are done while the page waits; longer ones in the background.
 INLINE_ROWS = ENROL_CHUNK
-
-
-class NoteForm(django_forms.Form):
-    note = django_forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
-
-
-class ReasonForm(django_forms.Form):
-    note = django_forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
 
 ROSTER_STEPS = step_pages(

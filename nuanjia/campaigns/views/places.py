@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
 from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
 from nuanjia.orgs.permissions import requires
@@ -38,13 +37,6 @@ BOOKING_EXPORT = ListExport(
     ),
     limit=CSV_ABOVE_ROWS,
 )
-
-
-def _org_by_code(request, code: str):
-    org = visible_orgs(request.user).filter(code=(code or "").strip()).first()
-    if org is None:
-        raise RuleViolation(_("No union with this code in your reach."), field="org")
-    return org
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -112,7 +104,7 @@ def places_allocate_view(request, activity_id: int):
         lambda: move(
             activity,
             request.user.org,
-            _org_by_code(request, request.POST.get("to_org", "")),
+            queries.union_by_code(request.user, request.POST.get("to_org", ""), "to_org"),
             request.POST.get("places"),
             by=request.user,
             note=request.POST.get("note", ""),
@@ -136,7 +128,7 @@ def book_view(request, activity_id: int):
         lambda: services.book_place(
             activity,
             worker,
-            _org_by_code(request, request.POST.get("org") or request.user.org.code),
+            queries.union_by_code(request.user, request.POST.get("org") or request.user.org.code),
             by=request.user,
         ),
         _("The place has been booked."),
