@@ -114,3 +114,18 @@ def test_a_list_longer_than_a_sheet_takes_comes_out_as_csv(
     assert [row[0] for row in rows if "HYPERLINK" in row[0]] == ["'=HYPERLINK(1)"]
     exported = AuditEvent.objects.filter(action="list.exported").latest("id")
     assert exported.changes["rows"] == 4
+
+
+def test_the_figures_through_the_api_add_up_to_their_rows(
+    recorded, visit_activity, city_caseworker
+):
+    client = Client()
+    verified_login(client, city_caseworker)
+    base = f"/api/v1/campaigns/activities/{visit_activity.pk}/figures"
+    found = client.get(base).json()
+    assert found["at"] == "410100" and found["total"]["visits"] == 4
+    per_union = {row["org"]: row["values"]["visits"] for row in found["per_union"]}
+    assert per_union == {"410108": 3, "410102": 1}
+    rows = client.get(f"{base}/rows", {"measure": "visits", "at": "410108"}).json()
+    assert rows["count"] == 3 and all(row["worker_id"] for row in rows["items"])
+    assert client.get(f"{base}/rows", {"measure": "visits", "at": "410200"}).status_code == 400
