@@ -3,10 +3,11 @@ behind one figure, as the figures pages show them."""
 
 from typing import Any
 
-from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from nuanjia.core.errors import RuleViolation
 from nuanjia.core.pagination import Pages
 
 from . import figures, queries
@@ -91,11 +92,11 @@ def activity_figures(request, activity_id: int, at: str = ""):
     "bulk_people, places_attended, goods, findings)",
 )
 @paginate(Pages, page_size=500)
-def figure_rows(request, activity_id: int, measure: str, at: str = ""):
+def figure_rows(request, activity_id: int, measure: str = "", at: str = ""):
     guard(request)
     activity = queries.get_activity_for(request.user, activity_id)
     if measure not in figures.MEASURES:
-        raise Http404
+        raise RuleViolation(_("Choose one of the figures."), field="measure")
     return (
         figures.measure_rows(activity, measure, _at(request, at))
         .select_related("org")
