@@ -6,6 +6,8 @@ EVENT_NAMES = {
     "campaigns.campaign_created": _("Campaign created"),
     "campaigns.campaign_status": _("Campaign opened or closed"),
     "campaigns.activity_created": _("Campaign activity added"),
+    "campaigns.contract_signed": _("Partner contract signed"),
+    "campaigns.contract_ended": _("Partner contract ended"),
     "campaigns.rule_changed": _("Eligibility rule changed"),
     "campaigns.enrolment_started": _("Enrolment run started"),
     "campaigns.enrolment_chunk": _("Enrolment run: a chunk added"),

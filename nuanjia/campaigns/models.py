@@ -18,6 +18,7 @@ from nuanjia.orgs.models import Org
 
 from .rules import (
     ActivityKind,
+    BookedVia,
     BookingStatus,
     CampaignStatus,
     FindingDegree,
@@ -190,9 +191,35 @@ class Booking(models.Model):
     booked_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Partner activities (health checks, trips): where and when, who booked, how it ended.
+    booked_via = models.CharField(
+        _("booked"), max_length=8, choices=BookedVia.choices, default=BookedVia.UNION
+    )
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the member who booked on the phone
+    partner = models.ForeignKey(
+        "members.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outlet = models.ForeignKey(
+        "members.Outlet", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appointment_on = models.DateField(_("appointment"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)  # 完成日期 (nothing medical)
+    no_shows = models.PositiveSmallIntegerField(_("missed appointments"), default=0)
+    settlement = models.ForeignKey(
+        "campaigns.Settlement", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="bookings",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-booked_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["partner", "appointment_on"], name="campaigns_booking_partner_day"
+            ),
+            models.Index(fields=["activity", "status"], name="campaigns_booking_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "worker"],
@@ -556,3 +583,16 @@ class FindingEvent(StepEvent):
 
     class Meta(StepEvent.Meta):
         indexes = [models.Index(fields=["finding", "at"], name="campaigns_finding_event_at")]
+
+
+# The partner programmes' models (health checks, breakfasts, trips, settlements), kept apart.
+from .partner_models import HealthCheckRecord as HealthCheckRecord  # noqa: E402
+from .partner_models import Invitation as Invitation  # noqa: E402
+from .partner_models import Meal as Meal  # noqa: E402
+from .partner_models import MealList as MealList  # noqa: E402
+from .partner_models import Nomination as Nomination  # noqa: E402
+from .partner_models import NominationEvent as NominationEvent  # noqa: E402
+from .partner_models import PartnerContract as PartnerContract  # noqa: E402
+from .partner_models import Settlement as Settlement  # noqa: E402
+from .partner_models import SettlementEvent as SettlementEvent  # noqa: E402
+from .partner_models import Trip as Trip  # noqa: E402

@@ -40,6 +40,8 @@ class BookingStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")  # 已预约: holds a place
     DONE = "done", pgettext_lazy("booking", "Attended")  # 已完成
     CANCELLED = "cancelled", _("Cancelled")  # 已取消: the place is back
+    # 爽约: missed the appointment after the one re-invite; the place is back in the quota
+    NO_SHOW = "no_show", _("Did not come")
 
 
 class VisitStatus(models.TextChoices):
@@ -103,3 +105,60 @@ class FindingStep(models.TextChoices):
 ENROL_CHUNK = 50_000
 # Exports above this many rows are written as CSV, not Excel.
 CSV_ABOVE_ROWS = 1_000_000
+
+
+# ---- Partner programmes: health checks, breakfasts, trips, settlements -----------------------
+
+
+class BookedVia(models.TextChoices):
+    UNION = "union", _("By the union")  # 工会代约
+    MEMBER = "member", _("By the member on the phone")  # 会员自助预约
+
+
+class InvitationStatus(models.TextChoices):
+    SENT = "sent", _("Invited")  # 已邀请: waiting for the worker to book
+    BOOKED = "booked", _("Booked")  # 已预约
+    LAPSED = "lapsed", _("Lapsed")  # 已失效: the activity ended or the place went to another
+
+
+class MealSource(models.TextChoices):
+    SCAN = "scan", _("Card scanned")  # 扫码
+    PAPER = "paper", _("Paper list")  # 纸质登记补录
+
+
+class NominationStatus(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated")  # 待审批: holds a place of the trip
+    APPROVED = "approved", _("Approved")  # 已批准
+    ATTENDED = "attended", pgettext_lazy("trip", "Went")  # 已参加
+    ABSENT = "absent", _("Did not go")  # 未参加
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # 已撤回/未批准: the place is back
+
+
+class NominationStep(models.TextChoices):
+    APPROVE = "approve", _("Approve the nomination")  # 审批通过
+    REFUSE = "refuse", _("Refuse the nomination")  # 不予批准
+    WITHDRAW = "withdraw", _("Withdraw the nomination")  # 撤回
+
+
+class SettlementStatus(models.TextChoices):
+    PREPARED = "prepared", _("Waiting for the partner to confirm")  # 待机构确认
+    DISPUTED = "disputed", _("Disputed by the partner")  # 机构有异议
+    CONFIRMED = "confirmed", _("Waiting for approval")  # 待审批
+    APPROVED = "approved", _("Approved, waiting for payment")  # 待付款: the amount is reserved
+    IN_BATCH = "in_batch", _("In a payment batch")  # 付款中
+    PAID = "paid", _("Paid")  # 已付款
+    FAILED = "failed", _("Payment failed")  # 付款失败: may go into a new batch
+    CANCELLED = "cancelled", _("Cancelled")  # 已作废: its rows are free to settle again
+
+
+class SettlementStep(models.TextChoices):
+    CONFIRM = "confirm", _("Confirm the statement")  # 机构确认
+    DISPUTE = "dispute", _("Dispute the statement")  # 机构提出异议
+    APPROVE = "approve", _("Approve for payment")  # 审批付款
+    CANCEL = "cancel", _("Cancel the statement")  # 作废
+
+
+# A hospital's completion sheet or a shop's paper list: rows read per file at most.
+PARTNER_IMPORT_MAX_ROWS = 20_000
+# Breakfast days are counted in this zone (00:00–24:00), whatever the server's.
+BREAKFAST_TIME_ZONE = "Asia/Shanghai"

@@ -1,6 +1,7 @@
 """The campaigns' writes, by subject; each module's names are re-exported here."""
 
 from .common import PLANNER_ROLES, may_act_for, require_open, require_planner
+from .contracts import PARTNER_KIND_FOR, end_contract, live_contract, sign_contract
 from .enrolment import (
     Preview,
     UnionCount,
@@ -47,6 +48,7 @@ from .visits import cancel_visit, other_help, record_visit
 __all__ = [
     "FINDER_ROLES",
     "GOODS_SOURCE",
+    "PARTNER_KIND_FOR",
     "PLANNER_ROLES",
     "PURCHASE_ACTIONS",
     "Preview",
@@ -68,8 +70,10 @@ __all__ = [
     "decide_no_help",
     "download_signed_list",
     "eligible_workers",
+    "end_contract",
     "enrol",
     "hand_out",
+    "live_contract",
     "mark_attended",
     "may_act_for",
     "open_application",
@@ -87,6 +91,7 @@ __all__ = [
     "return_handout",
     "set_campaign_status",
     "set_places",
+    "sign_contract",
     "start_run",
     "submit_roster",
     "withdraw_places",

@@ -10,7 +10,7 @@ an audit event: events say that a number changed, or carry its masked form.
 # revealing (numbers), consents, honours, households, transfers, duplicates, import_reviews,
 # key_rotation. Their public names are re-exported here, so `services.register_worker` and
 # the like keep working.
-from .cleaning import parse_id_number
+from .cleaning import parse_bank_account, parse_id_number
 from .consents import has_consent, record_consent, withdraw_consent
 from .duplicates import (
     FILLABLE_FIELDS,
@@ -83,6 +83,7 @@ __all__ = [
     "may",
     "may_reveal",
     "merge_duplicates",
+    "parse_bank_account",
     "parse_id_number",
     "record_consent",
     "reencrypt_personal_numbers",

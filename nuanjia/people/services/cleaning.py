@@ -73,13 +73,17 @@ def _phone(value: Any) -> str:
         raise RuleViolation(error.messages[0], field="phone") from None
 
 
-def _bank_account(value: Any) -> str:
+def parse_bank_account(value: Any, field: str = "bank_account") -> str:
+    """The account's digits (spaces and dashes dropped), "" when empty, or RuleViolation."""
     digits = "".join(str(value or "").split()).replace("-", "")
     if not digits:
         return ""
     if not (digits.isascii() and digits.isdigit()) or not 8 <= len(digits) <= 30:
-        raise RuleViolation(_("The bank account number has 8 to 30 digits."), field="bank_account")
+        raise RuleViolation(_("The bank account number has 8 to 30 digits."), field=field)
     return digits
+
+
+_bank_account = parse_bank_account
 
 
 def _region_code(value: Any, default: str) -> str:
