@@ -69,3 +69,100 @@ def places_activity(campaign, province_planner):
         uses_places=True,
         by=province_planner,
     )
+
+
+# ---- Partner programmes ----------------------------------------------------------------------
+
+HOSPITAL_PHONE = "13700001111"
+SHOP_PHONE = "13700002222"
+TRAVEL_PHONE = "13700003333"
+
+
+def _contract(activity, partner, by, *, price_fen, capacity=None):
+    from nuanjia.campaigns.services import sign_contract
+
+    return sign_contract(
+        activity,
+        partner,
+        org=activity.org,
+        earmark=Earmark.objects.get(code="warmth"),
+        price_fen=price_fen,
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2027, 2, 28),
+        payee_name=partner.name,
+        bank_name="中国工商银行郑州分行",
+        bank_account="6222020200112233445",
+        capacity_per_day=capacity,
+        by=by,
+    )
+
+
+@pytest.fixture
+def hospital(province_planner):
+    """郑州市第一人民医院 with its 健康管理中心, registered by the province."""
+    from nuanjia.members.models import Partner
+
+    from .partner_support import partner_with_outlet
+
+    return partner_with_outlet(
+        province_planner, org=Org.objects.get(code="410000"), name="郑州市第一人民医院",
+        kind=Partner.Kind.HOSPITAL, outlet="健康管理中心", phone=HOSPITAL_PHONE,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def shop(province_planner):
+    """An 爱心早餐 shop in 郑州 with one outlet."""
+    from nuanjia.members.models import Partner
+
+    from .partner_support import partner_with_outlet
+
+    return partner_with_outlet(
+        province_planner, org=Org.objects.get(code="410000"), name="郑州爱心早餐店",
+        kind=Partner.Kind.SHOP, outlet="金水路店", phone=SHOP_PHONE,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def travel_partner(province_planner):
+    from nuanjia.members.models import Partner
+
+    from .partner_support import partner_with_outlet
+
+    return partner_with_outlet(
+        province_planner, org=Org.objects.get(code="410000"), name="河南职工疗休养中心",
+        kind=Partner.Kind.TRAVEL, outlet="登封基地", phone=TRAVEL_PHONE,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def health_check_contract(places_activity, hospital, province_planner):
+    """The hospital checks for 260 yuan each, 50 a day at its outlet."""
+    return _contract(places_activity, hospital[0], province_planner, price_fen=26_000, capacity=50)
+
+
+@pytest.fixture
+def breakfast_activity(campaign, province_planner):
+    return services.create_activity(
+        campaign, kind=ActivityKind.BREAKFAST, name="环卫工人爱心早餐", org=campaign.lead_org,
+        by=province_planner,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def breakfast_contract(breakfast_activity, shop, province_planner):
+    """The shop serves breakfasts at 8 yuan each."""
+    return _contract(breakfast_activity, shop[0], province_planner, price_fen=800)
+
+
+@pytest.fixture
+def trip_activity(campaign, province_planner):
+    return services.create_activity(
+        campaign, kind=ActivityKind.TRIP, name="一线职工疗休养", org=campaign.lead_org,
+        uses_places=True, by=province_planner,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def trip_contract(trip_activity, travel_partner, province_planner):
+    return _contract(trip_activity, travel_partner[0], province_planner, price_fen=180_000)
