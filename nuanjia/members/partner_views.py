@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from nuanjia.core import partnerpages
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.workflow_pages import apply_rule_error
 
@@ -89,6 +90,7 @@ def partner_home_view(request):
             "form": form,
             "result": result,
             "result_label": STATUS_LABELS.get(result.status) if result else "",
+            "pages": partnerpages.pages_for(user.partner.kind),
         },
     )
 
