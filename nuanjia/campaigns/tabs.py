@@ -22,6 +22,12 @@ TABS: list[tuple[str, Any, str, frozenset[str]]] = [
     ),
     ("handouts", _("Goods handed out"), "campaigns:handouts", frozenset({ActivityKind.VISIT})),
     ("findings", _("Findings"), "campaigns:findings", frozenset({ActivityKind.SCREENING})),
+    (
+        "partners",
+        _("Partners"),
+        "campaigns:contracts",
+        frozenset({ActivityKind.HEALTH_CHECK, ActivityKind.BREAKFAST, ActivityKind.TRIP}),
+    ),
     ("figures", _("Figures"), "campaigns:activity_figures", frozenset()),
 ]
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import goods_urls, screening_urls
-from .views import campaigns, enrolment, figures, places, visits
+from .views import campaigns, contracts, enrolment, figures, places, visits
 
 app_name = "campaigns"
 urlpatterns = [
@@ -71,6 +71,16 @@ urlpatterns = [
     ),
     path("campaigns/activities/<int:activity_id>/visits/", visits.visits_view, name="visits"),
     path("campaigns/visits/<int:visit_id>/cancel/", visits.visit_cancel_view, name="visit_cancel"),
+    path(
+        "campaigns/activities/<int:activity_id>/partners/",
+        contracts.contracts_view,
+        name="contracts",
+    ),
+    path(
+        "campaigns/contracts/<int:contract_id>/end/",
+        contracts.contract_end_view,
+        name="contract_end",
+    ),
     *goods_urls.urlpatterns,
     *screening_urls.urlpatterns,
 ]

@@ -39,6 +39,16 @@ def campaign_rows(union, marker: str) -> dict[str, int]:
     rows = {"campaign_id": campaign.pk, "activity_id": visit.pk}
     rows |= _list_rows(union, marker, visit)
     rows |= _optional_rows(union, marker, visit, screening)
+    rows |= _partner_rows(union, marker, campaign)
+    return rows
+
+
+def _partner_rows(union, marker: str, campaign) -> dict[str, int]:
+    """Rows of the partner programmes (contracts and what runs under them)."""
+    from .scoping_contracts import contract_rows
+
+    rows: dict[str, int] = {}
+    rows |= contract_rows(union, marker, campaign)
     return rows
 
 

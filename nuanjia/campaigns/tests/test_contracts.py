@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from conftest import verified_login
 from nuanjia.campaigns import services
 from nuanjia.core.crypto import decrypt
 from nuanjia.core.errors import RuleViolation
@@ -42,3 +43,45 @@ def test_an_ended_contract_serves_no_day(health_check_contract, province_planner
             health_check_contract.activity, health_check_contract.partner, datetime.date(2026, 6, 1)
         )
     assert refused.value.code == "no_contract"
+
+
+@pytest.mark.django_db
+def test_the_partners_tab_signs_and_ends_a_contract(
+    client, places_activity, hospital, province_planner
+):
+    verified_login(client, province_planner)
+    url = f"/campaigns/activities/{places_activity.pk}/partners/"
+    page = client.get(url)
+    assert page.status_code == 200 and "郑州市第一人民医院" in page.content.decode()
+    answer = client.post(url, {
+        "partner": hospital[0].pk, "earmark": Earmark.objects.get(code="warmth").pk,
+        "price_yuan": "260", "capacity_per_day": "40", "starts_on": "2026-12-01",
+        "ends_on": "2027-02-28", "payee_name": "郑州市第一人民医院", "bank_name": "工行",
+        "bank_account": "6222 0202 0011 2233 445",
+    })  # fmt: skip
+    assert answer.status_code == 302
+    listed = client.get(url).content.decode()
+    assert "260.00" in listed and "3445" in listed and "6222020200112233445" not in listed
+    contract = places_activity.contracts.get()
+    client.post(f"/campaigns/contracts/{contract.pk}/end/", {"reason": "到期"})
+    contract.refresh_from_db()
+    assert not contract.is_active
+
+
+@pytest.mark.django_db
+def test_the_api_signs_a_contract_and_refuses_a_bad_day(
+    client, places_activity, hospital, province_planner
+):
+    verified_login(client, province_planner)
+    url = f"/api/v1/campaigns/activities/{places_activity.pk}/contracts"
+    body = {
+        "partner_id": hospital[0].pk, "earmark": "warmth", "price_fen": 26000,
+        "starts_on": "2026-12-01", "ends_on": "2027-02-30", "payee_name": "医院",
+        "bank_name": "工行", "bank_account": "6222020200112233445",
+    }  # fmt: skip
+    refused = client.post(url, body, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["field"] == "ends_on"
+    body["ends_on"] = "2027-02-28"
+    made = client.post(url, body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["account_masked"].endswith("3445")
+    assert client.get(url).json()[0]["price_fen"] == 26000
