@@ -62,8 +62,8 @@ def _check_period(starts_on: datetime.date, ends_on: datetime.date) -> None:
         raise RuleViolation(_("The end date is before the start date."), field="ends_on")
 
 
-def _capacity(value: Any) -> int | None:
-    if value in (None, ""):
+def _capacity(value: object) -> int | None:
+    if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise RuleViolation(_("Enter a whole number of checks above 0."), field="capacity_per_day")
