@@ -3,7 +3,7 @@ files, grants, hotline tickets): one name each in the OpenAPI document."""
 
 import datetime
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, overload
 
 from django.db import models
 from ninja import Field, Schema
@@ -71,6 +71,10 @@ OptionalDate = Annotated[
 ]
 
 
+@overload
+def parse_day(text: str | None, field: str, *, required: Literal[True] = True) -> datetime.date: ...
+@overload
+def parse_day(text: str | None, field: str, *, required: bool) -> datetime.date | None: ...
 def parse_day(text: str | None, field: str, *, required: bool = True) -> datetime.date | None:
     """A date given in a body as a string (YYYY-MM-DD): a bad one is refused naming the field,
     like every other rule, rather than by the schema (a body's dates are strings)."""
