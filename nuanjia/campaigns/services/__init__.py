@@ -42,10 +42,28 @@ from .screening import (
     propose_finding_grant,
     record_finding,
 )
+from .settlements import (
+    SETTLEMENT_ACTIONS,
+    SETTLEMENT_SOURCE,
+    approve_settlement,
+    cancel_settlement,
+    confirm_settlement,
+    dispute_settlement,
+    prepare_settlement,
+    settlement_preview,
+)
 from .setup import change_rule, create_activity, create_campaign, set_campaign_status
 from .visits import cancel_visit, other_help, record_visit
 
 __all__ = [
+    "SETTLEMENT_ACTIONS",
+    "SETTLEMENT_SOURCE",
+    "approve_settlement",
+    "cancel_settlement",
+    "confirm_settlement",
+    "dispute_settlement",
+    "prepare_settlement",
+    "settlement_preview",
     "FINDER_ROLES",
     "GOODS_SOURCE",
     "PARTNER_KIND_FOR",
