@@ -53,6 +53,17 @@ def get_contract_for(user: Actor, pk: Any, *, write: bool = False) -> PartnerCon
     return get_scoped_or_404(visible_contracts(user), user, write=write, pk=pk)
 
 
+def parse_month(value: str | None) -> datetime.date | None:
+    """"2026-03" (or a whole date) as the first day of that month; None when unreadable."""
+    text = (value or "").strip()
+    for pattern in ("%Y-%m", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date().replace(day=1)
+        except ValueError:
+            continue
+    return None
+
+
 @dataclass(frozen=True)
 class SettlementFilters:
     status: str = ""

@@ -70,8 +70,9 @@ def _settlements() -> None:
     ledger (`nuanjia funds check`), the to-do tiles and the names of their audit events."""
     from django.utils.translation import gettext_lazy as _
 
-    from nuanjia.core import audit_names, todo
+    from nuanjia.core import audit_names, partnerpages, todo
     from nuanjia.funds import sources
+    from nuanjia.members.models import Partner
 
     from . import settlement_payable
     from .queries_settlements import paid_settlement_ids, settlement_labels
@@ -88,6 +89,14 @@ def _settlements() -> None:
         )
     )
     todo.register(settlements_todo)
+    partnerpages.register(
+        partnerpages.PartnerPage(
+            _("Monthly statements"),
+            "campaigns:partner_statements",
+            kinds=frozenset({Partner.Kind.HOSPITAL, Partner.Kind.SHOP, Partner.Kind.TRAVEL}),
+            order=80,
+        )
+    )
     audit_names.register(
         {
             "campaigns.settlement.prepare": _("Partner settlement prepared"),
@@ -95,7 +104,6 @@ def _settlements() -> None:
             "campaigns.settlement.dispute": _("Partner settlement disputed by the partner"),
             "campaigns.settlement.approve": _("Partner settlement approved, amount reserved"),
             "campaigns.settlement.cancel": _("Partner settlement cancelled"),
-            "campaigns.settlements_exported": _("Rows of a partner settlement exported"),
         }
     )
 

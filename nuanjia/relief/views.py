@@ -27,7 +27,7 @@ from nuanjia.people.queries import get_worker_for
 
 from . import forms, queries, services
 from .models import PaymentBatch, PaymentLine
-from .rules import Status, Step
+from .rules import SOURCE_TYPE, Status, Step
 from .todo import TODO_LABELS
 from .workflow import FLOW, page_steps
 
@@ -257,6 +257,16 @@ def worker_history_view(request, worker_id: int):
 # ---- Batches ------------------------------------------------------------------------------
 
 
+def _build_batch(data, source_type: str, *, by) -> PaymentBatch:
+    """Grants through relief's own service (as ever); another registered kind through the
+    batches of any payable."""
+    if source_type == SOURCE_TYPE:
+        return services.build_batch(data["org"], data["earmark"], by=by, note=data["note"])
+    return services.batches.build_batch(
+        data["org"], data["earmark"], by=by, source_type=source_type, note=data["note"]
+    )
+
+
 @requires(Perm.VIEW_BUSINESS)
 def batch_list_view(request):
     """Payment batches in scope; finance builds a new one here."""
@@ -265,25 +275,24 @@ def batch_list_view(request):
     form = forms.BatchForm(
         request.POST if request.method == "POST" else None,
         orgs=orgs,
-        initial={"org": request.user.org_id},
+        initial={"org": request.user.org_id, "source_type": SOURCE_TYPE},
     )
     if request.method == "POST":
         FLOW.authorize(request.user, Step.BATCH, None, request.path)
         if form.is_valid():
+            source_type = form.cleaned_data["source_type"]
             try:
-                batch = services.build_batch(
-                    form.cleaned_data["org"],
-                    form.cleaned_data["earmark"],
-                    by=request.user,
-                    note=form.cleaned_data["note"],
-                )
+                batch = _build_batch(form.cleaned_data, source_type, by=request.user)
             except RuleViolation as error:
                 apply_rule_error(form, error)
             else:
-                messages.success(
-                    request,
+                text = (
                     _("Batch %(batch)s holds %(count)d grants.")
-                    % {"batch": batch.number, "count": batch.line_count},
+                    if source_type == SOURCE_TYPE
+                    else _("Batch %(batch)s holds %(count)d payments.")
+                )
+                messages.success(
+                    request, text % {"batch": batch.number, "count": batch.line_count}
                 )
                 return redirect("relief:batch_detail", payment_batch_id=batch.pk)
     batches, status = _filtered_batches(request)
