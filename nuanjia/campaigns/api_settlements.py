@@ -1,8 +1,9 @@
-"""Partner settlements in the API. For staff (under /api/v1/campaigns/settlements): the list
-in scope with filters and queues, one statement with its steps and history, its rows, the
-preview and the preparing of a contract's month, approving and cancelling. For the partner
-(under /api/v1/partner/campaigns/, a partner person's token): its own statements and their
-rows (names masked unless the worker consented), confirmed or disputed with the reason."""
+"""Partner settlements in the API. For staff (under /api/v1/campaigns/partners/settlements: a
+bare /settlements would be read as a campaign's id): the list in scope with filters and
+queues, one statement with its steps and history, its rows, the preview and the preparing of
+a contract's month, approving and cancelling. For the partner (under
+/api/v1/partner/campaigns/, a partner person's token): its own statements and their rows
+(names masked unless the worker consented), confirmed or disputed with the reason."""
 
 import datetime
 from typing import Annotated
@@ -152,7 +153,7 @@ def _detail(request, settlement: Settlement) -> Settlement:
 
 
 @router.get(
-    "/settlements", response=list[SettlementOut], summary="Partner settlements in scope"
+    "/partners/settlements", response=list[SettlementOut], summary="Partner settlements in scope"
 )
 @paginate(Pages, page_size=100)
 def settlement_list(
@@ -173,7 +174,7 @@ def settlement_list(
 
 
 @router.get(
-    "/settlements/preview",
+    "/partners/settlements/preview",
     response={200: SettlementPreviewOut, **ERROR_RESPONSES},
     summary="What a statement of a contract's month would hold (nothing is written)",
 )
@@ -192,7 +193,7 @@ def settlement_preview(request, contract_id: int, month: str):
 
 
 @router.post(
-    "/settlements",
+    "/partners/settlements",
     response={201: SettlementDetailOut, **ERROR_RESPONSES},
     summary="Prepare a contract's statement of a month that has ended",
 )
@@ -206,7 +207,7 @@ def settlement_prepare(request, payload: SettlementIn):
 
 
 @router.get(
-    "/settlements/{settlement_id}",
+    "/partners/settlements/{settlement_id}",
     response={200: SettlementDetailOut, 404: ErrorOut},
     summary="One partner settlement with its steps and history",
 )
@@ -216,7 +217,7 @@ def settlement_detail(request, settlement_id: int):
 
 
 @router.get(
-    "/settlements/{settlement_id}/rows",
+    "/partners/settlements/{settlement_id}/rows",
     response={200: list[SettlementRowOut], 404: ErrorOut},
     summary="The rows of a statement (they add up to its amount)",
 )
@@ -229,7 +230,7 @@ def settlement_rows(request, settlement_id: int):
 add_step_operations(
     router,
     SETTLEMENT_FLOW,
-    path="/settlements/{settlement_id}",
+    path="/partners/settlements/{settlement_id}",
     fetch=lambda request, pk: queries.get_settlement_for(request.user, pk, write=True),
     response=SettlementDetailOut,
     present=_detail,
