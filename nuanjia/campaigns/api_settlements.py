@@ -19,7 +19,7 @@ from nuanjia.core.schemas import ErrorOut, EventOut, OneOf
 from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.members.auth import PartnerTokenAuth
 from nuanjia.orgs.permissions import check_permission
-from nuanjia.orgs.rules import Perm
+from nuanjia.orgs.rules import Perm, Role
 
 from . import queries_settlements as queries
 from . import services
@@ -37,9 +37,9 @@ class SettlementQueue(models.TextChoices):
     """What waits on a role: caseworkers the disputed, approvers the confirmed, finance the
     approved or failed."""
 
-    CASEWORKER = "caseworker"
-    APPROVER = "approver"
-    FINANCE = "finance"
+    CASEWORKER = Role.CASEWORKER.value
+    APPROVER = Role.APPROVER.value
+    FINANCE = Role.FINANCE.value
 
 
 class SettlementOut(Schema):
@@ -88,6 +88,10 @@ class SettlementRowOut(Schema):
     name: str
     place: str
     amount_fen: int
+
+
+class SettlementPartnerRowOut(SettlementRowOut):
+    """A row as the partner sees it: the name masked unless the worker consented."""
 
 
 class SettlementIn(Schema):
@@ -268,7 +272,7 @@ def partner_statement(request, settlement_id: int):
 @partner_router.get(
     "/statements/{settlement_id}/rows",
     auth=PartnerTokenAuth(),
-    response={200: list[SettlementRowOut], 404: ErrorOut},
+    response={200: list[SettlementPartnerRowOut], 404: ErrorOut},
     summary="The rows of one of our statements (names masked unless the worker consented)",
 )
 @paginate(Pages, page_size=500)

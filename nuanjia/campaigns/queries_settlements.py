@@ -17,6 +17,7 @@ from nuanjia.core.masking import mask_name
 from nuanjia.funds.sources import SourceLabel
 from nuanjia.members.models import PartnerConsent
 from nuanjia.orgs.queries import get_scoped_or_404
+from nuanjia.orgs.rules import Role
 
 from .models import Booking, Meal, Nomination, PartnerContract, Settlement
 from .queries import scoped
@@ -54,7 +55,7 @@ def get_contract_for(user: Actor, pk: Any, *, write: bool = False) -> PartnerCon
 
 
 def parse_month(value: str | None) -> datetime.date | None:
-    """"2026-03" (or a whole date) as the first day of that month; None when unreadable."""
+    """ "2026-03" (or a whole date) as the first day of that month; None when unreadable."""
     text = (value or "").strip()
     for pattern in ("%Y-%m", "%Y-%m-%d"):
         try:
@@ -74,9 +75,9 @@ class SettlementFilters:
 
 # The waiting states whose tiles and queues each role works on.
 QUEUES = {
-    "caseworker": (SettlementStatus.DISPUTED,),
-    "approver": (SettlementStatus.CONFIRMED,),
-    "finance": (SettlementStatus.APPROVED, SettlementStatus.FAILED),
+    Role.CASEWORKER.value: (SettlementStatus.DISPUTED,),
+    Role.APPROVER.value: (SettlementStatus.CONFIRMED,),
+    Role.FINANCE.value: (SettlementStatus.APPROVED, SettlementStatus.FAILED),
 }
 
 
@@ -90,23 +91,23 @@ def settlements_list(user: Actor, filters: SettlementFilters) -> QuerySet[Settle
         found = found.filter(month=filters.month.replace(day=1))
     if filters.queue in QUEUES:
         found = found.filter(status__in=QUEUES[filters.queue])
-        if filters.queue == "approver":
+        if filters.queue == Role.APPROVER:
             found = found.exclude(prepared_by_id=user.pk)
     return found
 
 
 def to_approve(user: Actor) -> QuerySet[Settlement]:
     """Confirmed statements another person prepared (the approvers' queue)."""
-    return settlements_list(user, SettlementFilters(queue="approver"))
+    return settlements_list(user, SettlementFilters(queue=Role.APPROVER))
 
 
 def disputed(user: Actor) -> QuerySet[Settlement]:
-    return settlements_list(user, SettlementFilters(queue="caseworker"))
+    return settlements_list(user, SettlementFilters(queue=Role.CASEWORKER))
 
 
 def ready_to_pay(user: Actor) -> QuerySet[Settlement]:
     """Approved (or failed) statements waiting for finance's next batch."""
-    return settlements_list(user, SettlementFilters(queue="finance"))
+    return settlements_list(user, SettlementFilters(queue=Role.FINANCE))
 
 
 # ---- rows ----------------------------------------------------------------------------------

@@ -206,8 +206,8 @@ SETTLEMENT_FLOW = Workflow(
             target=SettlementStatus.CANCELLED,
             roles=[Role.CASEWORKER, *_SETTLEMENT_LATE_ROLES],
             roles_by_source={
-                **dict.fromkeys(_SETTLEMENT_EARLY, {Role.CASEWORKER}),
-                SettlementStatus.CONFIRMED: {Role.CASEWORKER, Role.APPROVER},
+                **dict.fromkeys(_SETTLEMENT_EARLY, frozenset({Role.CASEWORKER})),
+                SettlementStatus.CONFIRMED: frozenset({Role.CASEWORKER, Role.APPROVER}),
                 **dict.fromkeys(_SETTLEMENT_LATE, _SETTLEMENT_LATE_ROLES),
             },
             reason=_("Say why the settlement is cancelled."),

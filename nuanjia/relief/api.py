@@ -27,10 +27,10 @@ from nuanjia.funds.models import Earmark
 from nuanjia.orgs.queries import get_org_by_code_for, get_org_for
 from nuanjia.people.queries import get_worker_for
 
-from . import queries, services
+from . import batches, queries, services
 from .models import Grant, GrantType, PaymentBatch
-from .rules import Status as GrantStatusChoices
 from .rules import SOURCE_TYPE, Step
+from .rules import Status as GrantStatusChoices
 from .workflow import FLOW, page_steps
 
 router = Router(tags=["relief"])
@@ -339,7 +339,7 @@ def build_batch(request, payload: BuildIn):
     else:
         if payload.source_type not in {kind.source_type for kind in payables.registered()}:
             raise RuleViolation(_("Choose something that can be paid."), field="source_type")
-        batch = services.batches.build_batch(
+        batch = batches.build_batch(
             org,
             earmark,
             by=request.user,

@@ -60,9 +60,7 @@ class BatchForm(forms.Form):
     """Finance builds a batch from the approved payables of one kind (grants unless another
     is chosen), of one paying union and earmark."""
 
-    source_type = forms.ChoiceField(
-        label=_("What to pay"), choices=payable_choices, required=False
-    )
+    source_type = forms.ChoiceField(label=_("What to pay"), choices=payable_choices, required=False)
     org = forms.ModelChoiceField(label=_("Paying union"), queryset=Org.objects.none())
     earmark = forms.ModelChoiceField(
         label=_("Earmark"), queryset=Earmark.objects.filter(is_active=True)

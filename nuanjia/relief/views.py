@@ -25,7 +25,7 @@ from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.queries import get_worker_for
 
-from . import forms, queries, services
+from . import batches, forms, queries, services
 from .models import PaymentBatch, PaymentLine
 from .rules import SOURCE_TYPE, Status, Step
 from .todo import TODO_LABELS
@@ -262,7 +262,7 @@ def _build_batch(data, source_type: str, *, by) -> PaymentBatch:
     batches of any payable."""
     if source_type == SOURCE_TYPE:
         return services.build_batch(data["org"], data["earmark"], by=by, note=data["note"])
-    return services.batches.build_batch(
+    return batches.build_batch(
         data["org"], data["earmark"], by=by, source_type=source_type, note=data["note"]
     )
 
@@ -291,9 +291,7 @@ def batch_list_view(request):
                     if source_type == SOURCE_TYPE
                     else _("Batch %(batch)s holds %(count)d payments.")
                 )
-                messages.success(
-                    request, text % {"batch": batch.number, "count": batch.line_count}
-                )
+                messages.success(request, text % {"batch": batch.number, "count": batch.line_count})
                 return redirect("relief:batch_detail", payment_batch_id=batch.pk)
     batches, status = _filtered_batches(request)
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -157,8 +157,8 @@ def prepare_settlement(
     has ended: its unsettled completed rows are linked to it and counted, the amount is the
     count × the contract's price. Refused for an empty month and when the contract already
     has a live settlement of that month."""
-    contract = PartnerContract.objects.select_for_update().select_related("activity").get(
-        pk=contract.pk
+    contract = (
+        PartnerContract.objects.select_for_update().select_related("activity").get(pk=contract.pk)
     )
     require_planner(by, contract.org, PREPARER_ROLES)
     month = month_of(month)

@@ -17,9 +17,7 @@ from .settlement_support import MARCH, TODAY, account, breakfast, fund_province
 pytestmark = postgresql_module()
 
 
-def test_two_approvers_at_once_reserve_once(
-    breakfast_contract, shop, province_planner, make_staff
-):
+def test_two_approvers_at_once_reserve_once(breakfast_contract, shop, province_planner, make_staff):
     fund_province(make_staff("410000", Role.FINANCE, username="sz_finance"))
     approvers = [make_staff("410000", Role.APPROVER, username=f"sz_ap{i}") for i in range(2)]
     for day in (2, 3, 4):

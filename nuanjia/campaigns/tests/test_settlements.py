@@ -231,9 +231,7 @@ def test_a_batch_pays_the_settlement_and_the_ledger_checks(
     with pytest.raises(RuleViolation) as own:  # its approver may not build its batch
         relief.batches.build_batch(org, earmark, by=checker, source_type="campaigns.settlement")
     assert own.value.code == "nothing_to_batch"
-    batch = relief.batches.build_batch(
-        org, earmark, by=finance, source_type="campaigns.settlement"
-    )
+    batch = relief.batches.build_batch(org, earmark, by=finance, source_type="campaigns.settlement")
     assert batch.payee_kind == "organisation" and batch.total_fen == 78_000
     line = batch.lines.get()
     assert line.reference.endswith(f"JS{settlement.pk:06d}") and line.purpose == "体检结算"

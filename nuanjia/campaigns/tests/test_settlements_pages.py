@@ -73,11 +73,13 @@ def test_a_statement_prepared_confirmed_approved_and_batched_through_the_pages(
     assert "24.00" in preview.content.decode()  # 3 × 8.00 yuan
     done = staff.post(reverse("campaigns:settlement_new"), query)
     settlement = Settlement.objects.get()
-    assert done.status_code == 302 and done.url == reverse("campaigns:settlement", args=[settlement.pk])
+    assert done.status_code == 302 and done.url == reverse(
+        "campaigns:settlement", args=[settlement.pk]
+    )
     page = staff.get(done.url).content.decode()
     assert 'data-testid="settlement-rows-total">24.00' in page
 
-    phone, person = partner_client("13700002222")
+    phone, _person = partner_client("13700002222")
     home = phone.get("/p/").content.decode()
     assert reverse("campaigns:partner_statements") in home  # the tile
     statement = phone.get(reverse("campaigns:partner_statement", args=[settlement.pk]))
@@ -137,7 +139,9 @@ def test_another_partner_cannot_open_or_answer_a_statement(
     url = reverse("campaigns:partner_statement", args=[settlement.pk])
     assert phone.get(url).status_code == 404
     assert phone.post(url, {"confirm": "1"}).status_code == 404
-    assert str(settlement) not in phone.get(reverse("campaigns:partner_statements")).content.decode()
+    assert (
+        str(settlement) not in phone.get(reverse("campaigns:partner_statements")).content.decode()
+    )
     settlement.refresh_from_db()
     assert settlement.status == SettlementStatus.PREPARED
 
@@ -149,11 +153,14 @@ def test_the_staff_and_partner_api(
         done_check(health_check_contract, datetime.date(2026, 3, day))
     staff = login(province_planner)
     preview = staff.get(
-        f"{API}/partners/settlements/preview", {"contract_id": health_check_contract.pk, "month": "2026-03"}
+        f"{API}/partners/settlements/preview",
+        {"contract_id": health_check_contract.pk, "month": "2026-03"},
     )
     assert preview.json()["amount_fen"] == 52_000
     made = _post(
-        staff, f"{API}/partners/settlements", {"contract_id": health_check_contract.pk, "month": "2026-03"}
+        staff,
+        f"{API}/partners/settlements",
+        {"contract_id": health_check_contract.pk, "month": "2026-03"},
     )
     assert made.status_code == 201, made.json()
     pk = made.json()["id"]

@@ -5,8 +5,6 @@ statements on its pages (/p/campaigns/statements/), confirmed or disputed there.
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -69,7 +67,8 @@ class SettlementFilterForm(django_forms.Form):
 
     def __init__(self, *args, partners=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners if partners is not None else Partner.objects.none()
+        chosen = partners if partners is not None else Partner.objects.none()
+        self.fields["partner"].queryset = chosen  # type: ignore[attr-defined]
 
 
 class PrepareForm(django_forms.Form):
@@ -81,10 +80,11 @@ class PrepareForm(django_forms.Form):
 
     def __init__(self, *args, contracts=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = (
+        field = self.fields["contract"]
+        field.queryset = (  # type: ignore[attr-defined]
             contracts if contracts is not None else PartnerContract.objects.none()
         )
-        self.fields["contract"].label_from_instance = lambda contract: (
+        field.label_from_instance = lambda contract: (  # type: ignore[attr-defined]
             f"{contract} · {contract.partner.name} · {contract.activity.name}"
         )
 
