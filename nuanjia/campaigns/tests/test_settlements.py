@@ -13,6 +13,7 @@ from nuanjia.campaigns.models import Booking, Meal, Settlement
 from nuanjia.campaigns.queries_settlements import settlement_rows
 from nuanjia.campaigns.rules import NominationStatus, SettlementStatus, SettlementStep
 from nuanjia.campaigns.workflow import SETTLEMENT_FLOW
+from nuanjia.cli import main as nuanjia_main
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
 from nuanjia.funds.checks import first_discrepancy
@@ -246,6 +247,7 @@ def test_a_batch_pays_the_settlement_and_the_ledger_checks(
     assert list(spends.values_list("source_id", flat=True)) == [str(settlement.pk)]
     assert account().spent_fen == 78_000 and account().reserved_fen == 0
     assert first_discrepancy() is None
+    assert nuanjia_main(["funds", "check"]) == 0
     with pytest.raises(RuleViolation):  # paid: no step is left
         services.cancel_settlement(settlement, by=checker, reason="x")
 
@@ -286,3 +288,15 @@ def test_a_partner_sees_masked_names_unless_the_worker_consented(
     settlement = services.prepare_settlement(breakfast_contract, MARCH, by=province_planner)
     names = [row.name for row in settlement_rows(settlement, partner=shop[0])]
     assert names[0] == consenting.name and "*" in names[1]
+
+
+def test_funds_check_names_a_paid_settlement_without_its_payment(
+    breakfast_contract, province_planner
+):
+    breakfast(breakfast_contract, datetime.date(2026, 3, 3))
+    settlement = services.prepare_settlement(breakfast_contract, MARCH, by=province_planner)
+    Settlement.objects.filter(pk=settlement.pk).update(status=SettlementStatus.PAID)
+    assert first_discrepancy() == (
+        f"settlement #{settlement.pk} is paid but has 0 spending transactions (expected exactly 1)"
+    )
+    assert nuanjia_main(["funds", "check"]) == 1
