@@ -448,10 +448,23 @@ def batch_discard_view(request, payment_batch_id: int):
     return redirect("relief:batch_detail", payment_batch_id=batch.pk)
 
 
+def _remove_payable(request, batch: PaymentBatch, source_id: str):
+    FLOW.authorize(request.user, Step.BATCH, None, request.path)
+    try:
+        batches.remove_from_batch(batch, source_id, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The payment is out of the batch."))
+    return redirect("relief:batch_detail", payment_batch_id=batch.pk)
+
+
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def batch_remove_view(request, payment_batch_id: int, grant_id: int):
     batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
+    if batch.source_type != SOURCE_TYPE:  # another kind's payable: its app takes it out
+        return _remove_payable(request, batch, str(grant_id))
     grant = queries.get_grant_for(request.user, grant_id, write=True)
     FLOW.authorize(request.user, Step.UNBATCH, grant, request.path)
     try:

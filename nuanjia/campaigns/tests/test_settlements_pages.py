@@ -213,3 +213,28 @@ def test_the_shop_cannot_answer_the_hospitals_statement_through_the_api(
     assert answer.status_code == 404
     settlement.refresh_from_db()
     assert settlement.status == SettlementStatus.PREPARED
+
+
+def test_finance_takes_a_settlement_out_of_a_draft_batch_on_the_batch_page(
+    breakfast_contract, shop, province_planner, approver, finance, login
+):
+    from nuanjia.relief import batches
+
+    from .settlement_support import account
+
+    breakfast(breakfast_contract, datetime.date(2026, 3, 3))
+    settlement = services.prepare_settlement(breakfast_contract, MARCH, by=province_planner)
+    services.confirm_settlement(settlement, user=shop[2])
+    services.approve_settlement(settlement, by=approver)
+    batch = batches.build_batch(
+        settlement.org, settlement.earmark, by=finance, source_type="campaigns.settlement"
+    )
+    page = login(finance)
+    detail = page.get(reverse("relief:batch_detail", args=[batch.pk])).content.decode()
+    assert f"JS{settlement.pk:06d}" in detail
+    page.post(reverse("relief:batch_remove", args=[batch.pk, settlement.pk]))
+    settlement.refresh_from_db()
+    assert settlement.status == SettlementStatus.APPROVED and settlement.batch is None
+    assert account().reserved_fen == 800  # still reserved for the next batch
+    batch.refresh_from_db()
+    assert batch.line_count == 0
