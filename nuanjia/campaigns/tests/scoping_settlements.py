@@ -35,4 +35,4 @@ def settlement_scope_rows(union, marker: str, campaign) -> dict[str, int]:
         activity=activity, worker=worker, day=datetime.date(2026, 11, 3), partner=partner,
         org=union, source=MealSource.PAPER, recorded_at=timezone.now(), settlement=settlement,
     )  # fmt: skip
-    return {"settlement_id": settlement.pk, "contract_id": contract.pk}
+    return {"settlement_id": settlement.pk}
