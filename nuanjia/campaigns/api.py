@@ -27,6 +27,7 @@ from . import (
     api_goods,
     api_places,
     api_screening,
+    api_settlements,
     queries,
     services,
     tasks,
@@ -438,3 +439,4 @@ router.add_router("", api_figures.router)
 router.add_router("", api_goods.router)
 router.add_router("", api_screening.router)
 router.add_router("", api_contracts.router)
+router.add_router("", api_settlements.router)

@@ -65,6 +65,49 @@ def _goods() -> None:
     )
 
 
+def _settlements() -> None:
+    """Partner settlements: a payable kind of the payment batches, a posting source of the
+    ledger (`nuanjia funds check`), the to-do tiles and the names of their audit events."""
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import audit_names, partnerpages, todo
+    from nuanjia.funds import sources
+    from nuanjia.members.models import Partner
+
+    from . import settlement_payable
+    from .queries_settlements import paid_settlement_ids, settlement_labels
+    from .services.settlements import SETTLEMENT_SOURCE
+    from .todo_settlements import settlements_todo
+
+    settlement_payable.register()
+    sources.register(
+        sources.PostingSource(
+            source_type=SETTLEMENT_SOURCE,
+            label="settlement",
+            paid_ids=paid_settlement_ids,
+            describe=settlement_labels,
+        )
+    )
+    todo.register(settlements_todo)
+    partnerpages.register(
+        partnerpages.PartnerPage(
+            _("Monthly statements"),
+            "campaigns:partner_statements",
+            kinds=frozenset({Partner.Kind.HOSPITAL, Partner.Kind.SHOP, Partner.Kind.TRAVEL}),
+            order=80,
+        )
+    )
+    audit_names.register(
+        {
+            "campaigns.settlement.prepare": _("Partner settlement prepared"),
+            "campaigns.settlement.confirm": _("Partner settlement confirmed by the partner"),
+            "campaigns.settlement.dispute": _("Partner settlement disputed by the partner"),
+            "campaigns.settlement.approve": _("Partner settlement approved, amount reserved"),
+            "campaigns.settlement.cancel": _("Partner settlement cancelled"),
+        }
+    )
+
+
 def _audit_names() -> None:
     from nuanjia.core import audit_names
 
@@ -79,3 +122,4 @@ def register_all() -> None:
     _lists()
     _facts()
     _goods()
+    _settlements()

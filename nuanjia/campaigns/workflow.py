@@ -5,7 +5,11 @@
 - a goods purchase is proposed by a caseworker and approved by an approver who did not propose
   it: the money is spent from the ledger and the goods received into stock in one step;
 - a screening finding (排查) waits for a caseworker's decision: a hardship application, a
-  one-off grant (relief's maker-checker follows), or "no help needed" with the reason.
+  one-off grant (relief's maker-checker follows), or "no help needed" with the reason;
+- a partner's monthly settlement (结算单) is prepared by a caseworker, confirmed or disputed
+  by the partner on its own pages (not a staff step: `services.settlements` records it with
+  the partner person's name), approved by another person with its amount reserved, then
+  batched, paid or failed by the payment batches (`settlement_payable`); cancelled on the way.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +25,7 @@ from .models import (
     Roster,
     RosterEvent,
 )
+from .partner_models import Settlement, SettlementEvent
 from .rules import (
     FindingStatus,
     FindingStep,
@@ -28,6 +33,8 @@ from .rules import (
     PurchaseStep,
     RosterStatus,
     RosterStep,
+    SettlementStatus,
+    SettlementStep,
 )
 
 ROSTER_FLOW = Workflow(
@@ -139,6 +146,71 @@ FINDING_FLOW = Workflow(
             roles=[Role.CASEWORKER],
             stamp="decided_by",
             reason=_("Say why no help is needed."),
+        ),
+    ],
+)
+
+# Cancelling a settlement: caseworkers before approval (with approvers once it is confirmed),
+# approvers and finance after it (the reservation is released then).
+_SETTLEMENT_EARLY = (SettlementStatus.PREPARED, SettlementStatus.DISPUTED)
+_SETTLEMENT_LATE = (SettlementStatus.APPROVED, SettlementStatus.FAILED)
+_SETTLEMENT_LATE_ROLES = frozenset({Role.APPROVER, Role.FINANCE})
+
+SETTLEMENT_FLOW = Workflow(
+    name="campaigns.settlement",
+    model=Settlement,
+    history=SettlementEvent,
+    history_fk="settlement",
+    noun=_("settlement"),
+    status_labels=SettlementStatus,
+    step_labels=SettlementStep,
+    states=[
+        # Waiting for the partner: the caseworkers follow it up (and may cancel it).
+        State(SettlementStatus.PREPARED, queue=frozenset({Role.CASEWORKER})),
+        State(SettlementStatus.DISPUTED, queue=frozenset({Role.CASEWORKER})),
+        State(SettlementStatus.CONFIRMED, queue=frozenset({Role.APPROVER})),
+        State(SettlementStatus.APPROVED, queue=frozenset({Role.FINANCE})),
+        State(SettlementStatus.IN_BATCH),  # the batch moves it (core.payables)
+        State(SettlementStatus.PAID),
+        State(SettlementStatus.FAILED, queue=frozenset({Role.FINANCE})),
+        State(SettlementStatus.CANCELLED),
+    ],
+    steps=[
+        # The partner's steps: no staff role takes them; the partner pages call the services.
+        step(
+            SettlementStep.CONFIRM,
+            sources=[SettlementStatus.PREPARED],
+            target=SettlementStatus.CONFIRMED,
+            roles=[],
+        ),
+        step(
+            SettlementStep.DISPUTE,
+            sources=[SettlementStatus.PREPARED],
+            target=SettlementStatus.DISPUTED,
+            roles=[],
+            reason=_("Say what is wrong with the statement."),
+        ),
+        step(
+            SettlementStep.APPROVE,
+            sources=[SettlementStatus.CONFIRMED],
+            target=SettlementStatus.APPROVED,
+            roles=[Role.APPROVER],
+            stamp="approved_by",
+            not_by={
+                "prepared_by": _("You prepared this settlement; another person must approve it.")
+            },
+        ),
+        step(
+            SettlementStep.CANCEL,
+            sources=[*_SETTLEMENT_EARLY, SettlementStatus.CONFIRMED, *_SETTLEMENT_LATE],
+            target=SettlementStatus.CANCELLED,
+            roles=[Role.CASEWORKER, *_SETTLEMENT_LATE_ROLES],
+            roles_by_source={
+                **dict.fromkeys(_SETTLEMENT_EARLY, frozenset({Role.CASEWORKER})),
+                SettlementStatus.CONFIRMED: frozenset({Role.CASEWORKER, Role.APPROVER}),
+                **dict.fromkeys(_SETTLEMENT_LATE, _SETTLEMENT_LATE_ROLES),
+            },
+            reason=_("Say why the settlement is cancelled."),
         ),
     ],
 )

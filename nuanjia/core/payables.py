@@ -84,7 +84,8 @@ Callback = Callable[..., Any]
 class PayableKind:
     """One registered kind of payable: its source type, its items and its callbacks.
 
-    `noun` names the kind in batch audit records ("grant": first_grant, last_grant).
+    `noun` names the kind in batch audit records ("grant": first_grant, last_grant); `label`
+    names it for people (finance chooses what to pay by it), a lazy translation or text.
     Signatures (batch is the payment batch row; `by` the acting person or None):
     ready(org, earmark, *, by, source_ids=None) -> list[PayableItem], rows locked;
     put_in_batch(batch, source_ids, *, by); taken_out(batch, source_id, *, by, note) (one
@@ -104,6 +105,12 @@ class PayableKind:
     paid: Callback
     failed: Callback
     nothing_ready: Callback
+    # How finance's batch form names the kind ("Relief grants"); the source type by default.
+    label: Any = ""
+
+    @property
+    def title(self) -> str:
+        return str(self.label or self.source_type)
 
 
 _kinds: dict[str, PayableKind] = {}

@@ -17,6 +17,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from nuanjia.core import payables
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
 from nuanjia.core.pagination import Pages
@@ -26,10 +27,10 @@ from nuanjia.funds.models import Earmark
 from nuanjia.orgs.queries import get_org_by_code_for, get_org_for
 from nuanjia.people.queries import get_worker_for
 
-from . import queries, services
+from . import batches, queries, services
 from .models import Grant, GrantType, PaymentBatch
+from .rules import SOURCE_TYPE, Step
 from .rules import Status as GrantStatusChoices
-from .rules import Step
 from .workflow import FLOW, page_steps
 
 router = Router(tags=["relief"])
@@ -126,6 +127,12 @@ class BuildIn(Schema):
     earmark: str
     grant_ids: list[int] | None = None
     note: str = ""
+    source_type: str = Field(
+        SOURCE_TYPE, description="what to pay: a registered payable kind (relief.grant, …)"
+    )
+    source_ids: list[str] | None = Field(
+        None, description="those of the kind to pay (all that can go when absent)"
+    )
 
 
 class ExportIn(Schema):
@@ -311,16 +318,35 @@ def list_batches(request, status: BatchStatus | None = None):
     return batches
 
 
-@router.post("/batches", response={201: BatchOut}, summary="Build a batch of approved grants")
+@router.post(
+    "/batches",
+    response={201: BatchOut},
+    summary="Build a batch of approved grants (or of another payable kind: source_type)",
+)
 def build_batch(request, payload: BuildIn):
     FLOW.authorize(request.user, Step.BATCH, None, request.path)
     org = get_org_for(request.user, payload.org_id, write=True)
     earmark = Earmark.objects.filter(code=payload.earmark).first()
     if earmark is None:
         raise RuleViolation(_("Unknown earmark."), field="earmark")
-    batch = services.build_batch(
-        org, earmark, by=request.user, grant_ids=payload.grant_ids, note=payload.note
-    )
+    if payload.source_type == SOURCE_TYPE:
+        grant_ids = payload.grant_ids
+        if grant_ids is None and payload.source_ids is not None:
+            grant_ids = [int(pk) for pk in payload.source_ids if pk.isdigit()]
+        batch = services.build_batch(
+            org, earmark, by=request.user, grant_ids=grant_ids, note=payload.note
+        )
+    else:
+        if payload.source_type not in {kind.source_type for kind in payables.registered()}:
+            raise RuleViolation(_("Choose something that can be paid."), field="source_type")
+        batch = batches.build_batch(
+            org,
+            earmark,
+            by=request.user,
+            source_type=payload.source_type,
+            source_ids=payload.source_ids,
+            note=payload.note[:200],
+        )
     return Status(201, queries.get_batch_for(request.user, batch.pk))
 
 

@@ -46,9 +46,21 @@ class ReasonForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=500, widget=REASON_INPUT)
 
 
-class BatchForm(forms.Form):
-    """Finance builds a batch from the approved grants of one paying union and earmark."""
+def payable_choices() -> list[tuple[str, str]]:
+    """The registered payable kinds (core.payables), grants first: what a batch may pay."""
+    from nuanjia.core import payables
 
+    from .rules import SOURCE_TYPE
+
+    kinds = sorted(payables.registered(), key=lambda kind: kind.source_type != SOURCE_TYPE)
+    return [(kind.source_type, kind.title) for kind in kinds]
+
+
+class BatchForm(forms.Form):
+    """Finance builds a batch from the approved payables of one kind (grants unless another
+    is chosen), of one paying union and earmark."""
+
+    source_type = forms.ChoiceField(label=_("What to pay"), choices=payable_choices, required=False)
     org = forms.ModelChoiceField(label=_("Paying union"), queryset=Org.objects.none())
     earmark = forms.ModelChoiceField(
         label=_("Earmark"), queryset=Earmark.objects.filter(is_active=True)
@@ -58,6 +70,12 @@ class BatchForm(forms.Form):
     def __init__(self, *args, orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs if orgs is not None else Org.objects.none()
+
+    def clean_source_type(self) -> str:
+        """Grants when nothing is chosen (as before there was a choice)."""
+        from .rules import SOURCE_TYPE
+
+        return self.cleaned_data.get("source_type") or SOURCE_TYPE
 
 
 class ExportForm(forms.Form):

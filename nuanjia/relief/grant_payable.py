@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nuanjia.core import bulk, clock, payables
 from nuanjia.core.errors import RuleViolation
@@ -233,6 +234,7 @@ def failed(batch: PaymentBatch, results: list[payables.Result], *, by) -> None:
 GRANT_PAYABLE = payables.PayableKind(
     source_type=SOURCE_TYPE,
     noun="grant",
+    label=gettext_lazy("Relief grants"),
     ready=ready,
     put_in_batch=put_in_batch,
     taken_out=taken_out,

@@ -25,9 +25,9 @@ from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
 from nuanjia.people.queries import get_worker_for
 
-from . import forms, queries, services
+from . import batches, forms, queries, services
 from .models import PaymentBatch, PaymentLine
-from .rules import Status, Step
+from .rules import SOURCE_TYPE, Status, Step
 from .todo import TODO_LABELS
 from .workflow import FLOW, page_steps
 
@@ -257,6 +257,16 @@ def worker_history_view(request, worker_id: int):
 # ---- Batches ------------------------------------------------------------------------------
 
 
+def _build_batch(data, source_type: str, *, by) -> PaymentBatch:
+    """Grants through relief's own service (as ever); another registered kind through the
+    batches of any payable."""
+    if source_type == SOURCE_TYPE:
+        return services.build_batch(data["org"], data["earmark"], by=by, note=data["note"])
+    return batches.build_batch(
+        data["org"], data["earmark"], by=by, source_type=source_type, note=data["note"]
+    )
+
+
 @requires(Perm.VIEW_BUSINESS)
 def batch_list_view(request):
     """Payment batches in scope; finance builds a new one here."""
@@ -265,26 +275,23 @@ def batch_list_view(request):
     form = forms.BatchForm(
         request.POST if request.method == "POST" else None,
         orgs=orgs,
-        initial={"org": request.user.org_id},
+        initial={"org": request.user.org_id, "source_type": SOURCE_TYPE},
     )
     if request.method == "POST":
         FLOW.authorize(request.user, Step.BATCH, None, request.path)
         if form.is_valid():
+            source_type = form.cleaned_data["source_type"]
             try:
-                batch = services.build_batch(
-                    form.cleaned_data["org"],
-                    form.cleaned_data["earmark"],
-                    by=request.user,
-                    note=form.cleaned_data["note"],
-                )
+                batch = _build_batch(form.cleaned_data, source_type, by=request.user)
             except RuleViolation as error:
                 apply_rule_error(form, error)
             else:
-                messages.success(
-                    request,
+                text = (
                     _("Batch %(batch)s holds %(count)d grants.")
-                    % {"batch": batch.number, "count": batch.line_count},
+                    if source_type == SOURCE_TYPE
+                    else _("Batch %(batch)s holds %(count)d payments.")
                 )
+                messages.success(request, text % {"batch": batch.number, "count": batch.line_count})
                 return redirect("relief:batch_detail", payment_batch_id=batch.pk)
     batches, status = _filtered_batches(request)
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -441,10 +448,23 @@ def batch_discard_view(request, payment_batch_id: int):
     return redirect("relief:batch_detail", payment_batch_id=batch.pk)
 
 
+def _remove_payable(request, batch: PaymentBatch, source_id: str):
+    FLOW.authorize(request.user, Step.BATCH, None, request.path)
+    try:
+        batches.remove_from_batch(batch, source_id, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The payment is out of the batch."))
+    return redirect("relief:batch_detail", payment_batch_id=batch.pk)
+
+
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def batch_remove_view(request, payment_batch_id: int, grant_id: int):
     batch = queries.get_batch_for(request.user, payment_batch_id, write=True)
+    if batch.source_type != SOURCE_TYPE:  # another kind's payable: its app takes it out
+        return _remove_payable(request, batch, str(grant_id))
     grant = queries.get_grant_for(request.user, grant_id, write=True)
     FLOW.authorize(request.user, Step.UNBATCH, grant, request.path)
     try:

@@ -46,9 +46,11 @@ def campaign_rows(union, marker: str) -> dict[str, int]:
 def _partner_rows(union, marker: str, campaign) -> dict[str, int]:
     """Rows of the partner programmes (contracts and what runs under them)."""
     from .scoping_contracts import contract_rows
+    from .scoping_settlements import settlement_scope_rows
 
     rows: dict[str, int] = {}
     rows |= contract_rows(union, marker, campaign)
+    rows |= settlement_scope_rows(union, marker, campaign)
     return rows
 
 
