@@ -122,18 +122,20 @@ def _booking(request: Any, booking_id: int) -> Booking:
 def check_outlets(request, activity_id: int):
     guard(request)
     activity = _activity(request, activity_id)
-    return [
-        {
-            "id": outlet.pk,
-            "name": outlet.name,
-            "address": outlet.address,
-            "hospital": outlet.partner.name,
-            "capacity_per_day": outlet.contract.capacity_per_day,
-            "contract_from": outlet.contract.starts_on,
-            "contract_until": outlet.contract.ends_on,
-        }
-        for outlet in queries_health.serving_outlets(activity)
-    ]
+    return [_outlet_out(outlet) for outlet in queries_health.serving_outlets(activity)]
+
+
+def _outlet_out(outlet: Any) -> dict[str, Any]:
+    contract = outlet.contract
+    return {
+        "id": outlet.pk,
+        "name": outlet.name,
+        "address": outlet.address,
+        "hospital": outlet.partner.name,
+        "capacity_per_day": contract.capacity_per_day,
+        "contract_from": contract.starts_on,
+        "contract_until": contract.ends_on,
+    }
 
 
 @router.get(

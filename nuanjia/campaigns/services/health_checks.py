@@ -191,9 +191,10 @@ def book_check(
 @transaction.atomic
 def member_book_check(member: Member, activity: Activity, *, outlet: Any, day: Any) -> Booking:
     """The member books their own check on the phone, within their union's places."""
-    if member.worker_id is None:
+    worker = member.worker
+    if worker is None:
         raise RuleViolation(_("Your account is not linked to your union record yet."))
-    enrolment = enrolment_of(activity, member.worker)
+    enrolment = enrolment_of(activity, worker)
     return _book(activity, enrolment, enrolment.org, outlet, day, Who(member=member))
 
 

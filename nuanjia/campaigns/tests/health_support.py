@@ -4,6 +4,7 @@ list of the activity, a worker with a phone (and a member account), a booking's 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from nuanjia.campaigns import services
 from nuanjia.campaigns.models import Roster
@@ -22,9 +23,9 @@ def places_down_to(activity, planner, org: Org, places: int, *, total: int | Non
     """Give the activity `total` places at the top and pass `places` down to `org` through
     every union between (direct children only, as allocating requires)."""
     services.set_places(activity, total or places, by=planner)
-    chain = []
-    at = org
-    while at.pk != activity.org_id:
+    chain: list[Org] = []
+    at: Org | None = org
+    while at is not None and at.pk != activity.org_id:
         chain.append(at)
         at = at.parent
     parent = activity.org
@@ -43,23 +44,23 @@ def enrolled(activity, workers, *, caseworker, approver, org: Org | None = None)
     return services.approve_roster(Roster.objects.get(pk=roster.pk), by=approver)
 
 
-def worker_with_phone(org_code: str, phone: str, *, name: str | None = None) -> Worker:
+def worker_with_phone(org_code: str, phone: str, *, name: str | None = None):
     worker = make_worker(org_code, name=name)
     worker.phone = phone
     worker.save()
     return worker
 
 
-def with_account(worker: Worker, phone: str) -> Member:
+def with_account(worker, phone: str) -> Member:
     """A member account on `phone` bound to the worker (as the union's binding would)."""
     from nuanjia.members.tests.conftest import member_client
 
-    _client, member = member_client(phone)
-    Member.objects.filter(pk=member.pk).update(worker=worker, bound_via="phone")
-    return Member.objects.get(pk=member.pk)
+    account: Any = member_client(phone)[1]
+    Member.objects.filter(pk=account.pk).update(worker=worker, bound_via="phone")
+    return Member.objects.get(pk=account.pk)
 
 
-def set_id_last4(worker: Worker, last4: str) -> Worker:
+def set_id_last4(worker, last4: str):
     Worker.objects.filter(pk=worker.pk).update(id_last4=last4)
     worker.id_last4 = last4
     return worker

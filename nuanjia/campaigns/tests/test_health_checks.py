@@ -129,7 +129,12 @@ def test_only_people_on_an_approved_list_are_booked(checks, hospital, city_casew
 
 
 def test_a_missed_check_is_reinvited_once_then_its_place_returns(
-    checks, hospital, city_caseworker, city_approver, texts, frozen_clock,
+    checks,
+    hospital,
+    city_caseworker,
+    city_approver,
+    texts,
+    frozen_clock,
     django_capture_on_commit_callbacks,
 ):
     worker = worker_with_phone("410108", "13912340001")
@@ -144,7 +149,11 @@ def test_a_missed_check_is_reinvited_once_then_its_place_returns(
 
     with django_capture_on_commit_callbacks(execute=True):
         missed = services.mark_check_no_show(booking, partner_user=hospital[2])
-    assert (missed.status, missed.no_shows, missed.appointment_on) == (BookingStatus.BOOKED, 1, None)
+    assert (missed.status, missed.no_shows, missed.appointment_on) == (
+        BookingStatus.BOOKED,
+        1,
+        None,
+    )
     assert _quota(checks).used == 2  # the place is kept for the new day
     again = Invitation.objects.get(worker=worker, round=2)
     assert again.status == InvitationStatus.SENT and again.booking_id == booking.pk
@@ -197,7 +206,13 @@ def test_attended_is_done_on_the_appointment_day(checks, hospital, city_casework
 
 
 def test_invitations_go_first_to_people_never_checked(
-    checks, hospital, city_caseworker, city_approver, texts, campaign, province_planner,
+    checks,
+    hospital,
+    city_caseworker,
+    city_approver,
+    texts,
+    campaign,
+    province_planner,
     django_capture_on_commit_callbacks,
 ):
     a = worker_with_phone("410108", "13912340011")
@@ -232,9 +247,12 @@ def test_invitations_go_first_to_people_never_checked(
     rest = services.send_invitations(checks, Org.objects.get(code="410100"), limit=10,
                                      by=city_caseworker)  # fmt: skip
     assert [(row.worker_id, row.priority) for row in rest] == [(b.pk, 2)]
-    assert services.send_invitations(
-        checks, Org.objects.get(code="410100"), limit=10, by=city_caseworker
-    ) == []
+    assert (
+        services.send_invitations(
+            checks, Org.objects.get(code="410100"), limit=10, by=city_caseworker
+        )
+        == []
+    )
 
 
 def test_an_invitation_turns_booked_when_the_worker_books(
@@ -277,7 +295,10 @@ def test_checks_done_and_check_records_count_as_checked_for_rules(
     booking = services.book_check(checks, done, outlet=hospital[1], day=TODAY, by=city_caseworker)
     services.mark_check_attended(booking, by=city_caseworker)
     HealthCheckRecord.objects.create(
-        worker=recorded, org=recorded.org, checked_on=datetime.date(2025, 1, 10), institution="甲医院"
+        worker=recorded,
+        org=recorded.org,
+        checked_on=datetime.date(2025, 1, 10),
+        institution="甲医院",
     )
     county = Org.objects.get(code="410108")
     mine = {done.pk, recorded.pk, never.pk}

@@ -115,7 +115,9 @@ def test_a_hospital_cannot_touch_another_hospitals_checks(booked, province_plann
     )  # fmt: skip
     client = _api_client("13700009999")
     assert client.get("/api/v1/partner/checks/bookings").json() == []
-    assert client.post(f"/api/v1/partner/checks/bookings/{booked[0].pk}/attended").status_code == 404
+    assert (
+        client.post(f"/api/v1/partner/checks/bookings/{booked[0].pk}/attended").status_code == 404
+    )
     ratelimit.clear()  # a second code to the same phone within the minute
     browser, _person = partner_client("13700009999")
     assert browser.post(f"/p/campaigns/checks/{booked[0].pk}/no-show/").status_code == 404
@@ -148,7 +150,9 @@ def _completions(*rows):
 
 
 def test_the_completion_sheet_marks_the_hospitals_booked_checks_done(booked, hospital):
-    sheet = _completions(("张建国", "410***********1234", "2026-03-02"), ("李秀英", "567x", "2026/3/1"))
+    sheet = _completions(
+        ("张建国", "410***********1234", "2026-03-02"), ("李秀英", "567x", "2026/3/1")
+    )
     result = import_completions(sheet, hospital[2], file_name="完成.xlsx")
     assert result.committed and result.created == 2, [str(e) for e in result.errors]
     done = {b.worker.name: (b.status, b.done_on) for b in Booking.objects.select_related("worker")}

@@ -2,8 +2,6 @@
 one grassroots union with 10 of them, and 50 people booking at once get exactly 10; an
 outlet's daily capacity holds the same way."""
 
-import pytest
-
 from nuanjia.campaigns import services
 from nuanjia.campaigns.models import Booking, PartnerContract, Quota
 from nuanjia.campaigns.rules import BookingStatus

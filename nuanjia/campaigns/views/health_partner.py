@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -63,6 +64,12 @@ def _found(request, user):
     return result, _rows(user.partner, bookings.order_by("appointment_on"))
 
 
+def _scan_label(scanned) -> Any:
+    if scanned is None:
+        return ""
+    return SCAN_LABELS.get(scanned.status) or STATUS_LABELS.get(scanned.status) or ""
+
+
 @partner_page
 def partner_checks_view(request):
     user = request.partner_user
@@ -81,9 +88,7 @@ def partner_checks_view(request):
         "today": clock.today(),
         "found": found,
         "scanned": scanned,
-        "scan_label": SCAN_LABELS.get(scanned.status) or STATUS_LABELS.get(scanned.status, "")
-        if scanned
-        else "",
+        "scan_label": _scan_label(scanned),
         "outlets": partner.outlets.filter(is_active=True),
         "day_rows": _rows(partner, bookings.filter(appointment_on=day).order_by("outlet", "pk")),
         "upcoming": _rows(
