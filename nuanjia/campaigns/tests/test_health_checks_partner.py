@@ -224,3 +224,12 @@ def test_a_union_imports_checks_done_elsewhere(frozen_clock, city_caseworker):
     refused = import_check_records(bad, by=city_caseworker)
     assert not refused.committed and [(e.row, e.column) for e in refused.errors] == [(3, "B")]
     assert HealthCheckRecord.objects.count() == 1
+
+
+def test_a_shop_has_no_health_check_pages(shop):
+    from .conftest import SHOP_PHONE
+
+    client, _person = partner_client(SHOP_PHONE)
+    assert client.get("/p/campaigns/checks/").status_code == 404
+    assert client.get("/p/campaigns/checks/completions/").status_code == 404
+    assert "/p/campaigns/checks/" not in client.get("/p/").content.decode()

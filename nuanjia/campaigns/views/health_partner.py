@@ -22,6 +22,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
 from nuanjia.core.imports import XLSX_CONTENT_TYPE, ImportForm, result_context
 from nuanjia.members.auth import partner_page
+from nuanjia.members.models import Partner
 from nuanjia.members.partner_views import STATUS_LABELS
 from nuanjia.members.services import partners
 
@@ -70,9 +71,17 @@ def _scan_label(scanned) -> Any:
     return SCAN_LABELS.get(scanned.status) or STATUS_LABELS.get(scanned.status) or ""
 
 
+def _hospital_user(request) -> Any:
+    """The signed-in person of a hospital; other partners have no health checks here."""
+    user = request.partner_user
+    if user.partner.kind != Partner.Kind.HOSPITAL:
+        raise Http404
+    return user
+
+
 @partner_page
 def partner_checks_view(request):
-    user = request.partner_user
+    user = _hospital_user(request)
     partner = user.partner
     day = _day(request.GET.get("day", ""))
     bookings = queries_health.hospital_bookings(partner)
@@ -110,7 +119,9 @@ def partner_checks_view(request):
 
 
 def _own_booking(request, booking_id: int):
-    booking = queries_health.hospital_bookings(request.partner_user.partner).filter(pk=booking_id)
+    booking = queries_health.hospital_bookings(_hospital_user(request).partner).filter(
+        pk=booking_id
+    )
     found = booking.first()
     if found is None:
         raise Http404
@@ -149,6 +160,7 @@ def partner_check_no_show_view(request, booking_id: int):
 @partner_page
 def partner_completions_view(request):
     """Upload the hospital's completion sheet: its matching booked checks become done."""
+    _hospital_user(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": COMPLETION_SHEET.columns}
     if request.method == "POST" and form.is_valid():
