@@ -203,7 +203,7 @@ def check_day(request, booking_id: int, payload: CheckDayIn):
 )
 def check_cancel(request, booking_id: int, payload: CampaignReasonIn):
     guard(request)
-    return services.cancel_booking(
+    return services.cancel_check(
         _booking(request, booking_id), by=request.user, reason=payload.reason
     )
 

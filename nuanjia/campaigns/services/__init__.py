@@ -29,6 +29,7 @@ from .goods import (
 from .goods_handouts import download_signed_list, hand_out, return_handout
 from .health_checks import (
     book_check,
+    cancel_check,
     change_check_day,
     mark_check_attended,
     mark_check_no_show,
@@ -72,6 +73,7 @@ __all__ = [
     "book_check",
     "book_place",
     "cancel_booking",
+    "cancel_check",
     "cancel_visit",
     "change_check_day",
     "change_rule",

@@ -255,6 +255,26 @@ def change_check_day(
     return locked
 
 
+def _lapse_invitations(booking: Booking) -> None:
+    """Invitations still waiting for this worker lapse: the place is no longer held."""
+    Invitation.objects.filter(
+        activity_id=booking.activity_id,
+        worker_id=booking.worker_id,
+        status=InvitationStatus.SENT,
+    ).update(status=InvitationStatus.LAPSED)
+
+
+@transaction.atomic
+def cancel_check(booking: Booking, *, by: Actor, reason: str = "") -> Booking:
+    """A union cancels a booked check: the place goes back (quotas.cancel_booking) and a
+    re-invite still waiting lapses."""
+    from .quotas import cancel_booking
+
+    cancelled = cancel_booking(booking, by=by, reason=reason)
+    _lapse_invitations(cancelled)
+    return cancelled
+
+
 @transaction.atomic
 def member_cancel_check(member: Member, booking: Booking) -> Booking:
     """The member cancels their own booked check: the place goes back to the union."""
@@ -265,6 +285,7 @@ def member_cancel_check(member: Member, booking: Booking) -> Booking:
     _return_place(locked)
     locked.status, locked.closed_at = BookingStatus.CANCELLED, timezone.now()
     locked.save(update_fields=["status", "closed_at"])
+    _lapse_invitations(locked)
     record_event(
         locked,
         "campaigns.booking_cancelled",
@@ -326,11 +347,7 @@ def mark_check_no_show(
         _return_place(locked)
         locked.status, locked.closed_at = BookingStatus.NO_SHOW, timezone.now()
         locked.save(update_fields=["no_shows", "status", "closed_at"])
-        Invitation.objects.filter(
-            activity_id=locked.activity_id,
-            worker_id=locked.worker_id,
-            status=InvitationStatus.SENT,
-        ).update(status=InvitationStatus.LAPSED)
+        _lapse_invitations(locked)
         action = "campaigns.check_no_show"
     record_event(
         locked,

@@ -313,3 +313,17 @@ def test_checks_done_and_check_records_count_as_checked_for_rules(
         recorded.pk,
         never.pk,
     }
+
+
+def test_cancelling_a_missed_check_lapses_its_reinvite_and_frees_the_place(
+    checks, hospital, city_caseworker, city_approver
+):
+    worker = worker_with_phone("410108", "13912340041")
+    enrolled(checks, [worker], caseworker=city_caseworker, approver=city_approver)
+    booking = services.book_check(checks, worker, outlet=hospital[1], day=TODAY,
+                                  by=city_caseworker)  # fmt: skip
+    services.mark_check_no_show(booking, by=city_caseworker)
+    services.cancel_check(booking, by=city_caseworker, reason="本人放弃")
+    assert Invitation.objects.get(worker=worker, round=2).status == InvitationStatus.LAPSED
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
+    assert _quota(checks).used == 0

@@ -173,7 +173,7 @@ def check_cancel_view(request, booking_id: int):
     booking = _booking_for(request, booking_id)
     attempt(
         request,
-        lambda: services.cancel_booking(
+        lambda: services.cancel_check(
             booking, by=request.user, reason=request.POST.get("reason", "")
         ),
         _("The booking has been cancelled; the place is free again."),
