@@ -25,6 +25,7 @@ from . import (
     api_contracts,
     api_figures,
     api_goods,
+    api_health,
     api_places,
     api_screening,
     api_settlements,
@@ -440,3 +441,4 @@ router.add_router("", api_goods.router)
 router.add_router("", api_screening.router)
 router.add_router("", api_contracts.router)
 router.add_router("", api_settlements.router)
+router.add_router("", api_health.router)

@@ -1,6 +1,7 @@
 """The facts campaigns add to people's eligibility catalogue: whether the worker was already
 helped in this campaign (a visit, goods handed to them by name, a place attended), and their
-last free health check (a place attended in a health-check activity of any campaign)."""
+last free health check (a place attended in a health-check activity of any campaign, or a
+check a hospital's list recorded)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from nuanjia.people.eligibility import Context, Fact, Op, ValueKind, register_fact
 
-from .models import Booking, Handout, Visit
+from .models import Booking, Handout, HealthCheckRecord, Visit
 from .rules import ActivityKind, BookingStatus, VisitStatus
 
 
@@ -44,17 +45,32 @@ def _checks() -> Any:
     )
 
 
+def _records() -> Any:
+    return HealthCheckRecord.objects.filter(worker=OuterRef("pk"))
+
+
+def _checked_after(day: datetime.date, *, inclusive: bool) -> Q:
+    """A check done after `day` (or on it): a booking done then (its done_on, or the day it
+    was closed for a place marked attended without one) or a hospital's imported record."""
+    after = "gte" if inclusive else "gt"
+    done = Q(**{f"done_on__{after}": day}) | Q(
+        done_on__isnull=True, **{f"closed_at__date__{after}": day}
+    )
+    return Q(Exists(_checks().filter(done))) | Q(
+        Exists(_records().filter(**{f"checked_on__{after}": day}))
+    )
+
+
 def _last_check(op: Op, value: Any, context: Context) -> Q:
     """`gte` day: checked on or after it; `lte` day: not checked after it (never included)."""
     day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
-    since = Q(Exists(_checks().filter(closed_at__date__gt=day)))
     if op == Op.LTE:
-        return ~since
-    return Q(Exists(_checks().filter(closed_at__date__gte=day)))
+        return ~_checked_after(day, inclusive=False)
+    return _checked_after(day, inclusive=True)
 
 
 def _ever_checked(op: Op, value: Any, context: Context) -> Q:
-    checked = Q(Exists(_checks()))
+    checked = Q(Exists(_checks())) | Q(Exists(_records()))
     return ~checked if op == Op.NO else checked
 
 

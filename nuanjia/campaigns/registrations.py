@@ -108,6 +108,47 @@ def _settlements() -> None:
     )
 
 
+def _health() -> None:
+    """Free health checks: the caseworkers' tile of checks whose day passed unmarked, the
+    member's page, the hospital's page, the "health_check" card-scan use, the audit names."""
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import audit_names, mypages, partnerpages, todo
+    from nuanjia.members.models import Partner
+    from nuanjia.members.services.scanning import Use, register_use
+
+    from .services.health_checks import worker_has_booked_check
+    from .todo_health import health_todo
+    from .views.health_member import open_check_count
+
+    todo.register(health_todo)
+    mypages.register(
+        mypages.MyPage(
+            _("My free health check"), "campaigns:my_checks", order=30, needs_record=True,
+            badge=open_check_count,
+        )
+    )  # fmt: skip
+    partnerpages.register(
+        partnerpages.PartnerPage(
+            _("Health check bookings"), "campaigns:partner_checks",
+            kinds=frozenset({Partner.Kind.HOSPITAL}), order=10,
+        )
+    )  # fmt: skip
+    register_use(Use("health_check", _("Health check booking"), worker_has_booked_check))
+    audit_names.register(
+        {
+            "campaigns.check_booked": _("Health check booked"),
+            "campaigns.check_day_changed": _("Health check given a new day"),
+            "campaigns.check_attended": _("Health check attended"),
+            "campaigns.check_missed": _("Health check missed: invited again"),
+            "campaigns.check_no_show": _("Health check missed twice: place returned"),
+            "campaigns.check_invitations_sent": _("Health check invitations sent"),
+            "campaigns.check_completions_imported": _("Hospital's completion sheet imported"),
+            "campaigns.check_records_imported": _("Checks done elsewhere imported"),
+        }
+    )
+
+
 def _audit_names() -> None:
     from nuanjia.core import audit_names
 
@@ -123,3 +164,4 @@ def register_all() -> None:
     _facts()
     _goods()
     _settlements()
+    _health()

@@ -28,6 +28,7 @@ TABS: list[tuple[str, Any, str, frozenset[str]]] = [
         "campaigns:contracts",
         frozenset({ActivityKind.HEALTH_CHECK, ActivityKind.BREAKFAST, ActivityKind.TRIP}),
     ),
+    ("checks", _("Health checks"), "campaigns:checks", frozenset({ActivityKind.HEALTH_CHECK})),
     ("figures", _("Figures"), "campaigns:activity_figures", frozenset()),
 ]
 
@@ -35,7 +36,9 @@ TABS: list[tuple[str, Any, str, frozenset[str]]] = [
 def activity_tabs(activity: Activity) -> list[dict[str, Any]]:
     tabs = []
     for key, label, name, kinds in TABS:
-        if (kinds and activity.kind not in kinds) or (key == "places" and not activity.uses_places):
+        if (kinds and activity.kind not in kinds) or (
+            key in ("places", "checks") and not activity.uses_places
+        ):
             continue
         tabs.append({"key": key, "label": label, "url": reverse(name, args=[activity.pk])})
     return tabs

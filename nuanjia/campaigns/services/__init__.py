@@ -27,6 +27,16 @@ from .goods import (
     receive_donation,
 )
 from .goods_handouts import download_signed_list, hand_out, return_handout
+from .health_checks import (
+    book_check,
+    cancel_check,
+    change_check_day,
+    mark_check_attended,
+    mark_check_no_show,
+    member_book_check,
+    member_cancel_check,
+)
+from .health_invitations import send_invitations
 from .quotas import (
     allocate_places,
     book_place,
@@ -73,10 +83,13 @@ __all__ = [
     "approve_roster",
     "approve_settlement",
     "approved_enrolments",
+    "book_check",
     "book_place",
     "cancel_booking",
+    "cancel_check",
     "cancel_settlement",
     "cancel_visit",
+    "change_check_day",
     "change_rule",
     "confirm_settlement",
     "continue_run",
@@ -91,7 +104,11 @@ __all__ = [
     "hand_out",
     "live_contract",
     "mark_attended",
+    "mark_check_attended",
+    "mark_check_no_show",
     "may_act_for",
+    "member_book_check",
+    "member_cancel_check",
     "open_application",
     "open_roster",
     "other_help",
@@ -106,6 +123,7 @@ __all__ = [
     "require_open",
     "require_planner",
     "return_handout",
+    "send_invitations",
     "set_campaign_status",
     "set_places",
     "settlement_preview",

@@ -212,6 +212,12 @@ def _take_place(activity: Activity, org: Org) -> Quota:
     return Quota.objects.get(activity=activity, org=org)
 
 
+def _return_place(booking: Booking) -> None:
+    """The booking's place back to its union's quota (the caller holds the booking's lock
+    and closes it in the same transaction)."""
+    Quota.objects.filter(pk=booking.quota_id).update(used=F("used") - 1, updated_at=timezone.now())
+
+
 @transaction.atomic
 def book_place(
     activity: Activity, worker: Worker, org: Org, *, by: Actor, note: str = ""
@@ -259,7 +265,7 @@ def cancel_booking(booking: Booking, *, by: Actor, reason: str = "") -> Booking:
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != BookingStatus.BOOKED:
         raise RuleViolation(_("Only a booked place can be cancelled."), field="status")
-    Quota.objects.filter(pk=booking.quota_id).update(used=F("used") - 1, updated_at=timezone.now())
+    _return_place(booking)
     booking.status = BookingStatus.CANCELLED
     booking.closed_at = timezone.now()
     booking.save(update_fields=["status", "closed_at"])

@@ -162,6 +162,21 @@ def _has_consent(worker_id: int, partner: Partner) -> bool:
     ).exists()
 
 
+def has_consent(worker_id: int, partner: Partner) -> bool:
+    """Whether the worker's member account has a live consent for `partner` (its name may
+    then be shown to the partner in full)."""
+    return _has_consent(worker_id, partner)
+
+
+def consenting_workers(partner: Partner, worker_ids: Any) -> set[int]:
+    """Which of `worker_ids` have a live consent for `partner` (one query, for a list)."""
+    return set(
+        PartnerConsent.objects.filter(
+            partner=partner, withdrawn_at=None, member__worker_id__in=list(worker_ids)
+        ).values_list("member__worker_id", flat=True)
+    )
+
+
 def partner_scan(user: PartnerUser, *, outlet: Any = None, **card: str) -> ScanResult:
     """Scan a card at one of the partner's outlets: the result, written to the partner's
     scan list; the name unmasked only where the member consented for this partner."""
