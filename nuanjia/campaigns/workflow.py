@@ -5,7 +5,12 @@
 - a goods purchase is proposed by a caseworker and approved by an approver who did not propose
   it: the money is spent from the ledger and the goods received into stock in one step;
 - a screening finding (排查) waits for a caseworker's decision: a hardship application, a
-  one-off grant (relief's maker-checker follows), or "no help needed" with the reason.
+  one-off grant (relief's maker-checker follows), or "no help needed" with the reason;
+- a 疗休养 nomination (推荐人选) holds a place of the union's quota and one of the trip's; an
+  approver who did not nominate approves it, or refuses it (both places back); the nominating
+  union may withdraw it before the trip leaves (both places back). Attendance (went / did not
+  go) is recorded after the trip leaves by union staff or the travel partner, in the same
+  history (services.trips), not as a step: the partner has no staff role.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -18,12 +23,16 @@ from .models import (
     FindingEvent,
     GoodsPurchase,
     GoodsPurchaseEvent,
+    Nomination,
+    NominationEvent,
     Roster,
     RosterEvent,
 )
 from .rules import (
     FindingStatus,
     FindingStep,
+    NominationStatus,
+    NominationStep,
     PurchaseStatus,
     PurchaseStep,
     RosterStatus,
@@ -139,6 +148,50 @@ FINDING_FLOW = Workflow(
             roles=[Role.CASEWORKER],
             stamp="decided_by",
             reason=_("Say why no help is needed."),
+        ),
+    ],
+)
+
+NOMINATION_FLOW = Workflow(
+    name="campaigns.nomination",
+    model=Nomination,
+    history=NominationEvent,
+    history_fk="nomination",
+    noun=_("trip nomination"),
+    status_labels=NominationStatus,
+    step_labels=NominationStep,
+    states=[
+        State(NominationStatus.NOMINATED, queue=frozenset({Role.APPROVER})),
+        # Approved: the caseworkers mark who went once the trip has left (todo_trips).
+        State(NominationStatus.APPROVED, queue=frozenset({Role.CASEWORKER})),
+        State(NominationStatus.ATTENDED),
+        State(NominationStatus.ABSENT),
+        State(NominationStatus.WITHDRAWN),
+    ],
+    steps=[
+        step(
+            NominationStep.APPROVE,
+            sources=[NominationStatus.NOMINATED],
+            target=NominationStatus.APPROVED,
+            roles=[Role.APPROVER],
+            stamp="approved_by",
+            not_by={
+                "nominated_by": _("You nominated this person; another person must approve it.")
+            },
+        ),
+        step(
+            NominationStep.REFUSE,
+            sources=[NominationStatus.NOMINATED],
+            target=NominationStatus.WITHDRAWN,
+            roles=[Role.APPROVER],
+            reason=_("Say why the nomination is refused."),
+        ),
+        step(
+            NominationStep.WITHDRAW,
+            sources=[NominationStatus.NOMINATED, NominationStatus.APPROVED],
+            target=NominationStatus.WITHDRAWN,
+            roles=[Role.CASEWORKER, Role.APPROVER],
+            reason=_("Say why the nomination is withdrawn."),
         ),
     ],
 )
