@@ -22,6 +22,7 @@ TABS: list[tuple[str, Any, str, frozenset[str]]] = [
     ),
     ("handouts", _("Goods handed out"), "campaigns:handouts", frozenset({ActivityKind.VISIT})),
     ("findings", _("Findings"), "campaigns:findings", frozenset({ActivityKind.SCREENING})),
+    ("trips", _("Trips"), "campaigns:trips", frozenset({ActivityKind.TRIP})),
     ("figures", _("Figures"), "campaigns:activity_figures", frozenset()),
 ]
 

@@ -149,9 +149,7 @@ def test_the_nominator_cannot_approve_another_approver_does(
     assert approved.approved_by == city_approver
 
 
-def test_refusing_gives_both_places_back(
-    trip, trip_activity, city, city_caseworker, city_approver
-):
+def test_refusing_gives_both_places_back(trip, trip_activity, city, city_caseworker, city_approver):
     [worker] = enrolled_workers(trip_activity, 1)
     nomination = services.nominate(trip, worker, city, by=city_caseworker)
     with pytest.raises(RuleViolation):  # a refusal says why

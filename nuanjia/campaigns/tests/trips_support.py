@@ -37,9 +37,7 @@ def enrolled_workers(activity, count: int, org_code: str = "410100", name: str =
     roster = Roster.objects.create(
         activity=activity, org=org, number=number, status=RosterStatus.APPROVED, row_count=count
     )
-    workers = [
-        make_worker(org_code, name=f"{name}{i}" if name else None) for i in range(count)
-    ]
+    workers = [make_worker(org_code, name=f"{name}{i}" if name else None) for i in range(count)]
     Enrolment.objects.bulk_create(
         Enrolment(activity=activity, roster=roster, worker=worker, org=org, added_at=timezone.now())
         for worker in workers
