@@ -39,7 +39,14 @@ def campaign_rows(union, marker: str) -> dict[str, int]:
     rows = {"campaign_id": campaign.pk, "activity_id": visit.pk}
     rows |= _list_rows(union, marker, visit)
     rows |= _optional_rows(union, marker, visit, screening)
+    rows |= _trip_rows(union, marker, campaign)
     return rows
+
+
+def _trip_rows(union, marker, campaign) -> dict[str, int]:
+    from .scoping_trips import trip_rows
+
+    return trip_rows(union, marker, campaign)
 
 
 def _list_rows(union, marker: str, visit) -> dict[str, int]:
