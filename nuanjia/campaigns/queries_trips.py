@@ -183,10 +183,10 @@ class PartnerPerson:
 
 def partner_people(partner: Partner, trip: Trip | None = None) -> list[PartnerPerson]:
     """The approved people of the partner's trips (or one trip), masked unless consented."""
-    rows = partner_nominations(partner).select_related("trip", "worker", "org")
+    found = partner_nominations(partner).select_related("trip", "worker", "org")
     if trip is not None:
-        rows = rows.filter(trip=trip)
-    rows = list(rows.order_by("trip__starts_on", "trip_id", "org__path", "pk"))
+        found = found.filter(trip=trip)
+    rows = list(found.order_by("trip__starts_on", "trip_id", "org__path", "pk"))
     shown = consented_workers(partner, [row.worker_id for row in rows])
     today = clock.today()
     return [

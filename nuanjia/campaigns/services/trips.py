@@ -126,7 +126,7 @@ def _trip_places(value: Any, field: str = "places") -> int:
             _("The number of places must be between 1 and %(max)d.") % {"max": MAX_PLACES},
             field=field,
         )
-    return value
+    return int(value)
 
 
 @transaction.atomic
@@ -136,8 +136,8 @@ def create_trip(
     *,
     name: str,
     place: str,
-    starts_on: datetime.date,
-    ends_on: datetime.date,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
     places: int,
     by: Actor,
 ) -> Trip:

@@ -4,6 +4,7 @@ activity, a trip of the travel partner, and the business day held before the tri
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -46,7 +47,7 @@ def enrolled_workers(activity, count: int, org_code: str = "410100", name: str =
 
 
 def make_trip(activity, contract, planner, places: int = 8, **extra):
-    values = {
+    values: dict[str, Any] = {
         "name": "2026年7月登封疗休养",
         "place": "登封嵩山",
         "starts_on": LEAVES,
