@@ -99,12 +99,16 @@ class UnionTripRow:
     quota_left: int | None
 
 
-def union_rows(user: Actor, trip: Trip) -> list[UnionTripRow]:
-    """Per nominating union of the viewer's subtree: its live nominations on the trip."""
+def union_rows(
+    user: Actor, trip: Trip | None = None, *, activity: Any = None
+) -> list[UnionTripRow]:
+    """Per nominating union of the viewer's subtree: its live nominations on the trip (or on
+    every trip of `activity`) and the places its quota has left."""
+    rows = visible_nominations(user).filter(status__in=LIVE)
+    rows = rows.filter(trip=trip) if trip is not None else rows.filter(trip__activity=activity)
+    activity_id = trip.activity_id if trip is not None else activity.pk
     counts = (
-        visible_nominations(user)
-        .filter(trip=trip, status__in=LIVE)
-        .values("org_id", "org__code", "org__name")
+        rows.values("org_id", "org__code", "org__name")
         .annotate(
             nominated=Count("pk", filter=Q(status=NominationStatus.NOMINATED)),
             approved=Count("pk", filter=Q(status=NominationStatus.APPROVED)),
@@ -116,7 +120,7 @@ def union_rows(user: Actor, trip: Trip) -> list[UnionTripRow]:
     left = {
         quota.org_id: quota.remaining
         for quota in Quota.objects.filter(
-            activity_id=trip.activity_id, org_id__in=[row["org_id"] for row in counts]
+            activity_id=activity_id, org_id__in=[row["org_id"] for row in counts]
         )
     }
     return [

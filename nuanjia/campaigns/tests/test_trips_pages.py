@@ -115,6 +115,9 @@ def test_a_caseworker_finds_an_enrolled_worker_by_the_id_last_4_and_nominates(
     assert nomination.status == NominationStatus.NOMINATED and nomination.note == "一线骨干"
     detail = client.get(reverse("campaigns:trip", args=[trip.pk])).content.decode()
     assert "王疗养0" in detail
+    tab = client.get(reverse("campaigns:trips", args=[trip_activity.pk])).content.decode()
+    unions = tab.split('data-testid="trip-unions"')[1]
+    assert "郑州市总工会" in unions  # one nominated, the quota's places left beside it
 
 
 def test_the_queue_and_maker_checker_on_the_pages(

@@ -81,6 +81,7 @@ def trips_view(request, activity_id: int):
             activity,
             "trips",
             trips=queries_trips.activity_trips(request.user, activity),
+            unions=queries_trips.union_rows(request.user, activity=activity),
             own=queries_trips.own_quota(activity, request.user.org),
             may_organise=_may_organise(request, activity),
         ),
