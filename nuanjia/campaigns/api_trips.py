@@ -303,6 +303,7 @@ def nomination_attendance(request, nomination_id: int, payload: NominationAttend
 
 class TripPartnerPersonOut(Schema):
     nomination_id: int
+    number: str
     name: str = Field(..., description="In full only with the member's consent, else masked.")
     name_shown: bool
     union: str
@@ -327,8 +328,9 @@ def _partner_trips(partner, trips) -> list[dict]:
             "id": trip.pk, "name": trip.name, "place": trip.place, "starts_on": trip.starts_on,
             "ends_on": trip.ends_on, "places": trip.places,
             "people": [
-                {"nomination_id": p.nomination_id, "name": p.name, "name_shown": p.name_shown,
-                 "union": p.org_name, "status": p.status, "may_mark": p.may_mark}
+                {"nomination_id": p.nomination_id, "number": p.number, "name": p.name,
+                 "name_shown": p.name_shown, "union": p.org_name, "status": p.status,
+                 "may_mark": p.may_mark}
                 for p in people if p.trip_id == trip.pk
             ],
         }
@@ -361,7 +363,7 @@ def partner_trip_attendance(request, nomination_id: int, payload: NominationAtte
         if p.nomination_id == nomination.pk
     ]
     return {
-        "nomination_id": person.nomination_id, "name": person.name,
+        "nomination_id": person.nomination_id, "number": person.number, "name": person.name,
         "name_shown": person.name_shown, "union": person.org_name, "status": person.status,
         "may_mark": person.may_mark,
     }  # fmt: skip

@@ -173,6 +173,7 @@ class PartnerPerson:
     """A person on a partner's trip list: the name in full only with consent."""
 
     nomination_id: int
+    number: str  # TN000123: how the partner and the union name the row to each other
     trip_id: int
     trip_name: str
     starts_on: Any
@@ -196,6 +197,7 @@ def partner_people(partner: Partner, trip: Trip | None = None) -> list[PartnerPe
     return [
         PartnerPerson(
             nomination_id=row.pk,
+            number=str(row),
             trip_id=row.trip_id,
             trip_name=row.trip.name,
             starts_on=row.trip.starts_on,

@@ -194,7 +194,7 @@ def test_the_partner_sees_names_only_with_consent_and_masked_otherwise(
     page = client.get(reverse("campaigns:partner_trips")).content.decode()
     assert "钱旅0" in page and "钱旅1" not in page and mask_name("钱旅1") in page
     rows = _sheet(client.get(reverse("campaigns:partner_trips_export")))
-    names = sorted(row[3] for row in rows[1:])
+    names = sorted(row[4] for row in rows[1:])
     assert names == sorted(["钱旅0", mask_name("钱旅1")])
     event = AuditEvent.objects.get(action="campaigns.trip_list_read")
     assert event.actor_label.startswith("partner ")

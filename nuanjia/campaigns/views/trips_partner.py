@@ -30,6 +30,7 @@ PARTNER_EXPORT = ListExport(
         column(gettext_lazy("Trip"), "trip_name"),
         column(gettext_lazy("Leaves on"), "starts_on"),
         column(gettext_lazy("Returns on"), "ends_on"),
+        column(gettext_lazy("Number"), "number"),
         column(gettext_lazy("Name"), "name"),
         column(gettext_lazy("Union"), "org_name"),
         column(gettext_lazy("Status"), "status_label"),
