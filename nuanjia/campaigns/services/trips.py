@@ -178,9 +178,11 @@ def create_trip(
 
 
 def _locked_trip(trip: Trip) -> Trip:
+    """The trip's row locked (its own only: the activity, campaign and contract read with it
+    stay free for everyone else)."""
     return (
-        Trip.objects.select_for_update()
-        .select_related("activity__campaign", "contract")
+        Trip.objects.select_for_update(of=("self",))
+        .select_related("activity__campaign", "contract__partner")
         .get(pk=trip.pk)
     )
 
