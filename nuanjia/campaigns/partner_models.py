@@ -33,6 +33,7 @@ from .rules import (
     MealSource,
     NominationStatus,
     SettlementStatus,
+    TripStatus,
 )
 
 STAFF = settings.AUTH_USER_MODEL
@@ -298,6 +299,9 @@ class Trip(models.Model):
     places = models.PositiveIntegerField(_("places"))
     taken = models.PositiveIntegerField(_("places taken"), default=0)
     cost_fen = models.BigIntegerField(_("cost per person"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=TripStatus.choices, default=TripStatus.OPEN
+    )
     created_by = _staff(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

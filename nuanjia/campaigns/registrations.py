@@ -149,6 +149,39 @@ def _health() -> None:
     )
 
 
+def _trips() -> None:
+    """Trips: the approvers' and caseworkers' tiles, the travel partner's page, the names of
+    the trips' audit events."""
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import audit_names, partnerpages, todo
+    from nuanjia.members.models import Partner
+
+    from .todo_trips import trips_todo
+
+    todo.register(trips_todo)
+    partnerpages.register(
+        partnerpages.PartnerPage(
+            _("Our trips"), "campaigns:partner_trips", frozenset({Partner.Kind.TRAVEL})
+        )
+    )
+    audit_names.register(
+        {
+            "campaigns.trip_created": _("Trip set up"),
+            "campaigns.trip_places_changed": _("Places of a trip changed"),
+            "campaigns.trip_closed": _("Trip closed to nominations"),
+            "campaigns.trip_cancelled": _("Trip cancelled"),
+            "campaigns.trip_list_read": _("Trip list downloaded by the travel partner"),
+            "campaigns.nomination.nominate": _("Worker nominated for a trip"),
+            "campaigns.nomination.approve": _("Trip nomination approved"),
+            "campaigns.nomination.refuse": _("Trip nomination refused"),
+            "campaigns.nomination.withdraw": _("Trip nomination withdrawn"),
+            "campaigns.nomination.attended": _("Went on the trip"),
+            "campaigns.nomination.absent": _("Did not go on the trip"),
+        }
+    )
+
+
 def _audit_names() -> None:
     from nuanjia.core import audit_names
 
@@ -165,3 +198,4 @@ def register_all() -> None:
     _goods()
     _settlements()
     _health()
+    _trips()

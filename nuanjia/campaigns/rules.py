@@ -140,6 +140,12 @@ class NominationStep(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw the nomination")  # 撤回
 
 
+class TripStatus(models.TextChoices):
+    OPEN = "open", _("Open for nominations")  # 接受推荐
+    CLOSED = "closed", _("Closed to nominations")  # 停止推荐: the nominations made stand
+    CANCELLED = "cancelled", _("Cancelled")  # 已取消: nobody was approved; places returned
+
+
 class SettlementStatus(models.TextChoices):
     PREPARED = "prepared", _("Waiting for the partner to confirm")  # 待机构确认
     DISPUTED = "disputed", _("Disputed by the partner")  # 机构有异议

@@ -29,6 +29,7 @@ TABS: list[tuple[str, Any, str, frozenset[str]]] = [
         frozenset({ActivityKind.HEALTH_CHECK, ActivityKind.BREAKFAST, ActivityKind.TRIP}),
     ),
     ("checks", _("Health checks"), "campaigns:checks", frozenset({ActivityKind.HEALTH_CHECK})),
+    ("trips", _("Trips"), "campaigns:trips", frozenset({ActivityKind.TRIP})),
     ("figures", _("Figures"), "campaigns:activity_figures", frozenset()),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import goods_urls, health_urls, screening_urls, settlements_urls
+from . import goods_urls, health_urls, screening_urls, settlements_urls, trips_urls
 from .views import campaigns, contracts, enrolment, figures, places, visits
 
 app_name = "campaigns"
@@ -85,4 +85,5 @@ urlpatterns = [
     *screening_urls.urlpatterns,
     *settlements_urls.urlpatterns,
     *health_urls.urlpatterns,
+    *trips_urls.urlpatterns,
 ]

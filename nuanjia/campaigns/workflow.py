@@ -22,6 +22,8 @@ from .models import (
     FindingEvent,
     GoodsPurchase,
     GoodsPurchaseEvent,
+    Nomination,
+    NominationEvent,
     Roster,
     RosterEvent,
 )
@@ -29,6 +31,8 @@ from .partner_models import Settlement, SettlementEvent
 from .rules import (
     FindingStatus,
     FindingStep,
+    NominationStatus,
+    NominationStep,
     PurchaseStatus,
     PurchaseStep,
     RosterStatus,
@@ -211,6 +215,51 @@ SETTLEMENT_FLOW = Workflow(
                 **dict.fromkeys(_SETTLEMENT_LATE, _SETTLEMENT_LATE_ROLES),
             },
             reason=_("Say why the settlement is cancelled."),
+        ),
+    ],
+)
+
+
+NOMINATION_FLOW = Workflow(
+    name="campaigns.nomination",
+    model=Nomination,
+    history=NominationEvent,
+    history_fk="nomination",
+    noun=_("trip nomination"),
+    status_labels=NominationStatus,
+    step_labels=NominationStep,
+    states=[
+        State(NominationStatus.NOMINATED, queue=frozenset({Role.APPROVER})),
+        # Approved: the caseworkers mark who went once the trip has left (todo_trips).
+        State(NominationStatus.APPROVED, queue=frozenset({Role.CASEWORKER})),
+        State(NominationStatus.ATTENDED),
+        State(NominationStatus.ABSENT),
+        State(NominationStatus.WITHDRAWN),
+    ],
+    steps=[
+        step(
+            NominationStep.APPROVE,
+            sources=[NominationStatus.NOMINATED],
+            target=NominationStatus.APPROVED,
+            roles=[Role.APPROVER],
+            stamp="approved_by",
+            not_by={
+                "nominated_by": _("You nominated this person; another person must approve it.")
+            },
+        ),
+        step(
+            NominationStep.REFUSE,
+            sources=[NominationStatus.NOMINATED],
+            target=NominationStatus.WITHDRAWN,
+            roles=[Role.APPROVER],
+            reason=_("Say why the nomination is refused."),
+        ),
+        step(
+            NominationStep.WITHDRAW,
+            sources=[NominationStatus.NOMINATED, NominationStatus.APPROVED],
+            target=NominationStatus.WITHDRAWN,
+            roles=[Role.CASEWORKER, Role.APPROVER],
+            reason=_("Say why the nomination is withdrawn."),
         ),
     ],
 )

@@ -51,7 +51,14 @@ def _partner_rows(union, marker: str, campaign) -> dict[str, int]:
     rows: dict[str, int] = {}
     rows |= contract_rows(union, marker, campaign)
     rows |= settlement_scope_rows(union, marker, campaign)
+    rows |= _trip_rows(union, marker, campaign)
     return rows
+
+
+def _trip_rows(union, marker, campaign) -> dict[str, int]:
+    from .scoping_trips import trip_rows
+
+    return trip_rows(union, marker, campaign)
 
 
 def _list_rows(union, marker: str, visit) -> dict[str, int]:
