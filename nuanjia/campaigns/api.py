@@ -23,6 +23,7 @@ from nuanjia.relief.models import GrantType
 
 from . import api_figures, api_goods, api_places, api_screening, queries, services, tasks
 from .api_common import CampaignReasonIn, guard, org_by_code
+from .api_partner_figures import router as partner_figures_router
 from .models import Activity, Enrolment, EnrolmentRun, Roster
 from .rules import ENROL_CHUNK, ActivityKind, CampaignStatus, RosterStep
 from .workflow import ROSTER_FLOW
@@ -428,3 +429,4 @@ router.add_router("", api_places.router)
 router.add_router("", api_figures.router)
 router.add_router("", api_goods.router)
 router.add_router("", api_screening.router)
+router.add_router("", partner_figures_router)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import goods_urls, screening_urls
+from .partner_figures_urls import urlpatterns as partner_figures_urlpatterns
 from .views import campaigns, enrolment, figures, places, visits
 
 app_name = "campaigns"
@@ -73,4 +74,5 @@ urlpatterns = [
     path("campaigns/visits/<int:visit_id>/cancel/", visits.visit_cancel_view, name="visit_cancel"),
     *goods_urls.urlpatterns,
     *screening_urls.urlpatterns,
+    *partner_figures_urlpatterns,
 ]
