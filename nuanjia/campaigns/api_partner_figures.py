@@ -85,7 +85,7 @@ class PartnerFigureRowOut(Schema):
         for name in ("day", "done_on", "appointment_on"):
             value = getattr(row, name, None)
             if value is not None:
-                return value  # type: ignore[no-any-return]
+                return value
         trip = getattr(row, "trip", None)
         return trip.starts_on if trip is not None else None
 
@@ -197,7 +197,7 @@ def partner_figure_rows(
 )
 def partner_money(request, activity_id: int, at: str = ""):
     activity, _programme = _activity(request, activity_id)
-    union, _found = _resolve(request, None, PartnerFigureFiltersIn(at=at))
+    union = org_by_code(request, at, "at") if at else request.user.org
     lines, total = pf.money_table(activity, union)
     return {
         "at": union.code,

@@ -147,7 +147,7 @@ PROGRAMMES: dict[str, Programme] = {
                 status=NominationStatus.WITHDRAWN
             ),
             (
-                PartnerMeasure("nominated", _("Nominated")),
+                PartnerMeasure("nominated", pgettext_lazy("figures", "Nominated")),
                 PartnerMeasure("approved", _("Approved"), Q(status__in=APPROVED_TRIP)),
                 PartnerMeasure(
                     "attended", pgettext_lazy("trip", "Went"), Q(status=NominationStatus.ATTENDED)
@@ -256,7 +256,7 @@ def _filtered(
         rows = rows.filter(within(f"{root}{code}/", "org__path") if code else Q(org__path=root))
     if programme.day_field:
         for key, lookup in (("day", "exact"), ("from", "gte"), ("to", "lte")):
-            day = filters.get(key)
+            day: Any = filters.get(key)
             if isinstance(day, str) and day:
                 day = datetime.date.fromisoformat(day)  # a line's own filter, as text
             if isinstance(day, datetime.date):
@@ -459,10 +459,10 @@ def _unsettled_base(activity: Activity) -> tuple[QuerySet[Any], str, str]:
     if activity.kind == ActivityKind.BREAKFAST:
         return Meal.objects.filter(activity=activity).filter(NOT_SETTLED), "partner_id", "day"
     if activity.kind == ActivityKind.TRIP:
-        rows = Nomination.objects.filter(trip__activity=activity, status=NominationStatus.ATTENDED)
-        return rows.filter(NOT_SETTLED), "trip__contract__partner_id", "trip__ends_on"
-    rows = Booking.objects.filter(activity=activity, status=BookingStatus.DONE)
-    return rows.filter(NOT_SETTLED), "partner_id", "done_on"
+        went = Nomination.objects.filter(trip__activity=activity, status=NominationStatus.ATTENDED)
+        return went.filter(NOT_SETTLED), "trip__contract__partner_id", "trip__ends_on"
+    done = Booking.objects.filter(activity=activity, status=BookingStatus.DONE)
+    return done.filter(NOT_SETTLED), "partner_id", "done_on"
 
 
 def unsettled_rows(

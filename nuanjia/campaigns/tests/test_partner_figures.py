@@ -403,3 +403,96 @@ def test_breakfast_and_trip_money_count_meals_and_trip_goers(
     lines, total = pf.money_table(trip_activity, org("410000"))
     assert total["unsettled_units"] == 3 and total["unsettled_amount"] == 3 * 180_000
     assert [line.month for line in lines] == [datetime.date(2026, 4, 1)]
+
+
+# ---- scoping and scale -----------------------------------------------------------------------
+
+
+def test_a_county_counts_only_its_own_subtree(
+    places_activity, checks, health_check_contract, caseworker
+):
+    """惠济区 sees its 5 checks: not 中原区's, 郑州's own, 开封's or the province's; not the
+    settlements the province or 郑州 pays; no union above it."""
+    settlement(health_check_contract, MARCH, 2, SettlementStatus.PAID)
+    client = Client()
+    verified_login(client, caseworker)
+    url = reverse("campaigns:partner_figures", args=[places_activity.pk])
+    page = client.get(url)
+    assert dict(page.context["totals"])["booked"] == 5
+    for by in ("partner", "outlet"):
+        assert dict(client.get(url, {"by": by}).context["totals"])["booked"] == 5
+    assert "郑州市中心医院" not in client.get(url, {"by": "partner"}).content.decode()
+    assert client.get(url, {"at": "410100"}).status_code == 404
+    rows_url = reverse("campaigns:partner_figure_rows", args=[places_activity.pk])
+    assert client.get(rows_url, {"measure": "booked"}).context["page"].paginator.count == 5
+    assert client.get(rows_url, {"measure": "booked", "at": "410000"}).status_code == 404
+    money = client.get(reverse("campaigns:partner_money", args=[places_activity.pk]))
+    totals = {key: value for key, value, _unit in money.context["totals"]}
+    assert totals["units"] == 0 and totals["unsettled_units"] == 2
+    base = f"/api/v1/campaigns/activities/{places_activity.pk}/partner-figures"
+    assert client.get(base).json()["total"]["booked"] == 5
+    assert client.get(f"{base}/rows", {"measure": "booked"}).json()["count"] == 5
+    assert client.get(f"{base}/rows", {"measure": "booked", "at": "410100"}).status_code == 400
+    assert client.get(f"{base}/money/settlements").json()["count"] == 0
+
+
+def test_the_figures_take_the_same_number_of_queries_however_many_rows(
+    places_activity, health_check_contract, hospital
+):
+    """Aggregated in SQL: ten times the rows, no more queries (per union, per hospital)."""
+    a, a_outlet, _person = hospital
+    codes = ("410108", "410102", "410204", "410100")
+
+    def add(n):
+        for i in range(n):
+            check(places_activity, codes[i % 4], a, a_outlet, (B, D, N)[i % 3], no_shows=i % 2)
+
+    def queries_for(by):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            pf.partner_table(places_activity, org("410000"), by)
+            pf.money_table(places_activity, org("410000"))
+        return len(captured)
+
+    add(4)
+    few = {by: queries_for(by) for by in ("union", "partner", "outlet")}
+    add(40)
+    assert {by: queries_for(by) for by in ("union", "partner", "outlet")} == few
+    assert pf.partner_table(places_activity, org("410000"), "union").total["booked"] == 44
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_many_unions_and_partners_every_figure_is_its_rows(
+    seed, places_activity, health_check_contract, hospital, province_planner
+):
+    """Rows spread by a fixed pseudo-random rule over eight unions at three levels and three
+    hospitals (one with two outlets, one with none recorded): at every union looked at and
+    every grouping, each figure equals its drill-down's count and the lines add up."""
+    import random
+
+    from nuanjia.members.services import partners
+
+    picker = random.Random(seed)
+    a, a_outlet, _person = hospital
+    b, b_outlet, _contract = second_partner(
+        places_activity, province_planner, kind=Partner.Kind.HOSPITAL, name="郑州市中心医院",
+        outlet="体检中心", phone="13700004444", price_fen=20_000,
+    )  # fmt: skip
+    a_two = partners.add_outlet(a, name="东院区", by=province_planner)
+    places = [(a, a_outlet), (a, a_two), (b, b_outlet), (b, None), (None, None)]
+    codes = ["410000", "410100", "410108", "410102", "410200", "410204", "410300", "410108"]
+    codes = [code for code in codes if Org.objects.filter(code=code).exists()]
+    for _ in range(60):
+        partner, outlet = picker.choice(places)
+        status = picker.choice([B, D, N, BookingStatus.CANCELLED])
+        check(
+            places_activity, picker.choice(codes), partner, outlet, status,
+            no_shows=picker.choice([0, 0, 1]),
+        )  # fmt: skip
+    grand = pf.partner_table(places_activity, org("410000"), "union").total
+    assert grand["booked"] == grand["done"] + grand["no_show"] + grand["waiting"]
+    for code in {"410000", "410100", "410200", "410108"} & set(codes):
+        for by in ("union", "partner", "outlet"):
+            assert_adds_up(places_activity, org(code), by)

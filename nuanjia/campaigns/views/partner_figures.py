@@ -50,10 +50,10 @@ ROW_EXPORTS: dict[str, ListExport] = {
         _("Breakfasts"),
         (
             *_WORKER,
-            column(_("Shop"), "partner.name"),
+            column(_("Breakfast shop"), "partner.name"),
             column(_("Outlet"), "outlet.name"),
             column(_("Day"), "day"),
-            column(_("Recorded by"), "get_source_display"),
+            column(_("How recorded"), "get_source_display"),
         ),
         limit=CSV_ABOVE_ROWS,
     ),
@@ -69,7 +69,7 @@ ROW_EXPORTS: dict[str, ListExport] = {
         limit=CSV_ABOVE_ROWS,
     ),
 }
-ROW_RELATED = {
+ROW_RELATED: dict[str, tuple[str, ...]] = {
     ActivityKind.HEALTH_CHECK: ("worker", "org", "partner", "outlet"),
     ActivityKind.BREAKFAST: ("worker", "org", "partner", "outlet"),
     ActivityKind.TRIP: ("worker", "org", "trip"),
@@ -79,7 +79,7 @@ SETTLEMENT_EXPORT = ListExport(
     _("Settlements"),
     (
         column(_("Statement"), str),
-        column(_("Partner"), "partner.name"),
+        column(_("Partner institution"), "partner.name"),
         column(_("Paying union"), "org.name"),
         column(_("Month"), lambda row: row.month.strftime("%Y-%m")),
         column(_("Units"), "units"),
@@ -122,16 +122,26 @@ def _audit_filters(activity: Any, at: Any, found: dict[str, Any], **more: Any) -
     }
 
 
+def _value(key: str) -> Any:
+    """A column reading one figure of a line."""
+
+    def read(line: Any) -> int:
+        return int(line.values.get(key, 0))
+
+    return read
+
+
+def _month(line: pf.MoneyLine) -> str:
+    return line.month.strftime("%Y-%m") if line.month else ""
+
+
 def _table_export(programme: pf.Programme, by: str) -> ListExport:
     return ListExport(
         f"campaigns.partner_figures.{programme.key}.table",
         programme.label,
         (
             column(pf.GROUPINGS[by], "label"),
-            *(
-                column(measure.label, lambda line, key=measure.key: line.values.get(key, 0))
-                for measure in programme.measures
-            ),
+            *(column(measure.label, _value(measure.key)) for measure in programme.measures),
         ),
     )
 
@@ -257,12 +267,10 @@ def partner_money_view(request, activity_id: int):
             "campaigns.partner_figures.money",
             _("Money per partner and month"),
             (
-                column(_("Partner"), "partner"),
-                column(_("Month"), lambda line: line.month.strftime("%Y-%m") if line.month else ""),
+                column(_("Partner institution"), "partner"),
+                column(_("Month"), _month),
                 *(
-                    (money if unit == "fen" else column)(
-                        label, lambda line, key=key: line.values.get(key, 0)
-                    )
+                    (money if unit == "fen" else column)(label, _value(key))
                     for key, label, unit in pf.MONEY_COLUMNS
                 ),
             ),
