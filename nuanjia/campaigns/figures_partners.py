@@ -233,8 +233,8 @@ def _dimensions(programme: Programme, by: str, root: str) -> dict[str, Any]:
 def _id_filter(field_name: str, value: str) -> Q:
     if value == NONE:
         return Q(**{f"{field_name}__isnull": True})
-    if not value.isdigit():
-        return Q(pk__in=[])
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return Q(pk__in=[])  # no id: nothing (an id too long for the database likewise)
     return Q(**{field_name: int(value)})
 
 

@@ -496,3 +496,39 @@ def test_many_unions_and_partners_every_figure_is_its_rows(
     for code in {"410000", "410100", "410200", "410108"} & set(codes):
         for by in ("union", "partner", "outlet"):
             assert_adds_up(places_activity, org(code), by)
+
+
+def _links(html):
+    """(href, number shown) of every figure cell linking to its rows."""
+    import html as entities
+    import re
+
+    found = re.findall(r'<a href="([^"]*partner-figures/rows/[^"]*)"[^>]*>(\d+)</a>', html)
+    return [(entities.unescape(href), int(value)) for href, value in found]
+
+
+@pytest.mark.parametrize("by", ["shop_day", "city", "union"])
+def test_every_breakfast_figure_on_the_page_links_to_as_many_rows(
+    by, breakfast_activity, meals, city_caseworker
+):
+    client = Client()
+    verified_login(client, city_caseworker)
+    url = reverse("campaigns:partner_figures", args=[breakfast_activity.pk])
+    page = client.get(url, {"by": by, "from": meals["last_month"].isoformat()})
+    links = _links(page.content.decode())
+    assert len(links) >= 2  # the lines and the total
+    for href, shown in links:
+        assert client.get(href).context["page"].paginator.count == shown, href
+
+
+def test_every_check_figure_on_the_page_links_to_as_many_rows(
+    places_activity, checks, city_caseworker
+):
+    client = Client()
+    verified_login(client, city_caseworker)
+    url = reverse("campaigns:partner_figures", args=[places_activity.pk])
+    for by in ("union", "partner", "outlet"):
+        links = _links(client.get(url, {"by": by}).content.decode())
+        assert len(links) > 5
+        for href, shown in links:
+            assert client.get(href).context["page"].paginator.count == shown, href
