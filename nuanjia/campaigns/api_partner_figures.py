@@ -46,6 +46,7 @@ class PartnerFigureLineOut(Schema):
     label: str
     filters: dict[str, str]
     values: dict[str, int]
+    trip: dict[str, int] | None = Field(None, description="per trip: its places and taken")
 
 
 class PartnerFigureTableOut(Schema):
@@ -163,7 +164,12 @@ def partner_figures(
         "to_day": found.get("to"),
         "measures": [{"key": m.key, "label": str(m.label)} for m in programme.measures],
         "lines": [
-            {"label": line.label, "filters": line.filters, "values": line.values}
+            {
+                "label": line.label,
+                "filters": line.filters,
+                "values": line.values,
+                "trip": line.trip,
+            }
             for line in table.lines
         ],
         "total": table.total,

@@ -295,6 +295,7 @@ class FigureLine:
     filters: dict[str, str]  # what the line stands for: its drill-down's query parameters
     values: dict[str, int]
     org: Org | None = None
+    trip: dict[str, int] | None = None  # per trip: its places and places taken (trip-wide)
 
 
 @dataclass
@@ -335,6 +336,13 @@ def partner_table(
         .order_by(*names)
     )
     found = list(grouped)
+    if by == "trip":  # every trip of the activity, nominated for in the subtree or not
+        seen = {group["g_trip"] for group in found}
+        found += [
+            {"g_trip": pk} | {measure.key: 0 for measure in programme.measures}
+            for pk in Trip.objects.filter(activity=activity).values_list("pk", flat=True)
+            if pk not in seen and not filters_given(filters)
+        ]
     labels = _labels(found, at)
     for group in found:
         line_filters = {
@@ -347,7 +355,23 @@ def partner_table(
                 {measure.key: int(group[measure.key]) for measure in programme.measures},
             )
         )
+    if by == "trip":
+        places = {
+            pk: {"places": places, "taken": taken}
+            for pk, places, taken in Trip.objects.filter(activity=activity).values_list(
+                "pk", "places", "taken"
+            )
+        }
+        for line in table.lines:
+            line.trip = places.get(int(line.filters["trip"]))
+        rank = {pk: index for index, pk in enumerate(places)}  # by the day they leave
+        table.lines.sort(key=lambda line: rank.get(int(line.filters["trip"]), len(rank)))
     return table
+
+
+def filters_given(filters: Mapping[str, Any] | None) -> bool:
+    """Whether a table is narrowed to a partner, outlet, trip… (then no empty lines)."""
+    return any(key in (filters or {}) for key in ("partner", "outlet", "trip", "city", "own"))
 
 
 def _text(value: Any) -> str:

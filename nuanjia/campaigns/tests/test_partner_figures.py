@@ -532,3 +532,25 @@ def test_every_check_figure_on_the_page_links_to_as_many_rows(
         assert len(links) > 5
         for href, shown in links:
             assert client.get(href).context["page"].paginator.count == shown, href
+
+
+def test_per_trip_every_trip_shows_with_its_places(
+    trip_activity, trip_contract, nominations, city_caseworker
+):
+    """A trip nobody of 郑州 is nominated for still shows, with its places and zeros."""
+    later = trip(trip_contract, name="嵩山疗休养第三期", places=6, taken=0)
+    table = assert_adds_up(trip_activity, org("410100"), "trip")
+    assert [
+        (line.filters["trip"], line.trip, line.values["nominated"]) for line in table.lines
+    ] == [
+        (str(nominations["first"].pk), {"places": 10, "taken": 5}, 4),
+        (str(nominations["second"].pk), {"places": 8, "taken": 1}, 1),
+        (str(later.pk), {"places": 6, "taken": 0}, 0),
+    ]
+    client = Client()
+    verified_login(client, city_caseworker)
+    page = client.get(reverse("campaigns:partner_figures", args=[trip_activity.pk]), {"by": "trip"})
+    assert "嵩山疗休养第三期" in page.content.decode()
+    base = f"/api/v1/campaigns/activities/{trip_activity.pk}/partner-figures"
+    lines = client.get(base, {"by": "trip"}).json()["lines"]
+    assert [line["trip"]["places"] for line in lines] == [10, 8, 6]
