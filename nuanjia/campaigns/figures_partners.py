@@ -176,6 +176,19 @@ GROUPINGS: dict[str, Any] = {
     "trip": _("Per trip"),
 }
 
+# The first column's header of a table per grouping.
+GROUPING_HEADERS: dict[str, Any] = {
+    "union": _("Union"),
+    "partner": _("Partner institution"),
+    "outlet": _("Partner institution · outlet"),
+    "shop": _("Breakfast shop"),
+    "shop_day": _("Day · shop · outlet"),
+    "city": _("City"),
+    "city_day": _("Day · city"),
+    "day": _("Day"),
+    "trip": _("Trip"),
+}
+
 # The settlement statuses as the money figures show them (cancelled ones count nowhere).
 STATUS_GROUPS: dict[str, tuple[Any, list[str]]] = {
     "prepared": (

@@ -140,7 +140,7 @@ def _table_export(programme: pf.Programme, by: str) -> ListExport:
         f"campaigns.partner_figures.{programme.key}.table",
         programme.label,
         (
-            column(pf.GROUPINGS[by], "label"),
+            column(pf.GROUPING_HEADERS[by], "label"),
             *(column(measure.label, _value(measure.key)) for measure in programme.measures),
         ),
     )
@@ -183,7 +183,7 @@ def partner_figures_view(request, activity_id: int):
             table=table,
             at=at,
             by=by,
-            by_label=pf.GROUPINGS[by],
+            by_label=pf.GROUPING_HEADERS[by],
             groupings=[(key, pf.GROUPINGS[key]) for key in programme.groupings],
             lines=[
                 (line, [(m.key, line.values.get(m.key, 0)) for m in programme.measures])
