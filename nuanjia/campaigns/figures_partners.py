@@ -256,7 +256,7 @@ def _filtered(
 ) -> QuerySet[Any]:
     """`rows` narrowed to what a line of a table stands for (every key optional)."""
     rows = rows.filter(within(at.path, "org__path"))
-    if filters.get("own"):
+    if str(filters.get("own", "")).lower() in ("1", "true"):  # the union's own rows only
         rows = rows.filter(org=at)
     if "partner" in filters:
         rows = rows.filter(_id_filter(programme.partner_field, filters["partner"]))

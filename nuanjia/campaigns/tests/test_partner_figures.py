@@ -554,3 +554,22 @@ def test_per_trip_every_trip_shows_with_its_places(
     base = f"/api/v1/campaigns/activities/{trip_activity.pk}/partner-figures"
     lines = client.get(base, {"by": "trip"}).json()["lines"]
     assert [line["trip"]["places"] for line in lines] == [10, 8, 6]
+
+
+def test_the_breakfast_api_takes_a_date_range_this_month_by_default(
+    breakfast_activity, meals, city_caseworker
+):
+    client = Client()
+    verified_login(client, city_caseworker)
+    base = f"/api/v1/campaigns/activities/{breakfast_activity.pk}/partner-figures"
+    found = client.get(base, {"by": "city"}).json()
+    assert found["from_day"] == meals["first"].isoformat() and found["total"] == {"meals": 5}
+    wider = client.get(base, {"by": "day", "from_day": meals["last_month"].isoformat()}).json()
+    assert wider["total"] == {"meals": 6} and wider["to_day"] is None
+    for line in wider["lines"]:
+        params = {"measure": "meals", "from_day": meals["last_month"].isoformat()}
+        rows = client.get(f"{base}/rows", params | line["filters"]).json()
+        assert rows["count"] == line["values"]["meals"]
+        assert {row["day"] for row in rows["items"]} == {line["filters"]["day"]}
+    refused = client.get(base, {"to_day": "31.12.2026"})
+    assert refused.status_code == 400 and "to_day" in refused.content.decode()
