@@ -34,6 +34,7 @@ from . import (
     tasks,
 )
 from .api_common import CampaignReasonIn, guard, org_by_code
+from .api_partner_figures import router as partner_figures_router
 from .models import Activity, Enrolment, EnrolmentRun, Roster
 from .rules import ENROL_CHUNK, ActivityKind, CampaignStatus, RosterStep
 from .workflow import ROSTER_FLOW
@@ -443,3 +444,4 @@ router.add_router("", api_contracts.router)
 router.add_router("", api_settlements.router)
 router.add_router("", api_health.router)
 router.add_router("", "nuanjia.campaigns.api_trips.router")
+router.add_router("", partner_figures_router)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import Activity
 from .rules import ActivityKind
 
+PARTNER_KINDS = frozenset({ActivityKind.HEALTH_CHECK, ActivityKind.BREAKFAST, ActivityKind.TRIP})
+
 # (key, label, url name, the kinds it applies to; empty: every kind)
 TABS: list[tuple[str, Any, str, frozenset[str]]] = [
     ("enrolment", _("Enrolment lists"), "campaigns:enrolment", frozenset()),
@@ -31,6 +33,8 @@ TABS: list[tuple[str, Any, str, frozenset[str]]] = [
     ("checks", _("Health checks"), "campaigns:checks", frozenset({ActivityKind.HEALTH_CHECK})),
     ("trips", _("Trips"), "campaigns:trips", frozenset({ActivityKind.TRIP})),
     ("figures", _("Figures"), "campaigns:activity_figures", frozenset()),
+    ("partner_figures", _("Partner figures"), "campaigns:partner_figures", PARTNER_KINDS),
+    ("partner_money", _("Money per partner"), "campaigns:partner_money", PARTNER_KINDS),
 ]
 
 

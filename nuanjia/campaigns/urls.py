@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import goods_urls, health_urls, screening_urls, settlements_urls, trips_urls
+from .partner_figures_urls import urlpatterns as partner_figures_urlpatterns
 from .views import campaigns, contracts, enrolment, figures, places, visits
 
 app_name = "campaigns"
@@ -86,4 +87,5 @@ urlpatterns = [
     *settlements_urls.urlpatterns,
     *health_urls.urlpatterns,
     *trips_urls.urlpatterns,
+    *partner_figures_urlpatterns,
 ]

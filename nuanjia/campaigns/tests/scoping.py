@@ -91,10 +91,12 @@ def _optional_rows(union, marker, visit, screening) -> dict[str, int]:
     """Rows of the parts built beside this module: each part adds its own function here."""
     from .scoping_goods import goods_rows
     from .scoping_health import health_rows
+    from .scoping_partner_figures import partner_figure_rows
     from .scoping_screening import screening_rows
 
     rows: dict[str, int] = {}
     rows |= screening_rows(union, marker, screening)
     rows |= goods_rows(union, marker, visit)
     rows |= health_rows(union, marker, visit.campaign)
+    rows |= partner_figure_rows(union, marker, visit)
     return rows
