@@ -91,6 +91,11 @@ class PartnerFigureRowOut(Schema):
         return trip.starts_on if trip is not None else None
 
 
+class PartnerFigureUnsettledRowOut(PartnerFigureRowOut):
+    """A row done but in no live settlement yet (its own name: a paged list of one schema
+    class per operation)."""
+
+
 class PartnerFigureMoneyLineOut(Schema):
     partner_id: int | None
     partner: str
@@ -257,7 +262,7 @@ def partner_money_settlements(
 
 @router.get(
     "/activities/{activity_id}/partner-figures/money/unsettled",
-    response=list[PartnerFigureRowOut],
+    response=list[PartnerFigureUnsettledRowOut],
     summary="The rows done but not settled yet behind a money figure",
 )
 @paginate(Pages, page_size=500)

@@ -15,7 +15,9 @@ def contract_rows(union, marker: str, campaign) -> dict[str, int]:
         campaign=campaign, kind=ActivityKind.HEALTH_CHECK, name=marker, org=county,
         uses_places=True,
     )  # fmt: skip
-    hospital = Partner.objects.create(org=county, name=marker[:100], kind=Partner.Kind.HOSPITAL)
+    hospital = Partner.objects.create(
+        org=county, name=f"{marker}协议医院", kind=Partner.Kind.HOSPITAL
+    )
     earmark = Earmark.objects.get_or_create(code="warmth", defaults={"name": "送温暖资金"})[0]
     contract = PartnerContract.objects.create(
         activity=checks, partner=hospital, org=county, earmark=earmark, price_fen=100,

@@ -23,7 +23,9 @@ def trip_rows(union, marker: str, campaign) -> dict[str, int]:
     activity = Activity.objects.create(
         campaign=campaign, kind=ActivityKind.TRIP, name=marker, org=county, uses_places=True
     )
-    partner = Partner.objects.create(org=county, name=marker, kind=Partner.Kind.TRAVEL)
+    partner = Partner.objects.create(
+        org=county, name=f"{marker}疗休养机构", kind=Partner.Kind.TRAVEL
+    )
     earmark = Earmark.objects.get_or_create(code="warmth", defaults={"name": "送温暖资金"})[0]
     contract = PartnerContract.objects.create(
         activity=activity, partner=partner, org=county, earmark=earmark, price_fen=100_000,
