@@ -139,6 +139,7 @@ def register_routers() -> None:
     api.add_router("/me/hardship-file", "nuanjia.hardship.api_member.router")
     api.add_router("/members/", "nuanjia.members.api_staff.staff_router")
     api.add_router("/partner/", "nuanjia.members.api_partner.scan_router")
+    api.add_router("/partner/", "nuanjia.campaigns.api_breakfast.partner_router")
     api.add_router("/", "nuanjia.hardship.api.router")
     api.add_router("/funds/", "nuanjia.funds.api.router")
     api.add_router("/relief/", "nuanjia.relief.api.router")

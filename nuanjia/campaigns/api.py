@@ -21,7 +21,16 @@ from nuanjia.orgs.queries import get_scoped_or_404
 from nuanjia.people.queries import get_worker_for
 from nuanjia.relief.models import GrantType
 
-from . import api_figures, api_goods, api_places, api_screening, queries, services, tasks
+from . import (
+    api_breakfast,
+    api_figures,
+    api_goods,
+    api_places,
+    api_screening,
+    queries,
+    services,
+    tasks,
+)
 from .api_common import CampaignReasonIn, guard, org_by_code
 from .models import Activity, Enrolment, EnrolmentRun, Roster
 from .rules import ENROL_CHUNK, ActivityKind, CampaignStatus, RosterStep
@@ -428,3 +437,4 @@ router.add_router("", api_places.router)
 router.add_router("", api_figures.router)
 router.add_router("", api_goods.router)
 router.add_router("", api_screening.router)
+router.add_router("", api_breakfast.router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import goods_urls, screening_urls
+from . import breakfast_urls, goods_urls, screening_urls
 from .views import campaigns, enrolment, figures, places, visits
 
 app_name = "campaigns"
@@ -73,4 +73,5 @@ urlpatterns = [
     path("campaigns/visits/<int:visit_id>/cancel/", visits.visit_cancel_view, name="visit_cancel"),
     *goods_urls.urlpatterns,
     *screening_urls.urlpatterns,
+    *breakfast_urls.urlpatterns,
 ]

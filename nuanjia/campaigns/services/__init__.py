@@ -1,5 +1,15 @@
 """The campaigns' writes, by subject; each module's names are re-exported here."""
 
+from .breakfasts import (
+    BREAKFAST_USE,
+    BreakfastResult,
+    MealStatus,
+    PaperRow,
+    meal_day,
+    record_meal,
+    record_meal_list,
+    scan_breakfast,
+)
 from .common import PLANNER_ROLES, may_act_for, require_open, require_planner
 from .contracts import PARTNER_KIND_FOR, end_contract, live_contract, sign_contract
 from .enrolment import (
@@ -46,11 +56,15 @@ from .setup import change_rule, create_activity, create_campaign, set_campaign_s
 from .visits import cancel_visit, other_help, record_visit
 
 __all__ = [
+    "BREAKFAST_USE",
     "FINDER_ROLES",
     "GOODS_SOURCE",
     "PARTNER_KIND_FOR",
     "PLANNER_ROLES",
     "PURCHASE_ACTIONS",
+    "BreakfastResult",
+    "MealStatus",
+    "PaperRow",
     "Preview",
     "UnionCount",
     "add_by_hand",
@@ -76,6 +90,7 @@ __all__ = [
     "live_contract",
     "mark_attended",
     "may_act_for",
+    "meal_day",
     "open_application",
     "open_roster",
     "other_help",
@@ -84,11 +99,14 @@ __all__ = [
     "propose_purchase",
     "receive_donation",
     "record_finding",
+    "record_meal",
+    "record_meal_list",
     "record_visit",
     "remove_from_list",
     "require_open",
     "require_planner",
     "return_handout",
+    "scan_breakfast",
     "set_campaign_status",
     "set_places",
     "sign_contract",
