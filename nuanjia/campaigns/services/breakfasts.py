@@ -364,7 +364,7 @@ def scan_breakfast(
             use=BREAKFAST_USE,
             status=found.status,
             at=moment,
-        )  # fmt: skip
+        )
     )
     shown = {"name": found.name, "member_number": found.member_number, "day": day,
              "worker_id": worker_id}  # fmt: skip
