@@ -52,3 +52,11 @@ def second_shop(activity, by):
 def local(year, month, day, hour, minute) -> datetime.datetime:
     """A moment in Asia/Shanghai."""
     return datetime.datetime(year, month, day, hour, minute, tzinfo=ZONE)
+
+
+def said(msgid: str, **values) -> str:
+    """A message as the user reads it (translated when the catalogue has it)."""
+    from django.utils.translation import gettext
+
+    text = gettext(msgid)
+    return text % values if values else text

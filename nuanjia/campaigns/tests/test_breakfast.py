@@ -20,7 +20,7 @@ from nuanjia.members.models import CardScan, Member
 from nuanjia.members.services import PRIVACY_NOTICE_VERSION
 from nuanjia.members.services.partners import give_partner_consent
 
-from .breakfast_support import LAST4, enrolled_worker, local, number_of, second_shop
+from .breakfast_support import LAST4, enrolled_worker, local, number_of, said, second_shop
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 12, 3)
@@ -47,7 +47,9 @@ def test_one_breakfast_a_day_across_two_shops(
 
     second = _scan(other_person, other_outlet, worker, at=local(2026, 12, 3, 8, 5))
     assert not second.ok and second.status == MealStatus.ALREADY
-    assert second.message == "Already had breakfast today (at 07:30, 金水路店)."
+    assert second.message == said(
+        "Already had breakfast today (at %(time)s, %(outlet)s).", time="07:30", outlet="金水路店"
+    )
     assert Meal.objects.filter(worker=worker).count() == 1
 
     next_day = _scan(other_person, other_outlet, worker, at=local(2026, 12, 4, 6, 50))
@@ -107,15 +109,19 @@ def test_refusals_say_why(breakfast_activity, breakfast_contract, shop, province
     refused = _scan(person, outlet, stranger)
     assert (refused.status, refused.message) == (
         MealStatus.NOT_ENROLLED,
-        "Not on a free breakfast list.",
+        said("Not on a free breakfast list."),
     )
     worker = enrolled_worker(breakfast_activity)
     wrong = _scan(person, outlet, worker, number=number_of(worker), id_last4="9999")
-    assert (wrong.status, wrong.message) == ("invalid", "Not a valid card.")
+    assert (wrong.status, wrong.message) == ("invalid", said("Not a valid card."))
     end_contract(breakfast_contract, by=province_planner, reason="停业")
     closed = _scan(person, outlet, worker)
     assert closed.status == MealStatus.NO_CONTRACT
-    assert "serves none of this worker's breakfast activities on 2026-12-03" in closed.message
+    assert closed.message == said(
+        "%(partner)s serves none of this worker's breakfast activities on %(day)s.",
+        partner="郑州爱心早餐店",
+        day="2026-12-03",
+    )
     assert not Meal.objects.exists()
 
 
@@ -173,8 +179,9 @@ def test_the_fast_scan_writes_the_rows_the_service_path_writes(
     assert verify_chain() is None
     # A refused meal writes no meal and no event on either path.
     assert _scan(person, outlet, fast, at=moment).status == MealStatus.ALREADY
-    with pytest.raises(RuleViolation, match="Already had breakfast on 2026-12-03"):
+    with pytest.raises(RuleViolation) as refused:
         services.record_meal(person, worker_id=slow.pk, day=DAY, at=moment, outlet=outlet)
+    assert refused.value.code == MealStatus.ALREADY
     assert AuditEvent.objects.filter(action="campaigns.breakfast_recorded").count() == 2
 
 
@@ -197,11 +204,16 @@ def test_a_paper_list_after_a_scan_refuses_the_second_meal_and_records_the_rest(
     meal_list = services.record_meal_list(person, outlet=outlet.pk, rows=rows, file_name="")
     assert (meal_list.rows, meal_list.recorded, meal_list.refused) == (6, 1, 5)
     reasons = {refusal["row"]: refusal["reason"] for refusal in meal_list.refusals}
-    assert reasons[3] == "Already had breakfast on 2026-12-03 (at 07:30, 中州路店)."
-    assert reasons[5].startswith("Already had breakfast on 2026-12-03")
-    assert reasons[6] == "The date is in the future."
-    assert "on 2025-12-31" in reasons[7]
-    assert reasons[8] == "The member number and the last 4 of the ID do not match a member."
+    already = "Already had breakfast on %(day)s (at %(time)s, %(outlet)s)."
+    assert reasons[3] == said(already, day="2026-12-03", time="07:30", outlet="中州路店")
+    assert reasons[5] == said(already, day="2026-12-03", time="07:15", outlet="金水路店")
+    assert reasons[6] == said("The date is in the future.")
+    assert reasons[7] == said(
+        "%(partner)s serves none of this worker's breakfast activities on %(day)s.",
+        partner="郑州爱心早餐店",
+        day="2025-12-31",
+    )
+    assert reasons[8] == said("The member number and the last 4 of the ID do not match a member.")
     meal = Meal.objects.get(worker=paper)
     assert (meal.source, meal.meal_list, meal.outlet) == (MealSource.PAPER, meal_list, outlet)
     assert meal.recorded_at == local(2026, 12, 3, 7, 15)
