@@ -70,10 +70,12 @@ def _list_rows(union, marker: str, visit) -> dict[str, int]:
 
 def _optional_rows(union, marker, visit, screening) -> dict[str, int]:
     """Rows of the parts built beside this module: each part adds its own function here."""
+    from .scoping_breakfast import breakfast_rows
     from .scoping_goods import goods_rows
     from .scoping_screening import screening_rows
 
     rows: dict[str, int] = {}
     rows |= screening_rows(union, marker, screening)
     rows |= goods_rows(union, marker, visit)
+    rows |= breakfast_rows(union, marker, visit.campaign)
     return rows
