@@ -61,12 +61,12 @@ def test_a_shop_scans_a_card_green_then_red_on_a_phone(new_page, breakfast_shop,
         [{"name": PARTNER_DOOR.cookie, "value": key, "url": live_server.url + "/p/"}]
     )
     page.goto("/p/")
-    page.get_by_role("link", name="免费早餐").or_(
-        page.locator("a[href='/p/campaigns/breakfast/']")
-    ).first.click()
+    page.locator("a.tile[href='/p/campaigns/breakfast/']").click()
     page.wait_for_url("**/p/campaigns/breakfast/")
     _tall_enough(
-        page, "[data-testid=breakfast-form] input, [data-testid=breakfast-form] select, button"
+        page,
+        "[data-testid=breakfast-form] input:not([type=hidden]), [data-testid=breakfast-form] select, "
+        "button, a.tile",
     )
 
     def scan():
