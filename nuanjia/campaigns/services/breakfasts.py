@@ -101,10 +101,10 @@ class BreakfastResult:
 
 def card_message(status: str) -> str:
     return {
-        CardStatus.INVALID: _("Not a valid card."),
-        CardStatus.EXPIRED: _("The code is too old: ask for the card again."),
-        CardStatus.NOT_MEMBER: _("Not a union member."),
-    }.get(status, _("Not a valid card."))
+        CardStatus.INVALID: _("Not a valid card"),
+        CardStatus.EXPIRED: _("The code is too old: ask for the card again"),
+        CardStatus.NOT_MEMBER: _("Not a union member"),
+    }.get(status, _("Not a valid card"))
 
 
 def already_message(first_at: datetime.datetime | None, outlet: str) -> str:

@@ -98,7 +98,7 @@ def test_a_real_card_scan_today(breakfast_activity, breakfast_contract, shop):
     )
     assert (stale.status, stale.message) == (
         "expired",
-        "The code is too old: ask for the card again.",
+        said("The code is too old: ask for the card again"),
     )
 
 
@@ -113,7 +113,7 @@ def test_refusals_say_why(breakfast_activity, breakfast_contract, shop, province
     )
     worker = enrolled_worker(breakfast_activity)
     wrong = _scan(person, outlet, worker, number=number_of(worker), id_last4="9999")
-    assert (wrong.status, wrong.message) == ("invalid", said("Not a valid card."))
+    assert (wrong.status, wrong.message) == ("invalid", said("Not a valid card"))
     end_contract(breakfast_contract, by=province_planner, reason="停业")
     closed = _scan(person, outlet, worker)
     assert closed.status == MealStatus.NO_CONTRACT
