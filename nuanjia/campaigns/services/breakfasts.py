@@ -26,7 +26,7 @@ import fcntl
 import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -203,9 +203,10 @@ def _meal_insert_sql(vendor: str) -> str:
     """The meal's one INSERT, skipped by the database when the worker already has the day's
     meal (PostgreSQL and SQLite ≥ 3.35 both read this upsert and RETURNING)."""
     meta = Meal._meta
-    columns = ", ".join(_q(meta.get_field(name).column) for name in _MEAL_COLUMNS)  # type: ignore[union-attr]
+    column_of = {field.name: str(field.column) for field in meta.concrete_fields}
+    columns = ", ".join(_q(column_of[name]) for name in _MEAL_COLUMNS)
     marks = ", ".join(["%s"] * len(_MEAL_COLUMNS))
-    worker, day = _q(meta.get_field("worker").column), _q(meta.get_field("day").column)  # type: ignore[union-attr]
+    worker, day = _q(column_of["worker"]), _q(column_of["day"])
     return (
         f"INSERT INTO {_table(Meal)} ({columns}) VALUES ({marks}) "  # noqa: S608 -- our own names
         f"ON CONFLICT ({worker}, {day}) DO NOTHING RETURNING {_q(meta.pk.column)}"
@@ -366,22 +367,20 @@ def scan_breakfast(
             at=moment,
         )
     )
-    shown = {"name": found.name, "member_number": found.member_number, "day": day,
-             "worker_id": worker_id}  # fmt: skip
+    shown = BreakfastResult(status, "", name=found.name, member_number=found.member_number,
+                            day=day, worker_id=worker_id)  # fmt: skip
     if eligible is None:
         with writers_queue(), transaction.atomic():
             card_scan.execute()
-        return BreakfastResult(status, refusal_message(status, partner, day), **shown)
+        return replace(shown, message=refusal_message(status, partner, day))
     assert worker_id is not None
     activity_id, org, _consented = eligible
     meal = _meal(activity_id=activity_id, worker_id=worker_id, day=day, partner=partner,
                  outlet_id=outlet_id, org=org, source=MealSource.SCAN, user=user,
                  meal_list=None, at=moment)  # fmt: skip
+    fields = {field.name: field for field in Meal._meta.concrete_fields}
     params = [
-        Meal._meta.get_field(name).get_db_prep_save(  # type: ignore[union-attr]
-            getattr(meal, Meal._meta.get_field(name).attname),
-            connection,  # type: ignore[union-attr]
-        )
+        fields[name].get_db_prep_save(getattr(meal, fields[name].attname), connection)
         for name in _MEAL_COLUMNS
     ]
     audit = _audit(meal, outlet_name, user)
@@ -396,12 +395,12 @@ def scan_breakfast(
             append_event(audit, object_id=str(meal.pk))
     if row is None:
         first_at, first_outlet = _first_meal(worker_id, day)
-        return BreakfastResult(
-            MealStatus.ALREADY, already_message(first_at, first_outlet),
-            first_at=first_at, first_outlet=first_outlet, **shown,
+        return replace(
+            shown, status=MealStatus.ALREADY, message=already_message(first_at, first_outlet),
+            first_at=first_at, first_outlet=first_outlet,
         )  # fmt: skip
-    return BreakfastResult(MealStatus.RECORDED, _("Breakfast recorded. Enjoy your meal!"),
-                           meal_id=meal.pk, **shown)  # fmt: skip
+    return replace(shown, status=MealStatus.RECORDED, meal_id=meal.pk,
+                   message=_("Breakfast recorded. Enjoy your meal!"))  # fmt: skip
 
 
 # ---- The ordinary path: one row of a paper list --------------------------------------------
