@@ -142,6 +142,7 @@ def register_routers() -> None:
     api.add_router("/partner/campaigns/", "nuanjia.campaigns.api_settlements.partner_router")
     api.add_router("/partner/checks/", "nuanjia.campaigns.api_health.partner_router")
     api.add_router("/partner/campaigns/", "nuanjia.campaigns.api_trips.partner_router")
+    api.add_router("/partner/", "nuanjia.campaigns.api_breakfast.partner_router")
     api.add_router("/", "nuanjia.hardship.api.router")
     api.add_router("/funds/", "nuanjia.funds.api.router")
     api.add_router("/relief/", "nuanjia.relief.api.router")

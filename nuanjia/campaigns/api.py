@@ -22,6 +22,7 @@ from nuanjia.people.queries import get_worker_for
 from nuanjia.relief.models import GrantType
 
 from . import (
+    api_breakfast,
     api_contracts,
     api_figures,
     api_goods,
@@ -445,3 +446,4 @@ router.add_router("", api_settlements.router)
 router.add_router("", api_health.router)
 router.add_router("", "nuanjia.campaigns.api_trips.router")
 router.add_router("", partner_figures_router)
+router.add_router("", api_breakfast.router)

@@ -182,6 +182,31 @@ def _trips() -> None:
     )
 
 
+def _breakfasts() -> None:
+    """Free breakfasts: the scan use "breakfast", the shop's page on the partner home, the
+    names of the breakfasts' audit events."""
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import audit_names, partnerpages
+    from nuanjia.members.models import Partner
+    from nuanjia.members.services.scanning import register_use
+
+    from .services.breakfasts import MEAL_LIST_RECORDED, MEAL_RECORDED, breakfast_use
+
+    register_use(breakfast_use())
+    partnerpages.register(
+        partnerpages.PartnerPage(
+            _("Free breakfasts"), "campaigns:breakfast_scan", frozenset({Partner.Kind.SHOP})
+        )
+    )
+    audit_names.register(
+        {
+            MEAL_RECORDED: _("Free breakfast recorded"),
+            MEAL_LIST_RECORDED: _("Paper list of breakfasts recorded"),
+        }
+    )
+
+
 def _audit_names() -> None:
     from nuanjia.core import audit_names
 
@@ -199,3 +224,4 @@ def register_all() -> None:
     _settlements()
     _health()
     _trips()
+    _breakfasts()

@@ -32,6 +32,12 @@ TABS: list[tuple[str, Any, str, frozenset[str]]] = [
     ),
     ("checks", _("Health checks"), "campaigns:checks", frozenset({ActivityKind.HEALTH_CHECK})),
     ("trips", _("Trips"), "campaigns:trips", frozenset({ActivityKind.TRIP})),
+    (
+        "breakfasts",
+        _("Breakfasts"),
+        "campaigns:breakfast_counts",
+        frozenset({ActivityKind.BREAKFAST}),
+    ),
     ("figures", _("Figures"), "campaigns:activity_figures", frozenset()),
     ("partner_figures", _("Partner figures"), "campaigns:partner_figures", PARTNER_KINDS),
     ("partner_money", _("Money per partner"), "campaigns:partner_money", PARTNER_KINDS),

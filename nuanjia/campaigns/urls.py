@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import goods_urls, health_urls, screening_urls, settlements_urls, trips_urls
+from . import (
+    breakfast_urls,
+    goods_urls,
+    health_urls,
+    screening_urls,
+    settlements_urls,
+    trips_urls,
+)
 from .partner_figures_urls import urlpatterns as partner_figures_urlpatterns
 from .views import campaigns, contracts, enrolment, figures, places, visits
 
@@ -88,4 +95,5 @@ urlpatterns = [
     *health_urls.urlpatterns,
     *trips_urls.urlpatterns,
     *partner_figures_urlpatterns,
+    *breakfast_urls.urlpatterns,
 ]

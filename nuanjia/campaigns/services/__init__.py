@@ -1,5 +1,15 @@
 """The campaigns' writes, by subject; each module's names are re-exported here."""
 
+from .breakfasts import (
+    BREAKFAST_USE,
+    BreakfastResult,
+    MealStatus,
+    PaperRow,
+    meal_day,
+    record_meal,
+    record_meal_list,
+    scan_breakfast,
+)
 from .common import PLANNER_ROLES, may_act_for, require_open, require_planner
 from .contracts import PARTNER_KIND_FOR, end_contract, live_contract, sign_contract
 from .enrolment import (
@@ -79,6 +89,7 @@ from .trips import (
 from .visits import cancel_visit, other_help, record_visit
 
 __all__ = [
+    "BREAKFAST_USE",
     "FINDER_ROLES",
     "GOODS_SOURCE",
     "NOMINATION_ACTIONS",
@@ -88,6 +99,9 @@ __all__ = [
     "PURCHASE_ACTIONS",
     "SETTLEMENT_ACTIONS",
     "SETTLEMENT_SOURCE",
+    "BreakfastResult",
+    "MealStatus",
+    "PaperRow",
     "Preview",
     "UnionCount",
     "add_by_hand",
@@ -128,6 +142,7 @@ __all__ = [
     "mark_check_no_show",
     "mark_trip_attendance",
     "may_act_for",
+    "meal_day",
     "member_book_check",
     "member_cancel_check",
     "nominate",
@@ -140,12 +155,15 @@ __all__ = [
     "propose_purchase",
     "receive_donation",
     "record_finding",
+    "record_meal",
+    "record_meal_list",
     "record_visit",
     "refuse_nomination",
     "remove_from_list",
     "require_open",
     "require_planner",
     "return_handout",
+    "scan_breakfast",
     "send_invitations",
     "set_campaign_status",
     "set_places",

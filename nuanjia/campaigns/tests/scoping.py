@@ -89,6 +89,7 @@ def _list_rows(union, marker: str, visit) -> dict[str, int]:
 
 def _optional_rows(union, marker, visit, screening) -> dict[str, int]:
     """Rows of the parts built beside this module: each part adds its own function here."""
+    from .scoping_breakfast import breakfast_rows
     from .scoping_goods import goods_rows
     from .scoping_health import health_rows
     from .scoping_partner_figures import partner_figure_rows
@@ -99,4 +100,5 @@ def _optional_rows(union, marker, visit, screening) -> dict[str, int]:
     rows |= goods_rows(union, marker, visit)
     rows |= health_rows(union, marker, visit.campaign)
     rows |= partner_figure_rows(union, marker, visit)
+    rows |= breakfast_rows(union, marker, visit.campaign)
     return rows
