@@ -269,7 +269,7 @@ def breakfast_counts_view(request, activity_id: int):
         request,
         "campaigns/breakfast/counts.html",
         activity_context(
-            activity, "figures", rows=rows, by=by, since=since, until=until,
+            activity, "breakfasts", rows=rows, by=by, since=since, until=until,
             total=sum(row.count for row in rows),
         ),
     )  # fmt: skip
@@ -295,7 +295,7 @@ def breakfast_rows_view(request, activity_id: int):
         request,
         "campaigns/breakfast/rows.html",
         activity_context(
-            activity, "figures", header=MEAL_EXPORT.header(),
+            activity, "breakfasts", header=MEAL_EXPORT.header(),
             lines=[MEAL_EXPORT.cells(row) for row in page], page=page,
             query=params.urlencode(), day=day,
         ),
