@@ -1,7 +1,8 @@
 """The demo campaign: the province's winter campaign “关爱你我他(她)·温暖千万家” with a 慰问 of
 outdoor and new-form workers (cash and goods), a screening drive and free health checks with
 places passed down to 郑州 and 开封; a list drawn up in 郑州 and approved, goods donated,
-sent down and handed out, visits, bookings and findings in 惠济区 and 开封. Built through the
+sent down and handed out, visits, bookings and findings in 惠济区 and 开封, and the partner
+programmes (demo_partners: health checks, breakfasts, a trip). Built through the
 services by the demo staff; loaded once (a campaign of the code is left alone)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from nuanjia.people.models import Worker
 from nuanjia.relief.models import GrantType
 
 from . import services
+from .demo_partners import load_demo_partner_work
 from .models import Activity, Campaign, GoodsItem, Roster
 from .rules import ActivityKind, CampaignStatus, FindingDegree, GoodsUnit, RosterStep
 from .workflow import FINDING_FLOW, ROSTER_FLOW
@@ -198,7 +200,8 @@ def load_demo_campaign() -> bool:
         code=CODE,
         name="2026年“关爱你我他(她)·温暖千万家”送温暖活动",
         lead_org=_org("410000"),
-        starts_on=today - datetime.timedelta(days=20),
+        # From the first of last month, so last month's breakfasts can be settled.
+        starts_on=(today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1),
         ends_on=today + datetime.timedelta(days=90),
         levels=[Org.Kind.PROVINCE, Org.Kind.CITY, Org.Kind.COUNTY],
         earmarks=Earmark.objects.filter(code__in=["warmth", "hardship"]),
@@ -212,4 +215,5 @@ def load_demo_campaign() -> bool:
     items = _goods(campaign, visit)
     _visits(visit, items)
     _findings(screening)
+    load_demo_partner_work(campaign, checks)
     return True

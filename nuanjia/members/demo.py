@@ -1,6 +1,6 @@
-"""Demo partners: a breakfast shop with two outlets in 惠济区 and a health-check hospital in
-郑州, each with one person who signs in on /p/ by phone and code (the code appears in the
-server log with the console SMS backend). Idempotent."""
+"""Demo partners: a breakfast shop with two outlets in 惠济区, a health-check hospital in
+郑州 and the province's 疗休养 centre, each with one person who signs in on /p/ by phone and
+code (the code appears in the server log with the console SMS backend). Idempotent."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ DEMO_PARTNERS = [
         ("李店长", "13700001001"),
     ),
     ("410100", "郑州市职工体检中心", Partner.Kind.HOSPITAL, ["总院"], ("王医生", "13700001002")),
+    (
+        "410000",
+        "河南省职工疗休养中心",
+        Partner.Kind.TRAVEL,
+        ["嵩山疗休养基地"],
+        ("赵经理", "13700001003"),
+    ),
 ]
 DEMO_PARTNER_PHONES = [phone for *_rest, (_name, phone) in DEMO_PARTNERS]
 
