@@ -9,6 +9,11 @@ urlpatterns: list = [
     path("p/campaigns/breakfast/", breakfasts.breakfast_scan_view, name="breakfast_scan"),
     path("p/campaigns/breakfast/paper/", breakfasts.breakfast_paper_view, name="breakfast_paper"),
     path(
+        "p/campaigns/breakfast/paper/template.xlsx",
+        breakfasts.breakfast_paper_template_view,
+        name="breakfast_paper_template",
+    ),
+    path(
         "p/campaigns/breakfast/counts/",
         breakfasts.breakfast_shop_counts_view,
         name="breakfast_shop_counts",

@@ -144,3 +144,15 @@ def test_the_partner_api_records_a_scan_and_refuses_the_second(
     refused = api.post("/api/v1/partner/breakfast", {"outlet": outlet.pk},
                        content_type="application/json")  # fmt: skip
     assert refused.status_code == 400 and refused.json()["field"] == "code"
+
+
+@pytest.mark.django_db
+def test_the_shop_downloads_the_paper_sheet_to_fill_in(shop):
+    browser, _me = partner_client(SHOP_PHONE)
+    page = browser.get("/p/campaigns/breakfast/paper/").content.decode()
+    assert 'data-testid="paper-template"' in page
+    sheet = browser.get("/p/campaigns/breakfast/paper/template.xlsx")
+    assert sheet.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(sheet.streaming_content)))
+    headings = [cell.value for row in book.active.iter_rows(max_row=3) for cell in row]
+    assert any("会员号" in str(value) for value in headings if value)

@@ -7,15 +7,17 @@ that add up to it (and their Excel export)."""
 from __future__ import annotations
 
 import datetime
+import tempfile
 from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.imports import XLSX_CONTENT_TYPE
 from nuanjia.core.listexport import ListExport, column
 from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.members.auth import partner_page
@@ -23,7 +25,7 @@ from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
 
 from .. import queries, queries_breakfast, services
-from ..imports_breakfast import import_meal_list, parse_last4, parse_time
+from ..imports_breakfast import import_meal_list, parse_last4, parse_time, write_meal_template
 from ..imports_screening import parse_day
 from ..rules import ActivityKind
 from ..tabs import activity_context
@@ -300,3 +302,17 @@ def breakfast_rows_view(request, activity_id: int):
             query=params.urlencode(), day=day,
         ),
     )  # fmt: skip
+
+
+@partner_page
+def breakfast_paper_template_view(request):
+    """The paper list's sheet with its columns, for a shop to fill in and upload."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
+    write_meal_template(output)
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename="爱心早餐纸质登记表.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
