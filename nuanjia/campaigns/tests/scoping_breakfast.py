@@ -21,7 +21,7 @@ def breakfast_rows(union, marker: str, campaign) -> dict[str, int]:
     activity = Activity.objects.create(
         campaign=campaign, kind=ActivityKind.BREAKFAST, name=marker, org=county
     )
-    partner = Partner.objects.create(org=county, name=marker, kind=Partner.Kind.SHOP)
+    partner = Partner.objects.create(org=county, name=f"{marker}爱心早餐店", kind=Partner.Kind.SHOP)
     outlet = Outlet.objects.create(partner=partner, name=marker)
     earmark = Earmark.objects.get_or_create(code="warmth", defaults={"name": "送温暖资金"})[0]
     PartnerContract.objects.create(
