@@ -153,56 +153,62 @@ def check_book_view(request, activity_id: int):
     return _back(activity.pk)
 
 
+def _on_booking(request, booking_id: int, act, done: str, *, then=None):
+    """A POST action on one of the activity's checks: `act(booking)` with `done` as its
+    message (a refusal shown instead); then back to the checks (or `then(request, booking)`)."""
+    booking = _booking_for(request, booking_id)
+    attempt(request, lambda: act(booking), done)
+    return then(request, booking) if then else _back(booking.activity_id)
+
+
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def check_day_view(request, booking_id: int):
-    booking = _booking_for(request, booking_id)
-    attempt(
+    return _on_booking(
         request,
-        lambda: services.change_check_day(
+        booking_id,
+        lambda booking: services.change_check_day(
             booking, outlet=_outlet(booking.activity, request), day=_day(request), by=request.user
         ),
         _("The check has a new day."),
     )
-    return _back(booking.activity_id)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def check_cancel_view(request, booking_id: int):
-    booking = _booking_for(request, booking_id)
-    attempt(
+    return _on_booking(
         request,
-        lambda: services.cancel_check(
+        booking_id,
+        lambda booking: services.cancel_check(
             booking, by=request.user, reason=request.POST.get("reason", "")
         ),
         _("The booking has been cancelled; the place is free again."),
     )
-    return _back(booking.activity_id)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def check_attended_view(request, booking_id: int):
-    booking = _booking_for(request, booking_id)
-    attempt(
+    return _on_booking(
         request,
-        lambda: services.mark_check_attended(booking, by=request.user),
+        booking_id,
+        lambda booking: services.mark_check_attended(booking, by=request.user),
         _("Marked as attended."),
+        then=_after,
     )
-    return _after(request, booking)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def check_no_show_view(request, booking_id: int):
-    booking = _booking_for(request, booking_id)
-    attempt(
+    return _on_booking(
         request,
-        lambda: services.mark_check_no_show(booking, by=request.user),
+        booking_id,
+        lambda booking: services.mark_check_no_show(booking, by=request.user),
         _("Marked as missed."),
+        then=_after,
     )
-    return _after(request, booking)
 
 
 @requires(Perm.VIEW_BUSINESS)
