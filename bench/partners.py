@@ -33,10 +33,6 @@ import argparse
 import http.client
 import json
 import math
-import statistics
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -85,17 +81,10 @@ def generate(port: int, spec: dict, seconds: float) -> dict:
                 break  # out of fresh workers: a bigger --scanned is needed
             cards = spec["cards"].get(str(int(time.time() // 60))) or [""]
             body = json.dumps({"code": cards[position], "outlet": shop["outlet"]}).encode()
-            started = time.perf_counter()
-            try:
-                connection.request("POST", path, body=body, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as error:
-                status, data = 0, repr(error).encode()
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine["latencies"].append((time.perf_counter() - started) * 1000)
+            connection, status, data, took = served.timed_request(
+                connection, port, "POST", path, body, headers
+            )
+            mine["latencies"].append(took)
             if spec["kind"] == "floor":
                 right = status == 200
             else:
@@ -114,37 +103,13 @@ def generate(port: int, spec: dict, seconds: float) -> dict:
                     )
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    latencies = [value for result in results for value in result["latencies"]]
-    ok = sum(result["ok"] for result in results)
-    return {
-        "per_s": ok / elapsed,
-        "p50_ms": statistics.median(latencies) if latencies else 0.0,
-        "p95_ms": served._percentile(latencies, 0.95),
-        "p99_ms": served._percentile(latencies, 0.99),
-        "ok": ok,
-        "recorded": sum(result["recorded"] for result in results),
-        "errors": sum(result["errors"] for result in results),
-        "seen": [seen for result in results for seen in result["seen"]][:5],
-        "requests": len(latencies),
-    }
+    served.run_clients(client, clients)
+    return served.closed_loop_figures(results, time.perf_counter() - began, ("recorded",))
 
 
 def run_generator(port: int, spec: dict, seconds: float) -> dict:
     """Run the generator as a separate process (its spec in a file) and read its JSON answer."""
-    spec_file = ROOT / "var" / f"bench_partners_{spec['kind']}.json"
-    spec_file.write_text(json.dumps(spec))
-    output = subprocess.run(
-        [sys.executable, __file__, "--generate", str(spec_file), "--port", str(port),
-         "--seconds", str(seconds)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    return served.run_spec_generator(__file__, "partners", port, spec, seconds)
 
 
 # ---- The data -----------------------------------------------------------------------------
