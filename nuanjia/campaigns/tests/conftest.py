@@ -17,6 +17,16 @@ __all__ = ["make_worker"]
 
 
 @pytest.fixture
+def texts(settings):
+    """Texts kept in memory, so a member or partner person signs in with the code sent."""
+    from nuanjia.core.sms import MemoryBackend
+
+    MemoryBackend.outbox.clear()
+    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
+    return MemoryBackend.outbox
+
+
+@pytest.fixture
 def province_planner(make_staff):
     return make_staff("410000", Role.CASEWORKER, Role.APPROVER, username="sz_planner")
 

@@ -16,7 +16,6 @@ from nuanjia.campaigns.models import Booking, HealthCheckRecord
 from nuanjia.campaigns.rules import BookingStatus
 from nuanjia.core import ratelimit
 from nuanjia.core.masking import mask_name
-from nuanjia.core.sms import MemoryBackend
 from nuanjia.members.models import Partner
 from nuanjia.members.services import partners
 from nuanjia.members.tests.conftest import last_code
@@ -29,14 +28,7 @@ from .conftest import HOSPITAL_PHONE, make_worker
 from .health_support import TODAY, TOMORROW, enrolled, places_down_to, set_id_last4, with_account
 from .partner_support import partner_client, partner_with_outlet
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def texts(settings):
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
-    return MemoryBackend.outbox
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 
 
 @pytest.fixture

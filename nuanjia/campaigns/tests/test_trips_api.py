@@ -16,17 +16,9 @@ from nuanjia.members.tests.conftest import last_code
 from .conftest import TRAVEL_PHONE
 from .trips_support import BEFORE, DURING, consent, enrolled_workers, give_city_places, make_trip
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 API = "/api/v1/campaigns"
 PARTNER_API = "/api/v1/partner/campaigns"
-
-
-@pytest.fixture(autouse=True)
-def texts(settings):
-    from nuanjia.core.sms import MemoryBackend
-
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
 
 
 @pytest.fixture(autouse=True)

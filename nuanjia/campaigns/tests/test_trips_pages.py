@@ -26,15 +26,7 @@ from .partner_support import partner_client
 from .trips_support import AFTER, BEFORE, DURING, consent, enrolled_workers, give_city_places
 from .trips_support import make_trip as _make_trip
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def texts(settings):
-    from nuanjia.core.sms import MemoryBackend
-
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 
 
 @pytest.fixture(autouse=True)
