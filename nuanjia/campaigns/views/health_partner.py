@@ -133,28 +133,34 @@ def _back(booking):
     return redirect(reverse("campaigns:partner_checks") + f"?day={day.isoformat()}")
 
 
+def _on_own_booking(request, booking_id: int, act, done: str):
+    """A POST action on one of the hospital's own checks: `act(booking)` with `done` as its
+    message (a refusal shown instead); then back to that day's checks."""
+    booking = _own_booking(request, booking_id)
+    attempt(request, lambda: act(booking), done)
+    return _back(booking)
+
+
 @partner_page
 @require_POST
 def partner_check_attended_view(request, booking_id: int):
-    booking = _own_booking(request, booking_id)
-    attempt(
+    return _on_own_booking(
         request,
-        lambda: services.mark_check_attended(booking, partner_user=request.partner_user),
+        booking_id,
+        lambda booking: services.mark_check_attended(booking, partner_user=request.partner_user),
         _("Marked as attended."),
     )
-    return _back(booking)
 
 
 @partner_page
 @require_POST
 def partner_check_no_show_view(request, booking_id: int):
-    booking = _own_booking(request, booking_id)
-    attempt(
+    return _on_own_booking(
         request,
-        lambda: services.mark_check_no_show(booking, partner_user=request.partner_user),
+        booking_id,
+        lambda booking: services.mark_check_no_show(booking, partner_user=request.partner_user),
         _("Marked as missed."),
     )
-    return _back(booking)
 
 
 @partner_page
