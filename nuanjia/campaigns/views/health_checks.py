@@ -5,12 +5,11 @@ list of checks done outside nuanjia imported as check records."""
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,11 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
 from nuanjia.core.imports import (
-    XLSX_CONTENT_TYPE,
     ImportForm,
     error_sheet_path,
     error_sheet_response,
     result_context,
+    template_response,
 )
 from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
 from nuanjia.core.schemas import parse_day
@@ -303,9 +302,4 @@ def check_records_errors_view(request, import_token: str):
 @requires(Perm.VIEW_BUSINESS)
 @require_GET
 def check_records_template_view(request):
-    output = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
-    write_record_template(output)
-    output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename="已检名单导入模板.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    return template_response(write_record_template, filename="已检名单导入模板.xlsx")
