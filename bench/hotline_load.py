@@ -231,6 +231,31 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
+def measure_served(name: str, workers: int | None, threads: int | None, measure) -> dict:
+    """Start `nuanjia serve` (bench views on; its log var/bench_<name>_server.log), run
+    measure(port) against it and stop it; print each closed-loop figure and the server's size."""
+    from nuanjia.cli import default_threads, default_workers
+
+    workers, threads = workers or default_workers(), threads or default_threads()
+    port = _free_port()
+    log = ROOT / "var" / f"bench_{name}_server.log"
+    server = start_server(port, workers, threads, log, extra={"NUANJIA_BENCH": "1"})
+    try:
+        _wait_ready(port)
+        figures = measure(port)
+    finally:
+        stop_server(server)
+    for label, figure in figures.items():
+        print(
+            f"# {label}: {figure['requests']:,} requests, {figure['per_s']:.1f}/s, "
+            f"p50 {figure['p50_ms']:.1f} ms, p95 {figure['p95_ms']:.1f} ms, "
+            f"p99 {figure['p99_ms']:.1f} ms, {figure['errors']} errors {figure['seen']}",
+            flush=True,
+        )
+    print(f"# server: {workers} workers × {threads} threads", flush=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="12351 public submissions under load")
     parser.add_argument("--seconds", type=float, default=60.0)

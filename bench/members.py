@@ -245,25 +245,12 @@ def main() -> None:
     cookies, scanned, token = prepare(args.rows, args.members, scanned_count)
     print(f"# {vendor}: {args.rows:,} workers generated in {clock['seconds']:.0f} s; "
           f"{len(cookies)} member clients, {len(scanned):,} cards", flush=True)  # fmt: skip
-    from nuanjia.cli import default_threads, default_workers
-
-    workers, threads = args.workers or default_workers(), args.threads or default_threads()
-    port = served._free_port()
-    log = ROOT / "var" / "bench_members_server.log"
-    server = served.start_server(port, workers, threads, log, extra={"NUANJIA_BENCH": "1"})
-    try:
-        served._wait_ready(port)
-        figures = measure(port, args, cookies, scanned, token)
-    finally:
-        served.stop_server(server)
-    for name, figure in figures.items():
-        print(
-            f"# {name}: {figure['requests']:,} requests, {figure['per_s']:.1f}/s, "
-            f"p50 {figure['p50_ms']:.1f} ms, p95 {figure['p95_ms']:.1f} ms, "
-            f"p99 {figure['p99_ms']:.1f} ms, {figure['errors']} errors {figure['seen']}",
-            flush=True,
-        )
-    print(f"# server: {workers} workers × {threads} threads", flush=True)
+    figures = served.measure_served(
+        "members",
+        args.workers,
+        args.threads,
+        lambda port: measure(port, args, cookies, scanned, token),
+    )
     home, home_floor = figures["home"], figures["home_floor"]
     scan, scan_floor = figures["scan"], figures["scan_floor"]
     harness.report("member_home_p95_ms", home["p95_ms"], "ms", home_floor["p95_ms"])

@@ -263,25 +263,9 @@ def main() -> None:
     ids, shops = prepare(args.rows, min(args.scanned, max(1, args.rows // 2)))
     print(f"# {vendor}: {args.rows:,} workers generated in {clock['seconds']:.0f} s; "
           f"{len(ids):,} on the breakfast list, {len(shops)} shops", flush=True)  # fmt: skip
-    from nuanjia.cli import default_threads, default_workers
-
-    workers, threads = args.workers or default_workers(), args.threads or default_threads()
-    port = served._free_port()
-    log = ROOT / "var" / "bench_partners_server.log"
-    server = served.start_server(port, workers, threads, log, extra={"NUANJIA_BENCH": "1"})
-    try:
-        served._wait_ready(port)
-        figures = measure(port, args, ids, shops)
-    finally:
-        served.stop_server(server)
-    for name, figure in figures.items():
-        print(
-            f"# {name}: {figure['requests']:,} requests, {figure['per_s']:.1f}/s, "
-            f"p50 {figure['p50_ms']:.1f} ms, p95 {figure['p95_ms']:.1f} ms, "
-            f"p99 {figure['p99_ms']:.1f} ms, {figure['errors']} errors {figure['seen']}",
-            flush=True,
-        )
-    print(f"# server: {workers} workers × {threads} threads", flush=True)
+    figures = served.measure_served(
+        "partners", args.workers, args.threads, lambda port: measure(port, args, ids, shops)
+    )
     scan, floor = figures["scan"], figures["floor"]
     doubles = double_meals()
     report("breakfast_scans_per_s", scan["per_s"], "per_s", floor["per_s"],
