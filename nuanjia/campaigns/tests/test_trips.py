@@ -24,6 +24,12 @@ from .trips_support import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def trip(trip_activity, trip_contract, province_planner):
+    give_city_places(trip_activity, province_planner, 3)
+    return make_trip(trip_activity, trip_contract, province_planner, places=2)
+
+
 def _quota(activity, org):
     return Quota.objects.get(activity=activity, org=org)
 

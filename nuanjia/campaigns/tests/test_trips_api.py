@@ -15,11 +15,17 @@ from nuanjia.members.tests.conftest import last_code
 
 from .conftest import TRAVEL_PHONE
 from .trips_support import *  # noqa: F403 -- the trips fixtures
-from .trips_support import DURING, consent, enrolled_workers
+from .trips_support import DURING, consent, enrolled_workers, give_city_places, make_trip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 API = "/api/v1/campaigns"
 PARTNER_API = "/api/v1/partner/campaigns"
+
+
+@pytest.fixture
+def trip(trip_activity, trip_contract, province_planner):
+    give_city_places(trip_activity, province_planner, 3)
+    return make_trip(trip_activity, trip_contract, province_planner, places=2)
 
 
 def post(client, path, body):

@@ -18,8 +18,8 @@ from nuanjia.orgs.models import Org
 
 from .conftest import make_worker
 
-# The fixtures, for `from .trips_support import *` (a module may define its own `trip`).
-__all__ = ["before_the_trip", "city", "trip"]
+# The fixtures, for `from .trips_support import *`.
+__all__ = ["before_the_trip", "city"]
 
 BEFORE = datetime.date(2026, 6, 1)  # the business day while nominating
 LEAVES = datetime.date(2026, 7, 10)
@@ -85,10 +85,3 @@ def before_the_trip():
 @pytest.fixture
 def city():
     return Org.objects.get(code="410100")
-
-
-@pytest.fixture
-def trip(trip_activity, trip_contract, province_planner):
-    """Two places on a trip; three passed to 郑州."""
-    give_city_places(trip_activity, province_planner, 3)
-    return make_trip(trip_activity, trip_contract, province_planner, places=2)
