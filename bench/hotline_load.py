@@ -53,6 +53,69 @@ def _percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def timed_request(
+    connection: http.client.HTTPConnection,
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict,
+) -> tuple[http.client.HTTPConnection, int, bytes, float]:
+    """One request on a keep-alive connection: (the connection to go on with, status, body,
+    milliseconds). A transport error answers status 0 and a fresh connection."""
+    started = time.perf_counter()
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        status = response.status
+    except (OSError, http.client.HTTPException) as error:
+        status, data = 0, repr(error).encode()
+        connection.close()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    return connection, status, data, (time.perf_counter() - started) * 1000
+
+
+def run_clients(client, clients: int) -> None:
+    """Run client(0) … client(clients - 1) each in its own thread and wait for all."""
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def closed_loop_figures(results: list[dict], elapsed: float, counts: tuple[str, ...] = ()) -> dict:
+    """The figures of a closed loop whose clients each kept latencies, ok, errors and seen (and
+    the `counts`, summed beside ok)."""
+    latencies = [value for result in results for value in result["latencies"]]
+    ok = sum(result["ok"] for result in results)
+    return {
+        "per_s": ok / elapsed,
+        "p50_ms": statistics.median(latencies) if latencies else 0.0,
+        "p95_ms": _percentile(latencies, 0.95),
+        "p99_ms": _percentile(latencies, 0.99),
+        "ok": ok,
+        **{name: sum(result[name] for result in results) for name in counts},
+        "errors": sum(result["errors"] for result in results),
+        "seen": [seen for result in results for seen in result["seen"]][:5],
+        "requests": len(latencies),
+    }
+
+
+def run_spec_generator(script: str, name: str, port: int, spec: dict, seconds: float) -> dict:
+    """Run `script`'s generator as a separate process (its spec in var/bench_<name>_<kind>.json)
+    and read its JSON answer."""
+    spec_file = ROOT / "var" / f"bench_{name}_{spec['kind']}.json"
+    spec_file.write_text(json.dumps(spec))
+    output = subprocess.run(
+        [sys.executable, script, "--generate", str(spec_file), "--port", str(port),
+         "--seconds", str(seconds)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
 def generate(port: int, path: str, seconds: float, concurrency: int, run: str) -> dict:
     """Closed loop: each thread sends its next request when the previous one is answered."""
     stop_at = time.perf_counter() + seconds
@@ -78,17 +141,10 @@ def generate(port: int, path: str, seconds: float, concurrency: int, run: str) -
                 method, headers = "POST", {"Content-Type": "application/json"}
             else:
                 body, method, headers = None, "GET", {}
-            started = time.perf_counter()
-            try:
-                connection.request(method, path, body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                status = 0
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine["latencies"].append((time.perf_counter() - started) * 1000)
+            connection, status, _, took = timed_request(
+                connection, port, method, path, body, headers
+            )
+            mine["latencies"].append(took)
             if status == 201 or (path == FLOOR_PATH and status == 200):
                 mine["accepted"] += 1
             elif status == 200:
@@ -97,12 +153,8 @@ def generate(port: int, path: str, seconds: float, concurrency: int, run: str) -
                 mine["errors"] += 1
         connection.close()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_clients(worker, concurrency)
     elapsed = time.perf_counter() - began
     latencies = [value for result in results for value in result["latencies"]]
     accepted = sum(result["accepted"] for result in results)
@@ -177,6 +229,31 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=20)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         os.killpg(server.pid, signal.SIGKILL)
+
+
+def measure_served(name: str, workers: int | None, threads: int | None, measure) -> dict:
+    """Start `nuanjia serve` (bench views on; its log var/bench_<name>_server.log), run
+    measure(port) against it and stop it; print each closed-loop figure and the server's size."""
+    from nuanjia.cli import default_threads, default_workers
+
+    workers, threads = workers or default_workers(), threads or default_threads()
+    port = _free_port()
+    log = ROOT / "var" / f"bench_{name}_server.log"
+    server = start_server(port, workers, threads, log, extra={"NUANJIA_BENCH": "1"})
+    try:
+        _wait_ready(port)
+        figures = measure(port)
+    finally:
+        stop_server(server)
+    for label, figure in figures.items():
+        print(
+            f"# {label}: {figure['requests']:,} requests, {figure['per_s']:.1f}/s, "
+            f"p50 {figure['p50_ms']:.1f} ms, p95 {figure['p95_ms']:.1f} ms, "
+            f"p99 {figure['p99_ms']:.1f} ms, {figure['errors']} errors {figure['seen']}",
+            flush=True,
+        )
+    print(f"# server: {workers} workers × {threads} threads", flush=True)
+    return figures
 
 
 def main() -> None:

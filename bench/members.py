@@ -35,10 +35,6 @@ import argparse
 import http.client
 import json
 import math
-import statistics
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -96,17 +92,10 @@ def generate(port: int, spec: dict, seconds: float) -> dict:
         while time.perf_counter() < stop_at:
             sequence += 1
             method, body, headers = _request_for(spec, index, sequence)
-            started = time.perf_counter()
-            try:
-                connection.request(method, path, body=body, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as error:
-                status, data = 0, repr(error).encode()
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine["latencies"].append((time.perf_counter() - started) * 1000)
+            connection, status, data, took = served.timed_request(
+                connection, port, method, path, body, headers
+            )
+            mine["latencies"].append(took)
             if _answered_right(spec, status, data):
                 mine["ok"] += 1
             else:
@@ -117,36 +106,13 @@ def generate(port: int, spec: dict, seconds: float) -> dict:
                 time.sleep(think)
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    latencies = [value for result in results for value in result["latencies"]]
-    ok = sum(result["ok"] for result in results)
-    return {
-        "per_s": ok / elapsed,
-        "p50_ms": statistics.median(latencies) if latencies else 0.0,
-        "p95_ms": served._percentile(latencies, 0.95),
-        "p99_ms": served._percentile(latencies, 0.99),
-        "ok": ok,
-        "errors": sum(result["errors"] for result in results),
-        "seen": [seen for result in results for seen in result["seen"]][:5],
-        "requests": len(latencies),
-    }
+    served.run_clients(client, clients)
+    return served.closed_loop_figures(results, time.perf_counter() - began)
 
 
 def run_generator(port: int, spec: dict, seconds: float) -> dict:
     """Run the generator as a separate process (its spec in a file) and read its JSON answer."""
-    spec_file = ROOT / "var" / f"bench_members_{spec['kind']}.json"
-    spec_file.write_text(json.dumps(spec))
-    output = subprocess.run(
-        [sys.executable, __file__, "--generate", str(spec_file), "--port", str(port),
-         "--seconds", str(seconds)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    return served.run_spec_generator(__file__, "members", port, spec, seconds)
 
 
 # ---- The data -----------------------------------------------------------------------------
@@ -279,25 +245,12 @@ def main() -> None:
     cookies, scanned, token = prepare(args.rows, args.members, scanned_count)
     print(f"# {vendor}: {args.rows:,} workers generated in {clock['seconds']:.0f} s; "
           f"{len(cookies)} member clients, {len(scanned):,} cards", flush=True)  # fmt: skip
-    from nuanjia.cli import default_threads, default_workers
-
-    workers, threads = args.workers or default_workers(), args.threads or default_threads()
-    port = served._free_port()
-    log = ROOT / "var" / "bench_members_server.log"
-    server = served.start_server(port, workers, threads, log, extra={"NUANJIA_BENCH": "1"})
-    try:
-        served._wait_ready(port)
-        figures = measure(port, args, cookies, scanned, token)
-    finally:
-        served.stop_server(server)
-    for name, figure in figures.items():
-        print(
-            f"# {name}: {figure['requests']:,} requests, {figure['per_s']:.1f}/s, "
-            f"p50 {figure['p50_ms']:.1f} ms, p95 {figure['p95_ms']:.1f} ms, "
-            f"p99 {figure['p99_ms']:.1f} ms, {figure['errors']} errors {figure['seen']}",
-            flush=True,
-        )
-    print(f"# server: {workers} workers × {threads} threads", flush=True)
+    figures = served.measure_served(
+        "members",
+        args.workers,
+        args.threads,
+        lambda port: measure(port, args, cookies, scanned, token),
+    )
     home, home_floor = figures["home"], figures["home_floor"]
     scan, scan_floor = figures["scan"], figures["scan_floor"]
     harness.report("member_home_p95_ms", home["p95_ms"], "ms", home_floor["p95_ms"])

@@ -137,6 +137,14 @@ def _trip_detail(request, trip: Trip) -> Trip:
     return trip
 
 
+def _on_trip(request, trip_id: int, act) -> Trip:
+    """A change to a trip in the caller's reach: `act(trip)`, then the trip as it is now."""
+    _guard(request)
+    trip = queries_trips.get_trip_for(request.user, trip_id, write=True)
+    act(trip)
+    return _trip_detail(request, trip)
+
+
 def _nomination_detail(request, nomination: Nomination) -> Nomination:
     nomination.refresh_from_db()
     nomination.steps = NOMINATION_FLOW.steps_for(nomination, request.user)
@@ -193,10 +201,11 @@ def trip_detail(request, trip_id: int):
     summary="Change a trip's places (never below those taken)",
 )
 def trip_places(request, trip_id: int, payload: TripPlacesIn):
-    _guard(request)
-    trip = queries_trips.get_trip_for(request.user, trip_id, write=True)
-    services.change_trip_places(trip, payload.places, by=request.user)
-    return _trip_detail(request, trip)
+    return _on_trip(
+        request,
+        trip_id,
+        lambda trip: services.change_trip_places(trip, payload.places, by=request.user),
+    )
 
 
 @router.post(
@@ -205,10 +214,11 @@ def trip_places(request, trip_id: int, payload: TripPlacesIn):
     summary="Close a trip to nominations",
 )
 def trip_close(request, trip_id: int, payload: TripCloseIn):
-    _guard(request)
-    trip = queries_trips.get_trip_for(request.user, trip_id, write=True)
-    services.close_trip(trip, by=request.user, reason=payload.reason)
-    return _trip_detail(request, trip)
+    return _on_trip(
+        request,
+        trip_id,
+        lambda trip: services.close_trip(trip, by=request.user, reason=payload.reason),
+    )
 
 
 @router.post(
@@ -217,10 +227,11 @@ def trip_close(request, trip_id: int, payload: TripCloseIn):
     summary="Cancel a trip nobody was approved for (waiting nominations give places back)",
 )
 def trip_cancel(request, trip_id: int, payload: TripCancelIn):
-    _guard(request)
-    trip = queries_trips.get_trip_for(request.user, trip_id, write=True)
-    services.cancel_trip(trip, by=request.user, reason=payload.reason)
-    return _trip_detail(request, trip)
+    return _on_trip(
+        request,
+        trip_id,
+        lambda trip: services.cancel_trip(trip, by=request.user, reason=payload.reason),
+    )
 
 
 @router.get(
@@ -321,18 +332,21 @@ class TripPartnerOut(Schema):
     people: list[TripPartnerPersonOut]
 
 
+def _person_out(p) -> dict:
+    return {
+        "nomination_id": p.nomination_id, "number": p.number, "name": p.name,
+        "name_shown": p.name_shown, "union": p.org_name, "status": p.status,
+        "may_mark": p.may_mark,
+    }  # fmt: skip
+
+
 def _partner_trips(partner, trips) -> list[dict]:
     people = queries_trips.partner_people(partner)
     return [
         {
             "id": trip.pk, "name": trip.name, "place": trip.place, "starts_on": trip.starts_on,
             "ends_on": trip.ends_on, "places": trip.places,
-            "people": [
-                {"nomination_id": p.nomination_id, "number": p.number, "name": p.name,
-                 "name_shown": p.name_shown, "union": p.org_name, "status": p.status,
-                 "may_mark": p.may_mark}
-                for p in people if p.trip_id == trip.pk
-            ],
+            "people": [_person_out(p) for p in people if p.trip_id == trip.pk],
         }
         for trip in trips
     ]  # fmt: skip
@@ -362,8 +376,4 @@ def partner_trip_attendance(request, nomination_id: int, payload: NominationAtte
         for p in queries_trips.partner_people(user.partner, nomination.trip)
         if p.nomination_id == nomination.pk
     ]
-    return {
-        "nomination_id": person.nomination_id, "number": person.number, "name": person.name,
-        "name_shown": person.name_shown, "union": person.org_name, "status": person.status,
-        "may_mark": person.may_mark,
-    }  # fmt: skip
+    return _person_out(person)

@@ -26,7 +26,6 @@ from nuanjia.core import clock
 from nuanjia.core.audit import record_event
 from nuanjia.core.crypto import PURPOSE_ID_NUMBER, blind_index
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.idnumbers import validate_id_number
 from nuanjia.core.imports import (
     CREATED,
     UNCHANGED,
@@ -46,7 +45,7 @@ from nuanjia.people.models import Worker
 from nuanjia.people.queries import visible_workers, with_id_number_index
 
 from . import services
-from .imports_screening import parse_day
+from .imports_screening import parse_day, parse_id
 from .models import Booking, HealthCheckRecord
 from .rules import ActivityKind, BookingStatus
 
@@ -72,10 +71,6 @@ def parse_check_day(text: str) -> datetime.date:
     if day > clock.today():
         raise ValidationError(_("The day is in the future."))
     return day
-
-
-def parse_whole_id(text: str) -> str:
-    return validate_id_number(text).number
 
 
 COMPLETION_SHEET = SheetSpec(
@@ -109,7 +104,7 @@ RECORD_SHEET = SheetSpec(
             "身份证号",
             "id_number",
             required=True,
-            parse=parse_whole_id,
+            parse=parse_id,
             text_only=True,
             note=gettext_lazy("18 characters, typed as text."),
         ),

@@ -10,10 +10,14 @@ always parameters.
 
 from __future__ import annotations
 
+import fcntl
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 IN_CHUNK = 1000  # values per IN (…): well under SQLite's and PostgreSQL's parameter limits
@@ -107,3 +111,21 @@ def reserve_ids(table: str, count: int) -> list[int]:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quoted(table)}")  # noqa: S608
         start = cursor.fetchone()[0] + 1
         return list(range(start, start + count))
+
+
+@contextmanager
+def sqlite_writers_queue(lock_name: str, *, unless_in_transaction: bool = False) -> Iterator[None]:
+    """On SQLite, writers queue on the file lock var/<lock_name> before they ask for the
+    database's write lock: a blocked flock wakes the moment it is free, where SQLite's busy
+    handler sleeps in growing steps. Nothing on PostgreSQL (nor, with
+    `unless_in_transaction`, inside a transaction already open)."""
+    if connection.vendor != "sqlite" or (unless_in_transaction and connection.in_atomic_block):
+        yield
+        return
+    path = Path(settings.VAR_DIR) / lock_name
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -22,22 +22,19 @@ Two ways in, writing exactly the same rows:
 from __future__ import annotations
 
 import datetime
-import fcntl
 import functools
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nuanjia.core import clock
+from nuanjia.core import bulk, clock
 from nuanjia.core.audit import AuditEvent, append_event, prepare_event, record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.prepared import PreparedInsert
@@ -262,21 +259,11 @@ def _outlet_name(partner: Partner, outlet_id: Any) -> str:
     return str(row[0])
 
 
-@contextmanager
-def writers_queue() -> Iterator[None]:
+def writers_queue() -> AbstractContextManager[None]:
     """On SQLite, shops' scans queue on a file lock before they ask for the database's write
-    lock (a blocked flock wakes the moment it is free; SQLite's busy handler sleeps in growing
-    steps). PostgreSQL queues on the unique index itself: nothing to do there."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    path = Path(settings.VAR_DIR) / "breakfast-writers.lock"
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock (core.bulk.sqlite_writers_queue). PostgreSQL queues on the unique index itself:
+    nothing to do there."""
+    return bulk.sqlite_writers_queue("breakfast-writers.lock", unless_in_transaction=True)
 
 
 # ---- The meal's rows, the same on both paths ------------------------------------------------

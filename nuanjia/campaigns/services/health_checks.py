@@ -7,7 +7,7 @@ worker once; a second closes the booking and gives the place back to the union's
 
 Every booking locks the contract's row first (the daily count is read under that lock, so
 two bookings never take the last check of a day together), then takes the place through the
-same conditional UPDATE as every other booking (quotas._take_place)."""
+same conditional UPDATE as every other booking (quotas._book_a_place)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,7 @@ from nuanjia.people.models import Worker
 from ..models import Activity, Booking, Enrolment, Invitation, PartnerContract
 from ..rules import ActivityKind, BookedVia, BookingStatus, InvitationStatus
 from .common import require_open, require_planner, require_taking_part
-from .quotas import _return_place, _take_place
+from .quotas import _book_a_place, _return_place
 
 # Bookings that hold a check of their day at an outlet.
 HOLDING = (BookingStatus.BOOKED, BookingStatus.DONE)
@@ -130,30 +130,18 @@ def _book(
     day = _check_day(day)
     _hold_day(activity, outlet, day)
     worker_id = enrolment.worker_id
-    taken = Booking.objects.filter(activity=activity, worker_id=worker_id).exclude(
-        status=BookingStatus.CANCELLED
+    booking = _book_a_place(
+        activity,
+        org,
+        worker_id,
+        booked_by=staff_of(who.by) if who.by is not None else None,
+        booked_via=BookedVia.MEMBER if who.member is not None else BookedVia.UNION,
+        member=who.member,
+        partner=outlet.partner,
+        outlet=outlet,
+        appointment_on=day,
     )
-    if taken.exists():
-        raise RuleViolation(_("This person already has a place in this activity."), field="worker")
-    quota = _take_place(activity, org)
-    try:
-        with transaction.atomic():
-            booking = Booking.objects.create(
-                activity=activity,
-                quota=quota,
-                org=org,
-                worker_id=worker_id,
-                booked_by=staff_of(who.by) if who.by is not None else None,
-                booked_via=BookedVia.MEMBER if who.member is not None else BookedVia.UNION,
-                member=who.member,
-                partner=outlet.partner,
-                outlet=outlet,
-                appointment_on=day,
-            )
-    except IntegrityError:  # the same worker booked at the same moment elsewhere
-        raise RuleViolation(
-            _("This person already has a place in this activity."), field="worker"
-        ) from None
+    quota = booking.quota
     _mark_invitations_booked(booking)
     record_event(
         booking,

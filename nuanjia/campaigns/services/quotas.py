@@ -8,6 +8,7 @@ UPDATE, so concurrent bookings against the last places never oversell."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -218,6 +219,27 @@ def _return_place(booking: Booking) -> None:
     Quota.objects.filter(pk=booking.quota_id).update(used=F("used") - 1, updated_at=timezone.now())
 
 
+def _book_a_place(activity: Activity, org: Org, worker_id: int, **fields: Any) -> Booking:
+    """The worker's booking on one of `org`'s places (the booking's other `fields` given);
+    refused when the worker already has a place in the activity, even one taken at the same
+    moment elsewhere."""
+    taken = Booking.objects.filter(activity=activity, worker_id=worker_id).exclude(
+        status=BookingStatus.CANCELLED
+    )
+    if taken.exists():
+        raise RuleViolation(_("This person already has a place in this activity."), field="worker")
+    quota = _take_place(activity, org)
+    try:
+        with transaction.atomic():
+            return Booking.objects.create(
+                activity=activity, quota=quota, org=org, worker_id=worker_id, **fields
+            )
+    except IntegrityError:  # the same worker booked at the same moment elsewhere
+        raise RuleViolation(
+            _("This person already has a place in this activity."), field="worker"
+        ) from None
+
+
 @transaction.atomic
 def book_place(
     activity: Activity, worker: Worker, org: Org, *, by: Actor, note: str = ""
@@ -227,27 +249,8 @@ def book_place(
     require_open(activity.campaign)
     require_planner(by, org)
     require_taking_part(activity, org)
-    if (
-        Booking.objects.filter(activity=activity, worker=worker)
-        .exclude(status=BookingStatus.CANCELLED)
-        .exists()
-    ):
-        raise RuleViolation(_("This person already has a place in this activity."), field="worker")
-    quota = _take_place(activity, org)
-    try:
-        with transaction.atomic():
-            booking = Booking.objects.create(
-                activity=activity,
-                quota=quota,
-                org=org,
-                worker=worker,
-                booked_by=staff_of(by),
-                note=note[:200],
-            )
-    except IntegrityError:  # the same worker booked at the same moment elsewhere
-        raise RuleViolation(
-            _("This person already has a place in this activity."), field="worker"
-        ) from None
+    booking = _book_a_place(activity, org, worker.pk, booked_by=staff_of(by), note=note[:200])
+    quota = booking.quota
     record_event(
         booking,
         "campaigns.place_booked",

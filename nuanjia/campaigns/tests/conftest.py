@@ -17,6 +17,16 @@ __all__ = ["make_worker"]
 
 
 @pytest.fixture
+def texts(settings):
+    """Texts kept in memory, so a member or partner person signs in with the code sent."""
+    from nuanjia.core.sms import MemoryBackend
+
+    MemoryBackend.outbox.clear()
+    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
+    return MemoryBackend.outbox
+
+
+@pytest.fixture
 def province_planner(make_staff):
     return make_staff("410000", Role.CASEWORKER, Role.APPROVER, username="sz_planner")
 
@@ -97,17 +107,29 @@ def _contract(activity, partner, by, *, price_fen, capacity=None):
     )
 
 
+def _province_partner(planner, name: str, kind: str, outlet: str, phone: str):
+    """A partner registered by the province with one outlet and one person: (partner, outlet,
+    person)."""
+    from .partner_support import partner_with_outlet
+
+    return partner_with_outlet(
+        planner, org=Org.objects.get(code="410000"), name=name, kind=kind, outlet=outlet,
+        phone=phone,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def hospital(province_planner):
     """郑州市第一人民医院 with its 健康管理中心, registered by the province."""
     from nuanjia.members.models import Partner
 
-    from .partner_support import partner_with_outlet
-
-    return partner_with_outlet(
-        province_planner, org=Org.objects.get(code="410000"), name="郑州市第一人民医院",
-        kind=Partner.Kind.HOSPITAL, outlet="健康管理中心", phone=HOSPITAL_PHONE,
-    )  # fmt: skip
+    return _province_partner(
+        province_planner,
+        "郑州市第一人民医院",
+        Partner.Kind.HOSPITAL,
+        "健康管理中心",
+        HOSPITAL_PHONE,
+    )
 
 
 @pytest.fixture
@@ -115,24 +137,18 @@ def shop(province_planner):
     """An 爱心早餐 shop in 郑州 with one outlet."""
     from nuanjia.members.models import Partner
 
-    from .partner_support import partner_with_outlet
-
-    return partner_with_outlet(
-        province_planner, org=Org.objects.get(code="410000"), name="郑州爱心早餐店",
-        kind=Partner.Kind.SHOP, outlet="金水路店", phone=SHOP_PHONE,
-    )  # fmt: skip
+    return _province_partner(
+        province_planner, "郑州爱心早餐店", Partner.Kind.SHOP, "金水路店", SHOP_PHONE
+    )
 
 
 @pytest.fixture
 def travel_partner(province_planner):
     from nuanjia.members.models import Partner
 
-    from .partner_support import partner_with_outlet
-
-    return partner_with_outlet(
-        province_planner, org=Org.objects.get(code="410000"), name="河南职工疗休养中心",
-        kind=Partner.Kind.TRAVEL, outlet="登封基地", phone=TRAVEL_PHONE,
-    )  # fmt: skip
+    return _province_partner(
+        province_planner, "河南职工疗休养中心", Partner.Kind.TRAVEL, "登封基地", TRAVEL_PHONE
+    )
 
 
 @pytest.fixture

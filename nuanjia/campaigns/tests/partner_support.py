@@ -1,8 +1,11 @@
-"""What the partner programmes' tests share: a signed-in partner phone client, and a
-partner with one outlet and one person."""
+"""What the partner programmes' tests share: a signed-in partner phone client, a partner
+with one outlet and one person, and an uploaded sheet."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 from django.test import Client
 
 from nuanjia.members.auth import PARTNER_DOOR
@@ -26,3 +29,17 @@ def partner_with_outlet(by, *, org, name, kind, outlet, phone):
     place = partners.add_outlet(partner, name=outlet, by=by)
     person = partners.add_partner_user(partner, name=f"{name}经办", phone=phone, by=by)
     return partner, place, person
+
+
+def sheet_file(title: str, header: list, *rows) -> io.BytesIO:
+    """An .xlsx file whose sheet `title` has the header row, then the rows."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    output = io.BytesIO()
+    book.save(output)
+    output.seek(0)
+    return output

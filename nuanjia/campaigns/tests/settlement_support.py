@@ -7,14 +7,17 @@ import datetime
 import io
 from itertools import count
 
+import pytest
 from django.utils import timezone
 
 from nuanjia.campaigns.models import Booking, Meal, Nomination, Quota, Trip
 from nuanjia.campaigns.rules import BookingStatus, MealSource, NominationStatus
+from nuanjia.core import clock
 from nuanjia.core.imports import SheetSource
 from nuanjia.funds import services as funds
 from nuanjia.funds.models import Earmark
 from nuanjia.orgs.models import Org
+from nuanjia.orgs.rules import Role
 from nuanjia.relief.tests.conftest import make_worker
 
 # The business day of these tests: March and April 2026 have ended, May has not.
@@ -90,3 +93,24 @@ def bank_results(batch, word: str = "成功", reason: str = "") -> SheetSource:
     references = batch.lines.order_by("pk").values_list("reference", flat=True)
     text = "参考号,结果,原因\n" + "".join(f"{ref},{word},{reason}\n" for ref in references)
     return SheetSource(io.BytesIO(text.encode()), name="result.csv")
+
+
+# ---- fixtures of the settlement tests (imported by name where used) ------------------------
+
+
+@pytest.fixture(autouse=True)
+def business_day():
+    with clock.as_of(TODAY):
+        yield
+
+
+@pytest.fixture
+def approver(make_staff):
+    return make_staff("410000", Role.APPROVER, username="sz_approver")
+
+
+@pytest.fixture
+def finance(make_staff):
+    staff = make_staff("410000", Role.FINANCE, username="sz_finance")
+    fund_province(staff)
+    return staff

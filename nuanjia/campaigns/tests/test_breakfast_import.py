@@ -4,7 +4,6 @@ and column (nothing written); otherwise every row is checked against the breakfa
 import datetime
 import io
 
-import openpyxl
 import pytest
 
 from nuanjia.campaigns import imports_breakfast
@@ -13,22 +12,14 @@ from nuanjia.campaigns.partner_models import Meal, MealList
 from nuanjia.core.models import AuditEvent
 
 from .breakfast_support import LAST4, enrolled_worker, number_of, said, second_shop
+from .partner_support import sheet_file
 
 pytestmark = pytest.mark.django_db
 HEADER = ["会员号", "身份证后四位", "日期", "时间"]
 
 
 def _sheet(*rows, header=HEADER) -> io.BytesIO:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE
-    sheet.append(header)
-    for row in rows:
-        sheet.append(list(row))
-    output = io.BytesIO()
-    book.save(output)
-    output.seek(0)
-    return output
+    return sheet_file(SHEET_TITLE, header, *rows)
 
 
 def test_an_uploaded_list_records_the_valid_rows_and_keeps_the_refused(

@@ -16,7 +16,6 @@ from nuanjia.campaigns.rules import (
 )
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
-from nuanjia.core.sms import MemoryBackend
 from nuanjia.members.models import Message
 from nuanjia.orgs.models import Org
 
@@ -30,14 +29,7 @@ from .health_support import (
     worker_with_phone,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def texts(settings):
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
-    return MemoryBackend.outbox
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from nuanjia.campaigns.models import Booking, Invitation, Quota
 from nuanjia.campaigns.rules import BookedVia, BookingStatus
 from nuanjia.campaigns.todo_health import health_todo
 from nuanjia.core import mypages, partnerpages
-from nuanjia.core.sms import MemoryBackend
 from nuanjia.members.models import Partner
 from nuanjia.members.services.scanning import scan
 from nuanjia.orgs.models import Org
@@ -19,14 +18,7 @@ from nuanjia.orgs.models import Org
 from .conftest import make_worker
 from .health_support import TODAY, TOMORROW, enrolled, places_down_to, with_account
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def texts(settings):
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
-    return MemoryBackend.outbox
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ or nothing; a union imports a hospital's list of checks done outside nuanjia."""
 import datetime
 import io
 
-import openpyxl
 import pytest
 from django.test import Client
 
@@ -16,7 +15,6 @@ from nuanjia.campaigns.models import Booking, HealthCheckRecord
 from nuanjia.campaigns.rules import BookingStatus
 from nuanjia.core import ratelimit
 from nuanjia.core.masking import mask_name
-from nuanjia.core.sms import MemoryBackend
 from nuanjia.members.models import Partner
 from nuanjia.members.services import partners
 from nuanjia.members.tests.conftest import last_code
@@ -27,16 +25,9 @@ from nuanjia.people.tests.support import id_number
 
 from .conftest import HOSPITAL_PHONE, make_worker
 from .health_support import TODAY, TOMORROW, enrolled, places_down_to, set_id_last4, with_account
-from .partner_support import partner_client, partner_with_outlet
+from .partner_support import partner_client, partner_with_outlet, sheet_file
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def texts(settings):
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
-    return MemoryBackend.outbox
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 
 
 @pytest.fixture
@@ -133,16 +124,7 @@ def test_the_hospital_marks_a_no_show_on_its_page(booked, hospital):
 
 
 def _sheet(title, header, *rows) -> io.BytesIO:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(header)
-    for row in rows:
-        sheet.append(list(row))
-    output = io.BytesIO()
-    book.save(output)
-    output.seek(0)
-    return output
+    return sheet_file(title, header, *rows)
 
 
 def _completions(*rows):

@@ -3,7 +3,6 @@ the province keeps linked by ID, errors by row and column, all or nothing."""
 
 import io
 
-import openpyxl
 import pytest
 
 from nuanjia.campaigns.imports_screening import SHEET_TITLE, import_findings
@@ -14,6 +13,7 @@ from nuanjia.orgs.rules import Role
 from nuanjia.people.models import Worker
 from nuanjia.people.tests.support import id_number
 
+from .partner_support import sheet_file
 from .screening_support import (
     LUOHE,
     WEIDU,
@@ -39,16 +39,7 @@ def drive(make_staff):
 
 
 def _sheet(*rows) -> io.BytesIO:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(list(row))
-    output = io.BytesIO()
-    book.save(output)
-    output.seek(0)
-    return output
+    return sheet_file(SHEET_TITLE, HEADER, *rows)
 
 
 def test_a_volunteers_list_becomes_findings_and_a_kept_person_is_linked(

@@ -14,7 +14,6 @@ from nuanjia.campaigns.queries_settlements import settlement_rows
 from nuanjia.campaigns.rules import NominationStatus, SettlementStatus, SettlementStep
 from nuanjia.campaigns.workflow import SETTLEMENT_FLOW
 from nuanjia.cli import main as nuanjia_main
-from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
 from nuanjia.funds.checks import first_discrepancy
 from nuanjia.funds.models import Transaction
@@ -22,6 +21,7 @@ from nuanjia.members.services import partners
 from nuanjia.orgs.rules import Role
 from nuanjia.relief import services as relief
 
+from .settlement_support import *  # noqa: F403 -- the settlement fixtures
 from .settlement_support import (
     APRIL,
     MARCH,
@@ -36,34 +36,6 @@ from .settlement_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _business_day():
-    with clock.as_of(TODAY):
-        yield
-
-
-@pytest.fixture
-def texts(settings):
-    """Texts kept in memory, so a member or partner person signs in with the code sent."""
-    from nuanjia.core.sms import MemoryBackend
-
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
-    return MemoryBackend.outbox
-
-
-@pytest.fixture
-def approver(make_staff):
-    return make_staff("410000", Role.APPROVER, username="sz_approver")
-
-
-@pytest.fixture
-def finance(make_staff):
-    staff = make_staff("410000", Role.FINANCE, username="sz_finance")
-    fund_province(staff)
-    return staff
 
 
 def _confirmed(settlement, person):

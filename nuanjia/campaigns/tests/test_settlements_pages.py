@@ -14,46 +14,22 @@ from openpyxl import load_workbook
 from nuanjia.campaigns import services
 from nuanjia.campaigns.models import Settlement
 from nuanjia.campaigns.rules import SettlementStatus
-from nuanjia.core import clock
 from nuanjia.core.todo import items_for
 from nuanjia.members.models import Device
 from nuanjia.members.services import partners
-from nuanjia.orgs.rules import Role
 from nuanjia.relief.models import PaymentBatch
 
 from .partner_support import partner_client
-from .settlement_support import MARCH, TODAY, breakfast, done_check, fund_province
+from .settlement_support import *  # noqa: F403 -- the settlement fixtures
+from .settlement_support import (
+    MARCH,
+    breakfast,
+    done_check,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/campaigns"
 PARTNER_API = "/api/v1/partner/campaigns"
-
-
-@pytest.fixture(autouse=True)
-def _business_day():
-    with clock.as_of(TODAY):
-        yield
-
-
-@pytest.fixture
-def texts(settings):
-    from nuanjia.core.sms import MemoryBackend
-
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
-    return MemoryBackend.outbox
-
-
-@pytest.fixture
-def approver(make_staff):
-    return make_staff("410000", Role.APPROVER, username="sz_approver")
-
-
-@pytest.fixture
-def finance(make_staff):
-    staff = make_staff("410000", Role.FINANCE, username="sz_finance")
-    fund_province(staff)
-    return staff
 
 
 def _post(client, path, body):

@@ -12,10 +12,9 @@ from nuanjia.campaigns.workflow import NOMINATION_FLOW
 from nuanjia.core import clock
 from nuanjia.core.audit import AuditEvent
 from nuanjia.core.errors import RuleViolation
-from nuanjia.orgs.models import Org
 
+from .trips_support import *  # noqa: F403 -- the trips fixtures
 from .trips_support import (
-    BEFORE,
     DURING,
     enrolled_workers,
     give_city_places,
@@ -23,17 +22,6 @@ from .trips_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def before_the_trip():
-    with clock.as_of(BEFORE):
-        yield
-
-
-@pytest.fixture
-def city():
-    return Org.objects.get(code="410100")
 
 
 @pytest.fixture

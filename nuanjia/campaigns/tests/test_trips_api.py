@@ -14,35 +14,22 @@ from nuanjia.members.services import partners
 from nuanjia.members.tests.conftest import last_code
 
 from .conftest import TRAVEL_PHONE
-from .trips_support import BEFORE, DURING, consent, enrolled_workers, give_city_places, make_trip
+from .trips_support import *  # noqa: F403 -- the trips fixtures
+from .trips_support import DURING, consent, enrolled_workers, give_city_places, make_trip
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 API = "/api/v1/campaigns"
 PARTNER_API = "/api/v1/partner/campaigns"
-
-
-@pytest.fixture(autouse=True)
-def texts(settings):
-    from nuanjia.core.sms import MemoryBackend
-
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
-
-
-@pytest.fixture(autouse=True)
-def before_the_trip():
-    with clock.as_of(BEFORE):
-        yield
-
-
-def post(client, path, body):
-    return client.post(path, body, content_type="application/json")
 
 
 @pytest.fixture
 def trip(trip_activity, trip_contract, province_planner):
     give_city_places(trip_activity, province_planner, 3)
     return make_trip(trip_activity, trip_contract, province_planner, places=2)
+
+
+def post(client, path, body):
+    return client.post(path, body, content_type="application/json")
 
 
 def _signed_in(user) -> Client:

@@ -18,34 +18,15 @@ from nuanjia.core import clock
 from nuanjia.core.audit import AuditEvent
 from nuanjia.core.masking import mask_name
 from nuanjia.core.todo import items_for
-from nuanjia.orgs.models import Org
 from nuanjia.people.models import Worker
 
 from .conftest import TRAVEL_PHONE
 from .partner_support import partner_client
-from .trips_support import AFTER, BEFORE, DURING, consent, enrolled_workers, give_city_places
+from .trips_support import *  # noqa: F403 -- the trips fixtures
+from .trips_support import AFTER, DURING, consent, enrolled_workers, give_city_places
 from .trips_support import make_trip as _make_trip
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def texts(settings):
-    from nuanjia.core.sms import MemoryBackend
-
-    MemoryBackend.outbox.clear()
-    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
-
-
-@pytest.fixture(autouse=True)
-def before_the_trip():
-    with clock.as_of(BEFORE):
-        yield
-
-
-@pytest.fixture
-def city():
-    return Org.objects.get(code="410100")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 
 
 @pytest.fixture

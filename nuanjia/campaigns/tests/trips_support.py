@@ -6,15 +6,20 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from nuanjia.campaigns import services
 from nuanjia.campaigns.models import Enrolment, Roster
 from nuanjia.campaigns.rules import RosterStatus
+from nuanjia.core import clock
 from nuanjia.members.models import Member, PartnerConsent
 from nuanjia.orgs.models import Org
 
 from .conftest import make_worker
+
+# The fixtures, for `from .trips_support import *`.
+__all__ = ["before_the_trip", "city"]
 
 BEFORE = datetime.date(2026, 6, 1)  # the business day while nominating
 LEAVES = datetime.date(2026, 7, 10)
@@ -66,3 +71,17 @@ def consent(worker, partner, phone: str) -> None:
     Member.objects.filter(pk=member.pk).update(worker=worker, bound_at=timezone.now())
     partners.give_partner_consent(Member.objects.get(pk=member.pk), partner)
     assert PartnerConsent.objects.filter(member__worker=worker, partner=partner).exists()
+
+
+# ---- fixtures of the trips tests ---------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def before_the_trip():
+    with clock.as_of(BEFORE):
+        yield
+
+
+@pytest.fixture
+def city():
+    return Org.objects.get(code="410100")

@@ -5,12 +5,11 @@ list of checks done outside nuanjia imported as check records."""
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,11 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
 from nuanjia.core.imports import (
-    XLSX_CONTENT_TYPE,
     ImportForm,
     error_sheet_path,
     error_sheet_response,
     result_context,
+    template_response,
 )
 from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
 from nuanjia.core.schemas import parse_day
@@ -153,56 +152,62 @@ def check_book_view(request, activity_id: int):
     return _back(activity.pk)
 
 
+def _on_booking(request, booking_id: int, act, done: str, *, then=None):
+    """A POST action on one of the activity's checks: `act(booking)` with `done` as its
+    message (a refusal shown instead); then back to the checks (or `then(request, booking)`)."""
+    booking = _booking_for(request, booking_id)
+    attempt(request, lambda: act(booking), done)
+    return then(request, booking) if then else _back(booking.activity_id)
+
+
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def check_day_view(request, booking_id: int):
-    booking = _booking_for(request, booking_id)
-    attempt(
+    return _on_booking(
         request,
-        lambda: services.change_check_day(
+        booking_id,
+        lambda booking: services.change_check_day(
             booking, outlet=_outlet(booking.activity, request), day=_day(request), by=request.user
         ),
         _("The check has a new day."),
     )
-    return _back(booking.activity_id)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def check_cancel_view(request, booking_id: int):
-    booking = _booking_for(request, booking_id)
-    attempt(
+    return _on_booking(
         request,
-        lambda: services.cancel_check(
+        booking_id,
+        lambda booking: services.cancel_check(
             booking, by=request.user, reason=request.POST.get("reason", "")
         ),
         _("The booking has been cancelled; the place is free again."),
     )
-    return _back(booking.activity_id)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def check_attended_view(request, booking_id: int):
-    booking = _booking_for(request, booking_id)
-    attempt(
+    return _on_booking(
         request,
-        lambda: services.mark_check_attended(booking, by=request.user),
+        booking_id,
+        lambda booking: services.mark_check_attended(booking, by=request.user),
         _("Marked as attended."),
+        then=_after,
     )
-    return _after(request, booking)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def check_no_show_view(request, booking_id: int):
-    booking = _booking_for(request, booking_id)
-    attempt(
+    return _on_booking(
         request,
-        lambda: services.mark_check_no_show(booking, by=request.user),
+        booking_id,
+        lambda booking: services.mark_check_no_show(booking, by=request.user),
         _("Marked as missed."),
+        then=_after,
     )
-    return _after(request, booking)
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -297,9 +302,4 @@ def check_records_errors_view(request, import_token: str):
 @requires(Perm.VIEW_BUSINESS)
 @require_GET
 def check_records_template_view(request):
-    output = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
-    write_record_template(output)
-    output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename="已检名单导入模板.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    return template_response(write_record_template, filename="已检名单导入模板.xlsx")

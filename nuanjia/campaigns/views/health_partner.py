@@ -6,11 +6,10 @@ otherwise the masked name and whether the member card is valid."""
 from __future__ import annotations
 
 import datetime
-import tempfile
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
-from nuanjia.core.imports import XLSX_CONTENT_TYPE, ImportForm, result_context
+from nuanjia.core.imports import ImportForm, result_context, template_response
 from nuanjia.members.auth import partner_page
 from nuanjia.members.models import Partner
 from nuanjia.members.partner_views import STATUS_LABELS
@@ -133,28 +132,34 @@ def _back(booking):
     return redirect(reverse("campaigns:partner_checks") + f"?day={day.isoformat()}")
 
 
+def _on_own_booking(request, booking_id: int, act, done: str):
+    """A POST action on one of the hospital's own checks: `act(booking)` with `done` as its
+    message (a refusal shown instead); then back to that day's checks."""
+    booking = _own_booking(request, booking_id)
+    attempt(request, lambda: act(booking), done)
+    return _back(booking)
+
+
 @partner_page
 @require_POST
 def partner_check_attended_view(request, booking_id: int):
-    booking = _own_booking(request, booking_id)
-    attempt(
+    return _on_own_booking(
         request,
-        lambda: services.mark_check_attended(booking, partner_user=request.partner_user),
+        booking_id,
+        lambda booking: services.mark_check_attended(booking, partner_user=request.partner_user),
         _("Marked as attended."),
     )
-    return _back(booking)
 
 
 @partner_page
 @require_POST
 def partner_check_no_show_view(request, booking_id: int):
-    booking = _own_booking(request, booking_id)
-    attempt(
+    return _on_own_booking(
         request,
-        lambda: services.mark_check_no_show(booking, partner_user=request.partner_user),
+        booking_id,
+        lambda booking: services.mark_check_no_show(booking, partner_user=request.partner_user),
         _("Marked as missed."),
     )
-    return _back(booking)
 
 
 @partner_page
@@ -174,9 +179,4 @@ def partner_completions_view(request):
 
 @partner_page
 def partner_completions_template_view(request):
-    output = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
-    write_completion_template(output)
-    output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename="体检完成名单模板.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    return template_response(write_completion_template, filename="体检完成名单模板.xlsx")

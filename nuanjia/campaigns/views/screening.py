@@ -5,11 +5,9 @@ spot), and a finding with its history and its three decisions as step pages."""
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -18,11 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import saved
 from nuanjia.core.imports import (
-    XLSX_CONTENT_TYPE,
     ImportForm,
     error_sheet_path,
     error_sheet_response,
     result_context,
+    template_response,
 )
 from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
 from nuanjia.core.workflow_pages import (
@@ -322,9 +320,4 @@ def finding_import_errors_view(request, import_token: str):
 @requires(Perm.VIEW_BUSINESS)
 @require_GET
 def finding_import_template_view(request):
-    output = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
-    write_finding_template(output)
-    output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename="排查名单导入模板.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    return template_response(write_finding_template, filename="排查名单导入模板.xlsx")

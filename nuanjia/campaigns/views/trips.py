@@ -183,43 +183,52 @@ def _back_to_trip(trip):
     return redirect("campaigns:trip", trip_id=trip.pk)
 
 
+def _on_trip(request, trip_id: int, act, done: str):
+    """A POST action on a trip in the viewer's reach: `act(trip)` with `done` as its message
+    (a refusal shown instead); then back to the trip."""
+    trip = queries_trips.get_trip_for(request.user, trip_id, write=True)
+    attempt(request, lambda: act(trip), done)
+    return _back_to_trip(trip)
+
+
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def trip_places_view(request, trip_id: int):
-    trip = queries_trips.get_trip_for(request.user, trip_id, write=True)
     places = request.POST.get("places", "")
-    attempt(
+    return _on_trip(
         request,
-        lambda: services.change_trip_places(
+        trip_id,
+        lambda trip: services.change_trip_places(
             trip, int(places) if places.isdigit() else -1, by=request.user
         ),
         _("The trip's places have been changed."),
     )
-    return _back_to_trip(trip)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def trip_close_view(request, trip_id: int):
-    trip = queries_trips.get_trip_for(request.user, trip_id, write=True)
-    attempt(
+    return _on_trip(
         request,
-        lambda: services.close_trip(trip, by=request.user, reason=request.POST.get("reason", "")),
+        trip_id,
+        lambda trip: services.close_trip(
+            trip, by=request.user, reason=request.POST.get("reason", "")
+        ),
         _("The trip takes no more nominations."),
     )
-    return _back_to_trip(trip)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_POST
 def trip_cancel_view(request, trip_id: int):
-    trip = queries_trips.get_trip_for(request.user, trip_id, write=True)
-    attempt(
+    return _on_trip(
         request,
-        lambda: services.cancel_trip(trip, by=request.user, reason=request.POST.get("reason", "")),
+        trip_id,
+        lambda trip: services.cancel_trip(
+            trip, by=request.user, reason=request.POST.get("reason", "")
+        ),
         _("The trip has been cancelled; the waiting nominations gave their places back."),
     )
-    return _back_to_trip(trip)
 
 
 def _candidates(request, trip, text: str):

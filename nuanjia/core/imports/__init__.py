@@ -24,6 +24,7 @@ from .error_sheets import (
     result_context,
     save_error_sheet,
     save_owned_sheet,
+    template_response,
 )
 from .reading import (
     CHUNK_SIZE,
@@ -99,6 +100,7 @@ __all__ = [
     "safe_cell",
     "save_error_sheet",
     "save_owned_sheet",
+    "template_response",
     "write_annotated_sheet",
     "write_xlsx",
 ]

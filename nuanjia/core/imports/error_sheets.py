@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -96,4 +97,14 @@ def error_sheet_response(
         deny_as_missing(request, what)
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+def template_response(write: Callable[[Any], None], *, filename: str) -> FileResponse:
+    """An import template as a download: `write(file)` fills a temporary file."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
+    write(output)
+    output.seek(0)
+    return FileResponse(
+        output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )

@@ -4,14 +4,11 @@ inserts) and the agent's desk (a call taken and classified at once), linking the
 from __future__ import annotations
 
 import datetime
-import fcntl
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -19,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanjia.core import bulk
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import append_event, prepare_event
 from nuanjia.core.errors import RuleViolation
@@ -60,22 +58,12 @@ def _next_number(day: datetime.date) -> str:
     return rules.ticket_number(day, row[0])
 
 
-@contextmanager
-def writers_queue() -> Iterator[None]:
+def writers_queue() -> AbstractContextManager[None]:
     """On SQLite, queue the public path's writers on a file lock before they ask for the
-    database's write lock: a blocked flock wakes the moment it is free, where SQLite's busy
-    handler sleeps in growing steps (up to 100 ms) and makes the slowest submissions slow.
-    PostgreSQL queues row locks itself: nothing to do there."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    path = Path(settings.VAR_DIR) / "hotline-writers.lock"
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    database's write lock (core.bulk.sqlite_writers_queue): SQLite's busy handler sleeps in
+    growing steps (up to 100 ms) and makes the slowest submissions slow. PostgreSQL queues row
+    locks itself: nothing to do there."""
+    return bulk.sqlite_writers_queue("hotline-writers.lock")
 
 
 def _notify_received(ticket: Ticket, phone: str) -> None:
