@@ -486,7 +486,7 @@ def test_many_unions_and_partners_every_figure_is_its_rows(
     places = [(a, a_outlet), (a, a_two), (b, b_outlet), (b, None), (None, None)]
     codes = ["410000", "410100", "410108", "410102", "410200", "410204", "410300", "410108"]
     codes = [code for code in codes if Org.objects.filter(code=code).exists()]
-    for _ in range(60):
+    for _row in range(60):
         partner, outlet = picker.choice(places)
         status = picker.choice([B, D, N, BookingStatus.CANCELLED])
         check(
