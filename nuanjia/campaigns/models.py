@@ -6,9 +6,6 @@ Writes go through campaigns.services; history rows are written by the workflow e
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from nuanjia.core.history import StepEvent
 from nuanjia.orgs.models import Org
 
+from .model_fields import staff_field
 from .rules import (
     ActivityKind,
     BookedVia,
@@ -30,12 +28,7 @@ from .rules import (
     VisitStatus,
 )
 
-STAFF = settings.AUTH_USER_MODEL
-
-
-def _staff(**kwargs: Any) -> Any:
-    """A staff member on a record (who proposed, approved, recorded…)."""
-    return models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+", **kwargs)
+_staff = staff_field
 
 
 class Campaign(models.Model):

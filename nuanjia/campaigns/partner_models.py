@@ -18,9 +18,6 @@ partner once a month as a payable of the payment batches.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from nuanjia.core.history import StepEvent
 from nuanjia.orgs.models import Org
 
+from .model_fields import staff_field
 from .rules import (
     InvitationStatus,
     MealSource,
@@ -36,11 +34,7 @@ from .rules import (
     TripStatus,
 )
 
-STAFF = settings.AUTH_USER_MODEL
-
-
-def _staff(**kwargs: Any) -> Any:
-    return models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+", **kwargs)
+_staff = staff_field
 
 
 class PartnerContract(models.Model):
