@@ -4,6 +4,7 @@
     python scripts/i18n_add.py --fill-from pairs.tsv  (same)
     python scripts/i18n_add.py --missing       # list msgids still without a translation
 
+A pgettext entry is written `context\x04msgid` (the four characters \x04 or the byte).
 Plural entries take "singular|plural<TAB>单数|复数". The file is locked while it is rewritten,
 so several people (or helpers) can add translations at once without losing each other's.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import polib
 
+CONTEXT_SEPARATOR = "\x04"  # a line's msgid may be `context\x04msgid` (pgettext)
 CATALOGUE = (
     Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 )
@@ -25,8 +27,19 @@ def read_pairs(path: str) -> list[tuple[str, str]]:
         if not line.strip() or "\t" not in line:
             continue
         msgid, msgstr = line.split("\t", 1)
+        msgid = msgid.replace("\\x04", CONTEXT_SEPARATOR)
         pairs.append((msgid.replace("\\n", "\n"), msgstr.replace("\\n", "\n")))
     return pairs
+
+
+def _find_or_add(po: polib.POFile, key: str) -> polib.POEntry:
+    """The entry for `msgid`, or `context<EOT>msgid` for a pgettext one; added when missing."""
+    context, _, msgid = key.rpartition(CONTEXT_SEPARATOR)
+    entry = po.find(msgid, msgctxt=context or None)
+    if entry is None:
+        entry = polib.POEntry(msgid=msgid, msgctxt=context or None)
+        po.append(entry)
+    return entry
 
 
 def apply(pairs: list[tuple[str, str]]) -> int:
@@ -48,10 +61,7 @@ def apply(pairs: list[tuple[str, str]]) -> int:
                     po.append(entry)
                 entry.msgstr_plural = {0: msgstr.split("|")[0]}
             else:
-                entry = po.find(msgid)
-                if entry is None:
-                    entry = polib.POEntry(msgid=msgid)
-                    po.append(entry)
+                entry = _find_or_add(po, msgid)
                 entry.msgstr = msgstr
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
