@@ -157,7 +157,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# 等保 level 3 account rules (DOMAIN.md "Data protection and security").
+# 等保 level 3 account rules (docs/domain.md "Security").
 NUANJIA_LOCKOUT_THRESHOLD = int(os.environ.get("NUANJIA_LOCKOUT_THRESHOLD", "5"))
 NUANJIA_LOCKOUT_MINUTES = int(os.environ.get("NUANJIA_LOCKOUT_MINUTES", "15"))
 # Failed sign-ins from one address (any user names) before it is refused for the lockout period.

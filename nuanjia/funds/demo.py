@@ -1,7 +1,7 @@
 """Demo money: the campaign's figures received by 省总, allocated over the 18 city unions and
 on to 惠济区 and 开封鼓楼区, so the demo families can be paid. Built through the services.
 
-Figures from DOMAIN.md ("The campaign"): 6144万元 of hardship-assistance and warmth money,
+Figures from the winter campaign (docs/domain.md "The campaign's own figures"): 6144万元 of hardship-assistance and warmth money,
 then 2560万元 more for free breakfasts for sanitation workers, outdoor-worker stations and
 hardship assistance; 8923万元 of epidemic-prevention money; 1071.5万元 for free health checks.
 """

@@ -277,7 +277,7 @@ class HardshipFile(MakerChecker):
         _("gradual exit monthly amount"), null=True, blank=True
     )
     gradual_exit_ends_on = models.DateField(_("gradual exit ends on"), null=True, blank=True)
-    # Retention (DOMAIN.md: kept ≥ 10 years after exit): notes and narratives are erased when
+    # Retention (docs/domain.md: kept ≥ 10 years after exit): notes and narratives are erased when
     # it ends; the figures stay for reports (services.purge_expired_files).
     purged_on = models.DateField(_("personal notes erased on"), null=True, blank=True)
     # Who did what (maker-checker is checked between these).

@@ -152,7 +152,7 @@ def _file_search(query: str) -> Q:
 
 def publicity_rows(user, on: datetime.date | None = None) -> list[dict]:
     """The publicity list's lines: masked name, unit, category and monthly amount only —
-    never an ID number, phone or diagnosis (DOMAIN.md "Filing")."""
+    never an ID number, phone or diagnosis (docs/domain.md "Filing and publicity")."""
     files = (
         files_in_publicity(user, on)
         .select_related("household__worker__employer", "household__worker__union")

@@ -1,5 +1,5 @@
 """Pure hardship rules, no database: file states and steps, categories, exclusions,
-gradual-exit limits, review dates and the spot-check draw (DOMAIN.md "Hardship workers").
+gradual-exit limits, review dates and the spot-check draw (docs/domain.md "Hardship workers").
 
 Every threshold comes in through `PolicyValues`, so a region's configuration decides it.
 """
@@ -142,7 +142,7 @@ class ReviewReason(models.TextChoices):
 
 @dataclass(frozen=True)
 class PolicyValues:
-    """A region's hardship configuration on a date; defaults from DOMAIN.md."""
+    """A region's hardship configuration on a date; defaults in docs/domain.md."""
 
     relative_multiple: Decimal = Decimal(
         "2.00"
@@ -255,7 +255,7 @@ def find_exclusions(
     refused_verification: bool,
     policy: PolicyValues = DEFAULT_POLICY,
 ) -> list[Exclusion]:
-    """Facts that exclude a family whatever its income, each explained (DOMAIN.md "Exclusions").
+    """Facts that exclude a family whatever its income, each explained (docs/domain.md "Exclusions").
 
     Homes: two or more homes and a per-person area above the local average (equal is not above).
     """

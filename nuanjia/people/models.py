@@ -218,7 +218,7 @@ class Household(models.Model):
         Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="household"
     )
     region_code = models.CharField(_("region code"), max_length=6)
-    # Exclusion facts (DOMAIN.md "Exclusions"); each a fact the investigation records.
+    # Exclusion facts (docs/domain.md "Exclusions"); each a fact the investigation records.
     homes_count = models.PositiveSmallIntegerField(_("homes owned"), default=0)
     homes_area_m2 = models.DecimalField(
         _("total home area (m²)"), max_digits=8, decimal_places=2, default=0

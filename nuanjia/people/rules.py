@@ -175,7 +175,7 @@ def household_income(
     on: datetime.date,
     working_age: WorkingAge = DEFAULT_WORKING_AGE,
 ) -> HouseholdIncome:
-    """Per-capita monthly income per DOMAIN.md ("Hardship workers"), over 12-month totals.
+    """Per-capita monthly income per docs/domain.md ("The income test"), over 12-month totals.
 
     (wages + business + property + transfers + other income − illness, disability, schooling,
     housing and other unavoidable costs) ÷ household size ÷ 12, in integer 分, rounded half up.

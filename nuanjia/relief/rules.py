@@ -1,5 +1,5 @@
 """Pure relief rules, no database: grant states and steps (relief.workflow declares who moves
-them), the cap check with its explanation, and the months of a gradual exit (DOMAIN.md "Hardship workers", "Typical amounts").
+them), the cap check with its explanation, and the months of a gradual exit (docs/domain.md "Grants", "Gradual exit").
 
 Every limit comes in through `CapValues`, read from the dated cap table by queries.cap_for, so
 a region's configuration decides it.

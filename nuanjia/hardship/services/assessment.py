@@ -17,7 +17,7 @@ from ..models import HardshipFile
 def _per_capita_income_fen(
     members: list[HouseholdMember], *, minimum_wage_fen: int, on: datetime.date
 ) -> int:
-    """The household's per-capita monthly income (DOMAIN.md), from the people app's rule."""
+    """The household's per-capita monthly income (docs/domain.md "The income test"), from the people app's rule."""
     from nuanjia.people.rules import per_capita_monthly_income_fen
 
     return per_capita_monthly_income_fen(members, minimum_wage_fen=minimum_wage_fen, on=on)

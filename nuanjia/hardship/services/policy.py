@@ -1,4 +1,4 @@
-"""Setting a region's hardship policy (帮扶政策参数) within the bounds DOMAIN.md sets."""
+"""Setting a region's hardship policy (帮扶政策参数) within the bounds docs/domain.md sets."""
 
 import datetime
 from decimal import Decimal
@@ -45,7 +45,7 @@ def save_policy(
     instance: HardshipPolicy | None = None,
 ) -> HardshipPolicy:
     """Create or change a region's hardship policy from a date (the province's, a city's or a
-    county's). Bounds follow DOMAIN.md: at least a yearly review with ≥ 30 % spot checks, files
+    county's). Bounds follow docs/domain.md: at least a yearly review with ≥ 30 % spot checks, files
     kept ≥ 10 years; the campaign's 1–6 months at ≤ 60 % are the defaults, not the bounds."""
     region_code, region = regional_row_region(
         by,

@@ -13,7 +13,7 @@ from ..models import Objection
 @requires(Perm.VIEW_BUSINESS)
 def worker_copy_view(request, file_id: int):
     """The family's own copy of its file (本人查阅件), printed when the worker asks to read it
-    (DOMAIN.md: a worker may read their own file). It shows what the file says about the
+    (docs/domain.md "Reviews and retention": a worker may read their own file). It shows what the file says about the
     family and how it was decided, by step and union, without staff names or the words of
     anyone who objected; printing it is audited."""
     hardship_file = queries.get_file_for(request.user, file_id)

@@ -123,7 +123,7 @@ def create_household(worker: Worker, *, by: Actor, **facts: Any) -> Household:
 
 @transaction.atomic
 def update_household(household: Household, *, by: Actor, **facts: Any) -> Household:
-    """Record the household's housing, car and other exclusion facts (DOMAIN.md "Exclusions")."""
+    """Record the household's housing, car and other exclusion facts (docs/domain.md "Exclusions")."""
     household = (
         Household.objects.select_for_update().select_related("org", "worker").get(pk=household.pk)
     )

@@ -1,5 +1,5 @@
-"""Seed the grant types of the campaign and the province's default caps (DOMAIN.md "Typical
-amounts"); regions set their own rows on top (a county's or city's row wins over the province's)."""
+"""Seed the grant types of the campaign and the province's default caps (docs/domain.md "Caps and
+approval levels"); regions set their own rows on top (a county's or city's row wins over the province's)."""
 
 import datetime
 from decimal import Decimal

@@ -201,7 +201,8 @@ def _higher_union_required(grant: Grant, by: Actor) -> None:
 @transaction.atomic
 def approve_advance_grant(grant: Grant, *, by: Actor, note: str = "") -> Grant:
     """一事一议、先行救助: an advance-relief grant approved at once by one approver of a county
-    or city union at or above the paying one (DOMAIN.md), without a separate review.
+    or city union at or above the paying one (docs/domain.md "Emergency relief"), without a
+    separate review.
 
     Still maker-checker (never its proposer), caps checked, the money reserved in the same
     transaction. The paperwork completed after payment is the calling app's (the hotline's)
