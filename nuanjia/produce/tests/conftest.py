@@ -103,7 +103,12 @@ def point(zz_caseworker):
     from nuanjia.members.services import partners
 
     partner = partners.register_partner(
-        org=zhengzhou(), name="金水区爱心集采点", kind=Partner.Kind.COLLECTION_POINT, by=zz_caseworker
+        org=zhengzhou(),
+        name="金水区爱心集采点",
+        kind=Partner.Kind.COLLECTION_POINT,
+        by=zz_caseworker,
     )
-    person = partners.add_partner_user(partner, name="集采点经办", phone=POINT_PHONE, by=zz_caseworker)
+    person = partners.add_partner_user(
+        partner, name="集采点经办", phone=POINT_PHONE, by=zz_caseworker
+    )
     return partner, person

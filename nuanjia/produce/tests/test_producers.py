@@ -44,7 +44,9 @@ def test_the_province_lists_a_county_and_a_city_cannot(make_staff, zz_caseworker
     row = services.list_poverty_county("411721", "西平县", datetime.date(2021, 1, 1), by=province)
     assert PovertyCounty.objects.filter(pk=row.pk).exists()
     with pytest.raises(RuleViolation):
-        services.list_poverty_county("411722", "上蔡县", datetime.date(2021, 1, 1), by=zz_caseworker)
+        services.list_poverty_county(
+            "411722", "上蔡县", datetime.date(2021, 1, 1), by=zz_caseworker
+        )
     with pytest.raises(RuleViolation) as error:
         services.list_poverty_county("4117", "x", datetime.date(2021, 1, 1), by=province)
     assert error.value.field == "region_code"
@@ -66,7 +68,19 @@ def _sheet(*rows) -> io.BytesIO:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "帮扶对象"
-    sheet.append(["名称", "类型", "所在县代码", "帮扶单位", "联系人", "联系电话", "收款户名", "开户行", "收款账号"])
+    sheet.append(
+        [
+            "名称",
+            "类型",
+            "所在县代码",
+            "帮扶单位",
+            "联系人",
+            "联系电话",
+            "收款户名",
+            "开户行",
+            "收款账号",
+        ]
+    )
     for row in rows:
         sheet.append(list(row))
     output = io.BytesIO()
@@ -84,7 +98,17 @@ def test_the_import_registers_every_row_or_none(zz_caseworker):
     assert not result.committed and not Producer.objects.exists()
     assert [(error.row, error.column) for error in result.errors] == [(3, "B")], result.errors
     good = _sheet(
-        ["李家庄农户", "农户", COUNTY, "市总工会", "李四", "13812345678", "李四", "农商行", "6230000011112222"],
+        [
+            "李家庄农户",
+            "农户",
+            COUNTY,
+            "市总工会",
+            "李四",
+            "13812345678",
+            "李四",
+            "农商行",
+            "6230000011112222",
+        ],
         ["商水县菜农合作社", "合作社", "411623", "", "", "", "", "", ""],
     )
     result = import_producers(good, by=zz_caseworker, file_name="y.xlsx")
