@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 
 from conftest import verified_login
-from nuanjia.relief import services as relief
 from nuanjia.cli import main as nuanjia_main
 from nuanjia.core.audit import AuditEvent
 from nuanjia.core.errors import RuleViolation
@@ -20,6 +19,7 @@ from nuanjia.produce import services
 from nuanjia.produce.models import OrderLine
 from nuanjia.produce.rules import OrderStatus, OrderStep
 from nuanjia.produce.workflow import ORDER_FLOW
+from nuanjia.relief import services as relief
 
 from .conftest import make_family, warmth, zhengzhou
 
