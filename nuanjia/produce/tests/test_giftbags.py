@@ -46,7 +46,7 @@ def member(texts, tree):
 
 def point_client():
     partners.send_partner_code(POINT_PHONE, ip="10.1.1.1", text="code %(code)s %(minutes)d")
-    person, raw = partners.partner_sign_in(POINT_PHONE, last_code(POINT_PHONE))
+    _person, raw = partners.partner_sign_in(POINT_PHONE, last_code(POINT_PHONE))
     client = Client()
     client.cookies[PARTNER_DOOR.cookie] = raw
     client.cookies[PARTNER_DOOR.cookie]["path"] = "/p/"
