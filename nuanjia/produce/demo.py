@@ -27,7 +27,7 @@ from nuanjia.relief.batches import build_batch
 from nuanjia.relief.services import export_bank_file, import_bank_results
 
 from . import services
-from .models import Producer
+from .models import HelpOrder, Producer
 from .rules import OrderStep
 from .units import GRAMS_PER_JIN
 from .workflow import ORDER_FLOW
@@ -79,7 +79,7 @@ def _families(city: Org) -> list[HardshipFile]:
     return files
 
 
-def _buy(buy: DemoBuy, caseworker: Staff, approver: Staff, earmark: Earmark):
+def _buy(buy: DemoBuy, caseworker: Staff, approver: Staff, earmark: Earmark) -> HelpOrder:
     city = Org.objects.get(code=buy.city)
     producer = services.register_producer(
         city, kind=buy.kind, name=buy.producer, region_code=buy.county, helping_unit=city.name,
@@ -106,7 +106,7 @@ def _buy(buy: DemoBuy, caseworker: Staff, approver: Staff, earmark: Earmark):
     return order
 
 
-def _where(orders: dict[str, object], caseworker: Staff) -> None:
+def _where(orders: dict[str, HelpOrder], caseworker: Staff) -> None:
     zhoukou = orders["411600"]
     for family in _families(Org.objects.get(code="411600")):
         services.record_destination(

@@ -75,10 +75,10 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: Any, products: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs
+        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]
         choices = [("", "—")] + [(str(p.pk), f"{p.producer.name} · {p}") for p in products]
         producers = {p.producer_id: p.producer.name for p in products}
-        self.fields["producer"].choices = [
+        self.fields["producer"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *sorted(((str(pk), name) for pk, name in producers.items()), key=lambda c: c[1]),
         ]
@@ -126,9 +126,9 @@ class BagForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: Any, producers: Any, points: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs
-        self.fields["producer"].choices = [("", "—")] + [(str(p.pk), p.name) for p in producers]
-        self.fields["points"].queryset = points
+        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]
+        self.fields["producer"].choices = [("", "—")] + [(str(p.pk), p.name) for p in producers]  # type: ignore[attr-defined]
+        self.fields["points"].queryset = points  # type: ignore[attr-defined]
 
 
 class StockForm(forms.Form):

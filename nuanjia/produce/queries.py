@@ -3,6 +3,7 @@ union or a union above registered, orders and gift bags of the viewer's subtree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -119,7 +120,7 @@ def bag_order_labels(ids: list[int]) -> dict[int, SourceLabel]:
     }
 
 
-def family_rows(hardship_file: Any) -> list[tuple[str, str, str, str]]:
+def family_rows(hardship_file: Any) -> list[Sequence[str]]:
     """The produce given to the family (for hardship.panels): date, producer, 斤, order."""
     rows = GoodsDestination.objects.filter(
         hardship_file=hardship_file, kind=Destination.FAMILY

@@ -74,6 +74,13 @@ def _table(request, dims, filters):
     return rows, figures.totals(found)
 
 
+def _label_at(index: int):
+    def read(row) -> str:
+        return row["labels"][index]
+
+    return read
+
+
 FIGURE_EXPORT_COLUMNS = (
     column(_lazy("Jin"), lambda row: jin(row["figure"].grams)),
     money(_lazy("Paid to producers (yuan)"), lambda row: row["figure"].paid_fen),
@@ -88,7 +95,7 @@ def figures_view(request):
     rows, total = _table(request, dims, filters)
     if request.GET.get("format") == "xlsx":
         export = ListExport("produce.figures", _lazy("Consumption help figures"), (
-            *[column(DIMENSION_LABELS[d], lambda row, i=i: row["labels"][i]) for i, d in enumerate(dims)],
+            *[column(DIMENSION_LABELS[d], _label_at(i)) for i, d in enumerate(dims)],
             *FIGURE_EXPORT_COLUMNS,
         ))  # fmt: skip
         return export.response(request, rows, {"by": ",".join(dims), **filters})

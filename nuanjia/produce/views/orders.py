@@ -21,7 +21,7 @@ from nuanjia.orgs.rules import Perm
 
 from .. import forms, queries, services
 from ..models import Product
-from ..rules import OrderStatus, OrderStep
+from ..rules import ARRIVED, OrderStatus, OrderStep
 from ..workflow import ORDER_FLOW
 from .common import PAGE_SIZE, fen, grams, query_string
 
@@ -103,8 +103,7 @@ def order_detail_view(request, help_order_id: int):
         "destinations": order.destinations.select_related("hardship_file"),
         "events": events, "steps": offered_pages(ORDER_STEPS, order, request.user),
         "limit_fen": services.order_limit(order.org),
-        "destination_form": forms.DestinationForm() if order.status in
-        ("received", "in_batch", "paid", "failed") else None,
+        "destination_form": forms.DestinationForm() if order.status in ARRIVED else None,
     })  # fmt: skip
 
 
@@ -133,7 +132,7 @@ def order_destination_view(request, help_order_id: int):
         for name, errors in form.errors.items():
             messages.error(
                 request,
-                f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}",
+                f"{form.fields[name].label if name in form.fields else ''}: {' '.join(str(error) for error in errors)}",
             )
         return redirect("produce:order", help_order_id=order.pk)
     data = form.cleaned_data
