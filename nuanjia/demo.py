@@ -16,8 +16,8 @@ from nuanjia.hotline.demo import load_demo_tickets
 from nuanjia.members.demo import load_demo_partners
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Org, Staff
-from nuanjia.produce.demo import load_demo_produce
 from nuanjia.orgs.rules import Role
+from nuanjia.produce.demo import load_demo_produce
 from nuanjia.relief.demo import load_demo_grants
 from nuanjia.stations.demo import load_demo_stations
 
