@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from nuanjia.core.todo import TodoItem
 from nuanjia.orgs.permissions import roles_of
@@ -16,13 +16,13 @@ from .queries import visible_orders
 from .rules import OrderStatus
 
 _TILES = (
-    (Role.APPROVER, (OrderStatus.SUBMITTED,), "Buy-to-help orders to approve"),
+    (Role.APPROVER, (OrderStatus.SUBMITTED,), _lazy("Buy-to-help orders to approve")),
     (
         Role.CASEWORKER,
         (OrderStatus.APPROVED, OrderStatus.DELIVERED),
-        "Buy-to-help orders to receive",
+        _lazy("Buy-to-help orders to receive"),
     ),
-    (Role.FINANCE, (OrderStatus.RECEIVED, OrderStatus.FAILED), "Buy-to-help orders to pay"),
+    (Role.FINANCE, (OrderStatus.RECEIVED, OrderStatus.FAILED), _lazy("Buy-to-help orders to pay")),
 )
 
 
@@ -33,5 +33,5 @@ def orders_todo(user: Any) -> list[TodoItem]:
         if role in roles:
             count = visible_orders(user).filter(status__in=statuses).count()
             query = "&".join(f"status={status}" for status in statuses)
-            items.append(TodoItem(_(label), count, f"{reverse('produce:orders')}?{query}"))
+            items.append(TodoItem(str(label), count, f"{reverse('produce:orders')}?{query}"))
     return items
