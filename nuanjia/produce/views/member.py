@@ -13,6 +13,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.members.auth import member_page
 
 from .. import payments, queries, services
+from ..rules import BagOrderStatus
 
 
 def _int(request, key: str) -> int:
@@ -51,9 +52,11 @@ def my_bags_view(request):
         except RuleViolation as error:
             messages.error(request, error.message)
         return redirect("produce:my_bags")
+    orders = queries.member_orders(member).order_by("-created_at")
+    live = {order.bag_id for order in orders if order.status != BagOrderStatus.CANCELLED}
     return render(request, "produce/my_bags.html", {
         "bound": member.worker_id is not None,
-        "bags": queries.bags_for_member(member),
-        "orders": queries.member_orders(member).order_by("-created_at"),
+        "bags": [bag for bag in queries.bags_for_member(member) if bag.pk not in live],
+        "orders": orders,
         "online": payments.adapter() is not None,
     })  # fmt: skip
