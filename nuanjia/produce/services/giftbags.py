@@ -59,7 +59,8 @@ def create_bag(
     bag = GiftBag.objects.create(
         org=org, producer=producer, earmark=earmark, name=clean, grams=grams,
         member_price_fen=check_fen(member_price_fen, field="member_price_fen"),
-        subsidy_fen=check_fen(subsidy_fen, field="subsidy_fen"), created_by=staff_of(by),
+        subsidy_fen=check_fen(subsidy_fen, field="subsidy_fen") if subsidy_fen != 0 else 0,
+        created_by=staff_of(by),
     )  # fmt: skip
     bag.points.set(points)
     record_event(bag, "produce.bag_created", by=by, org=org, changes={

@@ -72,7 +72,7 @@ def order_limit(org: Org) -> int:
 def set_order_limit(org: Org, limit_fen: int, *, by: Actor) -> OrderLimit:
     """An approver of the union (or above) sets the amount above which orders need a checker."""
     require_role(by, org, APPROVER_ROLES)
-    amount = check_fen(limit_fen, field="limit_fen")
+    amount = check_fen(limit_fen, field="limit_fen") if limit_fen != 0 else 0
     before = order_limit(org)
     row, _created = OrderLimit.objects.update_or_create(
         org=org, defaults={"limit_fen": amount, "set_by": staff_of(by)}
@@ -99,6 +99,7 @@ def _lines(producer: Producer, lines: Sequence[tuple[Product, int]]) -> list[Ord
                 _("Line %(n)s: enter a whole number of units above 0.") % {"n": number},
                 field="lines",
             )
+        check_fen(units * product.price_fen, field="lines", label=_("Line %(n)s") % {"n": number})
         built.append(
             OrderLine(
                 product=product, units=units, price_fen=product.price_fen,
@@ -124,6 +125,7 @@ def create_order(
     if not producer.is_active:
         raise RuleViolation(_("This producer is no longer active."), field="producer")
     built = _lines(producer, lines)
+    check_fen(sum(line.amount_fen for line in built), field="lines", label=_("The order"))
     day = ordered_on or clock.today()
     order = HelpOrder.objects.create(
         org=org, producer=producer, earmark=earmark, ordered_on=day,

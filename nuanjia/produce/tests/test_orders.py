@@ -197,3 +197,16 @@ def test_the_order_pages_take_the_steps(products, zz_caseworker, zz_approver, zz
     assert order.status == OrderStatus.APPROVED
     page = client.get(f"/produce/orders/{order.pk}/").content.decode()
     assert 'data-testid="step-deliver"' in page
+
+
+def test_an_amount_past_the_ledger_limit_is_refused_and_a_zero_limit_allowed(
+    products, zz_caseworker, zz_approver
+):
+    producer = products["jin"].producer
+    dear = services.add_product(producer, "金瓜", "jin", 10**12, by=zz_caseworker)
+    with pytest.raises(RuleViolation) as error:
+        services.create_order(zhengzhou(), producer, warmth(), [(dear, 10_000)], by=zz_caseworker)
+    assert error.value.field == "lines"
+    services.set_order_limit(zhengzhou(), 0, by=zz_approver)
+    assert services.order_limit(zhengzhou()) == 0
+    assert services.order_limit(products["jin"].producer.org.children.first() or zhengzhou()) == 0
