@@ -20,6 +20,11 @@ urlpatterns = [
         name="producer_import_errors",
     ),
     path("produce/producers/<int:producer_id>/", producers.producer_detail_view, name="producer"),
+    path(
+        "produce/producers/<int:producer_id>/edit/",
+        producers.producer_edit_view,
+        name="producer_edit",
+    ),
     path("produce/counties/", producers.county_list_view, name="counties"),
     path("produce/orders/", orders.order_list_view, name="orders"),
     path("produce/orders/new/", orders.order_new_view, name="order_new"),

@@ -126,3 +126,18 @@ def test_the_list_exports_to_excel_masked(producer, zz_caseworker):
     cells = [str(cell.value) for row in book.active.iter_rows() for cell in row]
     assert "郸城县绿源蔬菜合作社" in cells and "13812340000" not in cells
     assert "138****0000" in cells
+
+
+def test_the_edit_page_changes_a_producer_and_keeps_its_phone(producer, zz_caseworker):
+    client = Client()
+    verified_login(client, zz_caseworker)
+    assert client.get(f"/produce/producers/{producer.pk}/edit/").status_code == 200
+    response = client.post(
+        f"/produce/producers/{producer.pk}/edit/",
+        {"name": "郸城县绿源合作社", "kind": "cooperative", "region_code": COUNTY, "phone": ""},
+    )
+    assert response.status_code == 302
+    producer.refresh_from_db()
+    assert producer.name == "郸城县绿源合作社" and producer.phone == "13812340000"
+    event = AuditEvent.objects.get(action="produce.producer_changed")
+    assert event.changes["name"] == ["郸城县绿源蔬菜合作社", "郸城县绿源合作社"]

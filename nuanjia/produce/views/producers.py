@@ -103,6 +103,29 @@ def producer_detail_view(request, producer_id: int):
 
 
 @requires(Perm.VIEW_BUSINESS)
+def producer_edit_view(request, producer_id: int):
+    """Change a producer of the viewer's subtree (the phone and account only when typed)."""
+    producer = queries.get_producer_for(request.user, producer_id, write=True)
+    initial = {
+        "name": producer.name, "kind": producer.kind, "region_code": producer.region_code,
+        "helping_unit": producer.helping_unit, "contact_name": producer.contact_name,
+        "payee_name": producer.payee_name, "bank_name": producer.bank_name,
+    }  # fmt: skip
+    form = forms.ProducerForm(request.POST or None, initial=initial)
+
+    def change():
+        data = dict(form.cleaned_data)
+        if not data["phone"]:  # kept sealed unless a new number is typed
+            data["phone"] = producer.phone
+        return services.change_producer(producer, by=request.user, **data)
+
+    changed = saved(request, form, change, _("The producer has been changed."))
+    if changed is not None:
+        return redirect("produce:producer", producer_id=producer.pk)
+    return render(request, "produce/form.html", {"form": form, "title": _("Change a producer")})
+
+
+@requires(Perm.VIEW_BUSINESS)
 def producer_import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": PRODUCER_SHEET.columns}
