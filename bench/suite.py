@@ -44,6 +44,7 @@ BENCHES = (
         "partners",
         ("--rows", "2000", "--scanned", "600", "--seconds", "3", "--floor-seconds", "3"),
     ),
+    Bench("produce", ("--rows", "20000")),
 )
 
 

@@ -17,6 +17,7 @@ from nuanjia.members.demo import load_demo_partners
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.rules import Role
+from nuanjia.produce.demo import load_demo_produce
 from nuanjia.relief.demo import load_demo_grants
 from nuanjia.stations.demo import load_demo_stations
 
@@ -118,4 +119,5 @@ def load_demo() -> list[Staff]:
     load_demo_tickets()
     load_demo_partners()
     load_demo_campaign()
+    load_demo_produce()
     return accounts

@@ -21,6 +21,7 @@ from nuanjia.orgs.rules import ADMIN_ROLES, BUSINESS_PERMISSIONS, BUSINESS_ROLES
 from nuanjia.orgs.services import create_grassroots_union, create_staff
 from nuanjia.people.tests.import_support import import_rows
 from nuanjia.people.tests.scoping import people_rows
+from nuanjia.produce.tests.scoping import produce_rows
 from nuanjia.relief.tests.scoping import relief_rows
 from nuanjia.stations.tests.scoping import station_rows
 
@@ -38,6 +39,7 @@ LIST_EXPORTS = {
     "audit/export.xlsx",
     "staff/export.xlsx",
     "members/joins/export.xlsx",
+    "produce/producers/export.xlsx",
 }
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"
@@ -65,6 +67,7 @@ def other_county(tree):
         | station_rows(union, MARKER)
         | member_rows(union, MARKER)
         | campaign_rows(union, MARKER)
+        | produce_rows(union, MARKER)
         | {
             "org_id": union.pk,
             "user_id": staff.pk,

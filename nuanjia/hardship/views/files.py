@@ -13,6 +13,7 @@ from nuanjia.people.models import Household, HouseholdMember
 
 from .. import forms, queries, rules, services
 from ..models import HardshipFile
+from ..panels import panels_for
 from ..rules import Category, ExitReason, Status, Step
 from ..workflow import FLOW
 
@@ -136,6 +137,7 @@ def file_detail_view(request, file_id: int):
         and hardship_file.monthly_standard_fen > 0,
         "pending_change": _describe_change(hardship_file),
         "exit_figures": queries.exit_figures(hardship_file),
+        "panels": panels_for(hardship_file),
         **_attachments_context(hardship_file, user),
     }
     return render(request, "hardship/file_detail.html", context)

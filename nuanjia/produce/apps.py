@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProduceConfig(AppConfig):
+    name = "nuanjia.produce"
+    label = "produce"
+    verbose_name = _("Consumption help")
+
+    def ready(self) -> None:
+        from . import registrations
+
+        registrations.register_all()
