@@ -148,7 +148,9 @@ def _check_data(plan: Plan, data: ClaimData, rules_illnesses: dict[str, str]) ->
             )
         keys.add(key)
     missing = [
-        DocKind(kind).label for kind in REQUIRED_DOCS[plan.kind] if not data.documents.get(kind)
+        str(DocKind(kind).label)
+        for kind in REQUIRED_DOCS[plan.kind]
+        if not data.documents.get(kind)
     ]
     if missing:
         raise RuleViolation(

@@ -1,1 +1,9 @@
-from .support import business_day, ma_approver, plan, planner, pool_finance, second_approver, critical_plan  # noqa: F401
+from .support import (
+    business_day,
+    ma_approver,
+    plan,
+    planner,
+    pool_finance,
+    second_approver,
+    critical_plan,
+)  # noqa: F401

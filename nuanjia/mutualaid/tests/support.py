@@ -66,9 +66,9 @@ def pool_finance(make_staff):
     return make_staff("410100", Role.FINANCE, username="zz_ma_finance")
 
 
-def make_plan(planner, kind=PlanKind.INPATIENT, code="zz-zy", rules=None, **changes):
+def make_plan(planner, kind=PlanKind.INPATIENT, code="zz-zy", rules=None, pool="410100", **changes):
     plan = services.create_plan(
-        code=code, name=f"郑州{code}", kind=kind, pool_org=Org.objects.get(code="410100"), by=planner
+        code=code, name=f"互助{code}", kind=kind, pool_org=Org.objects.get(code=pool), by=planner
     )
     services.add_version(
         plan, START, rules=rules or (CRITICAL_RULES if kind == PlanKind.CRITICAL else INPATIENT_RULES),
@@ -89,9 +89,13 @@ def critical_plan(planner):
 
 def covered(plan, caseworker, *, paid_on=START, starts_on=START, org_code="410108", worker=None):
     worker = worker or make_worker(org_code)
-    enrolment = services.enrol(plan, worker, org=Org.objects.get(code=org_code), starts_on=starts_on, by=caseworker)
+    enrolment = services.enrol(
+        plan, worker, org=Org.objects.get(code=org_code), starts_on=starts_on, by=caseworker
+    )
     if paid_on is not None:
-        enrolment = services.pay(enrolment, enrolment.contribution_fen, paid_on=paid_on, by=caseworker)
+        enrolment = services.pay(
+            enrolment, enrolment.contribution_fen, paid_on=paid_on, by=caseworker
+        )
     return enrolment
 
 
@@ -114,12 +118,20 @@ def line(asked, *, code="4100", number=None, self_paid=None, total=None, eligibl
     )  # fmt: skip
 
 
-def claim_data(kind=PlanKind.INPATIENT, *, day=datetime.date(2026, 6, 1), lines=None, illness="fracture", **extra):
-    return services.ClaimData(
-        illness=illness, hospital="郑州大学第一附属医院", service_on=day, diagnosis="左股骨骨折",
-        consent=True, lines=lines if lines is not None else [line(100_000)], documents=docs(kind),
-        **extra,
-    )  # fmt: skip
+def claim_data(
+    kind=PlanKind.INPATIENT,
+    *,
+    day=datetime.date(2026, 6, 1),
+    lines=None,
+    illness="fracture",
+    **extra,
+):
+    values = {
+        "illness": illness, "hospital": "郑州大学第一附属医院", "service_on": day,
+        "diagnosis": "左股骨骨折", "consent": True,
+        "lines": lines if lines is not None else [line(100_000)], "documents": docs(kind),
+    }  # fmt: skip
+    return services.ClaimData(**(values | extra))
 
 
 def fund(plan, fen):

@@ -45,7 +45,11 @@ def test_rules_are_checked_with_the_bad_part_named(planner):
 def test_the_version_in_force_on_the_day_decides(planner):
     plan = make_plan(planner)
     later = services.add_version(
-        plan, datetime.date(2027, 1, 1), rules={"percent": 80}, by=planner, **terms(contribution_fen=8_000, union_share_fen=5_000)
+        plan,
+        datetime.date(2027, 1, 1),
+        rules={"percent": 80},
+        by=planner,
+        **terms(contribution_fen=8_000, union_share_fen=5_000),
     )
     assert services.version_on(plan, datetime.date(2026, 12, 31)).valid_from == START
     assert services.version_on(plan, datetime.date(2027, 1, 1)) == later
@@ -69,7 +73,9 @@ def test_cover_starts_at_full_payment_not_enrolment(plan, caseworker):
 @pytest.mark.django_db
 def test_contributions_pass_up_to_the_pool_in_the_same_posting(plan, caseworker):
     enrolment = covered(plan, caseworker)
-    posting = Transaction.objects.get(source_type="mutualaid.contribution", source_id=str(enrolment.pk))
+    posting = Transaction.objects.get(
+        source_type="mutualaid.contribution", source_id=str(enrolment.pk)
+    )
     assert posting.org.code == "410108" and posting.counterpart_org.code == "410100"
     assert services.pool_account(plan).available_fen == 6_000
     union_entries = Entry.objects.filter(transaction=posting, account__org__code="410108")
@@ -84,23 +90,35 @@ def test_a_renewal_paid_within_the_grace_is_continuous(plan, caseworker):
     with clock.as_of(datetime.date(2027, 1, 20)):
         [new] = services.renew(plan, old.org, ending_by=datetime.date(2026, 12, 31), by=caseworker)
         assert new.starts_on == datetime.date(2027, 1, 1)
-        new = services.pay(new, new.contribution_fen, paid_on=datetime.date(2027, 1, 20), by=caseworker)
+        new = services.pay(
+            new, new.contribution_fen, paid_on=datetime.date(2027, 1, 20), by=caseworker
+        )
     assert new.is_continuous and new.waiting_ends_on is None
     assert new.cover_starts_on == datetime.date(2027, 1, 20)
     late = covered(plan, caseworker)
     with clock.as_of(datetime.date(2027, 2, 5)):
-        [again] = services.renew(plan, late.org, ending_by=datetime.date(2026, 12, 31), by=caseworker)
-        again = services.pay(again, again.contribution_fen, paid_on=datetime.date(2027, 1, 30), by=caseworker)
+        [again] = services.renew(
+            plan, late.org, ending_by=datetime.date(2026, 12, 31), by=caseworker
+        )
+        again = services.pay(
+            again, again.contribution_fen, paid_on=datetime.date(2027, 1, 30), by=caseworker
+        )
         assert again.is_continuous  # 30 days of grace after 31 December: 30 January is the last
         third = covered(plan, caseworker)
-        [gap] = services.renew(plan, third.org, ending_by=datetime.date(2026, 12, 31), by=caseworker)
-        gap = services.pay(gap, gap.contribution_fen, paid_on=datetime.date(2027, 1, 31), by=caseworker)
+        [gap] = services.renew(
+            plan, third.org, ending_by=datetime.date(2026, 12, 31), by=caseworker
+        )
+        gap = services.pay(
+            gap, gap.contribution_fen, paid_on=datetime.date(2027, 1, 31), by=caseworker
+        )
     assert not gap.is_continuous and gap.waiting_ends_on == datetime.date(2027, 4, 30)
 
 
 @pytest.mark.django_db
 def test_refund_on_cancellation_within_the_rules(plan, caseworker):
-    early = covered(plan, caseworker, paid_on=datetime.date(2026, 11, 1), starts_on=datetime.date(2026, 11, 1))
+    early = covered(
+        plan, caseworker, paid_on=datetime.date(2026, 11, 1), starts_on=datetime.date(2026, 11, 1)
+    )
     early = services.cancel(early, on=datetime.date(2026, 11, 20), reason="离职", by=caseworker)
     assert early.refund_fen == 6_000 and services.pool_account(plan).available_fen == 0
     late = covered(plan, caseworker)
@@ -113,7 +131,19 @@ def test_refund_on_cancellation_within_the_rules(plan, caseworker):
 def test_enrolment_refusals(plan, caseworker, outsider):
     enrolment = covered(plan, caseworker)
     with pytest.raises(RuleViolation) as twice:
-        services.enrol(plan, enrolment.worker, org=enrolment.org, starts_on=datetime.date(2026, 6, 1), by=caseworker)
+        services.enrol(
+            plan,
+            enrolment.worker,
+            org=enrolment.org,
+            starts_on=datetime.date(2026, 6, 1),
+            by=caseworker,
+        )
     assert twice.value.code == "already_enrolled"
     with pytest.raises(RuleViolation):
-        services.enrol(plan, enrolment.worker, org=enrolment.org, starts_on=datetime.date(2027, 1, 1), by=outsider)
+        services.enrol(
+            plan,
+            enrolment.worker,
+            org=enrolment.org,
+            starts_on=datetime.date(2027, 1, 1),
+            by=outsider,
+        )
