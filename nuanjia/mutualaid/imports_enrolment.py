@@ -97,26 +97,43 @@ class EnrolmentImporter(Importer):
             number = row.values.get("id_number")
             if number:
                 index_of[row.number] = ring.blind_index(number, purpose=crypto.PURPOSE_ID_NUMBER)
-        found = Worker.objects.filter(id_number_index__in=set(index_of.values()), merged_into__isnull=True)
-        by_index = {w["id_number_index"]: w for w in found.values("pk", "id_number_index", "name", "birth_date", "org_id", "union_id")}
-        return {str(number): by_index[index] for number, index in index_of.items() if index in by_index}
+        found = Worker.objects.filter(
+            id_number_index__in=set(index_of.values()), merged_into__isnull=True
+        )
+        by_index = {
+            w["id_number_index"]: w
+            for w in found.values(
+                "pk", "id_number_index", "name", "birth_date", "org_id", "union_id"
+            )
+        }
+        return {
+            str(number): by_index[index] for number, index in index_of.items() if index in by_index
+        }
 
     def check(self, rows: list[ImportRow]) -> None:
         workers = self._workers(rows)
         ids = [w["pk"] for w in workers.values()]
         terms: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
-        existing = Enrolment.objects.filter(plan=self.plan, worker_id__in=ids).exclude(status=EnrolmentStatus.CANCELLED)
+        existing = Enrolment.objects.filter(plan=self.plan, worker_id__in=ids).exclude(
+            status=EnrolmentStatus.CANCELLED
+        )
         for worker_id, start, end in existing.values_list("worker_id", "starts_on", "ends_on"):
             terms.setdefault(worker_id, []).append((start, end))
         for row in rows:
             self._check_row(row, workers.get(str(row.number)), terms)
 
-    def _check_row(self, row: ImportRow, worker: dict[str, Any] | None, terms: dict[int, list[Any]]) -> None:
+    def _check_row(
+        self, row: ImportRow, worker: dict[str, Any] | None, terms: dict[int, list[Any]]
+    ) -> None:
         values = row.values
         if not values.get("id_number") or not values.get("starts_on"):
             return
-        if worker is None or not (worker["org_id"] in self.subtree or worker["union_id"] in self.subtree):
-            row.add_error("id_number", _("No member of this union has this ID number in the registry."))
+        if worker is None or not (
+            worker["org_id"] in self.subtree or worker["union_id"] in self.subtree
+        ):
+            row.add_error(
+                "id_number", _("No member of this union has this ID number in the registry.")
+            )
             return
         if worker["name"] != values.get("name"):
             row.add_error("name", _("The registry knows this ID number under another name."))
@@ -169,7 +186,9 @@ class EnrolmentImporter(Importer):
         if made:
             self.first_id = self.first_id or made[0].pk
             self.last_id = made[-1].pk
-        self.paid_total += sum(e.contribution_fen for e, day in zip(made, paid_days, strict=True) if day)
+        self.paid_total += sum(
+            e.contribution_fen for e, day in zip(made, paid_days, strict=True) if day
+        )
 
     def finish(self, result: ImportResult) -> None:
         if self.paid_total:
@@ -185,7 +204,13 @@ class EnrolmentImporter(Importer):
 
 
 def import_enrolments(
-    file: Any, plan: Plan, org: Org, *, by: Actor | None, mode: str = Mode.ALL_OR_NOTHING, file_name: str = ""
+    file: Any,
+    plan: Plan,
+    org: Org,
+    *,
+    by: Actor | None,
+    mode: str = Mode.ALL_OR_NOTHING,
+    file_name: str = "",
 ) -> ImportResult:
     """Enrol the sheet's members of `org` into `plan`; the role is checked before a row is read."""
     require_role(by, org)

@@ -298,8 +298,10 @@ def submit_claim(
     by: Actor | None,
     via: str = Via.STAFF,
     actor_label: str = "",
+    check: bool = True,
 ) -> Claim:
-    """Enter a claim and check it: it waits for review with its proposed amount reserved."""
+    """Enter a claim and check it: it waits for review with its proposed amount reserved.
+    With `check=False` it is only received; a bulk run checks it (services.bulk_check)."""
     enrolment: Enrolment | None = enrolment_on(plan, worker, data.service_on)
     if enrolment is None:
         raise RuleViolation(
@@ -346,7 +348,10 @@ def submit_claim(
             )
             documents.store(document, upload, label=DocKind(kind).label, field=f"documents.{kind}")
             document.save()
-    check_claim(claim, lines)
+    if check:
+        check_claim(claim, lines)
+    else:
+        claim.save()
     CLAIM_FLOW.record(
         claim, "submit", ClaimStatus.RECEIVED, by=by if via == Via.STAFF else None,
         changes={"asked_fen": claim.asked_fen, "proposed_fen": claim.proposed_fen,

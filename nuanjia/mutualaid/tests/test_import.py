@@ -43,11 +43,23 @@ def _workers(count):
 @pytest.mark.django_db
 def test_a_sheet_enrols_and_posts_its_contributions_once(plan, caseworker):
     _workers(3)
-    rows = [[_id(0), "王0", "2026-01-01", "2026-01-15"], [_id(1), "王1", "2026-01-01", ""], [_id(2), "王2", "2026/03/01", "2026-02-01"]]
-    result = import_enrolments(sheet_bytes(rows, HEADERS), plan, Org.objects.get(code="410108"), by=caseworker, file_name="名单.xlsx")
+    rows = [
+        [_id(0), "王0", "2026-01-01", "2026-01-15"],
+        [_id(1), "王1", "2026-01-01", ""],
+        [_id(2), "王2", "2026/03/01", "2026-02-01"],
+    ]
+    result = import_enrolments(
+        sheet_bytes(rows, HEADERS),
+        plan,
+        Org.objects.get(code="410108"),
+        by=caseworker,
+        file_name="名单.xlsx",
+    )
     assert result.committed and result.created == 3
     paid = Enrolment.objects.get(worker__name="王0")
-    assert paid.cover_starts_on == datetime.date(2026, 1, 15) and paid.status == EnrolmentStatus.ACTIVE
+    assert (
+        paid.cover_starts_on == datetime.date(2026, 1, 15) and paid.status == EnrolmentStatus.ACTIVE
+    )
     assert paid.waiting_ends_on == datetime.date(2026, 4, 14)
     assert Enrolment.objects.get(worker__name="王1").status == EnrolmentStatus.UNPAID
     assert Enrolment.objects.get(worker__name="王2").cover_starts_on == datetime.date(2026, 3, 1)
@@ -61,8 +73,14 @@ def test_a_sheet_enrols_and_posts_its_contributions_once(plan, caseworker):
 @pytest.mark.django_db
 def test_one_bad_row_writes_nothing_and_names_row_and_column(plan, caseworker):
     _workers(2)
-    rows = [[_id(0), "王0", "2026-01-01", ""], [_id(1), "李四", "2026-01-01", ""], ["410108198001010000", "王9", "2026-01-01", ""]]
-    result = import_enrolments(sheet_bytes(rows, HEADERS), plan, Org.objects.get(code="410108"), by=caseworker)
+    rows = [
+        [_id(0), "王0", "2026-01-01", ""],
+        [_id(1), "李四", "2026-01-01", ""],
+        ["410108198001010000", "王9", "2026-01-01", ""],
+    ]
+    result = import_enrolments(
+        sheet_bytes(rows, HEADERS), plan, Org.objects.get(code="410108"), by=caseworker
+    )
     assert not result.committed
     places = {(error.row, error.column_label) for error in result.errors}
     assert (3, "B") in {(e.row, e.column) for e in result.errors}
