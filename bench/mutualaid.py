@@ -44,8 +44,13 @@ def populate(total: int):
 
     load_union_tree()
     staff = {}
-    for username, code, role in (("bench_ma_case", "410108", Role.CASEWORKER), ("bench_ma_plan", "410100", Role.APPROVER)):
-        person = Staff.objects.create(username=username, full_name=username, org=Org.objects.get(code=code))
+    for username, code, role in (
+        ("bench_ma_case", "410108", Role.CASEWORKER),
+        ("bench_ma_plan", "410100", Role.APPROVER),
+    ):
+        person = Staff.objects.create(
+            username=username, full_name=username, org=Org.objects.get(code=code)
+        )
         set_roles(person, {role}, by=None)
         staff[username] = Staff.objects.get(pk=person.pk)
     plan = services.create_plan(
@@ -121,20 +126,29 @@ def received_claims(plan, caseworker) -> int:
 
     from nuanjia.mutualaid.models import Claim, ClaimLine, Enrolment, Episode, Invoice, YearCounter
 
-    enrolments = list(Enrolment.objects.order_by("pk").values_list("pk", "worker_id", "org_id", "version_id"))
+    enrolments = list(
+        Enrolment.objects.order_by("pk").values_list("pk", "worker_id", "org_id", "version_id")
+    )
     total = len(enrolments)
     members = enrolments[: (total + 1) // 2]
     with transaction.atomic():
         counters = YearCounter.objects.bulk_create(
-            (YearCounter(worker_id=w, plan=plan, term_starts_on=START, cap_fen=1_000_000) for _e, w, _o, _v in members),
+            (
+                YearCounter(worker_id=w, plan=plan, term_starts_on=START, cap_fen=1_000_000)
+                for _e, w, _o, _v in members
+            ),
             batch_size=5000,
         )
         episodes = Episode.objects.bulk_create(
-            (Episode(worker_id=w, plan=plan, label="住院", started_on=START, cap_fen=800_000) for _e, w, _o, _v in members),
+            (
+                Episode(worker_id=w, plan=plan, label="住院", started_on=START, cap_fen=800_000)
+                for _e, w, _o, _v in members
+            ),
             batch_size=5000,
         )
         invoices = Invoice.objects.bulk_create(
-            (Invoice(key=f"P|B|{n}", self_paid_fen=300_000) for n in range(total * 3)), batch_size=5000
+            (Invoice(key=f"P|B|{n}", self_paid_fen=300_000) for n in range(total * 3)),
+            batch_size=5000,
         )
         now = timezone.now()
         claims = Claim.objects.bulk_create(
@@ -182,26 +196,65 @@ def adjudicate_floor() -> float:
                     chunk,
                 )
                 claims = cursor.fetchall()
+
                 def fetch(sql, keys):  # noqa: E306
                     keys = sorted(set(keys))
                     cursor.execute(sql.format(", ".join(["%s"] * len(keys))), keys)
                     return cursor.fetchall()
-                fetch("SELECT id, status, starts_on, ends_on, cover_starts_on, waiting_ends_on FROM mutualaid_enrolment WHERE id IN ({})", [c[1] for c in claims])  # noqa: E501
-                lines = fetch("SELECT claim_id, id, asked_fen, eligible_fen, invoice_id FROM mutualaid_claimline WHERE claim_id IN ({}) ORDER BY claim_id, position", chunk)  # noqa: E501
-                fetch("SELECT id, cap_fen, reserved_fen, used_fen FROM mutualaid_yearcounter WHERE id IN ({}) ORDER BY id" + lock, [c[2] for c in claims])  # noqa: E501
-                fetch("SELECT id, cap_fen, reserved_fen, used_fen FROM mutualaid_episode WHERE id IN ({}) ORDER BY id" + lock, [c[3] for c in claims])  # noqa: E501
-                fetch("SELECT id, self_paid_fen, used_fen FROM mutualaid_invoice WHERE id IN ({}) ORDER BY id" + lock, [row[4] for row in lines])  # noqa: E501
-                cursor.executemany(f"UPDATE mutualaid_claimline SET proposed_fen = %s, cuts = %s{cast} WHERE id = %s",  # noqa: S608
-                                   [(row[2], json.dumps([]), row[1]) for row in lines])
-                cursor.executemany("UPDATE mutualaid_yearcounter SET reserved_fen = reserved_fen + %s WHERE id = %s", [(0, c[2]) for c in claims])  # noqa: E501
-                cursor.executemany("UPDATE mutualaid_episode SET reserved_fen = reserved_fen + %s WHERE id = %s", [(0, c[3]) for c in claims])  # noqa: E501
-                cursor.executemany("UPDATE mutualaid_invoice SET used_fen = used_fen + %s WHERE id = %s", [(0, row[4]) for row in lines])  # noqa: E501
-                cursor.executemany("UPDATE mutualaid_claim SET status = %s, proposed_fen = %s, reserved_fen = %s, second_review = %s, updated_at = %s WHERE id = %s",  # noqa: E501
-                                   [("submitted", 0, 0, False, now, c[0]) for c in claims])
-                cursor.executemany("INSERT INTO mutualaid_invoiceuse (invoice_id, line_id, city_code, amount_fen) VALUES (%s, %s, %s, %s)",  # noqa: E501
-                                   [(row[4], row[1], "410100", 1) for row in lines])
-                cursor.executemany("INSERT INTO mutualaid_claimevent (claim_id, action, from_status, to_status, note, changes, at) VALUES (%s, 'check', 'received', 'submitted', '', %s" + cast + ", %s)",  # noqa: E501
-                                   [(c[0], json.dumps({"proposed_fen": 0}), now) for c in claims])
+
+                fetch(
+                    "SELECT id, status, starts_on, ends_on, cover_starts_on, waiting_ends_on FROM mutualaid_enrolment WHERE id IN ({})",
+                    [c[1] for c in claims],
+                )  # noqa: E501
+                lines = fetch(
+                    "SELECT claim_id, id, asked_fen, eligible_fen, invoice_id FROM mutualaid_claimline WHERE claim_id IN ({}) ORDER BY claim_id, position",
+                    chunk,
+                )  # noqa: E501
+                fetch(
+                    "SELECT id, cap_fen, reserved_fen, used_fen FROM mutualaid_yearcounter WHERE id IN ({}) ORDER BY id"
+                    + lock,
+                    [c[2] for c in claims],
+                )  # noqa: E501
+                fetch(
+                    "SELECT id, cap_fen, reserved_fen, used_fen FROM mutualaid_episode WHERE id IN ({}) ORDER BY id"
+                    + lock,
+                    [c[3] for c in claims],
+                )  # noqa: E501
+                fetch(
+                    "SELECT id, self_paid_fen, used_fen FROM mutualaid_invoice WHERE id IN ({}) ORDER BY id"
+                    + lock,
+                    [row[4] for row in lines],
+                )  # noqa: E501
+                cursor.executemany(
+                    f"UPDATE mutualaid_claimline SET proposed_fen = %s, cuts = %s{cast} WHERE id = %s",  # noqa: S608
+                    [(row[2], json.dumps([]), row[1]) for row in lines],
+                )
+                cursor.executemany(
+                    "UPDATE mutualaid_yearcounter SET reserved_fen = reserved_fen + %s WHERE id = %s",
+                    [(0, c[2]) for c in claims],
+                )  # noqa: E501
+                cursor.executemany(
+                    "UPDATE mutualaid_episode SET reserved_fen = reserved_fen + %s WHERE id = %s",
+                    [(0, c[3]) for c in claims],
+                )  # noqa: E501
+                cursor.executemany(
+                    "UPDATE mutualaid_invoice SET used_fen = used_fen + %s WHERE id = %s",
+                    [(0, row[4]) for row in lines],
+                )  # noqa: E501
+                cursor.executemany(
+                    "UPDATE mutualaid_claim SET status = %s, proposed_fen = %s, reserved_fen = %s, second_review = %s, updated_at = %s WHERE id = %s",  # noqa: E501
+                    [("submitted", 0, 0, False, now, c[0]) for c in claims],
+                )
+                cursor.executemany(
+                    "INSERT INTO mutualaid_invoiceuse (invoice_id, line_id, city_code, amount_fen) VALUES (%s, %s, %s, %s)",  # noqa: E501
+                    [(row[4], row[1], "410100", 1) for row in lines],
+                )
+                cursor.executemany(
+                    "INSERT INTO mutualaid_claimevent (claim_id, action, from_status, to_status, note, changes, at) VALUES (%s, 'check', 'received', 'submitted', '', %s"
+                    + cast
+                    + ", %s)",  # noqa: E501
+                    [(c[0], json.dumps({"proposed_fen": 0}), now) for c in claims],
+                )
             transaction.set_rollback(True)
     return clock["seconds"]
 
@@ -218,8 +271,14 @@ def main() -> None:
         plan, huiji, caseworker, sheet = populate(args.rows)
         floor = enrol_floor(plan, huiji, args.rows)
         with harness.stopwatch() as clock:
-            result = import_enrolments(io.BytesIO(sheet), plan, huiji, by=caseworker, file_name="参保名单.xlsx")
-        assert result.committed and result.created == args.rows, (result.counts(), result.errors[:3], result.sheet_errors)
+            result = import_enrolments(
+                io.BytesIO(sheet), plan, huiji, by=caseworker, file_name="参保名单.xlsx"
+            )
+        assert result.committed and result.created == args.rows, (
+            result.counts(),
+            result.errors[:3],
+            result.sheet_errors,
+        )
         assert Enrolment.objects.filter(status="active").count() == args.rows
         harness.report("mutualaid_enrol_100k_seconds", clock["seconds"], "s", floor)
         count = received_claims(plan, caseworker)

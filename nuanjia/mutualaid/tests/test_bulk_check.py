@@ -16,8 +16,14 @@ from .support import claim_data, covered, line, make_plan
 def _claims(plan, caseworker, *, check):
     enrolment = covered(plan, caseworker, paid_on=datetime.date(2026, 2, 1))
     made = []
-    for day, asked in ((datetime.date(2026, 4, 1), 50_000), (datetime.date(2026, 6, 1), 150_000), (datetime.date(2026, 6, 2), 100_000)):
-        data = claim_data(day=day, lines=[line(asked, code="A"), line(asked // 2, code="B")], episode="一")
+    for day, asked in (
+        (datetime.date(2026, 4, 1), 50_000),
+        (datetime.date(2026, 6, 1), 150_000),
+        (datetime.date(2026, 6, 2), 100_000),
+    ):
+        data = claim_data(
+            day=day, lines=[line(asked, code="A"), line(asked // 2, code="B")], episode="一"
+        )
         made.append(submit_claim(plan, enrolment.worker, data, by=caseworker, check=check))
     return made
 
