@@ -124,8 +124,8 @@ class EnrolmentImporter(Importer):
         found = Worker.objects.filter(
             id_number_index__in=set(index_of.values()), merged_into__isnull=True
         )
-        by_index = {
-            w["id_number_index"]: w
+        by_index: dict[str, dict[str, Any]] = {
+            w["id_number_index"]: dict(w)
             for w in found.values(
                 "pk", "id_number_index", "name", "birth_date", "org_id", "union_id"
             )

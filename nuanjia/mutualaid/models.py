@@ -16,7 +16,7 @@ from nuanjia.people.models import Worker
 from .rules import DEFAULT_GRACE_DAYS, EnrolmentStatus, Payer, PlanKind, PoolLevel
 
 
-def _staff(related: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
+def _staff(related: str = "+") -> models.ForeignKey:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name=related,

@@ -140,7 +140,7 @@ def states(batch: Any, source_ids: list[str]) -> dict[str, State]:
         .filter(pk__in=[int(pk) for pk in source_ids if pk.isdigit()])
         .values_list("pk", "status", "batch_id")
     )
-    mine = {
+    mine: dict[str, ItemState] = {
         ClaimStatus.PAID: ItemState.PAID,
         ClaimStatus.FAILED: ItemState.FAILED,
         ClaimStatus.IN_BATCH: ItemState.IN_BATCH,

@@ -51,12 +51,14 @@ class ClaimStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Payment failed")
     REFUSED = "refused", _("Refused")
+    CANCELLED = "cancelled", _("Cancelled after approval")
 
 
 class ClaimStep(models.TextChoices):
     REVIEW = "review", _("Send to a second review")
     APPROVE = "approve", _("Approve")
     REFUSE = "refuse", _("Refuse")
+    CANCEL = "cancel", _("Cancel the approved claim")
 
 
 class Via(models.TextChoices):

@@ -6,7 +6,8 @@ counters: it then waits for an approver. A sample (the plan's percentage, and ev
 above its amount) is sent to a second review first; the approver may be neither the person
 who entered it nor its first reviewer (maker-checker). Approval turns the reservation into
 use and reserves the money in the pool's account; a refusal releases both counters. The
-payment batches move it on (`payable.py`)."""
+payment batches move it on (`payable.py`); an approved or failed claim may be cancelled,
+its money and its use of the caps given back."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,7 @@ CLAIM_FLOW = Workflow(
     status_labels=ClaimStatus,
     step_labels=ClaimStep,
     states=[
-        State(ClaimStatus.RECEIVED, queue=frozenset({Role.CASEWORKER})),
+        State(ClaimStatus.RECEIVED, queue=frozenset({Role.APPROVER})),  # until the bulk check
         State(ClaimStatus.SUBMITTED, queue=frozenset({Role.APPROVER})),
         State(ClaimStatus.SECOND_REVIEW, queue=frozenset({Role.APPROVER})),
         State(ClaimStatus.APPROVED, queue=frozenset({Role.FINANCE})),
@@ -35,6 +36,7 @@ CLAIM_FLOW = Workflow(
         State(ClaimStatus.PAID),
         State(ClaimStatus.FAILED, queue=frozenset({Role.FINANCE})),
         State(ClaimStatus.REFUSED),
+        State(ClaimStatus.CANCELLED),
     ],
     steps=[
         step(
@@ -63,6 +65,13 @@ CLAIM_FLOW = Workflow(
             roles=[Role.APPROVER],
             reason=_("Say why the claim is refused."),
             not_by={"submitted_by": _("You entered this claim; another person must decide it.")},
+        ),
+        step(
+            ClaimStep.CANCEL,
+            sources=[ClaimStatus.APPROVED, ClaimStatus.FAILED],
+            target=ClaimStatus.CANCELLED,
+            roles=[Role.APPROVER, Role.FINANCE],
+            reason=_("Say why the approved claim is cancelled."),
         ),
     ],
 )

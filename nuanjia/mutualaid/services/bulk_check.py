@@ -51,12 +51,12 @@ def _locked(model: Any, ids: Iterable[int], *fields: str) -> dict[int, list[Any]
 
 class _Chunk:
     def __init__(self, ids: list[int]) -> None:
-        self.claims = list(
+        self.claims: list[dict[str, Any]] = [dict(row) for row in (
             Claim.objects.select_for_update().filter(pk__in=ids, status=ClaimStatus.RECEIVED).order_by("pk").values(
                 "pk", "plan__kind", "version_id", "enrolment_id", "year_counter_id", "episode_id",
                 "service_on", "city_code",
             )
-        )  # fmt: skip
+        )]  # fmt: skip
         claim_ids = [c["pk"] for c in self.claims]
         self.enrolments = {
             row[0]: row

@@ -51,9 +51,7 @@ def left(model: type[Model], pk: int) -> int:
     """What the counter still allows (cap − reserved − used), read afresh."""
     cap, reserved, used = (
         model._default_manager.filter(pk=pk)
-        .values_list(  # type: ignore[attr-defined]
-            "cap_fen", "reserved_fen", "used_fen"
-        )
+        .values_list("cap_fen", "reserved_fen", "used_fen")
         .get()
     )
     return int(cap - reserved - used)
@@ -64,7 +62,7 @@ def take(model: type[Model], pk: int, amount_fen: int) -> bool:
     if amount_fen <= 0:
         return True
     moved = (
-        model._default_manager.filter(pk=pk)  # type: ignore[attr-defined]
+        model._default_manager.filter(pk=pk)
         .filter(cap_fen__gte=F("reserved_fen") + F("used_fen") + amount_fen)
         .update(reserved_fen=F("reserved_fen") + amount_fen)
     )
@@ -73,14 +71,12 @@ def take(model: type[Model], pk: int, amount_fen: int) -> bool:
 
 def give_back(model: type[Model], pk: int, amount_fen: int) -> None:
     if amount_fen > 0:
-        model._default_manager.filter(pk=pk).update(  # type: ignore[attr-defined]
-            reserved_fen=F("reserved_fen") - amount_fen
-        )
+        model._default_manager.filter(pk=pk).update(reserved_fen=F("reserved_fen") - amount_fen)
 
 
 def use(model: type[Model], pk: int, amount_fen: int, reserved_fen: int) -> None:
     """Approval: the reservation becomes use (the approved part), the rest is released."""
-    model._default_manager.filter(pk=pk).update(  # type: ignore[attr-defined]
+    model._default_manager.filter(pk=pk).update(
         reserved_fen=F("reserved_fen") - reserved_fen, used_fen=F("used_fen") + amount_fen
     )
 

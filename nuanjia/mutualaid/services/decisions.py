@@ -99,3 +99,29 @@ def refuse_claim(claim: Claim, *, by: Actor, reason: str = "", note: str = "") -
         ClaimLine.objects.bulk_update(lines, ["cuts", "proposed_fen", "approved_fen"])
         claim.proposed_fen = claim.approved_fen = 0
     return move.obj
+
+
+@CLAIM_FLOW.handler(ClaimStep.CANCEL)
+@transaction.atomic
+def cancel_claim(claim: Claim, *, by: Actor, reason: str = "", note: str = "") -> Claim:
+    """An approved claim withdrawn before it is paid (or after the bank refused it): the
+    pool's reservation is released (a failed one holds none), the caps' use and the
+    invoices given back."""
+    reason = reason or note
+    with CLAIM_FLOW.moving(claim, ClaimStep.CANCEL, by=by, note=reason) as move:
+        claim = move.obj
+        if move.source == ClaimStatus.APPROVED:
+            funds.release(
+                pool_account(claim.plan), claim.approved_fen, by=None, source_type=SOURCE_CLAIM,
+                source_id=str(claim.pk), memo=move.note[:200],
+            )  # fmt: skip
+        for model, pk in ((YearCounter, claim.year_counter_id), (Episode, claim.episode_id)):
+            model.objects.filter(pk=pk).update(used_fen=F("used_fen") - claim.approved_fen)
+        release(claim)
+        move.changes["released_fen"] = claim.approved_fen
+        claim.approved_fen = 0
+        ClaimLine.objects.filter(claim=claim).update(approved_fen=0)
+        for line in claim.lines.all():
+            line.cuts = [[Cut.REFUSED, line.asked_fen, move.note[:200]]]
+            line.save(update_fields=["cuts"])
+    return move.obj

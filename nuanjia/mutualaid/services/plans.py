@@ -59,7 +59,7 @@ def create_plan(
 def _check_terms(plan: Plan, terms: dict[str, Any]) -> dict[str, int]:
     clean: dict[str, int] = {}
     for name in VERSION_FIELDS:
-        value = terms.get(name, PlanVersion._meta.get_field(name).default)
+        value = terms.get(name, getattr(PlanVersion._meta.get_field(name), "default", 0))
         if type(value) is not int or value < 0:
             raise RuleViolation(_("Enter a whole number of 0 or more."), field=name)
         clean[name] = value
