@@ -73,6 +73,8 @@ def figures(user: Any) -> list[CityYear]:
 
 def paid_rows(user: Any, city_code: str, year: int) -> QuerySet[Claim]:
     """The paid claims behind a city's and year's figure of workers paid."""
+    if not 2000 <= year <= 2100:
+        return Claim.objects.none()
     return (
         visible_claims(user)
         .filter(status=ClaimStatus.PAID, city_code=city_code, paid_on__year=year)
