@@ -2,7 +2,6 @@
 claims (illness category only, never the diagnosis), one claim with its lines and cuts, its
 steps (second review, approve, refuse) and the figures per city and year."""
 
-
 import datetime
 from typing import Annotated, Any
 

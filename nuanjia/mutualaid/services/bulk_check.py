@@ -21,7 +21,7 @@ from django.utils import timezone
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 
-from ..benefits import BenefitRules, LineIn, Limits, coverage_refusal, parse_rules, propose
+from ..benefits import BenefitRules, Limits, LineIn, coverage_refusal, parse_rules, propose
 from ..models import (
     Claim,
     ClaimEvent,

@@ -24,7 +24,7 @@ from nuanjia.orgs.permissions import staff_of
 from nuanjia.people.models import Worker
 
 from .. import documents
-from ..benefits import LineIn, Limits, LineOut, coverage_refusal, day_of_cover, parse_rules, propose
+from ..benefits import Limits, LineIn, LineOut, coverage_refusal, day_of_cover, parse_rules, propose
 from ..models import (
     Claim,
     ClaimDocument,

@@ -10,7 +10,14 @@ from django.utils import timezone
 from nuanjia.funds.models import Earmark
 from nuanjia.mutualaid.documents import seal
 from nuanjia.mutualaid.models import (
-    Claim, ClaimDocument, ClaimLine, Enrolment, Episode, Plan, PlanVersion, YearCounter,
+    Claim,
+    ClaimDocument,
+    ClaimLine,
+    Enrolment,
+    Episode,
+    Plan,
+    PlanVersion,
+    YearCounter,
 )  # fmt: skip
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Worker

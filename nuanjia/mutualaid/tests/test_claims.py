@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from nuanjia.core.imports import SheetSource
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.imports import SheetSource
 from nuanjia.core.models import AuditEvent
 from nuanjia.funds.checks import first_discrepancy
 from nuanjia.mutualaid import services
@@ -143,7 +143,7 @@ def test_caps_per_claim_episode_and_year_reason_over_the_cap(planner, caseworker
     enrolment = covered(plan, caseworker, paid_on=PAID)
     data = lambda: claim_data(
         day=datetime.date(2026, 6, 1), episode="骨折", lines=[line(200_000), line(50_000)]
-    )  # noqa: E731
+    )
     first = services.submit_claim(plan, enrolment.worker, data(), by=caseworker)
     assert first.proposed_fen == 50_000  # per claim
     rows = list(first.lines.order_by("position"))
