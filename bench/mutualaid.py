@@ -106,16 +106,15 @@ def enrol_floor(plan, org, total: int) -> float:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = [(plan.pk, version.pk, pk, org.pk, "410100", "2026-01-01", "2026-12-31", 6000, 6000, "2026-01-10",
              "2026-01-10", "2026-02-08", False, "active", 0, now) for pk in ids]  # fmt: skip
-    with harness.stopwatch() as clock:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO mutualaid_enrolment (plan_id, version_id, worker_id, org_id, city_code, starts_on, "
-                "ends_on, contribution_fen, paid_fen, paid_in_full_on, cover_starts_on, waiting_ends_on, "
-                "is_continuous, status, refund_fen, created_at) VALUES "
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                rows,
-            )
-            transaction.set_rollback(True)
+    with harness.stopwatch() as clock, transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO mutualaid_enrolment (plan_id, version_id, worker_id, org_id, city_code, starts_on, "
+            "ends_on, contribution_fen, paid_fen, paid_in_full_on, cover_starts_on, waiting_ends_on, "
+            "is_continuous, status, refund_fen, created_at) VALUES "
+            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+        transaction.set_rollback(True)
     return clock["seconds"]
 
 
@@ -184,78 +183,77 @@ def adjudicate_floor() -> float:
     lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with harness.stopwatch() as clock:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM mutualaid_claim WHERE status = 'received' ORDER BY id")
-            ids = [row[0] for row in cursor.fetchall()]
-            for start in range(0, len(ids), 2000):
-                chunk = ids[start : start + 2000]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT id, enrolment_id, year_counter_id, episode_id, version_id, service_on, city_code FROM mutualaid_claim WHERE id IN ({marks}) ORDER BY id{lock}",  # noqa: S608,E501
-                    chunk,
-                )
-                claims = cursor.fetchall()
+    with harness.stopwatch() as clock, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM mutualaid_claim WHERE status = 'received' ORDER BY id")
+        ids = [row[0] for row in cursor.fetchall()]
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start : start + 2000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id, enrolment_id, year_counter_id, episode_id, version_id, service_on, city_code FROM mutualaid_claim WHERE id IN ({marks}) ORDER BY id{lock}",
+                chunk,
+            )
+            claims = cursor.fetchall()
 
-                def fetch(sql, keys):  # noqa: E306
-                    keys = sorted(set(keys))
-                    cursor.execute(sql.format(", ".join(["%s"] * len(keys))), keys)
-                    return cursor.fetchall()
+            def fetch(sql, keys):
+                keys = sorted(set(keys))
+                cursor.execute(sql.format(", ".join(["%s"] * len(keys))), keys)
+                return cursor.fetchall()
 
-                fetch(
-                    "SELECT id, status, starts_on, ends_on, cover_starts_on, waiting_ends_on FROM mutualaid_enrolment WHERE id IN ({})",
-                    [c[1] for c in claims],
-                )  # noqa: E501
-                lines = fetch(
-                    "SELECT claim_id, id, asked_fen, eligible_fen, invoice_id FROM mutualaid_claimline WHERE claim_id IN ({}) ORDER BY claim_id, position",
-                    chunk,
-                )  # noqa: E501
-                fetch(
-                    "SELECT id, cap_fen, reserved_fen, used_fen FROM mutualaid_yearcounter WHERE id IN ({}) ORDER BY id"
-                    + lock,
-                    [c[2] for c in claims],
-                )  # noqa: E501
-                fetch(
-                    "SELECT id, cap_fen, reserved_fen, used_fen FROM mutualaid_episode WHERE id IN ({}) ORDER BY id"
-                    + lock,
-                    [c[3] for c in claims],
-                )  # noqa: E501
-                fetch(
-                    "SELECT id, self_paid_fen, used_fen FROM mutualaid_invoice WHERE id IN ({}) ORDER BY id"
-                    + lock,
-                    [row[4] for row in lines],
-                )  # noqa: E501
-                cursor.executemany(
-                    f"UPDATE mutualaid_claimline SET proposed_fen = %s, cuts = %s{cast} WHERE id = %s",  # noqa: S608
-                    [(row[2], json.dumps([]), row[1]) for row in lines],
-                )
-                cursor.executemany(
-                    "UPDATE mutualaid_yearcounter SET reserved_fen = reserved_fen + %s WHERE id = %s",
-                    [(0, c[2]) for c in claims],
-                )  # noqa: E501
-                cursor.executemany(
-                    "UPDATE mutualaid_episode SET reserved_fen = reserved_fen + %s WHERE id = %s",
-                    [(0, c[3]) for c in claims],
-                )  # noqa: E501
-                cursor.executemany(
-                    "UPDATE mutualaid_invoice SET used_fen = used_fen + %s WHERE id = %s",
-                    [(0, row[4]) for row in lines],
-                )  # noqa: E501
-                cursor.executemany(
-                    "UPDATE mutualaid_claim SET status = %s, proposed_fen = %s, reserved_fen = %s, second_review = %s, updated_at = %s WHERE id = %s",  # noqa: E501
-                    [("submitted", 0, 0, False, now, c[0]) for c in claims],
-                )
-                cursor.executemany(
-                    "INSERT INTO mutualaid_invoiceuse (invoice_id, line_id, city_code, amount_fen) VALUES (%s, %s, %s, %s)",  # noqa: E501
-                    [(row[4], row[1], "410100", 1) for row in lines],
-                )
-                cursor.executemany(
-                    "INSERT INTO mutualaid_claimevent (claim_id, action, from_status, to_status, note, changes, at) VALUES (%s, 'check', 'received', 'submitted', '', %s"
-                    + cast
-                    + ", %s)",  # noqa: E501
-                    [(c[0], json.dumps({"proposed_fen": 0}), now) for c in claims],
-                )
-            transaction.set_rollback(True)
+            fetch(
+                "SELECT id, status, starts_on, ends_on, cover_starts_on, waiting_ends_on FROM mutualaid_enrolment WHERE id IN ({})",
+                [c[1] for c in claims],
+            )
+            lines = fetch(
+                "SELECT claim_id, id, asked_fen, eligible_fen, invoice_id FROM mutualaid_claimline WHERE claim_id IN ({}) ORDER BY claim_id, position",
+                chunk,
+            )
+            fetch(
+                "SELECT id, cap_fen, reserved_fen, used_fen FROM mutualaid_yearcounter WHERE id IN ({}) ORDER BY id"
+                + lock,
+                [c[2] for c in claims],
+            )
+            fetch(
+                "SELECT id, cap_fen, reserved_fen, used_fen FROM mutualaid_episode WHERE id IN ({}) ORDER BY id"
+                + lock,
+                [c[3] for c in claims],
+            )
+            fetch(
+                "SELECT id, self_paid_fen, used_fen FROM mutualaid_invoice WHERE id IN ({}) ORDER BY id"
+                + lock,
+                [row[4] for row in lines],
+            )
+            cursor.executemany(
+                f"UPDATE mutualaid_claimline SET proposed_fen = %s, cuts = %s{cast} WHERE id = %s",
+                [(row[2], json.dumps([]), row[1]) for row in lines],
+            )
+            cursor.executemany(
+                "UPDATE mutualaid_yearcounter SET reserved_fen = reserved_fen + %s WHERE id = %s",
+                [(0, c[2]) for c in claims],
+            )
+            cursor.executemany(
+                "UPDATE mutualaid_episode SET reserved_fen = reserved_fen + %s WHERE id = %s",
+                [(0, c[3]) for c in claims],
+            )
+            cursor.executemany(
+                "UPDATE mutualaid_invoice SET used_fen = used_fen + %s WHERE id = %s",
+                [(0, row[4]) for row in lines],
+            )
+            cursor.executemany(
+                "UPDATE mutualaid_claim SET status = %s, proposed_fen = %s, reserved_fen = %s, second_review = %s, updated_at = %s WHERE id = %s",
+                [("submitted", 0, 0, False, now, c[0]) for c in claims],
+            )
+            cursor.executemany(
+                "INSERT INTO mutualaid_invoiceuse (invoice_id, line_id, city_code, amount_fen) VALUES (%s, %s, %s, %s)",
+                [(row[4], row[1], "410100", 1) for row in lines],
+            )
+            cursor.executemany(
+                "INSERT INTO mutualaid_claimevent (claim_id, action, from_status, to_status, note, changes, at) VALUES (%s, 'check', 'received', 'submitted', '', %s"
+                + cast
+                + ", %s)",
+                [(c[0], json.dumps({"proposed_fen": 0}), now) for c in claims],
+            )
+        transaction.set_rollback(True)
     return clock["seconds"]
 
 

@@ -146,6 +146,9 @@ class Contribution(models.Model):
     created_by = _staff()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.amount_fen}"
+
 
 class YearCounter(models.Model):
     """A member's use of one plan year's cap: reserved by claims waiting, used by approved
@@ -167,6 +170,9 @@ class YearCounter(models.Model):
                 name="mutualaid_year_within_cap",
             ),
         ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}/{self.plan_id}/{self.term_starts_on}"
 
 
 class Episode(models.Model):

@@ -121,6 +121,9 @@ class ClaimLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.claim_id}-{self.position}"
+
 
 class Invoice(models.Model):
     """A medical invoice the province knows: reimbursed at most its self-paid amount across
@@ -138,6 +141,9 @@ class Invoice(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class InvoiceUse(models.Model):
     """What one claim line takes of an invoice, and the city of that claim (a refusal names
@@ -147,6 +153,9 @@ class InvoiceUse(models.Model):
     line = models.OneToOneField(ClaimLine, on_delete=models.CASCADE, related_name="invoice_use")
     city_code = models.CharField(max_length=6)
     amount_fen = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.amount_fen}"
 
 
 def _document_folder() -> str:

@@ -141,9 +141,12 @@ def make_worker_covered(plan, caseworker):
 def test_caps_per_claim_episode_and_year_reason_over_the_cap(planner, caseworker):
     plan = make_plan(planner, cap_claim_fen=50_000, cap_episode_fen=80_000, cap_year_fen=100_000)
     enrolment = covered(plan, caseworker, paid_on=PAID)
-    data = lambda: claim_data(
-        day=datetime.date(2026, 6, 1), episode="骨折", lines=[line(200_000), line(50_000)]
-    )
+
+    def data():
+        return claim_data(
+            day=datetime.date(2026, 6, 1), episode="骨折", lines=[line(200_000), line(50_000)]
+        )
+
     first = services.submit_claim(plan, enrolment.worker, data(), by=caseworker)
     assert first.proposed_fen == 50_000  # per claim
     rows = list(first.lines.order_by("position"))

@@ -43,14 +43,21 @@ def test_claim_pages_and_the_export_without_diagnosis(plan, caseworker, client):
         "line-0-asked": "1000.00",
     }  # fmt: skip
     files = claim_data().documents
-    response = client.post(f"/mutualaid/enrolments/{enrolment.pk}/claim/", {**form, **{f"doc_{k}": v for k, v in files.items()}})
+    response = client.post(
+        f"/mutualaid/enrolments/{enrolment.pk}/claim/",
+        {**form, **{f"doc_{k}": v for k, v in files.items()}},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     claim = Claim.objects.get()
     assert claim.proposed_fen == 60_000
     detail = client.get(f"/mutualaid/claims/{claim.pk}/").content.decode()
     assert "左股骨颈骨折" not in detail
     export = client.get("/mutualaid/claims/export.xlsx")
-    cells = [c for row in load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.values for c in row]
+    cells = [
+        c
+        for row in load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.values
+        for c in row
+    ]
     assert "骨折" in cells and "左股骨颈骨折" not in cells
     document = claim.documents.first()
     download = client.get(f"/mutualaid/claims/{claim.pk}/documents/{document.pk}/")
