@@ -50,7 +50,16 @@ def _todo_and_names() -> None:
     audit_names.register(EVENT_NAMES)
 
 
+def _jobs() -> None:
+    from nuanjia.core import schedule
+
+    from .tasks import JOBS
+
+    schedule.register(*JOBS)
+
+
 def register_all() -> None:
+    _jobs()
     _money()
     _member_pages()
     _todo_and_names()
