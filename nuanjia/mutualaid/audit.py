@@ -16,6 +16,7 @@ EVENT_NAMES = {
     "mutualaid.claim.review": _("Mutual aid claim sent to a second review"),
     "mutualaid.claim.approve": _("Mutual aid claim approved"),
     "mutualaid.claim.refuse": _("Mutual aid claim refused"),
+    "mutualaid.claim.cancel": _("Mutual aid claim cancelled after approval"),
     "mutualaid.document_read": _("Mutual aid claim document downloaded"),
     "mutualaid.claims_exported": _("Mutual aid claims exported"),
 }
