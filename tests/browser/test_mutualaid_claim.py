@@ -10,7 +10,7 @@ from conftest import PASSWORD
 from nuanjia.core import clock
 from nuanjia.mutualaid import services
 from nuanjia.mutualaid.models import Claim
-from nuanjia.mutualaid.tests.support import PDF, INPATIENT_RULES, terms
+from nuanjia.mutualaid.tests.support import INPATIENT_RULES, PDF, terms
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
 from nuanjia.relief.tests.conftest import make_worker

@@ -62,3 +62,10 @@ def mutualaid_rows(union, marker: str) -> dict[str, int]:
         "ma_claim_id": claim.pk,
         "ma_document_id": document.pk,
     }
+
+
+def member_walk_rows(marker: str) -> dict[str, int]:
+    """For the member walk (members/tests/test_member_scoping.py): an enrolment of a worker who
+    is not the walking member, whose claim page must answer 404."""
+    union = Org.objects.get(code="410108")
+    return {"ma_enrolment_id": mutualaid_rows(union, marker)["ma_enrolment_id"]}
