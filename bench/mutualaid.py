@@ -181,8 +181,11 @@ def adjudicate_floor() -> float:
     from django.utils import timezone
 
     lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    from nuanjia.mutualaid.services.bulk_check import update_rows
+
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    stamp = timezone.now() if connection.vendor == "postgresql" else now
     with harness.stopwatch() as clock, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT id FROM mutualaid_claim WHERE status = 'received' ORDER BY id")
         ids = [row[0] for row in cursor.fetchall()]
@@ -223,26 +226,30 @@ def adjudicate_floor() -> float:
                 + lock,
                 [row[4] for row in lines],
             )
-            cursor.executemany(
-                f"UPDATE mutualaid_claimline SET proposed_fen = %s, cuts = %s{cast} WHERE id = %s",
+            update_rows(
+                "mutualaid_claimline",
+                "proposed_fen = v.proposed_fen, cuts = v.cuts::jsonb",
+                ("proposed_fen", "cuts", "id"),
                 [(row[2], json.dumps([]), row[1]) for row in lines],
             )
-            cursor.executemany(
-                "UPDATE mutualaid_yearcounter SET reserved_fen = reserved_fen + %s WHERE id = %s",
-                [(0, c[2]) for c in claims],
-            )
-            cursor.executemany(
-                "UPDATE mutualaid_episode SET reserved_fen = reserved_fen + %s WHERE id = %s",
-                [(0, c[3]) for c in claims],
-            )
-            cursor.executemany(
-                "UPDATE mutualaid_invoice SET used_fen = used_fen + %s WHERE id = %s",
-                [(0, row[4]) for row in lines],
-            )
-            cursor.executemany(
-                "UPDATE mutualaid_claim SET status = %s, proposed_fen = %s, reserved_fen = %s, second_review = %s, updated_at = %s WHERE id = %s",
-                [("submitted", 0, 0, False, now, c[0]) for c in claims],
-            )
+            for table, column, keys in (
+                ("mutualaid_yearcounter", "reserved_fen", {c[2] for c in claims}),
+                ("mutualaid_episode", "reserved_fen", {c[3] for c in claims}),
+                ("mutualaid_invoice", "used_fen", {row[4] for row in lines}),
+            ):
+                update_rows(
+                    table,
+                    f"{column} = {column} + v.amount",
+                    ("amount", "id"),
+                    [(1, pk) for pk in sorted(keys)],
+                )
+            update_rows(
+                "mutualaid_claim",
+                "status = v.status, proposed_fen = v.proposed_fen, reserved_fen = v.reserved_fen, "
+                "second_review = v.second_review, updated_at = v.updated_at",
+                ("status", "proposed_fen", "reserved_fen", "second_review", "updated_at", "id"),
+                [("submitted", 0, 0, False, stamp, c[0]) for c in claims],
+            )  # fmt: skip
             cursor.executemany(
                 "INSERT INTO mutualaid_invoiceuse (invoice_id, line_id, city_code, amount_fen) VALUES (%s, %s, %s, %s)",
                 [(row[4], row[1], "410100", 1) for row in lines],

@@ -37,6 +37,39 @@ from ..rules import ClaimStatus, Cut, EnrolmentStatus
 from .claims import _cities
 
 CHUNK = 2000
+VALUES_ROWS = 1000  # rows per UPDATE … FROM (VALUES …) on PostgreSQL
+
+
+def update_rows(
+    table: str, assignments: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """One UPDATE per row (`id` last in each row). SQLite runs them in-process with
+    executemany; on PostgreSQL each statement is a round trip, so the rows go as
+    `UPDATE … FROM (VALUES …)`, a thousand a statement. `assignments` reads the new values
+    as `v.<column>`."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            sets = _sqlite_sets(assignments, columns)
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)  # noqa: S608
+            return
+        marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(rows), VALUES_ROWS):
+            part = rows[start : start + VALUES_ROWS]
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([marks] * len(part))}) "  # noqa: S608
+                f"AS v({', '.join(columns)}) WHERE t.id = v.id",
+                [value for row in part for value in row],
+            )
+
+
+def _sqlite_sets(assignments: str, columns: tuple[str, ...]) -> str:
+    """The same assignments with each `v.<column>` as a parameter, in column order."""
+    text = assignments.replace("::jsonb", "")
+    for name in columns[:-1]:
+        text = text.replace(f"v.{name}", "%s")
+    return text
 
 
 def _locked(model: Any, ids: Iterable[int], *fields: str) -> dict[int, list[Any]]:
@@ -153,27 +186,32 @@ class _Chunk:
         self.claim_rows.append((ClaimStatus.SUBMITTED.value, total, total, sampled, claim["pk"]))
 
     def write(self) -> None:
-        json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {ClaimLine._meta.db_table} SET proposed_fen = %s, cuts = %s{json_cast} WHERE id = %s",  # noqa: S608
-                self.line_rows,
-            )
-            for model, moves, column in (
-                (YearCounter, self.year_moves, "reserved_fen"),
-                (Episode, self.episode_moves, "reserved_fen"),
-                (Invoice, self.invoice_moves, "used_fen"),
-            ):
-                cursor.executemany(
-                    f"UPDATE {model._meta.db_table} SET {column} = {column} + %s WHERE id = %s",  # noqa: S608
-                    [(fen, pk) for pk, fen in sorted(moves.items()) if fen],
-                )
-            cursor.executemany(
-                f"UPDATE {Claim._meta.db_table} SET status = %s, proposed_fen = %s, reserved_fen = %s, "  # noqa: S608
-                f"second_review = %s, updated_at = '{now}' WHERE id = %s",
-                self.claim_rows,
-            )
+        now: Any = timezone.now()
+        if connection.vendor != "postgresql":
+            now = connection.ops.adapt_datetimefield_value(now)
+        update_rows(
+            ClaimLine._meta.db_table, "proposed_fen = v.proposed_fen, cuts = v.cuts::jsonb",
+            ("proposed_fen", "cuts", "id"), self.line_rows,
+        )  # fmt: skip
+        for model, moves, column in (
+            (YearCounter, self.year_moves, "reserved_fen"),
+            (Episode, self.episode_moves, "reserved_fen"),
+            (Invoice, self.invoice_moves, "used_fen"),
+        ):
+            update_rows(
+                model._meta.db_table, f"{column} = {column} + v.amount", ("amount", "id"),
+                [(fen, pk) for pk, fen in sorted(moves.items()) if fen],
+            )  # fmt: skip
+        update_rows(
+            Claim._meta.db_table,
+            "status = v.status, proposed_fen = v.proposed_fen, reserved_fen = v.reserved_fen, "
+            "second_review = v.second_review, updated_at = v.updated_at",
+            ("status", "proposed_fen", "reserved_fen", "second_review", "updated_at", "id"),
+            [
+                (status, fen, reserved, sampled, now, pk)
+                for status, fen, reserved, sampled, pk in self.claim_rows
+            ],
+        )
         InvoiceUse.objects.bulk_create(self.uses, batch_size=2000)
         at = timezone.now()
         ClaimEvent.objects.bulk_create(

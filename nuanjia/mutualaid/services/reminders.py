@@ -5,6 +5,7 @@ audited once. A daily job (tasks.py) sends them."""
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -45,9 +46,7 @@ def send_term_end_reminders(*, days: int = REMIND_DAYS) -> int:
         }
         with transaction.atomic():
             Enrolment.objects.filter(pk=enrolment.pk).update(reminded_on=today)
-            transaction.on_commit(
-                lambda phone=phone, text=text: send_sms(phone, text, topic="mutualaid.term_end")
-            )
+            transaction.on_commit(partial(send_sms, phone, text, topic="mutualaid.term_end"))
         sent += 1
     record_event(None, "mutualaid.reminders_sent", by=None, changes={"sent": sent, "days": days})
     return sent
