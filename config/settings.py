@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "nuanjia.hotline",
     "nuanjia.campaigns",
     "nuanjia.produce",
+    "nuanjia.mutualaid",
 ]
 
 MIDDLEWARE = [

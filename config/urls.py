@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("nuanjia.hotline.urls")),
     path("", include("nuanjia.campaigns.urls")),
     path("", include("nuanjia.produce.urls")),
+    path("", include("nuanjia.mutualaid.urls")),
     path("accounts/", include("nuanjia.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("djadmin/", admin.site.urls),

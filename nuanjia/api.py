@@ -150,6 +150,7 @@ def register_routers() -> None:
     api.add_router("/hotline/", "nuanjia.hotline.api.router")
     api.add_router("/campaigns/", "nuanjia.campaigns.api.router")
     api.add_router("/produce/", "nuanjia.produce.api.router")
+    api.add_router("/mutualaid/", "nuanjia.mutualaid.api.router")
 
 
 register_routers()

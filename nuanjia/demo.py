@@ -14,6 +14,7 @@ from nuanjia.demo_people import load_demo_families
 from nuanjia.funds.demo import load_demo_funds
 from nuanjia.hotline.demo import load_demo_tickets
 from nuanjia.members.demo import load_demo_partners
+from nuanjia.mutualaid.demo import load_demo_mutualaid
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.rules import Role
@@ -120,4 +121,5 @@ def load_demo() -> list[Staff]:
     load_demo_partners()
     load_demo_campaign()
     load_demo_produce()
+    load_demo_mutualaid()
     return accounts

@@ -16,6 +16,7 @@ from nuanjia.funds.tests.scoping import funds_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
 from nuanjia.hotline.tests.scoping import hotline_rows
 from nuanjia.members.tests.scoping import member_rows
+from nuanjia.mutualaid.tests.scoping import mutualaid_rows
 from nuanjia.orgs.models import Org, RoleAssignment
 from nuanjia.orgs.rules import ADMIN_ROLES, BUSINESS_PERMISSIONS, BUSINESS_ROLES
 from nuanjia.orgs.services import create_grassroots_union, create_staff
@@ -40,6 +41,7 @@ LIST_EXPORTS = {
     "staff/export.xlsx",
     "members/joins/export.xlsx",
     "produce/producers/export.xlsx",
+    "mutualaid/claims/export.xlsx",
 }
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"
@@ -68,6 +70,7 @@ def other_county(tree):
         | member_rows(union, MARKER)
         | campaign_rows(union, MARKER)
         | produce_rows(union, MARKER)
+        | mutualaid_rows(union, MARKER)
         | {
             "org_id": union.pk,
             "user_id": staff.pk,

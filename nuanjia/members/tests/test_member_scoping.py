@@ -47,7 +47,9 @@ def other_member(pool):
     ticket, _new = submit_request(caller_name=MARKER, phone="13766667777", region_code="410108",
                                   kind=Kind.HELP, description=MARKER, channel=Channel.WEB)  # fmt: skip
     services.notify(member, "test", MARKER, sms=False)
-    return {"join_id": join.pk, "number": ticket.number}
+    from nuanjia.mutualaid.tests.scoping import member_walk_rows
+
+    return {"join_id": join.pk, "number": ticket.number} | member_walk_rows(MARKER)
 
 
 def _tag():

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MutualAidConfig(AppConfig):
+    name = "nuanjia.mutualaid"
+    label = "mutualaid"
+    verbose_name = _("Mutual aid")
+
+    def ready(self) -> None:
+        from . import registrations
+
+        registrations.register_all()

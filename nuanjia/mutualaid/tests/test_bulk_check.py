@@ -1,0 +1,48 @@
+"""The bulk check writes exactly what the one-at-a-time check writes."""
+
+import datetime
+
+import pytest
+
+from nuanjia.core.models import AuditEvent
+from nuanjia.mutualaid.models import Claim, YearCounter
+from nuanjia.mutualaid.rules import ClaimStatus
+from nuanjia.mutualaid.services import submit_claim
+from nuanjia.mutualaid.services.bulk_check import check_received
+
+from .support import claim_data, covered, line, make_plan
+
+
+def _claims(plan, caseworker, *, check):
+    enrolment = covered(plan, caseworker, paid_on=datetime.date(2026, 2, 1))
+    made = []
+    for day, asked in (
+        (datetime.date(2026, 4, 1), 50_000),
+        (datetime.date(2026, 6, 1), 150_000),
+        (datetime.date(2026, 6, 2), 100_000),
+    ):
+        data = claim_data(
+            day=day, lines=[line(asked, code="A"), line(asked // 2, code="B")], episode="一"
+        )
+        made.append(submit_claim(plan, enrolment.worker, data, by=caseworker, check=check))
+    return made
+
+
+@pytest.mark.django_db
+def test_the_bulk_check_writes_what_the_single_check_writes(planner, caseworker):
+    plan = make_plan(planner, cap_claim_fen=80_000, cap_episode_fen=150_000, cap_year_fen=150_000)
+    single = _claims(plan, caseworker, check=True)
+    received = _claims(plan, caseworker, check=False)
+    assert {c.status for c in received} == {ClaimStatus.RECEIVED}
+    assert check_received(chunk=2) == 3
+    assert AuditEvent.objects.filter(action="mutualaid.claim.checked").count() == 2
+
+    def shape(claim):
+        claim = Claim.objects.get(pk=claim.pk)
+        return (claim.status, claim.proposed_fen, claim.reserved_fen,
+                [(row.proposed_fen, row.cuts) for row in claim.lines.order_by("position")])  # fmt: skip
+
+    assert [shape(c) for c in single] == [shape(c) for c in received]
+    one, two = YearCounter.objects.order_by("pk")
+    assert (one.reserved_fen, one.used_fen) == (two.reserved_fen, two.used_fen)
+    assert check_received() == 0
