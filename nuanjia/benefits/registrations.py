@@ -22,6 +22,34 @@ def _scanning() -> None:
     register_use(benefit_use())
 
 
+def _pages() -> None:
+    """The merchant's scan page on the partner home, the member's offers on "my things",
+    the reviewers' to-do tile."""
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import mypages, partnerpages, todo
+    from nuanjia.members.models import Partner
+
+    from .todo import flags_todo
+    from .views.member import offer_count
+
+    todo.register(flags_todo)
+
+    partnerpages.register(
+        partnerpages.PartnerPage(
+            _("Member benefits"), "benefits:merchant_scan", frozenset({Partner.Kind.MERCHANT}),
+            order=5,
+        )
+    )  # fmt: skip
+    mypages.register(
+        mypages.MyPage(
+            _("My member benefits"), "benefits:my_benefits", order=25, needs_record=True,
+            badge=offer_count,
+        )
+    )  # fmt: skip
+
+
 def register_all() -> None:
     _audit_names()
     _scanning()
+    _pages()

@@ -24,3 +24,13 @@ def car_wash(planner):
 @pytest.fixture
 def worker(tree):
     return member()
+
+
+@pytest.fixture
+def texts(settings):
+    """Texts kept in memory, so a member or merchant person signs in with the code sent."""
+    from nuanjia.core.sms import MemoryBackend
+
+    MemoryBackend.outbox.clear()
+    settings.SMS_BACKEND = "nuanjia.core.sms.MemoryBackend"
+    return MemoryBackend.outbox

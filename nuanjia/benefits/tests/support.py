@@ -64,3 +64,31 @@ def card(worker) -> str:
 
 def key() -> str:
     return str(uuid.uuid4())
+
+
+def partner_client(phone: str, *, kind: str = "pages"):
+    """A browser signed in on the partner pages (/p/) as the person of `phone`, or (kind
+    "api") a client sending the partner token."""
+    from django.test import Client
+
+    from nuanjia.members.auth import PARTNER_DOOR
+    from nuanjia.members.tests.conftest import last_code
+
+    partners.send_partner_code(phone, ip="10.1.1.1", text="code %(code)s %(minutes)d")
+    _person, raw = partners.partner_sign_in(phone, last_code(phone), kind=kind)
+    if kind == "api":
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client = Client()
+    client.cookies[PARTNER_DOOR.cookie] = raw
+    client.cookies[PARTNER_DOOR.cookie]["path"] = "/p/"
+    return client
+
+
+def bound_member_client(phone: str, worker):
+    """A member's phone browser, the account bound to `worker`'s record."""
+    from nuanjia.members.models import Member
+    from nuanjia.members.tests.conftest import member_client
+
+    client, account = member_client(phone)
+    Member.objects.filter(pk=account.pk).update(worker=worker)
+    return client

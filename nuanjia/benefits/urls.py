@@ -1,0 +1,25 @@
+"""The benefits app's pages: the merchant's phone pages under /p/benefits/, the member's
+under /m/benefits/, the staff pages under /benefits/."""
+
+from django.urls import path
+
+from .views import member, merchant, staff
+
+app_name = "benefits"
+
+urlpatterns = [
+    path("p/benefits/", merchant.scan_view, name="merchant_scan"),
+    path("p/benefits/uses/", merchant.uses_view, name="merchant_uses"),
+    path("m/benefits/", member.my_benefits_view, name="my_benefits"),
+    path("benefits/", staff.offers_view, name="offers"),
+    path("benefits/terms/new/", staff.terms_new_view, name="terms_new"),
+    path("benefits/terms/<int:terms_id>/", staff.terms_edit_view, name="terms_edit"),
+    path("benefits/offers/new/", staff.offer_new_view, name="offer_new"),
+    path("benefits/offers/<int:offer_id>/", staff.offer_edit_view, name="offer_edit"),
+    path("benefits/uses/", staff.uses_view, name="uses"),
+    path("benefits/uses/export.xlsx", staff.uses_export_view, name="uses_export"),
+    path("benefits/flags/", staff.flags_view, name="flags"),
+    path("benefits/flags/<int:flag_id>/", staff.flag_view, name="flag"),
+    path("benefits/flags/<int:flag_id>/clear/", staff.flag_clear_view, name="flag_clear"),
+    path("benefits/flags/<int:flag_id>/confirm/", staff.flag_confirm_view, name="flag_confirm"),
+]
