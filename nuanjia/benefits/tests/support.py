@@ -90,5 +90,5 @@ def bound_member_client(phone: str, worker):
     from nuanjia.members.tests.conftest import member_client
 
     client, account = member_client(phone)
-    Member.objects.filter(pk=account.pk).update(worker=worker)
+    Member.objects.filter(pk=account.pk).update(worker=worker)  # type: ignore[attr-defined]
     return client
