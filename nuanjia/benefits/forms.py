@@ -132,3 +132,20 @@ def offer_initial(offer: Any) -> dict[str, Any]:
         "rule": json.dumps(offer.rule, ensure_ascii=False) if offer.rule else "",
         "is_active": offer.is_active,
     }  # fmt: skip
+
+
+class CouponBatchForm(forms.Form):
+    terms = forms.ModelChoiceField(label=_lazy("Merchant"), queryset=MerchantTerms.objects.none())
+    name = forms.CharField(label=_lazy("Name"), max_length=60)
+    face_value = YuanField(label=_lazy("Face value (yuan)"), max_length=20)
+    threshold = YuanField(label=_lazy("Minimum bill (yuan)"), max_length=20)
+    valid_from = forms.DateField(label=_lazy("Valid from"), widget=DATE)
+    expires_on = forms.DateField(label=_lazy("Expires on"), widget=DATE)
+    org = forms.ModelChoiceField(label=_lazy("For members of"), queryset=Org.objects.none())
+    rule = RuleField(label=_lazy("Member group (rule; blank: all members)"), required=False)
+
+    def __init__(self, *args: Any, terms: Any, orgs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["terms"].queryset = terms  # type: ignore[attr-defined]
+        self.fields["terms"].label_from_instance = lambda t: t.partner.name  # type: ignore[attr-defined]
+        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]

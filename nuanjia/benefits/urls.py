@@ -3,7 +3,7 @@ under /m/benefits/, the staff pages under /benefits/."""
 
 from django.urls import path
 
-from .views import member, merchant, staff
+from .views import coupons, member, merchant, staff
 
 app_name = "benefits"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("benefits/offers/<int:offer_id>/", staff.offer_edit_view, name="offer_edit"),
     path("benefits/uses/", staff.uses_view, name="uses"),
     path("benefits/uses/export.xlsx", staff.uses_export_view, name="uses_export"),
+    path("benefits/coupons/", coupons.batches_view, name="coupons"),
+    path("benefits/coupons/new/", coupons.batch_new_view, name="coupon_new"),
     path("benefits/flags/", staff.flags_view, name="flags"),
     path("benefits/flags/<int:flag_id>/", staff.flag_view, name="flag"),
     path("benefits/flags/<int:flag_id>/clear/", staff.flag_clear_view, name="flag_clear"),

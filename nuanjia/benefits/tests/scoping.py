@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from nuanjia.benefits.models import Flag, MerchantTerms, Offer, Redemption, Statement
+from nuanjia.benefits.models import CouponBatch, Flag, MerchantTerms, Offer, Redemption, Statement
 from nuanjia.benefits.rules import FlagKind, RedemptionSource
 from nuanjia.funds.models import Earmark
 from nuanjia.members.models import Outlet, Partner
@@ -40,6 +40,11 @@ def benefit_rows(union, marker: str) -> dict[str, int]:
         partner=partner, terms=terms, org=county, earmark=earmark,
         month=datetime.date(2026, 11, 1), uses=1, subsidy_fen=2500, reversals=0,
         reversed_fen=0, amount_fen=2500, note=marker,
+    )  # fmt: skip
+    CouponBatch.objects.create(
+        partner=partner, terms=terms, org=county, name=marker[:60], face_value_fen=2000,
+        threshold_fen=10000, valid_from=datetime.date(2026, 1, 1),
+        expires_on=datetime.date(2027, 12, 31), rule_text=marker,
     )  # fmt: skip
     return {"terms_id": terms.pk, "offer_id": offer.pk, "flag_id": flag.pk,
             "statement_id": statement.pk}  # fmt: skip
