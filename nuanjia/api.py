@@ -144,6 +144,7 @@ def register_routers() -> None:
     api.add_router("/partner/campaigns/", "nuanjia.campaigns.api_trips.partner_router")
     api.add_router("/partner/", "nuanjia.campaigns.api_breakfast.partner_router")
     api.add_router("/partner/benefits/", "nuanjia.benefits.api.partner_router")
+    api.add_router("/partner/benefits/", "nuanjia.benefits.api_statements.partner_router")
     api.add_router("/", "nuanjia.hardship.api.router")
     api.add_router("/funds/", "nuanjia.funds.api.router")
     api.add_router("/relief/", "nuanjia.relief.api.router")
@@ -151,6 +152,7 @@ def register_routers() -> None:
     api.add_router("/hotline/", "nuanjia.hotline.api.router")
     api.add_router("/campaigns/", "nuanjia.campaigns.api.router")
     api.add_router("/benefits/", "nuanjia.benefits.api.router")
+    api.add_router("/benefits/", "nuanjia.benefits.api_statements.router")
 
 
 register_routers()

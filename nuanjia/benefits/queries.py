@@ -14,6 +14,7 @@ from nuanjia.members.models import Partner
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 
 from .models import Flag, MerchantTerms, Offer, Redemption, Statement
+from .rules import StatementStatus
 from .services import counters
 from .services.coupons import usable_coupons
 from .services.redemptions import OfferLeft, eligible_union, live_offers
@@ -115,6 +116,39 @@ def merchant_uses(partner_id: int, day: datetime.date) -> QuerySet[Redemption]:
         .select_related("offer", "outlet", "coupon__batch")
         .order_by("-at", "-id")
     )
+
+
+def paid_statement_ids() -> Any:
+    """Paid statements: each must have exactly one spend (`nuanjia funds check`)."""
+    paid = Statement.objects.filter(status=StatementStatus.PAID)
+    return paid.values_list("pk", flat=True).iterator()
+
+
+def statement_labels(ids: list[int]) -> dict[int, Any]:
+    """How the ledger's pages name a statement behind a posting, linked."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from nuanjia.funds.sources import SourceLabel
+
+    return {
+        pk: SourceLabel(
+            _("Merchant statement %(number)s") % {"number": f"DZ{pk:06d}"},
+            reverse("benefits:statement", args=[pk]),
+        )
+        for pk in Statement.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    }
+
+
+def statement_queue(user: Actor, queue: str) -> QuerySet[Statement]:
+    """What waits on a role: disputed (caseworker), to approve, ready to pay (finance)."""
+    waiting = {
+        "caseworker": [StatementStatus.DISPUTED],
+        "approver": [StatementStatus.CONFIRMED],
+        "finance": [StatementStatus.APPROVED, StatementStatus.FAILED],
+    }.get(queue)
+    found = visible_statements(user)
+    return found.filter(status__in=waiting) if waiting else found
 
 
 __all__ = ["live_offers"]

@@ -49,7 +49,38 @@ def _pages() -> None:
     )  # fmt: skip
 
 
+def _statements() -> None:
+    """Merchant statements: a payable kind of the payment batches, a posting source of the
+    ledger (`nuanjia funds check`), the merchant's page, the to-do tiles."""
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import partnerpages, todo
+    from nuanjia.funds import sources
+    from nuanjia.members.models import Partner
+
+    from . import statement_payable
+    from .queries import paid_statement_ids, statement_labels
+    from .services.statements import STATEMENT_SOURCE
+    from .todo import statements_todo
+
+    statement_payable.register()
+    sources.register(
+        sources.PostingSource(
+            source_type=STATEMENT_SOURCE, label="merchant statement",
+            paid_ids=paid_statement_ids, describe=statement_labels,
+        )
+    )  # fmt: skip
+    todo.register(statements_todo)
+    partnerpages.register(
+        partnerpages.PartnerPage(
+            _("Monthly statements"), "benefits:merchant_statements",
+            kinds=frozenset({Partner.Kind.MERCHANT}), order=80,
+        )
+    )  # fmt: skip
+
+
 def register_all() -> None:
     _audit_names()
     _scanning()
     _pages()
+    _statements()

@@ -3,13 +3,14 @@ under /m/benefits/, the staff pages under /benefits/."""
 
 from django.urls import path
 
-from .views import coupons, member, merchant, staff
+from .views import coupons, member, merchant, staff, statements
 
 app_name = "benefits"
 
 urlpatterns = [
     path("p/benefits/", merchant.scan_view, name="merchant_scan"),
     path("p/benefits/uses/", merchant.uses_view, name="merchant_uses"),
+    path("p/benefits/statements/", statements.merchant_statements_view, name="merchant_statements"),
     path("m/benefits/", member.my_benefits_view, name="my_benefits"),
     path("benefits/", staff.offers_view, name="offers"),
     path("benefits/terms/new/", staff.terms_new_view, name="terms_new"),
@@ -20,6 +21,29 @@ urlpatterns = [
     path("benefits/uses/export.xlsx", staff.uses_export_view, name="uses_export"),
     path("benefits/coupons/", coupons.batches_view, name="coupons"),
     path("benefits/coupons/new/", coupons.batch_new_view, name="coupon_new"),
+    path("benefits/statements/", statements.statements_view, name="statements"),
+    path("benefits/statements/prepare/", statements.prepare_view, name="statement_prepare"),
+    path("benefits/statements/<int:statement_id>/", statements.statement_view, name="statement"),
+    path(
+        "benefits/statements/<int:statement_id>/approve/",
+        statements.statement_approve_view,
+        name="statement_approve",
+    ),
+    path(
+        "benefits/statements/<int:statement_id>/cancel/",
+        statements.statement_cancel_view,
+        name="statement_cancel",
+    ),
+    path(
+        "benefits/statements/<int:statement_id>/statement.xlsx",
+        statements.statement_xlsx_view,
+        name="statement_xlsx",
+    ),
+    path(
+        "benefits/statements/<int:statement_id>/statement.pdf",
+        statements.statement_pdf_view,
+        name="statement_pdf",
+    ),
     path("benefits/flags/", staff.flags_view, name="flags"),
     path("benefits/flags/<int:flag_id>/", staff.flag_view, name="flag"),
     path("benefits/flags/<int:flag_id>/clear/", staff.flag_clear_view, name="flag_clear"),
