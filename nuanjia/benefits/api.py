@@ -9,7 +9,9 @@ import datetime
 import uuid
 from typing import Any
 
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from nuanjia.core.errors import RuleViolation
@@ -153,6 +155,39 @@ def merchant_uses(request, day: str = ""):
     return list(queries.merchant_uses(request.partner_user.partner_id, on)[:1000])
 
 
+class RefusalOut(Schema):
+    row: int
+    reason: str
+
+
+class UsageFileOut(Schema):
+    id: int | None = None
+    rows: int = 0
+    recorded: int = 0
+    refused: int = 0
+    refusals: list[RefusalOut] = []
+    file_errors: list[str] = Field([], description="The whole file refused: nothing written.")
+
+
+NO_FILE = File(None)  # a missing file is answered in Chinese, not by a 422
+
+
+@partner_router.post("/usage", auth=PartnerTokenAuth(),
+                     response={**ERROR_RESPONSES, 201: UsageFileOut, 400: UsageFileOut},
+                     summary="Upload a monthly usage file (multipart: offer and file)")  # fmt: skip
+def usage_upload(request, offer: int = Form(...), file: UploadedFile | None = NO_FILE):
+    from .imports_usage import import_usage_file
+
+    if file is None:
+        raise RuleViolation(_("Choose the file to upload."), field="file")
+    outcome = import_usage_file(file, request.partner_user, offer=offer, file_name=file.name or "")
+    if outcome.usage is None:
+        return Status(400, {"file_errors": outcome.errors})
+    usage = outcome.usage
+    return Status(201, {"id": usage.pk, "rows": usage.rows, "recorded": usage.recorded,
+                        "refused": usage.refused, "refusals": usage.refusals})  # fmt: skip
+
+
 # ---- staff -------------------------------------------------------------------------------------
 
 
@@ -210,7 +245,7 @@ def _offer_fields(request: Any, payload: OfferIn) -> dict[str, Any]:
     if code:
         data["org"] = visible_orgs(request.user).filter(code=code).first()
         if data["org"] is None:
-            raise RuleViolation("No such union in your area.", field="org")
+            raise RuleViolation(_("No such union in your area."), field="org")
     return data
 
 

@@ -41,6 +41,12 @@ def _pages() -> None:
             order=5,
         )
     )  # fmt: skip
+    partnerpages.register(
+        partnerpages.PartnerPage(
+            _("Monthly usage file"), "benefits:merchant_usage",
+            frozenset({Partner.Kind.MERCHANT}), order=60,
+        )
+    )  # fmt: skip
     mypages.register(
         mypages.MyPage(
             _("My member benefits"), "benefits:my_benefits", order=25, needs_record=True,

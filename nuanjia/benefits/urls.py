@@ -3,7 +3,7 @@ under /m/benefits/, the staff pages under /benefits/."""
 
 from django.urls import path
 
-from .views import coupons, member, merchant, staff, statements
+from .views import coupons, member, merchant, staff, statements, usage
 
 app_name = "benefits"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("p/benefits/", merchant.scan_view, name="merchant_scan"),
     path("p/benefits/uses/", merchant.uses_view, name="merchant_uses"),
     path("p/benefits/statements/", statements.merchant_statements_view, name="merchant_statements"),
+    path("p/benefits/usage/", usage.usage_view, name="merchant_usage"),
+    path(
+        "p/benefits/usage/template.xlsx", usage.usage_template_view, name="merchant_usage_template"
+    ),
     path("m/benefits/", member.my_benefits_view, name="my_benefits"),
     path("benefits/", staff.offers_view, name="offers"),
     path("benefits/terms/new/", staff.terms_new_view, name="terms_new"),
