@@ -49,8 +49,10 @@ def visible_redemptions(user: Actor) -> QuerySet[Redemption]:
 
 def filter_redemptions(
     found: QuerySet[Redemption], *, offer: int | None = None, partner: int | None = None,
-    start: datetime.date | None = None, end: datetime.date | None = None,
+    start: datetime.date | None = None, end: datetime.date | None = None, city: str = "",
 ) -> QuerySet[Redemption]:  # fmt: skip
+    if city:
+        found = found.filter(partner__benefit_terms__city=city)
     if offer:
         found = found.filter(offer_id=offer)
     if partner:

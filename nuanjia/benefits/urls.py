@@ -3,7 +3,7 @@ under /m/benefits/, the staff pages under /benefits/."""
 
 from django.urls import path
 
-from .views import coupons, member, merchant, staff, statements, usage
+from .views import coupons, figures, member, merchant, staff, statements, usage
 
 app_name = "benefits"
 
@@ -48,6 +48,8 @@ urlpatterns = [
         statements.statement_pdf_view,
         name="statement_pdf",
     ),
+    path("benefits/figures/", figures.figures_view, name="figures"),
+    path("benefits/figures/export.xlsx", figures.figures_export_view, name="figures_export"),
     path("benefits/flags/", staff.flags_view, name="flags"),
     path("benefits/flags/<int:flag_id>/", staff.flag_view, name="flag"),
     path("benefits/flags/<int:flag_id>/clear/", staff.flag_clear_view, name="flag_clear"),

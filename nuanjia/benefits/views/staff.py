@@ -118,6 +118,7 @@ def offer_edit_view(request: Any, offer_id: int) -> Any:
 
 class UseFilterForm(forms.Form):
     offer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    city = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
     partner = forms.IntegerField(required=False, widget=forms.HiddenInput)
     start = forms.DateField(label=_lazy("From"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
@@ -131,6 +132,7 @@ def _uses(request: Any) -> tuple[Any, UseFilterForm]:
     found = queries.filter_redemptions(
         queries.visible_redemptions(request.user), offer=values.get("offer"),
         partner=values.get("partner"), start=values.get("start"), end=values.get("end"),
+        city=values.get("city", ""),
     )  # fmt: skip
     return found, form
 
