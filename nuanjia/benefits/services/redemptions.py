@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nuanjia.core import bulk
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.members.models import CardScan, Outlet, PartnerUser
@@ -261,6 +263,10 @@ def look_up(
     return Card(found.status, message, found.name, found.member_number, tuple(offers), coupons)
 
 
+def writers_queue() -> AbstractContextManager[None]:
+    return bulk.sqlite_writers_queue("benefits-writers.lock", unless_in_transaction=True)
+
+
 def earlier_answer(key: uuid.UUID, user: PartnerUser) -> Answer | None:
     row = Attempt.objects.filter(key=key).values_list("partner_id", "answer").first()
     if row is None:
@@ -299,8 +305,9 @@ def attempt_once(
     work: Callable[[Attempt], Answer],
 ) -> Answer:  # fmt: skip
     """Run `work` under the attempt's row, in one transaction, and keep its answer. A
-    concurrent resend of the key waits on the unique key and gets the first answer."""
-    with transaction.atomic():
+    concurrent resend of the key waits on the unique key and gets the first answer. On SQLite
+    the merchants' confirms queue on a file lock first (core.bulk.sqlite_writers_queue)."""
+    with writers_queue(), transaction.atomic():
         try:
             with transaction.atomic():
                 attempt = Attempt.objects.create(key=key, partner_id=user.partner_id, at=moment)
