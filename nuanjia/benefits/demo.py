@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from django.utils import timezone
 
@@ -43,7 +44,7 @@ def _members(union: Org, limit: int) -> list[Worker]:
     )
 
 
-def _merchant(planner: Staff, union: Org, spec: tuple) -> tuple[MerchantTerms, object, object]:
+def _merchant(planner: Staff, union: Org, spec: tuple[Any, ...]) -> tuple[MerchantTerms, Any, Any]:
     name, outlet_name, phone, lat, lon, scans = spec
     partner = partners.register_partner(org=union, name=name, kind=Partner.Kind.MERCHANT,
                                         by=planner)  # fmt: skip
@@ -112,7 +113,7 @@ def _last_month(washer, car, usher, film, people, month, wash_outlet, cinema_out
 
 
 def _bus_file(person, bus, people, month) -> None:
-    rows = []
+    rows: list[UsageRow] = []
     for n, worker in enumerate(people):
         for day, hour in ((4, 7), (4, 18), (4, 21), (5, 8)):  # the third ride of the 4th: refused
             rows.append(UsageRow(len(rows) + 2, member_number(worker.pk), worker.id_last4,
