@@ -46,6 +46,25 @@ BENCHES = (
         ("--rows", "2000", "--scanned", "600", "--seconds", "3", "--floor-seconds", "3"),
     ),
     Bench("produce", ("--rows", "20000")),
+    Bench(
+        "benefits",
+        (
+            "--rows",
+            "2000",
+            "--members",
+            "800",
+            "--hot",
+            "20",
+            "--seconds",
+            "3",
+            "--floor-seconds",
+            "3",
+            "--settle-rows",
+            "20000",
+            "--merchants",
+            "20",
+        ),
+    ),
 )
 
 

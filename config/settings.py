@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "nuanjia.campaigns",
     "nuanjia.produce",
     "nuanjia.mutualaid",
+    "nuanjia.benefits",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ def favicon(request):
 # bench/members.py's floor: the member pages' device look-up alone, only for a bench's server.
 BENCH_PATTERNS = []
 if os.environ.get("NUANJIA_BENCH") == "1":
+    from nuanjia.benefits import bench_views as benefits_bench_views
     from nuanjia.campaigns import bench_views as partner_bench_views
     from nuanjia.members import bench_views
 
@@ -26,6 +27,8 @@ if os.environ.get("NUANJIA_BENCH") == "1":
         path("m/bench/device/", bench_views.device_view),
         # bench/partners.py's floor: the partner API's token look-up alone.
         path("bench/partner/device/", partner_bench_views.partner_device_view),
+        # bench/benefits.py's floor: the token look-up and one bare redemption INSERT.
+        path("bench/benefits/insert/", benefits_bench_views.insert_view),
     ]
 
 # The API first: it is the busiest prefix (the public 12351 intake) and would otherwise be
@@ -46,6 +49,7 @@ urlpatterns = [
     path("", include("nuanjia.campaigns.urls")),
     path("", include("nuanjia.produce.urls")),
     path("", include("nuanjia.mutualaid.urls")),
+    path("", include("nuanjia.benefits.urls")),
     path("accounts/", include("nuanjia.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("djadmin/", admin.site.urls),

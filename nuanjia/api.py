@@ -143,6 +143,8 @@ def register_routers() -> None:
     api.add_router("/partner/checks/", "nuanjia.campaigns.api_health.partner_router")
     api.add_router("/partner/campaigns/", "nuanjia.campaigns.api_trips.partner_router")
     api.add_router("/partner/", "nuanjia.campaigns.api_breakfast.partner_router")
+    api.add_router("/partner/benefits/", "nuanjia.benefits.api.partner_router")
+    api.add_router("/partner/benefits/", "nuanjia.benefits.api_statements.partner_router")
     api.add_router("/", "nuanjia.hardship.api.router")
     api.add_router("/funds/", "nuanjia.funds.api.router")
     api.add_router("/relief/", "nuanjia.relief.api.router")
@@ -151,6 +153,8 @@ def register_routers() -> None:
     api.add_router("/campaigns/", "nuanjia.campaigns.api.router")
     api.add_router("/produce/", "nuanjia.produce.api.router")
     api.add_router("/mutualaid/", "nuanjia.mutualaid.api.router")
+    api.add_router("/benefits/", "nuanjia.benefits.api.router")
+    api.add_router("/benefits/", "nuanjia.benefits.api_statements.router")
 
 
 register_routers()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from nuanjia.benefits.demo import load_demo_benefits
 from nuanjia.campaigns.demo import load_demo_campaign
 from nuanjia.core.codes import credit_code_check_char
 from nuanjia.demo_people import load_demo_families
@@ -122,4 +123,5 @@ def load_demo() -> list[Staff]:
     load_demo_campaign()
     load_demo_produce()
     load_demo_mutualaid()
+    load_demo_benefits()
     return accounts

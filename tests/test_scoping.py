@@ -9,6 +9,7 @@ from django.urls import clear_url_caches, set_urlconf
 from conftest import verified_login
 from nuanjia.accounts.services import issue_api_token
 from nuanjia.api import api
+from nuanjia.benefits.tests.scoping import benefit_rows
 from nuanjia.campaigns.tests.scoping import campaign_rows
 from nuanjia.core.audit import record_event
 from nuanjia.core.models import CalendarDay
@@ -71,6 +72,7 @@ def other_county(tree):
         | campaign_rows(union, MARKER)
         | produce_rows(union, MARKER)
         | mutualaid_rows(union, MARKER)
+        | benefit_rows(union, MARKER)
         | {
             "org_id": union.pk,
             "user_id": staff.pk,

@@ -19,6 +19,8 @@ NAVIGATION = [
     (_("Relief grants"), "relief:grants", Perm.VIEW_BUSINESS),
     (_("Campaigns"), "campaigns:list", Perm.VIEW_BUSINESS),
     (_("Mutual aid"), "mutualaid:plans", Perm.VIEW_BUSINESS),
+    (_("Member benefits"), "benefits:offers", Perm.VIEW_BUSINESS),
+    (_("Consumption help"), "produce:producers", Perm.VIEW_BUSINESS),
     (_("Funds"), "funds:ledger", Perm.VIEW_FUNDS),
     (_("12351 hotline"), "hotline:desk", Perm.VIEW_BUSINESS),
     (_("Import unions"), "orgs:import", Perm.MANAGE_ORGS),

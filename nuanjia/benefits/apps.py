@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BenefitsConfig(AppConfig):
+    name = "nuanjia.benefits"
+    label = "benefits"
+    verbose_name = _("Member-card benefits")
+
+    def ready(self) -> None:
+        from . import registrations
+
+        registrations.register_all()

@@ -1,0 +1,92 @@
+"""Suspicious patterns (可疑使用), checked as each use is taken, in its transaction, and
+raised to the benefits reviewers' queue of the member's union (`FLAG_FLOW`):
+
+- the same card at outlets more than 50 km apart within 30 minutes;
+- more than 5 uses within 10 minutes.
+
+One open flag of a kind per member and window: a burst of ten uses raises one flag, not five."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from nuanjia.core.audit import record_event
+
+from ..audit import FLAGGED
+from ..models import Flag, OutletPlace, Redemption
+from ..rules import BURST_MINUTES, BURST_USES, FAR_KM, FAR_MINUTES, FlagKind, FlagStatus
+from .periods import distance_km
+
+
+def check(redemption: Redemption) -> list[Flag]:
+    """The flags the new use raises (usually none)."""
+    raised = []
+    far = _far_apart(redemption)
+    if far is not None:
+        raised.append(_raise(redemption, FlagKind.FAR_APART, far, FAR_MINUTES))
+    burst = _burst(redemption)
+    if burst is not None:
+        raised.append(_raise(redemption, FlagKind.BURST, burst, BURST_MINUTES))
+    return [flag for flag in raised if flag is not None]
+
+
+def _recent(redemption: Redemption, minutes: int) -> object:
+    since = redemption.at - datetime.timedelta(minutes=minutes)
+    return Redemption.objects.filter(
+        worker_id=redemption.worker_id, at__gte=since, at__lte=redemption.at, reversed=False
+    ).exclude(pk=redemption.pk)
+
+
+def _far_apart(redemption: Redemption) -> str | None:
+    if redemption.outlet_id is None:
+        return None
+    recent = _recent(redemption, FAR_MINUTES)
+    outlets = set(recent.exclude(outlet=None).values_list("outlet_id", flat=True))  # type: ignore[attr-defined]
+    outlets.discard(redemption.outlet_id)
+    if not outlets:
+        return None
+    places = {
+        row.outlet_id: (float(row.latitude), float(row.longitude))
+        for row in OutletPlace.objects.filter(outlet_id__in=[*outlets, redemption.outlet_id])
+    }
+    here = places.get(redemption.outlet_id)
+    if here is None:
+        return None
+    for outlet_id in sorted(outlets):
+        there = places.get(outlet_id)
+        if there is not None and distance_km(here, there) > FAR_KM:
+            return _("Used at outlets %(km).0f km apart within %(minutes)d minutes.") % {
+                "km": distance_km(here, there),
+                "minutes": FAR_MINUTES,
+            }
+    return None
+
+
+def _burst(redemption: Redemption) -> str | None:
+    count = _recent(redemption, BURST_MINUTES).count() + 1  # type: ignore[attr-defined]
+    if count <= BURST_USES:
+        return None
+    return _("%(count)d uses within %(minutes)d minutes.") % {
+        "count": count,
+        "minutes": BURST_MINUTES,
+    }
+
+
+def _raise(redemption: Redemption, kind: str, detail: str, minutes: int) -> Flag | None:
+    since = redemption.at - datetime.timedelta(minutes=minutes)
+    if Flag.objects.filter(
+        worker_id=redemption.worker_id, kind=kind, status=FlagStatus.OPEN,
+        redemption__at__gte=since,
+    ).exists():  # fmt: skip
+        return None
+    flag = Flag.objects.create(
+        kind=kind, worker_id=redemption.worker_id, org_id=redemption.org_id,
+        redemption=redemption, detail=detail[:300],
+    )  # fmt: skip
+    record_event(
+        flag, FLAGGED, org=flag.org,
+        changes={"kind": kind, "worker": redemption.worker_id, "redemption": redemption.pk},
+    )  # fmt: skip
+    return flag
