@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import saved
-from nuanjia.members.models import Partner
 from nuanjia.orgs.permissions import requires
-from nuanjia.orgs.queries import scope, visible_orgs
+from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
 
 from .. import forms, queries, services
@@ -29,8 +28,7 @@ def bag_list_view(request):
 
 
 def _points(request):
-    points = Partner.objects.filter(kind=Partner.Kind.COLLECTION_POINT, is_active=True)
-    return scope(points, request.user)
+    return queries.collection_points(request.user)
 
 
 @requires(Perm.VIEW_BUSINESS)
