@@ -56,7 +56,7 @@ def partner_api(phone: str) -> Client:
 
 
 def test_ordered_paid_and_collected_through_the_apis(bag, point, texts):
-    me, who = member_api(MEMBER_PHONE)
+    me, _who = member_api(MEMBER_PHONE)
     offered = me.get(f"{ME}/bags").json()
     assert [b["name"] for b in offered] == ["1元购爱心蔬菜礼包"]
     assert offered[0]["points"] == [{"id": point[0].pk, "name": "金水区爱心集采点"}]
