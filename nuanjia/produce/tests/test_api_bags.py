@@ -109,7 +109,10 @@ def test_other_unions_bags_producers_and_points_are_out_of_reach(
     )
     assert stock.status_code == 404
     body = bag_body(producer, point, org="410200", name="开封礼包")
-    assert client.post("/api/v1/produce/bags", body, content_type="application/json").status_code == 404
+    assert (
+        client.post("/api/v1/produce/bags", body, content_type="application/json").status_code
+        == 404
+    )
     kf_point = Partner.objects.create(
         org=Org.objects.get(code="410200"), name="开封集采点", kind=Partner.Kind.COLLECTION_POINT
     )

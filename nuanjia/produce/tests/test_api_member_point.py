@@ -75,7 +75,9 @@ def test_ordered_paid_and_collected_through_the_apis(bag, point, texts):
     assert waiting[0]["member_phone"].endswith("2222") and "1111" not in waiting[0]["member_phone"]
     assert at_point.get(f"{POINT}/orders?last4=9999").json()["items"] == []
     early = at_point.post(f"{POINT}/orders/{order_id}/collect")
-    assert early.status_code == 400 and early.json()["message"] == _("Only a paid order is collected.")
+    assert early.status_code == 400 and early.json()["message"] == _(
+        "Only a paid order is collected."
+    )
     bad = at_point.post(f"{POINT}/orders/{order_id}/payment", {"method": "card"},
                         content_type="application/json")  # fmt: skip
     assert bad.status_code == 400 and bad.json()["field"] == "method"
