@@ -389,6 +389,32 @@ def bag_create(request, payload: ProduceBagIn):
     return Status(201, bag)
 
 
+class ProduceBagChangeIn(Schema):
+    name: str = Field(..., max_length=100)
+    member_price_fen: int = Field(..., ge=0, le=10**12)
+    subsidy_fen: int = Field(0, ge=0, le=10**12, description="per bag, for orders from now on")
+    point_ids: list[int] = Field(..., min_length=1, max_length=100)
+    is_open: bool = Field(True, description="false: closed to new orders")
+
+
+@router.put(
+    "/bags/{bag_id}",
+    response={200: ProduceBagDetailOut, **ERROR_RESPONSES},
+    summary="Change a gift bag's name, prices, points, or close it to new orders",
+)
+def bag_change(request, bag_id: int, payload: ProduceBagChangeIn):
+    _guard(request)
+    bag = queries.get_bag_for(request.user, bag_id, write=True)
+    points = {p.pk: p for p in queries.bag_point_choices(request.user, bag)}
+    if any(pk not in points for pk in payload.point_ids):
+        raise RuleViolation(_("Choose one or more active collection points."), field="point_ids")
+    return services.change_bag(
+        bag, name=payload.name, member_price_fen=payload.member_price_fen,
+        subsidy_fen=payload.subsidy_fen, is_open=payload.is_open,
+        points=[points[pk] for pk in dict.fromkeys(payload.point_ids)], by=request.user,
+    )  # fmt: skip
+
+
 @router.post(
     "/bags/{bag_id}/stock",
     response={200: ProduceBagDetailOut, **ERROR_RESPONSES},

@@ -62,6 +62,15 @@ def collection_points(user: Actor) -> QuerySet[Partner]:
     return scope(points, user)
 
 
+def bag_point_choices(user: Actor, bag: GiftBag) -> QuerySet[Partner]:
+    """The points a bag may be changed to: the viewer's active collection points and the
+    bag's own."""
+    own = bag.points.values_list("pk", flat=True)
+    return Partner.objects.filter(
+        Q(pk__in=collection_points(user).values("pk")) | Q(pk__in=own)
+    ).order_by("name", "pk")
+
+
 def visible_bag_orders(user: Actor) -> QuerySet[BagOrder]:
     return scope(BagOrder.objects.select_related("bag", "point", "member"), user)
 

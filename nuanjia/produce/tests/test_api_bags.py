@@ -159,3 +159,47 @@ def test_a_county_below_inherits_the_limit_and_sets_its_own(zz_approver, make_st
     client.put("/api/v1/produce/limit", {"limit_fen": 1000}, content_type="application/json")
     assert services.order_limit(zhengzhou()) == 500_000
     assert services.order_limit(Org.objects.get(code="410108")) == 1000
+
+
+def change_body(point, **changes):
+    return {
+        "name": "1元购爱心礼包（冬）", "member_price_fen": 200, "subsidy_fen": 900,
+        "point_ids": [point[0].pk], "is_open": False,
+    } | changes  # fmt: skip
+
+
+def test_a_bag_is_changed_through_the_api_and_its_page(producer, point, zz_caseworker, make_staff):
+    from conftest import verified_login
+
+    bag = services.create_bag(
+        zhengzhou(), producer, warmth(), name="郑州礼包", grams=2500, member_price_fen=100,
+        subsidy_fen=1150, points=[point[0]], by=zz_caseworker,
+    )  # fmt: skip
+    client = api_client(zz_caseworker)
+    url = f"/api/v1/produce/bags/{bag.pk}"
+    response = client.put(url, change_body(point), content_type="application/json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["name"], body["member_price_fen"], body["subsidy_fen"], body["is_open"]) == (
+        "1元购爱心礼包（冬）", 200, 900, False,
+    )  # fmt: skip
+    event = AuditEvent.objects.get(action="produce.bag_changed")
+    assert event.changes["member_price_fen"] == [100, 200]
+    bad = client.put(url, change_body(point, member_price_fen=-5), content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "member_price_fen"
+    blank = client.put(url, change_body(point, name=" "), content_type="application/json")
+    assert blank.status_code == 400 and blank.json()["field"] == "name"
+    kaifeng = api_client(make_staff("410200", Role.CASEWORKER, username="kf_produce_cw2"))
+    assert kaifeng.put(url, change_body(point), content_type="application/json").status_code == 404
+    page = Client()
+    verified_login(page, zz_caseworker)
+    assert page.get(f"/produce/bags/{bag.pk}/edit/").status_code == 200
+    page.post(f"/produce/bags/{bag.pk}/edit/", {
+        "name": "郑州礼包", "member_price_yuan": "1.00", "subsidy_yuan": "11.50",
+        "points": [point[0].pk], "is_open": "on",
+    })  # fmt: skip
+    bag.refresh_from_db()
+    assert (bag.name, bag.member_price_fen, bag.subsidy_fen, bag.is_open) == (
+        "郑州礼包", 100, 1150, True,
+    )  # fmt: skip
+    assert AuditEvent.objects.filter(action="produce.bag_changed").count() == 2
