@@ -22,6 +22,7 @@ from nuanjia.orgs.rules import Perm
 from . import figures, queries, services
 from .models import GiftBag, HelpOrder, Producer, Product
 from .rules import Destination, FigureBy, OrderStatus, OrderStep, ProducerKind, Unit
+from .services.giftbags import MAX_BAGS
 from .workflow import ORDER_FLOW
 
 router = Router(tags=["produce"])
@@ -327,10 +328,134 @@ def bag_list(request):
     return queries.visible_bags(request.user)
 
 
-@router.get("/bags/{bag_id}", response={200: ProduceBagOut, 404: ErrorOut}, summary="One gift bag")
+class ProduceBagPointOut(Schema):
+    id: int
+    name: str
+
+
+class ProduceBagDetailOut(ProduceBagOut):
+    earmark: str = Field(alias="earmark.code")
+    points: list[ProduceBagPointOut]
+
+    @staticmethod
+    def resolve_points(bag: GiftBag) -> list:
+        return list(bag.points.order_by("name"))
+
+
+class ProduceBagIn(Schema):
+    org: str = Field(..., max_length=32, description="the union's code")
+    producer_id: int
+    earmark: str = Field(..., max_length=32)
+    name: str = Field(..., max_length=100)
+    grams: int = Field(..., ge=1, le=10**9, description="the bag's content in grams")
+    member_price_fen: int = Field(..., ge=0, le=10**12)
+    subsidy_fen: int = Field(0, ge=0, le=10**12, description="per bag, from the earmark")
+    point_ids: list[int] = Field(..., min_length=1, max_length=100)
+
+
+class ProduceStockIn(Schema):
+    bags: int = Field(..., ge=1, le=MAX_BAGS)
+    note: str = Field("", max_length=200)
+
+
+@router.get(
+    "/bags/{bag_id}", response={200: ProduceBagDetailOut, 404: ErrorOut}, summary="One gift bag"
+)
 def bag_detail(request, bag_id: int) -> GiftBag:
     _guard(request)
     return queries.get_bag_for(request.user, bag_id)
+
+
+@router.post(
+    "/bags",
+    response={201: ProduceBagDetailOut, **ERROR_RESPONSES},
+    summary="Set up a 1 yuan gift bag with its collection points",
+)
+def bag_create(request, payload: ProduceBagIn):
+    _guard(request)
+    org = get_org_by_code_for(request.user, payload.org)
+    producer = queries.get_producer_for(request.user, payload.producer_id)
+    earmark = Earmark.objects.filter(code=payload.earmark).first()
+    if earmark is None:
+        raise RuleViolation(_("Unknown earmark."), field="earmark")
+    points = {p.pk: p for p in queries.collection_points(request.user)}
+    if any(pk not in points for pk in payload.point_ids):
+        raise RuleViolation(_("Choose one or more active collection points."), field="point_ids")
+    bag = services.create_bag(
+        org, producer, earmark, name=payload.name, grams=payload.grams,
+        member_price_fen=payload.member_price_fen, subsidy_fen=payload.subsidy_fen,
+        points=[points[pk] for pk in dict.fromkeys(payload.point_ids)], by=request.user,
+    )  # fmt: skip
+    return Status(201, bag)
+
+
+class ProduceBagChangeIn(Schema):
+    name: str = Field(..., max_length=100)
+    member_price_fen: int = Field(..., ge=0, le=10**12)
+    subsidy_fen: int = Field(0, ge=0, le=10**12, description="per bag, for orders from now on")
+    point_ids: list[int] = Field(..., min_length=1, max_length=100)
+    is_open: bool = Field(True, description="false: closed to new orders")
+
+
+@router.put(
+    "/bags/{bag_id}",
+    response={200: ProduceBagDetailOut, **ERROR_RESPONSES},
+    summary="Change a gift bag's name, prices, points, or close it to new orders",
+)
+def bag_change(request, bag_id: int, payload: ProduceBagChangeIn):
+    _guard(request)
+    bag = queries.get_bag_for(request.user, bag_id, write=True)
+    points = {p.pk: p for p in queries.bag_point_choices(request.user, bag)}
+    if any(pk not in points for pk in payload.point_ids):
+        raise RuleViolation(_("Choose one or more active collection points."), field="point_ids")
+    return services.change_bag(
+        bag, name=payload.name, member_price_fen=payload.member_price_fen,
+        subsidy_fen=payload.subsidy_fen, is_open=payload.is_open,
+        points=[points[pk] for pk in dict.fromkeys(payload.point_ids)], by=request.user,
+    )  # fmt: skip
+
+
+@router.post(
+    "/bags/{bag_id}/stock",
+    response={200: ProduceBagDetailOut, **ERROR_RESPONSES},
+    summary="Receive bags into a gift bag's stock",
+)
+def bag_stock(request, bag_id: int, payload: ProduceStockIn):
+    _guard(request)
+    bag = queries.get_bag_for(request.user, bag_id, write=True)
+    return services.add_bag_stock(bag, payload.bags, note=payload.note, by=request.user)
+
+
+class ProduceLimitOut(Schema):
+    org: str
+    limit_fen: int
+
+
+class ProduceLimitIn(Schema):
+    limit_fen: int = Field(..., ge=0, le=10**12, description="0: every order needs a checker")
+
+
+def _limit(org) -> dict:
+    return {"org": org.code, "limit_fen": services.order_limit(org)}
+
+
+@router.get(
+    "/limit", response={200: ProduceLimitOut}, summary="The signed-in union's approval limit"
+)
+def limit_detail(request):
+    _guard(request)
+    return _limit(request.user.org)
+
+
+@router.put(
+    "/limit",
+    response={200: ProduceLimitOut, **ERROR_RESPONSES},
+    summary="Set the union's approval limit: above it another person approves an order",
+)
+def limit_set(request, payload: ProduceLimitIn):
+    _guard(request)
+    services.set_order_limit(request.user.org, payload.limit_fen, by=request.user)
+    return _limit(request.user.org)
 
 
 class ProduceFigureOut(Schema):

@@ -131,6 +131,20 @@ class BagForm(forms.Form):
         self.fields["points"].queryset = points  # type: ignore[attr-defined]
 
 
+class BagEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    member_price_yuan = _yuan_field(_("Member price (yuan)"))
+    subsidy_yuan = _yuan_field(_("Union subsidy per bag (yuan)"))
+    points = forms.ModelMultipleChoiceField(
+        label=_("Collection points"), queryset=Partner.objects.none()
+    )
+    is_open = forms.BooleanField(label=_("Open to orders"), required=False)
+
+    def __init__(self, *args: Any, points: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["points"].queryset = points  # type: ignore[attr-defined]
+
+
 class StockForm(forms.Form):
     bags = forms.IntegerField(label=_("Bags received"), min_value=1)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from nuanjia.core.actors import Actor
 from nuanjia.funds.sources import SourceLabel
+from nuanjia.members.models import Partner
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
 from nuanjia.orgs.rules import Perm, actor_can
 
@@ -53,6 +54,21 @@ def visible_bags(user: Actor) -> QuerySet[GiftBag]:
 
 def get_bag_for(user: Actor, pk: Any, *, write: bool = False) -> GiftBag:
     return get_scoped_or_404(visible_bags(user), user, write=write, pk=pk)
+
+
+def collection_points(user: Actor) -> QuerySet[Partner]:
+    """Active collection points of the viewer's subtree: those a new gift bag may use."""
+    points = Partner.objects.filter(kind=Partner.Kind.COLLECTION_POINT, is_active=True)
+    return scope(points, user)
+
+
+def bag_point_choices(user: Actor, bag: GiftBag) -> QuerySet[Partner]:
+    """The points a bag may be changed to: the viewer's active collection points and the
+    bag's own."""
+    own = bag.points.values_list("pk", flat=True)
+    return Partner.objects.filter(
+        Q(pk__in=collection_points(user).values("pk")) | Q(pk__in=own)
+    ).order_by("name", "pk")
 
 
 def visible_bag_orders(user: Actor) -> QuerySet[BagOrder]:

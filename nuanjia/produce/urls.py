@@ -46,6 +46,7 @@ urlpatterns = [
     path("produce/bags/", bags.bag_list_view, name="bags"),
     path("produce/bags/new/", bags.bag_new_view, name="bag_new"),
     path("produce/bags/<int:bag_id>/", bags.bag_detail_view, name="bag"),
+    path("produce/bags/<int:bag_id>/edit/", bags.bag_edit_view, name="bag_edit"),
     path("produce/figures/", figures.figures_view, name="figures"),
     path("produce/figures/rows/", figures.figure_rows_view, name="figure_rows"),
     path("m/produce/bags/", member.my_bags_view, name="my_bags"),

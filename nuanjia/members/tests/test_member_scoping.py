@@ -17,6 +17,7 @@ from nuanjia.members.auth import PARTNER_DOOR
 from nuanjia.members.models import CardScan, Member, Partner
 from nuanjia.members.services import partners
 from nuanjia.people.tests.support import id_number
+from nuanjia.produce.tests.scoping import produce_rows
 from tests.scopewalk import (
     PARAM_RE,
     PUBLIC_ROUTES,
@@ -113,6 +114,7 @@ def test_the_member_api_walk_with_another_members_ids(other_member, caseworker):
     kaifeng = Org.objects.get(code="410204")
     partner = Partner.objects.create(org=kaifeng, name=MARKER, kind=Partner.Kind.SHOP)
     ids = other_member | {"partner_id": partner.pk}  # a partner not of my unions
+    ids |= produce_rows(kaifeng, MARKER)  # a gift bag not offered to me, another's order
     _member, raw = sign_in("13855550001", kind="api")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert client.get("/api/v1/me/profile").status_code == 200
@@ -179,3 +181,36 @@ def test_a_partner_sees_only_its_own_scans(caseworker):
     for url in ("/p/", "/p/scans/"):
         assert MARKER not in browser.get(url).content.decode()
     assert Partner.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_collection_point_reaches_only_orders_collected_there(caseworker):
+    """Every collection point operation of the partner API, filled with another point's
+    order (of another union), answers 404; its lists show none of that point's orders."""
+    from nuanjia.members.models import Device
+    from nuanjia.orgs.models import Org
+
+    ids = produce_rows(Org.objects.get(code="410204"), MARKER)
+    mine = partners.register_partner(
+        org=caseworker.org, name="金水集采点", kind=Partner.Kind.COLLECTION_POINT, by=caseworker
+    )
+    partners.add_partner_user(mine, name="经办", phone="13655550006", by=caseworker)
+    partners.send_partner_code("13655550006", ip="10.2.2.4", text="code %(code)s %(minutes)d")
+    _user, raw = partners.partner_sign_in(
+        "13655550006", last_code("13655550006"), kind=Device.Kind.API
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    schema = api.get_openapi_schema()
+    operations = api_operations(schema)
+    components = schema.get("components", {}).get("schemas", {})
+    routes = [r for r in iter_routes() if r.pattern.startswith("api/v1/partner/produce/")]
+    assert len(routes) >= 3
+    findings = []
+    for route in routes:
+        url = fill(route, ids)
+        assert url is not None, f"teach the walk {route.pattern}'s parameters"
+        if route.names:
+            findings += _try_object_route(client, route, url, operations, components)
+        else:
+            findings += _try_list_route(client, route, url, [MARKER], MARKER)
+    assert [str(f) for f in findings] == []

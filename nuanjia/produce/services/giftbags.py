@@ -53,9 +53,7 @@ def create_bag(
     clean = one_line(name, "name", 100, required_message=_("Enter the bag's name."))
     if GiftBag.objects.filter(org=org, name=clean).exists():
         raise RuleViolation(_("This union already has a gift bag of this name."), field="name")
-    wrong = [p for p in points if p.kind != Partner.Kind.COLLECTION_POINT or not p.is_active]
-    if wrong or not points:
-        raise RuleViolation(_("Choose one or more active collection points."), field="points")
+    _points(points)
     bag = GiftBag.objects.create(
         org=org, producer=producer, earmark=earmark, name=clean, grams=grams,
         member_price_fen=check_fen(member_price_fen, field="member_price_fen"),
@@ -68,6 +66,53 @@ def create_bag(
         "member_price_fen": bag.member_price_fen, "subsidy_fen": bag.subsidy_fen,
         "points": [p.name for p in points],
     })  # fmt: skip
+    return bag
+
+
+def _points(points: list[Partner]) -> list[Partner]:
+    wrong = [p for p in points if p.kind != Partner.Kind.COLLECTION_POINT or not p.is_active]
+    if wrong or not points:
+        raise RuleViolation(_("Choose one or more active collection points."), field="points")
+    return points
+
+
+@transaction.atomic
+def change_bag(
+    bag: GiftBag,
+    *,
+    name: str,
+    member_price_fen: int,
+    subsidy_fen: int,
+    points: list[Partner],
+    is_open: bool,
+    by: Actor,
+) -> GiftBag:
+    """The union changes a bag's name, prices, points or closes it to new orders. Its content,
+    producer and earmark stay: orders and the ledger carry them. Orders already placed keep
+    their subsidy and their point."""
+    require_role(by, bag.org)
+    bag = GiftBag.objects.select_for_update().get(pk=bag.pk)
+    clean = one_line(name, "name", 100, required_message=_("Enter the bag's name."))
+    if GiftBag.objects.filter(org=bag.org, name=clean).exclude(pk=bag.pk).exists():
+        raise RuleViolation(_("This union already has a gift bag of this name."), field="name")
+    new = {
+        "name": clean,
+        "member_price_fen": check_fen(member_price_fen, field="member_price_fen"),
+        "subsidy_fen": check_fen(subsidy_fen, field="subsidy_fen") if subsidy_fen != 0 else 0,
+        "is_open": bool(is_open),
+    }
+    chosen = _points(points)
+    changes: dict[str, Any] = {
+        key: [getattr(bag, key), value] for key, value in new.items() if getattr(bag, key) != value
+    }
+    before = sorted(p.name for p in bag.points.all())
+    if before != sorted(p.name for p in chosen):
+        changes["points"] = [before, sorted(p.name for p in chosen)]
+    for key, value in new.items():
+        setattr(bag, key, value)
+    bag.save(update_fields=list(new))
+    bag.points.set(chosen)
+    record_event(bag, "produce.bag_changed", by=by, org=bag.org, changes=changes)
     return bag
 
 

@@ -1,7 +1,7 @@
 """Out-of-scope consumption-help rows for the scoping walker (tests/test_scoping.py
 `other_county`): a 开封 producer with a product, a received order with a line and where its
-goods went, a gift bag at a collection point with one member's collected order — every text
-carrying the marker."""
+goods went, a gift bag at a collection point with one member's collected order and a paid
+one waiting there — every text carrying the marker."""
 
 import datetime
 
@@ -21,6 +21,13 @@ from nuanjia.produce.models import (
 from nuanjia.produce.rules import BagOrderStatus, OrderStatus
 
 COUNTY = "410522"  # 安阳县
+
+
+def _member(index: str) -> Member:
+    return Member.objects.create(
+        phone_encrypted="x", phone_index=index, phone_last4_index="y",
+        phone_masked="139****0000", consent_version="1", consent_at=timezone.now(),
+    )  # fmt: skip
 
 
 def produce_rows(union, marker: str) -> dict[str, int]:
@@ -54,12 +61,18 @@ def produce_rows(union, marker: str) -> dict[str, int]:
         member_price_fen=100, subsidy_fen=1000, stock=5,
     )  # fmt: skip
     bag.points.set([point])
-    member = Member.objects.create(
-        phone_encrypted="x", phone_index=f"produce-{marker}", phone_last4_index="y",
-        phone_masked="139****0000", consent_version="1", consent_at=timezone.now(),
-    )  # fmt: skip
+    member = _member(f"produce-{marker}")
     BagOrder.objects.create(
         bag=bag, member=member, point=point, status=BagOrderStatus.COLLECTED, grams=2500,
         subsidy_fen=1000, paid_fen=100, payment_reference=marker[:64], **where,
     )  # fmt: skip
-    return {"producer_id": producer.pk, "help_order_id": order.pk, "bag_id": bag.pk}
+    waiting = BagOrder.objects.create(
+        bag=bag, member=_member(f"produce-waiting-{marker}"), point=point, status=BagOrderStatus.PAID, grams=2500,
+        subsidy_fen=1000, paid_fen=100, payment_reference=marker[:64], **where,
+    )  # fmt: skip
+    # bag_order_id: a paid order waiting at another point, of another member (the member and
+    # partner walks in members/tests/test_member_scoping.py).
+    return {
+        "producer_id": producer.pk, "help_order_id": order.pk, "bag_id": bag.pk,
+        "bag_order_id": waiting.pk,
+    }  # fmt: skip

@@ -3,15 +3,16 @@ its moves and its orders."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import saved
-from nuanjia.members.models import Partner
 from nuanjia.orgs.permissions import requires
-from nuanjia.orgs.queries import scope, visible_orgs
+from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
 
 from .. import forms, queries, services
@@ -29,8 +30,7 @@ def bag_list_view(request):
 
 
 def _points(request):
-    points = Partner.objects.filter(kind=Partner.Kind.COLLECTION_POINT, is_active=True)
-    return scope(points, request.user)
+    return queries.collection_points(request.user)
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -78,3 +78,28 @@ def bag_detail_view(request, bag_id: int):
         "orders": Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page")),
         "points": bag.points.all(), "may_change": services.may_act_for(request.user, bag.org),
     })  # fmt: skip
+
+
+@requires(Perm.VIEW_BUSINESS)
+def bag_edit_view(request, bag_id: int):
+    bag = queries.get_bag_for(request.user, bag_id, write=request.method == "POST")
+    form = forms.BagEditForm(
+        request.POST or None, points=queries.bag_point_choices(request.user, bag), initial={
+            "name": bag.name, "member_price_yuan": Decimal(bag.member_price_fen) / 100,
+            "subsidy_yuan": Decimal(bag.subsidy_fen) / 100, "points": list(bag.points.all()),
+            "is_open": bag.is_open,
+        },
+    )  # fmt: skip
+
+    def change():
+        data = form.cleaned_data
+        return services.change_bag(
+            bag, name=data["name"],
+            member_price_fen=fen(data["member_price_yuan"], "member_price_yuan"),
+            subsidy_fen=fen(data["subsidy_yuan"], "subsidy_yuan"),
+            points=list(data["points"]), is_open=data["is_open"], by=request.user,
+        )  # fmt: skip
+
+    if saved(request, form, change, _("The gift bag has been changed.")) is not None:
+        return redirect("produce:bag", bag_id=bag.pk)
+    return render(request, "produce/form.html", {"form": form, "title": bag.name})
