@@ -63,7 +63,7 @@ class CouponOut(Schema):
     expires_on: datetime.date = Field(..., alias="batch.expires_on")
 
 
-class CardOut(Schema):
+class BenefitCardOut(Schema):
     status: str = Field(..., description="valid, or the card's invalid, expired, not_member")
     message: str
     name: str = Field("", description="Masked.")
@@ -72,7 +72,7 @@ class CardOut(Schema):
     coupons: list[CouponOut] = []
 
 
-@partner_router.post("/card", auth=PartnerTokenAuth(), response={200: CardOut, **ERROR_RESPONSES},
+@partner_router.post("/card", auth=PartnerTokenAuth(), response={200: BenefitCardOut, **ERROR_RESPONSES},
                      summary="Read a member card: the offers here and the uses left")  # fmt: skip
 def card(request, payload: CardIn):
     found = redemptions.look_up(request.partner_user, **payload.dict())
