@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "nuanjia.stations",
     "nuanjia.hotline",
     "nuanjia.campaigns",
+    "nuanjia.enterprises",
 ]
 
 MIDDLEWARE = [

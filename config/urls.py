@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("nuanjia.stations.urls")),
     path("", include("nuanjia.hotline.urls")),
     path("", include("nuanjia.campaigns.urls")),
+    path("", include("nuanjia.enterprises.urls")),
     path("accounts/", include("nuanjia.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("djadmin/", admin.site.urls),

@@ -149,6 +149,7 @@ def register_routers() -> None:
     api.add_router("/stations/", "nuanjia.stations.api.router")
     api.add_router("/hotline/", "nuanjia.hotline.api.router")
     api.add_router("/campaigns/", "nuanjia.campaigns.api.router")
+    api.add_router("/enterprises/", "nuanjia.enterprises.api.router")
 
 
 register_routers()

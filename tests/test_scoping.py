@@ -12,6 +12,7 @@ from nuanjia.api import api
 from nuanjia.campaigns.tests.scoping import campaign_rows
 from nuanjia.core.audit import record_event
 from nuanjia.core.models import CalendarDay
+from nuanjia.enterprises.tests.scoping import enterprise_rows
 from nuanjia.funds.tests.scoping import funds_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
 from nuanjia.hotline.tests.scoping import hotline_rows
@@ -38,6 +39,7 @@ LIST_EXPORTS = {
     "audit/export.xlsx",
     "staff/export.xlsx",
     "members/joins/export.xlsx",
+    "enterprises/firms/export.xlsx",
 }
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"
@@ -65,6 +67,7 @@ def other_county(tree):
         | station_rows(union, MARKER)
         | member_rows(union, MARKER)
         | campaign_rows(union, MARKER)
+        | enterprise_rows(union, MARKER)
         | {
             "org_id": union.pk,
             "user_id": staff.pk,

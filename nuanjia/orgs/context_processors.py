@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("Rest stations"), "stations:list", Perm.VIEW_BUSINESS),
     (_("Relief grants"), "relief:grants", Perm.VIEW_BUSINESS),
     (_("Campaigns"), "campaigns:list", Perm.VIEW_BUSINESS),
+    (_("Enterprises"), "enterprises:firms", Perm.VIEW_BUSINESS),
     (_("Funds"), "funds:ledger", Perm.VIEW_FUNDS),
     (_("12351 hotline"), "hotline:desk", Perm.VIEW_BUSINESS),
     (_("Import unions"), "orgs:import", Perm.MANAGE_ORGS),

@@ -1,0 +1,46 @@
+"""What the enterprises app registers with the lower apps at start-up: the rent refund as a
+payable kind and a ledger posting source, the to-do tiles, the names of its audit events."""
+
+from __future__ import annotations
+
+
+def _relief() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import audit_names, todo
+    from nuanjia.funds import sources
+
+    from . import refund_payable
+    from .queries import paid_refund_ids, refund_labels
+    from .services.relief import RENT_REFUND_SOURCE
+    from .todo import relief_todo
+
+    refund_payable.register()
+    sources.register(
+        sources.PostingSource(
+            source_type=RENT_REFUND_SOURCE,
+            label="rent refund",
+            paid_ids=paid_refund_ids,
+            describe=refund_labels,
+        )
+    )
+    todo.register(relief_todo)
+    audit_names.register(
+        {
+            "enterprises.firm_registered": _("Firm registered"),
+            "enterprises.firm_updated": _("Firm updated"),
+            "enterprises.figures_recorded": _("Firm's figures recorded and size classed"),
+            "enterprises.firms_imported": _("Firms imported"),
+            "enterprises.property_added": _("Union property added"),
+            "enterprises.unit_added": _("Unit added to a union property"),
+            "enterprises.lease_created": _("Lease created with its rent schedule"),
+            "enterprises.rent_paid": _("Rent recorded as paid"),
+            "enterprises.rent_relief.propose": _("Rent relief proposed"),
+            "enterprises.rent_relief.approve": _("Rent relief approved"),
+            "enterprises.rent_relief.cancel": _("Rent relief cancelled"),
+        }
+    )
+
+
+def register_all() -> None:
+    _relief()

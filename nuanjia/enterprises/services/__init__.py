@@ -1,0 +1,37 @@
+"""The enterprises app's writes, by subject; their public names are re-exported here."""
+
+from .firms import county_of, record_figures, register_firm, size_class_on
+from .leases import create_lease, create_property, create_unit, record_rent_paid
+from .policies import create_policy
+from .relief import (
+    RELIEF_ACTIONS,
+    RENT_REFUND_SOURCE,
+    Eligibility,
+    approve_relief,
+    cancel_relief,
+    check_eligibility,
+    compute_relief,
+    propose_relief,
+    reconcile,
+)
+
+__all__ = [
+    "RELIEF_ACTIONS",
+    "RENT_REFUND_SOURCE",
+    "Eligibility",
+    "approve_relief",
+    "cancel_relief",
+    "check_eligibility",
+    "compute_relief",
+    "county_of",
+    "create_lease",
+    "create_policy",
+    "create_property",
+    "create_unit",
+    "propose_relief",
+    "reconcile",
+    "record_figures",
+    "record_rent_paid",
+    "register_firm",
+    "size_class_on",
+]

@@ -1,0 +1,66 @@
+"""Out-of-scope enterprises rows for the scoping walker (tests/test_scoping.py `other_county`):
+a firm of 开封市鼓楼区 whose workplace union is the marker union, its figures, a property of
+鼓楼区 with a unit let to it, a policy and a proposed relief, every text carrying the marker."""
+
+import datetime
+
+from nuanjia.enterprises.models import (
+    FirmFigures,
+    FirmProfile,
+    Lease,
+    Property,
+    ReliefLine,
+    ReliefPolicy,
+    RentRelief,
+    ScheduleMonth,
+    Unit,
+)
+from nuanjia.enterprises.rules import FirmKind, Industry, ReliefLineKind, SizeClass
+from nuanjia.funds.models import Earmark
+from nuanjia.people.models import Employer
+
+
+def enterprise_rows(union, marker: str) -> dict[str, int]:
+    county = union.parent
+    employer = Employer.objects.create(
+        name=f"{marker}企业", region_code="410204",
+        union=union,
+    )  # fmt: skip
+    firm = FirmProfile.objects.create(
+        employer=employer, org=county, kind=FirmKind.FIRM, industry=Industry.RETAIL,
+        account_name=marker[:100], bank_name=marker[:60], account_masked="6222****7777",
+    )  # fmt: skip
+    FirmFigures.objects.create(
+        firm=firm, year=2021, effective_on=datetime.date(2022, 1, 1), kind=FirmKind.FIRM,
+        industry=Industry.RETAIL, headcount=5, revenue_fen=100, size_class=SizeClass.MICRO,
+    )  # fmt: skip
+    prop = Property.objects.create(org=county, name=marker, address=marker)
+    unit = Unit.objects.create(property=prop, code=marker[:30], area_m2=50)
+    lease = Lease.objects.create(
+        unit=unit, tenant=firm, org=county, owner=county, monthly_rent_fen=100_000,
+        starts_on=datetime.date(2022, 1, 1), ends_on=datetime.date(2022, 12, 31),
+    )  # fmt: skip
+    month = ScheduleMonth.objects.create(
+        lease=lease, number=1, starts_on=datetime.date(2022, 1, 1),
+        ends_on=datetime.date(2022, 1, 31), due_fen=100_000,
+    )  # fmt: skip
+    earmark = Earmark.objects.get(code="rent-relief")
+    policy = ReliefPolicy.objects.create(
+        code="kf-scope", name=f"{marker}政策", org=county, free_months=1, reduced_months=0,
+        window_starts_on=datetime.date(2022, 1, 1), window_ends_on=datetime.date(2022, 12, 31),
+        earmark=earmark,
+    )  # fmt: skip
+    relief = RentRelief.objects.create(
+        lease=lease, policy=policy, org=county, payer=county, earmark=earmark, months=1,
+        total_fen=100_000, note=marker[:200],
+    )  # fmt: skip
+    ReliefLine.objects.create(
+        relief=relief, month=month, kind=ReliefLineKind.FREE, due_fen=100_000, relief_fen=100_000
+    )
+    return {
+        "firm_id": firm.pk,
+        "property_id": prop.pk,
+        "lease_id": lease.pk,
+        "relief_id": relief.pk,
+        "relief_policy_id": policy.pk,
+    }

@@ -1,0 +1,48 @@
+"""The enterprises app's pages (under /enterprises/)."""
+
+from django.urls import path
+
+from .views import firms, premises
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("enterprises/firms/", firms.firm_list_view, name="firms"),
+    path("enterprises/firms/new/", firms.firm_new_view, name="firm_new"),
+    path("enterprises/firms/export.xlsx", firms.firm_export_view, name="firm_export"),
+    path("enterprises/firms/import/", firms.firm_import_view, name="firm_import"),
+    path(
+        "enterprises/firms/import/template.xlsx",
+        firms.firm_import_template_view,
+        name="firm_import_template",
+    ),
+    path(
+        "enterprises/firms/import/errors/<str:import_token>/",
+        firms.firm_import_errors_view,
+        name="firm_import_errors",
+    ),
+    path("enterprises/firms/<int:firm_id>/", firms.firm_detail_view, name="firm"),
+    path("enterprises/properties/", premises.property_list_view, name="properties"),
+    path(
+        "enterprises/properties/<int:property_id>/",
+        premises.property_detail_view,
+        name="property",
+    ),
+    path("enterprises/leases/", premises.lease_list_view, name="leases"),
+    path("enterprises/leases/new/", premises.lease_new_view, name="lease_new"),
+    path("enterprises/leases/<int:lease_id>/", premises.lease_detail_view, name="lease"),
+    path("enterprises/leases/<int:lease_id>/paid/", premises.lease_paid_view, name="lease_paid"),
+    path("enterprises/policies/", premises.policy_list_view, name="policies"),
+    path("enterprises/reliefs/", premises.relief_list_view, name="reliefs"),
+    path("enterprises/reliefs/<int:relief_id>/", premises.relief_detail_view, name="relief"),
+    path(
+        "enterprises/reliefs/<int:relief_id>/approve/",
+        premises.relief_approve_view,
+        name="relief_approve",
+    ),
+    path(
+        "enterprises/reliefs/<int:relief_id>/cancel/",
+        premises.relief_cancel_view,
+        name="relief_cancel",
+    ),
+]

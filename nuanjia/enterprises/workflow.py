@@ -1,0 +1,48 @@
+"""The enterprises app's lifecycles, declared once for the workflow engine: a rent relief is
+proposed by a caseworker and approved by another person (the register and the schedules
+change, the refund of rent already paid is reserved), or cancelled (everything reversed)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from nuanjia.core.workflow import State, Workflow, step
+from nuanjia.orgs.rules import Role
+
+from .models import RentRelief, RentReliefEvent
+from .rules import ReliefStatus, ReliefStep
+
+RELIEF_FLOW = Workflow(
+    name="enterprises.rent_relief",
+    model=RentRelief,
+    history=RentReliefEvent,
+    history_fk="relief",
+    noun=_("rent relief"),
+    status_labels=ReliefStatus,
+    step_labels=ReliefStep,
+    states=[
+        State(ReliefStatus.PROPOSED, queue=frozenset({Role.APPROVER})),
+        # Approved: finance sends the refund of rent already paid to the bank.
+        State(ReliefStatus.APPROVED, queue=frozenset({Role.FINANCE})),
+        State(ReliefStatus.CANCELLED),
+    ],
+    steps=[
+        step(
+            ReliefStep.APPROVE,
+            sources=[ReliefStatus.PROPOSED],
+            target=ReliefStatus.APPROVED,
+            roles=[Role.APPROVER],
+            stamp="approved_by",
+            not_by={"proposed_by": _("You proposed this relief; another person must approve it.")},
+        ),
+        step(
+            ReliefStep.CANCEL,
+            sources=[ReliefStatus.PROPOSED, ReliefStatus.APPROVED],
+            target=ReliefStatus.CANCELLED,
+            roles=[Role.CASEWORKER, Role.APPROVER, Role.FINANCE],
+            roles_by_source={
+                ReliefStatus.PROPOSED: frozenset({Role.CASEWORKER, Role.APPROVER}),
+                ReliefStatus.APPROVED: frozenset({Role.APPROVER, Role.FINANCE}),
+            },
+            reason=_("Say why the relief is cancelled."),
+        ),
+    ],
+)
