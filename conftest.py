@@ -44,6 +44,7 @@ SEEDS = [
     ("nuanjia.relief.migrations.0002_seed_types_and_caps", "seed"),
     ("nuanjia.stations.migrations.0002_seed_facilities", "seed"),
     ("nuanjia.enterprises.migrations.0002_seed_thresholds", "seed"),
+    ("nuanjia.enterprises.migrations.0004_seed_fee_rebate", "seed"),
 ]
 
 

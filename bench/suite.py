@@ -40,6 +40,7 @@ BENCHES = (
     Bench("stations", ("--rows", "600")),
     Bench("import_workers", ("--rows", "2000")),
     Bench("campaigns", ("--rows", "5000")),
+    Bench("enterprises", ("--rows", "3000", "--leases", "500")),
     Bench(
         "partners",
         ("--rows", "2000", "--scanned", "600", "--seconds", "3", "--floor-seconds", "3"),

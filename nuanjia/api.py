@@ -150,6 +150,7 @@ def register_routers() -> None:
     api.add_router("/hotline/", "nuanjia.hotline.api.router")
     api.add_router("/campaigns/", "nuanjia.campaigns.api.router")
     api.add_router("/enterprises/", "nuanjia.enterprises.api.router")
+    api.add_router("/enterprises/", "nuanjia.enterprises.api_fees.router")
 
 
 register_routers()

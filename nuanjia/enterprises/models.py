@@ -361,3 +361,34 @@ class ReliefLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relief_id} {self.kind} {self.relief_fen}"
+
+
+# The union-fee models live in their own module (size); Django finds them through this one.
+from .models_fees import (  # noqa: E402
+    FeeCollection,
+    Rebate,
+    RebateBatch,
+    RebateBatchEvent,
+    RebateExceptionRow,
+    RebatePolicy,
+)
+
+__all__ = [
+    "FeeCollection",
+    "FirmFigures",
+    "FirmProfile",
+    "Lease",
+    "Property",
+    "Rebate",
+    "RebateBatch",
+    "RebateBatchEvent",
+    "RebateExceptionRow",
+    "RebatePolicy",
+    "ReliefLine",
+    "ReliefPolicy",
+    "RentRelief",
+    "RentReliefEvent",
+    "ScheduleMonth",
+    "SizeThreshold",
+    "Unit",
+]

@@ -130,3 +130,13 @@ def refund_labels(ids: list[int]) -> dict[int, Any]:
         )
         for pk in RentRelief.objects.filter(pk__in=ids).values_list("pk", flat=True)
     }
+
+
+def visible_rebate_batches(user: Actor) -> QuerySet[Any]:
+    from .models import RebateBatch
+
+    return scoped(RebateBatch.objects.select_related("org"), user, "org")
+
+
+def get_rebate_batch_for(user: Actor, pk: Any, *, write: bool = False) -> Any:
+    return get_scoped_or_404(visible_rebate_batches(user), user, write=write, pk=pk)

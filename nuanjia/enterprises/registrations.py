@@ -35,12 +35,47 @@ def _relief() -> None:
             "enterprises.unit_added": _("Unit added to a union property"),
             "enterprises.lease_created": _("Lease created with its rent schedule"),
             "enterprises.rent_paid": _("Rent recorded as paid"),
+            "enterprises.policy_created": _("Rent-relief policy created"),
             "enterprises.rent_relief.propose": _("Rent relief proposed"),
+            "enterprises.reliefs_staged": _("Rent relief applied to many leases at once"),
             "enterprises.rent_relief.approve": _("Rent relief approved"),
             "enterprises.rent_relief.cancel": _("Rent relief cancelled"),
         }
     )
 
 
+def _rebates() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import audit_names
+    from nuanjia.funds import sources
+
+    from . import rebate_payable
+    from .models import Rebate
+    from .rules import RebateStatus
+    from .services.rebates import REBATE_SOURCE
+
+    rebate_payable.register()
+    sources.register(
+        sources.PostingSource(
+            source_type=REBATE_SOURCE,
+            label="fee rebate",
+            paid_ids=lambda: Rebate.objects.filter(status=RebateStatus.PAID).values_list(
+                "pk", flat=True
+            ),
+        )
+    )
+    audit_names.register(
+        {
+            "enterprises.collections_imported": _("Union fees collected imported"),
+            "enterprises.rebate_policy_created": _("Fee rebate policy created"),
+            "enterprises.rebate_batch.stage": _("Fee rebates staged"),
+            "enterprises.rebate_batch.approve": _("Fee rebates approved, amounts reserved"),
+            "enterprises.rebate_batch.cancel": _("Staged fee rebates cancelled"),
+        }
+    )
+
+
 def register_all() -> None:
     _relief()
+    _rebates()

@@ -77,3 +77,43 @@ class RefundStatus(models.TextChoices):
     PAID = "paid", _("Refunded")
     FAILED = "failed", _("Refund failed")
     CANCELLED = "cancelled", _("Refund cancelled")
+
+
+class RebateBatchStatus(models.TextChoices):
+    STAGED = "staged", _("Staged")
+    APPROVED = "approved", _("Approved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RebateBatchStep(models.TextChoices):
+    APPROVE = "approve", _("Approve the rebates")
+    CANCEL = "cancel", _("Cancel the staged rebates")
+
+
+class RebateStatus(models.TextChoices):
+    STAGED = "staged", _("Staged")
+    APPROVED = "approved", _("Approved")
+    IN_BATCH = "in_batch", _("In a payment batch")
+    PAID = "paid", _("Returned")
+    FAILED = "failed", _("Payment failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+LIVE_REBATE = (
+    RebateStatus.STAGED,
+    RebateStatus.APPROVED,
+    RebateStatus.IN_BATCH,
+    RebateStatus.PAID,
+    RebateStatus.FAILED,
+)
+
+
+class RebateException(models.TextChoices):
+    """Why a collection was not staged for a rebate (listed apart)."""
+
+    PREPARATORY = "preparatory", _("Collected as union preparatory funds: not rebated")
+    NO_UNION_ACCOUNT = "no_account", _("The firm's union has no bank account")
+    SIZE_UNKNOWN = "size_unknown", _("The firm's size is unknown for the period")
+    NOT_SMALL = "not_small", _("Not a small or micro firm in the period")
+    ALREADY_RETURNED = "returned", _("Already rebated for the period")
+    NO_POLICY = "no_policy", _("No rebate policy in force for the period")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import firms, premises
+from .views import fees, firms, premises
 
 app_name = "enterprises"
 
@@ -40,6 +40,30 @@ urlpatterns = [
         premises.relief_approve_view,
         name="relief_approve",
     ),
+    path("enterprises/rebates/", fees.rebate_batch_list_view, name="rebate_batches"),
+    path("enterprises/rebates/<int:rebate_batch_id>/", fees.rebate_batch_view, name="rebate_batch"),
+    path(
+        "enterprises/rebates/<int:rebate_batch_id>/approve/",
+        fees.rebate_batch_approve_view,
+        name="rebate_batch_approve",
+    ),
+    path(
+        "enterprises/rebates/<int:rebate_batch_id>/cancel/",
+        fees.rebate_batch_cancel_view,
+        name="rebate_batch_cancel",
+    ),
+    path("enterprises/collections/import/", fees.collection_import_view, name="collection_import"),
+    path(
+        "enterprises/collections/import/template.xlsx",
+        fees.collection_import_template_view,
+        name="collection_import_template",
+    ),
+    path(
+        "enterprises/collections/import/errors/<str:import_token>/",
+        fees.collection_import_errors_view,
+        name="collection_import_errors",
+    ),
+    path("enterprises/figures/", fees.figures_view, name="figures"),
     path(
         "enterprises/reliefs/<int:relief_id>/cancel/",
         premises.relief_cancel_view,

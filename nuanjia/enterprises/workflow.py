@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from nuanjia.core.workflow import State, Workflow, step
 from nuanjia.orgs.rules import Role
 
-from .models import RentRelief, RentReliefEvent
-from .rules import ReliefStatus, ReliefStep
+from .models import RebateBatch, RebateBatchEvent, RentRelief, RentReliefEvent
+from .rules import RebateBatchStatus, RebateBatchStep, ReliefStatus, ReliefStep
 
 RELIEF_FLOW = Workflow(
     name="enterprises.rent_relief",
@@ -43,6 +43,39 @@ RELIEF_FLOW = Workflow(
                 ReliefStatus.APPROVED: frozenset({Role.APPROVER, Role.FINANCE}),
             },
             reason=_("Say why the relief is cancelled."),
+        ),
+    ],
+)
+
+
+REBATE_BATCH_FLOW = Workflow(
+    name="enterprises.rebate_batch",
+    model=RebateBatch,
+    history=RebateBatchEvent,
+    history_fk="batch",
+    noun=_("rebate batch"),
+    status_labels=RebateBatchStatus,
+    step_labels=RebateBatchStep,
+    states=[
+        State(RebateBatchStatus.STAGED, queue=frozenset({Role.APPROVER})),
+        State(RebateBatchStatus.APPROVED),
+        State(RebateBatchStatus.CANCELLED),
+    ],
+    steps=[
+        step(
+            RebateBatchStep.APPROVE,
+            sources=[RebateBatchStatus.STAGED],
+            target=RebateBatchStatus.APPROVED,
+            roles=[Role.APPROVER],
+            stamp="approved_by",
+            not_by={"staged_by": _("You staged these rebates; another person must approve them.")},
+        ),
+        step(
+            RebateBatchStep.CANCEL,
+            sources=[RebateBatchStatus.STAGED],
+            target=RebateBatchStatus.CANCELLED,
+            roles=[Role.FINANCE, Role.APPROVER],
+            reason=_("Say why the staged rebates are cancelled."),
         ),
     ],
 )

@@ -2,7 +2,8 @@
 
 from .firms import county_of, record_figures, register_firm, size_class_on
 from .leases import create_lease, create_property, create_unit, record_rent_paid
-from .policies import create_policy
+from .policies import create_policy, create_rebate_policy
+from .rebates import REBATE_SOURCE, approve_rebates, cancel_rebates, stage_rebates
 from .relief import (
     RELIEF_ACTIONS,
     RENT_REFUND_SOURCE,
@@ -14,12 +15,16 @@ from .relief import (
     propose_relief,
     reconcile,
 )
+from .relief_bulk import stage_reliefs
 
 __all__ = [
+    "REBATE_SOURCE",
     "RELIEF_ACTIONS",
     "RENT_REFUND_SOURCE",
     "Eligibility",
+    "approve_rebates",
     "approve_relief",
+    "cancel_rebates",
     "cancel_relief",
     "check_eligibility",
     "compute_relief",
@@ -27,6 +32,7 @@ __all__ = [
     "create_lease",
     "create_policy",
     "create_property",
+    "create_rebate_policy",
     "create_unit",
     "propose_relief",
     "reconcile",
@@ -34,4 +40,6 @@ __all__ = [
     "record_rent_paid",
     "register_firm",
     "size_class_on",
+    "stage_rebates",
+    "stage_reliefs",
 ]

@@ -5,10 +5,13 @@ a firm of 开封市鼓楼区 whose workplace union is the marker union, its figu
 import datetime
 
 from nuanjia.enterprises.models import (
+    FeeCollection,
     FirmFigures,
     FirmProfile,
     Lease,
     Property,
+    RebateBatch,
+    RebateExceptionRow,
     ReliefLine,
     ReliefPolicy,
     RentRelief,
@@ -57,7 +60,18 @@ def enterprise_rows(union, marker: str) -> dict[str, int]:
     ReliefLine.objects.create(
         relief=relief, month=month, kind=ReliefLineKind.FREE, due_fen=100_000, relief_fen=100_000
     )
+    batch = RebateBatch.objects.create(
+        org=county, period_from=datetime.date(2022, 1, 1), period_to=datetime.date(2022, 1, 1)
+    )
+    collection = FeeCollection.objects.create(
+        firm=firm, org=county, period_start=datetime.date(2022, 1, 1),
+        period_end=datetime.date(2022, 1, 31), payroll_fen=100, fee_fen=2, paid_on=datetime.date(2022, 2, 1),
+    )  # fmt: skip
+    RebateExceptionRow.objects.create(
+        batch=batch, collection=collection, org=county, reason="no_account", amount_fen=1
+    )
     return {
+        "rebate_batch_id": batch.pk,
         "firm_id": firm.pk,
         "property_id": prop.pk,
         "lease_id": lease.pk,

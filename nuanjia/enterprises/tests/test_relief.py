@@ -163,3 +163,34 @@ def test_cancelling_an_approved_relief_releases_the_refund(caseworker, approver,
     assert relief.refund_status == RefundStatus.CANCELLED
     assert rent_account().reserved_fen == 0
     assert first_discrepancy() is None
+
+
+def test_the_bulk_path_stages_what_the_one_lease_path_proposes(caseworker):
+    from nuanjia.enterprises.models import ReliefLine, RentRelief
+    from nuanjia.orgs.models import Org
+
+    policy = make_policy(caseworker, 3, 12)
+    leases = [
+        make_lease(caseworker, make_firm(caseworker, name="批量甲")),
+        make_lease(
+            caseworker, make_firm(caseworker, name="批量乙"), ends_on=datetime.date(2022, 8, 31)
+        ),
+        make_lease(caseworker, make_firm(caseworker, name="批量丙", size="medium")),
+    ]
+    services.record_rent_paid(leases[0], up_to=datetime.date(2022, 2, 1), by=caseworker)
+    expected = {lease.pk: services.compute_relief(lease, policy) for lease in leases[:2]}
+    assert services.stage_reliefs(policy, Org.objects.get(code="410108"), by=caseworker) == 2
+    for relief in RentRelief.objects.filter(policy=policy):
+        computed = expected[relief.lease_id]
+        assert (relief.months, relief.total_fen, relief.refund_fen) == (
+            len(computed.lines),
+            computed.total_fen,
+            computed.refund_fen,
+        )
+        lines = ReliefLine.objects.filter(relief=relief).order_by("month__number")
+        assert [(x.month_id, x.kind, x.relief_fen, x.refund_fen) for x in lines] == [
+            (x.month_id, x.kind, x.relief_fen, x.refund_fen) for x in computed.lines
+        ]
+        assert relief.events.get().action == "propose"
+    assert {r.total_fen for r in RentRelief.objects.all()} == {45_000_00, 27_500_00}
+    assert services.stage_reliefs(policy, Org.objects.get(code="410108"), by=caseworker) == 0

@@ -157,8 +157,12 @@ def policy_list_view(request):
 @requires(Perm.VIEW_BUSINESS)
 def relief_list_view(request):
     queue = request.GET.get("queue", "")
+    found = queries.reliefs_in_queue(request.user, queue)
+    city = request.GET.get("city", "")
+    if city:  # the figures' drill-down: one city's reliefs
+        found = found.filter(org__path__startswith=f"/{city[:2]}0000/{city[:6]}/")
     return render(request, "enterprises/premises/reliefs.html", {
-        "page": _page(request, queries.reliefs_in_queue(request.user, queue)),
+        "page": _page(request, found),
         "queue": queue if queue in (Role.APPROVER, Role.FINANCE) else "",
     })  # fmt: skip
 
