@@ -11,6 +11,7 @@ from django.db import transaction
 from nuanjia.campaigns.demo import load_demo_campaign
 from nuanjia.core.codes import credit_code_check_char
 from nuanjia.demo_people import load_demo_families
+from nuanjia.enterprises.demo import load_demo_enterprises
 from nuanjia.funds.demo import load_demo_funds
 from nuanjia.hotline.demo import load_demo_tickets
 from nuanjia.members.demo import load_demo_partners
@@ -118,4 +119,5 @@ def load_demo() -> list[Staff]:
     load_demo_tickets()
     load_demo_partners()
     load_demo_campaign()
+    load_demo_enterprises()
     return accounts
