@@ -45,6 +45,7 @@ SEEDS = [
     ("nuanjia.stations.migrations.0002_seed_facilities", "seed"),
     ("nuanjia.enterprises.migrations.0002_seed_thresholds", "seed"),
     ("nuanjia.enterprises.migrations.0004_seed_fee_rebate", "seed"),
+    ("nuanjia.enterprises.migrations.0006_seed_help_cap", "seed"),
 ]
 
 

@@ -88,6 +88,9 @@ class CityFiguresOut(Schema):
     due_fen: int
     returned_fen: int
     ratio: int | None
+    firms_helped: int
+    help_fen: int
+    workers_reached: int
 
 
 def _detail(request, batch: RebateBatch) -> RebateBatch:

@@ -31,6 +31,9 @@ class CityRow:
     due_fen: int = 0
     returned_fen: int = 0
     firms_rebated: int = 0
+    firms_helped: int = 0
+    help_fen: int = 0
+    workers_reached: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -107,10 +110,28 @@ def _rebates_by_city(user: Any, year: int | None, table: dict[str, CityRow], cit
         table.setdefault(city.code, CityRow(city.code, city.name)).due_fen += amount
 
 
+def _helps_by_city(user: Any, year: int | None, table: dict[str, CityRow], cities) -> None:
+    from .models import FirmHelp
+    from .rules import HelpStatus
+
+    helps = _rows(user, FirmHelp.objects.filter(status=HelpStatus.PAID), "org", "firm__org")
+    found = helps.filter(_year(year, "helped_on")).values("firm__org__path").annotate(
+        total=Sum("amount_fen"), workers=Sum("workers_reached"), firms=Count("firm", distinct=True)
+    )  # fmt: skip
+    for row in found:
+        city = _city_of(row["firm__org__path"], cities)
+        if city is not None:
+            entry = table.setdefault(city.code, CityRow(city.code, city.name))
+            entry.help_fen += row["total"] or 0
+            entry.workers_reached += row["workers"] or 0
+            entry.firms_helped += row["firms"]
+
+
 def city_figures(user: Any, year: int | None = None) -> list[CityRow]:
     cities = _cities()
     table: dict[str, CityRow] = {}
     _relief_by_city(user, year, table, cities)
+    _helps_by_city(user, year, table, cities)
     _rebates_by_city(user, year, table, cities)
     return [table[code] for code in sorted(table)]
 

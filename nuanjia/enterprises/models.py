@@ -372,11 +372,15 @@ from .models_fees import (  # noqa: E402
     RebateExceptionRow,
     RebatePolicy,
 )
+from .models_help import FirmHelp, FirmHelpEvent, HelpCap  # noqa: E402
 
 __all__ = [
     "FeeCollection",
     "FirmFigures",
+    "FirmHelp",
+    "FirmHelpEvent",
     "FirmProfile",
+    "HelpCap",
     "Lease",
     "Property",
     "Rebate",

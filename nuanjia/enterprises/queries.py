@@ -140,3 +140,15 @@ def visible_rebate_batches(user: Actor) -> QuerySet[Any]:
 
 def get_rebate_batch_for(user: Actor, pk: Any, *, write: bool = False) -> Any:
     return get_scoped_or_404(visible_rebate_batches(user), user, write=write, pk=pk)
+
+
+def visible_helps(user: Actor) -> QuerySet[Any]:
+    from .models import FirmHelp
+
+    return scoped(
+        FirmHelp.objects.select_related("firm__employer", "org"), user, "org", "firm__org"
+    )
+
+
+def get_help_for(user: Actor, pk: Any, *, write: bool = False) -> Any:
+    return get_scoped_or_404(visible_helps(user), user, write=write, pk=pk)

@@ -76,6 +76,35 @@ def _rebates() -> None:
     )
 
 
+def _helps() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from nuanjia.core import audit_names
+    from nuanjia.funds import sources
+
+    from .models import FirmHelp
+    from .rules import HelpStatus
+    from .services.helps import HELP_SOURCE
+
+    sources.register(
+        sources.PostingSource(
+            source_type=HELP_SOURCE,
+            label="help for a firm",
+            paid_ids=lambda: FirmHelp.objects.filter(status=HelpStatus.PAID).values_list(
+                "pk", flat=True
+            ),
+        )
+    )
+    audit_names.register(
+        {
+            "enterprises.help.propose": _("Help for a firm proposed"),
+            "enterprises.help.approve": _("Help for a firm approved and paid"),
+            "enterprises.help.cancel": _("Help for a firm cancelled"),
+        }
+    )
+
+
 def register_all() -> None:
     _relief()
     _rebates()
+    _helps()

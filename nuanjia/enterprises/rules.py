@@ -117,3 +117,14 @@ class RebateException(models.TextChoices):
     NOT_SMALL = "not_small", _("Not a small or micro firm in the period")
     ALREADY_RETURNED = "returned", _("Already rebated for the period")
     NO_POLICY = "no_policy", _("No rebate policy in force for the period")
+
+
+class HelpStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    PAID = "paid", _("Approved and paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class HelpStep(models.TextChoices):
+    APPROVE = "approve", _("Approve and pay the help")
+    CANCEL = "cancel", _("Cancel the help")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import fees, firms, premises
+from .views import fees, firms, helps, premises
 
 app_name = "enterprises"
 
@@ -64,6 +64,10 @@ urlpatterns = [
         name="collection_import_errors",
     ),
     path("enterprises/figures/", fees.figures_view, name="figures"),
+    path("enterprises/helps/", helps.help_list_view, name="helps"),
+    path("enterprises/helps/<int:help_id>/", helps.help_detail_view, name="help"),
+    path("enterprises/helps/<int:help_id>/approve/", helps.help_approve_view, name="help_approve"),
+    path("enterprises/helps/<int:help_id>/cancel/", helps.help_cancel_view, name="help_cancel"),
     path(
         "enterprises/reliefs/<int:relief_id>/cancel/",
         premises.relief_cancel_view,

@@ -7,8 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from nuanjia.core.workflow import State, Workflow, step
 from nuanjia.orgs.rules import Role
 
-from .models import RebateBatch, RebateBatchEvent, RentRelief, RentReliefEvent
-from .rules import RebateBatchStatus, RebateBatchStep, ReliefStatus, ReliefStep
+from .models import (
+    FirmHelp,
+    FirmHelpEvent,
+    RebateBatch,
+    RebateBatchEvent,
+    RentRelief,
+    RentReliefEvent,
+)
+from .rules import (
+    HelpStatus,
+    HelpStep,
+    RebateBatchStatus,
+    RebateBatchStep,
+    ReliefStatus,
+    ReliefStep,
+)
 
 RELIEF_FLOW = Workflow(
     name="enterprises.rent_relief",
@@ -76,6 +90,39 @@ REBATE_BATCH_FLOW = Workflow(
             target=RebateBatchStatus.CANCELLED,
             roles=[Role.FINANCE, Role.APPROVER],
             reason=_("Say why the staged rebates are cancelled."),
+        ),
+    ],
+)
+
+
+HELP_FLOW = Workflow(
+    name="enterprises.help",
+    model=FirmHelp,
+    history=FirmHelpEvent,
+    history_fk="help",
+    noun=_("help for a firm"),
+    status_labels=HelpStatus,
+    step_labels=HelpStep,
+    states=[
+        State(HelpStatus.PROPOSED, queue=frozenset({Role.APPROVER})),
+        State(HelpStatus.PAID),
+        State(HelpStatus.CANCELLED),
+    ],
+    steps=[
+        step(
+            HelpStep.APPROVE,
+            sources=[HelpStatus.PROPOSED],
+            target=HelpStatus.PAID,
+            roles=[Role.APPROVER],
+            stamp="approved_by",
+            not_by={"proposed_by": _("You proposed this help; another person must approve it.")},
+        ),
+        step(
+            HelpStep.CANCEL,
+            sources=[HelpStatus.PROPOSED],
+            target=HelpStatus.CANCELLED,
+            roles=[Role.CASEWORKER, Role.APPROVER],
+            reason=_("Say why the help is cancelled."),
         ),
     ],
 )

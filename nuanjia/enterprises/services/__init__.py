@@ -1,6 +1,7 @@
 """The enterprises app's writes, by subject; their public names are re-exported here."""
 
 from .firms import county_of, record_figures, register_firm, size_class_on
+from .helps import HELP_SOURCE, approve_help, cancel_help, propose_help
 from .leases import create_lease, create_property, create_unit, record_rent_paid
 from .policies import create_policy, create_rebate_policy
 from .rebates import REBATE_SOURCE, approve_rebates, cancel_rebates, stage_rebates
@@ -18,12 +19,15 @@ from .relief import (
 from .relief_bulk import stage_reliefs
 
 __all__ = [
+    "HELP_SOURCE",
     "REBATE_SOURCE",
     "RELIEF_ACTIONS",
     "RENT_REFUND_SOURCE",
     "Eligibility",
+    "approve_help",
     "approve_rebates",
     "approve_relief",
+    "cancel_help",
     "cancel_rebates",
     "cancel_relief",
     "check_eligibility",
@@ -34,6 +38,7 @@ __all__ = [
     "create_property",
     "create_rebate_policy",
     "create_unit",
+    "propose_help",
     "propose_relief",
     "reconcile",
     "record_figures",

@@ -26,7 +26,7 @@ from ..rules import FirmKind, ReliefStatus, SizeClass
 from .common import CASEWORKERS, require_role
 
 _LINES = """
-WITH eligible AS (
+WITH eligible AS MATERIALIZED (
   SELECT l.id AS lease_id FROM enterprises_lease l
     JOIN enterprises_firmprofile fp ON fp.id = l.tenant_id
    WHERE l.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s)

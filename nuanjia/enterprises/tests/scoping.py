@@ -7,6 +7,7 @@ import datetime
 from nuanjia.enterprises.models import (
     FeeCollection,
     FirmFigures,
+    FirmHelp,
     FirmProfile,
     Lease,
     Property,
@@ -70,7 +71,12 @@ def enterprise_rows(union, marker: str) -> dict[str, int]:
     RebateExceptionRow.objects.create(
         batch=batch, collection=collection, org=county, reason="no_account", amount_fen=1
     )
+    help_ = FirmHelp.objects.create(
+        firm=firm, org=county, earmark=earmark, amount_fen=100, workers_reached=1,
+        purpose=marker[:200], helped_on=datetime.date(2022, 3, 1),
+    )  # fmt: skip
     return {
+        "help_id": help_.pk,
         "rebate_batch_id": batch.pk,
         "firm_id": firm.pk,
         "property_id": prop.pk,

@@ -23,6 +23,6 @@ def test_the_demo_reproduces_the_province_total_from_its_leases(tree):
         if services.check_eligibility(lease, policy).eligible
     )
     assert RentRelief.objects.filter(status=ReliefStatus.APPROVED).count() == 4
-    # 5,000 × 7.5 + 8,000 × 7.5 + 3,600 × (3 + 2.5) + 2,800 × 7.5 = 138,300 元
-    assert expected == province_relief_total() == 138_300_00
+    # (5,000 + 8,000 + 2,800) × (3 + 12 × ½) + 3,600 × (3 + 5 × ½) = 162,000 元
+    assert expected == province_relief_total() == 162_000_00
     assert services.reconcile() == []

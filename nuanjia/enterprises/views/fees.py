@@ -153,6 +153,8 @@ FIGURES_EXPORT = ListExport("enterprises.figures", _lazy("Enterprise figures"), 
     column(_lazy("Tenants"), "tenants"), column(_lazy("Months"), "months"),
     money(_lazy("Rebates due (yuan)"), "due_fen"), money(_lazy("Rebates returned (yuan)"), "returned_fen"),
     column(_lazy("Returned (%)"), lambda row: "" if row.ratio is None else row.ratio),
+    column(_lazy("Firms helped"), "firms_helped"), money(_lazy("Help (yuan)"), "help_fen"),
+    column(_lazy("Workers reached"), "workers_reached"),
 ))  # fmt: skip
 
 
