@@ -91,6 +91,8 @@ class CityFiguresOut(Schema):
     firms_helped: int
     help_fen: int
     workers_reached: int
+    checkups: int
+    open_findings: int
 
 
 def _detail(request, batch: RebateBatch) -> RebateBatch:

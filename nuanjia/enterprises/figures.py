@@ -34,6 +34,8 @@ class CityRow:
     firms_helped: int = 0
     help_fen: int = 0
     workers_reached: int = 0
+    checkups: int = 0
+    open_findings: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -127,9 +129,26 @@ def _helps_by_city(user: Any, year: int | None, table: dict[str, CityRow], citie
             entry.firms_helped += row["firms"]
 
 
+def _checkups_by_city(user: Any, year: int | None, table: dict[str, CityRow], cities) -> None:
+    from .models import CheckUp, Finding
+
+    checkups = _rows(user, CheckUp.objects.all(), "org").filter(_year(year, "checked_on"))
+    for row in checkups.values("org__path").annotate(n=Count("pk")):
+        city = _city_of(row["org__path"], cities)
+        if city is not None:
+            table.setdefault(city.code, CityRow(city.code, city.name)).checkups += row["n"]
+    findings = _rows(user, Finding.objects.filter(closed_on__isnull=True), "org")
+    findings = findings.filter(_year(year, "checkup__checked_on"))
+    for row in findings.values("org__path").annotate(n=Count("pk")):
+        city = _city_of(row["org__path"], cities)
+        if city is not None:
+            table.setdefault(city.code, CityRow(city.code, city.name)).open_findings += row["n"]
+
+
 def city_figures(user: Any, year: int | None = None) -> list[CityRow]:
     cities = _cities()
     table: dict[str, CityRow] = {}
+    _checkups_by_city(user, year, table, cities)
     _relief_by_city(user, year, table, cities)
     _helps_by_city(user, year, table, cities)
     _rebates_by_city(user, year, table, cities)

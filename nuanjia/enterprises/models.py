@@ -364,6 +364,7 @@ class ReliefLine(models.Model):
 
 
 # The union-fee models live in their own module (size); Django finds them through this one.
+from .models_checkups import CheckUp, Finding, FollowUpTask, Visit  # noqa: E402
 from .models_fees import (  # noqa: E402
     FeeCollection,
     Rebate,
@@ -375,11 +376,14 @@ from .models_fees import (  # noqa: E402
 from .models_help import FirmHelp, FirmHelpEvent, HelpCap  # noqa: E402
 
 __all__ = [
+    "CheckUp",
     "FeeCollection",
+    "Finding",
     "FirmFigures",
     "FirmHelp",
     "FirmHelpEvent",
     "FirmProfile",
+    "FollowUpTask",
     "HelpCap",
     "Lease",
     "Property",
@@ -395,4 +399,5 @@ __all__ = [
     "ScheduleMonth",
     "SizeThreshold",
     "Unit",
+    "Visit",
 ]

@@ -152,3 +152,26 @@ def visible_helps(user: Actor) -> QuerySet[Any]:
 
 def get_help_for(user: Actor, pk: Any, *, write: bool = False) -> Any:
     return get_scoped_or_404(visible_helps(user), user, write=write, pk=pk)
+
+
+def visible_checkups(user: Actor) -> QuerySet[Any]:
+    from .models import CheckUp
+
+    return scoped(CheckUp.objects.select_related("firm__employer", "org"), user, *FIRM_CHILD_ORGS)
+
+
+def get_checkup_for(user: Actor, pk: Any, *, write: bool = False) -> Any:
+    return get_scoped_or_404(visible_checkups(user), user, write=write, pk=pk)
+
+
+def visible_visits(user: Actor) -> QuerySet[Any]:
+    from .models import Visit
+
+    return scoped(Visit.objects.select_related("firm__employer", "org"), user, *FIRM_CHILD_ORGS)
+
+
+def get_visit_for(user: Actor, pk: Any, *, write: bool = False) -> Any:
+    return get_scoped_or_404(visible_visits(user), user, write=write, pk=pk)
+
+
+FIRM_CHILD_ORGS = ("org", "firm__employer__union")

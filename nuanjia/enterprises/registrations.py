@@ -100,6 +100,10 @@ def _helps() -> None:
             "enterprises.help.propose": _("Help for a firm proposed"),
             "enterprises.help.approve": _("Help for a firm approved and paid"),
             "enterprises.help.cancel": _("Help for a firm cancelled"),
+            "enterprises.checkup_recorded": _("Legal check-up recorded"),
+            "enterprises.finding_closed": _("Check-up finding closed"),
+            "enterprises.visit_recorded": _("Visit to a firm recorded"),
+            "enterprises.task_added": _("Follow-up task added to a visit"),
         }
     )
 

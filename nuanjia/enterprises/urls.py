@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import fees, firms, helps, premises
+from .views import checkups, fees, firms, helps, premises
 
 app_name = "enterprises"
 
@@ -64,6 +64,15 @@ urlpatterns = [
         name="collection_import_errors",
     ),
     path("enterprises/figures/", fees.figures_view, name="figures"),
+    path("enterprises/checkups/", checkups.checkup_list_view, name="checkups"),
+    path("enterprises/checkups/<int:checkup_id>/", checkups.checkup_detail_view, name="checkup"),
+    path(
+        "enterprises/checkups/<int:checkup_id>/findings/<int:finding_id>/close/",
+        checkups.finding_close_view,
+        name="finding_close",
+    ),
+    path("enterprises/visits/", checkups.visit_list_view, name="visits"),
+    path("enterprises/visits/<int:visit_id>/", checkups.visit_detail_view, name="visit"),
     path("enterprises/helps/", helps.help_list_view, name="helps"),
     path("enterprises/helps/<int:help_id>/", helps.help_detail_view, name="help"),
     path("enterprises/helps/<int:help_id>/approve/", helps.help_approve_view, name="help_approve"),

@@ -1,5 +1,6 @@
 """The enterprises app's writes, by subject; their public names are re-exported here."""
 
+from .checkups import add_task, close_finding, record_checkup, record_visit
 from .firms import county_of, record_figures, register_firm, size_class_on
 from .helps import HELP_SOURCE, approve_help, cancel_help, propose_help
 from .leases import create_lease, create_property, create_unit, record_rent_paid
@@ -24,6 +25,7 @@ __all__ = [
     "RELIEF_ACTIONS",
     "RENT_REFUND_SOURCE",
     "Eligibility",
+    "add_task",
     "approve_help",
     "approve_rebates",
     "approve_relief",
@@ -31,6 +33,7 @@ __all__ = [
     "cancel_rebates",
     "cancel_relief",
     "check_eligibility",
+    "close_finding",
     "compute_relief",
     "county_of",
     "create_lease",
@@ -41,8 +44,10 @@ __all__ = [
     "propose_help",
     "propose_relief",
     "reconcile",
+    "record_checkup",
     "record_figures",
     "record_rent_paid",
+    "record_visit",
     "register_firm",
     "size_class_on",
     "stage_rebates",

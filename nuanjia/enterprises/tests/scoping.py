@@ -5,7 +5,9 @@ a firm of 开封市鼓楼区 whose workplace union is the marker union, its figu
 import datetime
 
 from nuanjia.enterprises.models import (
+    CheckUp,
     FeeCollection,
+    Finding,
     FirmFigures,
     FirmHelp,
     FirmProfile,
@@ -18,6 +20,7 @@ from nuanjia.enterprises.models import (
     RentRelief,
     ScheduleMonth,
     Unit,
+    Visit,
 )
 from nuanjia.enterprises.rules import FirmKind, Industry, ReliefLineKind, SizeClass
 from nuanjia.funds.models import Earmark
@@ -75,7 +78,18 @@ def enterprise_rows(union, marker: str) -> dict[str, int]:
         firm=firm, org=county, earmark=earmark, amount_fen=100, workers_reached=1,
         purpose=marker[:200], helped_on=datetime.date(2022, 3, 1),
     )  # fmt: skip
+    checkup = CheckUp.objects.create(
+        firm=firm, org=county, checked_on=datetime.date(2022, 3, 1), advice=marker,
+        checklist={"wages": False},
+    )  # fmt: skip
+    finding = Finding.objects.create(checkup=checkup, org=county, item="wages", description=marker)
+    visit = Visit.objects.create(
+        firm=firm, org=county, visited_on=datetime.date(2022, 3, 1), difficulties=marker
+    )
     return {
+        "checkup_id": checkup.pk,
+        "finding_id": finding.pk,
+        "visit_id": visit.pk,
         "help_id": help_.pk,
         "rebate_batch_id": batch.pk,
         "firm_id": firm.pk,

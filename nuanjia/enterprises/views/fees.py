@@ -155,6 +155,7 @@ FIGURES_EXPORT = ListExport("enterprises.figures", _lazy("Enterprise figures"), 
     column(_lazy("Returned (%)"), lambda row: "" if row.ratio is None else row.ratio),
     column(_lazy("Firms helped"), "firms_helped"), money(_lazy("Help (yuan)"), "help_fen"),
     column(_lazy("Workers reached"), "workers_reached"),
+    column(_lazy("Check-ups"), "checkups"), column(_lazy("Open findings"), "open_findings"),
 ))  # fmt: skip
 
 
