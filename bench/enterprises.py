@@ -67,13 +67,13 @@ def populate(firms: int) -> None:
             "union_account_encrypted, union_account_masked, union_bank_name, created_at, "
             f"updated_at) SELECT e.id, c.id, 'firm', 'retail', '', '', '', '', '工会', 'x', "
             f"'6217****0001', '建设银行', %s, %s FROM people_employer e JOIN {_counties()} "
-            f"ON c.k = e.id % {counties} WHERE e.name LIKE 'benchfirm%%'",
+            f"ON c.k = e.id %% {counties} WHERE e.name LIKE 'benchfirm%%'",
             [now, now],
         )
         cursor.execute(
             "INSERT INTO enterprises_firmfigures (firm_id, year, effective_on, kind, industry, "
             "headcount, revenue_fen, size_class, created_at) SELECT id, 2021, %s, 'firm', "
-            "'retail', 5, 50000000, CASE WHEN id % 10 = 0 THEN 'medium' ELSE 'micro' END, %s "
+            "'retail', 5, 50000000, CASE WHEN id %% 10 = 0 THEN 'medium' ELSE 'micro' END, %s "
             "FROM enterprises_firmprofile",
             [datetime.date(2022, 1, 1), now],
         )
@@ -81,7 +81,7 @@ def populate(firms: int) -> None:
             "INSERT INTO enterprises_firmfigures (firm_id, year, effective_on, kind, industry, "
             "headcount, revenue_fen, size_class, created_at) SELECT id, 2022, %s, 'firm', "
             "'retail', 120, 1000000000, 'medium', %s FROM enterprises_firmprofile "
-            "WHERE id % 7 = 0",
+            "WHERE id %% 7 = 0",
             [datetime.date(2022, 7, 1), now],
         )
         for month in MONTHS:
@@ -89,7 +89,7 @@ def populate(firms: int) -> None:
             cursor.execute(
                 "INSERT INTO enterprises_feecollection (firm_id, org_id, period_start, "
                 "period_end, payroll_fen, fee_fen, paid_on, preparatory, created_at) "
-                "SELECT id, org_id, %s, %s, 5000000 + id, 100000 + id % 1000, %s, %s, %s "
+                "SELECT id, org_id, %s, %s, 5000000 + id, 100000 + id %% 1000, %s, %s, %s "
                 "FROM enterprises_firmprofile",
                 [month, end - datetime.timedelta(days=1), end, False, now],
             )
@@ -175,7 +175,7 @@ def populate_leases(leases: int) -> None:
             "SELECT u.id, f.id, f.org_id, %s, 500000, %s, %s, 0, 'active', %s FROM "
             "(SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS k FROM enterprises_unit) u JOIN "
             "(SELECT id, org_id, ROW_NUMBER() OVER (ORDER BY id) AS k FROM "
-            "enterprises_firmprofile WHERE id % 10 <> 0) f ON f.k = u.k",
+            "enterprises_firmprofile WHERE id %% 10 <> 0) f ON f.k = u.k",
             [province.pk, datetime.date(2022, 1, 1), datetime.date(2023, 12, 31), now],
         )
         for number in range(24):
