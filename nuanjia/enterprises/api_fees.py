@@ -4,9 +4,11 @@ step each, by another person), and due vs returned per city (应收尽返)."""
 
 import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from nuanjia.core.errors import RuleViolation
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import ErrorOut, EventOut, parse_day
 from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
@@ -146,6 +148,8 @@ def rebate_batch_rebates(request, rebate_batch_id: int):
 @router.get("/figures", response=list[CityFiguresOut], summary="Figures per city (应收尽返)")
 def enterprise_figures(request, year: int | None = None):
     _guard(request)
+    if year is not None and not 2000 <= year <= 2100:
+        raise RuleViolation(_("Give a year from 2000 to 2100."), field="year")
     return city_figures(request.user, year)
 
 
