@@ -43,6 +43,9 @@ SEEDS = [
     ("nuanjia.funds.migrations.0002_seed_earmarks", "seed"),
     ("nuanjia.relief.migrations.0002_seed_types_and_caps", "seed"),
     ("nuanjia.stations.migrations.0002_seed_facilities", "seed"),
+    ("nuanjia.enterprises.migrations.0002_seed_thresholds", "seed"),
+    ("nuanjia.enterprises.migrations.0004_seed_fee_rebate", "seed"),
+    ("nuanjia.enterprises.migrations.0006_seed_help_cap", "seed"),
 ]
 
 

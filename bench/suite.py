@@ -41,6 +41,7 @@ BENCHES = (
     Bench("import_workers", ("--rows", "2000")),
     Bench("campaigns", ("--rows", "5000")),
     Bench("mutualaid", ("--rows", "2000")),
+    Bench("enterprises", ("--rows", "3000", "--leases", "500")),
     Bench(
         "partners",
         ("--rows", "2000", "--scanned", "600", "--seconds", "3", "--floor-seconds", "3"),

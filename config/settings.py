@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "nuanjia.produce",
     "nuanjia.mutualaid",
     "nuanjia.benefits",
+    "nuanjia.enterprises",
 ]
 
 MIDDLEWARE = [

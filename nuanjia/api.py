@@ -157,6 +157,8 @@ def register_routers() -> None:
     api.add_router("/mutualaid/", "nuanjia.mutualaid.api.router")
     api.add_router("/benefits/", "nuanjia.benefits.api.router")
     api.add_router("/benefits/", "nuanjia.benefits.api_statements.router")
+    api.add_router("/enterprises/", "nuanjia.enterprises.api.router")
+    api.add_router("/enterprises/", "nuanjia.enterprises.api_fees.router")
 
 
 register_routers()

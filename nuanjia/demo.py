@@ -12,6 +12,7 @@ from nuanjia.benefits.demo import load_demo_benefits
 from nuanjia.campaigns.demo import load_demo_campaign
 from nuanjia.core.codes import credit_code_check_char
 from nuanjia.demo_people import load_demo_families
+from nuanjia.enterprises.demo import load_demo_enterprises
 from nuanjia.funds.demo import load_demo_funds
 from nuanjia.hotline.demo import load_demo_tickets
 from nuanjia.members.demo import load_demo_partners
@@ -124,4 +125,5 @@ def load_demo() -> list[Staff]:
     load_demo_produce()
     load_demo_mutualaid()
     load_demo_benefits()
+    load_demo_enterprises()
     return accounts

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("hardship",),
     ("funds",),
     ("relief",),
-    ("hotline", "stations", "campaigns", "produce", "mutualaid", "benefits"),
+    ("hotline", "stations", "campaigns", "produce", "mutualaid", "benefits", "enterprises"),
 )
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 TOP_MODULES = {"cli", "api", "demo", "demo_people"}  # nuanjia/<name>.py, and <app>/demo.py

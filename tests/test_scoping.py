@@ -13,6 +13,7 @@ from nuanjia.benefits.tests.scoping import benefit_rows
 from nuanjia.campaigns.tests.scoping import campaign_rows
 from nuanjia.core.audit import record_event
 from nuanjia.core.models import CalendarDay
+from nuanjia.enterprises.tests.scoping import enterprise_rows
 from nuanjia.funds.tests.scoping import funds_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
 from nuanjia.hotline.tests.scoping import hotline_rows
@@ -43,6 +44,7 @@ LIST_EXPORTS = {
     "members/joins/export.xlsx",
     "produce/producers/export.xlsx",
     "mutualaid/claims/export.xlsx",
+    "enterprises/firms/export.xlsx",
 }
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"
@@ -73,6 +75,7 @@ def other_county(tree):
         | produce_rows(union, MARKER)
         | mutualaid_rows(union, MARKER)
         | benefit_rows(union, MARKER)
+        | enterprise_rows(union, MARKER)
         | {
             "org_id": union.pk,
             "user_id": staff.pk,

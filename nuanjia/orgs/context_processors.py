@@ -21,6 +21,7 @@ NAVIGATION = [
     (_("Mutual aid"), "mutualaid:plans", Perm.VIEW_BUSINESS),
     (_("Member benefits"), "benefits:offers", Perm.VIEW_BUSINESS),
     (_("Consumption help"), "produce:producers", Perm.VIEW_BUSINESS),
+    (_("Enterprises"), "enterprises:firms", Perm.VIEW_BUSINESS),
     (_("Funds"), "funds:ledger", Perm.VIEW_FUNDS),
     (_("12351 hotline"), "hotline:desk", Perm.VIEW_BUSINESS),
     (_("Import unions"), "orgs:import", Perm.MANAGE_ORGS),

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "nuanjia.enterprises"
+    label = "enterprises"
+    verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from . import registrations
+
+        registrations.register_all()
