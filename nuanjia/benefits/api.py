@@ -25,7 +25,7 @@ from nuanjia.orgs.rules import Perm
 
 from . import queries
 from .rules import FlagStep
-from .services import coupons, offers, redemptions, reversals
+from .services import confirm, coupons, offers, redemptions, reversals
 from .services.periods import local_day
 from .workflow import FLAG_FLOW
 
@@ -114,7 +114,7 @@ def _answer(answer: redemptions.Answer) -> dict[str, Any]:
                      response={200: AnswerOut, **ERROR_RESPONSES},
                      summary="Confirm one use of an offer (a resent key answers the same)")  # fmt: skip
 def redeem(request, payload: RedeemIn):
-    return _answer(redemptions.redeem(request.partner_user, **payload.dict()))
+    return _answer(confirm.confirm(request.partner_user, **payload.dict()))
 
 
 @partner_router.post("/coupon", auth=PartnerTokenAuth(),

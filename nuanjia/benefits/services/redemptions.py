@@ -10,7 +10,10 @@ limit and the budget), the redemption, its audit event and the suspicious-patter
 refused counter rolls the savepoint back; the attempt keeps the refusal as its answer.
 
 A merchant that cannot scan records the same rows from its monthly usage file
-(`usage.record_usage_file`) through `take_use`, checked against the same limits."""
+(`usage.record_usage_file`) through `take_use`, checked against the same limits.
+
+`redeem` is the ordinary path (demo, tests); the partner page and the API confirm through
+`confirm.confirm`, the fast path writing the same rows in fewer statements (ADR 0018)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,10 @@
 """PostgreSQL races on redemptions: limits, budgets and attempt keys hold exactly when many
 phones confirm at once."""
 
+import pytest
+
 from nuanjia.benefits.models import Attempt, BudgetCounter, MemberCounter, Redemption
+from nuanjia.benefits.services import confirm as fast
 from nuanjia.benefits.services import redemptions
 from nuanjia.benefits.services.redemptions import Status
 from nuanjia.core.audit import AuditEvent, verify_chain
@@ -10,6 +13,11 @@ from tests.concurrency import postgresql_module, race
 from .support import card, key, local, member, offer_for
 
 pytestmark = postgresql_module()
+
+# the ordinary path and the fast path (the partner page's and the API's) hold the same limits
+PATHS = pytest.mark.parametrize(
+    "redeem", [redemptions.redeem, fast.confirm], ids=["ordinary", "fast"]
+)
 
 
 def _patiently(work):
@@ -30,7 +38,8 @@ def _patiently(work):
     raise AssertionError("no connection")
 
 
-def test_a_member_with_one_use_left_gets_exactly_one_of_a_hundred_at_once(car_wash, worker):
+@PATHS
+def test_a_member_with_one_use_left_gets_exactly_one_of_a_hundred_at_once(car_wash, worker, redeem):
     """五元洗车, 2 a calendar month: one used already, 100 phones confirm together."""
     _partner, outlet, person, _terms, offer = car_wash
     at = local(2026, 12, 6, 10)
@@ -38,7 +47,7 @@ def test_a_member_with_one_use_left_gets_exactly_one_of_a_hundred_at_once(car_wa
     code = card(worker)
 
     def confirm(_i):
-        return _patiently(lambda: redemptions.redeem(person, offer=offer.pk, key=key(), code=code,
+        return _patiently(lambda: redeem(person, offer=offer.pk, key=key(), code=code,
                                                      outlet=outlet.pk, at=at))  # fmt: skip
 
     results = race(confirm, threads=100)
@@ -51,12 +60,13 @@ def test_a_member_with_one_use_left_gets_exactly_one_of_a_hundred_at_once(car_wa
     assert verify_chain() is None
 
 
-def test_the_same_key_sent_at_once_creates_one_use(car_wash, worker):
+@PATHS
+def test_the_same_key_sent_at_once_creates_one_use(car_wash, worker, redeem):
     _partner, _outlet, person, _terms, offer = car_wash
     attempt, code, at = key(), card(worker), local(2026, 12, 6, 10)
 
     def confirm(_i):
-        return redemptions.redeem(person, offer=offer.pk, key=attempt, code=code, at=at)
+        return redeem(person, offer=offer.pk, key=attempt, code=code, at=at)
 
     results = race(confirm, threads=20)
     assert not [r for r in results if isinstance(r, Exception)], results
@@ -64,7 +74,8 @@ def test_the_same_key_sent_at_once_creates_one_use(car_wash, worker):
     assert Attempt.objects.count() == 1
 
 
-def test_a_budget_of_n_uses_is_never_exceeded(car_wash, planner):
+@PATHS
+def test_a_budget_of_n_uses_is_never_exceeded(car_wash, planner, redeem):
     _partner, _outlet, person, terms, _offer = car_wash
     budgeted = offer_for(terms, planner, name="五元观影", budget_uses=7, budget_period="month")
     people = [member() for _ in range(30)]
@@ -72,7 +83,7 @@ def test_a_budget_of_n_uses_is_never_exceeded(car_wash, planner):
     at = local(2026, 12, 6, 10)
 
     def confirm(i):
-        return redemptions.redeem(person, offer=budgeted.pk, key=key(), code=codes[i], at=at)
+        return redeem(person, offer=budgeted.pk, key=key(), code=codes[i], at=at)
 
     results = race(confirm, threads=30)
     assert not [r for r in results if isinstance(r, Exception)], results

@@ -21,7 +21,7 @@ from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.members.auth import partner_page
 
 from .. import queries
-from ..services import coupons, redemptions, reversals
+from ..services import confirm, coupons, redemptions, reversals
 from ..services.periods import local_day
 
 
@@ -71,7 +71,7 @@ def _confirm(request: Any, user: Any, form: CardForm) -> redemptions.Answer | No
                 user, coupon=request.POST.get("coupon", ""), key=request.POST.get("key", ""),
                 bill_fen=bill, outlet=data["outlet"], **_card_fields(data),
             )  # fmt: skip
-        return redemptions.redeem(
+        return confirm.confirm(
             user, offer=request.POST.get("offer", ""), key=request.POST.get("key", ""),
             outlet=data["outlet"], **_card_fields(data),
         )  # fmt: skip

@@ -1,0 +1,262 @@
+"""The merchant's confirm, fast path (page and API): the same rows as `redemptions.redeem`
+(the ordinary path, kept for the demo and the tests), in few statements and one short
+transaction, as the breakfast scan does (ADR 0015, ADR 0018):
+
+- before any write lock: the attempt key looked up (a resend answers as the first time), the
+  card read (members.scanning), then ONE statement written once per database for the offer
+  live at this merchant that day with its terms, and the member's union when it sits in the
+  offer's union subtree (the offer's member group, when it has one, is the ordinary query);
+  the redemption's INSERT and its audit event prepared (core.prepared, core.audit);
+- in one transaction: the counters, each a guarded upsert (`counters.take`), the redemption,
+  the attempt as ONE `INSERT … ON CONFLICT (key) DO NOTHING` holding its answer (a concurrent
+  resend of the key finds the first one's row, rolls back and answers as it did), the
+  suspicious-pattern read, and the audit event appended under the chain's lock last.
+
+A refused counter rolls the transaction back; the refusal is then kept under the key in a
+transaction of its own, as any refusal found before the writes."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+import uuid
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Field
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanjia.core.audit import append_event as append_audit
+from nuanjia.core.audit import prepare_event
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.prepared import PreparedInsert
+from nuanjia.members.models import PartnerUser
+from nuanjia.members.services.scanning import CardStatus, ScanResult, scan
+from nuanjia.orgs.models import Org
+from nuanjia.people.models import Worker
+
+from ..audit import REDEEMED
+from ..models import Attempt, MerchantTerms, Offer, Redemption
+from ..rules import RedemptionSource
+from . import counters, flags
+from .periods import local_day
+from .redemptions import (
+    BENEFIT_USE,
+    Answer,
+    Status,
+    card_message,
+    earlier_answer,
+    limit_message,
+    outlet_of,
+    parse_key,
+    writers_queue,
+)
+
+
+def _q(name: str) -> str:
+    return str(connection.ops.quote_name(name))
+
+
+def _field(model: Any, name: str) -> Field[Any, Any]:
+    found = model._meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
+
+
+def _col(model: Any, name: str) -> str:
+    return _q(str(_field(model, name).column))
+
+
+_OFFER_FIELDS = ("id", "partner", "org", "name", "member_price_fen", "subsidy_fen", "per_day",
+                 "per_week", "per_month", "per_year", "budget_uses", "budget_period",
+                 "starts_on", "rule")  # fmt: skip
+
+
+@functools.cache
+def _live_sql(vendor: str) -> str:
+    """The offer (its fields, `_OFFER_FIELDS`) when live at the merchant on the day, with
+    the member's union (id, path) when the member is in the offer's union subtree and not
+    merged (else NULLs). Built once per database."""
+    offer, terms, org, worker = (_q(m._meta.db_table) for m in (Offer, MerchantTerms, Org, Worker))
+    path = _col(Org, "path")
+    fields = ", ".join(f"o.{_col(Offer, name)}" for name in _OFFER_FIELDS)
+    return (
+        f"SELECT {fields}, u.{_col(Org, 'id')}, u.{path} FROM {offer} o "  # noqa: S608 -- our own names
+        f"JOIN {terms} t ON t.{_col(MerchantTerms, 'id')} = o.{_col(Offer, 'terms')} "
+        f"JOIN {org} g ON g.{_col(Org, 'id')} = o.{_col(Offer, 'org')} "
+        f"LEFT JOIN {worker} w ON w.{_col(Worker, 'id')} = %s "
+        f"AND w.{_col(Worker, 'merged_into')} IS NULL "
+        f"LEFT JOIN {org} u ON u.{_col(Org, 'id')} = w.{_col(Worker, 'union')} "
+        f"AND u.{path} >= g.{path} "
+        f"AND u.{path} < SUBSTR(g.{path}, 1, LENGTH(g.{path}) - 1) || '0' "
+        f"WHERE o.{_col(Offer, 'id')} = %s AND o.{_col(Offer, 'partner')} = %s "
+        f"AND o.{_col(Offer, 'is_active')} = %s AND t.{_col(MerchantTerms, 'is_active')} = %s "
+        f"AND o.{_col(Offer, 'starts_on')} <= %s AND o.{_col(Offer, 'ends_on')} >= %s "
+        f"AND t.{_col(MerchantTerms, 'starts_on')} <= %s AND t.{_col(MerchantTerms, 'ends_on')} >= %s"
+    )
+
+
+def _date(value: Any) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+
+
+def _live(
+    offer_id: int, partner_id: int, worker_id: int, day: datetime.date
+) -> tuple[Offer, Org | None] | None:
+    """(the offer, the member's union or None) when the offer is live here that day."""
+    on = Offer._meta.get_field("starts_on").get_db_prep_value(day, connection)
+    params = [worker_id, offer_id, partner_id, True, True, on, on, on, on]
+    with connection.cursor() as cursor:
+        cursor.execute(_live_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = dict(zip(_OFFER_FIELDS, row, strict=False))
+    rule = values.pop("rule")
+    found = Offer(
+        **{{"partner": "partner_id", "org": "org_id"}.get(n, n): v for n, v in values.items()}
+    )
+    found.starts_on = _date(found.starts_on)
+    found.rule = json.loads(rule) if isinstance(rule, str) else (rule or {})
+    union_id, union_path = row[len(_OFFER_FIELDS)], row[len(_OFFER_FIELDS) + 1]
+    return found, (Org(pk=union_id, path=union_path) if union_id is not None else None)
+
+
+def _in_group(offer: Offer, worker_id: int, day: datetime.date) -> bool:
+    """The offer's member group (a people.eligibility rule) holds the member: the ordinary
+    query, only for offers that have one."""
+    if not offer.rule:
+        return True
+    from nuanjia.people import eligibility
+
+    rule = eligibility.parse_rule(offer.rule)
+    found = Worker.objects.filter(pk=worker_id)
+    return found.filter(eligibility.compile_rule(rule, eligibility.Context(on=day))).exists()
+
+
+@functools.cache
+def _attempt_sql(vendor: str) -> str:
+    table = _q(Attempt._meta.db_table)
+    names = ("key", "partner", "redemption", "answer", "at")
+    columns = ", ".join(_col(Attempt, name) for name in names)
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608 -- our own names
+        f"ON CONFLICT ({_col(Attempt, 'key')}) DO NOTHING RETURNING {_col(Attempt, 'id')}"
+    )
+
+
+def _attempt_params(
+    key: uuid.UUID, partner_id: int, redemption_id: int | None, answer: Answer,
+    moment: datetime.datetime,
+) -> list[Any]:  # fmt: skip
+    values = {"key": key, "partner": partner_id, "redemption": redemption_id,
+              "answer": answer.as_json(), "at": moment}  # fmt: skip
+    return [
+        _field(Attempt, name).get_db_prep_save(value, connection) for name, value in values.items()
+    ]
+
+
+def _insert_attempt(params: list[Any]) -> bool:
+    """The attempt's row; False when the key is already there (nothing written)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_attempt_sql(connection.vendor), params)
+        return cursor.fetchone() is not None
+
+
+class _Undo(Exception):
+    """Rolls the confirm's transaction back: a refused counter, or the key taken meanwhile."""
+
+    def __init__(self, answer: Answer | None) -> None:
+        super().__init__()
+        self.answer = answer
+
+
+def _keep(user: PartnerUser, key: uuid.UUID, moment: datetime.datetime, answer: Answer) -> Answer:
+    """A refusal kept under the key (the first answer when the key came meanwhile)."""
+    params = _attempt_params(key, user.partner_id, None, answer, moment)
+    with writers_queue(), transaction.atomic():
+        kept = _insert_attempt(params)
+    return answer if kept else _again(key, user)
+
+
+def _again(key: uuid.UUID, user: PartnerUser) -> Answer:
+    again = earlier_answer(key, user)
+    assert again is not None
+    return again
+
+
+def confirm(
+    user: PartnerUser, *, offer: Any, key: Any, code: str = "", number: str = "",
+    id_last4: str = "", outlet: Any = None, at: datetime.datetime | None = None,
+) -> Answer:  # fmt: skip
+    """Confirm one use of `offer` for the scanned member under the device's `key`, as
+    `redemptions.redeem` does and writing the same rows. A key seen before answers as the
+    first time and writes nothing."""
+    key = parse_key(key)
+    earlier = earlier_answer(key, user)
+    if earlier is not None:
+        return earlier
+    place = outlet_of(user, outlet)
+    moment = at or timezone.now()
+    if not code and not number:
+        raise RuleViolation(_("Scan the card or type the member number."), field="code")
+    found = scan(use=BENEFIT_USE, code=code, number=number, id_last4=id_last4)
+    if found.status != CardStatus.VALID or found.worker_id is None:
+        return _keep(user, key, moment, Answer(found.status, card_message(found.status)))
+    shown: dict[str, Any] = {"name": found.name, "member_number": found.member_number}
+    day = local_day(moment)
+    pk = offer if isinstance(offer, int) else int(offer) if str(offer).isdigit() else 0
+    live = _live(pk, user.partner_id, found.worker_id, day)
+    if live is None:
+        return _keep(user, key, moment,
+                     Answer(Status.NO_OFFER, _("This offer is not open today."), **shown))  # fmt: skip
+    chosen, union = live
+    if union is None or not _in_group(chosen, found.worker_id, day):
+        message = _("This member is not in the offer's member group.")
+        return _keep(user, key, moment,
+                     Answer(Status.NOT_ELIGIBLE, message, offer=chosen.name, **shown))  # fmt: skip
+    shown |= {"offer": chosen.name, "member_price_fen": chosen.member_price_fen}
+    return _take(user, key, moment, chosen, union, found, place, shown)
+
+
+def _take(
+    user: PartnerUser, key: uuid.UUID, moment: datetime.datetime, offer: Offer, union: Org,
+    found: ScanResult, place: Any, shown: dict[str, Any],
+) -> Answer:  # fmt: skip
+    """The writes of a use, in one transaction, the audit chain's lock taken last."""
+    assert found.worker_id is not None
+    day = local_day(moment)
+    redemption = Redemption(
+        offer=offer, partner_id=offer.partner_id, outlet=place, worker_id=found.worker_id,
+        org=union, member_price_fen=offer.member_price_fen, subsidy_fen=offer.subsidy_fen,
+        day=day, at=moment, source=RedemptionSource.SCAN, recorded_by=user, usage_file=None,
+    )  # fmt: skip
+    insert = PreparedInsert(redemption)
+    audit = prepare_event(
+        redemption, REDEEMED, org=union, actor_label=user.actor_label, label="",
+        changes={"worker": found.worker_id, "offer": offer.pk, "day": day.isoformat(),
+                 "subsidy_fen": offer.subsidy_fen, "outlet": place.name if place else "",
+                 "source": RedemptionSource.SCAN},
+    )  # fmt: skip
+    try:
+        with writers_queue(), transaction.atomic():
+            taken = counters.take(offer, found.worker_id, day)
+            if taken.refused:
+                status = Status.BUDGET if taken.refused == "budget" else Status.LIMIT
+                raise _Undo(Answer(status, limit_message(taken.refused), **shown))
+            insert.execute()
+            answer = Answer(Status.REDEEMED, _("Done: the member pays the member price."),
+                            redemption_id=redemption.pk, left=taken.left, **shown)  # fmt: skip
+            params = _attempt_params(key, user.partner_id, redemption.pk, answer, moment)
+            if not _insert_attempt(params):
+                raise _Undo(None)
+            patterns = flags.found(redemption)
+            append_audit(audit, object_id=str(redemption.pk), object_label=str(redemption))
+            flags.raise_found(redemption, patterns)
+    except _Undo as undo:
+        if undo.answer is None:
+            return _again(key, user)
+        return _keep(user, key, moment, undo.answer)
+    return answer
