@@ -165,3 +165,5 @@ add_step_operations(
         ClaimStep.REFUSE: "Refuse the claim (note: the reason); its reservations are released",
     },
 )
+
+from . import api_claims  # noqa: E402,F401  (registers the create operation on the router)
