@@ -166,4 +166,7 @@ add_step_operations(
     },
 )
 
-from . import api_claims  # noqa: E402,F401  (registers the create operation on the router)
+from . import (  # noqa: E402  (registers the write operations on the router)
+    api_claims,  # noqa: F401
+    api_plans,  # noqa: F401
+)

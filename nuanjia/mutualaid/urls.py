@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from .views import claims, enrolments, figures, member
+from .views import claims, enrolments, figures, member, plans
 
 app_name = "mutualaid"
 
 urlpatterns = [
     path("mutualaid/", enrolments.plan_list_view, name="plans"),
+    path("mutualaid/plans/new/", plans.plan_new_view, name="plan_new"),
     path("mutualaid/plans/<int:ma_plan_id>/", enrolments.plan_detail_view, name="plan"),
+    path(
+        "mutualaid/plans/<int:ma_plan_id>/versions/new/", plans.version_new_view, name="version_new"
+    ),
+    path("mutualaid/plans/<int:ma_plan_id>/renew/", plans.renew_view, name="renew"),
     path(
         "mutualaid/plans/<int:ma_plan_id>/enrolments/",
         enrolments.enrolment_list_view,
