@@ -76,4 +76,9 @@ urlpatterns = [
     path("mutualaid/figures/rows/", figures.figure_rows_view, name="figure_rows"),
     path("m/mutualaid/", member.my_cover_view, name="my_cover"),
     path("m/mutualaid/claim/<int:ma_enrolment_id>/", member.my_claim_view, name="my_claim"),
+    path(
+        "m/mutualaid/claims/<int:ma_claim_id>/documents/<int:ma_document_id>/",
+        member.my_document_view,
+        name="my_document",
+    ),
 ]
