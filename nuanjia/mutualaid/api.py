@@ -165,3 +165,8 @@ add_step_operations(
         ClaimStep.REFUSE: "Refuse the claim (note: the reason); its reservations are released",
     },
 )
+
+from . import (  # noqa: E402  (registers the write operations on the router)
+    api_claims,  # noqa: F401
+    api_plans,  # noqa: F401
+)

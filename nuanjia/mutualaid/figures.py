@@ -29,6 +29,15 @@ class CityYear:
     workers_paid: int = 0
     paid_fen: int = 0
 
+    @property
+    def claim_labels(self) -> list[tuple[str, int]]:
+        """The claims by state, labelled, in the order of the states."""
+        return [
+            (str(label), self.claims[value])
+            for value, label in ClaimStatus.choices
+            if self.claims.get(value)
+        ]
+
 
 def city_names(codes: set[str]) -> dict[str, str]:
     return dict(

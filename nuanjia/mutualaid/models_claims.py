@@ -13,7 +13,7 @@ from nuanjia.core.uploads import StoredFile
 from nuanjia.orgs.models import Org
 from nuanjia.people.models import Worker
 
-from .rules import ClaimStatus, DocKind, Via
+from .rules import ClaimStatus, DocKind, Via, action_label
 
 
 class Claim(models.Model):
@@ -177,3 +177,7 @@ class ClaimEvent(StepEvent):
 
     class Meta(StepEvent.Meta):
         indexes = [models.Index(fields=["claim", "at"], name="mutualaid_claim_event_at")]
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)

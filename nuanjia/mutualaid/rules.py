@@ -61,6 +61,24 @@ class ClaimStep(models.TextChoices):
     CANCEL = "cancel", _("Cancel the approved claim")
 
 
+# The history's actions that are not workflow steps (the steps are labelled by ClaimStep).
+OTHER_ACTIONS = {
+    "submit": _("Claim entered"),
+    "check": _("Automatic check"),
+    "batch": _("Put in a payment batch"),
+    "unbatch": _("Taken out of the payment batch"),
+    "pay": _("Paid by the bank"),
+    "fail": _("Payment failed"),
+}
+
+
+def action_label(action: str) -> str:
+    """The Chinese label of a claim history action (a workflow step or one of the others)."""
+    if action in ClaimStep.values:
+        return str(ClaimStep(action).label)
+    return str(OTHER_ACTIONS[action]) if action in OTHER_ACTIONS else action
+
+
 class Via(models.TextChoices):
     STAFF = "staff", _("Entered by a caseworker")
     MEMBER = "member", _("Entered by the member")

@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from .views import claims, enrolments, figures, member
+from .views import claims, enrolments, figures, member, plans
 
 app_name = "mutualaid"
 
 urlpatterns = [
     path("mutualaid/", enrolments.plan_list_view, name="plans"),
+    path("mutualaid/plans/new/", plans.plan_new_view, name="plan_new"),
     path("mutualaid/plans/<int:ma_plan_id>/", enrolments.plan_detail_view, name="plan"),
+    path(
+        "mutualaid/plans/<int:ma_plan_id>/versions/new/", plans.version_new_view, name="version_new"
+    ),
+    path("mutualaid/plans/<int:ma_plan_id>/renew/", plans.renew_view, name="renew"),
     path(
         "mutualaid/plans/<int:ma_plan_id>/enrolments/",
         enrolments.enrolment_list_view,
@@ -71,4 +76,9 @@ urlpatterns = [
     path("mutualaid/figures/rows/", figures.figure_rows_view, name="figure_rows"),
     path("m/mutualaid/", member.my_cover_view, name="my_cover"),
     path("m/mutualaid/claim/<int:ma_enrolment_id>/", member.my_claim_view, name="my_claim"),
+    path(
+        "m/mutualaid/claims/<int:ma_claim_id>/documents/<int:ma_document_id>/",
+        member.my_document_view,
+        name="my_document",
+    ),
 ]

@@ -66,6 +66,8 @@ def mutualaid_rows(union, marker: str) -> dict[str, int]:
 
 def member_walk_rows(marker: str) -> dict[str, int]:
     """For the member walk (members/tests/test_member_scoping.py): an enrolment of a worker who
-    is not the walking member, whose claim page must answer 404."""
+    is not the walking member, whose claim page must answer 404, and that worker's claim and
+    its document, whose download must answer 404."""
     union = Org.objects.get(code="410108")
-    return {"ma_enrolment_id": mutualaid_rows(union, marker)["ma_enrolment_id"]}
+    rows = mutualaid_rows(union, marker)
+    return {key: rows[key] for key in ("ma_enrolment_id", "ma_claim_id", "ma_document_id")}

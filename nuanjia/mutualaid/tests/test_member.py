@@ -39,3 +39,27 @@ def test_a_member_sees_the_cover_and_claims_from_the_phone(plan, caseworker):
     )
     assert claim.proposed_fen == 60_000
     assert str(claim) in client.get("/m/mutualaid/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_member_downloads_only_their_own_claim_documents(plan, caseworker):
+    from nuanjia.core.models import AuditEvent
+    from nuanjia.mutualaid import services
+
+    mine = covered(plan, caseworker, paid_on=datetime.date(2026, 2, 1))
+    other = covered(plan, caseworker, paid_on=datetime.date(2026, 2, 1))
+    own = services.submit_claim(plan, mine.worker, claim_data(), by=caseworker)
+    theirs = services.submit_claim(plan, other.worker, claim_data(), by=caseworker)
+    client, member = member_client("13912340002")
+    Member.objects.filter(pk=member.pk).update(worker=mine.worker, bound_via="phone")
+    document = own.documents.first()
+    url = f"/m/mutualaid/claims/{own.pk}/documents/{document.pk}/"
+    assert url in client.get("/m/mutualaid/").content.decode()
+    download = client.get(url)
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    event = AuditEvent.objects.filter(action="mutualaid.document_read").get()
+    assert event.actor_label == f"member:{member.pk}"
+    foreign = theirs.documents.first()
+    assert client.get(f"/m/mutualaid/claims/{theirs.pk}/documents/{foreign.pk}/").status_code == 404
+    assert client.get(f"/m/mutualaid/claims/{own.pk}/documents/{foreign.pk}/").status_code == 404
+    assert AuditEvent.objects.filter(action="mutualaid.document_read").count() == 1
