@@ -5,12 +5,10 @@ a union's renewal into the next term. The plan must be in the caller's reach."""
 import datetime
 from typing import Any
 
-from django.utils.translation import gettext as _
 from ninja import Schema, Status
 from pydantic import Field as PydanticField
 
-from nuanjia.core.errors import RuleViolation
-from nuanjia.core.schemas import ErrorOut
+from nuanjia.core.schemas import ErrorOut, parse_day
 from nuanjia.orgs.permissions import staff_of
 
 from . import queries, services
@@ -27,8 +25,9 @@ class MutualAidPlanIn(Schema):
 
 
 class MutualAidVersionIn(Schema):
-    # Defaults so the plan's scope is checked first (out of reach: 404); missing: 400.
-    valid_from: datetime.date | None = None
+    # Defaults, and the day as a string, so the plan's scope is checked before the body
+    # (out of reach: 404); a missing or bad value is then refused naming the field (400).
+    valid_from: str = PydanticField("", description="YYYY-MM-DD")
     rules: Any = None
     contribution_fen: int | None = None
     union_share_fen: int | None = None
@@ -55,7 +54,7 @@ class MutualAidVersionOut(Schema):
 
 class MutualAidRenewIn(Schema):
     org: str = PydanticField("", max_length=20, description="The union's code")
-    ending_by: datetime.date | None = None
+    ending_by: str = PydanticField("", description="YYYY-MM-DD")
 
 
 class MutualAidRenewOut(Schema):
@@ -79,12 +78,9 @@ def plan_create(request: Any, payload: MutualAidPlanIn) -> Any:
 def version_create(request: Any, ma_plan_id: int, payload: MutualAidVersionIn) -> Any:
     _guard(request)
     plan = queries.get_plan_for(request.user, ma_plan_id)
-    if payload.valid_from is None:
-        raise RuleViolation(_("Enter the day the terms are valid from."), field="valid_from")
+    valid_from = parse_day(payload.valid_from, "valid_from")
     terms = payload.model_dump(exclude={"valid_from", "rules"}, exclude_none=True)
-    version = services.add_version(
-        plan, payload.valid_from, rules=payload.rules, by=request.user, **terms
-    )
+    version = services.add_version(plan, valid_from, rules=payload.rules, by=request.user, **terms)
     return Status(201, version)
 
 
@@ -95,8 +91,7 @@ def version_create(request: Any, ma_plan_id: int, payload: MutualAidVersionIn) -
 def renewal_create(request: Any, ma_plan_id: int, payload: MutualAidRenewIn) -> Any:
     _guard(request)
     plan = queries.get_plan_for(request.user, ma_plan_id)
-    if payload.ending_by is None:
-        raise RuleViolation(_("Enter the last day of the terms to renew."), field="ending_by")
+    ending_by = parse_day(payload.ending_by, "ending_by")
     org = union_by_code(request.user, payload.org)
-    made = services.renew(plan, org, ending_by=payload.ending_by, by=request.user)
+    made = services.renew(plan, org, ending_by=ending_by, by=request.user)
     return Status(201, {"renewed": len(made)})
