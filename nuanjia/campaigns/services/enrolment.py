@@ -22,6 +22,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -212,7 +213,10 @@ def start_run(
         )
     roster = open_roster(activity, org)
     text, digest = describe(activity.rule)
-    max_id = Worker.objects.aggregate(top=Max("pk"))["top"] or 0
+    # The run walks the ids the registry has: from just below the lowest to the highest, so a
+    # registry whose ids start high (rows deleted, a sequence moved on) costs no empty chunks.
+    ids = Worker.objects.aggregate(top=Max("pk"), bottom=Min("pk"))
+    max_id = ids["top"] or 0
     run = EnrolmentRun.objects.create(
         activity=activity,
         roster=roster,
@@ -221,6 +225,7 @@ def start_run(
         rule_text=text,
         expected=expected or 0,
         max_id=max_id,
+        last_id=(ids["bottom"] or 1) - 1,
         started_by=staff_of(by),
     )
     record_event(
