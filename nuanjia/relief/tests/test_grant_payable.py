@@ -191,6 +191,10 @@ def test_grants_pay_through_the_payable_interface_exactly_as_before(
     batch, bank_file, cutoffs = scenario(approved, huiji, earmarks, finance)
     now = written(approved, batch, bank_file, cutoffs)
     before = json.loads(BEFORE.read_text())
+    # Earmarks added since the snapshot (rent relief, fee rebates …) open empty accounts at the
+    # union too; an account of them that moved would still differ.
+    known = {row[1] for row in before["balances"]}
+    now["balances"] = [row for row in now["balances"] if row[1] in known or any(row[2:])]
     for part in before:
         assert now[part] == before[part], part
     assert first_discrepancy() is None and verify_chain() is None
