@@ -166,14 +166,13 @@ class UsageFileOut(Schema):
     recorded: int = 0
     refused: int = 0
     refusals: list[RefusalOut] = []
-    file_errors: list[str] = Field([], description="The whole file refused: nothing written.")
 
 
 NO_FILE = File(None)  # a missing file is answered in Chinese, not by a 422
 
 
 @partner_router.post("/usage", auth=PartnerTokenAuth(),
-                     response={**ERROR_RESPONSES, 201: UsageFileOut, 400: UsageFileOut},
+                     response={**ERROR_RESPONSES, 201: UsageFileOut},
                      summary="Upload a monthly usage file (multipart: offer and file)")  # fmt: skip
 def usage_upload(request, offer: int = Form(...), file: UploadedFile | None = NO_FILE):
     from .imports_usage import import_usage_file
@@ -181,8 +180,8 @@ def usage_upload(request, offer: int = Form(...), file: UploadedFile | None = NO
     if file is None:
         raise RuleViolation(_("Choose the file to upload."), field="file")
     outcome = import_usage_file(file, request.partner_user, offer=offer, file_name=file.name or "")
-    if outcome.usage is None:
-        return Status(400, {"file_errors": outcome.errors})
+    if outcome.usage is None:  # the whole file refused, nothing written: every error named
+        raise RuleViolation("；".join(outcome.errors), field="file")
     usage = outcome.usage
     return Status(201, {"id": usage.pk, "rows": usage.rows, "recorded": usage.recorded,
                         "refused": usage.refused, "refusals": usage.refusals})  # fmt: skip

@@ -6,6 +6,7 @@ EVENT_NAMES = {
     "produce.county_listed": _("Poverty-alleviation county listed"),
     "produce.producer_registered": _("Producer registered"),
     "produce.producer_changed": _("Producer changed"),
+    "produce.bag_changed": _("Gift bag changed"),
     "produce.producers_imported": _("Producers imported"),
     "produce.product_added": _("Product added"),
     "produce.limit_set": _("Order limit set"),

@@ -65,7 +65,8 @@ def test_a_file_error_refuses_the_whole_file(bus, texts):
     upload.name = "bad.csv"
     api = partner_client(BUS_PHONE, kind="api")
     answer = api.post("/api/v1/partner/benefits/usage", {"offer": bus.pk, "file": upload})
-    assert answer.status_code == 400 and answer.json()["file_errors"]
+    assert answer.status_code == 400 and answer.json()["field"] == "file"
+    assert answer.json()["message"]
     assert not UsageFile.objects.exists()
 
 
