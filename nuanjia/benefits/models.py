@@ -20,14 +20,12 @@ subsidises, per use, within limits.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.history import StepEvent
+from nuanjia.orgs.model_fields import staff_field
 from nuanjia.orgs.models import Org
 
 from .rules import (
@@ -38,12 +36,6 @@ from .rules import (
     RedemptionSource,
     StatementStatus,
 )
-
-
-def _staff(**kwargs: Any) -> Any:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", **kwargs
-    )
 
 
 class MerchantTerms(models.Model):
@@ -68,7 +60,7 @@ class MerchantTerms(models.Model):
     account_masked = models.CharField(_("bank account"), max_length=40)
     can_scan = models.BooleanField(_("scans cards"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = _staff(null=True)
+    created_by = staff_field(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -119,7 +111,7 @@ class Offer(models.Model):
     rule = models.JSONField(_("member group"), default=dict, blank=True)
     rule_text = models.CharField(_("member group"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = _staff(null=True)
+    created_by = staff_field(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -224,7 +216,7 @@ class CouponBatch(models.Model):
     rule = models.JSONField(_("member group"), default=dict, blank=True)
     rule_text = models.CharField(_("member group"), max_length=300, blank=True)
     issued = models.PositiveIntegerField(_("coupons issued"), default=0)
-    created_by = _staff(null=True)
+    created_by = staff_field(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -287,12 +279,12 @@ class Statement(models.Model):
         _("status"), max_length=10, choices=StatementStatus.choices,
         default=StatementStatus.PREPARED,
     )  # fmt: skip
-    prepared_by = _staff(null=True)
+    prepared_by = staff_field(null=True)
     confirmed_by = models.ForeignKey(
         "members.PartnerUser", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    approved_by = _staff(null=True, blank=True)
+    approved_by = staff_field(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     batch = models.ForeignKey(
         "relief.PaymentBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -418,7 +410,7 @@ class Flag(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN
     )
-    decided_by = _staff(null=True, blank=True)
+    decided_by = staff_field(null=True, blank=True)
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -23,9 +23,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.history import StepEvent
+from nuanjia.orgs.model_fields import staff_field
 from nuanjia.orgs.models import Org
 
-from .model_fields import staff_field
 from .rules import (
     InvitationStatus,
     MealSource,

@@ -11,12 +11,12 @@ Premises: properties owned by a union, their units, leases to firms with their r
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.history import StepEvent
+from nuanjia.orgs.model_fields import staff_field
 from nuanjia.orgs.models import Org
 
 from .rules import (
@@ -28,12 +28,6 @@ from .rules import (
     ReliefStatus,
     SizeClass,
 )
-
-
-def _staff(**kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", **kwargs
-    )
 
 
 class FirmProfile(models.Model):
@@ -113,7 +107,7 @@ class FirmFigures(models.Model):
     revenue_fen = models.BigIntegerField(_("revenue"))
     assets_fen = models.BigIntegerField(_("total assets"), null=True, blank=True)
     size_class = models.CharField(_("size class"), max_length=8, choices=SizeClass.choices)
-    recorded_by = _staff(null=True, blank=True)
+    recorded_by = staff_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -186,7 +180,7 @@ class Lease(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=LeaseStatus.choices, default=LeaseStatus.ACTIVE
     )
-    created_by = _staff(null=True, blank=True)
+    created_by = staff_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -302,8 +296,8 @@ class RentRelief(models.Model):
     batch = models.ForeignKey(
         "relief.PaymentBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    proposed_by = _staff(null=True, blank=True)
-    approved_by = _staff(null=True, blank=True)
+    proposed_by = staff_field(null=True, blank=True)
+    approved_by = staff_field(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,19 +6,13 @@ and follow-up tasks, each with an owner and a deadline in working days."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.orgs.model_fields import staff_field
 from nuanjia.orgs.models import Org
 
 from .models import FirmProfile
-
-
-def _staff(**kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", **kwargs
-    )
 
 
 class CheckupItem(models.TextChoices):
@@ -38,7 +32,7 @@ class CheckUp(models.Model):
     checklist = models.JSONField(default=dict)
     advice = models.TextField(_("advice"), blank=True)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
-    checked_by = _staff(null=True, blank=True)
+    checked_by = staff_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,7 +67,7 @@ class Visit(models.Model):
     difficulties = models.TextField(_("difficulties"))
     causes = models.TextField(_("causes"), blank=True)
     placement = models.TextField(_("how the workers are placed"), blank=True)
-    visited_by = _staff(null=True, blank=True)
+    visited_by = staff_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,7 +81,7 @@ class Visit(models.Model):
 class FollowUpTask(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="tasks")
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
-    owner = _staff()
+    owner = staff_field()
     description = models.CharField(_("task"), max_length=300)
     working_days = models.PositiveSmallIntegerField(_("working days"))
     due_on = models.DateField(_("due on"))

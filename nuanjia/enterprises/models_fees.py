@@ -7,22 +7,16 @@ listed apart."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.history import StepEvent
+from nuanjia.orgs.model_fields import staff_field
 from nuanjia.orgs.models import Org
 
 from .models import FirmProfile
 from .rules import RebateBatchStatus, RebateException, RebateStatus
-
-
-def _staff(**kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", **kwargs
-    )
 
 
 class FeeCollection(models.Model):
@@ -107,8 +101,8 @@ class RebateBatch(models.Model):
     count = models.PositiveIntegerField(_("rebates"), default=0)
     total_fen = models.BigIntegerField(_("total"), default=0)
     exception_count = models.PositiveIntegerField(_("exceptions"), default=0)
-    staged_by = _staff(null=True, blank=True)
-    approved_by = _staff(null=True, blank=True)
+    staged_by = staff_field(null=True, blank=True)
+    approved_by = staff_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

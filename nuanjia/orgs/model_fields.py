@@ -1,4 +1,4 @@
-"""Field builders both campaigns model modules share (models.py and partner_models.py)."""
+"""Field builders every app's models share: the staff member on a record."""
 
 from __future__ import annotations
 
