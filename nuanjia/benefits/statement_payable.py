@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from nuanjia.core import payables
 from nuanjia.core.payable_rows import RowPayable
-from nuanjia.core.payables import PayableItem, PayeeKind
+from nuanjia.core.payables import PayableItem
 
 from .models import Statement, StatementEvent
 from .rules import StatementStatus
@@ -34,6 +34,8 @@ class StatementPayable(RowPayable):
     event_fk = "statement_id"
     waiting = StatementStatus.APPROVED
     related = ("org", "earmark")
+    reference = "DZ{pk:06d}"
+    purpose = "普惠结算"
     item_fields = (
         "amount_fen", "terms__payee_name", "terms__account_encrypted", "terms__account_masked",
         "terms__bank_name",
@@ -44,13 +46,7 @@ class StatementPayable(RowPayable):
         return Statement.objects.filter(org=org, earmark=earmark, status__in=waiting)
 
     def item(self, org: Any, earmark: Any, row: tuple[Any, ...]) -> PayableItem:
-        pk, amount, payee, account, masked, bank = row
-        return PayableItem(
-            source_type=STATEMENT_SOURCE, source_id=str(pk), label=f"DZ{pk:06d}",
-            payee_kind=PayeeKind.ORGANISATION, payee_name=payee, account_encrypted=account,
-            account_masked=masked, bank_name=bank, amount_fen=amount, purpose="普惠结算",
-            earmark_id=earmark.pk, org_id=org.pk,
-        )  # fmt: skip
+        return self.line(org, earmark, row)
 
     def reserve_again(self, obj: Any, *, by: Any) -> int:
         reserve(obj, by=by)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from nuanjia.core import payables
 from nuanjia.core.payable_rows import RowPayable
-from nuanjia.core.payables import PayableItem, PayeeKind
+from nuanjia.core.payables import PayableItem
 
 from .models import Settlement, SettlementEvent
 from .rules import ActivityKind, SettlementStatus
@@ -40,6 +40,7 @@ class SettlementPayable(RowPayable):
     event_fk = "settlement_id"
     waiting = SettlementStatus.APPROVED
     related = ("org", "earmark")
+    reference = "JS{pk:06d}"
     item_fields = (
         "amount_fen", "activity__kind", "contract__payee_name", "contract__account_encrypted",
         "contract__account_masked", "contract__bank_name",
@@ -50,13 +51,8 @@ class SettlementPayable(RowPayable):
         return Settlement.objects.filter(org=org, earmark=earmark, status__in=waiting)
 
     def item(self, org: Any, earmark: Any, row: tuple[Any, ...]) -> PayableItem:
-        pk, amount, kind, payee, account, masked, bank = row
-        return PayableItem(
-            source_type=SETTLEMENT_SOURCE, source_id=str(pk), label=f"JS{pk:06d}",
-            payee_kind=PayeeKind.ORGANISATION, payee_name=payee, account_encrypted=account,
-            account_masked=masked, bank_name=bank, amount_fen=amount,
-            purpose=PURPOSES.get(kind, "结算"), earmark_id=earmark.pk, org_id=org.pk,
-        )  # fmt: skip
+        pk, amount, kind, *payee = row
+        return self.line(org, earmark, (pk, amount, *payee), purpose=PURPOSES.get(kind, "结算"))
 
     def reserve_again(self, obj: Any, *, by: Any) -> int:
         reserve(obj, by=by)

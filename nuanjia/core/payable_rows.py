@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from . import payables
 from .errors import RuleViolation
-from .payables import ItemState, PayableItem, State
+from .payables import ItemState, PayableItem, PayeeKind, State
 
 # (row id, action, status before, status after, note, changes) — one history row.
 EventRow = tuple[int, str, str, str, str, dict[str, Any]]
@@ -55,6 +55,9 @@ class RowPayable:
     item_fields: ClassVar[tuple[str, ...]]  # read for `item`, after the row's id
     related: ClassVar[tuple[str, ...]] = ()  # loaded with a row reserved again
     stamped: ClassVar[bool] = True  # the rows have `updated_at`
+    reference: ClassVar[str] = "{pk:06d}"  # the label people quote, e.g. "JS{pk:06d}"
+    purpose: ClassVar[str] = ""  # 用途 on the bank file
+    payee_kind: ClassVar[PayeeKind] = PayeeKind.ORGANISATION
 
     # The app's half.
 
@@ -66,6 +69,19 @@ class RowPayable:
     def item(self, org: Any, earmark: Any, row: tuple[Any, ...]) -> PayableItem | None:
         """The bank line of one row (id first, then `item_fields`); None leaves it out."""
         raise NotImplementedError
+
+    def line(self, org: Any, earmark: Any, row: tuple[Any, ...], **overrides: Any) -> PayableItem:
+        """The bank line of a row read as (id, amount, payee, account, masked account, bank),
+        with the kind's reference, purpose and payee kind unless overridden."""
+        pk, amount, payee, account, masked, bank = row
+        fields: dict[str, Any] = {
+            "source_type": self.source_type, "source_id": str(pk),
+            "label": self.reference.format(pk=pk), "payee_kind": self.payee_kind,
+            "payee_name": payee, "account_encrypted": account, "account_masked": masked,
+            "bank_name": bank, "amount_fen": amount, "purpose": self.purpose,
+            "earmark_id": earmark.pk, "org_id": org.pk,
+        }  # fmt: skip
+        return PayableItem(**{**fields, **overrides})
 
     def reserve_again(self, obj: Any, *, by: Any) -> int:
         """Hold a failed row's amount again before it goes into a new batch; the fen held."""

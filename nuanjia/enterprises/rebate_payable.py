@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from nuanjia.core import payables
 from nuanjia.core.payable_rows import RowPayable
-from nuanjia.core.payables import PayableItem, PayeeKind
+from nuanjia.core.payables import PayableItem
 from nuanjia.funds import services as funds
 
 from .models import Rebate
@@ -31,6 +31,8 @@ class RebatePayable(RowPayable):
     makers = ("batch__staged_by", "batch__approved_by")
     related = ("org", "earmark")
     stamped = False
+    reference = "FK{pk:08d}"
+    purpose = "工会经费返还"
     item_fields = (
         "amount_fen", "firm__union_account_name", "firm__employer__name",
         "firm__union_account_encrypted", "firm__union_account_masked", "firm__union_bank_name",
@@ -41,15 +43,10 @@ class RebatePayable(RowPayable):
         return Rebate.objects.filter(org=org, earmark=earmark, status__in=waiting)
 
     def item(self, org: Any, earmark: Any, row: tuple[Any, ...]) -> PayableItem | None:
-        pk, amount, name, firm, account, masked, bank = row
+        pk, amount, name, firm, *account = row
         if amount <= 0:
             return None
-        return PayableItem(
-            source_type=REBATE_SOURCE, source_id=str(pk), label=f"FK{pk:08d}",
-            payee_kind=PayeeKind.ORGANISATION, payee_name=(name or f"{firm}工会")[:100],
-            account_encrypted=account, account_masked=masked, bank_name=bank,
-            amount_fen=amount, purpose="工会经费返还", earmark_id=earmark.pk, org_id=org.pk,
-        )  # fmt: skip
+        return self.line(org, earmark, (pk, amount, (name or f"{firm}工会")[:100], *account))
 
     def reserve_again(self, obj: Any, *, by: Any) -> int:
         funds.reserve(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from nuanjia.core import payables
 from nuanjia.core.payable_rows import EventRow, RowPayable
-from nuanjia.core.payables import PayableItem, PayeeKind
+from nuanjia.core.payables import PayableItem
 
 from .models import RentRelief, RentReliefEvent
 from .rules import RefundStatus, ReliefStatus
@@ -35,6 +35,8 @@ class RefundPayable(RowPayable):
     waiting = RefundStatus.WAITING
     makers = ("proposed_by", "approved_by")
     related = ("payer", "earmark")
+    reference = "JM{pk:06d}"
+    purpose = "房租减免退款"
     item_fields = (
         "refund_fen", "lease__tenant__account_name", "lease__tenant__employer__name",
         "lease__tenant__account_encrypted", "lease__tenant__account_masked",
@@ -49,13 +51,8 @@ class RefundPayable(RowPayable):
         ).exclude(lease__tenant__account_encrypted="")  # fmt: skip
 
     def item(self, org: Any, earmark: Any, row: tuple[Any, ...]) -> PayableItem:
-        pk, amount, account_name, firm, account, masked, bank = row
-        return PayableItem(
-            source_type=RENT_REFUND_SOURCE, source_id=str(pk), label=f"JM{pk:06d}",
-            payee_kind=PayeeKind.ORGANISATION, payee_name=(account_name or firm)[:100],
-            account_encrypted=account, account_masked=masked, bank_name=bank,
-            amount_fen=amount, purpose="房租减免退款", earmark_id=earmark.pk, org_id=org.pk,
-        )  # fmt: skip
+        pk, amount, account_name, firm, *account = row
+        return self.line(org, earmark, (pk, amount, (account_name or firm)[:100], *account))
 
     def reserve_again(self, obj: Any, *, by: Any) -> int:
         reserve_refund(obj, by=by)

@@ -32,6 +32,9 @@ class ClaimPayable(RowPayable):
     waiting = ClaimStatus.APPROVED
     makers = ("submitted_by", "approved_by")
     related = ("plan",)
+    reference = "LP{pk:07d}"
+    purpose = "互助保障金"
+    payee_kind = PayeeKind.PERSON
     item_fields = (
         "approved_fen",
         "worker__name",
@@ -45,13 +48,7 @@ class ClaimPayable(RowPayable):
         return Claim.objects.filter(pool_org=org, plan__earmark=earmark, status__in=waiting)
 
     def item(self, org: Any, earmark: Any, row: tuple[Any, ...]) -> PayableItem:
-        pk, amount, name, account, masked, bank = row
-        return PayableItem(
-            source_type=SOURCE_CLAIM, source_id=str(pk), label=f"LP{pk:07d}",
-            payee_kind=PayeeKind.PERSON, payee_name=name, account_encrypted=account,
-            account_masked=masked, bank_name=bank, amount_fen=amount, purpose="互助保障金",
-            earmark_id=earmark.pk, org_id=org.pk,
-        )  # fmt: skip
+        return self.line(org, earmark, row)
 
     def reserve_again(self, obj: Any, *, by: Any) -> int:
         reserve_payment(obj, by=by)

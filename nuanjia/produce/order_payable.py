@@ -34,6 +34,8 @@ class OrderPayable(RowPayable):
     waiting = OrderStatus.RECEIVED
     makers = ("submitted_by", "approved_by")
     related = ("org", "earmark")
+    reference = "XF{pk:06d}"
+    purpose = "消费帮扶货款"
     item_fields = (
         "amount_fen", "producer__kind", "producer__payee_name", "producer__name",
         "producer__account_encrypted", "producer__account_masked", "producer__bank_name",
@@ -46,14 +48,11 @@ class OrderPayable(RowPayable):
         return found.exclude(producer__account_encrypted="")
 
     def item(self, org: Any, earmark: Any, row: tuple[Any, ...]) -> PayableItem:
-        pk, amount, kind, payee, name, account, masked, bank = row
+        pk, amount, kind, payee, name, *account = row
         person = kind == ProducerKind.FARMER
-        return PayableItem(
-            source_type=ORDER_SOURCE, source_id=str(pk), label=f"XF{pk:06d}",
+        return self.line(
+            org, earmark, (pk, amount, payee or name, *account),
             payee_kind=PayeeKind.PERSON if person else PayeeKind.ORGANISATION,
-            payee_name=payee or name, account_encrypted=account, account_masked=masked,
-            bank_name=bank, amount_fen=amount, purpose="消费帮扶货款",
-            earmark_id=earmark.pk, org_id=org.pk,
         )  # fmt: skip
 
     def reserve_again(self, obj: Any, *, by: Any) -> int:
