@@ -27,8 +27,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
     XLSX_CONTENT_TYPE,
     ImportForm,
-    error_sheet_path,
-    error_sheet_response,
+    owned_error_sheet,
     result_context,
 )
 from nuanjia.core.models import CalendarDay, CalendarYear
@@ -195,9 +194,8 @@ def calendar_import_view(request: StaffRequest) -> HttpResponseBase:
 @province_calendar
 @require_GET
 def calendar_import_errors_view(request: StaffRequest, import_token: str) -> HttpResponseBase:
-    path = error_sheet_path(import_token, owner_id=request.user.pk)
-    return error_sheet_response(
-        request, path, filename=ERROR_SHEET_FILE_NAME, what="calendar import error sheet"
+    return owned_error_sheet(
+        request, import_token, filename=ERROR_SHEET_FILE_NAME, what="calendar import error sheet"
     )
 
 

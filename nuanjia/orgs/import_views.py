@@ -12,9 +12,8 @@ from django.views.decorators.http import require_GET
 from nuanjia.core.imports import (
     XLSX_CONTENT_TYPE,
     ImportForm,
-    error_sheet_path,
-    error_sheet_response,
-    result_context,
+    imported_context,
+    owned_error_sheet,
 )
 
 from .imports import (
@@ -44,12 +43,11 @@ def import_view(request: StaffRequest) -> HttpResponseBase:
     """Upload a sheet; show its errors (and the error sheet) or what was imported."""
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": GRASSROOTS_SHEET.columns}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = import_grassroots_unions(
-            upload, by=request.user, mode=form.cleaned_data["mode"], file_name=upload.name
-        )
-        context |= result_context(result, owner_id=request.user.pk)
+    context |= imported_context(
+        request,
+        form,
+        lambda upload, **how: import_grassroots_unions(upload, by=request.user, **how),
+    )
     return render(request, "orgs/import.html", context)
 
 
@@ -57,9 +55,8 @@ def import_view(request: StaffRequest) -> HttpResponseBase:
 @require_GET
 def import_errors_view(request: StaffRequest, import_token: str) -> HttpResponseBase:
     """The error sheet of one of the user's own imports (404 for anyone else's)."""
-    path = error_sheet_path(import_token, owner_id=request.user.pk)
-    return error_sheet_response(
-        request, path, filename=ERROR_SHEET_FILE_NAME, what="import error sheet"
+    return owned_error_sheet(
+        request, import_token, filename=ERROR_SHEET_FILE_NAME, what="import error sheet"
     )
 
 

@@ -19,9 +19,8 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt
 from nuanjia.core.imports import (
     ImportForm,
-    error_sheet_path,
-    error_sheet_response,
-    result_context,
+    imported_context,
+    owned_error_sheet,
     template_response,
 )
 from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
@@ -275,16 +274,11 @@ def check_records_view(request):
     if request.method == "POST":
         if not services.may_act_for(request.user, request.user.org):
             deny(request.user, "campaigns.check_records.import", request.path)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = import_check_records(
-                    upload, by=request.user, mode=form.cleaned_data["mode"], file_name=upload.name
-                )
-            except RuleViolation as error:
-                messages.error(request, error.message)
-            else:
-                context |= result_context(result, owner_id=request.user.pk)
+        context |= imported_context(
+            request,
+            form,
+            lambda upload, **how: import_check_records(upload, by=request.user, **how),
+        )
     rows = queries_health.check_records(request.user)
     context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/health/records.html", context)
@@ -293,9 +287,11 @@ def check_records_view(request):
 @requires(Perm.VIEW_BUSINESS)
 @require_GET
 def check_records_errors_view(request, import_token: str):
-    path = error_sheet_path(import_token, owner_id=request.user.pk)
-    return error_sheet_response(
-        request, path, filename="已检名单导入错误.xlsx", what="check record import error sheet"
+    return owned_error_sheet(
+        request,
+        import_token,
+        filename="已检名单导入错误.xlsx",
+        what="check record import error sheet",
     )
 
 

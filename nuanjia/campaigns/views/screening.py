@@ -5,7 +5,6 @@ spot), and a finding with its history and its three decisions as step pages."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,13 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import saved
 from nuanjia.core.imports import (
     ImportForm,
-    error_sheet_path,
-    error_sheet_response,
-    result_context,
+    imported_context,
+    owned_error_sheet,
     template_response,
 )
 from nuanjia.core.listexport import CSV_ABOVE_ROWS, ListExport, column
@@ -291,29 +288,19 @@ def finding_import_view(request, activity_id: int):
     if request.method == "POST":
         if not services.may_act_for(request.user, request.user.org, services.FINDER_ROLES):
             deny(request.user, "campaigns.finding.import", request.path)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = import_findings(
-                    upload,
-                    activity,
-                    by=request.user,
-                    mode=form.cleaned_data["mode"],
-                    file_name=upload.name,
-                )
-            except RuleViolation as error:
-                messages.error(request, error.message)
-            else:
-                context |= result_context(result, owner_id=request.user.pk)
+        context |= imported_context(
+            request,
+            form,
+            lambda upload, **how: import_findings(upload, activity, by=request.user, **how),
+        )
     return render(request, "campaigns/screening/finding_import.html", context)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_GET
 def finding_import_errors_view(request, import_token: str):
-    path = error_sheet_path(import_token, owner_id=request.user.pk)
-    return error_sheet_response(
-        request, path, filename="排查名单导入错误.xlsx", what="finding import error sheet"
+    return owned_error_sheet(
+        request, import_token, filename="排查名单导入错误.xlsx", what="finding import error sheet"
     )
 
 

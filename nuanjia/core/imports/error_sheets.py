@@ -9,11 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest
 
 from ..actors import actor_of
 from ..audit import record_event
+from ..errors import RuleViolation
 from .results import ImportResult
 from .xlsx import XLSX_CONTENT_TYPE
 
@@ -108,3 +111,28 @@ def template_response(write: Callable[[Any], None], *, filename: str) -> FileRes
     return FileResponse(
         output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
+
+
+def imported_context(
+    request: HttpRequest, form: forms.Form, run: Callable[..., ImportResult]
+) -> dict[str, Any]:
+    """A POSTed import form through `run(upload, mode=…, file_name=…)`: what the page shows of
+    the result (its errors, the error sheet's token), or, when a rule outside the rows refuses
+    the whole file, the refusal as a message and nothing imported. Empty for a GET."""
+    if request.method != "POST" or not form.is_valid():
+        return {}
+    upload = form.cleaned_data["file"]
+    try:
+        result = run(upload, mode=form.cleaned_data["mode"], file_name=upload.name)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return {}
+    return result_context(result, owner_id=actor_of(request).pk)
+
+
+def owned_error_sheet(
+    request: HttpRequest, import_token: str, *, filename: str, what: str
+) -> FileResponse:
+    """The error sheet of one of the user's own imports; anyone else's is a 404, audited."""
+    path = error_sheet_path(import_token, owner_id=actor_of(request).pk)
+    return error_sheet_response(request, path, filename=filename, what=what)

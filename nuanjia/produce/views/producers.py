@@ -3,20 +3,17 @@ its products, the producers' sheet import, and the dated list of 脱贫县."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
-from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import saved
 from nuanjia.core.imports import (
     ImportForm,
-    error_sheet_path,
-    error_sheet_response,
-    result_context,
+    imported_context,
+    owned_error_sheet,
     template_response,
 )
 from nuanjia.core.listexport import ListExport, column
@@ -132,25 +129,17 @@ def producer_import_view(request):
     if request.method == "POST":
         if not services.may_act_for(request.user, request.user.org):
             deny(request.user, "produce.producer.import", request.path)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = import_producers(
-                    upload, by=request.user, mode=form.cleaned_data["mode"], file_name=upload.name
-                )
-            except RuleViolation as error:
-                messages.error(request, error.message)
-            else:
-                context |= result_context(result, owner_id=request.user.pk)
+        context |= imported_context(
+            request, form, lambda upload, **how: import_producers(upload, by=request.user, **how)
+        )
     return render(request, "produce/producer_import.html", context)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_GET
 def producer_import_errors_view(request, import_token: str):
-    path = error_sheet_path(import_token, owner_id=request.user.pk)
-    return error_sheet_response(
-        request, path, filename="帮扶对象导入错误.xlsx", what="producer import error sheet"
+    return owned_error_sheet(
+        request, import_token, filename="帮扶对象导入错误.xlsx", what="producer import error sheet"
     )
 
 

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_GET
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import (
-    error_sheet_path,
-    error_sheet_response,
-    result_context,
+    imported_context,
+    owned_error_sheet,
 )
 from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.permissions import requires
@@ -152,25 +151,21 @@ def _parse_points(text: str, datum: str) -> list[tuple[float, float, str]]:
 def import_view(request):
     form = forms.StationImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": STATION_SHEET.columns}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = import_stations(
-            upload,
-            by=request.user,
-            mode=form.cleaned_data["mode"],
-            datum=form.cleaned_data["datum"],
-            file_name=upload.name,
-        )
-        context |= result_context(result, owner_id=request.user.pk)
+    context |= imported_context(
+        request,
+        form,
+        lambda upload, **how: import_stations(
+            upload, by=request.user, datum=form.cleaned_data["datum"], **how
+        ),
+    )
     return render(request, "stations/import.html", context)
 
 
 @requires(Perm.VIEW_BUSINESS)
 @require_GET
 def import_errors_view(request, import_token: str):
-    path = error_sheet_path(import_token, owner_id=request.user.pk)
-    return error_sheet_response(
-        request, path, filename="驿站导入错误.xlsx", what="station import error sheet"
+    return owned_error_sheet(
+        request, import_token, filename="驿站导入错误.xlsx", what="station import error sheet"
     )
 
 
