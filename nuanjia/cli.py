@@ -221,6 +221,55 @@ def cmd_schedule(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    """The database, the uploads and (where the operator says) the keys into one archive."""
+    setup_django()
+    from pathlib import Path
+
+    from nuanjia.core.backup import BackupError, KeyPlace, backup
+
+    keys = KeyPlace(
+        file=Path(args.keys_file) if args.keys_file else None,
+        inside=args.keys_in_archive,
+        elsewhere=args.keys_kept_elsewhere,
+    )
+    try:
+        manifest = backup(Path(args.archive), keys=keys)
+    except BackupError as error:
+        print(f"REFUSED: {error}", file=sys.stderr)
+        return 2
+    rows = sum(manifest["tables"].values())
+    print(
+        f"OK: {args.archive}: {len(manifest['tables'])} tables, {rows} rows, keys {manifest['keys']}"
+    )
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """Replace the database and uploads with an archive's (the server stopped), then check
+    the ledger and the audit chain of what was restored."""
+    if not args.yes:
+        print("This replaces the whole database and the uploaded files with the archive's. "
+              "Stop the server, then run again with --yes.", file=sys.stderr)  # fmt: skip
+        return 2
+    setup_django()
+    from pathlib import Path
+
+    from nuanjia.core.backup import BackupError, restore
+
+    keys_file = Path(args.keys_file) if args.keys_file else None
+    try:
+        manifest = restore(Path(args.archive), keys_file=keys_file)
+    except BackupError as error:
+        print(f"REFUSED: {error}", file=sys.stderr)
+        return 2
+    for table, (expected, found) in manifest["differences"].items():
+        print(f"DIFFERS: {table}: {found} rows, the backup had {expected}", file=sys.stderr)
+    print(f"restored {len(manifest['tables'])} tables and {manifest['media_files']} files")
+    checks = (cmd_funds(args), cmd_audit(args))
+    return 1 if manifest["differences"] or any(checks) else 0
+
+
 def cmd_manage(args) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -299,6 +348,22 @@ def build_parser() -> argparse.ArgumentParser:
     scheduling.add_argument("--loop", action="store_true", help="keep going, once a minute")
     scheduling.add_argument("--list", action="store_true", help="list the jobs and their last run")
     scheduling.set_defaults(func=cmd_schedule)
+
+    saving = commands.add_parser("backup", help="back up the database, uploads and keys")
+    saving.add_argument("archive", help="the archive to write (a tar file)")
+    keys = saving.add_mutually_exclusive_group(required=True)
+    keys.add_argument("--keys-file", help="write the encryption keys to this file, apart")
+    keys.add_argument("--keys-in-archive", action="store_true", help="put the keys inside")
+    keys.add_argument(
+        "--keys-kept-elsewhere", action="store_true", help="leave the keys out: kept apart already"
+    )
+    saving.set_defaults(func=cmd_backup)
+
+    restoring = commands.add_parser("restore", help="restore a backup (the server stopped)")
+    restoring.add_argument("archive")
+    restoring.add_argument("--keys-file", help="the keys of the backup, when kept in a file")
+    restoring.add_argument("--yes", action="store_true", help="yes, replace the database")
+    restoring.set_defaults(func=cmd_restore)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
