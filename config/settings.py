@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "nuanjia.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -266,10 +267,28 @@ if NUANJIA_REDIS_URL:
         "LOCATION": NUANJIA_REDIS_URL,
     }
 
+# Logs: plain lines, or JSON objects (NUANJIA_LOG_FORMAT=json) for a log collector; each record
+# of a request carries its id (the X-Request-ID header answered to the client).
+LOG_FORMAT = os.environ.get("NUANJIA_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "nuanjia.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("NUANJIA_LOG_LEVEL", "WARNING")},
     # Every text message sent, with the number masked (the console backend adds its text, for
     # development: a demo's sign-in codes are read there).
@@ -294,6 +313,9 @@ HOTLINE_RATE_LIMITS = _hotline_limits(os.environ.get("NUANJIA_HOTLINE_LIMITS", "
 
 # Text messages, for every app (core.sms): console log by default; nuanjia.core.sms.FileBackend
 # writes var/sms.log.
+# Prometheus reads /metrics from the machine itself, or anywhere with this bearer token.
+NUANJIA_METRICS_TOKEN = os.environ.get("NUANJIA_METRICS_TOKEN", "")
+
 SMS_BACKEND = os.environ.get("NUANJIA_SMS_BACKEND", "nuanjia.core.sms.ConsoleBackend")
 # nuanjia.core.sms.HttpGatewayBackend: the gateway's URL, its key and the signature (签名)
 # printed in every message.

@@ -33,6 +33,8 @@ SKIPPED_PREFIXES = {
 # Views that never show or touch org-owned rows.
 PUBLIC_ROUTES = {
     "healthz",
+    "readyz",
+    "metrics",  # business gauges only (counts), from loopback or with the metrics token
     "i18n/setlang/",
     "accounts/login/",
     "accounts/logout/",

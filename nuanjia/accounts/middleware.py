@@ -25,6 +25,8 @@ OPEN_PREFIXES = (
     "/i18n/",
     "/api/",
     "/healthz",
+    "/readyz",
+    "/metrics",
 )
 
 LAST_SEEN_KEY = "nuanjia_last_seen"

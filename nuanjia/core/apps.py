@@ -11,10 +11,23 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from .observability import register_gauge
         from .text import install_form_validator
 
         install_form_validator()
         connection_created.connect(_private_sqlite_files)
+        register_gauge(
+            "tasks", "Background tasks by status (READY: waiting for a worker).", _tasks_by_status,
+            label="status",
+        )  # fmt: skip
+
+
+def _tasks_by_status() -> dict[str, float]:
+    from django.db.models import Count
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.values_list("status").annotate(count=Count("id")).order_by()
+    return {str(status): float(count) for status, count in rows}
 
 
 def _private_sqlite_files(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("audit/verify/", views.audit_verify_view, name="audit_verify"),
     path("audit/<int:event_id>/", views.audit_detail_view, name="audit_detail"),
     path("healthz", views.healthz_view, name="healthz"),
+    path("readyz", views.readyz_view, name="readyz"),
+    path("metrics", views.metrics_view, name="metrics"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -137,3 +137,45 @@ def healthz_view(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _readiness_checks() -> dict[str, str]:
+    """Each thing this process needs before it takes traffic: "ok", or what is wrong."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from nuanjia.core.redisconn import redis_client, redis_url
+
+    checks = {}
+    try:
+        executor = MigrationExecutor(connection)
+        waiting = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        checks["database"] = "ok" if not waiting else f"{len(waiting)} migrations not applied"
+    except Exception as error:  # the database is down or refuses us
+        checks["database"] = f"unreachable: {type(error).__name__}"
+    if redis_url():
+        try:
+            redis_client().ping()
+            checks["redis"] = "ok"
+        except Exception as error:
+            checks["redis"] = f"unreachable: {type(error).__name__}"
+    return checks
+
+
+@login_not_required
+def readyz_view(request):
+    """Ready for traffic: the database answers with every migration applied, Redis (when
+    configured) answers; 503 naming what is not."""
+    checks = _readiness_checks()
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ready" if ready else "not ready", "checks": checks},
+                        status=200 if ready else 503)  # fmt: skip
+
+
+@login_not_required
+def metrics_view(request):
+    """The business gauges for Prometheus: from the machine itself or with the metrics token."""
+    from nuanjia.core.observability import may_read_metrics, metrics_text
+
+    if not may_read_metrics(request):
+        return HttpResponse(status=404)
+    return HttpResponse(metrics_text(), content_type="text/plain; version=0.0.4; charset=utf-8")

@@ -8,10 +8,11 @@ class HotlineConfig(AppConfig):
     verbose_name = _("12351 hotline")
 
     def ready(self):
-        from nuanjia.core import mypages, schedule, todo
+        from nuanjia.core import mypages, observability, schedule, todo
         from nuanjia.relief.signals import grants_paid
 
         from .jobs import JOBS
+        from .queries import overdue_by_stage
         from .services import follow_grant_payments
         from .todo import hotline_todo
         from .views.member import open_request_count
@@ -26,4 +27,8 @@ class HotlineConfig(AppConfig):
             mypages.MyPage(_("Send a 12351 request"), "hotline:my_request_new", order=21)
         )
         schedule.register(*JOBS)
+        observability.register_gauge(
+            "hotline_tickets_overdue", "12351 tickets past a deadline, by the deadline missed.",
+            overdue_by_stage, label="stage",
+        )  # fmt: skip
         grants_paid.connect(follow_grant_payments, dispatch_uid="hotline.follow_grant_payments")

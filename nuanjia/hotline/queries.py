@@ -142,12 +142,30 @@ def templates_for(user, kind: str = "") -> QuerySet[AnswerTemplate]:
 # ---- To-do and queues ---------------------------------------------------------------------
 
 
+def _overdue_stages(now: datetime.datetime) -> dict[str, Q]:
+    """Each deadline a ticket can miss, as the condition of having missed it now."""
+    return {
+        "first_contact": Q(status__in=rules.BEFORE_CONTACT_STATUSES, first_contact_due_at__lt=now),
+        "resolution": Q(
+            status__in=rules.RESOLVING_STATUSES, paused_at__isnull=True, resolution_due_at__lt=now
+        ),
+        "callback": Q(status=Status.ANSWERED, callback_due_at__lt=now),
+    }
+
+
 def overdue_q(now: datetime.datetime) -> Q:
-    return (
-        Q(status__in=rules.BEFORE_CONTACT_STATUSES, first_contact_due_at__lt=now)
-        | Q(status__in=rules.RESOLVING_STATUSES, paused_at__isnull=True, resolution_due_at__lt=now)
-        | Q(status=Status.ANSWERED, callback_due_at__lt=now)
+    first, *rest = _overdue_stages(now).values()
+    for condition in rest:
+        first |= condition
+    return first
+
+
+def overdue_by_stage() -> dict[str, float]:
+    """Tickets past each deadline, province-wide (the operator's gauge)."""
+    counts = Ticket.objects.aggregate(
+        **{stage: Count("pk", filter=q) for stage, q in _overdue_stages(timezone.now()).items()}
     )
+    return {stage: float(count) for stage, count in counts.items()}
 
 
 SWEEP_JOB = "hotline.sweep_deadlines"

@@ -1,0 +1,86 @@
+"""What an operator watches: every response carries a request id that its log lines print (as
+JSON when asked), /readyz says whether this process may take traffic, and /metrics gives the
+business gauges to the machine itself or to the token holder only."""
+
+import datetime
+import io
+import json
+import logging
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from nuanjia.core.request_id import RequestIdFilter, RequestIdMiddleware
+from nuanjia.hotline import services as hotline
+from nuanjia.hotline.models import Ticket
+from nuanjia.hotline.rules import Kind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_response_carries_a_request_id_and_keeps_a_proxy_s_one():
+    client = Client()
+    made = client.get("/healthz")["X-Request-ID"]
+    assert len(made) == 32 and made != client.get("/healthz")["X-Request-ID"]
+    sent = "nginx-7f3a9c01"
+    assert client.get("/healthz", HTTP_X_REQUEST_ID=sent)["X-Request-ID"] == sent
+    forged = "a b\r\nSet-Cookie: x"
+    assert client.get("/healthz", HTTP_X_REQUEST_ID=forged)["X-Request-ID"] != forged
+
+
+def test_a_request_s_log_lines_name_its_id_in_json(rf):
+    from pythonjsonlogger.json import JsonFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter("%(levelname)s %(name)s %(request_id)s %(message)s"))
+    logger = logging.getLogger("nuanjia.test.observability")
+    logger.addHandler(handler)
+    try:
+
+        def view(request):
+            logger.warning("发放失败")
+            from django.http import HttpResponse
+
+            return HttpResponse("ok")
+
+        response = RequestIdMiddleware(view)(rf.get("/", HTTP_X_REQUEST_ID="req-00000001"))
+        logger.warning("outside a request")
+    finally:
+        logger.removeHandler(handler)
+    inside, outside = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert response["X-Request-ID"] == "req-00000001"
+    assert inside["request_id"] == "req-00000001" and inside["message"] == "发放失败"
+    assert outside["request_id"] == ""
+
+
+def test_readyz_answers_ready_with_the_database_migrated():
+    response = Client().get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "checks": {"database": "ok"}}
+
+
+def test_metrics_count_overdue_tickets_for_loopback_or_the_token_only(
+    hotline_agent, caseworker, settings
+):
+    ticket = hotline.open_ticket(by=hotline_agent, phone="13900000009", region_code="410108",
+                                 kind=Kind.HELP, description="求助", dispatch=True)  # fmt: skip
+    hotline.accept_ticket(ticket, by=caseworker)
+    late = timezone.now() - datetime.timedelta(hours=3)
+    Ticket.objects.filter(pk=ticket.pk).update(resolution_due_at=late)
+
+    page = Client(REMOTE_ADDR="127.0.0.1").get("/metrics")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/plain")
+    text = page.content.decode()
+    assert 'nuanjia_hotline_tickets_overdue{stage="resolution"} 1.0' in text
+    assert 'nuanjia_hotline_tickets_overdue{stage="first_contact"} 0.0' in text
+    assert "nuanjia_worker_imports_running 0.0" in text
+
+    outside = Client(REMOTE_ADDR="203.0.113.9")
+    assert outside.get("/metrics").status_code == 404
+    settings.NUANJIA_METRICS_TOKEN = "s3cret-token-for-prometheus"
+    assert outside.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 404
+    bearer = "Bearer s3cret-token-for-prometheus"
+    assert outside.get("/metrics", HTTP_AUTHORIZATION=bearer).status_code == 200
