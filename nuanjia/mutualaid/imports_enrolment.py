@@ -1,9 +1,10 @@
 """The enrolment sheet (参保名单): a union enrols its members into a plan from Excel, one member
 a row (ID number, name, the term's start, the day the contribution was paid in full if it
-was). The framework's two passes: every row checked first (errors name the row and column,
-an all-or-nothing import writes nothing when one is wrong), then written set-based per chunk
-(bulk inserts), the contributions of the whole file posted to the pool in one posting and
-one audit event for the file."""
+was). Read once (core.imports.run_import_once): each chunk of rows is checked set-based (one
+query for the chunk's workers, one for their terms already in the plan; errors name the row
+and column) and written by COPY / executemany with reserved keys, inside one transaction —
+an all-or-nothing import with a bad row is rolled back whole. The contributions of the whole
+file are posted to the pool in one posting, with one audit event for the file."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from nuanjia.core.imports import (
     SheetSource,
     SheetSpec,
     build_template,
-    run_import,
+    run_import_once,
 )
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import staff_of
@@ -202,8 +203,8 @@ class EnrolmentImporter(Importer):
                 contributions.append((pk, Payer.UNION.value, fen, day(paid), creator_id, now))
                 self.paid_total += fen
             row.outcome = CREATED
-        bulk.insert_many(Enrolment._meta.db_table, ENROLMENT_COLUMNS, enrolments)
-        bulk.insert_many(Contribution._meta.db_table, CONTRIBUTION_COLUMNS, contributions)
+        bulk.copy_rows(Enrolment._meta.db_table, ENROLMENT_COLUMNS, enrolments)
+        bulk.copy_rows(Contribution._meta.db_table, CONTRIBUTION_COLUMNS, contributions)
         if ids:
             self.first_id = self.first_id or ids[0]
             self.last_id = ids[-1]
@@ -233,7 +234,8 @@ def import_enrolments(
     """Enrol the sheet's members of `org` into `plan`; the role is checked before a row is read."""
     require_role(by, org)
     source = SheetSource(file, sheet_title=SHEET_TITLE, name=file_name)
-    return run_import(source, EnrolmentImporter(plan, org, by=by, file_name=file_name), mode=mode)
+    importer = EnrolmentImporter(plan, org, by=by, file_name=file_name)
+    return run_import_once(source, importer, mode=mode)
 
 
 def write_enrolment_template(destination: Any) -> None:

@@ -11,7 +11,6 @@ out as executemany statements."""
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,7 +32,7 @@ from ..models import (
     PlanVersion,
     YearCounter,
 )
-from ..rules import ClaimStatus, Cut, EnrolmentStatus
+from ..rules import ClaimStatus, Cut, EnrolmentStatus, in_review_sample
 from .claims import _cities
 
 CHUNK = 2000
@@ -86,7 +85,7 @@ class _Chunk:
     def __init__(self, ids: list[int]) -> None:
         self.claims: list[dict[str, Any]] = [dict(row) for row in (
             Claim.objects.select_for_update().filter(pk__in=ids, status=ClaimStatus.RECEIVED).order_by("pk").values(
-                "pk", "plan__kind", "version_id", "enrolment_id", "year_counter_id", "episode_id",
+                "pk", "plan_id", "plan__kind", "version_id", "enrolment_id", "year_counter_id", "episode_id",
                 "service_on", "city_code",
             )
         )]  # fmt: skip
@@ -180,8 +179,8 @@ class _Chunk:
         self.episode_moves[claim["episode_id"]] = (
             self.episode_moves.get(claim["episode_id"], 0) + total
         )
-        sampled = (
-            total > version.review_above_fen or secrets.randbelow(100) < version.sample_percent
+        sampled = total > version.review_above_fen or in_review_sample(
+            claim["plan_id"], claim["pk"], version.sample_percent
         )
         self.claim_rows.append((ClaimStatus.SUBMITTED.value, total, total, sampled, claim["pk"]))
 
