@@ -10,6 +10,7 @@ out as executemany statements."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from nuanjia.core import bulk
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 
@@ -36,16 +38,16 @@ from ..rules import ClaimStatus, Cut, EnrolmentStatus, in_review_sample
 from .claims import _cities
 
 CHUNK = 2000
-VALUES_ROWS = 1000  # rows per UPDATE … FROM (VALUES …) on PostgreSQL
 
 
 def update_rows(
     table: str, assignments: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
 ) -> None:
     """One UPDATE per row (`id` last in each row). SQLite runs them in-process with
-    executemany; on PostgreSQL each statement is a round trip, so the rows go as
-    `UPDATE … FROM (VALUES …)`, a thousand a statement. `assignments` reads the new values
-    as `v.<column>`."""
+    executemany; on PostgreSQL each statement is a round trip, so the rows go as one
+    `UPDATE … FROM unnest(<one array per column>)` (a short statement whatever the number
+    of rows: nothing for the driver to parse at length, one plan). `assignments` reads the
+    new values as `v.<column>`."""
     if not rows:
         return
     with connection.cursor() as cursor:
@@ -53,14 +55,22 @@ def update_rows(
             sets = _sqlite_sets(assignments, columns)
             cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)  # noqa: S608
             return
-        marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), VALUES_ROWS):
-            part = rows[start : start + VALUES_ROWS]
-            cursor.execute(
-                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([marks] * len(part))}) "  # noqa: S608
-                f"AS v({', '.join(columns)}) WHERE t.id = v.id",
-                [value for row in part for value in row],
-            )
+        arrays = ", ".join(f"%s::{_pg_type(value)}[]" for value in rows[0])
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM unnest({arrays}) "  # noqa: S608
+            f"AS v({', '.join(columns)}) WHERE t.id = v.id",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
+
+def _pg_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "bigint"
+    if isinstance(value, datetime.datetime):
+        return "timestamptz"
+    return "text"
 
 
 def _sqlite_sets(assignments: str, columns: tuple[str, ...]) -> str:
@@ -123,7 +133,7 @@ class _Chunk:
         self.invoice_moves: dict[int, int] = {}
         self.line_rows: list[tuple[Any, ...]] = []
         self.claim_rows: list[tuple[Any, ...]] = []
-        self.uses: list[InvoiceUse] = []
+        self.uses: list[tuple[int, int, str, int]] = []
 
     def version(self, pk: int, kind: str) -> tuple[BenefitRules, PlanVersion]:
         if pk not in self.versions:
@@ -162,14 +172,7 @@ class _Chunk:
             if inv and out.proposed_fen:
                 self.invoices[inv][1] += out.proposed_fen
                 self.invoice_moves[inv] = self.invoice_moves.get(inv, 0) + out.proposed_fen
-                self.uses.append(
-                    InvoiceUse(
-                        invoice_id=inv,
-                        line_id=line_id,
-                        city_code=claim["city_code"],
-                        amount_fen=out.proposed_fen,
-                    )
-                )
+                self.uses.append((inv, line_id, claim["city_code"], out.proposed_fen))
             total += out.proposed_fen
         year[1] += total
         episode[1] += total
@@ -211,13 +214,15 @@ class _Chunk:
                 for status, fen, reserved, sampled, pk in self.claim_rows
             ],
         )
-        InvoiceUse.objects.bulk_create(self.uses, batch_size=2000)
-        at = timezone.now()
-        ClaimEvent.objects.bulk_create(
-            (ClaimEvent(claim_id=pk, action="check", from_status=ClaimStatus.RECEIVED, to_status=status,
-                        changes={"proposed_fen": fen, "second_review": sampled}, at=at)
-             for status, fen, _reserved, sampled, pk in self.claim_rows),
-            batch_size=2000,
+        bulk.copy_rows(
+            InvoiceUse._meta.db_table, ("invoice_id", "line_id", "city_code", "amount_fen"), self.uses
+        )  # fmt: skip
+        bulk.copy_rows(
+            ClaimEvent._meta.db_table,
+            ("claim_id", "action", "from_status", "to_status", "note", "changes", "at"),
+            [(pk, "check", ClaimStatus.RECEIVED.value, status, "",
+              json.dumps({"proposed_fen": fen, "second_review": sampled}), now)
+             for status, fen, _reserved, sampled, pk in self.claim_rows],
         )  # fmt: skip
 
 
