@@ -9,6 +9,7 @@ file are posted to the pool in one posting, with one audit event for the file.""
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -59,6 +60,11 @@ CONTRIBUTION_COLUMNS = (
 )
 
 
+def _day(value: Any) -> datetime.date | None:
+    """A date column read by bare SQL (SQLite may hand back its text)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def parse_day(text: str) -> datetime.date:
     typed = text.split(" ")[0].replace("/", "-").replace(".", "-")
     try:
@@ -68,8 +74,19 @@ def parse_day(text: str) -> datetime.date:
         raise ValidationError(_("Enter a date such as 2026-01-01.")) from None
 
 
+_TODAY: list[Any] = [-1.0, None]  # (when read, the day): localdate() costs a row's parse
+
+
+def _today() -> datetime.date:
+    now = time.monotonic()
+    if now - _TODAY[0] > 60:
+        _TODAY[:] = [now, timezone.localdate()]
+    day: datetime.date = _TODAY[1]
+    return day
+
+
 def parse_id(text: str) -> str:
-    return validate_id_number(text).number
+    return validate_id_number(text, today=_today()).number
 
 
 ENROLMENT_SHEET = SheetSpec(
@@ -122,14 +139,21 @@ class EnrolmentImporter(Importer):
                         number, purpose=crypto.PURPOSE_ID_NUMBER
                     )
                 index_of[row.number] = index
-        found = Worker.objects.filter(
-            id_number_index__in=set(index_of.values()), merged_into__isnull=True
+        table = Worker._meta.db_table
+        found = bulk.select_in(
+            f"SELECT id, id_number_index, name, birth_date, org_id, union_id FROM {table} "  # noqa: S608
+            "WHERE merged_into_id IS NULL AND id_number_index IN",
+            sorted(set(index_of.values())),
         )
         by_index: dict[str, dict[str, Any]] = {
-            w["id_number_index"]: dict(w)
-            for w in found.values(
-                "pk", "id_number_index", "name", "birth_date", "org_id", "union_id"
-            )
+            index: {
+                "pk": pk,
+                "name": name,
+                "birth_date": _day(born),
+                "org_id": org,
+                "union_id": union,
+            }
+            for pk, index, name, born, org, union in found
         }
         return {
             str(number): by_index[index] for number, index in index_of.items() if index in by_index
