@@ -4,9 +4,9 @@ check over 100,000 received claims of 3 invoice lines each, caps counted.
 Setup (not timed): the tree, a 郑州 inpatient plan, `--rows` workers of 惠济区 in the
 registry (ID numbers with their blind indexes), the enrolment sheet written as xlsx.
 
-- `mutualaid_enrol_100k_seconds`: `imports_enrolment.import_enrolments` on the sheet (both
-  passes of core.imports: every row checked against the registry and the plan, then written
-  by bulk inserts, the contributions posted to the pool, one audit event). Floor: the same
+- `mutualaid_enrol_100k_seconds`: `imports_enrolment.import_enrolments` on the sheet (read
+  once by core.imports.run_import_once: each chunk checked against the registry and the plan,
+  then written by COPY / executemany, the contributions posted to the pool, one audit event). Floor: the same
   number of enrolment rows inserted in bare SQL (executemany). Target ≤ 30 s.
 - `mutualaid_adjudicate_100k_seconds`: `services.bulk_check.check_received` over `--rows`
   received claims (two per member, so the caps bind), each with 3 lines and its own

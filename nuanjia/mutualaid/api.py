@@ -16,7 +16,7 @@ from nuanjia.orgs.rules import Perm
 
 from . import figures, queries
 from .models import Claim
-from .rules import ClaimStatus, ClaimStep
+from .rules import APPROVER_CUTS, ClaimStatus, ClaimStep
 from .workflow import CLAIM_FLOW
 
 router = Router(tags=["mutualaid"])
@@ -152,16 +152,42 @@ def figure_list(request: Any) -> Any:
     return figures.figures(request.user)
 
 
+class MutualAidApprovedLineIn(Schema):
+    position: int = Field(..., ge=1, description="The line's position on the claim (1, 2, …).")
+    approved_fen: int = Field(..., ge=0, description="At most the line's proposed amount.")
+    reason: str = Field(
+        "", max_length=40,
+        description="The coded reason, required when approving less than proposed: "
+        + ", ".join(code.value for code in APPROVER_CUTS) + ".",
+    )  # fmt: skip
+
+
+class MutualAidApproveIn(Schema):
+    note: str = Field("", max_length=2000, description="A remark kept in the history.")
+    lines: list[MutualAidApprovedLineIn] = Field(
+        default_factory=list,
+        description="Lines approved below their proposed amount; the others as proposed.",
+    )
+
+
+def _approve_fields(request: Any, body: dict[str, Any]) -> dict[str, Any]:
+    cuts = {line["position"]: (line["approved_fen"], line["reason"]) for line in body["lines"]}
+    return {"note": body["note"], "cuts": cuts}
+
+
 add_step_operations(
     router,
     CLAIM_FLOW,
+    schemas={ClaimStep.APPROVE: MutualAidApproveIn},
+    fields={ClaimStep.APPROVE: _approve_fields},
     path="/claims/{ma_claim_id}",
     fetch=lambda request, pk: queries.get_claim_for(request.user, pk, write=True),
     response=MutualAidClaimDetailOut,
     present=_detail,
     summaries={
         ClaimStep.REVIEW: "First review of a sampled claim: it goes to a second reviewer",
-        ClaimStep.APPROVE: "Approve the proposed amount (reserved in the pool)",
+        ClaimStep.APPROVE: "Approve the proposed amounts, or less on some lines with a coded "
+        "reason each (reserved in the pool)",
         ClaimStep.REFUSE: "Refuse the claim (note: the reason); its reservations are released",
     },
 )

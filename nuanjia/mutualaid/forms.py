@@ -3,14 +3,17 @@ small formset of invoice lines in 元) and its documents."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nuanjia.core.money import yuan_to_fen
 from nuanjia.core.uploads import PHOTOS_AND_PDF, accept_attribute
 
-from .rules import DocKind, Payer
+from .rules import APPROVER_CUTS, DocKind, Payer
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -100,3 +103,33 @@ class LineForm(forms.Form):
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=20)
+
+
+class ApproveForm(forms.Form):
+    """Approval, with the approved amount of each line in 元 (its proposed one unless lowered)
+    and the reason of each cut; `fit_lines` adds a pair of fields per line of the claim."""
+
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+def fit_lines(form: forms.Form, claim: Any) -> None:
+    choices = [("", "—"), *((code.value, code.label) for code in APPROVER_CUTS)]
+    for line in claim.lines.order_by("position"):
+        form.fields[f"approve_{line.position}"] = forms.DecimalField(
+            label=_("Line %(position)d approved (yuan)") % {"position": line.position},
+            max_digits=12, decimal_places=2, min_value=Decimal(0), required=False,
+        )  # fmt: skip
+        form.fields[f"reason_{line.position}"] = forms.ChoiceField(
+            label=_("Line %(position)d reason for the cut") % {"position": line.position},
+            choices=choices, required=False,
+        )  # fmt: skip
+
+
+def approve_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's lines as the step's `cuts`: position → (approved fen, reason)."""
+    cuts = {}
+    for name, value in data.items():
+        if name.startswith("approve_") and value is not None:
+            position = int(name.removeprefix("approve_"))
+            cuts[position] = (yuan_to_fen(value), data.get(f"reason_{position}") or "")
+    return {"note": data.get("note", ""), "cuts": cuts}

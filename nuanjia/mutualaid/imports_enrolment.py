@@ -1,13 +1,15 @@
 """The enrolment sheet (参保名单): a union enrols its members into a plan from Excel, one member
 a row (ID number, name, the term's start, the day the contribution was paid in full if it
-was). The framework's two passes: every row checked first (errors name the row and column,
-an all-or-nothing import writes nothing when one is wrong), then written set-based per chunk
-(bulk inserts), the contributions of the whole file posted to the pool in one posting and
-one audit event for the file."""
+was). Read once (core.imports.run_import_once): each chunk of rows is checked set-based (one
+query for the chunk's workers, one for their terms already in the plan; errors name the row
+and column) and written by COPY / executemany with reserved keys, inside one transaction —
+an all-or-nothing import with a bad row is rolled back whole. The contributions of the whole
+file are posted to the pool in one posting, with one audit event for the file."""
 
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +32,7 @@ from nuanjia.core.imports import (
     SheetSource,
     SheetSpec,
     build_template,
-    run_import,
+    run_import_once,
 )
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import staff_of
@@ -58,6 +60,11 @@ CONTRIBUTION_COLUMNS = (
 )
 
 
+def _day(value: Any) -> datetime.date | None:
+    """A date column read by bare SQL (SQLite may hand back its text)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def parse_day(text: str) -> datetime.date:
     typed = text.split(" ")[0].replace("/", "-").replace(".", "-")
     try:
@@ -67,8 +74,19 @@ def parse_day(text: str) -> datetime.date:
         raise ValidationError(_("Enter a date such as 2026-01-01.")) from None
 
 
+_TODAY: list[Any] = [-1.0, None]  # (when read, the day): localdate() costs a row's parse
+
+
+def _today() -> datetime.date:
+    now = time.monotonic()
+    if now - _TODAY[0] > 60:
+        _TODAY[:] = [now, timezone.localdate()]
+    day: datetime.date = _TODAY[1]
+    return day
+
+
 def parse_id(text: str) -> str:
-    return validate_id_number(text).number
+    return validate_id_number(text, today=_today()).number
 
 
 ENROLMENT_SHEET = SheetSpec(
@@ -121,14 +139,21 @@ class EnrolmentImporter(Importer):
                         number, purpose=crypto.PURPOSE_ID_NUMBER
                     )
                 index_of[row.number] = index
-        found = Worker.objects.filter(
-            id_number_index__in=set(index_of.values()), merged_into__isnull=True
+        table = Worker._meta.db_table
+        found = bulk.select_in(
+            f"SELECT id, id_number_index, name, birth_date, org_id, union_id FROM {table} "  # noqa: S608
+            "WHERE merged_into_id IS NULL AND id_number_index IN",
+            sorted(set(index_of.values())),
         )
         by_index: dict[str, dict[str, Any]] = {
-            w["id_number_index"]: dict(w)
-            for w in found.values(
-                "pk", "id_number_index", "name", "birth_date", "org_id", "union_id"
-            )
+            index: {
+                "pk": pk,
+                "name": name,
+                "birth_date": _day(born),
+                "org_id": org,
+                "union_id": union,
+            }
+            for pk, index, name, born, org, union in found
         }
         return {
             str(number): by_index[index] for number, index in index_of.items() if index in by_index
@@ -202,8 +227,8 @@ class EnrolmentImporter(Importer):
                 contributions.append((pk, Payer.UNION.value, fen, day(paid), creator_id, now))
                 self.paid_total += fen
             row.outcome = CREATED
-        bulk.insert_many(Enrolment._meta.db_table, ENROLMENT_COLUMNS, enrolments)
-        bulk.insert_many(Contribution._meta.db_table, CONTRIBUTION_COLUMNS, contributions)
+        bulk.copy_rows(Enrolment._meta.db_table, ENROLMENT_COLUMNS, enrolments)
+        bulk.copy_rows(Contribution._meta.db_table, CONTRIBUTION_COLUMNS, contributions)
         if ids:
             self.first_id = self.first_id or ids[0]
             self.last_id = ids[-1]
@@ -233,7 +258,8 @@ def import_enrolments(
     """Enrol the sheet's members of `org` into `plan`; the role is checked before a row is read."""
     require_role(by, org)
     source = SheetSource(file, sheet_title=SHEET_TITLE, name=file_name)
-    return run_import(source, EnrolmentImporter(plan, org, by=by, file_name=file_name), mode=mode)
+    importer = EnrolmentImporter(plan, org, by=by, file_name=file_name)
+    return run_import_once(source, importer, mode=mode)
 
 
 def write_enrolment_template(destination: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,13 @@ class Cut(models.TextChoices):
     REFUSED = "refused", _("Refused by the reviewer")
 
 
+# The reasons an approver may give for approving a line below its proposed amount.
+APPROVER_CUTS = (
+    Cut.NOT_COVERED, Cut.OVER_CAP, Cut.DUPLICATE_INVOICE, Cut.NOT_MEMBER, Cut.OUTSIDE_TERM,
+    Cut.WAITING, Cut.RATE,
+)  # fmt: skip
+
+
 class DocKind(models.TextChoices):
     DIAGNOSIS = "diagnosis", _("Diagnosis certificate")  # 诊断证明
     DISCHARGE = "discharge", _("Discharge summary")  # 出院小结
@@ -144,3 +152,13 @@ def invoice_key(code: str, number: str, check_code: str = "") -> str:
     if parts[2]:
         return "E|" + "|".join(parts)
     return "P|" + "|".join(parts[:2])
+
+
+def in_review_sample(plan_id: int, claim_id: int, percent: int) -> bool:
+    """Whether a claim falls in its plan's second-review sample of `percent` per cent.
+
+    Not random(): a hash of the claim's id salted with its plan's (the plan's seed), so the
+    same claim is always in or out of the sample — whichever path checked it, however often
+    it is checked again — and an auditor can recompute who was sampled."""
+    digest = hashlib.sha256(f"mutualaid-sample:{plan_id}:{claim_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % 100 < percent

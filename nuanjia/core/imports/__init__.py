@@ -9,6 +9,10 @@ pass, inside one `transaction.atomic()`, checks the rows that passed again (the 
 have moved on) and writes them. Rows go to the sheet's importer in chunks so it can look things
 up set-based, one query per chunk; only the errors and the keys that must be unique in the file
 are kept in memory.
+
+`run_import_once` is the variant for big sheets imported in the background: one pass, each
+chunk checked and written inside the one transaction as it is read (the file is parsed and
+checked once; the write lock is held meanwhile).
 """
 
 # One module per subject: spec (columns), rows (rows and errors), reading, results, running,
@@ -43,7 +47,14 @@ from .reading import (
 )
 from .results import ERROR_COLUMN_HEADER, ImportResult, write_annotated_sheet
 from .rows import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, Layout, RowError, duplicate_of
-from .running import MAX_UPLOAD_MB, ImportForm, check_upload, commit_upload, run_import
+from .running import (
+    MAX_UPLOAD_MB,
+    ImportForm,
+    check_upload,
+    commit_upload,
+    run_import,
+    run_import_once,
+)
 from .spec import Column, Mode, SheetSpec, plain_text
 from .xlsx import (
     FORMULA_TRIGGERS,
@@ -101,6 +112,7 @@ __all__ = [
     "plain_text",
     "result_context",
     "run_import",
+    "run_import_once",
     "safe_cell",
     "save_error_sheet",
     "save_owned_sheet",

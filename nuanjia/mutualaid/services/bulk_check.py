@@ -10,14 +10,15 @@ out as executemany statements."""
 
 from __future__ import annotations
 
+import datetime
 import json
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from nuanjia.core import bulk
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 
@@ -33,20 +34,20 @@ from ..models import (
     PlanVersion,
     YearCounter,
 )
-from ..rules import ClaimStatus, Cut, EnrolmentStatus
+from ..rules import ClaimStatus, Cut, EnrolmentStatus, in_review_sample
 from .claims import _cities
 
 CHUNK = 2000
-VALUES_ROWS = 1000  # rows per UPDATE … FROM (VALUES …) on PostgreSQL
 
 
 def update_rows(
     table: str, assignments: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
 ) -> None:
     """One UPDATE per row (`id` last in each row). SQLite runs them in-process with
-    executemany; on PostgreSQL each statement is a round trip, so the rows go as
-    `UPDATE … FROM (VALUES …)`, a thousand a statement. `assignments` reads the new values
-    as `v.<column>`."""
+    executemany; on PostgreSQL each statement is a round trip, so the rows go as one
+    `UPDATE … FROM unnest(<one array per column>)` (a short statement whatever the number
+    of rows: nothing for the driver to parse at length, one plan). `assignments` reads the
+    new values as `v.<column>`."""
     if not rows:
         return
     with connection.cursor() as cursor:
@@ -54,14 +55,22 @@ def update_rows(
             sets = _sqlite_sets(assignments, columns)
             cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)  # noqa: S608
             return
-        marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), VALUES_ROWS):
-            part = rows[start : start + VALUES_ROWS]
-            cursor.execute(
-                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([marks] * len(part))}) "  # noqa: S608
-                f"AS v({', '.join(columns)}) WHERE t.id = v.id",
-                [value for row in part for value in row],
-            )
+        arrays = ", ".join(f"%s::{_pg_type(value)}[]" for value in rows[0])
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM unnest({arrays}) "  # noqa: S608
+            f"AS v({', '.join(columns)}) WHERE t.id = v.id",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
+
+def _pg_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "bigint"
+    if isinstance(value, datetime.datetime):
+        return "timestamptz"
+    return "text"
 
 
 def _sqlite_sets(assignments: str, columns: tuple[str, ...]) -> str:
@@ -86,7 +95,7 @@ class _Chunk:
     def __init__(self, ids: list[int]) -> None:
         self.claims: list[dict[str, Any]] = [dict(row) for row in (
             Claim.objects.select_for_update().filter(pk__in=ids, status=ClaimStatus.RECEIVED).order_by("pk").values(
-                "pk", "plan__kind", "version_id", "enrolment_id", "year_counter_id", "episode_id",
+                "pk", "plan_id", "plan__kind", "version_id", "enrolment_id", "year_counter_id", "episode_id",
                 "service_on", "city_code",
             )
         )]  # fmt: skip
@@ -124,7 +133,7 @@ class _Chunk:
         self.invoice_moves: dict[int, int] = {}
         self.line_rows: list[tuple[Any, ...]] = []
         self.claim_rows: list[tuple[Any, ...]] = []
-        self.uses: list[InvoiceUse] = []
+        self.uses: list[tuple[int, int, str, int]] = []
 
     def version(self, pk: int, kind: str) -> tuple[BenefitRules, PlanVersion]:
         if pk not in self.versions:
@@ -163,14 +172,7 @@ class _Chunk:
             if inv and out.proposed_fen:
                 self.invoices[inv][1] += out.proposed_fen
                 self.invoice_moves[inv] = self.invoice_moves.get(inv, 0) + out.proposed_fen
-                self.uses.append(
-                    InvoiceUse(
-                        invoice_id=inv,
-                        line_id=line_id,
-                        city_code=claim["city_code"],
-                        amount_fen=out.proposed_fen,
-                    )
-                )
+                self.uses.append((inv, line_id, claim["city_code"], out.proposed_fen))
             total += out.proposed_fen
         year[1] += total
         episode[1] += total
@@ -180,8 +182,8 @@ class _Chunk:
         self.episode_moves[claim["episode_id"]] = (
             self.episode_moves.get(claim["episode_id"], 0) + total
         )
-        sampled = (
-            total > version.review_above_fen or secrets.randbelow(100) < version.sample_percent
+        sampled = total > version.review_above_fen or in_review_sample(
+            claim["plan_id"], claim["pk"], version.sample_percent
         )
         self.claim_rows.append((ClaimStatus.SUBMITTED.value, total, total, sampled, claim["pk"]))
 
@@ -212,13 +214,15 @@ class _Chunk:
                 for status, fen, reserved, sampled, pk in self.claim_rows
             ],
         )
-        InvoiceUse.objects.bulk_create(self.uses, batch_size=2000)
-        at = timezone.now()
-        ClaimEvent.objects.bulk_create(
-            (ClaimEvent(claim_id=pk, action="check", from_status=ClaimStatus.RECEIVED, to_status=status,
-                        changes={"proposed_fen": fen, "second_review": sampled}, at=at)
-             for status, fen, _reserved, sampled, pk in self.claim_rows),
-            batch_size=2000,
+        bulk.copy_rows(
+            InvoiceUse._meta.db_table, ("invoice_id", "line_id", "city_code", "amount_fen"), self.uses
+        )  # fmt: skip
+        bulk.copy_rows(
+            ClaimEvent._meta.db_table,
+            ("claim_id", "action", "from_status", "to_status", "note", "changes", "at"),
+            [(pk, "check", ClaimStatus.RECEIVED.value, status, "",
+              json.dumps({"proposed_fen": fen, "second_review": sampled}), now)
+             for status, fen, _reserved, sampled, pk in self.claim_rows],
         )  # fmt: skip
 
 

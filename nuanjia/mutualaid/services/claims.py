@@ -7,7 +7,6 @@ each invoice's remaining self-paid amount by conditional UPDATEs (services.count
 from __future__ import annotations
 
 import datetime
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +42,7 @@ from ..rules import (
     DocKind,
     EnrolmentStatus,
     Via,
+    in_review_sample,
     invoice_key,
 )
 from ..workflow import CLAIM_FLOW
@@ -238,7 +238,7 @@ def check_claim(claim: Claim, lines: list[ClaimLine]) -> None:
     InvoiceUse.objects.bulk_create(uses)
     claim.proposed_fen = claim.reserved_fen = sum(out.proposed_fen for out in outs)
     claim.second_review = claim.proposed_fen > claim.version.review_above_fen or (
-        secrets.randbelow(100) < claim.version.sample_percent
+        in_review_sample(claim.plan_id, claim.pk, claim.version.sample_percent)
     )
     claim.status = ClaimStatus.SUBMITTED
     claim.save()

@@ -5,6 +5,9 @@ invoices are released)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -15,7 +18,7 @@ from nuanjia.core.money import format_yuan
 from nuanjia.funds import services as funds
 
 from ..models import Claim, ClaimLine, Episode, Invoice, InvoiceUse, YearCounter
-from ..rules import SOURCE_CLAIM, ClaimStatus, ClaimStep, Cut
+from ..rules import APPROVER_CUTS, SOURCE_CLAIM, ClaimStatus, ClaimStep, Cut
 from ..workflow import CLAIM_FLOW
 from . import counters
 from .common import pool_account
@@ -44,7 +47,11 @@ def reserve_payment(claim: Claim, *, by: Actor | None) -> None:
 
 @CLAIM_FLOW.handler(ClaimStep.APPROVE)
 @transaction.atomic
-def approve_claim(claim: Claim, *, by: Actor, note: str = "") -> Claim:
+def approve_claim(
+    claim: Claim, *, by: Actor, note: str = "", cuts: Mapping[int, tuple[int, str]] | None = None
+) -> Claim:
+    """Approve the proposed amounts, or less on some lines: `cuts` maps a line's position to
+    (approved fen, the coded reason of the cut); a line not named is approved as proposed."""
     with CLAIM_FLOW.moving(claim, ClaimStep.APPROVE, by=by, note=note) as move:
         claim = move.obj
         if move.source == ClaimStatus.SUBMITTED and claim.second_review:
@@ -52,25 +59,76 @@ def approve_claim(claim: Claim, *, by: Actor, note: str = "") -> Claim:
                 _("This claim was drawn for a second review: send it to a second reviewer first."),
                 code="second_review",
             )
-        if claim.proposed_fen <= 0:
+        lowered = approve_lines(claim, cuts or {})
+        if claim.approved_fen <= 0:
             raise RuleViolation(_("Nothing is proposed for this claim: refuse it."), code="nothing")
         account = pool_account(claim.plan)
-        if account.available_fen < claim.proposed_fen:
+        if account.available_fen < claim.approved_fen:
             raise RuleViolation(
                 _("The pool of %(org)s has %(available)s yuan available, less than the %(amount)s "
                   "yuan of this claim: the claim waits until contributions arrive.")
                 % {"org": claim.pool_org, "available": format_yuan(account.available_fen),
-                   "amount": format_yuan(claim.proposed_fen)},
+                   "amount": format_yuan(claim.approved_fen)},
                 code="insufficient_funds",
             )  # fmt: skip
-        ClaimLine.objects.filter(claim=claim).update(approved_fen=F("proposed_fen"))
-        claim.approved_fen = claim.proposed_fen
         counters.use(YearCounter, claim.year_counter_id, claim.approved_fen, claim.reserved_fen)
         counters.use(Episode, claim.episode_id, claim.approved_fen, claim.reserved_fen)
         claim.reserved_fen = 0
         reserve_payment(claim, by=by)
         move.changes["approved_fen"] = claim.approved_fen
+        if lowered:
+            move.changes["cuts"] = lowered
     return move.obj
+
+
+def approve_lines(claim: Claim, cuts: Mapping[int, tuple[int, str]]) -> dict[str, list[Any]]:
+    """Set each line's approved amount (at most its proposed one; a cut names its reason),
+    give back to the invoices what a cut line no longer uses, total the claim. Returns the
+    cuts made, by position, for the history."""
+    lines = list(claim.lines.order_by("position"))
+    unknown = sorted(set(cuts) - {line.position for line in lines})
+    if unknown:
+        raise RuleViolation(
+            _("The claim has no line %(position)d.") % {"position": unknown[0]}, field="lines"
+        )
+    lowered: dict[str, list[Any]] = {}
+    for line in lines:
+        approved, reason = cuts.get(line.position, (line.proposed_fen, ""))
+        if not 0 <= approved <= line.proposed_fen:
+            raise RuleViolation(
+                _("Line %(position)d: approve from 0 to the proposed %(amount)s yuan.")
+                % {"position": line.position, "amount": format_yuan(line.proposed_fen)},
+                field=f"approve_{line.position}",
+            )
+        if approved < line.proposed_fen:
+            if reason not in APPROVER_CUTS:
+                raise RuleViolation(
+                    _("Line %(position)d: choose the reason for paying less than proposed.")
+                    % {"position": line.position},
+                    field=f"reason_{line.position}",
+                )
+            cut = [reason, line.proposed_fen - approved]
+            line.cuts = [*line.cuts, cut]
+            lowered[str(line.position)] = cut
+            _give_back_invoice(line, approved)
+        line.approved_fen = approved
+    ClaimLine.objects.bulk_update(lines, ["approved_fen", "cuts"])
+    claim.approved_fen = sum(line.approved_fen for line in lines)
+    return lowered
+
+
+def _give_back_invoice(line: ClaimLine, approved: int) -> None:
+    """A line approved below its proposal uses its invoice only for the approved amount."""
+    use = InvoiceUse.objects.filter(line=line).first()
+    if use is None:
+        return
+    Invoice.objects.filter(pk=use.invoice_id).update(
+        used_fen=F("used_fen") - (use.amount_fen - approved)
+    )
+    if approved:
+        InvoiceUse.objects.filter(pk=use.pk).update(amount_fen=approved)
+    else:
+        use.delete()
 
 
 def release(claim: Claim) -> None:

@@ -46,3 +46,28 @@ def test_the_bulk_check_writes_what_the_single_check_writes(planner, caseworker)
     one, two = YearCounter.objects.order_by("pk")
     assert (one.reserved_fen, one.used_fen) == (two.reserved_fen, two.used_fen)
     assert check_received() == 0
+
+
+def test_the_review_sample_is_a_hash_not_a_draw():
+    """The same claim of the same plan is always in or out; the share is near the percent."""
+    from nuanjia.mutualaid.rules import in_review_sample
+
+    picks = [in_review_sample(7, claim_id, 20) for claim_id in range(1, 5001)]
+    assert picks == [in_review_sample(7, claim_id, 20) for claim_id in range(1, 5001)]
+    assert 900 < sum(picks) < 1100
+    assert picks != [in_review_sample(8, claim_id, 20) for claim_id in range(1, 5001)]
+    assert not any(in_review_sample(7, claim_id, 0) for claim_id in range(1, 1001))
+    assert all(in_review_sample(7, claim_id, 100) for claim_id in range(1, 1001))
+
+
+@pytest.mark.django_db
+def test_both_checks_sample_a_claim_alike(planner, caseworker):
+    """Every claim above the amount, and the hashed share of the rest, whichever check ran."""
+    from nuanjia.mutualaid.rules import in_review_sample
+
+    plan = make_plan(planner, sample_percent=50, review_above_fen=120_000)
+    claims = _claims(plan, caseworker, check=True) + _claims(plan, caseworker, check=False)
+    check_received()
+    for claim in Claim.objects.filter(pk__in=[c.pk for c in claims]):
+        expected = claim.proposed_fen > 120_000 or in_review_sample(plan.pk, claim.pk, 50)
+        assert claim.second_review == expected, claim.pk

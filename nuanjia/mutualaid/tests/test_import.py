@@ -86,3 +86,56 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(plan, caseworker):
     assert (3, "B") in {(e.row, e.column) for e in result.errors}
     assert len(places) == 2
     assert not Enrolment.objects.exists()
+
+
+SHAPE = (
+    "plan_id", "version_id", "org_id", "city_code", "starts_on", "ends_on", "contribution_fen",
+    "paid_fen", "paid_in_full_on", "cover_starts_on", "waiting_ends_on", "is_continuous",
+    "status", "refund_fen", "created_by_id",
+)  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_sheet_writes_what_enrolling_one_by_one_writes(plan, caseworker):
+    """The fast path (one read, COPY / executemany) against services.enrol + services.pay:
+    the same enrolment and contribution rows, the same money in the pool, and one audit
+    event naming the file's rows where the one-by-one path writes one per row."""
+    from nuanjia.mutualaid import services
+    from nuanjia.mutualaid.models import Contribution
+
+    org = Org.objects.get(code="410108")
+    workers = _workers(4)
+    terms = [("2026-01-01", "2026-01-15"), ("2026-03-01", "")]
+    for worker, (start, paid) in zip(workers[2:], terms, strict=True):
+        enrolment = services.enrol(
+            plan, worker, org=org, starts_on=datetime.date.fromisoformat(start), by=caseworker
+        )
+        if paid:
+            services.pay(enrolment, enrolment.contribution_fen,
+                         paid_on=datetime.date.fromisoformat(paid), by=caseworker)  # fmt: skip
+    one_by_one_pool = services.pool_account(plan).available_fen
+    rows = [[_id(n), f"王{n}", start, paid] for n, (start, paid) in enumerate(terms)]
+    result = import_enrolments(sheet_bytes(rows, HEADERS), plan, org, by=caseworker)
+    assert result.committed and result.created == 2
+
+    def shapes(worker_ids):
+        enrolments = Enrolment.objects.filter(worker_id__in=worker_ids).order_by("worker_id")
+        contributions = Contribution.objects.filter(enrolment__worker_id__in=worker_ids)
+        return (
+            list(enrolments.values_list(*SHAPE)),
+            list(contributions.order_by("enrolment__worker_id").values_list(
+                "payer", "amount_fen", "paid_on", "created_by_id")),
+        )  # fmt: skip
+
+    assert shapes([w.pk for w in workers[:2]]) == shapes([w.pk for w in workers[2:]])
+    assert services.pool_account(plan).available_fen == 2 * one_by_one_pool
+    assert first_discrepancy() is None
+    imported = Enrolment.objects.filter(worker_id__in=[w.pk for w in workers[:2]])
+    event = AuditEvent.objects.get(action="mutualaid.enrolments_imported")
+    ids = sorted(imported.values_list("pk", flat=True))
+    assert (event.changes["created"], event.changes["first_id"], event.changes["last_id"]) == (
+        2,
+        ids[0],
+        ids[-1],
+    )
+    assert event.changes["paid_fen"] == one_by_one_pool

@@ -4,6 +4,7 @@ one claim with its lines and cuts, documents (downloads audited), steps and hist
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms as django_forms
@@ -31,9 +32,9 @@ from nuanjia.orgs.rules import Perm
 
 from .. import documents, queries, services
 from ..benefits import parse_rules
-from ..forms import ClaimForm, LineFormSet
+from ..forms import ApproveForm, ClaimForm, LineFormSet, approve_fields, fit_lines
 from ..models import ClaimDocument
-from ..rules import ClaimStatus, ClaimStep, Cut, DocKind
+from ..rules import APPROVER_CUTS, ClaimStatus, ClaimStep, Cut, DocKind
 from ..workflow import CLAIM_FLOW
 
 PAGE_SIZE = 50
@@ -151,7 +152,7 @@ def claim_new_view(request, ma_enrolment_id: int):
 CLAIM_STEPS = step_pages(
     [
         StepPage(CLAIM_FLOW, ClaimStep.REVIEW, django_forms.Form),
-        StepPage(CLAIM_FLOW, ClaimStep.APPROVE, django_forms.Form),
+        StepPage(CLAIM_FLOW, ClaimStep.APPROVE, ApproveForm, fields=approve_fields, fit=fit_lines),
         StepPage(CLAIM_FLOW, ClaimStep.REFUSE, ReasonForm, is_danger=True),
     ]
 )
@@ -173,13 +174,18 @@ def cut_text(cut: list[Any]) -> str:
 def claim_detail_view(request, ma_claim_id: int):
     claim = queries.get_claim_for(request.user, ma_claim_id)
     lines = [
-        {"line": line, "cuts": [(cut_text(cut), cut[1]) for cut in line.cuts]}
+        {
+            "line": line,
+            "cuts": [(cut_text(cut), cut[1]) for cut in line.cuts],
+            "proposed_yuan": f"{Decimal(line.proposed_fen) / 100:.2f}",
+        }
         for line in claim.lines.all()
     ]
     events = list(claim.events.select_related("by"))
     return render(request, "mutualaid/claim_detail.html", {
         "claim": claim, "lines": lines, "events": events, "documents": claim.documents.all(),
         "steps": offered_pages(CLAIM_STEPS, claim, request.user),
+        "approver_cuts": [(code.value, code.label) for code in APPROVER_CUTS],
     })  # fmt: skip
 
 
