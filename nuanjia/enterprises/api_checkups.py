@@ -84,7 +84,7 @@ class FindingCloseIn(Schema):
     closed_on: str | None = Field(None, description="YYYY-MM-DD; default today")
 
 
-class VisitTaskOut(Schema):
+class FirmVisitTaskOut(Schema):
     id: int
     owner_id: int
     owner: str = Field(alias="owner.full_name")
@@ -94,7 +94,7 @@ class VisitTaskOut(Schema):
     done_on: datetime.date | None
 
 
-class VisitOut(Schema):
+class FirmVisitOut(Schema):
     id: int
     number: str
     firm_id: int
@@ -107,18 +107,18 @@ class VisitOut(Schema):
         return str(visit)
 
 
-class VisitDetailOut(VisitOut):
+class FirmVisitDetailOut(FirmVisitOut):
     difficulties: str
     causes: str
     placement: str
-    tasks: list[VisitTaskOut]
+    tasks: list[FirmVisitTaskOut]
 
     @staticmethod
     def resolve_tasks(visit: Visit) -> list:
         return list(visit.tasks.select_related("owner"))
 
 
-class VisitIn(Schema):
+class FirmVisitIn(Schema):
     firm_id: int
     visited_on: str = Field(..., description="YYYY-MM-DD")
     difficulties: str = Field(..., max_length=2000)
@@ -126,13 +126,13 @@ class VisitIn(Schema):
     placement: str = Field("", max_length=2000, description="how the workers are placed")
 
 
-class VisitTaskIn(Schema):
+class FirmVisitTaskIn(Schema):
     owner_id: int
     description: str = Field(..., max_length=300)
     working_days: int = Field(..., description="deadline: working days after the visit, 1–250")
 
 
-class TaskDoneIn(Schema):
+class FirmTaskDoneIn(Schema):
     done_on: str | None = Field(None, description="YYYY-MM-DD; default today")
 
 
@@ -188,7 +188,7 @@ def finding_close(request, checkup_id: int, finding_id: int, payload: FindingClo
     return queries.get_checkup_for(request.user, checkup.pk)
 
 
-@router.get("/visits", response=list[VisitOut], summary="Visits to firms in scope")
+@router.get("/visits", response=list[FirmVisitOut], summary="Visits to firms in scope")
 @paginate(Pages, page_size=100)
 def visit_list(request):
     _guard(request)
@@ -197,10 +197,10 @@ def visit_list(request):
 
 @router.post(
     "/visits",
-    response={201: VisitDetailOut, **ERROR_RESPONSES},
+    response={201: FirmVisitDetailOut, **ERROR_RESPONSES},
     summary="Record a visit: the firm's difficulties, their causes, how its workers are placed",
 )
-def visit_record(request, payload: VisitIn):
+def visit_record(request, payload: FirmVisitIn):
     _guard(request)
     firm = queries.get_firm_for(request.user, payload.firm_id, write=True)
     visit = services.record_visit(
@@ -213,7 +213,7 @@ def visit_record(request, payload: VisitIn):
 
 @router.get(
     "/visits/{visit_id}",
-    response={200: VisitDetailOut, 404: ErrorOut},
+    response={200: FirmVisitDetailOut, 404: ErrorOut},
     summary="One visit with its follow-up tasks",
 )
 def visit_detail(request, visit_id: int):
@@ -223,10 +223,10 @@ def visit_detail(request, visit_id: int):
 
 @router.post(
     "/visits/{visit_id}/tasks",
-    response={201: VisitDetailOut, **ERROR_RESPONSES},
+    response={201: FirmVisitDetailOut, **ERROR_RESPONSES},
     summary="Add a follow-up task: an owner and a deadline in working days",
 )
-def visit_task_add(request, visit_id: int, payload: VisitTaskIn):
+def visit_task_add(request, visit_id: int, payload: FirmVisitTaskIn):
     _guard(request)
     visit = queries.get_visit_for(request.user, visit_id, write=True)
     owner = visible_staff(request.user).filter(pk=payload.owner_id, is_active=True).first()
@@ -241,10 +241,10 @@ def visit_task_add(request, visit_id: int, payload: VisitTaskIn):
 
 @router.post(
     "/visits/{visit_id}/tasks/{task_id}/done",
-    response={200: VisitDetailOut, **ERROR_RESPONSES},
+    response={200: FirmVisitDetailOut, **ERROR_RESPONSES},
     summary="Mark a follow-up task done",
 )
-def visit_task_done(request, visit_id: int, task_id: int, payload: TaskDoneIn):
+def visit_task_done(request, visit_id: int, task_id: int, payload: FirmTaskDoneIn):
     _guard(request)
     visit = queries.get_visit_for(request.user, visit_id, write=True)
     task = get_object_or_404(FollowUpTask, visit=visit, pk=task_id)
