@@ -62,7 +62,9 @@ SELECT c.id AS collection_id, c.firm_id, c.org_id, c.period_start, c.fee_fen, c.
  WHERE o.path >= %s AND o.path < %s AND c.period_start >= %s AND c.period_start <= %s
 """  # noqa: S608 -- built of constants only; the values are bound
 # The candidates are read once into a temporary table (the connection's own, dropped at the
-# end and with the transaction), and both the exceptions and the rebates are written from it.
+# end and with the transaction), and both the exceptions and the rebates are written from it,
+# the rebates in the collections' order: the indexes then fill in order, where the order the
+# candidates come in (by union) made every insert a random one (SQLite: 4 times slower).
 _TABLE = "enterprises_rebate_candidates"
 _CREATE = f"""
 CREATE TEMPORARY TABLE {_TABLE} (
@@ -98,6 +100,7 @@ SELECT %s, x.collection_id, x.firm_id, x.org_id, x.earmark_id, x.period_start, x
   FROM {_TABLE} x
  WHERE NOT x.preparatory AND x.policy_id IS NOT NULL AND x.returned IS NULL
    AND x.size_class IN {_SMALL} AND x.account = 1
+ ORDER BY x.collection_id
 """  # noqa: S608 -- built of constants only; the values are bound
 
 
