@@ -11,8 +11,8 @@ policy returning 40 %; `--leases` leases of 5,000 元 a month over 2022–2023 w
 
 Figures:
 - rebates_100k_firms_seconds: enterprises.services.stage_rebates over the province for the
-  12 periods (the exceptions INSERT … SELECT, then the rebates INSERT … SELECT with each
-  period's size class). Floor: one bare `INSERT INTO enterprises_rebate … SELECT` of every
+  12 periods (the candidates, each with its period's size class, computed once into a
+  temporary table; then the exceptions and the rebates INSERT … SELECT from it). Floor: one bare `INSERT INTO enterprises_rebate … SELECT` of every
   collection at 40 %, no checks, deleted again before ours runs. Target ≤ 30 s.
 - rent_relief_10k_leases_seconds: enterprises.services.stage_reliefs (3 free + 12 half) on
   every lease: eligibility, the monthly relief of each schedule month and the reliefs staged

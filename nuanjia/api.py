@@ -159,6 +159,7 @@ def register_routers() -> None:
     api.add_router("/benefits/", "nuanjia.benefits.api_statements.router")
     api.add_router("/enterprises/", "nuanjia.enterprises.api.router")
     api.add_router("/enterprises/", "nuanjia.enterprises.api_fees.router")
+    api.add_router("/enterprises/", "nuanjia.enterprises.api_checkups.router")
 
 
 register_routers()

@@ -131,16 +131,21 @@ class Rebate(models.Model):
     batch = models.ForeignKey(RebateBatch, on_delete=models.PROTECT, related_name="rebates")
     collection = models.ForeignKey(FeeCollection, on_delete=models.PROTECT, related_name="+")
     firm = models.ForeignKey(FirmProfile, on_delete=models.PROTECT, related_name="rebates")
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
-    earmark = models.ForeignKey("funds.Earmark", on_delete=models.PROTECT, related_name="+")
+    # No index of their own (fewer to keep up when a province's rebates are staged at once):
+    # the queue index leads with org; nothing looks rebates up by earmark alone.
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", db_index=False)
+    earmark = models.ForeignKey(
+        "funds.Earmark", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     period_start = models.DateField()
     size_class = models.CharField(max_length=8)
     fee_fen = models.BigIntegerField()
     amount_fen = models.BigIntegerField()
     status = models.CharField(max_length=10, choices=RebateStatus.choices)
     payment_batch = models.ForeignKey(
-        "relief.PaymentBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        "relief.PaymentBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("fee rebate")
@@ -155,7 +160,14 @@ class Rebate(models.Model):
                 name="enterprises_rebate_within_fee",
             ),
         ]
-        indexes = [models.Index(fields=["org", "status"], name="enterprises_rebate_queue")]
+        indexes = [
+            models.Index(fields=["org", "status"], name="enterprises_rebate_queue"),
+            # Only rebates in a payment batch are looked up by it: staged ones add nothing.
+            models.Index(
+                fields=["payment_batch"], condition=Q(payment_batch__isnull=False),
+                name="enterprises_rebate_paying",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"FK{self.pk:08d}"

@@ -104,6 +104,7 @@ def _helps() -> None:
             "enterprises.finding_closed": _("Check-up finding closed"),
             "enterprises.visit_recorded": _("Visit to a firm recorded"),
             "enterprises.task_added": _("Follow-up task added to a visit"),
+            "enterprises.task_done": _("Follow-up task of a visit done"),
         }
     )
 

@@ -73,6 +73,11 @@ urlpatterns = [
     ),
     path("enterprises/visits/", checkups.visit_list_view, name="visits"),
     path("enterprises/visits/<int:visit_id>/", checkups.visit_detail_view, name="visit"),
+    path(
+        "enterprises/visits/<int:visit_id>/tasks/<int:task_id>/done/",
+        checkups.task_done_view,
+        name="task_done",
+    ),
     path("enterprises/helps/", helps.help_list_view, name="helps"),
     path("enterprises/helps/<int:help_id>/", helps.help_detail_view, name="help"),
     path("enterprises/helps/<int:help_id>/approve/", helps.help_approve_view, name="help_approve"),

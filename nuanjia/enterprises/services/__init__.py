@@ -1,6 +1,6 @@
 """The enterprises app's writes, by subject; their public names are re-exported here."""
 
-from .checkups import add_task, close_finding, record_checkup, record_visit
+from .checkups import add_task, close_finding, complete_task, record_checkup, record_visit
 from .firms import county_of, record_figures, register_firm, size_class_on
 from .helps import HELP_SOURCE, approve_help, cancel_help, propose_help
 from .leases import create_lease, create_property, create_unit, record_rent_paid
@@ -34,6 +34,7 @@ __all__ = [
     "cancel_relief",
     "check_eligibility",
     "close_finding",
+    "complete_task",
     "compute_relief",
     "county_of",
     "create_lease",

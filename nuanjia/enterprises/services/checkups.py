@@ -63,6 +63,8 @@ def close_finding(finding: Finding, *, closed_on: datetime.date, by: Actor) -> F
     require_role(by, finding.org, CASEWORKERS)
     if finding.closed_on is not None:
         raise RuleViolation(_("This finding is closed already."), field="closed_on")
+    if closed_on < finding.checkup.checked_on:
+        raise RuleViolation(_("A finding cannot be closed before the check-up."), field="closed_on")
     finding.closed_on = closed_on
     finding.save(update_fields=["closed_on"])
     record_event(finding.checkup, "enterprises.finding_closed", by=by, org=finding.org,
@@ -114,4 +116,20 @@ def add_task(
     )  # fmt: skip
     record_event(visit, "enterprises.task_added", by=by, org=visit.org,
                  changes={"owner": owner.pk, "due_on": task.due_on.isoformat()})  # fmt: skip
+    return task
+
+
+@transaction.atomic
+def complete_task(task: FollowUpTask, *, done_on: datetime.date, by: Actor) -> FollowUpTask:
+    """A visit's follow-up task is done (on `done_on`, not before the visit)."""
+    require_role(by, task.org, CASEWORKERS)
+    if task.done_on is not None:
+        raise RuleViolation(_("This task is done already."), field="done_on")
+    if done_on < task.visit.visited_on:
+        raise RuleViolation(_("A task cannot be done before the visit."), field="done_on")
+    task.done_on = done_on
+    task.save(update_fields=["done_on"])
+    record_event(task.visit, "enterprises.task_done", by=by, org=task.org,
+                 changes={"task": task.pk, "done_on": done_on.isoformat(),
+                          "late": done_on > task.due_on})  # fmt: skip
     return task

@@ -35,25 +35,44 @@ from .common import FINANCE, require_role
 REBATE_SOURCE = "enterprises.fee_rebate"
 
 # The collections of the subtree and periods, each with its firm's size class at the period's
-# start, its union account and the policy in force; parameters: path range, period range.
-_CANDIDATES = """
+# start, its union account, the policy in force and its live rebate if any; parameters: path
+# range, period range. Set-based: the size class comes from each firm's figures as dated
+# ranges (from one figures' day to the next's) and the live rebates by a join, read once each,
+# rather than a look-up per collection (which made the database walk 1.2 million index probes
+# twice at province scale).
+_CANDIDATES = f"""
 SELECT c.id AS collection_id, c.firm_id, c.org_id, c.period_start, c.fee_fen, c.preparatory,
-       (SELECT f.size_class FROM enterprises_firmfigures f
-         WHERE f.firm_id = c.firm_id AND f.effective_on <= c.period_start
-         ORDER BY f.effective_on DESC LIMIT 1) AS size_class,
-       fp.union_account_encrypted AS account,
-       p.id AS policy_id, p.earmark_id, p.returned_permille,
-       (SELECT 1 FROM enterprises_rebate r
-         WHERE r.firm_id = c.firm_id AND r.period_start = c.period_start
-           AND r.status <> 'cancelled') AS returned
+       f.size_class, CASE WHEN fp.union_account_encrypted <> '' THEN 1 ELSE 0 END AS account,
+       p.id AS policy_id, p.earmark_id, p.returned_permille, r.id AS returned
   FROM enterprises_feecollection c
   JOIN orgs_org o ON o.id = c.org_id
   JOIN enterprises_firmprofile fp ON fp.id = c.firm_id
+  LEFT JOIN (SELECT firm_id, size_class, effective_on AS valid_from,
+                    LEAD(effective_on) OVER (PARTITION BY firm_id ORDER BY effective_on)
+                      AS valid_to
+               FROM enterprises_firmfigures) f
+    ON f.firm_id = c.firm_id AND f.valid_from <= c.period_start
+   AND (f.valid_to IS NULL OR f.valid_to > c.period_start)
+  LEFT JOIN enterprises_rebate r
+    ON r.firm_id = c.firm_id AND r.period_start = c.period_start
+   AND NOT (r.status = '{RebateStatus.CANCELLED.value}')
   LEFT JOIN enterprises_rebatepolicy p
     ON p.effective_from <= c.period_start
    AND (p.effective_to IS NULL OR p.effective_to >= c.period_start)
  WHERE o.path >= %s AND o.path < %s AND c.period_start >= %s AND c.period_start <= %s
+"""  # noqa: S608 -- built of constants only; the values are bound
+# The candidates are read once into a temporary table (the connection's own, dropped at the
+# end and with the transaction), and both the exceptions and the rebates are written from it,
+# the rebates in the collections' order: the indexes then fill in order, where the order the
+# candidates come in (by union) made every insert a random one (SQLite: 4 times slower).
+_TABLE = "enterprises_rebate_candidates"
+_CREATE = f"""
+CREATE TEMPORARY TABLE {_TABLE} (
+  collection_id bigint, firm_id bigint, org_id bigint, period_start date, fee_fen bigint,
+  preparatory boolean, size_class varchar(8), account integer, policy_id bigint,
+  earmark_id bigint, returned_permille integer, returned bigint)
 """
+_FILL = f"INSERT INTO {_TABLE} {_CANDIDATES}"
 _AMOUNT = "(x.fee_fen * x.returned_permille * 2 + 1000) / 2000"
 _SMALL = f"('{SizeClass.SMALL.value}', '{SizeClass.MICRO.value}')"
 _REASON = f"""CASE
@@ -63,13 +82,13 @@ _REASON = f"""CASE
   WHEN x.size_class IS NULL OR x.size_class = '{SizeClass.UNKNOWN.value}'
     THEN '{RebateException.SIZE_UNKNOWN.value}'
   WHEN x.size_class NOT IN {_SMALL} THEN NULL
-  WHEN x.account = '' THEN '{RebateException.NO_UNION_ACCOUNT.value}'
+  WHEN x.account = 0 THEN '{RebateException.NO_UNION_ACCOUNT.value}'
   ELSE NULL END"""
 _EXCEPTIONS = f"""
 INSERT INTO enterprises_rebateexceptionrow (batch_id, collection_id, org_id, reason, amount_fen)
 SELECT %s, x.collection_id, x.org_id, {_REASON},
        CASE WHEN x.returned_permille IS NULL THEN 0 ELSE {_AMOUNT} END
-  FROM ({_CANDIDATES}) x
+  FROM {_TABLE} x
  WHERE {_REASON} IS NOT NULL
 """  # noqa: S608 -- built of constants only; the values are bound
 _REBATES = f"""
@@ -78,10 +97,16 @@ INSERT INTO enterprises_rebate
    amount_fen, status)
 SELECT %s, x.collection_id, x.firm_id, x.org_id, x.earmark_id, x.period_start, x.size_class,
        x.fee_fen, {_AMOUNT}, '{RebateStatus.STAGED.value}'
-  FROM ({_CANDIDATES}) x
+  FROM {_TABLE} x
  WHERE NOT x.preparatory AND x.policy_id IS NOT NULL AND x.returned IS NULL
-   AND x.size_class IN {_SMALL} AND x.account <> ''
+   AND x.size_class IN {_SMALL} AND x.account = 1
+ ORDER BY x.collection_id
 """  # noqa: S608 -- built of constants only; the values are bound
+
+
+def _temporary() -> str:
+    """The candidates' table named in the connection's temporary schema only."""
+    return f"{'pg_temp' if connection.vendor == 'postgresql' else 'temp'}.{_TABLE}"
 
 
 def _range(org: Org) -> tuple[str, str]:
@@ -101,11 +126,14 @@ def stage_rebates(
         org=org, period_from=period_from, period_to=period_to, staged_by=staff_of(by)
     )
     low, high = _range(org)
-    params: list[Any] = [batch.pk, low, high, period_from, period_to]
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_EXCEPTIONS, params)
-            cursor.execute(_REBATES, params)
+            cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}")  # left by a broken run
+            cursor.execute(_CREATE)
+            cursor.execute(_FILL, [low, high, period_from, period_to])
+            cursor.execute(_EXCEPTIONS, [batch.pk])
+            cursor.execute(_REBATES, [batch.pk])
+            cursor.execute(f"DROP TABLE {_temporary()}")
     except IntegrityError:  # another run staged the same periods at the same moment
         raise RuleViolation(
             _("Another run is staging these periods; try again in a moment."), code="busy"

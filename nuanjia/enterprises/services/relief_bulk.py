@@ -25,9 +25,11 @@ from ..models import ReliefPolicy, RentRelief
 from ..rules import FirmKind, ReliefStatus, SizeClass
 from .common import CASEWORKERS, require_role
 
-_LINES = """
-WITH eligible AS MATERIALIZED (
-  SELECT l.id AS lease_id FROM enterprises_lease l
+# The leases the policy relieves: running in the window, the tenant qualifying by its kind or
+# the size class in force when the relief starts, no live relief of the policy (an uncorrelated
+# NOT IN, read once: a correlated look-up per lease went through every relief of the policy).
+_ELIGIBLE = """
+  SELECT l.id AS lease_id, 0 AS relief_id FROM enterprises_lease l
     JOIN enterprises_firmprofile fp ON fp.id = l.tenant_id
    WHERE l.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s)
      AND l.starts_on <= %s AND l.ends_on >= %s
@@ -36,16 +38,25 @@ WITH eligible AS MATERIALIZED (
            WHERE f.firm_id = l.tenant_id
              AND f.effective_on <= CASE WHEN l.starts_on > %s THEN l.starts_on ELSE %s END
            ORDER BY f.effective_on DESC LIMIT 1) IN (%s, %s)))
-     AND NOT EXISTS (SELECT 1 FROM enterprises_rentrelief r
-                      WHERE r.lease_id = l.id AND r.policy_id = %s AND r.status <> %s
-                        AND r.note <> %s)
-), months AS (
-  SELECT s.id, s.lease_id, s.due_fen, s.paid_fen,
+     AND l.id NOT IN (SELECT r.lease_id FROM enterprises_rentrelief r
+                       WHERE r.policy_id = %s AND r.status <> %s)
+"""
+# The reliefs this run staged and their leases: the register lines carry the relief's id from
+# here (no join back on the lease, which the planner, blind to the rows just written, made a
+# nested loop of every relief by every line).
+_STAGED = """
+  SELECT r.lease_id, r.id AS relief_id FROM enterprises_rentrelief r
+   WHERE r.policy_id = %s AND r.note = %s
+"""
+# The relief of each schedule month from the first not over before the window opens.
+_LINES = """
+WITH eligible AS MATERIALIZED ({eligible}), months AS (
+  SELECT s.id, s.lease_id, e.relief_id, s.due_fen, s.paid_fen,
          ROW_NUMBER() OVER (PARTITION BY s.lease_id ORDER BY s.number) AS k
     FROM enterprises_schedulemonth s JOIN eligible e ON e.lease_id = s.lease_id
    WHERE s.ends_on >= %s
 ), lines AS (
-  SELECT id, lease_id, due_fen, paid_fen,
+  SELECT id, lease_id, relief_id, due_fen, paid_fen,
          CASE WHEN k <= %s THEN 'free' ELSE 'reduced' END AS kind,
          CASE WHEN k <= %s THEN due_fen ELSE (2 * due_fen * %s + %s) / (2 * %s) END AS relief
     FROM months WHERE k <= %s
@@ -55,7 +66,7 @@ _REFUND = "CASE WHEN paid_fen - due_fen + relief > 0 THEN paid_fen - due_fen + r
 _RELIEFS = (
     "INSERT INTO enterprises_rentrelief (lease_id, policy_id, org_id, payer_id, "  # noqa: S608
     "earmark_id, status, months, total_fen, refund_fen, refund_status, proposed_by_id, "
-    f"note, created_at, updated_at) {_LINES} "
+    f"note, created_at, updated_at) {_LINES.format(eligible=_ELIGIBLE)} "
     "SELECT l.id, %s, l.org_id, l.owner_id, %s, %s, COUNT(*), SUM(x.relief), "
     f"SUM({_REFUND}), 'none', %s, %s, %s, %s "
     "FROM lines x JOIN enterprises_lease l ON l.id = x.lease_id "
@@ -63,20 +74,25 @@ _RELIEFS = (
 )  # built of constants only; the values are bound
 _RELIEF_LINES = (
     "INSERT INTO enterprises_reliefline (relief_id, month_id, kind, due_fen, relief_fen, "  # noqa: S608
-    f"refund_fen) {_LINES} SELECT r.id, x.id, x.kind, x.due_fen, x.relief, {_REFUND} "
-    "FROM lines x JOIN enterprises_rentrelief r ON r.lease_id = x.lease_id "
-    "AND r.policy_id = %s AND r.note = %s"
+    f"refund_fen) {_LINES.format(eligible=_STAGED)} "
+    f"SELECT x.relief_id, x.id, x.kind, x.due_fen, x.relief, {_REFUND} FROM lines x"
 )  # built of constants only; the values are bound
 
 
-def _params(policy: ReliefPolicy, org: Org, note: str) -> list[Any]:
+def _eligible_params(policy: ReliefPolicy, org: Org) -> list[Any]:
     ws, we = policy.window_starts_on, policy.window_ends_on
     small = (SizeClass.SMALL.value, SizeClass.MICRO.value)
-    free, total = policy.free_months, policy.free_months + policy.reduced_months
     return [
         org.path, org.path[:-1] + "0", we, ws,
         FirmKind.INDIVIDUAL.value, policy.individual_businesses, FirmKind.INDIVIDUAL.value,
-        policy.small_and_micro, ws, ws, *small, policy.pk, ReliefStatus.CANCELLED.value, note, ws,
+        policy.small_and_micro, ws, ws, *small, policy.pk, ReliefStatus.CANCELLED.value,
+    ]  # fmt: skip
+
+
+def _lines_params(policy: ReliefPolicy) -> list[Any]:
+    free, total = policy.free_months, policy.free_months + policy.reduced_months
+    return [
+        policy.window_starts_on,
         free, free, policy.reduced_num, policy.reduced_den, policy.reduced_den, total,
     ]  # fmt: skip
 
@@ -90,14 +106,14 @@ def stage_reliefs(policy: ReliefPolicy, org: Org, *, by: Actor) -> int:
     note = f"批量 {run}"
     now = timezone.now()
     staff = staff_of(by)
-    params = _params(policy, org, note)
+    lines = _lines_params(policy)
     with connection.cursor() as cursor:
         cursor.execute(
             _RELIEFS,
-            [*params, policy.pk, policy.earmark_id, ReliefStatus.PROPOSED.value,
-             staff.pk, note, now, now],
+            [*_eligible_params(policy, org), *lines, policy.pk, policy.earmark_id,
+             ReliefStatus.PROPOSED.value, staff.pk, note, now, now],
         )  # fmt: skip
-        cursor.execute(_RELIEF_LINES, [*params, policy.pk, note])
+        cursor.execute(_RELIEF_LINES, [policy.pk, note, *lines])
         cursor.execute(
             "INSERT INTO enterprises_rentreliefevent (relief_id, action, from_status, to_status, "
             "note, changes, by_id, at) SELECT id, 'propose', '', %s, %s, %s, %s, %s "

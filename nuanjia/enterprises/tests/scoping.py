@@ -11,6 +11,7 @@ from nuanjia.enterprises.models import (
     FirmFigures,
     FirmHelp,
     FirmProfile,
+    FollowUpTask,
     Lease,
     Property,
     RebateBatch,
@@ -24,6 +25,7 @@ from nuanjia.enterprises.models import (
 )
 from nuanjia.enterprises.rules import FirmKind, Industry, ReliefLineKind, SizeClass
 from nuanjia.funds.models import Earmark
+from nuanjia.orgs.models import Staff
 from nuanjia.people.models import Employer
 
 
@@ -86,10 +88,16 @@ def enterprise_rows(union, marker: str) -> dict[str, int]:
     visit = Visit.objects.create(
         firm=firm, org=county, visited_on=datetime.date(2022, 3, 1), difficulties=marker
     )
+    owner = Staff.objects.create(username="kf_ent_task_owner", full_name=marker, org=county)
+    task = FollowUpTask.objects.create(
+        visit=visit, org=county, owner=owner, description=marker[:300], working_days=5,
+        due_on=datetime.date(2022, 3, 8),
+    )  # fmt: skip
     return {
         "checkup_id": checkup.pk,
         "finding_id": finding.pk,
         "visit_id": visit.pk,
+        "task_id": task.pk,
         "help_id": help_.pk,
         "rebate_batch_id": batch.pk,
         "firm_id": firm.pk,

@@ -43,3 +43,23 @@ def test_a_checkup_its_findings_and_a_visit_with_a_task(caseworker, login):
     for url in ("/enterprises/checkups/", f"/enterprises/checkups/{checkup.pk}/",
                 "/enterprises/visits/", f"/enterprises/visits/{visit.pk}/"):  # fmt: skip
         assert client.get(url).status_code == 200, url
+
+
+def test_a_task_is_marked_done_on_the_visit_page(caseworker, login):
+    firm = make_firm(caseworker)
+    visit = services.record_visit(
+        firm, visited_on=datetime.date(2026, 4, 29), difficulties="订单下降", causes="",
+        placement="", by=caseworker,
+    )  # fmt: skip
+    task = services.add_task(visit, owner=caseworker, description="回访", working_days=3,
+                             by=caseworker)  # fmt: skip
+    client = login(caseworker)
+    page = client.get(f"/enterprises/visits/{visit.pk}/").content.decode()
+    assert 'data-testid="task-done"' in page
+    client.post(f"/enterprises/visits/{visit.pk}/tasks/{task.pk}/done/")
+    task.refresh_from_db()
+    assert task.done_on is not None
+    assert (
+        'data-testid="task-done"'
+        not in client.get(f"/enterprises/visits/{visit.pk}/").content.decode()
+    )

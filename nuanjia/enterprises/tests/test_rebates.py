@@ -125,3 +125,78 @@ def test_another_person_approves_and_a_batch_pays_the_union(
     report = {row.city_code: row for row in rebate_report(None)}
     assert report["410100"].due_fen == 40_000 and report["410100"].returned_fen == 40_000
     assert report["410100"].ratio == 100
+
+
+def _one_by_one(collections) -> tuple[dict, dict]:
+    """The rule written plainly, a collection at a time (the ORM's look-ups, no bulk SQL): what
+    the staging must write — rebates (collection → size class, amount) and exceptions
+    (collection → reason)."""
+    from nuanjia.enterprises.models import RebatePolicy
+    from nuanjia.enterprises.services.leases import half_up
+
+    rebates, exceptions = {}, {}
+    for c in collections:
+        policy = RebatePolicy.objects.filter(effective_from__lte=c.period_start).first()
+        size = services.size_class_on(c.firm, c.period_start)
+        returned = Rebate.objects.filter(firm=c.firm, period_start=c.period_start).exclude(
+            status=RebateStatus.CANCELLED
+        )
+        if c.preparatory:
+            exceptions[c.pk] = RebateException.PREPARATORY
+        elif returned.exists():
+            exceptions[c.pk] = RebateException.ALREADY_RETURNED
+        elif size == SizeClass.UNKNOWN:
+            exceptions[c.pk] = RebateException.SIZE_UNKNOWN
+        elif size not in (SizeClass.SMALL, SizeClass.MICRO):
+            continue
+        elif not c.firm.union_account_encrypted:
+            exceptions[c.pk] = RebateException.NO_UNION_ACCOUNT
+        else:
+            rebates[c.pk] = (size, half_up(c.fee_fen * policy.returned_permille, 1000))
+    return rebates, exceptions
+
+
+def test_the_set_based_staging_writes_what_the_rule_says_one_by_one(
+    caseworker, fee_finance, rebate_policy
+):
+    from nuanjia.core.audit import AuditEvent
+
+    growing = union_firm(caseworker, "成长庚")  # micro, medium from 1 July
+    services.record_figures(
+        growing, year=2022, headcount=120, revenue_fen=1_000_000_000, assets_fen=None,
+        by=caseworker, effective_on=JUL,
+    )  # fmt: skip
+    shrinking = union_firm(caseworker, "收缩辛", size="medium")  # medium, small from 1 July
+    services.record_figures(
+        shrinking, year=2022, headcount=30, revenue_fen=300_000_000, assets_fen=None,
+        by=caseworker, effective_on=JUL,
+    )  # fmt: skip
+    no_account = union_firm(caseworker, "无账户壬", union_account="")
+    unknown = services.register_firm(
+        name="未知规模癸", credit_code=credit_code(), region_code="410108", kind="firm",
+        industry="retail", by=caseworker,
+    )  # fmt: skip
+    rows = [
+        (firm.employer.credit_code, datetime.date(2022, month, 1), f"{100 + month}.07")
+        for firm in (growing, shrinking, no_account, unknown)
+        for month in range(1, 13)
+    ]
+    rows.append((union_firm(caseworker, "筹备子").employer.credit_code, JAN, "9.99", "工会筹备金"))
+    import_sheet(rows, fee_finance)
+    _stage(fee_finance, start=JAN, end=JAN)  # January already returned for the second run
+    collections = list(FeeCollection.objects.select_related("firm").order_by("pk"))
+    rebates, exceptions = _one_by_one(collections)
+    batch = _stage(fee_finance)
+    written = {
+        r.collection_id: (r.size_class, r.amount_fen) for r in Rebate.objects.filter(batch=batch)
+    }
+    assert written == rebates
+    assert {r.status for r in Rebate.objects.filter(batch=batch)} == {RebateStatus.STAGED}
+    assert {r.firm_id for r in Rebate.objects.filter(batch=batch)} <= {growing.pk, shrinking.pk}
+    assert dict(batch.exceptions.values_list("collection_id", "reason")) == exceptions
+    assert (batch.count, batch.total_fen, batch.exception_count) == (
+        len(rebates), sum(amount for _size, amount in rebates.values()), len(exceptions),
+    )  # fmt: skip
+    event = AuditEvent.objects.filter(action="enterprises.rebate_batch.stage").latest("pk")
+    assert event.changes["count"] == len(rebates)
+    assert event.changes["exceptions"] == len(exceptions)

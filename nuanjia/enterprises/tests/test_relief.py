@@ -193,4 +193,8 @@ def test_the_bulk_path_stages_what_the_one_lease_path_proposes(caseworker):
         ]
         assert relief.events.get().action == "propose"
     assert {r.total_fen for r in RentRelief.objects.all()} == {45_000_00, 27_500_00}
+    from nuanjia.core.audit import AuditEvent
+
+    run = AuditEvent.objects.get(action="enterprises.reliefs_staged")  # one event for the run
+    assert (run.changes["reliefs"], run.changes["policy"]) == (2, policy.code)
     assert services.stage_reliefs(policy, Org.objects.get(code="410108"), by=caseworker) == 0

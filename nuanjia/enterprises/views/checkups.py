@@ -20,7 +20,7 @@ from nuanjia.orgs.rules import Perm
 
 from .. import queries, services
 from ..models import FirmProfile
-from ..models_checkups import CheckupItem, Finding
+from ..models_checkups import CheckupItem, Finding, FollowUpTask
 from ..services.common import CASEWORKERS, may_act_for
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -137,3 +137,15 @@ def visit_detail_view(request, visit_id: int):
         "visit": visit, "tasks": visit.tasks.select_related("owner"), "form": form,
         "may_edit": may_act_for(request.user, visit.org, CASEWORKERS),
     })  # fmt: skip
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_POST
+def task_done_view(request, visit_id: int, task_id: int):
+    visit = queries.get_visit_for(request.user, visit_id, write=True)
+    task = FollowUpTask.objects.filter(visit=visit, pk=task_id).first()
+    if task is not None:
+        form = forms.Form(request.POST)
+        saved(request, form, lambda: services.complete_task(task, done_on=clock.today(), by=request.user),
+              _("The task is done."))  # fmt: skip
+    return redirect("enterprises:visit", visit_id=visit.pk)
