@@ -9,13 +9,16 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished
         from django.db.backends.signals import connection_created
 
         from .observability import register_gauge
+        from .request_id import forget_request_id
         from .text import install_form_validator
 
         install_form_validator()
         connection_created.connect(_private_sqlite_files)
+        request_finished.connect(forget_request_id, dispatch_uid="core.forget_request_id")
         register_gauge(
             "tasks", "Background tasks by status (READY: waiting for a worker).", _tasks_by_status,
             label="status",

@@ -36,13 +36,17 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         sent = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
-        token = _current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current_request_id.reset(token)
+        # Kept until the response is finished (`forget_request_id`), so Django's own lines
+        # about the response (django.request's 4xx and 5xx) carry it too.
+        _current_request_id.set(request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+def forget_request_id(**kwargs: object) -> None:
+    """Connected to `request_finished`: lines after the response name no request."""
+    _current_request_id.set("")
 
 
 class RequestIdFilter(logging.Filter):
