@@ -2,11 +2,12 @@
 (the ordinary path, kept for the demo and the tests), in few statements and one short
 transaction, as the breakfast scan does (ADR 0015, ADR 0018):
 
-- before any write lock: the attempt key looked up (a resend answers as the first time), the
-  card read (members.scanning), then ONE statement written once per database for the offer
-  live at this merchant that day with its terms, and the member's union when it sits in the
-  offer's union subtree (the offer's member group, when it has one, is the ordinary query);
-  the redemption's INSERT and its audit event prepared (core.prepared, core.audit);
+- before any write lock: ONE statement for the attempt key (a resend answers as the first
+  time) and the outlet chosen, the card read (members.scanning), then ONE statement for the
+  offer live at this merchant that day with its terms, the member's union when it sits in the
+  offer's union subtree, and whether the offer's member group holds the member (its rule
+  compiled once per offer and day, `_group`); the redemption's INSERT and its audit event
+  prepared (core.prepared, core.audit);
 - in one transaction: the counters, each a guarded upsert (`counters.take`), the redemption,
   the attempt as ONE `INSERT … ON CONFLICT (key) DO NOTHING` holding its answer (a concurrent
   resend of the key finds the first one's row, rolls back and answers as it did), the
