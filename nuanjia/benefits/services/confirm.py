@@ -8,10 +8,12 @@ transaction, as the breakfast scan does (ADR 0015, ADR 0018):
   offer's union subtree, and whether the offer's member group holds the member (its rule
   compiled once per offer and day, `_group`); the redemption's INSERT and its audit event
   prepared (core.prepared, core.audit);
-- in one transaction: the counters, each a guarded upsert (`counters.take`), the redemption,
-  the attempt as ONE `INSERT … ON CONFLICT (key) DO NOTHING` holding its answer (a concurrent
-  resend of the key finds the first one's row, rolls back and answers as it did), the
-  suspicious-pattern read, and the audit event appended under the chain's lock last.
+- in one transaction: the member's counters, each a guarded upsert (`counters.take`), the
+  redemption, the attempt as ONE `INSERT … ON CONFLICT (key) DO NOTHING` holding its answer (a
+  concurrent resend of the key finds the first one's row, rolls back and answers as it did),
+  the suspicious-pattern read, then the offer's budget (`counters.take_budget`: the one row
+  every use of the offer takes, so its lock is held only to the commit) and the audit event
+  appended under the chain's lock last.
 
 A refused counter rolls the transaction back; the refusal is then kept under the key in a
 transaction of its own, as any refusal found before the writes."""
@@ -323,7 +325,7 @@ def _take(
     )  # fmt: skip
     try:
         with writers_queue(), transaction.atomic():
-            taken = counters.take(offer, found.worker_id, day)
+            taken = counters.take(offer, found.worker_id, day, budget=False)
             if taken.refused:
                 status = Status.BUDGET if taken.refused == "budget" else Status.LIMIT
                 raise _Undo(Answer(status, limit_message(taken.refused), **shown))
@@ -334,6 +336,8 @@ def _take(
             if not _insert_attempt(params):
                 raise _Undo(None)
             patterns = flags.found(redemption)
+            if not counters.take_budget(offer, day):  # the offer's one hot row: taken last
+                raise _Undo(Answer(Status.BUDGET, limit_message("budget"), **shown))
             append_audit(audit, object_id=str(redemption.pk), object_label=str(redemption))
             flags.raise_found(redemption, patterns)
     except _Undo as undo:
