@@ -82,8 +82,12 @@ def server_environ(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def default_workers() -> int:
-    """NUANJIA_WORKERS, else gunicorn's rule of thumb: two processes per core, plus one."""
-    return int(os.environ.get("NUANJIA_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+    """NUANJIA_WORKERS, else one process per core (at least 2). Our requests are CPU-bound
+    Python with short database waits, which each process's 2 threads overlap; gunicorn's
+    two per core plus one is for sync workers that block on I/O, and on a small machine the
+    extra processes only queue for the cores and switch between them (ADR 0018: on 2 cores,
+    member-card confirms ran fastest with 2 processes, slower with 3 and slowest with 5)."""
+    return int(os.environ.get("NUANJIA_WORKERS") or max(2, os.cpu_count() or 1))
 
 
 def default_threads() -> int:

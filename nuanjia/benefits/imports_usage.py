@@ -28,7 +28,7 @@ from nuanjia.members.models import PartnerUser
 
 from .models import UsageFile
 from .rules import USAGE_MAX_ROWS
-from .services.usage import UsageRow, record_usage_file
+from .services.usage import UsageRow, check_cannot_scan, record_usage_file
 
 SHEET_TITLE = "使用明细"
 
@@ -99,7 +99,9 @@ class UsageUpload:
 def import_usage_file(
     file: Any, user: PartnerUser, *, offer: Any, file_name: str = ""
 ) -> UsageUpload:
-    """Read a usage file: refused whole for a file error, else recorded row by row."""
+    """Read a usage file: refused whole for a merchant that scans cards (before the file is
+    read) or a file error, else recorded row by row."""
+    check_cannot_scan(user)
     source = SheetSource(file, sheet_title=SHEET_TITLE, name=file_name)
     reader = _UsageRows()
     result = check_upload(source, reader, mode=Mode.ALL_OR_NOTHING)

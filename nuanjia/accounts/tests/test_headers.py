@@ -155,10 +155,12 @@ def test_serve_execs_gunicorn_with_debug_forced_off(monkeypatch, capsys):
     assert "http://127.0.0.1:8123/" in capsys.readouterr().out
 
 
-def test_serve_defaults_to_two_workers_per_core_plus_one_with_two_threads(monkeypatch):
+def test_serve_defaults_to_one_worker_per_core_with_two_threads(monkeypatch):
     monkeypatch.delenv("NUANJIA_WORKERS", raising=False)
     monkeypatch.delenv("NUANJIA_THREADS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
-    assert (cli.default_workers(), cli.default_threads()) == (9, 2)
+    assert (cli.default_workers(), cli.default_threads()) == (4, 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert cli.default_workers() == 2
     monkeypatch.setenv("NUANJIA_WORKERS", "3")
     assert cli.default_workers() == 3

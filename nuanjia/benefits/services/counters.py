@@ -62,9 +62,10 @@ class Taken:
     left: int | None = None
 
 
-def take(offer: Offer, worker_id: int, day: datetime.date) -> Taken:
-    """Take one use of `offer` for the worker on `day`: every member limit, then the budget.
-    On a refusal the caller rolls its savepoint back (counters already taken included)."""
+def take(offer: Offer, worker_id: int, day: datetime.date, *, budget: bool = True) -> Taken:
+    """Take one use of `offer` for the worker on `day`: every member limit, then the budget
+    (unless `budget` is False: the caller takes it last, with `take_budget`). On a refusal
+    the caller rolls its savepoint back (counters already taken included)."""
     left: int | None = None
     with connection.cursor() as cursor:
         for period, limit in offer.limits().items():
@@ -78,16 +79,23 @@ def take(offer: Offer, worker_id: int, day: datetime.date) -> Taken:
             if row is None:
                 return Taken(period)
             left = limit - int(row[0]) if left is None else min(left, limit - int(row[0]))
-        if offer.budget_uses is not None:
-            start = period_start(offer.budget_period, day, offer.starts_on)
-            if offer.budget_uses <= 0:
-                return Taken("budget")
-            cursor.execute(
-                _budget_sql(connection.vendor), [offer.pk, _day(start), offer.budget_uses]
-            )
-            if cursor.fetchone() is None:
-                return Taken("budget")
+    if budget and not take_budget(offer, day):
+        return Taken("budget")
     return Taken("", left)
+
+
+def take_budget(offer: Offer, day: datetime.date) -> bool:
+    """Take one use of the offer's budget of the period holding `day` (True when there is no
+    budget). Every use of an offer takes this one row: a fast path takes it last, just
+    before its commit, so the row's lock is held as briefly as it can be (ADR 0018)."""
+    if offer.budget_uses is None:
+        return True
+    if offer.budget_uses <= 0:
+        return False
+    start = period_start(offer.budget_period, day, offer.starts_on)
+    with connection.cursor() as cursor:
+        cursor.execute(_budget_sql(connection.vendor), [offer.pk, _day(start), offer.budget_uses])
+        return cursor.fetchone() is not None
 
 
 def give_back(offer: Offer, worker_id: int, day: datetime.date) -> None:

@@ -9,11 +9,14 @@ One open flag of a kind per member and window: a burst of ten uses raises one fl
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from nuanjia.core.audit import record_event
+from nuanjia.core.prepared import ModelColumns
 
 from ..audit import FLAGGED
 from ..models import Flag, OutletPlace, Redemption
@@ -26,19 +29,43 @@ def check(redemption: Redemption) -> list[Flag]:
     return raise_found(redemption, found(redemption))
 
 
+_RECENT = ModelColumns(Redemption, "r", fields=("at", "outlet"))
+
+
+@functools.cache
+def _recent_sql(vendor: str) -> str:
+    """The member's other uses in a window, not reversed: written once per database (each
+    use asks it, inside its transaction; Django would build the query afresh every time)."""
+    quote = connection.ops.quote_name
+    table = quote(Redemption._meta.db_table)
+    return (
+        f"SELECT {_RECENT.select()} FROM {table} r "  # noqa: S608 -- our own names
+        f"WHERE r.{quote('worker_id')} = %s AND r.{quote('at')} >= %s "
+        f"AND r.{quote('at')} <= %s AND r.{quote('reversed')} = %s AND r.{quote('id')} <> %s"
+    )
+
+
+def _recent(redemption: Redemption) -> list[tuple[datetime.datetime, int | None]]:
+    window = max(FAR_MINUTES, BURST_MINUTES)
+    at = Redemption._meta.get_field("at")
+    since, until = (
+        at.get_db_prep_value(moment, connection)
+        for moment in (redemption.at - datetime.timedelta(minutes=window), redemption.at)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _recent_sql(connection.vendor),
+            [redemption.worker_id, since, until, False, redemption.pk],
+        )
+        rows = cursor.fetchall()
+    return [(moment, outlet) for moment, outlet in (_RECENT.convert(row) for row in rows)]
+
+
 def found(redemption: Redemption) -> list[tuple[str, str, int]]:
     """(kind, detail, window minutes) of the patterns the new use completes, read with one
-    query of the member's recent uses (the outlets' places only when two outlets are in it);
-    nothing written, so a fast path reads them before it queues for the audit chain."""
-    window = max(FAR_MINUTES, BURST_MINUTES)
-    since = redemption.at - datetime.timedelta(minutes=window)
-    recent = list(
-        Redemption.objects.filter(
-            worker_id=redemption.worker_id, at__gte=since, at__lte=redemption.at, reversed=False
-        )
-        .exclude(pk=redemption.pk)
-        .values_list("at", "outlet_id")
-    )
+    statement of the member's recent uses (the outlets' places only when two outlets are in
+    it); nothing written, so a fast path reads them before it queues for the audit chain."""
+    recent = _recent(redemption)
     patterns = []
     far = _far_apart(redemption, recent)
     if far is not None:

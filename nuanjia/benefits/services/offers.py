@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nuanjia.core import cache
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.crypto import encrypt
@@ -125,6 +126,7 @@ def save_offer(
     if budget_period not in Period.values:
         raise RuleViolation(_("Choose the budget's period."), field="budget_period")
     text, rule = describe_rule(rule or {})
+    offer_given = offer is not None
     offer = offer or Offer(partner_id=terms.partner_id, terms=terms, created_by=staff_of(by))
     offer.org, offer.starts_on, offer.ends_on, offer.is_active = org, starts_on, ends_on, is_active
     offer.name = one_line(name, "name", 60, required_message=_("Name the offer."))
@@ -138,6 +140,8 @@ def save_offer(
     if Offer.objects.filter(partner_id=terms.partner_id, name=offer.name).exclude(pk=offer.pk):
         raise RuleViolation(_("The merchant already has an offer of this name."), field="name")
     offer.save()
+    if offer_given:  # the fast confirm compiled its member group per offer (core.cache)
+        cache.bump(Offer)
     record_event(offer, OFFER_SAVED, by=by, org=terms.org,
                  changes={"name": offer.name, "member_price_fen": offer.member_price_fen,
                           "subsidy_fen": offer.subsidy_fen, "limits": offer.limits(),

@@ -20,7 +20,7 @@ from nuanjia.members.models import PartnerUser
 from nuanjia.members.services.scanning import CardStatus, scan
 
 from ..audit import USAGE_FILE
-from ..models import Offer, Statement, UsageFile
+from ..models import MerchantTerms, Offer, Statement, UsageFile
 from ..rules import RedemptionSource, StatementStatus
 from .periods import ZONE, local_day, month_of
 from .redemptions import BENEFIT_USE, Refused, eligible_union, take_use
@@ -37,6 +37,21 @@ class UsageRow:
     @property
     def moment(self) -> datetime.datetime:
         return datetime.datetime.combine(self.day, self.time or datetime.time(0, 0), tzinfo=ZONE)
+
+
+def check_cannot_scan(user: PartnerUser) -> None:
+    """Only a merchant whose terms say it does not scan cards (a bus company) uploads usage:
+    a merchant that scans confirms each use at its outlet, with the card in front of it."""
+    scans = MerchantTerms.objects.filter(partner_id=user.partner_id).values_list(
+        "can_scan", flat=True
+    )
+    if any(scans):
+        raise RuleViolation(
+            _("Only a merchant whose terms say it does not scan cards uploads usage files: "
+              "this merchant's terms have “scans cards” on; the union changes its "
+              "terms if it cannot scan."),
+            field="can_scan",
+        )  # fmt: skip
 
 
 def _offer(user: PartnerUser, offer: Any) -> Offer:
@@ -76,7 +91,9 @@ def _row_refusal(offer: Offer, row: UsageRow, closed: set[datetime.date]) -> tup
 def record_usage_file(
     user: PartnerUser, *, offer: Any, rows: Sequence[UsageRow], file_name: str = ""
 ) -> UsageFile:
-    """Record a usage file's rows in time order; keep the refused ones with their reasons."""
+    """Record a usage file's rows in time order; keep the refused ones with their reasons.
+    Refused whole for a merchant that scans cards (`check_cannot_scan`)."""
+    check_cannot_scan(user)
     chosen = _offer(user, offer)
     if not rows:
         raise RuleViolation(_("The file has no rows."), field="file")

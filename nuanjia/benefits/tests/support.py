@@ -33,12 +33,12 @@ def merchant(by, *, name="郑州洁亮洗车", outlet="金水路店", phone=CAR_
     return partner, place, person
 
 
-def terms_for(partner, by, *, org="410000", city="郑州市"):
+def terms_for(partner, by, *, org="410000", city="郑州市", can_scan=True):
     return offers.save_terms(
         partner, org=Org.objects.get(code=org), earmark=Earmark.objects.get(code="warmth"),
         starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2027, 12, 31),
         payee_name=partner.name, bank_name="中国工商银行郑州分行",
-        bank_account="6222020200112233445", city=city, by=by,
+        bank_account="6222020200112233445", city=city, can_scan=can_scan, by=by,
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from nuanjia.benefits.models import Redemption, UsageFile
@@ -12,7 +13,15 @@ from nuanjia.benefits.services import statements
 from nuanjia.core import clock
 from nuanjia.people.membership import member_number
 
-from .support import LAST4, member, merchant, offer_for, partner_client, terms_for
+from .support import (
+    CAR_WASH_PHONE,
+    LAST4,
+    member,
+    merchant,
+    offer_for,
+    partner_client,
+    terms_for,
+)
 
 pytestmark = pytest.mark.django_db
 BUS_PHONE = "13700009999"
@@ -29,7 +38,7 @@ def business_day():
 def bus(planner):
     partner, _outlet, _person = merchant(planner, name="郑州公交集团", outlet="总站",
                                          phone=BUS_PHONE)  # fmt: skip
-    terms = terms_for(partner, planner)
+    terms = terms_for(partner, planner, can_scan=False)
     return offer_for(terms, planner, name="一分乘公交", price=1, subsidy=199,
                      limits={"day": 2})  # fmt: skip
 
@@ -88,3 +97,28 @@ def test_a_month_with_a_statement_is_closed_to_files(bus, planner, texts):
     body = api.post("/api/v1/partner/benefits/usage", {"offer": bus.pk, "file": late}).json()
     assert body["recorded"] == 1 and body["refusals"][0]["row"] == 2
     assert body["refusals"][0]["reason"] == gettext("This month's statement is already prepared.")
+
+
+@pytest.mark.parametrize("surface", ["page", "api"])
+def test_a_merchant_that_scans_cards_cannot_upload_usage(car_wash, planner, texts, surface):
+    """Usage files are for merchants marked as not scanning (a bus company): a car wash that
+    scans is refused on the page and in the API, naming the field, and nothing is written."""
+    _partner, _outlet, _person, _terms, offer = car_wash
+    rider = member()
+    upload = _csv((member_number(rider.pk), LAST4, "2026-11-03", "07:10"))
+    upload.name = "11月.csv"
+    message = gettext(
+        "Only a merchant whose terms say it does not scan cards uploads usage files: "
+        "this merchant's terms have “scans cards” on; the union changes its "
+        "terms if it cannot scan."
+    )
+    if surface == "api":
+        api = partner_client(CAR_WASH_PHONE, kind="api")
+        answer = api.post("/api/v1/partner/benefits/usage", {"offer": offer.pk, "file": upload})
+        assert answer.status_code == 400
+        assert answer.json()["field"] == "can_scan" and answer.json()["message"] == message
+    else:
+        phone = partner_client(CAR_WASH_PHONE)
+        page = phone.post("/p/benefits/usage/", {"offer": offer.pk, "file": upload})
+        assert page.status_code == 200 and escape(message) in page.content.decode()
+    assert not UsageFile.objects.exists() and not Redemption.objects.exists()

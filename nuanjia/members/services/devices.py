@@ -32,7 +32,8 @@ PRIVACY_NOTICE_VERSION = "2026-12"
 D = TypeVar("D", bound=Device)
 
 
-def _key_hash(raw: str) -> str:
+def key_hash(raw: str) -> str:
+    """What is stored of a device's key: its SHA-256."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -105,7 +106,7 @@ def open_key(model: type[D], *, kind: str, user_agent: str, api_prefix: str, **o
     model._default_manager.create(
         **owner,
         kind=kind,
-        key_hash=_key_hash(raw),
+        key_hash=key_hash(raw),
         user_agent=user_agent[:120],
         created_at=now,
         checked_at=now,
@@ -121,7 +122,7 @@ def find_key(devices: QuerySet[D], raw: str | None) -> D | None:
     if not raw:
         return None
     now = timezone.now()
-    device = devices.filter(key_hash=_key_hash(raw), ended_at=None, expires_at__gt=now).first()
+    device = devices.filter(key_hash=key_hash(raw), ended_at=None, expires_at__gt=now).first()
     if device is not None and now - device.last_seen_at > SEEN_EVERY:
         devices.model._default_manager.filter(pk=device.pk).update(last_seen_at=now)
     return device
