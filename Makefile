@@ -20,10 +20,18 @@ install: $(STAMP) ## create .venv and install nuanjia with its test tools
 run: install ## set up the SQLite database, load the Henan demo, serve on http://127.0.0.1:8000
 	$(BIN)/nuanjia demo
 
-browsers: ## install headless Chromium and CJK fonts from Debian (for browser tests)
+AXE_DIR := tests/browser/axe
+AXE_STAMP := $(AXE_DIR)/node_modules/.installed-$(shell sha1sum < $(AXE_DIR)/package-lock.json | cut -c1-12)
+
+browsers: ## install headless Chromium, CJK fonts (Debian) and axe-core (npm) for the browser tests
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install chromium fonts-noto-cjk (browser tests will be skipped)"; fi; }
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm is missing: sudo apt-get install npm (browser tests will be skipped)"; fi; }
+	@if command -v npm >/dev/null 2>&1 && [ ! -f $(AXE_STAMP) ]; then \
+	  npm ci --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error && touch $(AXE_STAMP); fi
 
 test: install browsers ## run the whole test suite (SQLite, or DATABASE_URL)
 	$(BIN)/pytest -q
@@ -55,4 +63,4 @@ messages: install ## extract messages and compile the zh_Hans catalogue
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean: ## remove the venv and local data
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var $(AXE_DIR)/node_modules

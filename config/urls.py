@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
 from nuanjia.api import api
@@ -55,4 +56,10 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("djadmin/", admin.site.urls),
     path("favicon.ico", favicon),
+    # The accessibility statement: for anyone, linked from the public and member pages' footers.
+    path(
+        "accessibility/",
+        login_not_required(TemplateView.as_view(template_name="accessibility.html")),
+        name="accessibility",
+    ),
 ]

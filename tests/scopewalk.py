@@ -40,6 +40,7 @@ PUBLIC_ROUTES = {
     "accounts/logout/",
     "api/v1/openapi.json",
     "api/v1/docs",
+    "accessibility/",  # the accessibility statement: a fixed page
     # A rest station's QR check-in page and API (no sign-in): any station's name, address and
     # facilities are public by design, whoever hosts it; they show no other org-owned rows.
     "s/<str:station_code>/",

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from .accessibility import Watch, assert_accessible, axe_source, install
+
 CHROMIUM = os.environ.get("NUANJIA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
@@ -19,6 +21,23 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def axe_on_every_page(request, monkeypatch):
+    """axe-core (WCAG 2.1 A/AA) on every page a browser test opens: after each `goto`, when a
+    new document has loaded and the test acts on it, and on each page's last state. The test
+    fails with the violations listed (rule, element, message); docs/accessibility.md."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    axe_source()
+    watch = Watch()
+    install(monkeypatch, watch)
+    yield watch
+    watch.finish()
+    if watch.failures:
+        pytest.fail("\n\n".join(watch.failures), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +89,9 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+__all__ = ["DESKTOP", "PHONE", "assert_accessible", "screenshot", "sign_in"]
 
 
 def screenshot(page, name: str) -> None:

@@ -37,6 +37,8 @@ def test_an_agent_takes_a_call_and_the_ticket_is_routed(new_page, caller, hotlin
     sign_in(page, hotline_agent.username, PASSWORD)
     page.get_by_test_id("todo").wait_for()
     page.goto("/hotline/")
+    # The caller's records appear in a live region: a screen reader announces the match.
+    assert page.get_attribute("#caller", "aria-live") == "polite"
     page.fill("#id_phone", "13812345678")
     workers = page.get_by_test_id("caller-workers")
     workers.wait_for()

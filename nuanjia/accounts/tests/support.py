@@ -27,8 +27,10 @@ def page_text(response) -> str:
 
 
 def form_errors(response) -> str:
-    """The text of the form's non-field error block (the sign-in refusal message)."""
-    match = re.search(r'<div class="errors" role="alert">(.*?)</div>', page_text(response), re.S)
+    """The errors the form's error summary lists (the sign-in refusal message)."""
+    match = re.search(
+        r'<div class="errors error-summary"[^>]*>.*?<ul>(.*?)</ul>', page_text(response), re.S
+    )
     return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
 
 

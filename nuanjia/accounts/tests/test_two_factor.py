@@ -29,7 +29,7 @@ def give_wrong_codes(client, device, clock, count: int) -> None:
 
 
 def code_error(response) -> str:
-    match = re.search(r'<p class="error">(.*?)</p>', page_text(response))
+    match = re.search(r'<p class="error"[^>]*>(.*?)</p>', page_text(response))
     return match.group(1) if match else ""
 
 

@@ -17,8 +17,9 @@ from nuanjia.core.audit import record_event
 from nuanjia.core.crypto import blind_index
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.masking import mask_phone
-from nuanjia.core.phones import normalize_phone
+from nuanjia.core.phones import is_mobile, normalize_phone
 from nuanjia.orgs.permissions import staff_of
+from nuanjia.people import membership
 
 from ..models import (
     HOUR_FIELDS,
@@ -40,20 +41,24 @@ from .registry import (
 
 
 def _visitor(card_or_phone: str) -> tuple[str, str]:
-    """(keyed hash, masked hint) of a member card or phone; ("", "") when none was given."""
+    """(keyed hash, masked hint) of a member card or mobile number; ("", "") when none was
+    given. Anything else (`abc`, `12`, a landline) is refused, naming the field."""
     text = (card_or_phone or "").strip()
     if not text:
         return "", ""
     phone = normalize_phone(text)
-    if phone:
+    if is_mobile(phone):
         return blind_index(phone, purpose=VISITOR_PURPOSE), mask_phone(phone)
-    cleaned = "".join(ch for ch in text if ch.isalnum()).upper()
-    if not 6 <= len(cleaned) <= 32:
+    card = "".join(text.split()).upper()
+    if membership.worker_id_of(card) is None:
         raise RuleViolation(
-            _("Enter a member card number or a mobile phone number, or leave it empty."),
+            _(
+                "Member card or mobile number: enter an 11-digit mobile number or a member "
+                "card number (N and 11 digits), or leave it empty."
+            ),
             field="card_or_phone",
         )
-    return blind_index(cleaned, purpose=VISITOR_PURPOSE), "*" * 4 + cleaned[-4:]
+    return blind_index(card, purpose=VISITOR_PURPOSE), "*" * 4 + card[-4:]
 
 
 def _client_hash(client: str) -> str:

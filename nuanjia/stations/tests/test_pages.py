@@ -304,6 +304,33 @@ def test_check_in_from_the_qr_page(client, make_station):
     assert visit.used_water and visit.used_charge and visit.visitor_hash == ""
 
 
+@pytest.mark.parametrize("typed", ["abc", "12", "0371-12351", "N12345678901"])
+def test_a_check_in_refuses_what_is_neither_a_card_nor_a_mobile_number(client, make_station, typed):
+    station = make_station()
+    url = reverse("stations:checkin", args=[station.code])
+    response = client.post(url, {"services": ["water"], "card_or_phone": typed})
+    text = response.content.decode()
+    assert response.status_code == 200 and "checked-in" not in text
+    # The error names the field and is the field's accessible description.
+    assert (
+        'id="id_card_or_phone_error"' in text
+        and "id_card_or_phone_error" in text.split('name="card_or_phone"')[1].split(">")[0]
+    )
+    assert not Visit.objects.exists()
+
+
+def test_a_check_in_takes_a_member_card_number(client, make_station):
+    from nuanjia.people import membership
+
+    station = make_station()
+    url = reverse("stations:checkin", args=[station.code])
+    response = client.post(
+        url, {"services": ["water"], "card_or_phone": membership.member_number(7)}
+    )
+    assert "checked-in" in response.content.decode()
+    assert Visit.objects.get().visitor_hint.endswith(membership.member_number(7)[-4:])
+
+
 def test_a_second_check_in_seconds_later_is_refused_on_the_page(client, make_station):
     station = make_station()
     url = reverse("stations:checkin", args=[station.code])
