@@ -282,6 +282,25 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def add_backup_commands(commands) -> None:
+    """`nuanjia backup` and `nuanjia restore` (docs/backup.md)."""
+    saving = commands.add_parser("backup", help="back up the database, uploads and keys")
+    saving.add_argument("archive", help="the archive to write (a tar file)")
+    keys = saving.add_mutually_exclusive_group(required=True)
+    keys.add_argument("--keys-file", help="write the encryption keys to this file, apart")
+    keys.add_argument("--keys-in-archive", action="store_true", help="put the keys inside")
+    keys.add_argument(
+        "--keys-kept-elsewhere", action="store_true", help="leave the keys out: kept apart already"
+    )
+    saving.set_defaults(func=cmd_backup)
+
+    restoring = commands.add_parser("restore", help="restore a backup (the server stopped)")
+    restoring.add_argument("archive")
+    restoring.add_argument("--keys-file", help="the keys of the backup, when kept in a file")
+    restoring.add_argument("--yes", action="store_true", help="yes, replace the database")
+    restoring.set_defaults(func=cmd_restore)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nuanjia", description="暖家 nuanjia — trade-union worker care"
@@ -353,21 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     scheduling.add_argument("--list", action="store_true", help="list the jobs and their last run")
     scheduling.set_defaults(func=cmd_schedule)
 
-    saving = commands.add_parser("backup", help="back up the database, uploads and keys")
-    saving.add_argument("archive", help="the archive to write (a tar file)")
-    keys = saving.add_mutually_exclusive_group(required=True)
-    keys.add_argument("--keys-file", help="write the encryption keys to this file, apart")
-    keys.add_argument("--keys-in-archive", action="store_true", help="put the keys inside")
-    keys.add_argument(
-        "--keys-kept-elsewhere", action="store_true", help="leave the keys out: kept apart already"
-    )
-    saving.set_defaults(func=cmd_backup)
-
-    restoring = commands.add_parser("restore", help="restore a backup (the server stopped)")
-    restoring.add_argument("archive")
-    restoring.add_argument("--keys-file", help="the keys of the backup, when kept in a file")
-    restoring.add_argument("--yes", action="store_true", help="yes, replace the database")
-    restoring.set_defaults(func=cmd_restore)
+    add_backup_commands(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
