@@ -23,7 +23,7 @@ from nuanjia.orgs.rules import Role
 
 from .support import sheet_bytes
 from .test_api_write import api_client
-from .test_import import HEADERS, _id, _workers
+from .test_import import HEADERS, SHAPE, _id, _workers
 
 Status = EnrolmentImport.Status
 
@@ -182,3 +182,46 @@ def test_the_api_resumes_a_failed_run(plan, caseworker):
     assert resumed.status_code == 200, resumed.content
     assert (resumed.json()["status"], resumed.json()["created"]) == ("done", 3)
     assert Enrolment.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_chunked_run_writes_what_enrolling_one_by_one_writes(plan, caseworker):
+    """The run's chunks (COPY / executemany, a posting per chunk) against services.enrol +
+    services.pay: the same rows, the same money in the pool, one audit event for the file."""
+    org = Org.objects.get(code="410108")
+    workers = _workers(6)
+    terms = [("2026-01-01", "2026-01-15"), ("2026-03-01", ""), ("2026-02-01", "2026-02-01")]
+    for worker, (start, paid) in zip(workers[3:], terms, strict=True):
+        enrolment = services.enrol(
+            plan, worker, org=org, starts_on=datetime.date.fromisoformat(start), by=caseworker
+        )
+        if paid:
+            services.pay(enrolment, enrolment.contribution_fen,
+                         paid_on=datetime.date.fromisoformat(paid), by=caseworker)  # fmt: skip
+    one_by_one_pool = services.pool_account(plan).available_fen
+    rows = [[_id(n), f"王{n}", start, paid] for n, (start, paid) in enumerate(terms)]
+    run = run_enrolment_import(_start(plan, caseworker, rows), chunk_rows=2)
+    assert (run.status, run.created, run.chunks) == (Status.DONE, 3, 2)
+
+    def shapes(worker_ids):
+        enrolments = Enrolment.objects.filter(worker_id__in=worker_ids).order_by("worker_id")
+        contributions = Contribution.objects.filter(enrolment__worker_id__in=worker_ids)
+        return (
+            list(enrolments.values_list(*SHAPE)),
+            list(contributions.order_by("enrolment__worker_id").values_list(
+                "payer", "amount_fen", "paid_on", "created_by_id")),
+        )  # fmt: skip
+
+    assert shapes([w.pk for w in workers[:3]]) == shapes([w.pk for w in workers[3:]])
+    assert services.pool_account(plan).available_fen == 2 * one_by_one_pool == 2 * run.paid_fen
+    assert first_discrepancy() is None
+    ids = sorted(
+        Enrolment.objects.filter(worker_id__in=[w.pk for w in workers[:3]]).values_list(
+            "pk", flat=True
+        )
+    )
+    event = AuditEvent.objects.get(action="mutualaid.enrolments_imported")
+    assert (event.changes["created"], event.changes["first_id"], event.changes["last_id"]) == (
+        3, ids[0], ids[-1],
+    )  # fmt: skip
+    assert event.changes["paid_fen"] == one_by_one_pool and event.changes["run"] == run.pk
