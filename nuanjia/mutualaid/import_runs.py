@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
+from nuanjia.core.crypto import SEALED_SUFFIX, seal_file, unseal_file
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import CHUNK_SIZE, SHOWN_ERRORS, Mode, SheetSource, save_error_sheet
 from nuanjia.core.imports.reading import _chunks, _data_rows
@@ -91,8 +92,16 @@ def run_enrolment_import(
     except Exception as error:
         logger.exception("mutual aid enrolment import %s failed", run.pk)
         message = error.message if isinstance(error, RuleViolation) else str(error)
-        _save(run, status=Status.FAILED, failure=str(message)[:300])
+        _save(run, status=Status.FAILED, failure=str(message)[:300], stored_file=_sealed(run))
     return run
+
+
+def _sealed(run: EnrolmentImport) -> str:
+    """A failed run keeps its file (ID numbers) for a resume only encrypted."""
+    path = Path(run.stored_file) if run.stored_file else None
+    if path is None or not path.is_file() or path.name.endswith(SEALED_SUFFIX):
+        return run.stored_file
+    return str(seal_file(path))
 
 
 def _save(run: EnrolmentImport, **fields: Any) -> None:
@@ -201,7 +210,10 @@ def resume_enrolment_import(run: EnrolmentImport, *, by: Actor | None) -> Enrolm
     if not can_resume(run):
         raise RuleViolation(_("Only a failed or stalled import can be resumed."), code="conflict")
     status = Status.WRITING if run.chunks else Status.QUEUED
-    _save(run, status=status, failure="")
+    stored = Path(run.stored_file)
+    if stored.name.endswith(SEALED_SUFFIX):
+        stored = unseal_file(stored)
+    _save(run, status=status, failure="", stored_file=str(stored))
     record_event(run.plan, "mutualaid.enrolment_import_resumed", by=by, org=run.org,
                  changes={"run": run.pk, "after_row": run.last_row, "chunks": run.chunks})  # fmt: skip
     return run

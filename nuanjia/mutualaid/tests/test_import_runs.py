@@ -67,6 +67,7 @@ def test_a_stopped_run_resumes_after_its_last_chunk_and_enrols_everyone_once(pla
         Status.FAILED, 1, 2, 5, 2,
     )  # fmt: skip
     assert "stopped" in run.failure and Enrolment.objects.count() == 2
+    assert run.stored_file.endswith(".sealed")  # kept for the resume only encrypted
     assert services.pool_account(plan).available_fen == 6_000  # row 2 paid, in chunk 1
     resume_enrolment_import(run, by=caseworker)
     run = run_enrolment_import(run, chunk_rows=2)
