@@ -194,5 +194,6 @@ add_step_operations(
 
 from . import (  # noqa: E402  (registers the write operations on the router)
     api_claims,  # noqa: F401
+    api_imports,  # noqa: F401
     api_plans,  # noqa: F401
 )

@@ -7,6 +7,8 @@ EVENT_NAMES = {
     "mutualaid.version_added": _("Mutual aid plan version added"),
     "mutualaid.enrolled": _("Worker enrolled in a mutual aid plan"),
     "mutualaid.enrolments_imported": _("Mutual aid enrolments imported"),
+    "mutualaid.enrolment_import_started": _("Mutual aid enrolment sheet uploaded"),
+    "mutualaid.enrolment_import_resumed": _("Mutual aid enrolment import resumed"),
     "mutualaid.renewed": _("Mutual aid enrolments renewed"),
     "mutualaid.contribution": _("Mutual aid contribution received"),
     "mutualaid.cancelled": _("Mutual aid enrolment cancelled"),

@@ -206,3 +206,4 @@ __all__ = [
     "Claim", "ClaimDocument", "ClaimEvent", "ClaimLine", "Contribution", "Enrolment", "Episode",
     "Invoice", "InvoiceUse", "Plan", "PlanVersion", "YearCounter",
 ]  # fmt: skip
+from .models_imports import EnrolmentImport  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import claims, enrolments, figures, member, plans
+from .views import claims, enrolment_imports, enrolments, figures, member, plans
 
 app_name = "mutualaid"
 
@@ -22,8 +22,23 @@ urlpatterns = [
     path("mutualaid/plans/<int:ma_plan_id>/enrol/", enrolments.enrol_view, name="enrol"),
     path(
         "mutualaid/plans/<int:ma_plan_id>/import/",
-        enrolments.enrolment_import_view,
+        enrolment_imports.enrolment_import_view,
         name="enrolment_import",
+    ),
+    path(
+        "mutualaid/imports/<int:ma_import_id>/",
+        enrolment_imports.enrolment_import_run_view,
+        name="enrolment_import_run",
+    ),
+    path(
+        "mutualaid/imports/<int:ma_import_id>/progress/",
+        enrolment_imports.enrolment_import_progress_view,
+        name="enrolment_import_progress",
+    ),
+    path(
+        "mutualaid/imports/<int:ma_import_id>/resume/",
+        enrolment_imports.enrolment_import_resume_view,
+        name="enrolment_import_resume",
     ),
     path(
         "mutualaid/import/template.xlsx",
@@ -31,8 +46,8 @@ urlpatterns = [
         name="enrolment_template",
     ),
     path(
-        "mutualaid/import/errors/<str:import_token>/",
-        enrolments.enrolment_import_errors_view,
+        "mutualaid/imports/<int:ma_import_id>/errors.xlsx",
+        enrolment_imports.enrolment_import_errors_view,
         name="enrolment_import_errors",
     ),
     path(

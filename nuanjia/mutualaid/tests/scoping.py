@@ -1,5 +1,6 @@
 """Out-of-scope mutual aid rows for the scoping walker (tests/test_scoping.py `other_county`):
 a 开封 plan with a member of the 开封 union, paid, with a claim, its line and a document,
+an enrolment import run,
 every row carrying the marker."""
 
 import datetime
@@ -14,6 +15,7 @@ from nuanjia.mutualaid.models import (
     ClaimDocument,
     ClaimLine,
     Enrolment,
+    EnrolmentImport,
     Episode,
     Plan,
     PlanVersion,
@@ -56,7 +58,12 @@ def mutualaid_rows(union, marker: str) -> dict[str, int]:
     )
     document = ClaimDocument(claim=claim, kind="diagnosis", name=f"{marker}.pdf", size=10)
     document.file.save("x.pdf", ContentFile(seal(b"%PDF-1.4 " + marker.encode())), save=True)
+    run = EnrolmentImport.objects.create(
+        plan=plan, org=union, mode="valid_rows", file_name=marker, status="failed",
+        failure=marker, shown_errors=[[3, "B", marker]], error_sheet=f"0-{'0' * 32}",
+    )  # fmt: skip
     return {
+        "ma_import_id": run.pk,
         "ma_plan_id": plan.pk,
         "ma_enrolment_id": enrolment.pk,
         "ma_claim_id": claim.pk,

@@ -1,5 +1,5 @@
 """Plan and enrolment pages: the plans in reach with their versions, the subtree's enrolments,
-enrolling one worker by ID number, importing a sheet, one enrolment with its payments,
+enrolling one worker by ID number, the sheet's template, one enrolment with its payments,
 cancellation and the claims of its member."""
 
 from __future__ import annotations
@@ -13,13 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from nuanjia.core import crypto
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import saved
-from nuanjia.core.imports import (
-    ImportForm,
-    error_sheet_path,
-    error_sheet_response,
-    result_context,
-    template_response,
-)
+from nuanjia.core.imports import template_response
 from nuanjia.core.money import yuan_to_fen
 from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.permissions import requires
@@ -28,7 +22,7 @@ from nuanjia.people.models import Worker
 
 from .. import queries, services
 from ..forms import CancelForm, EnrolForm, PayForm
-from ..imports_enrolment import ENROLMENT_SHEET, import_enrolments, write_enrolment_template
+from ..imports_enrolment import write_enrolment_template
 from ..models import Claim
 
 PAGE_SIZE = 50
@@ -87,38 +81,6 @@ def enrol_view(request, ma_plan_id: int):
     if enrolment is not None:
         return redirect("mutualaid:enrolment", ma_enrolment_id=enrolment.pk)
     return render(request, "mutualaid/enrol.html", {"plan": plan, "form": form})
-
-
-@requires(Perm.VIEW_BUSINESS)
-def enrolment_import_view(request, ma_plan_id: int):
-    plan = queries.get_plan_for(request.user, ma_plan_id)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"plan": plan, "form": form, "columns": ENROLMENT_SHEET.columns}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = import_enrolments(
-                upload,
-                plan,
-                request.user.org,
-                by=request.user,
-                mode=form.cleaned_data["mode"],
-                file_name=upload.name,
-            )
-        except RuleViolation as error:
-            messages.error(request, error.message)
-        else:
-            context |= result_context(result, owner_id=request.user.pk)
-    return render(request, "mutualaid/enrolment_import.html", context)
-
-
-@requires(Perm.VIEW_BUSINESS)
-@require_GET
-def enrolment_import_errors_view(request, import_token: str):
-    path = error_sheet_path(import_token, owner_id=request.user.pk)
-    return error_sheet_response(
-        request, path, filename="参保名单导入错误.xlsx", what="mutual aid import error sheet"
-    )
 
 
 @requires(Perm.VIEW_BUSINESS)
