@@ -27,17 +27,19 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RATE_UNITS = {"rows/s", "req/s", "ops/s"}
+RATE_UNITS = {"rows/s", "req/s", "ops/s", "x"}  # higher is better (x: a speedup)
 
 
-def setup(default_sqlite: str = "bench.sqlite3", *, fresh: bool = True) -> str:
+def setup(default_sqlite: str = "bench.sqlite3", *, fresh: bool = True, alone: bool = True) -> str:
     """Point Django at the bench database (DATABASE_URL, else var/<default_sqlite>) and migrate.
 
-    Returns the database vendor ("sqlite" or "postgresql").
+    Returns the database vendor ("sqlite" or "postgresql"). A bench's own worker processes
+    pass `alone=False` (and `fresh=False`): they share the run's database.
     """
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    _hold_alone(ROOT / "var" / f"{default_sqlite}.lock")
+    if alone:
+        _hold_alone(ROOT / "var" / f"{default_sqlite}.lock")
     if not os.environ.get("DATABASE_URL"):
         path = ROOT / "var" / default_sqlite
         path.parent.mkdir(exist_ok=True)

@@ -33,6 +33,7 @@ BENCHES = (
     Bench("subtree", ("--rows", "2000")),
     Bench("search_workers", ("--rows", "2000")),
     Bench("ledger", ("--rows", "2000")),
+    Bench("scale_audit", ("--rows", "20")),
     Bench("payment_batch", ("--rows", "500")),
     Bench("hotline_load", ("--seconds", "3", "--floor-seconds", "3")),
     Bench("members", ("--rows", "2000", "--seconds", "3", "--floor-seconds", "3")),

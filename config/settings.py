@@ -267,6 +267,10 @@ if NUANJIA_REDIS_URL:
         "LOCATION": NUANJIA_REDIS_URL,
     }
 
+# Audit events are chained per city-level union: the chain is the union path's first this-many
+# codes (1: one chain per province; 0: one chain for everything, as before chains were split).
+AUDIT_CHAIN_DEPTH = int(os.environ.get("NUANJIA_AUDIT_CHAIN_DEPTH", "2"))
+
 # Logs: plain lines, or JSON objects (NUANJIA_LOG_FORMAT=json) for a log collector; each record
 # of a request carries its id (the X-Request-ID header answered to the client).
 LOG_FORMAT = os.environ.get("NUANJIA_LOG_FORMAT", "text")

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from django.core.signals import request_finished
         from django.db.backends.signals import connection_created
 
+        from . import schedule
         from .observability import register_gauge
         from .request_id import forget_request_id
         from .text import install_form_validator
@@ -23,6 +24,14 @@ class CoreConfig(AppConfig):
             "tasks", "Background tasks by status (READY: waiting for a worker).", _tasks_by_status,
             label="status",
         )  # fmt: skip
+        schedule.register_tick("core.seal_audit_chains", _seal_audit_chains)
+
+
+def _seal_audit_chains() -> None:
+    """Seal every audit chain's head in the root chain, at most every few minutes."""
+    from .audit import SEAL_INTERVAL_SECONDS, seal_heads
+
+    seal_heads(min_interval=SEAL_INTERVAL_SECONDS)
 
 
 def _tasks_by_status() -> dict[str, float]:

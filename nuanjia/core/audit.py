@@ -5,22 +5,30 @@ transaction that makes the change, so the event exists exactly when the change d
 """
 
 import contextvars
+import datetime
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .actors import Actor
-from .models import AuditChainHead
+from .models import AuditChain, AuditRootEntry
 from .models import AuditEvent as AuditEvent  # re-exported: callers import it from here
 from .prepared import PreparedInsert
 
 GENESIS_HASH = "0" * 64
+# The chain of events of no union, which also holds every event written before chains were
+# split by city (they were one chain, numbered by their id).
+BASE_CHAIN = "/"
+# The scheduler seals the chains' heads in the root chain at most this often (and only when
+# a head moved); every check of the trail seals at once.
+SEAL_INTERVAL_SECONDS = 300
 # Field names whose values never enter the audit trail in clear.
 SECRET_FIELDS = frozenset(
     {"password", "secret", "key", "token", "otp", "id_number", "bank_account", "totp_key"}
@@ -68,9 +76,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def event_digest(event: AuditEvent) -> str:
-    """The SHA-256 over an event's content and its predecessor's hash."""
+    """The SHA-256 over an event's content and its predecessor's hash.
+
+    The chain's name is hashed too, except in the base chain "/", whose events written
+    before chains were split hashed their number alone, so they verify unchanged."""
     payload = [
-        event.id,
+        event.seq,
         event.at.astimezone(UTC).isoformat(timespec="microseconds"),
         event.actor_id,
         event.actor_label,
@@ -85,6 +96,12 @@ def event_digest(event: AuditEvent) -> str:
         bool(event.success),
         event.prev_hash,
     ]
+    if event.chain != BASE_CHAIN:
+        payload.append(event.chain)
+    return _sha256(payload)
+
+
+def _sha256(payload: list[Any]) -> str:
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -100,8 +117,8 @@ def prepare_event(
     actor_label: str = "",
     label: str | None = None,
 ) -> PreparedInsert[AuditEvent]:
-    """An event's row built and compiled, not yet chained: `append_event` gives it its id,
-    time and hashes under the chain's lock. Building is most of the cost, so a hot path
+    """An event's row built and compiled, not yet chained: `append_event` gives it its chain,
+    number, time and hashes under the chain's lock. Building is most of the cost, so a hot path
     prepares before it queues for the lock."""
     org = org if org is not None else _org_of(obj)
     actor = by if getattr(by, "is_authenticated", False) else None
@@ -123,18 +140,62 @@ def prepare_event(
     return PreparedInsert(event)
 
 
-def _lock_head() -> tuple[int, str]:
-    """The chain head's (last_id, last_hash), locked until commit; created on first use."""
+def chain_of(org_path: str) -> str:
+    """The chain an event of the union at `org_path` belongs to: the path of its city-level
+    union (`AUDIT_CHAIN_DEPTH` codes deep), the province's path for the province, "/" for none."""
+    codes = [code for code in org_path.split("/") if code]
+    depth = settings.AUDIT_CHAIN_DEPTH  # 0: one chain for everything
+    if not codes or depth < 1:
+        return BASE_CHAIN
+    return "/" + "/".join(codes[:depth]) + "/"
+
+
+def _held_chain(connection: Any) -> str | None:
+    """The chain this transaction has locked already, if it still holds the lock.
+
+    The choice is marked by a no-op commit hook: Django drops the hook when the transaction,
+    or the savepoint the lock was taken in, rolls back — exactly when the row lock goes."""
+    held = getattr(connection, "_nuanjia_audit_chain", None)
+    if held is None:
+        return None
+    chain, marker = held
+    if any(hook[1] is marker for hook in connection.run_on_commit):
+        return str(chain)
+    return None
+
+
+def _hold(connection: Any, chain: str) -> None:
+    def marker() -> None:
+        """Marks the transaction that holds the chain's lock; does nothing on commit."""
+
+    connection.on_commit(marker)
+    connection._nuanjia_audit_chain = (chain, marker)
+
+
+def lock_chain(org_path: str = "") -> tuple[str, int, str]:
+    """Lock the chain this transaction's events go to until commit; (chain, last seq, last hash).
+
+    A transaction appends to one chain only: the chain of its first event (or of the first
+    `lock_chain` call, by `org_path`), whatever the unions of its later events. So it never
+    holds two chain locks, and two transactions never wait on each other's chains in
+    opposite orders. The ledger calls this before locking accounts, for the same reason.
+    """
     connection = transaction.get_connection()
-    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("audit events need an open transaction")
+    chain = _held_chain(connection) or chain_of(org_path)
+    table = connection.ops.quote_name(AuditChain._meta.db_table)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT last_seq, last_hash FROM {table} WHERE {connection.ops.quote_name('key')} = %s{lock}"  # noqa: S608 -- our own table name
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_id, last_hash FROM {table} WHERE id = 1{lock}")  # noqa: S608 -- our own table name
+        cursor.execute(sql, [chain])
         row = cursor.fetchone()
-    if row is None:
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        return head.last_id, head.last_hash
-    return int(row[0]), str(row[1])
+        if row is None:
+            AuditChain.objects.get_or_create(key=chain)
+            cursor.execute(sql, [chain])
+            row = cursor.fetchone()
+    _hold(connection, chain)
+    return chain, int(row[0]), str(row[1])
 
 
 def append_event(prepared: PreparedInsert[AuditEvent], **late: Any) -> AuditEvent:
@@ -145,16 +206,19 @@ def append_event(prepared: PreparedInsert[AuditEvent], **late: Any) -> AuditEven
     event = prepared.obj
     for name, value in late.items():
         setattr(event, name, value)
-    last_id, last_hash = _lock_head()
-    event.id, event.at, event.prev_hash = last_id + 1, timezone.now(), last_hash
+    chain, last_seq, last_hash = lock_chain(event.org_path)
+    event.chain, event.seq, event.prev_hash = chain, last_seq + 1, last_hash
+    event.at = timezone.now()
     event.hash = event_digest(event)
-    prepared.execute(**late, id=event.id, at=event.at, prev_hash=event.prev_hash, hash=event.hash)
+    prepared.execute(
+        **late, chain=chain, seq=event.seq, at=event.at, prev_hash=last_hash, hash=event.hash
+    )
     connection = transaction.get_connection()
-    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    table = connection.ops.quote_name(AuditChain._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_id = %s, last_hash = %s WHERE id = 1",  # noqa: S608 -- our own table name
-            [event.id, event.hash],
+            f"UPDATE {table} SET last_seq = %s, last_hash = %s WHERE {connection.ops.quote_name('key')} = %s",  # noqa: S608 -- our own table name
+            [event.seq, event.hash, chain],
         )
     return event
 
@@ -172,34 +236,183 @@ def record_event(obj: Any, action: str, **details: Any) -> AuditEvent:
 
 @dataclass(frozen=True)
 class BrokenLink:
-    event_id: int
+    chain: str
+    seq: int  # the broken link's number in its chain
     reason: str
+    event_id: int | None = None  # the event's id where there is an event
 
     def __str__(self) -> str:
-        return f"audit event #{self.event_id}: {self.reason}"
+        where = f"audit chain {self.chain} no. {self.seq}"
+        if self.event_id is not None:
+            where += f" (event #{self.event_id})"
+        return f"{where}: {self.reason}"
 
 
-def verify_chain(
-    events: Iterable[AuditEvent] | None = None, chunk_size: int = 5000
-) -> BrokenLink | None:
-    """Walk the chain from the first event; return the first broken link, or None."""
-    if events is None:
-        events = AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size)
-    expected_id = 1
-    previous_hash = GENESIS_HASH
-    for event in events:
-        if event.id != expected_id:
-            return BrokenLink(expected_id, f"missing (next present is #{event.id})")
-        if event.prev_hash != previous_hash:
-            return BrokenLink(event.id, "previous-hash link does not match")
-        if event_digest(event) != event.hash:
-            return BrokenLink(event.id, "content does not match its hash (edited)")
-        previous_hash = event.hash
-        expected_id += 1
-    head = AuditChainHead.objects.filter(id=1).first()
-    last_id = expected_id - 1
-    if head is not None and (head.last_id != last_id or head.last_hash != previous_hash):
-        return BrokenLink(
-            head.last_id, f"chain ends at #{last_id} but the head records #{head.last_id}"
+def seal_heads(reason: str = "interval", *, min_interval: float = 0) -> AuditRootEntry | None:
+    """Append a seal of every chain's head to the root chain (in its own transaction).
+
+    The scheduler seals every few minutes (`min_interval` seconds since the last seal, and only
+    when a head moved); every check of the trail seals first. None when nothing was sealed."""
+    with transaction.atomic():
+        AuditChain.objects.get_or_create(key=AuditChain.ROOT)
+        root = AuditChain.objects.select_for_update().get(key=AuditChain.ROOT)
+        heads = {
+            key: [seq, digest]
+            for key, seq, digest in AuditChain.objects.exclude(key=AuditChain.ROOT)
+            .order_by("key")
+            .values_list("key", "last_seq", "last_hash")
+        }
+        last = AuditRootEntry.objects.filter(seq=root.last_seq).first()
+        now = timezone.now()
+        if reason == "interval" and not _seal_due(last, heads, now, min_interval):
+            return None
+        entry = AuditRootEntry(
+            seq=root.last_seq + 1, at=now, reason=reason, heads=heads, prev_hash=root.last_hash
         )
+        entry.hash = seal_digest(entry)
+        entry.save(force_insert=True)
+        AuditChain.objects.filter(key=AuditChain.ROOT).update(
+            last_seq=entry.seq, last_hash=entry.hash
+        )
+    return entry
+
+
+def check_trail() -> BrokenLink | None:
+    """Seal every chain's head, then verify every chain and the seals (`nuanjia audit verify`
+    and the auditor's page). Sealing first is safe: a chain shorter than at its last seal
+    breaks the seals' order, so the new seal cannot hide a deleted tail."""
+    seal_heads("verify")
+    return verify_chain()
+
+
+def _seal_due(
+    last: AuditRootEntry | None,
+    heads: dict[str, list[Any]],
+    now: datetime.datetime,
+    min_interval: float,
+) -> bool:
+    """A timed seal is due when a head moved and the last seal is old enough."""
+    if last is None:
+        return bool(heads)
+    moved = bool(last.heads != heads)
+    return moved and (now - last.at).total_seconds() >= min_interval
+
+
+def seal_digest(entry: AuditRootEntry) -> str:
+    at = entry.at.astimezone(UTC).isoformat(timespec="microseconds")
+    return _sha256([entry.seq, at, entry.reason, entry.heads, entry.prev_hash])
+
+
+def verify_chain(chunk_size: int = 5000) -> BrokenLink | None:
+    """Walk every chain from its first event and the root chain of seals; return the first
+    broken link, or None.
+
+    Each chain must be gapless from no. 1, each event's hash must match its content and link
+    to its predecessor's, and the chain must end where its head row says. The newest seal must
+    name, for every chain, an event that is still there with the hash it had: so a deleted
+    tail (head row rolled back with it) or a chain swapped for another self-consistent one
+    is found too."""
+    events = AuditEvent.objects.order_by("chain", "seq").iterator(chunk_size=chunk_size)
+    heads = dict(AuditChain.objects.exclude(key=AuditChain.ROOT).values_list("key", "last_seq"))
+    hashes = dict(AuditChain.objects.exclude(key=AuditChain.ROOT).values_list("key", "last_hash"))
+    walker = _ChainWalker(heads, hashes)
+    for event in events:
+        broken = walker.step(event)
+        if broken is not None:
+            return broken
+    return walker.finish() or _verify_seals(chunk_size)
+
+
+class _ChainWalker:
+    """Checks events in (chain, seq) order against their links and the chains' heads."""
+
+    def __init__(self, heads: dict[str, int], hashes: dict[str, str]) -> None:
+        self.heads, self.hashes = heads, hashes
+        self.chain: str | None = None
+        self.expected_seq, self.previous_hash = 1, GENESIS_HASH
+        self.seen: set[str] = set()
+
+    def step(self, event: AuditEvent) -> BrokenLink | None:
+        if event.chain != self.chain:
+            broken = self._close()
+            if broken is not None:
+                return broken
+            self.chain, self.expected_seq, self.previous_hash = event.chain, 1, GENESIS_HASH
+            self.seen.add(event.chain)
+        if event.seq != self.expected_seq:
+            return BrokenLink(
+                event.chain, self.expected_seq, f"missing (next present is no. {event.seq})"
+            )
+        if event.prev_hash != self.previous_hash:
+            return BrokenLink(event.chain, event.seq, "previous-hash link does not match", event.id)
+        if event_digest(event) != event.hash:
+            return BrokenLink(
+                event.chain, event.seq, "content does not match its hash (edited)", event.id
+            )
+        self.previous_hash = event.hash
+        self.expected_seq += 1
+        return None
+
+    def _close(self) -> BrokenLink | None:
+        """The chain just walked ends where its head row says."""
+        if self.chain is None:
+            return None
+        last = self.expected_seq - 1
+        head_seq = self.heads.get(self.chain)
+        if head_seq != last or self.hashes.get(self.chain) != self.previous_hash:
+            return BrokenLink(
+                self.chain, last, f"chain ends at no. {last} but its head records no. {head_seq}"
+            )
+        return None
+
+    def finish(self) -> BrokenLink | None:
+        broken = self._close()
+        if broken is not None:
+            return broken
+        for chain, head_seq in sorted(self.heads.items()):
+            if chain not in self.seen and head_seq:
+                return BrokenLink(chain, 1, f"missing (its head records no. {head_seq})")
+        return None
+
+
+def _verify_seals(chunk_size: int) -> BrokenLink | None:
+    """The root chain links up, no chain goes back from one seal to the next, and every
+    chain's newest sealed head is still in it with the hash it had. As each event's hash
+    covers its predecessor's, that head vouches for the whole chain up to it."""
+    expected_seq, previous_hash = 1, GENESIS_HASH
+    sealed: dict[str, tuple[int, str, int]] = {}  # chain: (seq, hash, seal)
+    for entry in AuditRootEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if entry.seq != expected_seq:
+            return BrokenLink(AuditChain.ROOT, expected_seq, "seal missing")
+        if entry.prev_hash != previous_hash or seal_digest(entry) != entry.hash:
+            return BrokenLink(AuditChain.ROOT, entry.seq, "seal edited or out of order")
+        broken = _compare_seal(entry, sealed)
+        if broken is not None:
+            return broken
+        previous_hash, expected_seq = entry.hash, expected_seq + 1
+    root = AuditChain.objects.filter(key=AuditChain.ROOT).first()
+    if root is not None and (root.last_seq, root.last_hash) != (expected_seq - 1, previous_hash):
+        return BrokenLink(AuditChain.ROOT, expected_seq - 1, "seals end before the root head")
+    for chain, (seq, digest, seal) in sorted(sealed.items()):
+        found = AuditEvent.objects.filter(chain=chain, seq=seq).values_list("hash", flat=True)
+        if seq and list(found) != [digest]:
+            return BrokenLink(chain, seq, f"seal no. {seal} names an event no longer in the chain")
+    return None
+
+
+def _compare_seal(
+    entry: AuditRootEntry, sealed: dict[str, tuple[int, str, int]]
+) -> BrokenLink | None:
+    """A seal's heads against the previous seals': no chain shorter, gone or rewritten."""
+    for chain, (seq, _hash, _seal) in sealed.items():
+        if chain not in entry.heads:
+            return BrokenLink(chain, seq, f"chain gone from seal no. {entry.seq}")
+    for chain, (seq, digest) in entry.heads.items():
+        before = sealed.get(chain)
+        if before is not None and (seq < before[0] or (seq == before[0] and digest != before[1])):
+            return BrokenLink(
+                chain, seq, f"chain went back from no. {before[0]} (seal no. {before[2]}) "
+                f"to no. {seq} (seal no. {entry.seq})",
+            )  # fmt: skip
+        sealed[chain] = (seq, digest, entry.seq)
     return None

@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 
 from .actors import Actor
-from .audit import record_event, verify_chain
+from .audit import check_trail, record_event
 from .models import AuditEvent
 
 
 @dataclass(frozen=True)
 class ChainCheck:
     events: int  # events in the chain when the check started
-    broken_at: int | None = None  # the first broken link's event id
+    broken_at: int | None = None  # the first broken link's number in its chain
+    chain: str = ""  # the chain it is in
+    event_id: int | None = None  # the broken event's id, where there is an event
     reason: str = ""
 
     @property
@@ -19,16 +21,18 @@ class ChainCheck:
 
 
 def verify_audit_chain(*, by: Actor) -> ChainCheck:
-    """Walk the whole hash chain (core.audit.verify_chain) and record that `by` checked it.
+    """Seal and walk every hash chain (core.audit.check_trail) and record that `by` checked.
 
-    The check reads every event, whoever asks: the chain is one for the province, and the answer
-    (intact, or the first broken event's number) shows no event's content.
+    The check reads every event, whoever asks: the chains are the province's, and the answer
+    (intact, or the first broken link's chain and number) shows no event's content.
     """
     count = AuditEvent.objects.count()
-    broken = verify_chain()
+    broken = check_trail()
     check = ChainCheck(
         events=count,
-        broken_at=broken.event_id if broken else None,
+        broken_at=broken.seq if broken else None,
+        chain=broken.chain if broken else "",
+        event_id=broken.event_id if broken else None,
         reason=broken.reason if broken else "",
     )
     record_event(
@@ -37,6 +41,12 @@ def verify_audit_chain(*, by: Actor) -> ChainCheck:
         by=by,
         org=getattr(by, "org", None),
         success=check.is_intact,
-        changes={"events": check.events, "broken_at": check.broken_at, "reason": check.reason},
+        changes={
+            "events": check.events,
+            "broken_at": check.broken_at,
+            "chain": check.chain,
+            "event_id": check.event_id,
+            "reason": check.reason,
+        },
     )
     return check

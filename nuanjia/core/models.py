@@ -1,17 +1,19 @@
 """The append-only, hash-chained audit trail (审计日志)."""
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class AuditImmutable(Exception):
     """Raised on any attempt to change or delete an audit row through the app."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AppendOnlyQuerySet(models.QuerySet[_M]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditImmutable("audit events cannot be changed")
 
@@ -19,15 +21,36 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AuditImmutable("audit events cannot be deleted")
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """A row written once and never changed or deleted through the app."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditImmutable("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditImmutable("audit events cannot be deleted")
+
+
+class AuditEvent(AppendOnly):
     """One thing that happened: who, in which org, did what to which object, and how it went.
 
-    Rows are append-only and chained: `hash` covers the row's fields and the previous
-    row's hash, so editing or deleting any row breaks the chain (`nuanjia audit verify`).
-    Ids are assigned by `record_event` under a lock on `AuditChainHead`, so they are gapless.
+    Rows are append-only and chained: each belongs to one chain (`chain`, the path of the
+    city-level union it happened in, the province's for the province's own events, "/" for
+    events of no union and for every event written before chains were split), numbered
+    gaplessly in it (`seq`); `hash` covers the row's fields and its predecessor's hash, so
+    editing or deleting any row breaks its chain (`nuanjia audit verify`). Numbers are taken
+    by `append_event` under a lock on the chain's `AuditChain` row, so writers in different
+    cities never wait for each other. `id` orders events across chains (a sequence).
     """
 
-    id = models.BigIntegerField(primary_key=True)
+    id = models.BigAutoField(primary_key=True)
+    chain = models.CharField(_("audit chain"), max_length=100, default="/")
+    seq = models.BigIntegerField(_("number in chain"), default=0)
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,45 +73,67 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     success = models.BooleanField(_("success"), default=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AuditEvent"].as_manager()
 
     class Meta:
         ordering = ["-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.object_label}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditImmutable("audit events cannot be changed")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AuditImmutable("audit events cannot be deleted")
+class AuditChain(models.Model):
+    """The head of one audit chain: its newest event's number and hash.
 
-
-class AuditChainHead(models.Model):
-    """The single row that holds the newest event's id and hash.
-
-    Locking it serializes appends; comparing it with the last row detects a truncated tail.
+    Locking the row serializes appends to the chain (and to no other); comparing it with the
+    chain's last event detects a truncated tail. The row keyed `ROOT` heads the root chain of
+    `AuditRootEntry`.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_id = models.BigIntegerField(default=0)
+    ROOT = "root"
+
+    key = models.CharField(_("audit chain"), max_length=100, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")
-        ]
+        verbose_name = _("audit chain")
 
     def __str__(self) -> str:
-        return f"audit head #{self.last_id}"
+        return f"audit chain {self.key} #{self.last_seq}"
+
+
+class AuditRootEntry(AppendOnly):
+    """One seal of the root chain: every audit chain's head (number and hash) at a moment.
+
+    Written every few minutes by the scheduler and at every check of the trail. A chain whose
+    tail was deleted, or that was swapped for another self-consistent chain, no longer holds
+    the event the newest seal names; the seals are chained themselves like events.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(_("time"))
+    reason = models.CharField(_("reason"), max_length=16)
+    heads = models.JSONField(default=dict)  # {chain: [seq, hash]}
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet["AuditRootEntry"].as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit seal")
+
+    def __str__(self) -> str:
+        return f"audit seal #{self.seq}"
 
 
 class ScheduledRun(models.Model):

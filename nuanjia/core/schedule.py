@@ -47,6 +47,9 @@ class Job:
 
 
 _jobs: dict[str, Job] = {}
+# Light chores run at every tick of the scheduler (each minute), not as tasks: they must be
+# cheap, idempotent and safe when two schedulers tick at once.
+_ticks: dict[str, Callable[[], object]] = {}
 
 
 def register(*jobs: Job) -> None:
@@ -55,6 +58,20 @@ def register(*jobs: Job) -> None:
         if job.cadence not in (DAILY, MONTHLY):
             raise ValueError(f"unknown cadence {job.cadence!r}")
         _jobs[job.name] = job
+
+
+def register_tick(name: str, chore: Callable[[], object]) -> None:
+    """Run `chore` at every tick of the scheduler (from an AppConfig.ready())."""
+    _ticks[name] = chore
+
+
+def run_ticks() -> None:
+    """Run every registered chore once; one chore's failure is logged and stops no other."""
+    for name, chore in sorted(_ticks.items()):
+        try:
+            chore()
+        except Exception:  # a database hiccup must not stop the scheduler
+            logger.exception("the scheduler's chore %s failed", name)
 
 
 def jobs() -> list[Job]:
@@ -103,10 +120,11 @@ def last_finished(job_name: str, *, runs: int = 10) -> datetime.datetime | None:
 
 
 def loop(*, interval: float = 60.0, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Enqueue due jobs every `interval` seconds until stopped (SIGTERM/SIGINT)."""
+    """Enqueue due jobs and run the chores every `interval` seconds until stopped."""
     while True:
         try:
             enqueue_due()
         except Exception:  # a database hiccup must not kill the scheduler; try again later
             logger.exception("the scheduler could not enqueue due jobs")
+        run_ticks()
         sleep(interval)

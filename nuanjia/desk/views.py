@@ -118,11 +118,14 @@ def audit_verify_view(request):
             _("The audit chain is intact: %(count)d events checked.") % {"count": check.events},
         )
     else:
-        messages.error(
-            request,
-            _("The audit chain is broken at event #%(id)d (%(reason)s).")
-            % {"id": check.broken_at, "reason": check.reason},
-        )
+        where = {"chain": check.chain, "seq": check.broken_at, "reason": check.reason}
+        if check.event_id is None:
+            message = _("Audit chain %(chain)s is broken at its no. %(seq)d (%(reason)s).")
+        else:
+            message = _(
+                "Audit chain %(chain)s is broken at its no. %(seq)d, event #%(id)d (%(reason)s)."
+            )
+        messages.error(request, message % {**where, "id": check.event_id})
     return redirect("desk:audit_list")
 
 

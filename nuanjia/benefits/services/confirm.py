@@ -308,7 +308,7 @@ def _take(
     user: PartnerUser, key: uuid.UUID, moment: datetime.datetime, offer: Offer, union: Org,
     found: ScanResult, place: Any, shown: dict[str, Any],
 ) -> Answer:  # fmt: skip
-    """The writes of a use, in one transaction, the audit chain's lock taken last."""
+    """The writes of a use, in one transaction, the offer's budget row locked last."""
     assert found.worker_id is not None
     day = local_day(moment)
     redemption = Redemption(
@@ -336,10 +336,12 @@ def _take(
             if not _insert_attempt(params):
                 raise _Undo(None)
             patterns = flags.found(redemption)
-            if not counters.take_budget(offer, day):  # the offer's one hot row: taken last
-                raise _Undo(Answer(Status.BUDGET, limit_message("budget"), **shown))
+            # The member's city's audit chain, then the offer's one hot row, taken last: the
+            # row every confirm of the offer queues on is held for one UPDATE and the commit.
             append_audit(audit, object_id=str(redemption.pk), object_label=str(redemption))
             flags.raise_found(redemption, patterns)
+            if not counters.take_budget(offer, day):
+                raise _Undo(Answer(Status.BUDGET, limit_message("budget"), **shown))
     except _Undo as undo:
         if undo.answer is None:
             return _again(key, user)

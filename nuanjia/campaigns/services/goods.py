@@ -130,7 +130,7 @@ def receive_donation(
     quantity = check_quantity(quantity)
     source = one_line(source, "source", 100, required_message=_("Donor: say who gave the goods."))
     _check_campaign(campaign, org)
-    lock_head()
+    lock_head(org)
     stock = lock_stock(org, item)
     assert stock is not None  # created when missing
     stock.received += quantity
@@ -304,7 +304,7 @@ def allocate_stock(
     quantity = check_quantity(quantity)
     _check_child(from_org, to_org)
     _check_campaign(campaign, from_org)
-    lock_head()
+    lock_head(from_org)
     parent = lock_stock(from_org, item, create=False)
     if parent is None or parent.remaining < quantity:
         raise short_of(parent, item, quantity)

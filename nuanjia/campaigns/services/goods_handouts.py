@@ -143,7 +143,7 @@ def hand_out(
     fields = _recipient(
         worker, recipient_group, people_count, (signed_by_name, signed_on, signed_list)
     )
-    lock_head()
+    lock_head(org)
     if worker is not None:
         _check_named(activity, org, item, worker, visit)
     stock = lock_stock(org, item, create=False)
@@ -199,7 +199,7 @@ def return_handout(handout: Handout, *, by: Actor, reason: str) -> Handout:
         reason, "reason", 200, required_message=_("Reason: say why the goods come back.")
     )
     require_open(handout.activity.campaign)
-    lock_head()
+    lock_head(handout.org)
     handout = (
         Handout.objects.select_for_update().select_related("item", "activity").get(pk=handout.pk)
     )

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from nuanjia.core.actors import Actor
+from nuanjia.core.audit import lock_chain
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.models import AuditChainHead
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import staff_of
 
@@ -41,9 +41,10 @@ def active_item(item: GoodsItem | None) -> GoodsItem:
     return item
 
 
-def lock_head() -> None:
-    """The audit chain's head, locked first (the ledger's lock order; see the docstring)."""
-    AuditChainHead.objects.select_for_update().get_or_create(id=1)
+def lock_head(org: Org) -> None:
+    """The audit chain of the union's city, locked first (the ledger's lock order; see the
+    docstring of `funds.services.common._lock`)."""
+    lock_chain(org.path)
 
 
 def lock_stock(org: Org, item: GoodsItem, *, create: bool = True) -> Stock | None:

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from nuanjia.cli import main as nuanjia_main
 from nuanjia.core.audit import record_event, verify_chain
-from nuanjia.core.models import AuditChainHead, AuditEvent, AuditImmutable
+from nuanjia.core.models import AuditChain, AuditEvent, AuditImmutable
 from nuanjia.demo import load_demo
 from nuanjia.orgs.models import Org
 
@@ -32,7 +32,7 @@ def test_deleting_a_middle_event_is_found(tree):
     events = [record_event(None, "test.event", label=str(n)) for n in range(5)]
     _execute("DELETE FROM core_auditevent WHERE id = %s", [events[2].id])
     broken = verify_chain()
-    assert broken is not None and broken.event_id == events[2].id
+    assert broken is not None and (broken.chain, broken.seq) == (events[2].chain, events[2].seq)
 
 
 @pytest.mark.django_db
@@ -91,8 +91,8 @@ def test_events_carry_actor_org_and_object(caseworker):
 )
 @given(count=st.integers(min_value=1, max_value=12), data=st.data())
 def test_any_single_edit_is_reported_at_the_edited_event(tree, count, data):
-    start = AuditChainHead.objects.get(id=1).last_id
     events = [record_event(None, "test.event", label=f"e{n}") for n in range(count)]
+    chain, start = events[0].chain, events[0].seq - 1
     assert verify_chain() is None
     victim = data.draw(st.sampled_from(events))
     column = data.draw(st.sampled_from(["action", "object_label", "actor_label"]))
@@ -101,10 +101,13 @@ def test_any_single_edit_is_reported_at_the_edited_event(tree, count, data):
     )  # column from a fixed list
     broken = verify_chain()
     assert broken is not None and broken.event_id == victim.id
+    assert (broken.chain, broken.seq) == (victim.chain, victim.seq)
     # Restore so the next example starts from an intact chain.
-    _execute("DELETE FROM core_auditevent WHERE id > %s", [start])
-    AuditChainHead.objects.filter(id=1).update(
-        last_id=start, last_hash=AuditEvent.objects.get(id=start).hash if start else "0" * 64
+    _execute("DELETE FROM core_auditevent WHERE chain = %s AND seq > %s", [chain, start])
+    before = AuditEvent.objects.filter(chain=chain, seq=start).values_list("hash", flat=True)
+    _execute(
+        'UPDATE core_auditchain SET last_seq = %s, last_hash = %s WHERE "key" = %s',
+        [start, before[0] if start else "0" * 64, chain],
     )
 
 
@@ -116,7 +119,8 @@ def test_a_prepared_event_is_chained_when_appended_not_when_prepared():
     record_event(None, "test.between")
     event = append_event(early, object_label="late label")
     between = AuditEvent.objects.get(action="test.between")
-    assert event.id == between.id + 1 and event.prev_hash == between.hash
+    assert (event.chain, event.seq) == (between.chain, between.seq + 1)
+    assert event.id > between.id and event.prev_hash == between.hash
     stored = AuditEvent.objects.get(id=event.id)
     assert stored.object_label == "late label" and stored.at >= between.at
     assert verify_chain() is None
@@ -129,4 +133,4 @@ def test_a_prepared_insert_refuses_an_expression():
     from nuanjia.core.prepared import PreparedInsert
 
     with pytest.raises(ValueError, match="expression"):
-        PreparedInsert(AuditChainHead(id=2, last_id=Value(0)))
+        PreparedInsert(AuditChain(key="x", last_seq=Value(0)))

@@ -126,7 +126,8 @@ def test_verifying_from_the_page_names_the_first_tampered_event(login, auditor, 
     page = text(login(auditor).post("/audit/verify/", follow=True))
     assert f"#{victim.id}" in page
     check = AuditEvent.objects.filter(action="audit.verified").get()
-    assert check.success is False and check.changes["broken_at"] == victim.id
+    assert check.success is False and check.changes["event_id"] == victim.id
+    assert (check.changes["chain"], check.changes["broken_at"]) == (victim.chain, victim.seq)
 
 
 @pytest.mark.parametrize("persona", ["caseworker", "system_admin", "security_admin"])

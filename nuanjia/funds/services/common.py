@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 
 from nuanjia.core import clock
 from nuanjia.core.actors import Actor
-from nuanjia.core.audit import record_event
+from nuanjia.core.audit import lock_chain, record_event
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.models import AuditChainHead
 from nuanjia.core.money import format_yuan
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Perm, actor_can
@@ -189,12 +188,13 @@ def account_for(org: Org, earmark: Earmark, *, create: bool = True) -> FundAccou
 def _lock(*accounts: FundAccount) -> dict[int, FundAccount]:
     """Lock the accounts in primary-key order and read them afresh.
 
-    Lock order, everywhere: the audit chain's head row first, then accounts by primary key.
-    Every posting writes an audit event, which locks the head until commit anyway; taking it
+    Lock order, everywhere: the transaction's audit chain first (the chain of the first
+    account's union, unless the transaction holds one already), then accounts by primary key.
+    Every posting writes an audit event, which locks its chain until commit anyway; taking it
     first means a transaction of another app that has already written an event (and so holds
-    the head) and then posts cannot deadlock with a posting that holds an account.
+    its chain) and then posts cannot deadlock with a posting that holds an account.
     """
-    AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    lock_chain(accounts[0].org.path if accounts else "")
     ids = sorted({account.pk for account in accounts})
     locked = FundAccount.objects.select_for_update().select_related("org", "earmark")
     return {account.pk: account for account in locked.filter(pk__in=ids).order_by("pk")}
