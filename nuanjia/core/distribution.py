@@ -195,11 +195,13 @@ _PEOPLE: dict[str, Placement] = {
             ),
             "merged_into": KeptBy(
                 "a plain column: merging a duplicate from another city moves the loser's rows "
-                "into the winner's city in one distributed transaction"
+                "into the winner's city in one distributed transaction",
+                "duplicates are found across cities",
             ),
             "import_batch": KeptBy(
                 "a plain column: a province-level import writes each city's workers in its "
-                "shard and its batch row once"
+                "shard and its batch row once",
+                "a province-level import covers every city",
             ),
         },
     ),
@@ -477,7 +479,12 @@ _MUTUALAID: dict[str, Placement] = {
     "mutualaid_invoice": keyed("key", "an invoice is reimbursed once across the province"),
     "mutualaid_invoiceuse": dist(
         "line",
-        cross={"invoice": KeptBy("a plain column to the KEYED invoice table")},
+        cross={
+            "invoice": KeptBy(
+                "a plain column to the KEYED invoice table",
+                "an invoice is reimbursed once across the province",
+            )
+        },
     ),
     "mutualaid_claimdocument": dist("claim"),
     "mutualaid_claimevent": dist("claim"),
