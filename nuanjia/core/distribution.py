@@ -156,7 +156,7 @@ _DJANGO: dict[str, Placement] = {
 }
 
 _ORGS: dict[str, Placement] = {
-    "orgs_org": ref("the union tree: every scoped query reads it, ~2.5 million rows nationally"),
+    "orgs_org": ref("the union tree: every scoped query reads it, ~1.5 million rows nationally"),
     "orgs_staff": ref("staff act across the tree (a province caseworker on a city's row)"),
     "orgs_staff_groups": ref(),
     "orgs_staff_user_permissions": ref(),
