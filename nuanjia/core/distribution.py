@@ -119,19 +119,7 @@ MEMBER_INVARIANT = "a member lives in the city of her bound worker, or of the co
 
 _CORE: dict[str, Placement] = {
     "core_auditevent": dist(
-        "chain",
-        planned="chain is being added with (chain, seq) unique (issue 21 item 2)",
-        wide={
-            "hash": KeptBy(
-                "SHA-256 over the event and its predecessor's hash: unique by construction; "
-                "the database key becomes (chain, hash) or goes",
-                "the single chain of today",
-            )
-        },
-        why="one chain per city-level union, colocated with the city's rows",
-    ),
-    "core_auditchainhead": local(
-        "today's single head row of the one chain; replaced by core_auditchain (a head per chain)"
+        "chain", why="one chain per city-level union, colocated with the city's rows"
     ),
     "core_auditchain": dist("key", why="the head of each chain lives beside the chain's events"),
     "core_auditrootentry": ref(
@@ -589,10 +577,6 @@ TABLES: Mapping[str, Placement] = {
     **_BENEFITS,
     **_ENTERPRISES,
 }
-
-# Tables the audit-chain change (issue 21 item 2) adds or removes: present or absent.
-IN_FLIGHT_TABLES = frozenset({"core_auditchainhead", "core_auditchain", "core_auditrootentry"})
-
 
 def placement(db_table: str) -> Placement:
     """The table's placement; KeyError for a table nobody classified."""
