@@ -64,3 +64,19 @@ def test_the_business_clock_holds_a_day_for_the_demo_only_inside_as_of():
         assert clock.today() == dt.date(2025, 12, 1)
         assert clock.now().date() == dt.date(2025, 12, 1)
     assert clock.today() == real
+
+
+def test_each_tick_seals_the_audit_chains_and_a_failing_chore_stops_no_other(tree, caplog):
+    from nuanjia.core.audit import record_event
+    from nuanjia.core.models import AuditRootEntry
+
+    record_event(tree["410000"], "test.event")
+    schedule.register_tick("test.broken", lambda: 1 / 0)
+    try:
+        schedule.run_ticks()
+    finally:
+        schedule._ticks.pop("test.broken")
+    assert AuditRootEntry.objects.count() == 1  # sealed, the broken chore failing beside it
+    assert "test.broken" in caplog.text
+    schedule.run_ticks()
+    assert AuditRootEntry.objects.count() == 1  # no head moved since
