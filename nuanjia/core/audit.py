@@ -172,21 +172,25 @@ def _hold(connection: Any, chain: str) -> None:
     connection._nuanjia_audit_chain = (chain, marker)
 
 
-def lock_chain(org_path: str = "") -> tuple[str, int, str]:
+def lock_chain(org_path: str = "", *, take_number: bool = False) -> tuple[str, int, str]:
     """Lock the chain this transaction's events go to until commit; (chain, last seq, last hash).
 
     A transaction appends to one chain only: the chain of its first event (or of the first
     `lock_chain` call, by `org_path`), whatever the unions of its later events. So it never
     holds two chain locks, and two transactions never wait on each other's chains in
     opposite orders. The ledger calls this before locking accounts, for the same reason.
+    `take_number` (PostgreSQL, `append_event`) moves the head's number on as it locks it.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("audit events need an open transaction")
     chain = _held_chain(connection) or chain_of(org_path)
-    table = connection.ops.quote_name(AuditChain._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"SELECT last_seq, last_hash FROM {table} WHERE {connection.ops.quote_name('key')} = %s{lock}"  # noqa: S608 -- our own table name
+    table, key = _head_table(connection)
+    if take_number:
+        sql = f"UPDATE {table} SET last_seq = last_seq + 1 WHERE {key} = %s RETURNING last_seq - 1, last_hash"  # noqa: S608 -- our own table name
+    else:
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        sql = f"SELECT last_seq, last_hash FROM {table} WHERE {key} = %s{lock}"  # noqa: S608 -- our own table name
     with connection.cursor() as cursor:
         cursor.execute(sql, [chain])
         row = cursor.fetchone()
@@ -201,26 +205,41 @@ def lock_chain(org_path: str = "") -> tuple[str, int, str]:
 def append_event(prepared: PreparedInsert[AuditEvent], **late: Any) -> AuditEvent:
     """Chain and write a prepared event, in the caller's transaction (which must be open).
 
-    `late` fills fields known only now, such as the id of the object just inserted.
+    `late` fills fields known only now, such as the id of the object just inserted. Three
+    statements (lock and read the head, insert, move the head); two on PostgreSQL, where the
+    head's number moves as it is locked and the insert carries the head's new hash.
     """
     event = prepared.obj
     for name, value in late.items():
         setattr(event, name, value)
-    chain, last_seq, last_hash = lock_chain(event.org_path)
+    connection = transaction.get_connection()
+    postgres = connection.vendor == "postgresql"
+    chain, last_seq, last_hash = lock_chain(event.org_path, take_number=postgres)
     event.chain, event.seq, event.prev_hash = chain, last_seq + 1, last_hash
     event.at = timezone.now()
     event.hash = event_digest(event)
-    prepared.execute(
-        **late, chain=chain, seq=event.seq, at=event.at, prev_hash=last_hash, hash=event.hash
-    )
-    connection = transaction.get_connection()
-    table = connection.ops.quote_name(AuditChain._meta.db_table)
+    values = {**late, "chain": chain, "seq": event.seq, "at": event.at}
+    values |= {"prev_hash": last_hash, "hash": event.hash}
+    table, key = _head_table(connection)
+    if postgres:
+        moved = f"UPDATE {table} SET last_hash = %s WHERE {key} = %s"  # noqa: S608 -- our own table name
+        prepared.execute_within(
+            f"WITH e AS ({{insert}}) {moved} RETURNING (SELECT id FROM e)",  # noqa: S608 -- our own SQL
+            [event.hash, chain], **values,
+        )  # fmt: skip
+        return event
+    prepared.execute(**values)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_seq = %s, last_hash = %s WHERE {connection.ops.quote_name('key')} = %s",  # noqa: S608 -- our own table name
+            f"UPDATE {table} SET last_seq = %s, last_hash = %s WHERE {key} = %s",  # noqa: S608 -- our own table name
             [event.seq, event.hash, chain],
         )
     return event
+
+
+def _head_table(connection: Any) -> tuple[str, str]:
+    """The quoted name of the heads' table and of its key column."""
+    return connection.ops.quote_name(AuditChain._meta.db_table), connection.ops.quote_name("key")
 
 
 @transaction.atomic

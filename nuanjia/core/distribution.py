@@ -578,6 +578,7 @@ TABLES: Mapping[str, Placement] = {
     **_ENTERPRISES,
 }
 
+
 def placement(db_table: str) -> Placement:
     """The table's placement; KeyError for a table nobody classified."""
     return TABLES[db_table]

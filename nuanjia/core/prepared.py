@@ -95,6 +95,12 @@ class PreparedInsert(Generic[M]):
 
     def execute(self, **late: Any) -> M:
         """Run the INSERT with the `late` values; set the returned primary key on the instance."""
+        return self.execute_within("{insert}", [], **late)
+
+    def execute_within(self, template: str, extra: list[Any], **late: Any) -> M:
+        """Run the INSERT inside a statement of the caller's (`template` with `{insert}` where
+        the INSERT goes, e.g. a PostgreSQL `WITH e AS ({insert}) UPDATE … RETURNING (SELECT id
+        FROM e)` that saves a round trip), its parameters followed by `extra`."""
         params = list(self.params)
         for name, value in late.items():
             index, field = self.position[name]
@@ -102,7 +108,7 @@ class PreparedInsert(Generic[M]):
             params[index] = field.get_db_prep_save(value, connection=self.connection)
         connection, statement = self.connection, self.statement
         with connection.cursor() as cursor:
-            cursor.execute(statement.sql, params)
+            cursor.execute(template.replace("{insert}", statement.sql), params + extra)
             row: tuple[Any, ...]
             if not statement.returning_fields:
                 row = ()

@@ -159,6 +159,8 @@ def _take_number(day: datetime.date) -> str:
     only cost a second BEGIN IMMEDIATE and COMMIT on every submission."""
     if connection.vendor == "sqlite":
         return ""
+    if not connection.in_atomic_block:  # the UPDATE commits by itself: no BEGIN, no COMMIT
+        return _next_number(day)
     with transaction.atomic():
         return _next_number(day)
 
