@@ -45,6 +45,7 @@ LIST_EXPORTS = {
     "produce/producers/export.xlsx",
     "mutualaid/claims/export.xlsx",
     "enterprises/firms/export.xlsx",
+    "reports/rows/export/",
 }
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"

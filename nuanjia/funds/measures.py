@@ -38,7 +38,7 @@ def _postings(kind: str, first: datetime.date, last: datetime.date) -> QuerySet[
     )
 
 
-def _facts(kind: str, *, flow: bool = False):
+def _facts(kind: str, *, flow: bool = False) -> measures.Compute:
     def compute(first: datetime.date, last: datetime.date) -> Any:
         peer = {"peer_id": F("counterpart_org_id")} if flow else {}
         return (
@@ -50,9 +50,14 @@ def _facts(kind: str, *, flow: bool = False):
     return compute
 
 
-def _rows(kind: str, *, flow: bool = False):
+def _rows(kind: str, *, flow: bool = False) -> measures.Rows:
     def rows(
-        path: str, own: bool, first: datetime.date, last: datetime.date, d1=None, d2=None
+        path: str,
+        own: bool,
+        first: datetime.date,
+        last: datetime.date,
+        d1: str | None = None,
+        d2: str | None = None,
     ) -> QuerySet[Transaction]:
         found = _postings(kind, first, last).filter(measures.in_union(path, own=own))
         if flow and not own:  # a flow between two unions of the subtree nets out
@@ -77,7 +82,9 @@ CHANGES = (measures.ChangeFeed(lambda: Transaction.objects.all(), day="posted_on
 EARMARK = measures.Dimension(_("Earmark"), _earmark_name)
 
 
-def _measure(code: str, name: Any, kind: str, order: int, *, flow: bool = False):
+def _measure(
+    code: str, name: Any, kind: str, order: int, *, flow: bool = False
+) -> measures.Measure:
     return measures.Measure(
         code=code,
         name=name,

@@ -35,7 +35,12 @@ def files_facts(first: datetime.date, last: datetime.date) -> Any:
 
 
 def files_rows(
-    path: str, own: bool, first: datetime.date, last: datetime.date, d1=None, d2=None
+    path: str,
+    own: bool,
+    first: datetime.date,
+    last: datetime.date,
+    d1: str | None = None,
+    d2: str | None = None,
 ) -> QuerySet[HardshipFile]:
     rows = _opened(first, last).filter(measures.in_union(path, own=own))
     rows = measures.of_dimensions(rows, DIMENSIONS, (d1, d2))

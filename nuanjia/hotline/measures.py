@@ -21,8 +21,8 @@ TIMELINESS = {ON_TIME: _("On time"), LATE: _("Late")}
 
 
 def _received(first: datetime.date, last: datetime.date) -> QuerySet[Ticket]:
-    return Ticket.objects.annotate(day=measures.local_day("received_at")).filter(
-        day__range=(first, last)
+    return Ticket.objects.annotate(local_day=measures.local_day("received_at")).filter(
+        local_day__range=(first, last)
     )
 
 
@@ -30,17 +30,17 @@ def _closed(first: datetime.date, last: datetime.date) -> QuerySet[Ticket]:
     return (
         Ticket.objects.filter(status=Status.CLOSED, closed_at__isnull=False)
         .annotate(
-            day=measures.local_day("closed_at"),
+            local_day=measures.local_day("closed_at"),
             timeliness=Case(When(is_late=True, then=Value(LATE)), default=Value(ON_TIME)),
         )
-        .filter(day__range=(first, last))
+        .filter(local_day__range=(first, last))
     )
 
 
 def received_facts(first: datetime.date, last: datetime.date) -> Any:
     return (
         _received(first, last)
-        .values("org_id", "day", d1=F("kind"), d2=F("channel"))
+        .values("org_id", day=F("local_day"), d1=F("kind"), d2=F("channel"))
         .annotate(value=Count("id"))
     )
 
@@ -48,13 +48,18 @@ def received_facts(first: datetime.date, last: datetime.date) -> Any:
 def closed_facts(first: datetime.date, last: datetime.date) -> Any:
     return (
         _closed(first, last)
-        .values("org_id", "day", d1=F("timeliness"), d2=Value(""))
+        .values("org_id", day=F("local_day"), d1=F("timeliness"), d2=Value(""))
         .annotate(value=Count("id"))
     )
 
 
 def received_rows(
-    path: str, own: bool, first: datetime.date, last: datetime.date, d1=None, d2=None
+    path: str,
+    own: bool,
+    first: datetime.date,
+    last: datetime.date,
+    d1: str | None = None,
+    d2: str | None = None,
 ) -> QuerySet[Ticket]:
     rows = _received(first, last).filter(measures.in_union(path, own=own))
     rows = measures.of_dimensions(rows, ("kind", "channel"), (d1, d2))
@@ -62,7 +67,12 @@ def received_rows(
 
 
 def closed_rows(
-    path: str, own: bool, first: datetime.date, last: datetime.date, d1=None, d2=None
+    path: str,
+    own: bool,
+    first: datetime.date,
+    last: datetime.date,
+    d1: str | None = None,
+    d2: str | None = None,
 ) -> QuerySet[Ticket]:
     rows = _closed(first, last).filter(measures.in_union(path, own=own))
     rows = measures.of_dimensions(rows, ("timeliness",), (d1,))
@@ -75,14 +85,15 @@ COLUMNS = (
     column(_("Channel"), "get_channel_display"),
     column(_("Union"), "org.name"),
     column(_("Status"), "get_status_display"),
-    column(_("Day"), lambda row: row.day),
+    column(_("Day"), lambda row: row.local_day),
 )
 
 
 def _changes(field_name: str) -> tuple[measures.ChangeFeed, ...]:
     return (
         measures.ChangeFeed(
-            lambda: Ticket.objects.annotate(day=measures.local_day(field_name)), day="day"
+            lambda: Ticket.objects.annotate(local_day=measures.local_day(field_name)),
+            day="local_day",
         ),
     )
 

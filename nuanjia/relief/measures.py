@@ -41,7 +41,12 @@ def grants_paid_facts(first: datetime.date, last: datetime.date) -> Any:
 
 
 def grants_paid_rows(
-    path: str, own: bool, first: datetime.date, last: datetime.date, d1=None, d2=None
+    path: str,
+    own: bool,
+    first: datetime.date,
+    last: datetime.date,
+    d1: str | None = None,
+    d2: str | None = None,
 ) -> QuerySet[Grant]:
     rows = _paid(first, last).filter(measures.in_union(path, own=own))
     rows = measures.of_dimensions(rows, DIMENSIONS, (d1, d2))
@@ -70,7 +75,12 @@ def persons_helped_facts(first: datetime.date, last: datetime.date) -> Any:
 
 
 def persons_helped_rows(
-    path: str, own: bool, first: datetime.date, last: datetime.date, d1=None, d2=None
+    path: str,
+    own: bool,
+    first: datetime.date,
+    last: datetime.date,
+    d1: str | None = None,
+    d2: str | None = None,
 ) -> QuerySet[Grant]:
     rows = _first_of_year(first, last).filter(measures.in_union(path, own=own))
     return rows.select_related("worker", "grant_type", "org").annotate(fact_value=Value(1))

@@ -3,8 +3,6 @@ a measure's drill-down (child unions, dimension values) and the rows behind a fi
 union is given by its code and must lie in the caller's subtree (404 otherwise); figures are
 read from the facts, rows from the owning app, scoped the same way."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import Http404

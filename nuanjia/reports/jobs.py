@@ -14,7 +14,7 @@ CHECK_JOB = "reports.check_facts"
 JOBS = [
     Job(REFRESH_JOB, refresh_facts_task, EVERY_MINUTE, 0,
         "Rebuild the report facts of the days whose rows changed."),
-    Job(CHECK_JOB, check_facts_task, DAILY, 4,
+    Job(CHECK_JOB, check_facts_task, DAILY, 3,
         "Compute yesterday's report facts again and record the differences."),
 ]  # fmt: skip
 

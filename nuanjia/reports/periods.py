@@ -45,7 +45,7 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == MONTH:
-            return _("%(year)s-%(month)02d") % {"year": self.year, "month": self.number}
+            return _("%(year)s-%(month)s") % {"year": self.year, "month": self.number}
         if self.kind == QUARTER:
             return _("Q%(quarter)s %(year)s") % {"year": self.year, "quarter": self.number}
         return _("Year %(year)s") % {"year": self.year}

@@ -14,11 +14,11 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BigIntegerField, Case, Q, QuerySet, Sum, Value, When
 
 from nuanjia.core import measures
-from nuanjia.core.actors import Actor
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import within
 from nuanjia.orgs.rules import Perm, actor_can
@@ -32,7 +32,7 @@ class Figure:
     total: int = 0
 
 
-def visible_measures(user: Actor) -> list[measures.Measure]:
+def visible_measures(user: Any) -> list[measures.Measure]:
     """The measures the user may read: business data, and a measure's own permission."""
     if not actor_can(user, Perm.VIEW_BUSINESS):
         return []
@@ -88,7 +88,12 @@ def figures(
 
 
 def figure(
-    org: Org, code: str, first: datetime.date, last: datetime.date, d1=None, d2=None
+    org: Org,
+    code: str,
+    first: datetime.date,
+    last: datetime.date,
+    d1: str | None = None,
+    d2: str | None = None,
 ) -> Figure:
     found = (
         _facts(org.path, first, last)
@@ -120,7 +125,12 @@ def _child_path(parent: str, path: str) -> str:
 
 
 def children_figures(
-    org: Org, code: str, first: datetime.date, last: datetime.date, d1=None, d2=None
+    org: Org,
+    code: str,
+    first: datetime.date,
+    last: datetime.date,
+    d1: str | None = None,
+    d2: str | None = None,
 ) -> list[tuple[Org, Figure]]:
     """The figure of each child union of `org` (each by its own subtree's rule), with every
     child that has facts or is active; one GROUP BY over the facts by union and receiver."""

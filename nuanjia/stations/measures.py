@@ -29,7 +29,12 @@ def visits_facts(first: datetime.date, last: datetime.date) -> Any:
 
 
 def visits_rows(
-    path: str, own: bool, first: datetime.date, last: datetime.date, d1=None, d2=None
+    path: str,
+    own: bool,
+    first: datetime.date,
+    last: datetime.date,
+    d1: str | None = None,
+    d2: str | None = None,
 ) -> QuerySet[StationDay]:
     rows = _days(first, last).filter(measures.in_union(path, own=own))
     return rows.select_related("station", "org").annotate(fact_value=F("visits"))

@@ -38,9 +38,11 @@ def workers(org: Org, count: int) -> list[Worker]:
 
 
 def paid_grant(worker: Worker, org: Org, day: datetime.date, amount_fen: int, **extra) -> Grant:
+    grant_type = extra.pop("grant_type", None) or GrantType.objects.order_by("pk").first()
+    assert grant_type is not None
     return Grant.objects.create(
         worker=worker,
-        grant_type=extra.pop("grant_type", None) or GrantType.objects.order_by("pk").first(),
+        grant_type=grant_type,
         earmark=extra.pop("earmark", None) or Earmark.objects.get(code="hardship"),
         org=org,
         region_code=org.region_code,

@@ -106,6 +106,8 @@ def test_every_figure_follows_its_rule_and_its_rows_add_up(tree, scenario):
                 assert _rows_sum(code, org, True, first, last) == own, code
                 assert _rows_sum(code, org, False, first, last) == total, code
             grants_figure = queries.figure(org, "relief.grants_paid", first, last)
-            assert grants_figure.total == grants_figure.own + sum(f.total for f in children.values())
+            assert grants_figure.total == grants_figure.own + sum(
+                f.total for f in children.values()
+            )
             for child, figure in queries.children_figures(org, "funds.allocated", first, last):
                 assert figure == queries.figure(child, "funds.allocated", first, last)
