@@ -41,8 +41,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncYear
 from django.utils.functional import Promise
 
 from .listexport import ExportColumn
@@ -170,3 +170,15 @@ def of_dimensions(
         if value is not None:
             queryset = queryset.filter(**{lookup: value})
     return queryset
+
+
+def first_in_year(rows: QuerySet[Any], *, person: str, day: str) -> QuerySet[Any]:
+    """The rows that are their person's first of the calendar year among `rows` (the same day:
+    the lowest id): a DISTINCT_PERSONS measure counts these, so each person counts once a
+    year at one union. Filter the days after this, never before."""
+    earlier = rows.filter(
+        **{person: OuterRef(person), f"{day}__gte": OuterRef("year_start")}
+    ).filter(
+        Q(**{f"{day}__lt": OuterRef(day)}) | Q(**{day: OuterRef(day), "pk__lt": OuterRef("pk")})
+    )
+    return rows.annotate(year_start=TruncYear(day)).filter(~Exists(earlier))

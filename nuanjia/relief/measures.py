@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import TruncYear
+from django.db.models import Count, F, QuerySet, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core import measures
@@ -54,16 +53,11 @@ def grants_paid_rows(
 
 
 def _first_of_year(first: datetime.date, last: datetime.date) -> QuerySet[Grant]:
-    """Paid grants that are their worker's first paid grant of the calendar year (the same day:
-    the lowest id), so each person helped is counted once a year, at one union."""
-    earlier = Grant.objects.filter(
-        worker_id=OuterRef("worker_id"),
-        status=Status.PAID,
-        paid_on__gte=OuterRef("year_start"),
-    ).filter(
-        Q(paid_on__lt=OuterRef("paid_on")) | Q(paid_on=OuterRef("paid_on"), pk__lt=OuterRef("pk"))
+    """Paid grants that are their worker's first paid grant of the calendar year."""
+    paid = Grant.objects.filter(status=Status.PAID, paid_on__isnull=False)
+    return measures.first_in_year(paid, person="worker_id", day="paid_on").filter(
+        paid_on__range=(first, last)
     )
-    return _paid(first, last).annotate(year_start=TruncYear("paid_on")).filter(~Exists(earlier))
 
 
 def persons_helped_facts(first: datetime.date, last: datetime.date) -> Any:

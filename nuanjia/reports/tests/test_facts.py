@@ -24,6 +24,7 @@ DAY = datetime.date(2026, 3, 1)
 EXPECTED = {
     "hardship.files", "relief.grants_paid", "relief.persons_helped", "funds.allocated",
     "funds.reserved", "funds.paid", "hotline.received", "hotline.closed", "stations.visits",
+    "mutualaid.claims_paid", "mutualaid.members_paid",
 }  # fmt: skip
 
 
@@ -122,3 +123,15 @@ def test_the_jobs_are_scheduled_every_minute_and_nightly():
     assert REFRESH_JOB not in [name for name, _ in schedule.enqueue_due(at)]  # same minute
     later = at + datetime.timedelta(minutes=1)
     assert REFRESH_JOB in [name for name, _ in schedule.enqueue_due(later)]
+
+
+def test_the_demo_builds_the_facts(tree):
+    from nuanjia.reports.demo import load_demo_facts
+
+    huiji = Org.objects.get(code="410108")
+    (worker,) = workers(huiji, 1)
+    paid_grant(worker, huiji, datetime.date(2026, 1, 5), 12_300)
+    assert load_demo_facts()["relief.grants_paid"] == 1
+    province = Org.objects.get(code="410000")
+    first, last = datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)
+    assert queries.figure(province, "relief.grants_paid", first, last).total == 12_300
