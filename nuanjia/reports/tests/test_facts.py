@@ -24,7 +24,7 @@ DAY = datetime.date(2026, 3, 1)
 EXPECTED = {
     "hardship.files", "relief.grants_paid", "relief.persons_helped", "funds.allocated",
     "funds.reserved", "funds.paid", "hotline.received", "hotline.closed", "stations.visits",
-    "mutualaid.claims_paid", "mutualaid.members_paid",
+    "mutualaid.claims_paid", "mutualaid.members_paid", "produce.orders_paid", "produce.grams_paid",
 }  # fmt: skip
 
 
