@@ -181,4 +181,5 @@ def first_in_year(rows: QuerySet[Any], *, person: str, day: str) -> QuerySet[Any
     ).filter(
         Q(**{f"{day}__lt": OuterRef(day)}) | Q(**{day: OuterRef(day), "pk__lt": OuterRef("pk")})
     )
-    return rows.annotate(year_start=TruncYear(day)).filter(~Exists(earlier))
+    first: QuerySet[Any] = rows.annotate(year_start=TruncYear(day)).filter(~Exists(earlier))
+    return first

@@ -7,7 +7,7 @@ class FundsConfig(AppConfig):
     label = "funds"
     verbose_name = _("Funds")
 
-    def ready(self):
+    def ready(self) -> None:
         from nuanjia.core import measures
 
         from .measures import MEASURES
