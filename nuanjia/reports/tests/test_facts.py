@@ -25,6 +25,7 @@ EXPECTED = {
     "hardship.files", "relief.grants_paid", "relief.persons_helped", "funds.allocated",
     "funds.reserved", "funds.paid", "hotline.received", "hotline.closed", "stations.visits",
     "mutualaid.claims_paid", "mutualaid.members_paid", "produce.orders_paid", "produce.grams_paid",
+    "benefits.uses", "benefits.subsidy",
 }  # fmt: skip
 
 
