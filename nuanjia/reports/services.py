@@ -131,10 +131,12 @@ def mark_current(codes: Sequence[str] | None = None) -> None:
             )
 
 
-def changed_days(measure: measures.Measure) -> set[datetime.date]:
-    """The days whose rows changed since the feeds were last read; moves the cursors on. A
+def changed_days(measure: measures.Measure) -> tuple[set[datetime.date], list[FeedCursor]]:
+    """The days whose rows changed since the feeds were last read, and the cursors moved on
+    (saved by the caller once those days are rebuilt, so a failed rebuild is tried again). A
     feed never read starts from now (the facts before it come from a rebuild)."""
     days: set[datetime.date] = set()
+    moved: list[FeedCursor] = []
     for number, feed in enumerate(measure.changes):
         cursor, created = FeedCursor.objects.get_or_create(measure=measure.code, feed=number)
         top = _top(feed)
@@ -147,8 +149,8 @@ def changed_days(measure: measures.Measure) -> set[datetime.date]:
             days.update(rows.values_list(feed.day, flat=True).distinct().order_by())
         if top != EVERYTHING or not cursor.stamp:
             cursor.stamp = top
-            cursor.save(update_fields=["stamp", "updated_at"])
-    return days
+            moved.append(cursor)
+    return days, moved
 
 
 def _runs(days: Iterable[datetime.date]) -> Iterator[tuple[datetime.date, datetime.date]]:
@@ -166,9 +168,18 @@ def refresh(*, by: Actor | None = None) -> dict[str, list[str]]:
     rebuilt ({measure: [days]}) is audited, nothing when nothing changed."""
     done: dict[str, list[str]] = {}
     for measure in measures.registered():
-        days = changed_days(measure)
-        for first, last in _runs(days):
-            rebuild_days(measure, first, last)
+        try:
+            with transaction.atomic():
+                days, moved = changed_days(measure)
+                for first, last in _runs(days):
+                    rebuild_days(measure, first, last)
+        except Exception:  # one measure's failure must not hold the others back
+            logger.exception(
+                "reports: the refresh of %s failed; tried again next time", measure.code
+            )
+            continue
+        for cursor in moved:
+            cursor.save(update_fields=["stamp", "updated_at"])
         if days:
             done[measure.code] = [day.isoformat() for day in sorted(days)]
     if done:

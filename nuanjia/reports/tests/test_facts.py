@@ -4,6 +4,7 @@ difference, rebuilds and refreshes are audited, and the CLI runs them."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import pytest
@@ -136,3 +137,26 @@ def test_the_demo_builds_the_facts(tree):
     province = Org.objects.get(code="410000")
     first, last = datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)
     assert queries.figure(province, "relief.grants_paid", first, last).total == 12_300
+
+
+def test_a_failing_measure_is_tried_again_and_holds_no_other_back(tree):
+    huiji = Org.objects.get(code="410108")
+    (worker,) = workers(huiji, 1)
+    services.rebuild(DAY, DAY)
+    grants = measures.get("relief.grants_paid")
+    calls = {"n": 0}
+
+    def broken(first, last):
+        calls["n"] += 1
+        raise RuntimeError("a bug in a measure")
+
+    measures.register(dataclasses.replace(grants, compute=broken))
+    try:
+        paid_grant(worker, huiji, DAY, 40_000)
+        done = services.refresh()
+        assert "relief.grants_paid" not in done and "relief.persons_helped" in done
+        assert calls["n"] == 1
+    finally:
+        measures.register(grants)
+    assert services.refresh()["relief.grants_paid"] == [DAY.isoformat()]  # tried again
+    assert _grants_paid(huiji).total == 40_000
