@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core import measures
 from nuanjia.core.listexport import column, money
+from nuanjia.orgs.rules import Perm
 
 from .models import Earmark, Transaction
 
@@ -96,7 +97,7 @@ def _measure(
         dimensions=(EARMARK,),
         columns=COLUMNS,
         order=order,
-        permission="funds.view",  # orgs.rules.Perm.VIEW_FUNDS
+        permission=Perm.VIEW_FUNDS,
     )
 
 
