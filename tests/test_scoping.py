@@ -46,6 +46,7 @@ LIST_EXPORTS = {
     "mutualaid/claims/export.xlsx",
     "enterprises/firms/export.xlsx",
     "reports/rows/export/",
+    "reports/export/",
 }
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"

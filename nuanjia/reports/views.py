@@ -6,6 +6,7 @@ the user's subtree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from nuanjia.core import clock, measures
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.listexport import ListExport
+from nuanjia.core.listexport import ListExport, column
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_org_by_code_for, org_ancestors
@@ -102,11 +103,8 @@ def _number(period: periods.Period, kind: str) -> int:
     return {periods.MONTH: month, periods.QUARTER: (month - 1) // 3 + 1}.get(kind, 1)
 
 
-@requires(Perm.VIEW_BUSINESS)
-def dashboard_view(request: HttpRequest):
-    """Every measure of the union's subtree for the period, beside the same period a year
-    before; each figure opens its drill-down. Reads the facts table only."""
-    at = where(request)
+def _dashboard_rows(request: HttpRequest, at: Where) -> list[dict[str, Any]]:
+    """Every measure the user may read: its figure now and the same period a year before."""
     chosen = queries.visible_measures(request.user)
     codes = [measure.code for measure in chosen]
     before = at.period.year_before()
@@ -123,10 +121,46 @@ def dashboard_view(request: HttpRequest):
             "then_url": reverse("reports:measure") + "?"
             + urlencode({"measure": measure.code, "org": at.org.code, "period": before.key}),
         })  # fmt: skip
+    return rows
+
+
+@requires(Perm.VIEW_BUSINESS)
+def dashboard_view(request: HttpRequest):
+    """Every measure of the union's subtree for the period, beside the same period a year
+    before; each figure opens its drill-down. Reads the facts table only."""
+    at = where(request)
     return render(request, "reports/dashboard.html", {
-        "at": at, "rows": rows, "before": before, "trail": _trail(request, at.org),
-        "partial_year": at.period.kind != periods.YEAR, **_picker(at),
+        "at": at, "rows": _dashboard_rows(request, at), "before": at.period.year_before(),
+        "trail": _trail(request, at.org), "partial_year": at.period.kind != periods.YEAR,
+        "query": at.query(), **_picker(at),
     })  # fmt: skip
+
+
+def _in_unit(value: Callable[[dict[str, Any]], int]) -> Callable[[dict[str, Any]], str]:
+    """A figure of a dashboard row as the page shows it, in the measure's unit."""
+
+    def read(row: dict[str, Any]) -> str:
+        return formatting.value_text(value(row), row["unit"])
+
+    return read
+
+
+FIGURES_EXPORT = ListExport("reports.figures", _lazy("Report figures"), (
+    column(_lazy("Measure"), lambda row: str(row["measure"].name)),
+    column(_lazy("Unit"), lambda row: formatting.unit_label(row["unit"])),
+    column(_lazy("This union"), _in_unit(lambda row: row["now"].own)),
+    column(_lazy("With the unions below"), _in_unit(lambda row: row["now"].total)),
+    column(_lazy("Same period last year"), _in_unit(lambda row: row["then"].total)),
+    column(_lazy("Change"), lambda row: row["change"]),
+))  # fmt: skip
+
+
+@requires(Perm.VIEW_BUSINESS)
+def dashboard_export_view(request: HttpRequest):
+    """The dashboard's table as an Excel sheet (audited as every list export)."""
+    at = where(request)
+    filters = {"org": at.org.code, "period": at.period.key}
+    return FIGURES_EXPORT.response(request, _dashboard_rows(request, at), filters)
 
 
 def _rows_url(measure: measures.Measure, at: Where, *, own: bool, d1=None, d2=None) -> str:

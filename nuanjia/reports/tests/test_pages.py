@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from nuanjia.core import measures
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
 from nuanjia.reports import services
@@ -142,3 +143,12 @@ def test_the_checks_page_and_the_leaders_home(figures, make_staff, login):
     assert "/reports/checks/" in home
     checks = province.get("/reports/checks/")
     assert checks.status_code == 200 and "relief.grants_paid" in checks.content.decode()
+
+
+def test_the_dashboard_table_exports_to_excel(figures, make_staff, login):
+    client = login(make_staff("410100", Role.LEADER))
+    sheet = client.get("/reports/export/?period=2026-02")
+    book = load_workbook(io.BytesIO(b"".join(sheet.streaming_content)), read_only=True)
+    lines = {line[0]: line for line in next(iter(book)).iter_rows(values_only=True)}
+    grants = lines[str(measures.get("relief.grants_paid").name)]
+    assert grants[2:5] == ("0.00", "1,800.00", "400.00")
