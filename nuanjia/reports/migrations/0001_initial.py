@@ -5,60 +5,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0006_staff_enrolment_code'),
+        ("orgs", "0006_staff_enrolment_code"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckRun',
+            name="CheckRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day checked')),
-                ('ran_at', models.DateTimeField(auto_now_add=True, verbose_name='ran at')),
-                ('measures', models.PositiveIntegerField(default=0, verbose_name='measures checked')),
-                ('differences', models.PositiveIntegerField(default=0, verbose_name='differences')),
-                ('details', models.JSONField(blank=True, default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day checked")),
+                ("ran_at", models.DateTimeField(auto_now_add=True, verbose_name="ran at")),
+                (
+                    "measures",
+                    models.PositiveIntegerField(default=0, verbose_name="measures checked"),
+                ),
+                ("differences", models.PositiveIntegerField(default=0, verbose_name="differences")),
+                ("details", models.JSONField(blank=True, default=list)),
             ],
             options={
-                'verbose_name': 'facts check',
-                'ordering': ['-ran_at'],
+                "verbose_name": "facts check",
+                "ordering": ["-ran_at"],
             },
         ),
         migrations.CreateModel(
-            name='FeedCursor',
+            name="FeedCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(max_length=64)),
-                ('feed', models.PositiveSmallIntegerField(default=0)),
-                ('stamp', models.CharField(blank=True, max_length=40)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("measure", models.CharField(max_length=64)),
+                ("feed", models.PositiveSmallIntegerField(default=0)),
+                ("stamp", models.CharField(blank=True, max_length=40)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('measure', 'feed'), name='feed_cursor_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("measure", "feed"), name="feed_cursor_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Fact',
+            name="Fact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(max_length=64, verbose_name='measure')),
-                ('day', models.DateField(verbose_name='day')),
-                ('path', models.CharField(max_length=255)),
-                ('d1', models.CharField(blank=True, default='', max_length=64)),
-                ('d2', models.CharField(blank=True, default='', max_length=64)),
-                ('peer_path', models.CharField(blank=True, default='', max_length=255)),
-                ('value', models.BigIntegerField(verbose_name='value')),
-                ('org', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("measure", models.CharField(max_length=64, verbose_name="measure")),
+                ("day", models.DateField(verbose_name="day")),
+                ("path", models.CharField(max_length=255)),
+                ("d1", models.CharField(blank=True, default="", max_length=64)),
+                ("d2", models.CharField(blank=True, default="", max_length=64)),
+                ("peer_path", models.CharField(blank=True, default="", max_length=255)),
+                ("value", models.BigIntegerField(verbose_name="value")),
+                (
+                    "org",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fact',
-                'verbose_name_plural': 'facts',
-                'indexes': [models.Index(fields=['path', 'day'], name='fact_path_day'), models.Index(fields=['day', 'path'], name='fact_day_path')],
-                'constraints': [models.UniqueConstraint(fields=('measure', 'day', 'org', 'd1', 'd2', 'peer_path'), name='fact_once')],
+                "verbose_name": "fact",
+                "verbose_name_plural": "facts",
+                "indexes": [
+                    models.Index(fields=["path", "day"], name="fact_path_day"),
+                    models.Index(fields=["day", "path"], name="fact_day_path"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measure", "day", "org", "d1", "d2", "peer_path"), name="fact_once"
+                    )
+                ],
             },
         ),
     ]
