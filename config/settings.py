@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "nuanjia.mutualaid",
     "nuanjia.benefits",
     "nuanjia.enterprises",
+    "nuanjia.reports",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,9 @@ nuanjia funds check                                check the fund ledger's invar
 nuanjia import workers FILE --org CODE [--mode valid_rows] [--as USERNAME]
                                                    import a worker sheet (xlsx or CSV) now
 nuanjia schedule [--loop] [--list]                 enqueue the periodic jobs that are due
+nuanjia reports rebuild [--from D] [--to D] [--measure CODE]…
+                                                   rebuild the report facts of those days
+nuanjia reports refresh | check [--day D]          refresh changed days; check a day again
 nuanjia manage ARGS…                               any Django management command
 """
 
@@ -229,6 +232,18 @@ def cmd_schedule(args) -> int:
     return 0
 
 
+def cmd_reports(args) -> int:
+    """The report facts: rebuild a range of days, refresh the changed ones, check a day."""
+    setup_django()
+    from nuanjia.reports.cli import check_cli, rebuild_cli, refresh_cli
+
+    if args.reports_command == "rebuild":
+        return rebuild_cli(args.first, args.last, args.measure or [])
+    if args.reports_command == "refresh":
+        return refresh_cli()
+    return check_cli(args.day)
+
+
 def cmd_backup(args) -> int:
     """The database, the uploads and (where the operator says) the keys into one archive."""
     setup_django()
@@ -376,12 +391,26 @@ def build_parser() -> argparse.ArgumentParser:
     scheduling.add_argument("--list", action="store_true", help="list the jobs and their last run")
     scheduling.set_defaults(func=cmd_schedule)
 
+    add_reports_commands(commands)
     add_backup_commands(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
     return parser
+
+
+def add_reports_commands(commands) -> None:
+    reports = commands.add_parser("reports", help="report facts tools")
+    report_commands = reports.add_subparsers(dest="reports_command", required=True)
+    rebuild = report_commands.add_parser("rebuild", help="rebuild the facts of a range of days")
+    rebuild.add_argument("--from", dest="first", help="first day (default: the first row's)")
+    rebuild.add_argument("--to", dest="last", help="last day (default: today)")
+    rebuild.add_argument("--measure", action="append", help="a measure's code (default: all)")
+    report_commands.add_parser("refresh", help="rebuild the days whose rows changed")
+    check = report_commands.add_parser("check", help="compute a day again; exit 1 on differences")
+    check.add_argument("--day", help="the day (default: yesterday)")
+    reports.set_defaults(func=cmd_reports)
 
 
 def main(argv: list[str] | None = None) -> int:

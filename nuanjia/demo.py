@@ -22,6 +22,7 @@ from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.rules import Role
 from nuanjia.produce.demo import load_demo_produce
 from nuanjia.relief.demo import load_demo_grants
+from nuanjia.reports.demo import load_demo_facts
 from nuanjia.stations.demo import load_demo_stations
 
 DEMO_PASSWORD = "Nuanjia@2026"
@@ -126,4 +127,5 @@ def load_demo() -> list[Staff]:
     load_demo_mutualaid()
     load_demo_benefits()
     load_demo_enterprises()
+    load_demo_facts()
     return accounts

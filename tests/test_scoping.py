@@ -45,6 +45,8 @@ LIST_EXPORTS = {
     "produce/producers/export.xlsx",
     "mutualaid/claims/export.xlsx",
     "enterprises/firms/export.xlsx",
+    "reports/rows/export/",
+    "reports/export/",
 }
 MARKER = "SCOPEMARKER-KF-7Q"
 SEARCH = "SCOPEMARKER"

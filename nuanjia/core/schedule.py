@@ -1,7 +1,8 @@
 """Periodic jobs (定时任务): each runs at most once per period, as soon as it is due.
 
 Apps register jobs in their AppConfig.ready(): a task of the database-backed queue and a
-cadence (daily or monthly, from an hour of the day, Asia/Shanghai). `enqueue_due()` enqueues
+cadence (daily or monthly, from an hour of the day, Asia/Shanghai; or every minute, for work
+that keeps figures current, such as the reports' refresh of changed days). `enqueue_due()` enqueues
 every job whose current period has not run yet. The period is claimed by inserting a
 `ScheduledRun` row under a unique constraint, so two schedulers (two servers, or cron beside
 `nuanjia serve`) never enqueue the same period twice, and a server that was down on the 1st
@@ -29,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 DAILY = "daily"
 MONTHLY = "monthly"
+EVERY_MINUTE = "minute"
+# A minute job's claims older than this are deleted when it claims the next minute.
+MINUTE_CLAIMS_KEPT = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Job:
     def period(self, now: datetime.datetime) -> str:
         """The key of the latest period begun by `now`: a period begins at `hour` o'clock
         (Asia/Shanghai) on its first day, so just before that the previous one is current."""
+        if self.cadence == EVERY_MINUTE:  # the minute since the epoch (the key holds 10)
+            return f"m{int(now.timestamp()) // 60}"
         shifted = timezone.localtime(now) - datetime.timedelta(hours=self.hour)
         return f"{shifted:%Y-%m}" if self.cadence == MONTHLY else f"{shifted:%Y-%m-%d}"
 
@@ -55,7 +61,7 @@ _ticks: dict[str, Callable[[], object]] = {}
 def register(*jobs: Job) -> None:
     """Add an app's jobs (from its AppConfig.ready()); a job registered again replaces itself."""
     for job in jobs:
-        if job.cadence not in (DAILY, MONTHLY):
+        if job.cadence not in (DAILY, MONTHLY, EVERY_MINUTE):
             raise ValueError(f"unknown cadence {job.cadence!r}")
         _jobs[job.name] = job
 
@@ -94,6 +100,10 @@ def enqueue_due(now: datetime.datetime | None = None) -> list[tuple[str, str]]:
                 run.save(update_fields=["task_id"])
         except IntegrityError:
             continue  # this period is claimed already
+        if job.cadence == EVERY_MINUTE:
+            ScheduledRun.objects.filter(
+                job=job.name, enqueued_at__lt=now - MINUTE_CLAIMS_KEPT
+            ).delete()
         logger.info("scheduled %s for %s (task %s)", job.name, period, run.task_id)
         started.append((job.name, period))
     return started

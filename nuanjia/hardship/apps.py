@@ -8,15 +8,17 @@ class HardshipConfig(AppConfig):
     verbose_name = _("Hardship files")
 
     def ready(self):
-        from nuanjia.core import mypages, schedule, todo
+        from nuanjia.core import measures, mypages, schedule, todo
         from nuanjia.people.signals import worker_transferred
 
         from .eligibility_facts import register_hardship_facts
         from .jobs import JOBS
+        from .measures import MEASURES
         from .services import follow_worker_transfer
         from .todo import hardship_todo
 
         todo.register(hardship_todo)
+        measures.register(*MEASURES)
         mypages.register(
             mypages.MyPage(_("My hardship file"), "hardship:my_file", order=30, needs_record=True)
         )

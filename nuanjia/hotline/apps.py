@@ -8,16 +8,18 @@ class HotlineConfig(AppConfig):
     verbose_name = _("12351 hotline")
 
     def ready(self):
-        from nuanjia.core import mypages, observability, schedule, todo
+        from nuanjia.core import measures, mypages, observability, schedule, todo
         from nuanjia.relief.signals import grants_paid
 
         from .jobs import JOBS
+        from .measures import MEASURES
         from .queries import overdue_by_stage
         from .services import follow_grant_payments
         from .todo import hotline_todo
         from .views.member import open_request_count
 
         todo.register(hotline_todo)
+        measures.register(*MEASURES)
         mypages.register(
             mypages.MyPage(
                 _("My 12351 requests"), "hotline:my_requests", order=20, badge=open_request_count

@@ -11,6 +11,7 @@ from .rules import Perm
 # (label, url name, permission needed or None for every signed-in staff member)
 NAVIGATION = [
     (_("My to-do"), "desk:home", None),
+    (_("Reports"), "reports:dashboard", Perm.VIEW_BUSINESS),
     (_("Union tree"), "orgs:tree", None),
     (_("Workers"), "people:worker_list", Perm.VIEW_BUSINESS),
     (_("Hardship files"), "hardship:list", Perm.VIEW_BUSINESS),

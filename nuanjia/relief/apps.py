@@ -9,16 +9,18 @@ class ReliefConfig(AppConfig):
     verbose_name = _("Relief grants")
 
     def ready(self):
-        from nuanjia.core import schedule, todo
+        from nuanjia.core import measures, schedule, todo
         from nuanjia.funds import sources
 
         from . import grant_payable
         from .jobs import JOBS
+        from .measures import MEASURES
         from .queries import grant_labels, paid_grant_ids
         from .rules import SOURCE_TYPE
         from .todo import relief_todo
 
         todo.register(relief_todo)
+        measures.register(*MEASURES)
         schedule.register(*JOBS)
         grant_payable.register()
         sources.register(

@@ -8,15 +8,17 @@ class StationsConfig(AppConfig):
     verbose_name = _("Rest stations")
 
     def ready(self):
-        from nuanjia.core import schedule, todo
+        from nuanjia.core import measures, schedule, todo
         from nuanjia.funds import sources
 
         from .jobs import JOBS
+        from .measures import MEASURES
         from .queries import paid_station_grant_ids, station_grant_labels
         from .services import GRANT_SOURCE
         from .todo import stations_todo
 
         todo.register(stations_todo)
+        measures.register(*MEASURES)
         schedule.register(*JOBS)
         sources.register(
             sources.PostingSource(

@@ -1,0 +1,185 @@
+"""The measures registry (issue 20): what the reports count, declared by the apps that own the rows.
+
+A measure is one figure a union reports — grants paid in 元, people helped, visits to rest
+stations in 人次 — with its unit, its kind (how it rolls up the union tree), up to two
+dimensions (an earmark, a state and a category…) and two functions over the owning app's rows:
+
+- `compute(first, last)`: the daily facts of the days [first, last] as one grouped queryset
+  (or any iterable) of dicts with keys `day`, `org_id`, `d1`, `d2`, `value` and, for a FLOW,
+  `peer_id` (the receiving union). The GROUP BY runs in the database; nothing loops over rows.
+- `rows(path, own, first, last, d1, d2)`: the source rows behind a figure, a queryset of the
+  rows of the union at `path` (`own=True`) or its whole subtree, in the days [first, last],
+  optionally of one value of each dimension, each row annotated with `fact_value` (what it
+  adds to the figure). For a FLOW of a subtree it leaves out the flows inside the subtree.
+  The figure shown and the sum of `fact_value` over these rows are equal by construction
+  (`reports` tests it for every measure).
+
+How `reports` finds what changed since it last looked: `changes` names the source queryset,
+the field giving the fact's day and a stamp that grows with every write (`updated_at`, or
+the primary key of an append-only table). Bulk and fast-path writes set those too, so no
+write is missed that a signal would not see.
+
+Kinds:
+- ADDITIVE (元, 人次, 件, 斤): a union's figure = its own facts + Σ its subtree's;
+- DISTINCT_PERSONS (人): each person is counted once a calendar year, on the day and at the
+  union of their first row of that year, so the figures of unions and days add up; a year's
+  figure is the number of people, a month's the people first reached that month;
+- FLOW (money allocated down the tree): facts are kept at the giving union with the
+  receiving one; a subtree's figure leaves out the flows between two of its own unions.
+
+`core` imports nothing of ours: the apps register their measures in AppConfig.ready(), the
+`reports` app reads them. This module names no app and no model.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncYear
+from django.utils.functional import Promise
+
+from .listexport import ExportColumn
+
+
+class Kind(StrEnum):
+    ADDITIVE = "additive"
+    DISTINCT_PERSONS = "distinct_persons"
+    FLOW = "flow"
+
+
+class Unit(StrEnum):
+    """What a figure counts; money is kept in 分 and shown in 元."""
+
+    FEN = "fen"  # 元 (stored in 分)
+    PERSONS = "persons"  # 人
+    VISITS = "visits"  # 人次
+    ITEMS = "items"  # 件
+    GRAMS = "grams"  # 斤 (stored in grams)
+    COUNT = "count"  # 个
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One dimension of a measure: its name and the labels of its values (a TextChoices'
+    choices, or a function of the stored value for open lists such as earmarks)."""
+
+    name: Promise | str
+    labels: Mapping[str, Any] | Callable[[str], str] = field(default_factory=dict)
+
+    def label(self, value: str) -> str:
+        if callable(self.labels):
+            return str(self.labels(value))
+        label = self.labels.get(value)
+        return str(label) if label is not None else value
+
+
+@dataclass(frozen=True)
+class ChangeFeed:
+    """Where to look for changed rows: `queryset()` the source rows, `day` the field of the
+    fact's day (a date field, or an expression's alias the queryset annotates), `stamp` a
+    field that grows with every insert or update of a row."""
+
+    queryset: Callable[[], QuerySet[Any]]
+    day: str
+    stamp: str = "updated_at"
+
+
+Compute = Callable[[datetime.date, datetime.date], Iterable[Mapping[str, Any]]]
+Rows = Callable[..., QuerySet[Any]]  # (path, own, first, last, d1=None, d2=None)
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str  # "relief.grants_paid": the app's label, a dot, a name
+    name: Promise | str  # what people read, a lazy translation
+    unit: Unit
+    kind: Kind
+    compute: Compute
+    rows: Rows
+    changes: Sequence[ChangeFeed]
+    dimensions: tuple[Dimension, ...] = ()
+    columns: Sequence[ExportColumn] = ()  # the rows' table and Excel sheet
+    order: int = 100  # place on the dashboard
+    # A permission (an orgs Perm value, e.g. "funds.view") needed on top of seeing business
+    # data to see the figure and its rows; "" for none.
+    permission: str = ""
+    description: Promise | str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.dimensions) > 2:
+            raise ValueError(f"measure {self.code}: at most two dimensions")
+
+    @property
+    def title(self) -> str:
+        return str(self.name)
+
+
+_measures: dict[str, Measure] = {}
+
+
+def register(*measures: Measure) -> None:
+    """Add an app's measures (AppConfig.ready); a code registered again replaces its measure."""
+    for measure in measures:
+        _measures[measure.code] = measure
+
+
+def unregister(code: str) -> None:
+    _measures.pop(code, None)
+
+
+def get(code: str) -> Measure:
+    """The registered measure; LookupError for an unknown code."""
+    try:
+        return _measures[code]
+    except KeyError:
+        raise LookupError(f"no measure {code!r} is registered") from None
+
+
+def registered() -> list[Measure]:
+    return sorted(_measures.values(), key=lambda measure: (measure.order, measure.code))
+
+
+# ---- Helpers for the apps' `compute` and `rows` ------------------------------------------
+
+
+def in_union(path: str, *, own: bool, field: str = "org") -> Q:
+    """Rows of the union at `path` (own) or of its whole subtree: `field` is the lookup to the
+    row's union. The subtree is the index-friendly range of orgs.queries.within."""
+    if own:
+        return Q(**{f"{field}__path": path})
+    return Q(**{f"{field}__path__gte": path, f"{field}__path__lt": path[:-1] + "0"})
+
+
+def local_day(field_name: str) -> TruncDate:
+    """The local (Asia/Shanghai) day of a datetime column, computed by the database."""
+    return TruncDate(field_name, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def of_dimensions(
+    queryset: QuerySet[Any], lookups: Sequence[str], values: Sequence[str | None]
+) -> QuerySet[Any]:
+    """Keep the rows of the given dimension values (None: any value of that dimension)."""
+    for lookup, value in zip(lookups, values, strict=False):
+        if value is not None:
+            queryset = queryset.filter(**{lookup: value})
+    return queryset
+
+
+def first_in_year(rows: QuerySet[Any], *, person: str, day: str) -> QuerySet[Any]:
+    """The rows that are their person's first of the calendar year among `rows` (the same day:
+    the lowest id): a DISTINCT_PERSONS measure counts these, so each person counts once a
+    year at one union. Filter the days after this, never before."""
+    earlier = rows.filter(
+        **{person: OuterRef(person), f"{day}__gte": OuterRef("year_start")}
+    ).filter(
+        Q(**{f"{day}__lt": OuterRef(day)}) | Q(**{day: OuterRef(day), "pk__lt": OuterRef("pk")})
+    )
+    first: QuerySet[Any] = rows.annotate(year_start=TruncYear(day)).filter(~Exists(earlier))
+    return first

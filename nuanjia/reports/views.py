@@ -1,0 +1,262 @@
+"""The reports' pages: the dashboard of a union's subtree, a measure's drill-down (its
+dimensions and child unions), the rows behind a figure (paginated, with Excel), and the
+nightly checks. The dashboard and the drill-down read the facts only; the rows page reads
+the owning app's rows through the measure, scoped to the union asked for, which must lie in
+the user's subtree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _lazy
+
+from nuanjia.core import clock, measures
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.listexport import ListExport, column
+from nuanjia.orgs.models import Org
+from nuanjia.orgs.permissions import requires
+from nuanjia.orgs.queries import get_org_by_code_for, org_ancestors
+from nuanjia.orgs.rules import Perm
+
+from . import formatting, periods, queries
+from .models import CheckRun
+
+PAGE_SIZE = 50
+PERIOD_KINDS = (
+    (periods.MONTH, _lazy("Month")),
+    (periods.QUARTER, _lazy("Quarter")),
+    (periods.YEAR, _lazy("Year")),
+)
+
+
+@dataclass
+class Where:
+    """What a report page is about: the union (in the user's subtree) and the period."""
+
+    org: Org
+    period: periods.Period
+    error: str = ""
+
+    def query(self, **extra: Any) -> str:
+        params = {"org": self.org.code, "period": self.period.key}
+        params.update({key: value for key, value in extra.items() if value is not None})
+        return urlencode(params)
+
+
+def where(request: HttpRequest) -> Where:
+    """The union (?org=code, the user's own by default; 404 outside the subtree) and the
+    period (?period=2026-03|2026-Q1|2026, this month by default)."""
+    code = request.GET.get("org", "")
+    user: Any = request.user
+    org = get_org_by_code_for(user, code) if code else user.org
+    today = clock.today()
+    try:
+        period = periods.parse(request.GET.get("period"), today=today)
+    except RuleViolation as refusal:
+        return Where(org, periods.parse("", today=today), refusal.message)
+    return Where(org, period)
+
+
+def measure_for(request: HttpRequest) -> measures.Measure:
+    """The measure named by ?measure=code, if the user may read it (404 otherwise)."""
+    code = request.GET.get("measure", "")
+    for measure in queries.visible_measures(request.user):
+        if measure.code == code:
+            return measure
+    raise Http404
+
+
+def _trail(request: HttpRequest, org: Org) -> list[Org]:
+    """The unions from the user's own down to `org` (the breadcrumbs)."""
+    user: Any = request.user
+    return [item for item in org_ancestors(org) if item.depth >= user.org.depth]
+
+
+def _picker(at: Where, **keep: Any) -> dict[str, Any]:
+    """The period picker and the breadcrumbs keep the page's other parameters (`keep`)."""
+    period = at.period
+    kept = {key: value for key, value in keep.items() if value is not None}
+    return {
+        "keep": urlencode(kept) + "&" if kept else "",
+        "keep_fields": sorted(kept.items()),
+        "period": period,
+        "previous": period.previous(),
+        "next": period.next(),
+        "kinds": [
+            (kind, label, periods.Period(kind, period.year, _number(period, kind)).key)
+            for kind, label in PERIOD_KINDS
+        ],
+    }
+
+
+def _number(period: periods.Period, kind: str) -> int:
+    """The month or quarter of `kind` holding the period's first day."""
+    month = period.first.month
+    return {periods.MONTH: month, periods.QUARTER: (month - 1) // 3 + 1}.get(kind, 1)
+
+
+def _dashboard_rows(request: HttpRequest, at: Where) -> list[dict[str, Any]]:
+    """Every measure the user may read: its figure now and the same period a year before."""
+    chosen = queries.visible_measures(request.user)
+    codes = [measure.code for measure in chosen]
+    before = at.period.year_before()
+    now_figures = queries.figures(at.org, at.period.first, at.period.last, codes)
+    then_figures = queries.figures(at.org, before.first, before.last, codes)
+    rows = []
+    for measure in chosen:
+        now = now_figures.get(measure.code, queries.Figure())
+        then = then_figures.get(measure.code, queries.Figure())
+        rows.append({
+            "measure": measure, "unit": measure.unit, "now": now, "then": then,
+            "change": formatting.change_text(now.total, then.total),
+            "url": reverse("reports:measure") + "?" + at.query(measure=measure.code),
+            "then_url": reverse("reports:measure") + "?"
+            + urlencode({"measure": measure.code, "org": at.org.code, "period": before.key}),
+        })  # fmt: skip
+    return rows
+
+
+@requires(Perm.VIEW_BUSINESS)
+def dashboard_view(request: HttpRequest):
+    """Every measure of the union's subtree for the period, beside the same period a year
+    before; each figure opens its drill-down. Reads the facts table only."""
+    at = where(request)
+    return render(request, "reports/dashboard.html", {
+        "at": at, "rows": _dashboard_rows(request, at), "before": at.period.year_before(),
+        "trail": _trail(request, at.org), "partial_year": at.period.kind != periods.YEAR,
+        "query": at.query(), **_picker(at),
+    })  # fmt: skip
+
+
+def _in_unit(value: Callable[[dict[str, Any]], int]) -> Callable[[dict[str, Any]], str]:
+    """A figure of a dashboard row as the page shows it, in the measure's unit."""
+
+    def read(row: dict[str, Any]) -> str:
+        return formatting.value_text(value(row), row["unit"])
+
+    return read
+
+
+FIGURES_EXPORT = ListExport("reports.figures", _lazy("Report figures"), (
+    column(_lazy("Measure"), lambda row: str(row["measure"].name)),
+    column(_lazy("Unit"), lambda row: formatting.unit_label(row["unit"])),
+    column(_lazy("This union"), _in_unit(lambda row: row["now"].own)),
+    column(_lazy("With the unions below"), _in_unit(lambda row: row["now"].total)),
+    column(_lazy("Same period last year"), _in_unit(lambda row: row["then"].total)),
+    column(_lazy("Change"), lambda row: row["change"]),
+))  # fmt: skip
+
+
+@requires(Perm.VIEW_BUSINESS)
+def dashboard_export_view(request: HttpRequest):
+    """The dashboard's table as an Excel sheet (audited as every list export)."""
+    at = where(request)
+    filters = {"org": at.org.code, "period": at.period.key}
+    return FIGURES_EXPORT.response(request, _dashboard_rows(request, at), filters)
+
+
+def _rows_url(measure: measures.Measure, at: Where, *, own: bool, d1=None, d2=None) -> str:
+    query = at.query(measure=measure.code, own="1" if own else "0", d1=d1, d2=d2)
+    return reverse("reports:rows") + "?" + query
+
+
+@requires(Perm.VIEW_BUSINESS)
+def measure_view(request: HttpRequest):
+    """One measure at a union: its figure, per dimension values, and per child union; every
+    number opens the child's drill-down or the rows behind it. Reads the facts only."""
+    measure = measure_for(request)
+    at = where(request)
+    code = measure.code
+    first, last = at.period.first, at.period.last
+    figure = queries.figure(at.org, code, first, last)
+    dims = measure.dimensions
+    breakdown = [
+        {
+            "labels": [dim.label(value) for dim, value in zip(dims, (d1, d2), strict=False)],
+            "figure": found,
+            "url": _rows_url(measure, at, own=False, d1=d1, d2=d2 if len(dims) > 1 else None),
+        }
+        for d1, d2, found in (queries.breakdown(at.org, code, first, last) if dims else [])
+    ]
+    children = [
+        {
+            "org": child,
+            "figure": found,
+            "url": reverse("reports:measure")
+            + "?"
+            + urlencode({"measure": code, "org": child.code, "period": at.period.key}),
+        }
+        for child, found in queries.children_figures(at.org, code, first, last)
+    ]
+    return render(request, "reports/measure.html", {
+        "at": at, "measure": measure, "figure": figure, "breakdown": breakdown,
+        "dimensions": dims, "children": children, "trail": _trail(request, at.org),
+        "own_url": _rows_url(measure, at, own=True), "total_url": _rows_url(measure, at, own=False),
+        "series": queries.daily_series(at.org, code, first, last), **_picker(at, measure=code),
+    })  # fmt: skip
+
+
+def _rows_of(request: HttpRequest, measure: measures.Measure, at: Where) -> Any:
+    own = request.GET.get("own") == "1"
+    d1, d2 = request.GET.get("d1"), request.GET.get("d2")
+    rows = measure.rows(at.org.path, own, at.period.first, at.period.last, d1, d2)
+    return rows.order_by("pk"), {"own": own, "d1": d1, "d2": d2}
+
+
+def export_of(measure: measures.Measure) -> ListExport:
+    return ListExport(f"reports.{measure.code}", measure.name, tuple(measure.columns))
+
+
+@requires(Perm.VIEW_BUSINESS)
+def rows_view(request: HttpRequest):
+    """The rows behind a figure: the union's own or its subtree's, the period, the values of
+    the dimensions; the sum of the rows is the figure."""
+    measure = measure_for(request)
+    at = where(request)
+    rows, chosen = _rows_of(request, measure, at)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    export = export_of(measure)
+    total = rows.aggregate(total=Sum("fact_value"))["total"] or 0
+    query = at.query(
+        measure=measure.code, own="1" if chosen["own"] else "0", d1=chosen["d1"], d2=chosen["d2"]
+    )
+    return render(request, "reports/rows.html", {
+        "at": at, "measure": measure, "page": page, "header": export.header(),
+        "lines": [export.cells(row) for row in page.object_list], "total": total,
+        "own": chosen["own"], "query": query, "trail": _trail(request, at.org),
+        "labels": [dim.label(value) for dim, value in zip(
+            measure.dimensions, (chosen["d1"], chosen["d2"]), strict=False) if value is not None],
+        **_picker(at, measure=measure.code, own="1" if chosen["own"] else "0",
+                  d1=chosen["d1"], d2=chosen["d2"]),
+    })  # fmt: skip
+
+
+@requires(Perm.VIEW_BUSINESS)
+def rows_export_view(request: HttpRequest):
+    """The rows behind a figure as an Excel sheet (core.listexport: masked, audited)."""
+    measure = measure_for(request)
+    at = where(request)
+    rows, chosen = _rows_of(request, measure, at)
+    filters = {"org": at.org.code, "period": at.period.key, **chosen}
+    return export_of(measure).response(request, rows, filters)
+
+
+@requires(Perm.VIEW_BUSINESS)
+def checks_view(request: HttpRequest):
+    """The nightly checks of the facts: the day checked and the differences found (each was
+    repaired by rebuilding that day); only the differences of the user's subtree are listed."""
+    user: Any = request.user
+    runs = []
+    for run in CheckRun.objects.all()[:60]:
+        mine = [d for d in run.details if str(d.get("path", "")).startswith(user.org.path)]
+        count = run.differences if user.org.parent_id is None else len(mine)
+        runs.append({"run": run, "details": mine, "count": count})
+    return render(request, "reports/checks.html", {"runs": runs})
