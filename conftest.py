@@ -28,6 +28,31 @@ hypothesis.settings.register_profile(
 hypothesis.settings.load_profile("nuanjia")
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "replica: needs a real streaming read replica (NUANJIA_REPLICA_URL)"
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """The suite runs with the read replica's router on (core.db_router, ADR 0020): without a
+    real replica, every database test also opens the `replica` alias, a mirror of the test
+    database sharing its connection (`django_db_setup`), so routed reads see the test's rows."""
+    from django.conf import settings
+
+    if "replica" not in settings.DATABASES or settings.NUANJIA_REPLICA_URL:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and "_django_db_helper" not in item.fixturenames:
+            continue
+        args, kwargs = (marker.args, dict(marker.kwargs)) if marker else ((), {})
+        if len(args) > 2 or kwargs.get("databases") == "__all__":
+            continue
+        kwargs["databases"] = sorted({"default", "replica", *(kwargs.get("databases") or ())})
+        item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real Argon2, cheap parameters: production keeps Django's defaults."""
@@ -108,6 +133,11 @@ def empty_cache():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_union_tree()
+    from django.conf import settings
+    from django.db import connections
+
+    if "replica" in settings.DATABASES and not settings.NUANJIA_REPLICA_URL:
+        connections["replica"] = connections["default"]  # the test mirror: one connection
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from django.core.signals import request_finished
         from django.db.backends.signals import connection_created
 
+        from .db_router import register_replica_gauges
         from .observability import register_gauge
         from .request_id import forget_request_id
         from .text import install_form_validator
@@ -23,6 +24,7 @@ class CoreConfig(AppConfig):
             "tasks", "Background tasks by status (READY: waiting for a worker).", _tasks_by_status,
             label="status",
         )  # fmt: skip
+        register_replica_gauges()
 
 
 def _tasks_by_status() -> dict[str, float]:
