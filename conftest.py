@@ -35,22 +35,18 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(items):
-    """The suite runs with the read replica's router on (core.db_router, ADR 0020): without a
-    real replica, every database test also opens the `replica` alias, a mirror of the test
-    database sharing its connection (`django_db_setup`), so routed reads see the test's rows."""
+    """A test naming its databases also gets the read replica's alias (`django_db_setup`)."""
     from django.conf import settings
 
     if "replica" not in settings.DATABASES or settings.NUANJIA_REPLICA_URL:
         return
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker is None and "_django_db_helper" not in item.fixturenames:
+        databases = marker.kwargs.get("databases") if marker else None
+        if databases is None or databases == "__all__" or "replica" in databases:
             continue
-        args, kwargs = (marker.args, dict(marker.kwargs)) if marker else ((), {})
-        if len(args) > 2 or kwargs.get("databases") == "__all__":
-            continue
-        kwargs["databases"] = sorted({"default", "replica", *(kwargs.get("databases") or ())})
-        item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+        kwargs = {**marker.kwargs, "databases": sorted({"replica", *databases})}
+        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
 @pytest.fixture(autouse=True)
@@ -137,7 +133,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connections
 
     if "replica" in settings.DATABASES and not settings.NUANJIA_REPLICA_URL:
-        connections["replica"] = connections["default"]  # the test mirror: one connection
+        share_the_replica_alias(connections)
+
+
+def share_the_replica_alias(connections) -> None:
+    """The suite runs with the read replica's router on (core.db_router, ADR 0020): without a
+    real replica, the `replica` alias mirrors the test database on the test's own connection,
+    so routed reads see the test's uncommitted rows, and every database test may use it."""
+    from django.test import TransactionTestCase
+
+    connections["replica"].creation.set_as_test_mirror(connections["default"].settings_dict)
+    connections["replica"] = connections["default"]  # this thread; other threads: the mirror
+    TransactionTestCase.databases = {"default", "replica"}
 
 
 @pytest.fixture

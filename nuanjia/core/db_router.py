@@ -141,6 +141,9 @@ def forget_health() -> None:
 
 
 def _close_replica() -> None:
+    """Drop a broken replica connection (never the primary's, which the tests' mirror shares)."""
+    if connections[REPLICA] is connections[PRIMARY]:
+        return
     try:
         connections[REPLICA].close()
     except Exception:  # already gone

@@ -6,7 +6,8 @@ function of its app), and hands them to `ListExport.response`. Cells are formula
 (`core.imports.write_xlsx`, streaming to a temporary file); personal data is whatever the
 columns read, so columns read the masked fields only. A list longer than the limit is cut
 there, with a last line saying so. Every export leaves an audit event: who, which list, which
-filters and how many rows.
+filters and how many rows. The rows are read from the read replica when there is one and the
+user did not just write (core.db_router); if it fails midway they are read again on the primary.
 """
 
 from __future__ import annotations
