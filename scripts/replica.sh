@@ -6,6 +6,7 @@
 #   scripts/replica.sh stop   [PORT]   stop it, remove its data and its replication slot
 #   scripts/replica.sh status [PORT]   running or not, and its replay lag
 #
+# `start` waits up to $NUANJIA_REPLICA_WAIT seconds (300) for the replica to take reads.
 # PORT defaults to 5433. The primary is PRIMARY_HOST:PRIMARY_PORT (127.0.0.1:5432) as
 # PRIMARY_USER (postgres). The replica's files live in $NUANJIA_REPLICA_DIR, else
 # /tmp/nuanjia-replica-PORT: not under var/, which is private to the server's user while the
@@ -24,6 +25,7 @@ DATA="${NUANJIA_REPLICA_DIR:-/tmp/nuanjia-replica-$PORT}"
 LOG="$DATA.log"
 SLOT="nuanjia_replica_$PORT"
 HBA_MARK="# nuanjia read replica (scripts/replica.sh)"
+WAIT="${NUANJIA_REPLICA_WAIT:-300}"  # seconds `start` waits for the replica to take reads
 
 pg_bin() {
   local version
@@ -135,17 +137,26 @@ start() {
   write_config
   touch "$LOG"
   [ "$(id -u)" = 0 ] && chown postgres: "$LOG"
-  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
-  for _ in $(seq 1 60); do
-    if [ "$(replica_sql "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ]; then
-      echo "replica running on 127.0.0.1:$PORT ($DATA), streaming from $PRIMARY_HOST:$PRIMARY_PORT"
-      return
+  # Not -w: a standby may take a while to open for reads (below).
+  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" start >/dev/null
+  local waited=0
+  until [ "$(replica_sql "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ]; do
+    if [ "$waited" -ge 5 ] && ! running; then
+      echo "replica.sh: the replica did not start; see $LOG" >&2
+      tail -n 5 "$LOG" >&2 || true
+      exit 1
+    fi
+    if [ "$waited" -ge "$WAIT" ]; then
+      echo "replica.sh: the replica did not accept connections within ${WAIT}s; see $LOG." >&2
+      echo "  A long transaction on the primary with many subtransactions (savepoints) keeps a" >&2
+      echo "  standby closed to reads until it ends: look for one in pg_stat_activity." >&2
+      tail -n 5 "$LOG" >&2 || true
+      exit 1
     fi
     sleep 1
+    waited=$((waited + 1))
   done
-  echo "replica.sh: the replica did not accept connections; see $LOG" >&2
-  tail -n 20 "$LOG" >&2 || true
-  exit 1
+  echo "replica running on 127.0.0.1:$PORT ($DATA), streaming from $PRIMARY_HOST:$PRIMARY_PORT"
 }
 
 stop() {
@@ -168,8 +179,12 @@ status() {
     exit 3
   fi
   local lag
-  lag="$(replica_sql "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-          ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END")"
+  if ! lag="$(replica_sql "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+          THEN 0 ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+          END" 2>/dev/null)"; then
+    echo "replica on port $PORT: starting, not yet open for reads ($LOG)"
+    exit 4
+  fi
   echo "replica on port $PORT: running ($DATA), replay lag ${lag}s"
 }
 
