@@ -123,8 +123,13 @@ EOF
 start() {
   if running; then
     echo "replica already running on port $PORT ($DATA)"
-    return
+  else
+    create
   fi
+  wait_for_reads
+}
+
+create() {
   prepare_primary
   as_postgres "$BIN/pg_ctl" -D "$DATA" stop -m fast >/dev/null 2>&1 || true
   rm -rf "$DATA" "$LOG"
@@ -137,8 +142,11 @@ start() {
   write_config
   touch "$LOG"
   [ "$(id -u)" = 0 ] && chown postgres: "$LOG"
-  # Not -w: a standby may take a while to open for reads (below).
-  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" start >/dev/null
+  # -W: no waiting here, a standby may take a while to open for reads (below).
+  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -W start >/dev/null
+}
+
+wait_for_reads() {
   local waited=0
   until [ "$(replica_sql "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ]; do
     if [ "$waited" -ge 5 ] && ! running; then
