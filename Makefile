@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run browsers test test-fast lint format bench bench-smoke bench-compare messages clean
+.PHONY: help install run browsers test test-fast test-replica lint format bench bench-smoke bench-compare messages clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-13s %s\n", $$1, $$2}'
@@ -38,6 +38,14 @@ test: install browsers ## run the whole test suite (SQLite, or DATABASE_URL)
 
 test-fast: install ## run the tests without the browser ones
 	$(BIN)/pytest -q -m "not browser"
+
+REPLICA_PORT ?= 5433
+REPLICA_DB ?= nuanjia_replica_test
+test-replica: install ## start a streaming replica of the local PostgreSQL and run tests/test_replica.py
+	scripts/replica.sh start $(REPLICA_PORT)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(REPLICA_DB) \
+	NUANJIA_REPLICA_URL=postgres://postgres@127.0.0.1:$(REPLICA_PORT)/$(REPLICA_DB) \
+	$(BIN)/pytest -q -m replica tests/test_replica.py
 
 lint: install ## ruff lint + format check, mypy, migrations up to date
 	$(BIN)/ruff check .

@@ -28,6 +28,27 @@ hypothesis.settings.register_profile(
 hypothesis.settings.load_profile("nuanjia")
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "replica: needs a real streaming read replica (NUANJIA_REPLICA_URL)"
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """A test naming its databases also gets the read replica's alias (`django_db_setup`)."""
+    from django.conf import settings
+
+    if "replica" not in settings.DATABASES or settings.NUANJIA_REPLICA_URL:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        databases = marker.kwargs.get("databases") if marker else None
+        if databases is None or databases == "__all__" or "replica" in databases:
+            continue
+        kwargs = {**marker.kwargs, "databases": sorted({"replica", *databases})}
+        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real Argon2, cheap parameters: production keeps Django's defaults."""
@@ -108,6 +129,22 @@ def empty_cache():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_union_tree()
+    from django.conf import settings
+    from django.db import connections
+
+    if "replica" in settings.DATABASES and not settings.NUANJIA_REPLICA_URL:
+        share_the_replica_alias(connections)
+
+
+def share_the_replica_alias(connections) -> None:
+    """The suite runs with the read replica's router on (core.db_router, ADR 0020): without a
+    real replica, the `replica` alias mirrors the test database on the test's own connection,
+    so routed reads see the test's uncommitted rows, and every database test may use it."""
+    from django.test import TransactionTestCase
+
+    connections["replica"].creation.set_as_test_mirror(connections["default"].settings_dict)
+    connections["replica"] = connections["default"]  # this thread; other threads: the mirror
+    TransactionTestCase.databases = {"default", "replica"}
 
 
 @pytest.fixture

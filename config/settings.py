@@ -3,7 +3,9 @@
 Each variable is documented in `.env.example`.
 """
 
+import copy
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -147,6 +149,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Read replica (docs/operations.md "Read replica", ADR 0020): a streaming PostgreSQL replica that
+# figures, exports and the audit list read from (core.db_router). The tests run the router on
+# a `replica` alias mirroring the test database, unless a real replica is named.
+NUANJIA_REPLICA_URL = os.environ.get("NUANJIA_REPLICA_URL", "").strip()
+# After a user's write, their reads stay on the primary this many seconds.
+NUANJIA_READ_YOUR_WRITES_SECONDS = float(os.environ.get("NUANJIA_READ_YOUR_WRITES_SECONDS") or 5)
+# A replica further behind than this many seconds is not read from.
+NUANJIA_REPLICA_MAX_LAG = float(os.environ.get("NUANJIA_REPLICA_MAX_LAG") or 30)
+if NUANJIA_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        NUANJIA_REPLICA_URL,
+        conn_max_age=int(os.environ.get("NUANJIA_DB_CONN_MAX_AGE", "60")),
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    # In tests: the test database of the primary, which streams to the replica like any other.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+elif "pytest" in sys.modules:
+    DATABASES["replica"] = {**copy.deepcopy(DATABASES["default"]), "TEST": {"MIRROR": "default"}}
+if "replica" in DATABASES:
+    DATABASE_ROUTERS = ["nuanjia.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "nuanjia.core.db_router.ReadYourWritesMiddleware",
+    )
 
 AUTH_USER_MODEL = "orgs.Staff"
 LOGIN_URL = "accounts:login"

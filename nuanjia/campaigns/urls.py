@@ -1,5 +1,7 @@
 from django.urls import path
 
+from nuanjia.core.db_router import replica_reads
+
 from . import (
     breakfast_urls,
     goods_urls,
@@ -69,12 +71,12 @@ urlpatterns = [
     ),
     path(
         "campaigns/activities/<int:activity_id>/figures/",
-        figures.activity_figures_view,
+        replica_reads(figures.activity_figures_view),
         name="activity_figures",
     ),
     path(
         "campaigns/activities/<int:activity_id>/figures/rows/",
-        figures.figure_rows_view,
+        replica_reads(figures.figure_rows_view),
         name="figure_rows",
     ),
     path("campaigns/activities/<int:activity_id>/visits/", visits.visits_view, name="visits"),

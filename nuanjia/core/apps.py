@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from . import schedule
+        from .db_router import register_replica_gauges
         from .observability import register_gauge
         from .request_id import forget_request_id
         from .text import install_form_validator
@@ -24,6 +25,7 @@ class CoreConfig(AppConfig):
             "tasks", "Background tasks by status (READY: waiting for a worker).", _tasks_by_status,
             label="status",
         )  # fmt: skip
+        register_replica_gauges()
         schedule.register_tick("core.seal_audit_chains", _seal_audit_chains)
 
 

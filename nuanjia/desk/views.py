@@ -18,6 +18,7 @@ from nuanjia.core import todo, workdays
 from nuanjia.core.audit_names import EVENT_NAMES, event_choices, event_name
 from nuanjia.core.audit_verification import verify_audit_chain
 from nuanjia.core.calendar import may_edit_calendar
+from nuanjia.core.db_router import replica_is_real, replica_status
 from nuanjia.core.listexport import ListExport, column
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.permissions import requires
@@ -176,11 +177,14 @@ def _readiness_checks() -> dict[str, str]:
 @login_not_required
 def readyz_view(request):
     """Ready for traffic: the database answers with every migration applied, Redis (when
-    configured) answers; 503 naming what is not."""
+    configured) answers; 503 naming what is not. With a read replica, its state and lag
+    (core.db_router), which do not make the node unready."""
     checks = _readiness_checks()
     ready = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                        status=200 if ready else 503)  # fmt: skip
+    answer: dict = {"status": "ready" if ready else "not ready", "checks": checks}
+    if replica_is_real():  # reads fall back to the primary: a replica down is not unready
+        answer["replica"] = replica_status()
+    return JsonResponse(answer, status=200 if ready else 503)
 
 
 @login_not_required

@@ -1,12 +1,14 @@
 from django.urls import path
 
+from nuanjia.core.db_router import replica_reads
+
 from . import views
 
 app_name = "funds"
 urlpatterns = [
     path("funds/", views.ledger_view, name="ledger"),
     path("funds/orgs/<int:org_id>/", views.ledger_view, name="org_ledger"),
-    path("funds/orgs/<int:org_id>/figure/", views.figure_view, name="figure"),
+    path("funds/orgs/<int:org_id>/figure/", replica_reads(views.figure_view), name="figure"),
     path("funds/accounts/<int:account_id>/", views.account_view, name="account"),
     path("funds/transactions/", views.transaction_list_view, name="transactions"),
     path(
