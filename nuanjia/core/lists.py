@@ -174,6 +174,8 @@ class ListSpec:
         for key in keys:
             if _model_field(model, key.path).null:
                 raise ImproperlyConfigured(f"{self.name}: sort field {key.path} may be NULL")
+        if keys and keys[-1].path in ("pk", model._meta.pk.name if model._meta.pk else "pk"):
+            return keys  # already unique: the primary key is the order
         last_descending = keys[-1].descending if keys else False
         return [*keys, Key("pk", last_descending)]
 
