@@ -166,7 +166,7 @@ class ListSpec:
 
     def sort_name(self, value: str | None) -> str:
         """The sort asked for when the whitelist has it, else the default."""
-        return value if value in self.sorts else self.default_sort
+        return value if value is not None and value in self.sorts else self.default_sort
 
     def keys(self, model: type[Model], sort: str) -> list[Key]:
         fields = self.sorts[self.sort_name(sort)].fields

@@ -61,7 +61,10 @@ AUDIT_EXPORT = ListExport("desk.audit", _lazy("Audit trail"), (
 # Newest first by id (the primary key index; ids only grow), or oldest first.
 AUDIT_LIST = ListSpec(
     "desk.audit",
-    {"newest": Sort(("-id",), _lazy("Newest first")), "oldest": Sort(("id",), _lazy("Oldest first"))},
+    {
+        "newest": Sort(("-id",), _lazy("Newest first")),
+        "oldest": Sort(("id",), _lazy("Oldest first")),
+    },
 )
 AUDIT_FILTERS = ("actor", "action", "object", "result", "since", "until")
 

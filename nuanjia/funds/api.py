@@ -16,8 +16,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.money import format_yuan, parse_yuan
 from nuanjia.core.lists import Seek
+from nuanjia.core.money import format_yuan, parse_yuan
 from nuanjia.core.schemas import OptionalDate
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import StaffRequest, check_permission, own_org

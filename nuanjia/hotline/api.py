@@ -16,8 +16,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.middleware import client_ip
 from nuanjia.core.lists import Seek
+from nuanjia.core.middleware import client_ip
 from nuanjia.core.schemas import ErrorOut, EventOut, OneOf
 from nuanjia.core.workflow_api import add_step_operations
 from nuanjia.orgs.permissions import check_permission

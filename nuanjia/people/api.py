@@ -12,8 +12,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.masking import mask_name
 from nuanjia.core.lists import Seek
+from nuanjia.core.masking import mask_name
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import ErrorOut, OneOf, OptionalDate
 from nuanjia.orgs.models import Org

@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hardship', '0007_policy_note_in_plain_words'),
-        ('orgs', '0006_staff_enrolment_code'),
-        ('people', '0011_honours'),
+        ("hardship", "0007_policy_note_in_plain_words"),
+        ("orgs", "0006_staff_enrolment_code"),
+        ("people", "0011_honours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='hardshipfile',
-            index=models.Index(fields=['updated_at', 'id'], name='hardship_updated_id_idx'),
+            model_name="hardshipfile",
+            index=models.Index(fields=["updated_at", "id"], name="hardship_updated_id_idx"),
         ),
     ]

@@ -5,21 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hotline', '0007_attachments_random_names'),
-        ('orgs', '0006_staff_enrolment_code'),
-        ('people', '0011_honours'),
+        ("hotline", "0007_attachments_random_names"),
+        ("orgs", "0006_staff_enrolment_code"),
+        ("people", "0011_honours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='hotline_ticket_received',
+            model_name="ticket",
+            name="hotline_ticket_received",
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['received_at', 'id'], name='hotline_ticket_received_id'),
+            model_name="ticket",
+            index=models.Index(fields=["received_at", "id"], name="hotline_ticket_received_id"),
         ),
     ]
