@@ -40,7 +40,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import PaginationBase
 
 from .errors import RuleViolation
@@ -412,7 +412,7 @@ class Seek(PaginationBase):
     """django-ninja pagination by the list helper: `?sort=&cursor=` (or `?page=N` while
     shallow) and `page_size`; the answer carries the count, its kind and the cursors."""
 
-    class Input(Schema):
+    class SeekInput(PaginationBase.Input):
         sort: str = Field("", max_length=40, description="One of the list's sorts; blank: default")
         cursor: str = Field(
             "", max_length=CURSOR_LIMIT, description="`next` or `previous` of an earlier answer"
@@ -420,13 +420,17 @@ class Seek(PaginationBase):
         page: int | None = Field(None, ge=1, le=1_000_000, description="Shallow pages only")
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
 
-    class Output(Schema):
+    class SeekOutput(PaginationBase.Output):
         items: list[Any]
         count: int
         count_kind: str = Field(description="exact, estimate (PostgreSQL's planner) or at_least")
         next: str | None = None
         previous: str | None = None
         page: int | None = None
+
+    # Named apart from core.pagination's (one schema name, one class: tests/test_openapi_names).
+    Input = SeekInput  # type: ignore[assignment]  # nested classes: a subclass of Input
+    Output = SeekOutput  # type: ignore[assignment]  # a subclass of Output
 
     def __init__(self, *, spec: ListSpec, **kwargs: Any) -> None:
         self.spec = spec

@@ -17,9 +17,9 @@ def test_the_grant_list_has_a_fixed_query_budget(
     for _ in range(3):
         walk(make_worker(), "proposed")
     client = login(caseworker)
-    page_queries(client, reverse("relief:grants"), {"page_size": 1}, 0, django_assert_num_queries)
+    page_queries(client, reverse("relief:grants"), {"page_size": 1}, 10, django_assert_num_queries)
     url = "/api/v1/relief/grants"
-    answer = api_queries(client, url, {"page_size": 1}, 0, django_assert_num_queries)
+    answer = api_queries(client, url, {"page_size": 1}, 8, django_assert_num_queries)
     assert answer["count"] == 3 and len(answer["items"]) == 1
 
 
@@ -30,7 +30,7 @@ def test_the_batch_list_has_a_fixed_query_budget(
         grant = walk(make_worker(), "approved", amount_fen=900 * YUAN)
         services.build_batch(finance.org, grant.earmark, by=finance)
     client = login(finance)
-    page_queries(client, reverse("relief:batches"), {"page_size": 1}, 0, django_assert_num_queries)
+    page_queries(client, reverse("relief:batches"), {"page_size": 1}, 11, django_assert_num_queries)
     url = "/api/v1/relief/batches"
-    answer = api_queries(client, url, {"page_size": 1}, 0, django_assert_num_queries)
+    answer = api_queries(client, url, {"page_size": 1}, 9, django_assert_num_queries)
     assert answer["count"] == 2

@@ -14,8 +14,8 @@ def test_the_station_list_has_a_fixed_query_budget(
     for _ in range(3):
         make_station()
     client = login(caseworker)
-    page_queries(client, reverse("stations:list"), {"page_size": 1}, 0, django_assert_num_queries)
+    page_queries(client, reverse("stations:list"), {"page_size": 1}, 8, django_assert_num_queries)
     answer = api_queries(
-        client, "/api/v1/stations/", {"page_size": 1}, 0, django_assert_num_queries
+        client, "/api/v1/stations/", {"page_size": 1}, 8, django_assert_num_queries
     )
     assert answer["count"] == 3 and len(answer["items"]) == 1
