@@ -32,6 +32,7 @@ class Bench:
 BENCHES = (
     Bench("subtree", ("--rows", "2000")),
     Bench("search_workers", ("--rows", "2000")),
+    Bench("pages", ("--rows", "2000")),
     Bench("ledger", ("--rows", "2000")),
     Bench("scale_audit", ("--rows", "20")),
     Bench("payment_batch", ("--rows", "500")),

@@ -4,7 +4,6 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from nuanjia.core.audit_verification import verify_audit_chain
 from nuanjia.core.calendar import may_edit_calendar
 from nuanjia.core.db_router import replica_is_real, replica_status
 from nuanjia.core.listexport import ListExport, column
+from nuanjia.core.lists import ListSpec, Sort
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, within
@@ -59,6 +59,14 @@ AUDIT_EXPORT = ListExport("desk.audit", _lazy("Audit trail"), (
     column(_lazy("Object"), "object_label"), column(_lazy("IP address"), "ip"),
     column(_lazy("Result"), lambda event: _("OK") if event.success else _("Failed")),
 ))  # fmt: skip
+# Newest first by id (the primary key index; ids only grow), or oldest first.
+AUDIT_LIST = ListSpec(
+    "desk.audit",
+    {
+        "newest": Sort(("-id",), _lazy("Newest first")),
+        "oldest": Sort(("id",), _lazy("Oldest first")),
+    },
+)
 AUDIT_FILTERS = ("actor", "action", "object", "result", "since", "until")
 
 
@@ -86,16 +94,14 @@ def _filtered_events(request):
 @requires(Perm.VIEW_AUDIT)
 def audit_list_view(request):
     events, filters = _filtered_events(request)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = AUDIT_LIST.page(events, request.GET)
     return render(
         request,
         "desk/audit_list.html",
         {
             "page": page,
+            "query": page.query,
             "filters": filters,
-            "query": query.urlencode(),
             "event_types": event_choices(),
         },
     )

@@ -16,8 +16,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.lists import Seek
 from nuanjia.core.money import format_yuan, parse_yuan
-from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import OptionalDate
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import StaffRequest, check_permission, own_org
@@ -171,7 +171,7 @@ def balances(request: StaffRequest, org: str = "") -> dict[str, Any]:
     response=list[TransactionOut],
     summary="Fund transactions in the caller's scope",
 )
-@paginate(Pages, page_size=100)
+@paginate(Seek, spec=queries.TRANSACTION_LIST)
 def list_transactions(
     request: StaffRequest,
     org: str = "",
@@ -198,7 +198,7 @@ def list_transactions(
         source_type=source_type,
         source_id=source_id,
     )
-    return transactions.order_by("-id")
+    return transactions
 
 
 @router.get(

@@ -12,8 +12,10 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from nuanjia.core.actors import Actor
+from nuanjia.core.lists import ListSpec, Sort
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
 from nuanjia.orgs.rules import Perm, actor_can
@@ -77,6 +79,17 @@ def visible_accounts(user: Actor) -> QuerySet[FundAccount]:
 
 def get_account_for(user: Actor, pk: Any, *, write: bool = False) -> FundAccount:
     return get_scoped_or_404(visible_accounts(user), user, write=write, pk=pk)
+
+
+# The transaction lists (the list, an account's and a figure's; page and API): newest
+# business date first (index posted_on, id), or by number, newest first.
+TRANSACTION_LIST = ListSpec(
+    "funds.transactions",
+    {
+        "newest": Sort(("-posted_on",), gettext_lazy("Newest first")),
+        "number": Sort(("-id",), gettext_lazy("By number")),
+    },
+)
 
 
 def visible_transactions(user: Actor) -> QuerySet[Transaction]:

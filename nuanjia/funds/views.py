@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpResponse, HttpResponseBase
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import XLSX_CONTENT_TYPE, result_context
 from nuanjia.core.listexport import ListExport, column, money
+from nuanjia.core.lists import ListPage
 from nuanjia.core.money import format_yuan
 from nuanjia.core.workflow_pages import apply_rule_error
 from nuanjia.orgs.models import Org
@@ -32,7 +32,6 @@ from . import forms, queries, services, sources
 from .imports import ALLOCATION_SHEET, import_allocations, write_allocation_template
 from .models import Bucket, ClosedPeriod, Earmark, FundAccount, Transaction
 
-PAGE_SIZE = 50
 UNITS = ("yuan", "wan")
 TEMPLATE_FILE_NAME = "资金下拨模板.xlsx"
 
@@ -138,10 +137,10 @@ def _transaction_page(
     *,
     figure_accounts: QuerySet[FundAccount] | None = None,
     bucket: str = "",
-) -> tuple[Page[Transaction], list[Transaction]]:
+) -> tuple[ListPage, list[Transaction]]:
     """One page of the transactions behind a figure, each with its signed effect on it."""
-    page = Paginator(transactions, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
+    page = queries.TRANSACTION_LIST.page(transactions, request.GET)
+    items = page.rows
     ids = [posted.pk for posted in items]
     moves = queries.account_moves(account, ids) if account else {}
     effects = (
@@ -274,7 +273,8 @@ def transaction_list_view(request: StaffRequest) -> HttpResponseBase:
 def transaction_export_view(request: StaffRequest) -> HttpResponseBase:
     """The filtered transaction list as xlsx: every row the filters select."""
     transactions, filters = _filtered_transactions(request)
-    return TRANSACTION_EXPORT.response(request, _labelled(transactions), filters)
+    ordered = queries.TRANSACTION_LIST.ordered(transactions, request.GET.get("sort"))
+    return TRANSACTION_EXPORT.response(request, _labelled(ordered), filters)
 
 
 @requires(Perm.VIEW_FUNDS)

@@ -11,7 +11,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from nuanjia.core.pagination import Pages
+from nuanjia.core.lists import Seek
 from nuanjia.core.schemas import EventOut, NoteIn, OneOf, OptionalDate
 from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
 from nuanjia.orgs.permissions import check_permission
@@ -162,7 +162,7 @@ def _with_labels(hardship_file: HardshipFile, user) -> HardshipFile:
 @router.get(
     "/hardship/files", response=list[FileOut], summary="Hardship files in the caller's scope"
 )
-@paginate(Pages, page_size=50)
+@paginate(Seek, spec=queries.FILE_LIST)
 def list_files(
     request,
     status: Annotated[str, OneOf(rules.Status)] | None = None,
@@ -173,7 +173,7 @@ def list_files(
 ):
     """The file list's filters, as on the page: `q` is a worker's name, pinyin or file number."""
     filters = {"status": status or "", "category": category or "", "todo": todo, "q": q}
-    return queries.filtered_files(request.user, filters | {"tiered": tiered}).order_by("-id")
+    return queries.filtered_files(request.user, filters | {"tiered": tiered})
 
 
 @router.post(

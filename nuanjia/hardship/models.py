@@ -355,6 +355,8 @@ class HardshipFile(MakerChecker):
             ),
             models.Index(fields=["region_code", "status"], name="hardship_region_status_idx"),
             models.Index(fields=["org", "status"], name="hardship_org_status_idx"),
+            # The file list's keyset order (last changed first, the id breaking ties).
+            models.Index(fields=["updated_at", "id"], name="hardship_updated_id_idx"),
         ]
 
     def __str__(self):

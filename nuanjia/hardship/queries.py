@@ -7,7 +7,9 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from nuanjia.core.lists import ListSpec, Sort
 from nuanjia.core.masking import mask_name
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.standards.queries import (  # noqa: F401  (the standards pages read them here)
@@ -120,6 +122,16 @@ def unit_of(hardship_file: HardshipFile) -> str:
 
 
 FILE_FILTERS = ("status", "category", "todo", "q", "tiered")
+
+
+# The file list (page and API): last changed first (index updated_at, id), or by number.
+FILE_LIST = ListSpec(
+    "hardship.files",
+    {
+        "updated": Sort(("-updated_at",), gettext_lazy("Last changed first")),
+        "number": Sort(("-id",), gettext_lazy("Newest first")),
+    },
+)
 
 
 def filtered_files(user, filters: Mapping[str, Any]) -> QuerySet[HardshipFile]:

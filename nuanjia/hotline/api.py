@@ -16,8 +16,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.lists import Seek
 from nuanjia.core.middleware import client_ip
-from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import ErrorOut, EventOut, OneOf
 from nuanjia.core.workflow_api import add_step_operations
 from nuanjia.orgs.permissions import check_permission
@@ -213,7 +213,7 @@ def _business(request) -> None:
 
 
 @router.get("/tickets", response=list[TicketOut], summary="Tickets in scope")
-@paginate(Pages, page_size=50)
+@paginate(Seek, spec=queries.TICKET_LIST)
 def list_tickets(
     request,
     queue: str = "",
@@ -232,7 +232,7 @@ def list_tickets(
         tickets = tickets.filter(status=status)
     if q:
         tickets = tickets.filter(number__iexact=q.strip())
-    return tickets.order_by("-received_at", "-id")
+    return tickets
 
 
 def _detail(request, ticket):

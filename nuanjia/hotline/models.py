@@ -203,7 +203,8 @@ class Ticket(models.Model):
                 fields=["caller_phone_index", "received_at"], name="hotline_ticket_phone_index"
             ),
             models.Index(fields=["status", "resolution_due_at"], name="hotline_ticket_due"),
-            models.Index(fields=["received_at"], name="hotline_ticket_received"),
+            # The list's keyset order (newest first, the id breaking ties).
+            models.Index(fields=["received_at", "id"], name="hotline_ticket_received_id"),
             models.Index(fields=["holder", "status"], name="hotline_ticket_holder"),
         ]
 

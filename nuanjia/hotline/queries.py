@@ -7,9 +7,11 @@ import datetime
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from nuanjia.core import schedule
 from nuanjia.core.cache import TTLCache, from_plain_row, plain_row
+from nuanjia.core.lists import ListSpec, Sort
 from nuanjia.core.sealed_phones import phone_lookup
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.queries import get_scoped_or_404, scope, within
@@ -23,6 +25,16 @@ from .models import AnswerTemplate, FastTrack, Ticket
 from .rules import Satisfaction, Status
 
 _routes = TTLCache("hotline.routes", ttl=3600, depends_on=("orgs.org",))
+
+
+# The ticket list (page and API): newest received first (index received_at, id), or oldest.
+TICKET_LIST = ListSpec(
+    "hotline.tickets",
+    {
+        "newest": Sort(("-received_at",), gettext_lazy("Newest first")),
+        "oldest": Sort(("received_at",), gettext_lazy("Oldest first")),
+    },
+)
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:

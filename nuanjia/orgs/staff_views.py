@@ -1,7 +1,6 @@
 """Staff account pages: the system administrator manages accounts, the security administrator roles."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt, saved
 from nuanjia.core.listexport import ListExport, column
+from nuanjia.core.lists import ListSpec, Sort
 
 from . import services
 from .forms import PasswordResetForm, RolesForm, StaffEditForm, StaffForm, add_rule_error
@@ -35,6 +35,10 @@ def _status_label(member: Staff) -> str:
     if not member.is_active:
         return _("Inactive")
     return _("Locked") if member.is_locked else _("Active")
+
+
+# The staff list: by union (its path), then user name (unique).
+STAFF_LIST = ListSpec("orgs.staff", {"union": Sort(("org__path", "username"), _lazy("By union"))})
 
 
 def _filtered_staff(request: StaffRequest) -> tuple[QuerySet[Staff], dict[str, str]]:
@@ -59,10 +63,8 @@ def _filtered_staff(request: StaffRequest) -> tuple[QuerySet[Staff], dict[str, s
 @requires(Perm.VIEW_STAFF)
 def staff_list_view(request: StaffRequest) -> HttpResponseBase:
     staff, filters = _filtered_staff(request)
-    page = Paginator(staff, 50).get_page(request.GET.get("page"))
+    page = STAFF_LIST.page(staff, request.GET)
     can_manage = request.user.has_perm_code(Perm.MANAGE_STAFF)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "orgs/staff_list.html",
@@ -71,7 +73,7 @@ def staff_list_view(request: StaffRequest) -> HttpResponseBase:
             "query": filters["q"],
             "status": filters["status"],
             "can_manage": can_manage,
-            "query_string": query.urlencode(),
+            "query_string": page.query,
         },
     )
 

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.lists import Seek
 from nuanjia.core.masking import mask_name
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import ErrorOut, OneOf, OptionalDate
@@ -209,16 +210,16 @@ def _loaded(pk: int) -> Worker:
 @router.get(
     "/workers/", response=list[WorkerOut], summary="Workers in the caller's subtree, with search"
 )
-@paginate(Pages, page_size=50)
+@paginate(Seek, spec=queries.WORKER_LIST)
 def list_workers(request, q: str = ""):
     """`q` searches the name (contains), full pinyin or initials (prefix), a whole phone number,
-    or the last 4 characters of the phone or ID number."""
+    or the last 4 characters of the phone or ID number. Sorts `pinyin` (default) and `newest`;
+    follow `next` / `previous` for the pages (`page` only for the first 5,000 rows)."""
     _business(request)
     return (
         queries.search_workers(request.user, q[:50])
         .select_related("employer")
         .prefetch_related("occupations")
-        .order_by("name_pinyin", "pk")
     )
 
 

@@ -10,9 +10,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from nuanjia.core.crypto import PURPOSE_ID_NUMBER, blind_index
 from nuanjia.core.idnumbers import normalize_id_number
+from nuanjia.core.lists import ListSpec, Sort
 from nuanjia.core.sealed_phones import last4_lookup, phone_lookup
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.standards.queries import minimum_wage_fen_for
@@ -43,6 +45,17 @@ def with_id_number_index(index: str) -> Q:
 
 # A whole ID number as typed (normalized): found through its blind index, never by text.
 WHOLE_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+
+
+# The registry's list (page and API): by pinyin (the (org, name_pinyin) and name_pinyin
+# indexes), or newest first by id.
+WORKER_LIST = ListSpec(
+    "people.workers",
+    {
+        "pinyin": Sort(("name_pinyin",), gettext_lazy("By name")),
+        "newest": Sort(("-id",), gettext_lazy("Newest first")),
+    },
+)
 
 
 def visible_workers(user) -> QuerySet[Worker]:

@@ -7,7 +7,6 @@ fetching; the fetch itself (get_*_for) answers 404 outside the user's subtree.
 """
 
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -72,16 +71,10 @@ def _to_worker(worker: Worker):
 def worker_list_view(request):
     """The registry of the user's subtree; search by name, pinyin, initials, phone or ID last 4."""
     query = request.GET.get("q", "").strip()[:50]
-    workers = (
-        queries.search_workers(request.user, query)
-        .select_related("org")
-        .order_by("name_pinyin", "pk")
-    )
-    page = Paginator(workers, PAGE_SIZE).get_page(request.GET.get("page"))
+    workers = queries.search_workers(request.user, query).select_related("org")
     context = {
-        "page": page,
+        "page": queries.WORKER_LIST.page(workers, request.GET),
         "query": query,
-        "query_string": urlencode({"q": query}) if query else "",
         "can_register": services.may(request.user, rules.REGISTER_ROLES),
     }
     if request.htmx and request.htmx.target == "worker-results":

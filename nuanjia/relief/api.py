@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from nuanjia.core import payables
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
-from nuanjia.core.pagination import Pages
+from nuanjia.core.lists import Seek
 from nuanjia.core.schemas import EventOut
 from nuanjia.core.workflow_api import add_step_operations
 from nuanjia.funds.models import Earmark
@@ -180,7 +180,7 @@ class GrantQuery(Schema):
 
 
 @router.get("/grants", response=list[GrantOut], summary="Grants in the caller's scope")
-@paginate(Pages, page_size=50)
+@paginate(Seek, spec=queries.GRANT_LIST)
 def list_grants(request, filters: Query[GrantQuery]):
     union = get_org_by_code_for(request.user, filters.org) if filters.org else None
     return queries.filtered_grants(
@@ -310,7 +310,7 @@ def worker_history(request, worker_id: int):
 
 
 @router.get("/batches", response=list[BatchOut], summary="Payment batches in the caller's scope")
-@paginate(Pages, page_size=50)
+@paginate(Seek, spec=queries.BATCH_LIST)
 def list_batches(request, status: BatchStatus | None = None):
     batches = queries.visible_batches(request.user)
     if status:

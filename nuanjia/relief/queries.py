@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from nuanjia.core.lists import ListSpec, Sort
 from nuanjia.funds.sources import SourceLabel
 from nuanjia.hardship.models import HardshipFile
 from nuanjia.hardship.queries import live_file_of
@@ -132,6 +134,25 @@ class GrantFilters:
     org: Org | None = None  # a union within the user's scope, with its subtree
     proposed_from: datetime.date | None = None
     proposed_to: datetime.date | None = None
+
+
+# The grant list (page and API), the families to propose for, and the batches: by number,
+# newest first (the primary key).
+GRANT_LIST = ListSpec(
+    "relief.grants",
+    {
+        "newest": Sort(("-id",), gettext_lazy("Newest first")),
+        "oldest": Sort(("id",), gettext_lazy("Oldest first")),
+    },
+)
+FAMILY_LIST = ListSpec("relief.families", {"oldest": Sort(("id",), gettext_lazy("Oldest first"))})
+BATCH_LIST = ListSpec(
+    "relief.batches",
+    {
+        "newest": Sort(("-id",), gettext_lazy("Newest first")),
+        "oldest": Sort(("id",), gettext_lazy("Oldest first")),
+    },
+)
 
 
 def filtered_grants(user, filters: GrantFilters) -> QuerySet[Grant]:

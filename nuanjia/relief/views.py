@@ -6,7 +6,6 @@ worker's assistance history across the province. Every write goes through servic
 import tempfile
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,7 +30,6 @@ from .rules import SOURCE_TYPE, Status, Step
 from .todo import TODO_LABELS
 from .workflow import FLOW, page_steps
 
-PAGE_SIZE = 50
 LINES_SHOWN = 200
 UNIONS_SHOWN = 200  # unions offered in the grant list's union filter (any code in scope works)
 # The steps taken from a grant's page, each with its form (a reason where the step needs one).
@@ -46,12 +44,6 @@ STEP_PAGES = step_pages(
         StepPage(FLOW, Step.RETURN, forms.ReasonForm, is_danger=True),
     ]
 )
-
-
-def _query_string(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # ---- Grants -------------------------------------------------------------------------------
@@ -89,7 +81,7 @@ def grant_list_view(request):
     filtered by status, worker, grant type, union and the date proposed."""
     form, filters, grants = _filtered_grants(request)
     queue_key = filters["queue"]
-    page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queries.GRANT_LIST.page(grants, request.GET)
     queues = [
         {"key": key, "label": TODO_LABELS[key]}
         for key, (_condition, roles) in queries.QUEUES.items()
@@ -100,8 +92,8 @@ def grant_list_view(request):
     if can_propose:
         queues.insert(0, {"key": queries.TO_PROPOSE, "label": TODO_LABELS[queries.TO_PROPOSE]})
         if queue_key == queries.TO_PROPOSE:
-            families = queries.families_to_help(request.user, clock.today().year).order_by("pk")
-            page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+            families = queries.families_to_help(request.user, clock.today().year)
+            page = queries.FAMILY_LIST.page(families, request.GET)
     return render(
         request,
         "relief/grant_list.html",
@@ -110,7 +102,7 @@ def grant_list_view(request):
             "form": form,
             "queue": queue_key,
             "queues": queues,
-            "query": _query_string(request),
+            "query": page.query,
             "queue_label": TODO_LABELS.get(queue_key, ""),
             "can_propose": can_propose,
             "families": families,
@@ -294,11 +286,11 @@ def batch_list_view(request):
                 messages.success(request, text % {"batch": batch.number, "count": batch.line_count})
                 return redirect("relief:batch_detail", payment_batch_id=batch.pk)
     batches, status = _filtered_batches(request)
-    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queries.BATCH_LIST.page(batches, request.GET)
     context = {
         "page": page,
         "form": form if is_finance else None,
-        "query": _query_string(request),
+        "query": page.query,
         "status": status,
         "statuses": PaymentBatch.Status.choices,
     }

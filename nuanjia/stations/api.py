@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.lists import Seek
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import ErrorOut, EventOut
 from nuanjia.core.workflow_api import ERROR_RESPONSES, add_step_operations
@@ -186,10 +187,10 @@ def checkin(request, station_code: str, payload: CheckInIn):
 
 
 @router.get("/", response=list[StationOut], summary="Stations in scope")
-@paginate(Pages, page_size=100)
+@paginate(Seek, spec=queries.STATION_LIST)
 def station_list(request, q: str = "", status: str = ""):
     check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    stations = queries.visible_stations(request.user).order_by("code")
+    stations = queries.visible_stations(request.user)
     if status in Station.Status.values:
         stations = stations.filter(status=status)
     if q:

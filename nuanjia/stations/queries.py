@@ -9,9 +9,11 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nuanjia.core import clock, schedule
 from nuanjia.core.cache import TTLCache
+from nuanjia.core.lists import ListSpec, Sort
 from nuanjia.funds.sources import SourceLabel
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.queries import get_scoped_or_404, scope
@@ -37,6 +39,10 @@ MAX_K = 50
 FIRST_RING_M = 1_500  # the search widens from here (×3) until it has k stations or the radius
 DEAD_DAYS = 30
 COVERAGE_M = 1_000
+
+
+# The station registry list (page and API): by station code (unique index).
+STATION_LIST = ListSpec("stations.stations", {"code": Sort(("code",), gettext_lazy("By code"))})
 
 
 def visible_stations(user) -> QuerySet[Station]:

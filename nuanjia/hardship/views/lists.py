@@ -34,11 +34,11 @@ def _filtered_files(request):
 def file_list_view(request):
     """All files in scope, filtered by status, category, a to-do list or a search."""
     files, filters = _filtered_files(request)
-    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queries.FILE_LIST.page(files, request.GET)
     context = {
         "page": page,
+        "query": page.query,
         "filters": filters,
-        "query": _query_string(request),
         "statuses": Status.choices,
         "categories": [choice for choice in Category.choices if choice[0]],
         "todo_label": _todo_label(filters["todo"]),
@@ -51,7 +51,8 @@ def file_list_view(request):
 def file_export_view(request):
     """The filtered file list as xlsx: every row the filters select, numbers masked."""
     files, filters = _filtered_files(request)
-    return FILE_EXPORT.response(request, files, filters)
+    ordered = queries.FILE_LIST.ordered(files, request.GET.get("sort"))
+    return FILE_EXPORT.response(request, ordered, filters)
 
 
 def _todo_label(key: str) -> str:

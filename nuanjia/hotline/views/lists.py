@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -90,17 +89,13 @@ def _filtered(request):
 @requires(Perm.VIEW_BUSINESS)
 def ticket_list_view(request):
     tickets, filters = _filtered(request)
-    page = Paginator(tickets.order_by("-received_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = queries.TICKET_LIST.page(tickets, request.GET)
     from ..todo import QUEUE_LABELS
 
     context = {
         "page": page,
+        "query": page.query,
         "filters": filters,
-        "query": query.urlencode(),
         "statuses": Status.choices,
         "kinds": Kind.choices,
         "queue_label": QUEUE_LABELS.get("mine" if filters["mine"] else filters["queue"], ""),
@@ -124,7 +119,7 @@ TICKET_EXPORT = ListExport("hotline.tickets", _lazy("Tickets"), (
 def ticket_export_view(request):
     """The filtered list as xlsx: phones masked, every cell formula-safe."""
     tickets, filters = _filtered(request)
-    return TICKET_EXPORT.response(request, tickets.order_by("-received_at", "-id"), filters)
+    return TICKET_EXPORT.response(request, queries.TICKET_LIST.ordered(tickets), filters)
 
 
 # ---- KPIs ---------------------------------------------------------------------------------

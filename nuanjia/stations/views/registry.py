@@ -8,7 +8,6 @@ import io
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -65,9 +64,7 @@ def station_list_view(request):
         stations = stations.filter(
             Q(name__icontains=query) | Q(code__icontains=query) | Q(address__icontains=query)
         )
-    page = Paginator(stations.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query_string = request.GET.copy()
-    query_string.pop("page", None)
+    page = queries.STATION_LIST.page(stations, request.GET)
     return render(
         request,
         "stations/station_list.html",
@@ -76,7 +73,7 @@ def station_list_view(request):
             "statuses": Station.Status.choices,
             "status": status,
             "q": query,
-            "query": query_string.urlencode(),
+            "query": page.query,
             "may_keep": services.may_keep(request.user, request.user.org)
             if request.user.org
             else False,

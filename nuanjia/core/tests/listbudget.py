@@ -1,0 +1,35 @@
+"""Query budgets of the lists on core.lists (issue 25): the first page and a page reached by
+its cursor cost the same fixed number of queries, on the page and through the API."""
+
+from typing import Any
+
+from django.test import Client
+
+
+def page_queries(client: Client, url: str, params: dict[str, Any], budget: int, assert_num) -> Any:
+    """Load the list's first page and the next one by cursor within `budget` queries each;
+    answer the second page's response. The list must hold more than `page_size` rows."""
+    client.get(url, params)  # warm: the session's first touch is not the list's cost
+    with assert_num(budget):
+        first = client.get(url, params)
+    assert first.status_code == 200
+    cursor = first.context["page"].next_cursor
+    assert cursor, "the list needs more rows than page_size"
+    with assert_num(budget):
+        second = client.get(url, {**params, "cursor": cursor})
+    assert second.status_code == 200 and second.context["page"].number == 2
+    return second
+
+
+def api_queries(client: Client, url: str, params: dict[str, Any], budget: int, assert_num) -> Any:
+    """The same for an API list operation: first page, then `next`."""
+    client.get(url, params)
+    with assert_num(budget):
+        first = client.get(url, params)
+    assert first.status_code == 200, first.content
+    cursor = first.json()["next"]
+    assert cursor
+    with assert_num(budget):
+        second = client.get(url, {**params, "cursor": cursor})
+    assert second.status_code == 200 and second.json()["page"] == 2
+    return second.json()
