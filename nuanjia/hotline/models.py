@@ -198,6 +198,7 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["updated_at"]),  # the reports' change feed
             models.Index(fields=["org", "status"], name="hotline_ticket_org_status"),
             models.Index(
                 fields=["caller_phone_index", "received_at"], name="hotline_ticket_phone_index"

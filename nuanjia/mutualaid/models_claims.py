@@ -80,6 +80,7 @@ class Claim(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["updated_at"]),  # the reports' change feed
             models.Index(fields=["status", "pool_org"], name="mutualaid_claim_status"),
             models.Index(fields=["worker", "service_on"], name="mutualaid_claim_worker"),
         ]

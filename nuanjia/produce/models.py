@@ -160,7 +160,10 @@ class HelpOrder(models.Model):
     class Meta:
         verbose_name = _("buy-to-help order")
         ordering = ["-ordered_on", "-id"]
-        indexes = [models.Index(fields=["org", "status"], name="produce_order_org_status")]
+        indexes = [
+            models.Index(fields=["updated_at"]),  # the reports' change feed
+            models.Index(fields=["org", "status"], name="produce_order_org_status"),
+        ]
 
     def __str__(self) -> str:
         return f"XF{self.pk:06d}"

@@ -311,6 +311,7 @@ class Grant(MakerChecker):
             ),
         ]
         indexes = [
+            models.Index(fields=["updated_at"]),  # the reports' change feed
             models.Index(fields=["worker", "grant_type", "year"], name="relief_grant_worker_year"),
             models.Index(fields=["org", "status"], name="relief_grant_org_status"),
             models.Index(fields=["batch", "status"], name="relief_grant_batch_status"),
