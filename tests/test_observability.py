@@ -79,3 +79,13 @@ def test_metrics_count_overdue_tickets_for_loopback_or_the_token_only(
     assert outside.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 404
     bearer = "Bearer s3cret-token-for-prometheus"
     assert outside.get("/metrics", HTTP_AUTHORIZATION=bearer).status_code == 200
+
+
+def test_metrics_show_how_long_ago_the_audit_chains_were_sealed(tree):
+    from nuanjia.core.audit import record_event, seal_heads
+
+    record_event(tree["410000"], "test.event")
+    seal_heads()
+    page = Client(REMOTE_ADDR="127.0.0.1").get("/metrics").content.decode()
+    [line] = [row for row in page.splitlines() if row.startswith("nuanjia_audit_seal_age_seconds")]
+    assert 0 <= float(line.split()[-1]) < 60

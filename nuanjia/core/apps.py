@@ -27,6 +27,11 @@ class CoreConfig(AppConfig):
         )  # fmt: skip
         register_replica_gauges()
         schedule.register_tick("core.seal_audit_chains", _seal_audit_chains)
+        register_gauge(
+            "audit_seal_age_seconds",
+            "Seconds since the audit chains' heads were last sealed (grows when no scheduler runs).",
+            _audit_seal_age,
+        )
 
 
 def _seal_audit_chains() -> None:
@@ -34,6 +39,15 @@ def _seal_audit_chains() -> None:
     from .audit import SEAL_INTERVAL_SECONDS, seal_heads
 
     seal_heads(min_interval=SEAL_INTERVAL_SECONDS)
+
+
+def _audit_seal_age() -> float:
+    from django.utils import timezone
+
+    from .models import AuditRootEntry
+
+    newest = AuditRootEntry.objects.order_by("-seq").values_list("at", flat=True).first()
+    return (timezone.now() - newest).total_seconds() if newest else float("nan")
 
 
 def _tasks_by_status() -> dict[str, float]:
