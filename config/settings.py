@@ -194,6 +194,11 @@ if env_flag("NUANJIA_BEHIND_PROXY", False):
 # REMOTE_ADDR). The client's address is the entry this many hops from the right: what a client
 # writes into the header itself stays to the left and is never believed (core.middleware).
 NUANJIA_TRUSTED_PROXIES = max(0, int(os.environ.get("NUANJIA_TRUSTED_PROXIES", "0") or 0))
+# The addresses (or networks, "10.0.0.0/24") those proxies connect from. When set, the header is
+# read only on a request whose peer is one of them: a client that reaches a node directly
+# (past nginx) cannot choose its own address. Empty: any peer (the nodes must be unreachable
+# except through the proxies).
+NUANJIA_TRUSTED_PROXY_ADDRESSES = env_list("NUANJIA_TRUSTED_PROXY_ADDRESSES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
