@@ -233,7 +233,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads (import sheets waiting for the task worker, photos, attachments): with several app
+# nodes, a directory every node mounts (NFS or the like), since any node's task worker may
+# read what another node received (docs/deploy.md).
+MEDIA_ROOT = Path(os.environ.get("NUANJIA_MEDIA_ROOT") or VAR_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The shared rate-limit counts without Redis (core.ratelimit): a SQLite file of their own.

@@ -160,6 +160,7 @@ def node_environ(
         "NUANJIA_REDIS_URL": redis_url,
         "NUANJIA_VAR_DIR": str(var),
         "NUANJIA_STATIC_ROOT": str(cluster.directory / "static"),
+        "NUANJIA_MEDIA_ROOT": str(cluster.directory / "media"),  # the shared mount
         "NUANJIA_BEHIND_PROXY": "1",
         "NUANJIA_TRUSTED_PROXIES": "1",
         "NUANJIA_TRUSTED_PROXY_ADDRESSES": PROXY_ADDRESS,
