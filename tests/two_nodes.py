@@ -11,7 +11,8 @@ the address nginx listens on and writes the processes' ids into <dir>/state.json
 
 What the nodes share is what production nodes share (docs/deploy.md): the database, Redis
 (rate limits, lockouts of unknown names, cache versions), the secret key and the field keys.
-Each has its own var directory, so nothing is shared through local files. nginx (its own
+Each has its own var directory; the only directory they share is the uploads'
+(NUANJIA_MEDIA_ROOT), standing for the mount production nodes share. nginx (its own
 configuration in <dir>, its own pid file, never /etc/nginx's sites) round-robins between them,
 appends the client to X-Forwarded-For, sets X-Forwarded-Proto, and connects to the nodes from
 PROXY_ADDRESS (127.0.0.5), the one peer whose X-Forwarded-For the nodes believe
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import http.client
 import json
 import os
@@ -58,7 +60,9 @@ def redis_reachable(url: str) -> bool:
 
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), 2) as s:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), 2
+        ) as s:
             s.sendall(b"PING\r\n")
             return s.recv(16).startswith(b"+PONG")
     except OSError:
@@ -118,9 +122,7 @@ http {{
 
 
 def nginx_config(directory: Path, port: int, node_ports: list[int]) -> str:
-    servers = "\n".join(
-        f"        server 127.0.0.1:{node} max_fails=0;" for node in node_ports
-    )
+    servers = "\n".join(f"        server 127.0.0.1:{node} max_fails=0;" for node in node_ports)
     user = "user root root;\n" if os.geteuid() == 0 else ""
     return NGINX_CONF.format(
         dir=directory, port=port, servers=servers, proxy=PROXY_ADDRESS, user=user
@@ -180,7 +182,7 @@ def _collect_static(environ: dict[str, str]) -> None:
 
 def _spawn(command: list[str], environ: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("ab") as handle:
-        return subprocess.Popen(  # noqa: S603 - our interpreter or nginx, fixed arguments
+        return subprocess.Popen(
             command, cwd=ROOT, env=environ, stdout=handle, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
@@ -259,29 +261,22 @@ def stop(cluster: Cluster) -> None:
     """SIGTERM every process group (nginx and the nodes with their workers), then SIGKILL
     what is left after 20 s."""
     for pid in cluster.pids.values():
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     deadline = time.time() + 20
     for pid in cluster.pids.values():
         while time.time() < deadline and _group_alive(pid):
             time.sleep(0.2)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
 
 
 def _group_alive(pgid: int) -> bool:
-    try:  # reap the leader when it is our own child, so a zombie does not count
+    # Reap the leader when it is our own child, so a zombie does not count.
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pgid, os.WNOHANG)
-    except ChildProcessError:
-        pass
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
@@ -361,7 +356,9 @@ def main() -> int:
         threads=args.threads,
     )  # fmt: skip
     print(f"nginx on {cluster.address}/ in front of nodes on ports {cluster.node_ports}")
-    print(f"logs and state in {directory}; stop with: python -m tests.two_nodes stop --dir {directory}")
+    print(
+        f"logs and state in {directory}; stop with: python -m tests.two_nodes stop --dir {directory}"
+    )
     return 0
 
 
