@@ -358,6 +358,10 @@ def main() -> None:
         return
     if two_nodes.nginx_binary() is None:
         raise SystemExit("nginx is not installed (apt-get install nginx-light)")
+    if not two_nodes.redis_reachable(two_nodes.DEFAULT_REDIS_URL):
+        raise SystemExit(
+            f"no Redis at {two_nodes.DEFAULT_REDIS_URL}: the nodes share their counts there"
+        )
     shared = two_nodes.shared_secrets()
     os.environ.update(shared)  # this process writes encrypted rows the nodes must read
     import harness
