@@ -63,6 +63,7 @@ STAFF_PAGES = ("/people/workers/", "/people/workers/?" + urlencode({"q": "王"})
 SUBMIT_PATH = "/api/v1/hotline/public/tickets"
 REDEEM_PATH = "/api/v1/partner/benefits/redeem"
 IMPORT_PATH = "/people/workers/import/"
+SOAK_REDIS_URL = "redis://127.0.0.1:6379/12"  # not the tests' (they empty theirs when they start)
 
 
 # ---- The load generator (its own process; no Django) -----------------------------------
@@ -342,6 +343,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--pause", type=float, default=0.05, help="between a client's requests")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers per node")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--redis", default=SOAK_REDIS_URL, help="a Redis database of its own")
     parser.add_argument("--generate", default="", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -358,7 +360,7 @@ def main() -> None:
         return
     if two_nodes.nginx_binary() is None:
         raise SystemExit("nginx is not installed (apt-get install nginx-light)")
-    if not two_nodes.redis_reachable(two_nodes.DEFAULT_REDIS_URL):
+    if not two_nodes.redis_reachable(args.redis):
         raise SystemExit(
             f"no Redis at {two_nodes.DEFAULT_REDIS_URL}: the nodes share their counts there"
         )
@@ -374,7 +376,7 @@ def main() -> None:
     print(f"# postgresql: {args.rows:,} workers, {len(data['ids']):,} members scanning, "
           f"a {args.import_rows:,}-row import; {args.seconds:.0f} s", flush=True)  # fmt: skip
     cluster = two_nodes.start(
-        url, workers=args.workers, threads=args.threads, shared=shared,
+        url, redis_url=args.redis, workers=args.workers, threads=args.threads, shared=shared,
         extra={"NUANJIA_HOTLINE_LIMITS": "submit_ip=100000000/60,submit_phone=100000000/60"},
     )  # fmt: skip
     run = f"soak-{int(time.time())}"
