@@ -167,6 +167,9 @@ def test_scheduled_periods_and_tasks_run_once_though_both_nodes_work(cluster):
     from nuanjia.core import schedule
     from nuanjia.core.models import ScheduledRun
 
+    for node in ("node1", "node2"):  # each node runs a task worker and a scheduler
+        running = " | ".join(two_nodes.helpers(cluster, node))
+        assert "db_worker" in running and "schedule --loop" in running, running
     jobs = schedule.jobs()
     wait_for(lambda: ScheduledRun.objects.count() >= len(jobs), what="both schedulers' ticks")
     # A third scheduler ticking now (as cron beside the nodes would) finds every period taken.

@@ -319,6 +319,19 @@ def _is_web_worker(pid: int) -> bool:
     return b"gunicorn" in command
 
 
+def helpers(cluster: Cluster, node: str) -> list[str]:
+    """The command lines of a node's task worker and scheduler (the master's children that are
+    not gunicorn workers)."""
+    found = []
+    for child in _children(cluster.pids[node]):
+        if not _is_web_worker(child):
+            with contextlib.suppress(OSError):
+                found.append(
+                    Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                )
+    return found
+
+
 def worker_rss(cluster: Cluster) -> dict[str, int]:
     """Resident bytes of each node's gunicorn workers (the web workers, not the master) and,
     apart, of its task worker and scheduler: {"web": …, "tasks": …}."""
