@@ -100,6 +100,9 @@ http {{
     upstream nuanjia {{
 {servers}
         keepalive 32;
+        # Below gunicorn's keep-alive (2 s): a connection gunicorn closes while nginx sends on
+        # it is a 502 for a POST (nginx retries only idempotent requests on another node).
+        keepalive_timeout 1s;
     }}
     server {{
         listen 127.0.0.1:{port};
