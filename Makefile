@@ -23,7 +23,7 @@ run: install ## set up the SQLite database, load the Henan demo, serve on http:/
 AXE_DIR := tests/browser/axe
 AXE_STAMP := $(AXE_DIR)/node_modules/.installed-$(shell sha1sum < $(AXE_DIR)/package-lock.json | cut -c1-12)
 
-browsers: ## install headless Chromium, CJK fonts (Debian) and axe-core (npm) for the browser tests
+browsers: ## install headless Chromium, CJK fonts, nginx (Debian) and axe-core (npm) for the browser and two-node tests
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install chromium fonts-noto-cjk (browser tests will be skipped)"; fi; }
@@ -32,6 +32,9 @@ browsers: ## install headless Chromium, CJK fonts (Debian) and axe-core (npm) fo
 	  else echo "npm is missing: sudo apt-get install npm (browser tests will be skipped)"; fi; }
 	@if command -v npm >/dev/null 2>&1 && [ ! -f $(AXE_STAMP) ]; then \
 	  npm ci --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error && touch $(AXE_STAMP); fi
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  else echo "nginx is missing: sudo apt-get install nginx-light (the two-node tests will be skipped)"; fi; }
 
 test: install browsers ## run the whole test suite (SQLite, or DATABASE_URL)
 	$(BIN)/pytest -q
@@ -65,6 +68,12 @@ bench-smoke: install ## run every benchmark at a small size, a few minutes (CI)
 
 bench-compare: install ## run every benchmark 3 times at full size, medians against docs/bench-baseline.md
 	$(BIN)/python bench/compare.py --runs 3
+
+.PHONY: bench-soak
+SOAK_DB ?= nuanjia_soak
+bench-soak: install browsers ## the soak's 60 s version: two nodes behind nginx, PostgreSQL (CI)
+	@createdb -h 127.0.0.1 -U postgres $(SOAK_DB) 2>/dev/null || true
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(SOAK_DB) $(BIN)/python bench/suite.py --smoke scale_soak
 
 messages: install ## extract messages and compile the zh_Hans catalogue
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench

@@ -223,6 +223,11 @@ if env_flag("NUANJIA_BEHIND_PROXY", False):
 # REMOTE_ADDR). The client's address is the entry this many hops from the right: what a client
 # writes into the header itself stays to the left and is never believed (core.middleware).
 NUANJIA_TRUSTED_PROXIES = max(0, int(os.environ.get("NUANJIA_TRUSTED_PROXIES", "0") or 0))
+# The addresses (or networks, "10.0.0.0/24") those proxies connect from. When set, the header is
+# read only on a request whose peer is one of them: a client that reaches a node directly
+# (past nginx) cannot choose its own address. Empty: any peer (the nodes must be unreachable
+# except through the proxies).
+NUANJIA_TRUSTED_PROXY_ADDRESSES = env_list("NUANJIA_TRUSTED_PROXY_ADDRESSES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -257,7 +262,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads (import sheets waiting for the task worker, photos, attachments): with several app
+# nodes, a directory every node mounts (NFS or the like), since any node's task worker may
+# read what another node received (docs/deploy.md).
+MEDIA_ROOT = Path(os.environ.get("NUANJIA_MEDIA_ROOT") or VAR_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The shared rate-limit counts without Redis (core.ratelimit): a SQLite file of their own.

@@ -16,8 +16,9 @@ def client_ip(request: HttpRequest) -> str | None:
     Without proxies (NUANJIA_TRUSTED_PROXIES=0, the default) it is REMOTE_ADDR. Behind N
     trusted proxies each appends the address it saw to X-Forwarded-For, so the client is the
     N-th entry from the right; whatever the client wrote into the header itself sits further
-    left and is ignored. A shorter chain (a request that did not come through the proxies) or
-    a malformed entry falls back to REMOTE_ADDR.
+    left and is ignored. A shorter chain (a request that did not come through the proxies), a
+    peer that is not one of NUANJIA_TRUSTED_PROXY_ADDRESSES (when set) or a malformed entry
+    falls back to REMOTE_ADDR.
     """
     from django.conf import settings
 
@@ -27,9 +28,23 @@ def client_ip(request: HttpRequest) -> str | None:
         return remote
     chain = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     chain = [hop for hop in chain if hop]
-    if len(chain) < hops:
+    if len(chain) < hops or not _from_trusted_proxy(remote):
         return remote
     return _valid_address(chain[-hops]) or remote
+
+
+def _from_trusted_proxy(remote: str | None) -> bool:
+    """Whether the peer is one of NUANJIA_TRUSTED_PROXY_ADDRESSES (any peer when none is set)."""
+    from django.conf import settings
+
+    networks = getattr(settings, "NUANJIA_TRUSTED_PROXY_ADDRESSES", None) or []
+    if not networks:
+        return True
+    try:
+        peer = ipaddress.ip_address(remote or "")
+    except ValueError:
+        return False
+    return any(peer in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 def _valid_address(text: str) -> str | None:

@@ -44,3 +44,17 @@ def test_the_client_is_counted_from_the_right(settings, hops, forwarded, client)
 def test_a_chain_too_short_or_malformed_falls_back_to_the_peer(settings, forwarded):
     settings.NUANJIA_TRUSTED_PROXIES = 2
     assert client_ip(request_from(forwarded, remote="198.51.100.9")) == "198.51.100.9"
+
+
+@pytest.mark.parametrize(
+    ("remote", "client"),
+    [
+        (PROXY, "203.0.113.5"),  # the proxy itself
+        ("10.0.0.77", "203.0.113.5"),  # inside a trusted network
+        ("198.51.100.9", "198.51.100.9"),  # a direct request with a forged header
+    ],
+)
+def test_the_header_is_read_only_from_a_trusted_proxy_address(settings, remote, client):
+    settings.NUANJIA_TRUSTED_PROXIES = 1
+    settings.NUANJIA_TRUSTED_PROXY_ADDRESSES = [PROXY, "10.0.0.64/26"]
+    assert client_ip(request_from("203.0.113.5", remote=remote)) == client
