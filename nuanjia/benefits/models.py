@@ -162,19 +162,23 @@ class MemberCounter(models.Model):
 
 
 class BudgetCounter(models.Model):
-    """An offer's uses in one budget period (the period's first day)."""
+    """One stripe of an offer's uses in one budget period (the period's first day): the
+    period's uses are the sum of its stripes (services.counters.BUDGET_STRIPES)."""
 
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
     starts_on = models.DateField()
+    stripe = models.PositiveSmallIntegerField(default=0)
     used = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["offer", "starts_on"], name="benefits_budget_counter")
+            models.UniqueConstraint(
+                fields=["offer", "starts_on", "stripe"], name="benefits_budget_counter_stripe"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.offer_id} {self.starts_on}: {self.used}"
+        return f"{self.offer_id} {self.starts_on} #{self.stripe}: {self.used}"
 
 
 class UsageFile(models.Model):

@@ -340,7 +340,7 @@ def _take(
             # row every confirm of the offer queues on is held for one UPDATE and the commit.
             append_audit(audit, object_id=str(redemption.pk), object_label=str(redemption))
             flags.raise_found(redemption, patterns)
-            if not counters.take_budget(offer, day):
+            if not counters.take_budget(offer, day, found.worker_id):
                 raise _Undo(Answer(Status.BUDGET, limit_message("budget"), **shown))
     except _Undo as undo:
         if undo.answer is None:

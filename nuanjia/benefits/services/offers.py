@@ -28,6 +28,7 @@ from nuanjia.people.services import parse_bank_account
 from ..audit import OFFER_SAVED, TERMS_SAVED
 from ..models import MerchantTerms, Offer, OutletPlace
 from ..rules import MEMBER_PERIODS, Period
+from . import counters
 
 MANAGER_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER})
 LIMIT_FIELDS = {Period.DAY: "per_day", Period.WEEK: "per_week", Period.MONTH: "per_month",
@@ -139,7 +140,13 @@ def save_offer(
     offer.budget_period, offer.rule, offer.rule_text = budget_period, rule, text
     if Offer.objects.filter(partner_id=terms.partner_id, name=offer.name).exclude(pk=offer.pk):
         raise RuleViolation(_("The merchant already has an offer of this name."), field="name")
+    budget_changed = (
+        offer_given
+        and Offer.objects.filter(pk=offer.pk).exclude(budget_uses=offer.budget_uses).exists()
+    )
     offer.save()
+    if budget_changed:
+        counters.rebalance_budget(offer)
     if offer_given:  # the fast confirm compiled its member group per offer (core.cache)
         cache.bump(Offer)
     record_event(offer, OFFER_SAVED, by=by, org=terms.org,
