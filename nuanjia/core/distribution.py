@@ -560,6 +560,16 @@ _ENTERPRISES: dict[str, Placement] = {
     "enterprises_firmhelpevent": dist("help"),
 }
 
+_REPORTS: dict[str, Placement] = {
+    "reports_fact": dist(
+        "org",
+        why="a union's daily figures live with its city's rows; a province or national roll-up "
+        "reads every shard's facts of the subtree (few rows a day per union)",
+    ),
+    "reports_feedcursor": local("how far the refresh has read each change feed (coordinator)"),
+    "reports_checkrun": local("the nightly check's runs and their differences (coordinator)"),
+}
+
 TABLES: Mapping[str, Placement] = {
     **_CORE,
     **_DJANGO,
@@ -576,6 +586,7 @@ TABLES: Mapping[str, Placement] = {
     **_MUTUALAID,
     **_BENEFITS,
     **_ENTERPRISES,
+    **_REPORTS,
 }
 
 

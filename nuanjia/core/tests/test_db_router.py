@@ -4,6 +4,7 @@ test database sharing its connection. The real streaming replica: tests/test_rep
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import OperationalError, connections, router, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -21,7 +22,13 @@ from nuanjia.core.db_router import (
 from nuanjia.core.observability import metrics_text
 from nuanjia.orgs.models import Org
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        "replica" not in django_settings.DATABASES,
+        reason="the replica alias mirrors the test database on PostgreSQL only (config/settings.py)",
+    ),
+]
 
 
 @pytest.fixture(autouse=True)
