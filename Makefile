@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run browsers test test-fast test-replica lint format bench bench-smoke bench-compare messages clean
+.PHONY: help install fonts run browsers test test-fast test-replica lint format bench bench-smoke bench-compare messages clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-13s %s\n", $$1, $$2}'
@@ -15,7 +15,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP) ## create .venv and install nuanjia with its test tools
+install: $(STAMP) fonts ## create .venv and install nuanjia with its test tools
+
+WQY := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+fonts: ## the TrueType CJK font (Debian's fonts-wqy-zenhei) that the reports' PDFs embed
+	@test -f $(WQY) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null; \
+	  else echo "fonts-wqy-zenhei is missing: sudo apt-get install fonts-wqy-zenhei (report PDFs will fall back to the built-in CID font)"; fi; }
 
 run: install ## set up the SQLite database, load the Henan demo, serve on http://127.0.0.1:8000
 	$(BIN)/nuanjia demo
