@@ -150,6 +150,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The fast paths' statements are prepared on the PostgreSQL server once per connection
+# (core.prepared.hot_cursor). Turn off ("0") behind a pooler that cannot keep them
+# (PgBouncer before 1.21 in transaction mode).
+NUANJIA_DB_PREPARED_STATEMENTS = os.environ.get("NUANJIA_DB_PREPARED_STATEMENTS", "1") != "0"
+
 # Read replica (docs/operations.md "Read replica", ADR 0020): a streaming PostgreSQL replica that
 # figures, exports and the audit list read from (core.db_router). The tests run the router on
 # a `replica` alias mirroring the test database, unless a real replica is named.

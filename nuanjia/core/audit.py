@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from nuanjia.core.prepared import hot_cursor
+
 from .actors import Actor
 from .models import AuditChain, AuditRootEntry
 from .models import AuditEvent as AuditEvent  # re-exported: callers import it from here
@@ -191,7 +193,7 @@ def lock_chain(org_path: str = "", *, take_number: bool = False) -> tuple[str, i
     else:
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         sql = f"SELECT last_seq, last_hash FROM {table} WHERE {key} = %s{lock}"  # noqa: S608 -- our own table name
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, [chain])
         row = cursor.fetchone()
         if row is None:

@@ -107,7 +107,7 @@ class PreparedInsert(Generic[M]):
             setattr(self.obj, field.attname, value)
             params[index] = field.get_db_prep_save(value, connection=self.connection)
         connection, statement = self.connection, self.statement
-        with connection.cursor() as cursor:
+        with hot_cursor(self.using) as cursor:
             cursor.execute(template.replace("{insert}", statement.sql), params + extra)
             row: tuple[Any, ...]
             if not statement.returning_fields:
@@ -192,3 +192,62 @@ class ModelColumns(Generic[M]):
     def build(self, row: tuple[Any, ...] | list[Any], start: int = 0) -> M:
         """The instance whose columns start at `row[start]`."""
         return self.model.from_db(self.using, self.names, self.convert(row, start))
+
+
+# ---- Statements the server keeps parsed and planned -------------------------------------------
+
+
+def hot_cursor(using: str = DEFAULT_DB_ALIAS) -> Any:
+    """A cursor for a fast path's few statements, run thousands of times a minute with the
+    same text: on PostgreSQL each is prepared on the server the first time a connection runs
+    it (parameters bound server-side, parsed and planned once per connection), where Django's
+    cursors send each statement as new text. Elsewhere, and with
+    `NUANJIA_DB_PREPARED_STATEMENTS` off (a pooler that cannot keep them), Django's cursor.
+
+    Django's wrapper is kept, so query logging and counting see these statements as any other.
+    A statement for it is written with `%s` placeholders only (no literal `%`)."""
+    from django.conf import settings
+
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not getattr(
+        settings, "NUANJIA_DB_PREPARED_STATEMENTS", True
+    ):
+        return connection.cursor()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django turns preparing off (None) for every statement; our cursor prepares its own
+        # (`prepare=True`), and a threshold no other statement reaches keeps the rest as before.
+        connection.connection.prepare_threshold = _NEVER
+    cursor_class, debug_wrapper = _prepared_classes()
+    raw = cursor_class(connection.connection)
+    if connection.queries_logged:
+        return debug_wrapper(raw, connection)
+    return connection.make_cursor(raw)
+
+
+_NEVER = 2**31 - 1
+_CLASSES: list[tuple[type, type]] = []
+
+
+def _prepared_classes() -> tuple[type, type]:
+    """psycopg's server-binding cursor (as Django's own, with its mixin) preparing every
+    statement, and Django's debug wrapper logging such a statement's text (Django reads it
+    back from the cursor, where a prepared statement leaves none)."""
+    if not _CLASSES:
+        from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+            CursorDebugWrapper,
+            ServerBindingCursor,
+        )
+        from django.db.backends.utils import CursorWrapper
+
+        class PreparingCursor(ServerBindingCursor):  # type: ignore[misc]
+            def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+                return super().execute(query, params, prepare=True, **options)
+
+        class PreparedDebugWrapper(CursorDebugWrapper):
+            def execute(self, sql: Any, params: Any = None) -> Any:
+                with self.debug_sql(sql, params, use_last_executed_query=False):
+                    return CursorWrapper.execute(self, sql, params)
+
+        _CLASSES.append((PreparingCursor, PreparedDebugWrapper))
+    return _CLASSES[0]

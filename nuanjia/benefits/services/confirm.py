@@ -36,7 +36,7 @@ from nuanjia.core.audit import append_event as append_audit
 from nuanjia.core.audit import prepare_event
 from nuanjia.core.cache import TTLCache
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.prepared import PreparedInsert
+from nuanjia.core.prepared import PreparedInsert, hot_cursor
 from nuanjia.members.models import Outlet, PartnerUser
 from nuanjia.members.services.scanning import CardStatus, ScanResult, scan
 from nuanjia.orgs.models import Org
@@ -165,7 +165,7 @@ def _live(
     on = Offer._meta.get_field("starts_on").get_db_prep_value(day, connection)
     params = [*group_params, worker_id, offer_id, partner_id, True, True, on, on, on, on]
     head, tail = _live_sql(connection.vendor)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(head + group + tail, params)
         row = cursor.fetchone()
     if row is None:
@@ -208,7 +208,7 @@ def _attempt_params(
 
 def _insert_attempt(params: list[Any]) -> bool:
     """The attempt's row; False when the key is already there (nothing written)."""
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_attempt_sql(connection.vendor), params)
         return cursor.fetchone() is not None
 
@@ -251,7 +251,7 @@ def _before(key: uuid.UUID, user: PartnerUser, outlet: Any) -> tuple[Answer | No
     )  # fmt: skip
     params = [_field(Attempt, "key").get_db_prep_value(key, connection), chosen,
               user.partner_id, True]  # fmt: skip
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_before_sql(connection.vendor), params)
         partner_id, answer, outlet_id, name = cursor.fetchone()
     if partner_id is not None:

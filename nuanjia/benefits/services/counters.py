@@ -27,6 +27,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, Sum
 
+from nuanjia.core.prepared import hot_cursor
+
 from ..models import BudgetCounter, MemberCounter, Offer
 from .periods import period_start
 
@@ -94,7 +96,7 @@ def take(offer: Offer, worker_id: int, day: datetime.date, *, budget: bool = Tru
     (unless `budget` is False: the caller takes it last, with `take_budget`). On a refusal
     the caller rolls its savepoint back (counters already taken included)."""
     left: int | None = None
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         for period, limit in offer.limits().items():
             start = period_start(period, day, offer.starts_on)
             if limit <= 0:
@@ -119,7 +121,7 @@ def take_budget(offer: Offer, day: datetime.date, worker_id: int) -> bool:
         return True
     start = _day(period_start(offer.budget_period, day, offer.starts_on))
     update, insert = _budget_sql(connection.vendor)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         for stripe in _stripes_from(worker_id):
             cap = stripe_cap(offer.budget_uses, stripe)
             if cap <= 0:

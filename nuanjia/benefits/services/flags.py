@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from nuanjia.core.audit import record_event
-from nuanjia.core.prepared import ModelColumns
+from nuanjia.core.prepared import ModelColumns, hot_cursor
 
 from ..audit import FLAGGED
 from ..models import Flag, OutletPlace, Redemption
@@ -52,7 +52,7 @@ def _recent(redemption: Redemption) -> list[tuple[datetime.datetime, int | None]
         at.get_db_prep_value(moment, connection)
         for moment in (redemption.at - datetime.timedelta(minutes=window), redemption.at)
     )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             _recent_sql(connection.vendor),
             [redemption.worker_id, since, until, False, redemption.pk],

@@ -21,7 +21,7 @@ from nuanjia.core.actors import Actor
 from nuanjia.core.audit import append_event, prepare_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
-from nuanjia.core.prepared import PreparedInsert
+from nuanjia.core.prepared import PreparedInsert, hot_cursor
 from nuanjia.core.sms import send_sms
 from nuanjia.core.workflow import access
 from nuanjia.orgs.models import Org
@@ -44,7 +44,7 @@ def _next_number(day: datetime.date) -> str:
     A rolled-back transaction leaves a gap in the day's numbers, never a repeat."""
     table = connection.ops.quote_name(DayCounter._meta.db_table)
     sql = f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last"  # noqa: S608 -- our own table name
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, [day])
         row = cursor.fetchone()
         if row is None:
@@ -193,7 +193,7 @@ class _Intake:
     def first_twin(self) -> tuple[int, str, str] | None:
         """(pk, number, status) of the newest ticket with the same phone and text within
         the duplicate window, if any."""
-        with connection.cursor() as cursor:
+        with hot_cursor() as cursor:
             cursor.execute(*self.twins)
             row: tuple[int, str, str] | None = cursor.fetchone()
             return row

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.prepared import ModelColumns
+from nuanjia.core.prepared import ModelColumns, hot_cursor
 from nuanjia.core.sealed_phones import phone_index
 from nuanjia.core.text import one_line
 from nuanjia.orgs.models import Org
@@ -176,7 +176,7 @@ def partner_device_for_key(raw: str | None) -> PartnerDevice | None:
         return None
     now = timezone.now()
     moment = PartnerDevice._meta.get_field("expires_at").get_db_prep_value(now, connection)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_device_sql(connection.vendor), [key_hash(raw), moment])
         row = cursor.fetchone()
     if row is None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.masking import mask_name
+from nuanjia.core.prepared import hot_cursor
 from nuanjia.people.membership import member_number, worker_id_of
 from nuanjia.people.models import Worker
 
@@ -92,7 +93,7 @@ def _worker_row_sql(vendor: str) -> str:
 def _worker_row(worker_id: int) -> dict[str, Any] | None:
     """The scanned worker's name, union, merged_into and last 4 of the ID (None when there
     is no such row): one look-up by primary key."""
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_worker_row_sql(connection.vendor), [worker_id])
         row = cursor.fetchone()
     if row is None:
