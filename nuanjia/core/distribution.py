@@ -560,6 +560,20 @@ _ENTERPRISES: dict[str, Placement] = {
     "enterprises_firmhelpevent": dist("help"),
 }
 
+COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
+
+_COUNSELLING: dict[str, Placement] = {
+    "counselling_line": dist("org"),
+    "counselling_helper": dist("line", same_city=("org",), why=COUNSELLING_CITY),
+    "counselling_qualification": dist("helper"),
+    "counselling_shift": dist("line", same_city=("org", "helper"), why=COUNSELLING_CITY),
+    "counselling_swap": dist("shift", same_city=("org", "taker", "giver"), why=COUNSELLING_CITY),
+    "counselling_swapevent": dist("swap"),
+    "counselling_session": dist("line", same_city=("org", "helper"), why=COUNSELLING_CITY),
+    "counselling_event": dist("org"),
+    "counselling_attendance": dist("event"),
+}
+
 _REPORTS: dict[str, Placement] = {
     "reports_fact": dist(
         "org",
@@ -586,6 +600,7 @@ TABLES: Mapping[str, Placement] = {
     **_MUTUALAID,
     **_BENEFITS,
     **_ENTERPRISES,
+    **_COUNSELLING,
     **_REPORTS,
 }
 
