@@ -65,11 +65,11 @@ def line_create(request, payload: CounsellingLineIn):
     return Status(201, line)
 
 
-@router.get("/lines/{line_id}", response={200: CounsellingLineOut, 404: ErrorOut},
+@router.get("/lines/{help_line_id}", response={200: CounsellingLineOut, 404: ErrorOut},
             summary="One help line")  # fmt: skip
-def line_detail(request, line_id: int):
+def line_detail(request, help_line_id: int):
     _guard(request)
-    return queries.get_line_for(request.user, line_id)
+    return queries.get_line_for(request.user, help_line_id)
 
 
 class CounsellingQualificationOut(Schema):
@@ -111,20 +111,22 @@ class CounsellingQualificationIn(Schema):
     valid_until: str | None = Field(None, description="YYYY-MM-DD")
 
 
-@router.get("/lines/{line_id}/helpers", response=list[CounsellingHelperOut],
+@router.get("/lines/{help_line_id}/helpers", response=list[CounsellingHelperOut],
             summary="A line's counsellors and volunteers")  # fmt: skip
 @paginate(Pages, page_size=100)
-def helper_list(request, line_id: int):
+def helper_list(request, help_line_id: int):
     _guard(request)
-    line = queries.get_line_for(request.user, line_id)
-    return queries.visible_helpers(request.user).filter(line=line).prefetch_related("qualifications")
+    line = queries.get_line_for(request.user, help_line_id)
+    return (
+        queries.visible_helpers(request.user).filter(line=line).prefetch_related("qualifications")
+    )
 
 
-@router.post("/lines/{line_id}/helpers", response={201: CounsellingHelperOut, **ERROR_RESPONSES},
+@router.post("/lines/{help_line_id}/helpers", response={201: CounsellingHelperOut, **ERROR_RESPONSES},
              summary="Register a counsellor or volunteer on a line")  # fmt: skip
-def helper_create(request, line_id: int, payload: CounsellingHelperIn):
+def helper_create(request, help_line_id: int, payload: CounsellingHelperIn):
     _guard(request)
-    line = queries.get_line_for(request.user, line_id, write=True)
+    line = queries.get_line_for(request.user, help_line_id, write=True)
     return Status(201, services.add_helper(line, by=request.user, **payload.dict()))
 
 
@@ -182,40 +184,44 @@ class CounsellingGapOut(Schema):
     on_duty: int
 
 
-@router.get("/lines/{line_id}/shifts", response=list[CounsellingShiftOut],
+@router.get("/lines/{help_line_id}/shifts", response=list[CounsellingShiftOut],
             summary="A line's shifts from a day on")  # fmt: skip
 @paginate(Pages, page_size=200)
-def shift_list(request, line_id: int, since: datetime.date | None = None):
+def shift_list(request, help_line_id: int, since: datetime.date | None = None):
     _guard(request)
-    line = queries.get_line_for(request.user, line_id)
+    line = queries.get_line_for(request.user, help_line_id)
     shifts = queries.visible_shifts(request.user).filter(line=line)
     return shifts.filter(starts_at__date__gte=since) if since else shifts
 
 
-@router.post("/lines/{line_id}/shifts", response={201: CounsellingShiftOut, **ERROR_RESPONSES},
+@router.post("/lines/{help_line_id}/shifts", response={201: CounsellingShiftOut, **ERROR_RESPONSES},
              summary="Add a shift to a line's roster")  # fmt: skip
-def shift_create(request, line_id: int, payload: CounsellingShiftIn):
+def shift_create(request, help_line_id: int, payload: CounsellingShiftIn):
     _guard(request)
-    line = queries.get_line_for(request.user, line_id, write=True)
+    line = queries.get_line_for(request.user, help_line_id, write=True)
     helper = queries.get_helper_for(request.user, payload.helper_id, write=True)
     if helper.line_id != line.pk:
         raise services.RuleViolation("此人不在该热线名册中。", field="helper_id")
-    return Status(201, services.add_shift(helper, payload.starts_at, payload.ends_at, by=request.user))
+    return Status(
+        201, services.add_shift(helper, payload.starts_at, payload.ends_at, by=request.user)
+    )
 
 
 @router.delete("/shifts/{shift_id}", response={204: None, **ERROR_RESPONSES},
                summary="Remove a shift")  # fmt: skip
 def shift_delete(request, shift_id: int):
     _guard(request)
-    services.remove_shift(queries.get_shift_for(request.user, shift_id, write=True), by=request.user)
+    services.remove_shift(
+        queries.get_shift_for(request.user, shift_id, write=True), by=request.user
+    )
     return Status(204, None)
 
 
-@router.get("/lines/{line_id}/gaps", response={200: list[CounsellingGapOut], **ERROR_RESPONSES},
+@router.get("/lines/{help_line_id}/gaps", response={200: list[CounsellingGapOut], **ERROR_RESPONSES},
             summary="Gaps in a line's roster in the coming days")  # fmt: skip
-def gap_list(request, line_id: int, days: int = Field(GAP_DAYS, ge=1, le=MAX_GAP_DAYS)):
+def gap_list(request, help_line_id: int, days: int = Field(GAP_DAYS, ge=1, le=MAX_GAP_DAYS)):
     _guard(request)
-    line = queries.get_line_for(request.user, line_id)
+    line = queries.get_line_for(request.user, help_line_id)
     first, last = services.window(days)
     return services.find_gaps([line], first, last)[line.pk]
 
@@ -409,10 +415,10 @@ def event_create(request, payload: CounsellingEventIn):
     return Status(201, services.create_event(request.user.org, by=request.user, **payload.dict()))
 
 
-@router.post("/events/{event_id}/attendance", response={201: CounsellingEventOut, **ERROR_RESPONSES},
+@router.post("/events/{class_id}/attendance", response={201: CounsellingEventOut, **ERROR_RESPONSES},
              summary="Record one person's attendance")  # fmt: skip
-def attendance_create(request, event_id: int, payload: CounsellingAttendanceIn):
+def attendance_create(request, class_id: int, payload: CounsellingAttendanceIn):
     _guard(request)
-    event = queries.get_event_for(request.user, event_id, write=True)
+    event = queries.get_event_for(request.user, class_id, write=True)
     services.add_attendance(event, by=request.user, **payload.dict())
     return Status(201, event)

@@ -3,6 +3,8 @@ an event and one attendance."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,9 @@ def _when(label) -> forms.DateTimeField:
 class LineForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     phone = forms.CharField(label=_("Line number"), max_length=20, required=False)
-    min_on_duty = forms.IntegerField(label=_("Minimum on duty"), min_value=1, max_value=50, initial=1)
+    min_on_duty = forms.IntegerField(
+        label=_("Minimum on duty"), min_value=1, max_value=50, initial=1
+    )
     follow_up_hours = forms.IntegerField(
         label=_("Follow-up within (hours)"), min_value=1, max_value=168, initial=24
     )
@@ -32,7 +36,7 @@ class LineForm(forms.Form):
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
         if staff is not None:
-            self.fields["supervisor"].queryset = staff
+            cast(forms.ModelChoiceField, self.fields["supervisor"]).queryset = staff
 
 
 class HelperForm(forms.Form):
@@ -57,7 +61,9 @@ class ShiftForm(forms.Form):
 
     def __init__(self, *args, helpers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["helper"].choices = [(str(h.pk), h.name) for h in helpers]
+        cast(forms.ChoiceField, self.fields["helper"]).choices = [
+            (str(h.pk), h.name) for h in helpers
+        ]
 
 
 class SwapForm(forms.Form):
@@ -66,7 +72,9 @@ class SwapForm(forms.Form):
 
     def __init__(self, *args, helpers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["taker"].choices = [(str(h.pk), h.name) for h in helpers]
+        cast(forms.ChoiceField, self.fields["taker"]).choices = [
+            (str(h.pk), h.name) for h in helpers
+        ]
 
 
 class SessionForm(forms.Form):
@@ -83,7 +91,9 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args, helpers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["helper"].choices = [(str(h.pk), f"{h.line} · {h.name}") for h in helpers]
+        cast(forms.ChoiceField, self.fields["helper"]).choices = [
+            (str(h.pk), f"{h.line} · {h.name}") for h in helpers
+        ]
 
 
 class NoteForm(forms.Form):

@@ -103,6 +103,9 @@ class Qualification(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"
+
 
 class Shift(models.Model):
     """One person on duty on a line from `starts_at` until `ends_at` (at most 24 hours)."""
@@ -129,6 +132,9 @@ class Shift(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.helper_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
 
 class Swap(models.Model):
     """A volunteer's proposal to hand a shift to another person of the line (调班), approved or
@@ -149,6 +155,9 @@ class Swap(models.Model):
     class Meta:
         verbose_name = _("shift swap")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"TB{self.pk:06d}"
 
 
 class SwapEvent(StepEvent):
@@ -185,6 +194,9 @@ class Session(models.Model):
             models.Index(fields=["updated_at"], name="counselling_session_stamp"),
         ]
 
+    def __str__(self) -> str:
+        return f"XL{self.pk:06d}"
+
 
 class Event(models.Model):
     """A class (心灵护航) or column (职工心灵夜话) of a union, with its attendance."""
@@ -202,6 +214,9 @@ class Event(models.Model):
         verbose_name = _("class or column")
         ordering = ["-held_at", "-id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Attendance(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendance")
@@ -217,3 +232,6 @@ class Attendance(models.Model):
                 fields=["event", "name", "workplace"], name="counselling_attendance_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.name

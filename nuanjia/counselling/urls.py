@@ -7,15 +7,15 @@ app_name = "counselling"
 urlpatterns = [
     path("counselling/lines/", lines.line_list_view, name="lines"),
     path("counselling/lines/new/", lines.line_new_view, name="line_new"),
-    path("counselling/lines/<int:line_id>/", lines.line_detail_view, name="line"),
-    path("counselling/lines/<int:line_id>/roster/", lines.roster_view, name="roster"),
+    path("counselling/lines/<int:help_line_id>/", lines.line_detail_view, name="line"),
+    path("counselling/lines/<int:help_line_id>/roster/", lines.roster_view, name="roster"),
     path(
-        "counselling/lines/<int:line_id>/register.xlsx",
+        "counselling/lines/<int:help_line_id>/register.xlsx",
         lines.register_export_view,
         name="register_export",
     ),
     path(
-        "counselling/lines/<int:line_id>/import/",
+        "counselling/lines/<int:help_line_id>/import/",
         lines.register_import_view,
         name="register_import",
     ),
@@ -52,6 +52,6 @@ urlpatterns = [
         name="session_follow_up",
     ),
     path("counselling/events/", sessions.event_list_view, name="events"),
-    path("counselling/events/<int:event_id>/", sessions.event_detail_view, name="event"),
+    path("counselling/events/<int:class_id>/", sessions.event_detail_view, name="event"),
     path("p/counselling/shifts/", sessions.my_shifts_view, name="my_shifts"),
 ]

@@ -60,7 +60,7 @@ def create_line(
 
 
 def _supervisor(supervisor: Staff | None, org: Org) -> Staff | None:
-    if supervisor is not None and not org.path.startswith(supervisor.org.path):
+    if supervisor is not None and not org.path.startswith(getattr(supervisor.org, "path", "?")):
         raise RuleViolation(
             _("The supervisor works for this union or a union above it."), field="supervisor"
         )
@@ -104,15 +104,16 @@ def add_helper(
     number = normalize_phone(phone or "")
     if phone and not is_mobile(number):
         raise RuleViolation(
-            _("The mobile number must have 11 digits and start with 13 to 19 (for example 13812345678)."),
+            _(
+                "The mobile number must have 11 digits and start with 13 to 19 (for example 13812345678)."
+            ),
             field="phone",
         )
     if number:
         helper.phone = number
     if staff is not None:
-        if not line.org.path.startswith(staff.org.path) and not staff.org.path.startswith(
-            line.org.path
-        ):
+        staff_path = getattr(staff.org, "path", "?")
+        if not (line.org.path.startswith(staff_path) or staff_path.startswith(line.org.path)):
             raise RuleViolation(_("This staff account is of another union."), field="staff")
         helper.staff = staff
     helper.save()

@@ -85,7 +85,9 @@ def find_gaps(
     return {pk: sweep(pk, need, spans[pk], first, last) for pk, need in minimum.items()}
 
 
-def window(days: int, now: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
+def window(
+    days: int, now: datetime.datetime | None = None
+) -> tuple[datetime.datetime, datetime.datetime]:
     if not 1 <= days <= MAX_GAP_DAYS:
         raise RuleViolation(
             _("Look from 1 to %(days)d days ahead.") % {"days": MAX_GAP_DAYS}, field="days"

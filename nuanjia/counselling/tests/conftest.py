@@ -8,9 +8,9 @@ import zoneinfo
 import pytest
 import time_machine
 
+from nuanjia.counselling import services
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
-from nuanjia.counselling import services
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 5, 10, 10, 0, tzinfo=SHANGHAI)
@@ -66,7 +66,11 @@ def people(line, caseworker, counsellor_staff):
     )
     volunteers = [
         services.add_helper(line, kind="volunteer", name=name, phone=phone, by=caseworker)
-        for name, phone in (("王志愿", "13900001111"), ("赵志愿", "13900002222"), ("钱志愿", "13900003333"))
+        for name, phone in (
+            ("王志愿", "13900001111"),
+            ("赵志愿", "13900002222"),
+            ("钱志愿", "13900003333"),
+        )
     ]
     return counsellor, volunteers
 

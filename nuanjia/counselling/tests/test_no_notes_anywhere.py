@@ -69,7 +69,9 @@ def test_no_export_report_or_api_list_carries_a_note(
         assert facts, code
         rows = measure.rows(line.org.path, False, day, day)
         outputs.append(str(facts))
-        outputs.append(" ".join(str(column.read(row)) for row in rows for column in measure.columns))
+        outputs.append(
+            " ".join(str(column.read(row)) for row in rows for column in measure.columns)
+        )
         report = client.get(f"/reports/rows/export/?measure={code}&org=410100&period=2026-05")
         assert report.status_code == 200, code
         outputs.append(_cells(_body(report)))
@@ -84,7 +86,9 @@ def test_the_sessions_measure_counts_by_risk(line, people, counsellor_staff):
         services.log_session(counsellor, by=counsellor_staff, channel="chat",
                              started_at=at(10, 3), minutes=5, risk=risk)  # fmt: skip
     day = datetime.date(2026, 5, 10)
-    facts = {row["d1"]: row["value"] for row in measures.get("counselling.sessions").compute(day, day)}
+    facts = {
+        row["d1"]: row["value"] for row in measures.get("counselling.sessions").compute(day, day)
+    }
     assert facts == {"low": 1, "high": 2}
     follow = list(measures.get("counselling.follow_ups").compute(day, day))
     assert [(row["d1"], row["value"]) for row in follow] == [("open", 2)]
@@ -95,7 +99,17 @@ def test_the_register_imports_and_exports(line, caseworker):
     sheet = book.active
     sheet.title = "志愿者名册"
     sheet.append(["姓名", "类型", "手机号", "资质", "证书编号", "发证机构", "有效期至"])
-    sheet.append(["孙志愿", "志愿者", "13900004444", "心理咨询师三级", "PX-001", "河南省人社厅", "2028-06-30"])
+    sheet.append(
+        [
+            "孙志愿",
+            "志愿者",
+            "13900004444",
+            "心理咨询师三级",
+            "PX-001",
+            "河南省人社厅",
+            "2028-06-30",
+        ]
+    )
     sheet.append(["周咨询", "咨询师", "", "", "", "", ""])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -114,9 +114,10 @@ def test_the_swap_page_approves_and_the_swaps_tile_counts_it(people, caseworker,
     swap = services.propose_swap(shift, zhao, volunteer=wang)
     client = Client()
     verified_login(client, supervisor)
-    assert "Shift swaps to decide" in client.get("/").content.decode() or "调班" in client.get(
-        "/"
-    ).content.decode()
+    assert (
+        "Shift swaps to decide" in client.get("/").content.decode()
+        or "调班" in client.get("/").content.decode()
+    )
     answer = client.post(f"/counselling/swaps/{swap.pk}/approve/")
     assert answer.status_code == 302
     swap.refresh_from_db()

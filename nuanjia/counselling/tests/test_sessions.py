@@ -56,7 +56,10 @@ def test_a_high_risk_session_alerts_the_supervisor_at_once(people, counsellor_st
     assert session.follow_up_due_at == at(11, 1)
     client = Client()
     verified_login(client, supervisor)
-    assert "高风险" in client.get("/").content.decode() or "High-risk" in client.get("/").content.decode()
+    assert (
+        "高风险" in client.get("/").content.decode()
+        or "High-risk" in client.get("/").content.decode()
+    )
 
 
 def test_an_overdue_follow_up_escalates_to_the_parent_union_supervisor(

@@ -59,22 +59,24 @@ def line_new_view(request):
         _("The line has been set up."),
     )  # fmt: skip
     if line is not None:
-        return redirect("counselling:line", line_id=line.pk)
-    return render(request, "counselling/form.html", {"form": form, "title": _("Set up a help line")})
+        return redirect("counselling:line", help_line_id=line.pk)
+    return render(
+        request, "counselling/form.html", {"form": form, "title": _("Set up a help line")}
+    )
 
 
 @requires(Perm.VIEW_BUSINESS)
-def line_detail_view(request, line_id: int):
-    line = queries.get_line_for(request.user, line_id)
+def line_detail_view(request, help_line_id: int):
+    line = queries.get_line_for(request.user, help_line_id)
     form = forms.HelperForm(request.POST or None)
     if request.method == "POST":
-        line = queries.get_line_for(request.user, line_id, write=True)
+        line = queries.get_line_for(request.user, help_line_id, write=True)
         helper = saved(
             request, form, lambda: services.add_helper(line, by=request.user, **form.cleaned_data),
             _("The person has been registered."),
         )  # fmt: skip
         if helper is not None:
-            return redirect("counselling:line", line_id=line.pk)
+            return redirect("counselling:line", help_line_id=line.pk)
     helpers = line.helpers.prefetch_related("qualifications").order_by("name", "pk")
     return render(request, "counselling/line_detail.html", {
         "line": line, "helpers": helpers, "form": form,
@@ -106,20 +108,20 @@ def helper_detail_view(request, helper_id: int):
 
 
 @requires(Perm.VIEW_BUSINESS)
-def register_export_view(request, line_id: int):
-    line = queries.get_line_for(request.user, line_id)
+def register_export_view(request, help_line_id: int):
+    line = queries.get_line_for(request.user, help_line_id)
     helpers = queries.visible_helpers(request.user).filter(line=line)
     helpers = helpers.prefetch_related("qualifications").order_by("name", "pk")
     return REGISTER_EXPORT.download(request, helpers, {"line": line.name})
 
 
 @requires(Perm.VIEW_BUSINESS)
-def register_import_view(request, line_id: int):
-    line = queries.get_line_for(request.user, line_id)
+def register_import_view(request, help_line_id: int):
+    line = queries.get_line_for(request.user, help_line_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": REGISTER_SHEET.columns, "line": line}
     if request.method == "POST":
-        line = queries.get_line_for(request.user, line_id, write=True)
+        line = queries.get_line_for(request.user, help_line_id, write=True)
         if not services.may_manage(request.user, line.org):
             deny(request.user, "counselling.register.import", request.path)
         context |= imported_context(
@@ -132,7 +134,10 @@ def register_import_view(request, line_id: int):
 @require_GET
 def register_import_errors_view(request, import_token: str):
     return owned_error_sheet(
-        request, import_token, filename="志愿者名册导入错误.xlsx", what="register import error sheet"
+        request,
+        import_token,
+        filename="志愿者名册导入错误.xlsx",
+        what="register import error sheet",
     )
 
 
@@ -146,12 +151,12 @@ def register_template_view(request):
 
 
 @requires(Perm.VIEW_BUSINESS)
-def roster_view(request, line_id: int):
-    line = queries.get_line_for(request.user, line_id)
+def roster_view(request, help_line_id: int):
+    line = queries.get_line_for(request.user, help_line_id)
     helpers = list(line.helpers.filter(is_active=True).order_by("name", "pk"))
     form = forms.ShiftForm(request.POST or None, helpers=helpers)
     if request.method == "POST":
-        line = queries.get_line_for(request.user, line_id, write=True)
+        line = queries.get_line_for(request.user, help_line_id, write=True)
         by_pk = {str(h.pk): h for h in helpers}
         shift = saved(
             request, form,
@@ -161,7 +166,7 @@ def roster_view(request, line_id: int):
             _("The shift has been added."),
         )  # fmt: skip
         if shift is not None:
-            return redirect("counselling:roster", line_id=line.pk)
+            return redirect("counselling:roster", help_line_id=line.pk)
     first, last = services.window(GAP_DAYS)
     shifts = queries.visible_shifts(request.user).filter(
         line=line, ends_at__gt=first, starts_at__lt=last
@@ -179,7 +184,7 @@ def shift_remove_view(request, shift_id: int):
     shift = queries.get_shift_for(request.user, shift_id, write=True)
     attempt(request, lambda: services.remove_shift(shift, by=request.user),
             _("The shift has been removed."))  # fmt: skip
-    return redirect("counselling:roster", line_id=shift.line_id)
+    return redirect("counselling:roster", help_line_id=shift.line_id)
 
 
 @requires(Perm.VIEW_BUSINESS)

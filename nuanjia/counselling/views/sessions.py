@@ -89,7 +89,7 @@ def event_list_view(request):
         _("The class or column has been set up."),
     )  # fmt: skip
     if event is not None:
-        return redirect("counselling:event", event_id=event.pk)
+        return redirect("counselling:event", class_id=event.pk)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "counselling/event_list.html", {
         "page": page, "form": form, "may_add": services.may_manage(request.user, request.user.org),
@@ -97,18 +97,18 @@ def event_list_view(request):
 
 
 @requires(Perm.VIEW_BUSINESS)
-def event_detail_view(request, event_id: int):
-    event = queries.get_event_for(request.user, event_id)
+def event_detail_view(request, class_id: int):
+    event = queries.get_event_for(request.user, class_id)
     form = forms.AttendanceForm(request.POST or None)
     if request.method == "POST":
-        event = queries.get_event_for(request.user, event_id, write=True)
+        event = queries.get_event_for(request.user, class_id, write=True)
         row = saved(
             request, form,
             lambda: services.add_attendance(event, by=request.user, **form.cleaned_data),
             _("The attendance has been recorded."),
         )  # fmt: skip
         if row is not None:
-            return redirect("counselling:event", event_id=event.pk)
+            return redirect("counselling:event", class_id=event.pk)
     return render(request, "counselling/event_detail.html", {
         "event": event, "attendance": event.attendance.all(), "form": form,
         "may_change": services.may_manage(request.user, event.org),
