@@ -560,20 +560,6 @@ _ENTERPRISES: dict[str, Placement] = {
     "enterprises_firmhelpevent": dist("help"),
 }
 
-COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
-
-_COUNSELLING: dict[str, Placement] = {
-    "counselling_line": dist("org"),
-    "counselling_helper": dist("line", same_city=("org",), why=COUNSELLING_CITY),
-    "counselling_qualification": dist("helper"),
-    "counselling_shift": dist("line", same_city=("org", "helper"), why=COUNSELLING_CITY),
-    "counselling_swap": dist("shift", same_city=("org", "taker", "giver"), why=COUNSELLING_CITY),
-    "counselling_swapevent": dist("swap"),
-    "counselling_session": dist("line", same_city=("org", "helper"), why=COUNSELLING_CITY),
-    "counselling_event": dist("org"),
-    "counselling_attendance": dist("event"),
-}
-
 _REPORTS: dict[str, Placement] = {
     "reports_fact": dist(
         "org",
@@ -583,6 +569,8 @@ _REPORTS: dict[str, Placement] = {
     "reports_feedcursor": local("how far the refresh has read each change feed (coordinator)"),
     "reports_checkrun": local("the nightly check's runs and their differences (coordinator)"),
 }
+
+from .distribution_services import SERVICES  # noqa: E402 (it uses dist and Placement)
 
 TABLES: Mapping[str, Placement] = {
     **_CORE,
@@ -600,7 +588,7 @@ TABLES: Mapping[str, Placement] = {
     **_MUTUALAID,
     **_BENEFITS,
     **_ENTERPRISES,
-    **_COUNSELLING,
+    **SERVICES,
     **_REPORTS,
 }
 

@@ -56,8 +56,8 @@ class QualificationForm(forms.Form):
 
 class ShiftForm(forms.Form):
     helper = forms.ChoiceField(label=_("Person on duty"), choices=())
-    starts_at = _when(_("From"))
-    ends_at = _when(_("Until"))
+    starts_at = _when(_("Starts at"))
+    ends_at = _when(_("Ends at"))
 
     def __init__(self, *args, helpers=(), **kwargs):
         super().__init__(*args, **kwargs)
