@@ -19,4 +19,3 @@ SERVICES: dict[str, Placement] = {
     "counselling_event": dist("org"),
     "counselling_attendance": dist("event"),
 }
-

@@ -68,6 +68,8 @@ def follow_up_facts(first: datetime.date, last: datetime.date) -> Any:
 def minutes_rows(path: str, own: bool, first: datetime.date, last: datetime.date,
                  d1: str | None = None, d2: str | None = None) -> QuerySet[Shift]:  # fmt: skip
     rows = _shifts(first, last).filter(measures.in_union(path, own=own))
+    if d1 or d2:  # the measure has no dimensions: a value of one matches nothing
+        rows = rows.none()
     return rows.select_related("org", "line").annotate(fact_value=F("minutes"))
 
 
