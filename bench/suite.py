@@ -51,6 +51,7 @@ BENCHES = (
         ("--rows", "2000", "--scanned", "600", "--seconds", "3", "--floor-seconds", "3"),
     ),
     Bench("produce", ("--rows", "20000")),
+    Bench("services", ("--rows", "120")),
     Bench(
         "benefits",
         (

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "nuanjia.mutualaid",
     "nuanjia.benefits",
     "nuanjia.enterprises",
+    "nuanjia.counselling",
     "nuanjia.reports",
 ]
 

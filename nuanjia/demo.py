@@ -11,6 +11,7 @@ from django.db import transaction
 from nuanjia.benefits.demo import load_demo_benefits
 from nuanjia.campaigns.demo import load_demo_campaign
 from nuanjia.core.codes import credit_code_check_char
+from nuanjia.counselling.demo import load_demo_counselling
 from nuanjia.demo_people import load_demo_families
 from nuanjia.enterprises.demo import load_demo_enterprises
 from nuanjia.funds.demo import load_demo_funds
@@ -127,5 +128,6 @@ def load_demo() -> list[Staff]:
     load_demo_mutualaid()
     load_demo_benefits()
     load_demo_enterprises()
+    load_demo_counselling()
     load_demo_facts()
     return accounts

@@ -13,6 +13,7 @@ from nuanjia.benefits.tests.scoping import benefit_rows
 from nuanjia.campaigns.tests.scoping import campaign_rows
 from nuanjia.core.audit import record_event
 from nuanjia.core.models import CalendarDay
+from nuanjia.counselling.tests.scoping import counselling_rows
 from nuanjia.enterprises.tests.scoping import enterprise_rows
 from nuanjia.funds.tests.scoping import funds_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
@@ -78,6 +79,7 @@ def other_county(tree):
         | mutualaid_rows(union, MARKER)
         | benefit_rows(union, MARKER)
         | enterprise_rows(union, MARKER)
+        | counselling_rows(union, MARKER)
         | {
             "org_id": union.pk,
             "user_id": staff.pk,

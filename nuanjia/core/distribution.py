@@ -570,6 +570,8 @@ _REPORTS: dict[str, Placement] = {
     "reports_checkrun": local("the nightly check's runs and their differences (coordinator)"),
 }
 
+from .distribution_services import SERVICES  # noqa: E402 (it uses dist and Placement)
+
 TABLES: Mapping[str, Placement] = {
     **_CORE,
     **_DJANGO,
@@ -586,6 +588,7 @@ TABLES: Mapping[str, Placement] = {
     **_MUTUALAID,
     **_BENEFITS,
     **_ENTERPRISES,
+    **SERVICES,
     **_REPORTS,
 }
 

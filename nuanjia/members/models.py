@@ -322,6 +322,7 @@ class Partner(models.Model):
         COLLECTION_POINT = "collection", _("Collection point")  # 消费帮扶集采点
         TRAVEL = "travel", _("Travel partner")  # 疗休养机构
         EMPLOYER = "employer", _("Employer")
+        VOLUNTEERS = "volunteers", _("Volunteer team")  # 心理援助志愿者队伍
 
     org = models.ForeignKey(
         Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
