@@ -10,8 +10,9 @@ answers one `ListPage`:
   the next page starts strictly after the last row's key (`WHERE (k, id) > (…)`, written as
   a range on the first field plus the OR-expansion so both databases seek in the index).
   A row inserted between two loads never shifts or repeats a row. Sort fields must be NOT
-  NULL (checked). Cursors are opaque, signed for this list (`django.core.signing`); a
-  tampered, foreign or stale cursor is a `BadCursor` with a Chinese message: the page shows
+  NULL (checked; or kept non-NULL by the list's own filter, `Sort.filtered_non_null`).
+  Cursors are opaque, signed for this list (`django.core.signing`); a tampered, foreign or
+  stale cursor is a `BadCursor` with a Chinese message: the page shows
   it above the first page, the API answers 400.
 - **Page numbers only where cheap**: `?page=N` is an OFFSET while it stays under MAX_OFFSET
   rows; the page number is carried in the cursor for the label.
@@ -71,6 +72,8 @@ class Sort:
 
     fields: tuple[str, ...]
     label: Promise | str = ""
+    # Nullable fields the list's own filter keeps non-NULL (`next_review_on__lte=…`).
+    filtered_non_null: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,10 +172,10 @@ class ListSpec:
         return value if value is not None and value in self.sorts else self.default_sort
 
     def keys(self, model: type[Model], sort: str) -> list[Key]:
-        fields = self.sorts[self.sort_name(sort)].fields
-        keys = [Key(name.lstrip("-"), name.startswith("-")) for name in fields]
+        chosen = self.sorts[self.sort_name(sort)]
+        keys = [Key(name.lstrip("-"), name.startswith("-")) for name in chosen.fields]
         for key in keys:
-            if _model_field(model, key.path).null:
+            if _model_field(model, key.path).null and key.path not in chosen.filtered_non_null:
                 raise ImproperlyConfigured(f"{self.name}: sort field {key.path} may be NULL")
         if keys and keys[-1].path in ("pk", model._meta.pk.name if model._meta.pk else "pk"):
             return keys  # already unique: the primary key is the order

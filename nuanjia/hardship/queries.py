@@ -134,6 +134,22 @@ FILE_LIST = ListSpec(
 )
 
 
+# Open publicity objections, oldest received first; the annual review due list by due date.
+OBJECTION_LIST = ListSpec(
+    "hardship.objections", {"received": Sort(("received_on",), gettext_lazy("Oldest first"))}
+)
+REVIEW_LIST = ListSpec(
+    "hardship.reviews",
+    {
+        "due": Sort(
+            ("next_review_on",),
+            gettext_lazy("Due first"),
+            filtered_non_null=("next_review_on",),  # the due list is next_review_on <= 31 Dec
+        )
+    },
+)
+
+
 def filtered_files(user, filters: Mapping[str, Any]) -> QuerySet[HardshipFile]:
     """The files of the user's scope the list's filters select (page, export and API):
     status, category, a to-do list, tiered help, and a worker's name, pinyin or file number."""

@@ -14,7 +14,6 @@ from ninja.pagination import paginate
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.lists import Seek
 from nuanjia.core.masking import mask_name
-from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import ErrorOut, OneOf, OptionalDate
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import check_permission
@@ -270,14 +269,11 @@ def update_worker(request, worker_id: int, payload: WorkerPatch):
     response=list[TransferOut],
     summary="Transfers the caller's subtree gives or receives",
 )
-@paginate(Pages, page_size=50)
+@paginate(Seek, spec=queries.TRANSFER_LIST)
 def list_transfers(request, status: Annotated[str, OneOf(TransferRequest.Status)] | None = None):
+    """Sorts `newest` (default) and `oldest`; follow `next` / `previous` for the pages."""
     _business(request)
-    transfers = (
-        queries.visible_transfers(request.user)
-        .select_related("worker__org")
-        .order_by("-requested_at", "-pk")
-    )
+    transfers = queries.visible_transfers(request.user).select_related("worker__org")
     return transfers.filter(status=status) if status else transfers
 
 

@@ -380,6 +380,8 @@ class TransferRequest(models.Model):
 
     class Meta:
         verbose_name = _("transfer request")
+        # The transfer lists' keyset order (core.lists): newest or oldest request first.
+        indexes = [models.Index(fields=["requested_at", "id"], name="people_transfer_list_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["worker"],

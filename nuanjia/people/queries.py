@@ -180,6 +180,16 @@ def household_income(
 # ---- Transfers --------------------------------------------------------------------------------
 
 
+# Transfers (the API's list and the page's inbox): newest request first.
+TRANSFER_LIST = ListSpec(
+    "people.transfers",
+    {
+        "newest": Sort(("-requested_at",), gettext_lazy("Newest first")),
+        "oldest": Sort(("requested_at",), gettext_lazy("Oldest first")),
+    },
+)
+
+
 def visible_transfers(user) -> QuerySet[TransferRequest]:
     """Transfers the user's subtree gives (owning union) or receives (requesting union)."""
     base = TransferRequest.objects.select_related(
@@ -209,6 +219,16 @@ def transfers_requested(user) -> QuerySet[TransferRequest]:
 
 
 # ---- Possible duplicates ----------------------------------------------------------------------
+
+
+# The review queue of possible duplicates: best score first (the (status, -score) index).
+DUPLICATE_LIST = ListSpec(
+    "people.duplicates",
+    {
+        "score": Sort(("-score",), gettext_lazy("Best score first")),
+        "newest": Sort(("-id",), gettext_lazy("Newest first")),
+    },
+)
 
 
 def visible_duplicates(user) -> QuerySet[DuplicateCandidate]:

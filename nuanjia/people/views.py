@@ -9,7 +9,6 @@ fetching; the fetch itself (get_*_for) answers 404 outside the user's subtree.
 from functools import wraps
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +38,6 @@ from .forms import (
 )
 from .models import DuplicateCandidate, Household, Worker
 
-PAGE_SIZE = 50
 # Session key: the record a refused registration may ask to transfer, and its masked summary.
 TRANSFER_OFFER = "people.transfer_offer"
 
@@ -381,9 +379,14 @@ def member_remove_view(request, member_id: int):
 
 @requires(Perm.VIEW_BUSINESS)
 def transfer_list_view(request):
-    """The transfer inbox: requests for records we keep, and requests we made."""
+    """The transfer inbox: requests for records we keep (paged, oldest first), and the latest
+    requests we made."""
+    params = request.GET.copy()
+    params.setdefault("sort", "oldest")
+    page = queries.TRANSFER_LIST.page(queries.transfers_to_decide(request.user), params)
     context = {
-        "to_decide": queries.transfers_to_decide(request.user).order_by("requested_at")[:200],
+        "page": page,
+        "to_decide": page.rows,
         "requested": queries.transfers_requested(request.user).order_by("-requested_at")[:100],
         "can_decide": services.may(request.user, rules.DECIDE_TRANSFER_ROLES),
         "note_form": NoteForm(),
@@ -429,9 +432,7 @@ def transfer_decline_view(request, transfer_id: int):
 @requires(Perm.VIEW_BUSINESS)
 def duplicate_list_view(request):
     """The review queue of possible duplicates, best score first, and the latest decisions."""
-    page = Paginator(queries.duplicates_to_review(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = queries.DUPLICATE_LIST.page(queries.duplicates_to_review(request.user), request.GET)
     decided = (
         queries.visible_duplicates(request.user)
         .exclude(status=DuplicateCandidate.Status.OPEN)

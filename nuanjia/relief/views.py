@@ -81,7 +81,6 @@ def grant_list_view(request):
     filtered by status, worker, grant type, union and the date proposed."""
     form, filters, grants = _filtered_grants(request)
     queue_key = filters["queue"]
-    page = queries.GRANT_LIST.page(grants, request.GET)
     queues = [
         {"key": key, "label": TODO_LABELS[key]}
         for key, (_condition, roles) in queries.QUEUES.items()
@@ -94,6 +93,8 @@ def grant_list_view(request):
         if queue_key == queries.TO_PROPOSE:
             families = queries.families_to_help(request.user, clock.today().year)
             page = queries.FAMILY_LIST.page(families, request.GET)
+    if families is None:  # the grants themselves (the families' queue pages instead)
+        page = queries.GRANT_LIST.page(grants, request.GET)
     return render(
         request,
         "relief/grant_list.html",

@@ -105,4 +105,5 @@ def objection_list_view(request):
     objections = queries.open_objections(request.user).select_related(
         "file__household__worker", "file__org"
     )
-    return render(request, "hardship/objection_list.html", {"objections": objections[:200]})
+    page = queries.OBJECTION_LIST.page(objections, request.GET)
+    return render(request, "hardship/objection_list.html", {"page": page, "objections": page.rows})

@@ -1,7 +1,6 @@
 """The annual review due list and its set-based run."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from nuanjia.orgs.rules import Perm
 
 from .. import forms, queries, rules, services, tasks
 from ..models import BulkRun
-from .common import INLINE_BULK_LIMIT, PAGE_SIZE, _query_string
+from .common import INLINE_BULK_LIMIT, _query_string
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -44,10 +43,8 @@ def review_list_view(request):
             )
             return redirect(f"{request.path}?year={year}")
     policy = queries.policy_for(user.org.region_code) if user.org else rules.DEFAULT_POLICY
-    total = due.count()
-    page = Paginator(
-        due.select_related("org", "household__worker").order_by("next_review_on", "pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = queries.REVIEW_LIST.page(due.select_related("org", "household__worker"), request.GET)
+    total = page.count.value if page.count.is_exact else due.count()  # the spot checks' base
     context = {
         "form": form,
         "page": page,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from nuanjia.core.tests.listbudget import api_queries, page_queries
 from nuanjia.relief import services
 
-from .conftest import YUAN, make_worker
+from .conftest import YUAN, make_family, make_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,14 @@ def test_the_batch_list_has_a_fixed_query_budget(
     url = "/api/v1/relief/batches"
     answer = api_queries(client, url, {"page_size": 1}, 9, django_assert_num_queries)
     assert answer["count"] == 2
+
+
+def test_the_families_to_propose_for_have_a_fixed_query_budget(
+    caseworker, login, django_assert_num_queries
+):
+    for _ in range(3):
+        make_family()
+    client = login(caseworker)
+    params = {"queue": "to_propose", "page_size": 1}
+    # session, user, roles, the caller's union, the page, its count; the session's save (3)
+    page_queries(client, reverse("relief:grants"), params, 9, django_assert_num_queries)
