@@ -6,9 +6,11 @@ report as PDF or Word. A template outside what the caller may see is a 404."""
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Field, Query, Schema
+from ninja import Field, Query, Schema, Status
 
 from nuanjia.core.schemas import ErrorOut
+from nuanjia.orgs.permissions import check_permission
+from nuanjia.orgs.rules import Perm
 
 from . import documents, report_render, report_services, report_views
 from .api import ReportQuery, _where, router
@@ -69,8 +71,11 @@ def _data(payload: ReportTemplateIn) -> dict[str, Any]:
     return {"title": payload.title, "body": payload.body, "campaign": payload.campaign}
 
 
-@router.get("/templates", response=list[ReportTemplateOut], summary="Report templates")
+@router.get(
+    "/templates", response={200: list[ReportTemplateOut], 403: ErrorOut}, summary="Report templates"
+)
 def report_templates(request):
+    check_permission(request.user, Perm.VIEW_BUSINESS, "reports")
     return [_out(request.user, t) for t in report_services.visible_templates(request.user)]
 
 
@@ -80,31 +85,35 @@ def report_templates(request):
     summary="Write a report template for your union",
 )
 def report_template_create(request, payload: ReportTemplateIn):
+    check_permission(request.user, Perm.VIEW_BUSINESS, "reports")
     template = report_services.create_template(request.user, _data(payload))
-    return 201, _out(request.user, template)
+    return Status(201, _out(request.user, template))
 
 
 @router.get(
     "/templates/{report_template_id}",
-    response={200: ReportTemplateOut, 404: ErrorOut},
+    response={200: ReportTemplateOut, 403: ErrorOut, 404: ErrorOut},
     summary="One report template",
 )
 def report_template(request, report_template_id: int):
+    check_permission(request.user, Perm.VIEW_BUSINESS, "reports")
     return _out(request.user, report_services.template_for(request.user, report_template_id))
 
 
 @router.put(
     "/templates/{report_template_id}",
-    response={200: ReportTemplateOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: ReportTemplateOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Edit a report template of your subtree",
 )
 def report_template_edit(request, report_template_id: int, payload: ReportTemplateIn):
+    check_permission(request.user, Perm.VIEW_BUSINESS, "reports")
     template = report_services.template_for(request.user, report_template_id)
     report_services.edit_template(request.user, template, _data(payload))
     return _out(request.user, template)
 
 
 def _rendered(request: Any, report_template_id: int, query: ReportQuery) -> report_render.Rendered:
+    check_permission(request.user, Perm.VIEW_BUSINESS, "reports")
     template = report_services.template_for(request.user, report_template_id)
     org, period = _where(request.user, query)
     return report_render.render(template, request.user, org, period)
@@ -112,7 +121,7 @@ def _rendered(request: Any, report_template_id: int, query: ReportQuery) -> repo
 
 @router.get(
     "/templates/{report_template_id}/render",
-    response={200: ReportRenderedOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: ReportRenderedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A report: the template filled for a union's subtree and a period",
 )
 def report_render_op(request, report_template_id: int, query: Query[ReportQuery]):
@@ -141,7 +150,7 @@ def _file(content: bytes, kind: str, name: str) -> HttpResponse:
 
 @router.get(
     "/templates/{report_template_id}/pdf",
-    response={200: None, 400: ErrorOut, 404: ErrorOut},
+    response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A report as PDF",
 )
 def report_pdf(request, report_template_id: int, query: Query[ReportQuery]):
@@ -152,7 +161,7 @@ def report_pdf(request, report_template_id: int, query: Query[ReportQuery]):
 
 @router.get(
     "/templates/{report_template_id}/docx",
-    response={200: None, 400: ErrorOut, 404: ErrorOut},
+    response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A report as Word (.docx)",
 )
 def report_docx(request, report_template_id: int, query: Query[ReportQuery]):

@@ -3,7 +3,7 @@ from the facts of the union's subtree (reports.queries, never the business table
 figure numbered for its footnote with its drill-down link, and the tables behind the text:
 each figure per child union (a province's report lists every city).
 
-A campaign's own measures (their first dimension is the campaign) are read for the
+A campaign's own measures (the campaigns app's, whose first dimension is the campaign) are read for the
 template's campaign only when the period is `campaign`; other measures read its dates."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from nuanjia.campaigns.measures import CAMPAIGN as CAMPAIGN_DIMENSION
 from nuanjia.core import clock, measures
 from nuanjia.orgs.models import Org
 
@@ -84,7 +83,8 @@ def paragraph_text(paragraph: list[narrative.Text | Filled]) -> str:
 
 
 def figure_text(filled: Filled) -> str:
-    return filled.text if filled.text == DASH else filled.text + filled.placeholder.unit
+    """The figure as it stands in the text: the template writes the unit after it."""
+    return filled.text
 
 
 def _span(
@@ -105,8 +105,8 @@ def _span(
 
 def _d1(code: str, span: Span) -> str | None:
     """The campaign's id for a campaign's own measure read over the campaign."""
-    dims = measures.get(code).dimensions
-    return span.campaign if span.campaign and dims[:1] == (CAMPAIGN_DIMENSION,) else None
+    own = code.split(".", 1)[0] == "campaigns" and measures.get(code).dimensions
+    return span.campaign if span.campaign and own else None
 
 
 def _part(code: str, figure: queries.Figure) -> int:

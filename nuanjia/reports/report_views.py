@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _lazy
 
-from nuanjia.campaigns.models import Campaign
 from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import within
@@ -42,7 +41,7 @@ class TemplateForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         paths = report_services._ancestor_paths(user.org)
-        campaigns = Campaign.objects.filter(
+        campaigns = report_services.Campaign.objects.filter(
             Q(lead_org__path__in=paths) | within(user.org.path, "lead_org__path")
         ).order_by("-starts_on")
         field: Any = self.fields["campaign"]
