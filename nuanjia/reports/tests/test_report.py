@@ -12,12 +12,14 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from nuanjia.core import measures
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
 from nuanjia.orgs.models import Org
 from nuanjia.orgs.rules import Role
-from nuanjia.reports import narrative, queries, report_default, services
+from nuanjia.reports import narrative, periods, queries, report_default, services
 from nuanjia.reports.models import ReportTemplate
+from nuanjia.reports.report_render import render
 from nuanjia.reports.report_services import create_template
 
 from .factories import allocation, paid_grant, workers
@@ -199,3 +201,22 @@ def test_create_refuses_a_campaign_it_cannot_see(tree, make_staff):
     with pytest.raises(RuleViolation) as refused:
         create_template(staff, {"title": "t", "body": "x", "campaign": 999999})
     assert refused.value.field == "campaign"
+
+
+def test_funds_received_counts_what_came_from_outside_the_subtree(figures):
+    zhengzhou, province = figures["zhengzhou"], figures["province"]
+    received = queries.figure(zhengzhou, "funds.received", DAY, DAY)
+    assert received == queries.Figure(2_560_000_000, 2_560_000_000)
+    assert queries.figure(province, "funds.received", DAY, DAY).total == 0  # inside: nets out
+    measure = measures.get("funds.received")
+    rows = measure.rows(zhengzhou.path, False, DAY, DAY)
+    assert sum(row.fact_value for row in rows) == received.total
+    assert not measure.rows(province.path, False, DAY, DAY).exists()
+
+
+def test_the_execution_rate_divides_paid_by_received_on_display(figures, make_staff):
+    template = _template("410100", body="执行率{funds.execution_rate|period|%}%")
+    staff = make_staff("410100", Role.LEADER)
+    rendered = render(template, staff, figures["zhengzhou"], periods.parse("2026-02", today=DAY))
+    assert rendered.text() == "执行率0%"  # nothing paid yet of the 2560万 received
+    assert rendered.notes[0].url.startswith("/reports/measure/?measure=funds.paid")
