@@ -27,6 +27,7 @@ from nuanjia.people.tests.import_support import import_rows
 from nuanjia.people.tests.scoping import people_rows
 from nuanjia.produce.tests.scoping import produce_rows
 from nuanjia.relief.tests.scoping import relief_rows
+from nuanjia.reports.tests.scoping import report_rows
 from nuanjia.stations.tests.scoping import station_rows
 
 from .scopewalk import PUBLIC_ROUTES, SKIPPED_PREFIXES, fill, iter_routes, walk
@@ -80,6 +81,7 @@ def other_county(tree):
         | benefit_rows(union, MARKER)
         | enterprise_rows(union, MARKER)
         | counselling_rows(union, MARKER)
+        | report_rows(union, MARKER)
         | {
             "org_id": union.pk,
             "user_id": staff.pk,

@@ -8,6 +8,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
+        from nuanjia.core import measures
+
         from . import registrations
+        from .measures import MEASURES
 
         registrations.register_all()
+        measures.register(*MEASURES)

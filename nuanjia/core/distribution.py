@@ -568,6 +568,9 @@ _REPORTS: dict[str, Placement] = {
     ),
     "reports_feedcursor": local("how far the refresh has read each change feed (coordinator)"),
     "reports_checkrun": local("the nightly check's runs and their differences (coordinator)"),
+    "reports_reporttemplate": ref(
+        "a few texts a union writes; a province's template serves every union below it"
+    ),
 }
 
 from .distribution_services import SERVICES  # noqa: E402 (it uses dist and Placement)

@@ -41,8 +41,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncYear
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, TruncDate, TruncYear
 from django.utils.functional import Promise
 
 from .listexport import ExportColumn
@@ -63,6 +63,7 @@ class Unit(StrEnum):
     ITEMS = "items"  # 件
     GRAMS = "grams"  # 斤 (stored in grams)
     COUNT = "count"  # 个
+    DAYS = "days"  # 天 (summed: a mean is two measures, the days over the count)
 
 
 @dataclass(frozen=True)
@@ -183,3 +184,76 @@ def first_in_year(rows: QuerySet[Any], *, person: str, day: str) -> QuerySet[Any
     )
     first: QuerySet[Any] = rows.annotate(year_start=TruncYear(day)).filter(~Exists(earlier))
     return first
+
+
+# ---- A declarative measure: the facts and rows functions from one description -----------
+
+
+def _dimension_value(lookup: str) -> Any:
+    """A dimension's value as the facts keep it: text ("" for no dimension)."""
+    return Cast(lookup, CharField(max_length=64)) if lookup else Value("")
+
+
+def declared(
+    code: str,
+    name: Promise | str,
+    unit: Unit,
+    *,
+    source: Callable[[], QuerySet[Any]],
+    day: str,
+    value: Any,
+    fact_value: Any,
+    changes: Sequence[ChangeFeed],
+    dimensions: Sequence[tuple[str, Dimension]] = (),
+    kind: Kind = Kind.ADDITIVE,
+    org: str = "org",
+    related: Sequence[str] = (),
+    columns: Sequence[ExportColumn] = (),
+    order: int = 100,
+    permission: str = "",
+    description: Promise | str = "",
+) -> Measure:
+    """A measure over one source queryset whose rows each belong to one union: `day` the field
+    (or the alias `source` annotates) of a row's day, `value` the aggregate of a day's facts
+    (Count("id"), Sum("amount_fen")), `fact_value` what one row adds (Value(1), F(...)),
+    `dimensions` pairs of (the lookup of the value, its Dimension). `compute` and `rows`
+    follow from these, as every app's hand-written pair does; they agree by construction."""
+    lookups = tuple(lookup for lookup, _dimension in dimensions)
+
+    def compute(first: datetime.date, last: datetime.date) -> Any:
+        d1, d2 = (*lookups, "", "")[:2]
+        # A name of the row's own field is taken as it is (Django refuses it as an alias).
+        plain = [name for name, field in (("org_id", f"{org}_id"), ("day", day)) if name == field]
+        named = {name: F(field) for name, field in (("org_id", f"{org}_id"), ("day", day))
+                 if name != field}  # fmt: skip
+        return (
+            source()
+            .filter(**{f"{day}__range": (first, last)})
+            .values(*plain, d1=_dimension_value(d1), d2=_dimension_value(d2), **named)
+            .annotate(value=value)
+        )
+
+    def rows(
+        path: str,
+        own: bool,
+        first: datetime.date,
+        last: datetime.date,
+        d1: str | None = None,
+        d2: str | None = None,
+    ) -> QuerySet[Any]:
+        found = source().filter(
+            in_union(path, own=own, field=org), **{f"{day}__range": (first, last)}
+        )
+        # Compared as the facts keep them (text), so any value asked for is only a miss.
+        found = found.alias(
+            **{f"dimension_{n}": _dimension_value(lookup) for n, lookup in enumerate(lookups)}
+        )
+        found = of_dimensions(found, [f"dimension_{n}" for n in range(len(lookups))], (d1, d2))
+        result: QuerySet[Any] = found.select_related(org, *related).annotate(fact_value=fact_value)
+        return result
+
+    return Measure(
+        code=code, name=name, unit=unit, kind=kind, compute=compute, rows=rows, changes=changes,
+        dimensions=tuple(dimension for _lookup, dimension in dimensions), columns=columns,
+        order=order, permission=permission, description=description,
+    )  # fmt: skip

@@ -8,6 +8,10 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
+        from nuanjia.core import measures
+
         from . import registrations
+        from .measures import MEASURES
 
         registrations.register_all()
+        measures.register(*MEASURES)

@@ -101,8 +101,59 @@ def _measure(
     )
 
 
+def received_facts(first: datetime.date, last: datetime.date) -> Any:
+    """Allocations as the receiving union sees them: a FLOW kept at the receiver with the
+    giver as its peer, so a subtree's total is what came into it from outside. Grouped in
+    the database; the keys are renamed as the groups are read (the row's own `org_id` is the
+    giver's)."""
+    groups = (
+        _postings(Kind.ALLOCATE, first, last)
+        .filter(counterpart_org__isnull=False)
+        .values(
+            "org_id", "counterpart_org_id", day=F("posted_on"), d1=F("earmark__code"),
+            d2=Value(""),
+        )
+        .annotate(value=Sum("fact_value"))
+    )  # fmt: skip
+    for group in groups:
+        giver = group.pop("org_id")
+        yield {**group, "org_id": group.pop("counterpart_org_id"), "peer_id": giver}
+
+
+def received_rows(
+    path: str,
+    own: bool,
+    first: datetime.date,
+    last: datetime.date,
+    d1: str | None = None,
+    d2: str | None = None,
+) -> QuerySet[Transaction]:
+    found = _postings(Kind.ALLOCATE, first, last).filter(
+        measures.in_union(path, own=own, field="counterpart_org")
+    )
+    if not own:  # from a union of the same subtree: inside it
+        found = found.exclude(measures.in_union(path, own=False))
+    found = measures.of_dimensions(found, ("earmark__code",), (d1,))
+    return found.select_related("org", "counterpart_org", "earmark")
+
+
 MEASURES = (
     _measure("funds.allocated", _("Funds allocated"), Kind.ALLOCATE, 30, flow=True),
+    # The execution rate (执行率) of a union's subtree is funds.paid over funds.received,
+    # both per earmark; the ratio is computed on display, never stored.
+    measures.Measure(
+        code="funds.received",
+        name=_("Funds received from above"),
+        unit=measures.Unit.FEN,
+        kind=measures.Kind.FLOW,
+        compute=received_facts,
+        rows=received_rows,
+        changes=CHANGES,
+        dimensions=(EARMARK,),
+        columns=COLUMNS,
+        order=33,
+        permission=Perm.VIEW_FUNDS,
+    ),
     _measure("funds.reserved", _("Funds reserved"), Kind.RESERVE, 31),
     _measure("funds.paid", _("Funds paid"), Kind.SPEND, 32),
 )

@@ -8,12 +8,14 @@ class MembersConfig(AppConfig):
     verbose_name = _("Member portal")
 
     def ready(self):
-        from nuanjia.core import audit_names, mypages, todo
+        from nuanjia.core import audit_names, measures, mypages, todo
 
         from .audit import EVENT_NAMES
+        from .measures import MEASURES
         from .todo import members_todo
 
         todo.register(members_todo)
+        measures.register(*MEASURES)
         audit_names.register(EVENT_NAMES)
         mypages.register(mypages.MyPage(_("My data"), "members:my_data", order=90))
         mypages.register(

@@ -196,3 +196,6 @@ class RowPages:
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+from . import api_report  # noqa: E402,F401  (the campaign report's operations, on this router)

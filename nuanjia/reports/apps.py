@@ -11,8 +11,10 @@ class ReportsConfig(AppConfig):
         from nuanjia.core import audit_names, schedule, todo
 
         from .jobs import EVENT_NAMES, JOBS
+        from .report_services import EVENT_NAMES as REPORT_EVENT_NAMES
         from .todo import reports_todo
 
         schedule.register(*JOBS)
         todo.register(reports_todo)
         audit_names.register(EVENT_NAMES)
+        audit_names.register(REPORT_EVENT_NAMES)

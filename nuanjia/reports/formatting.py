@@ -17,6 +17,7 @@ UNIT_LABELS = {
     Unit.ITEMS: _("items"),  # 件
     Unit.GRAMS: _("jin"),  # 斤
     Unit.COUNT: _("count"),  # 个
+    Unit.DAYS: _("days"),  # 天
 }
 
 

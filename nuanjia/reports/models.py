@@ -74,3 +74,6 @@ class CheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.differences}"
+
+
+from .models_report import ReportTemplate  # noqa: E402,F401  (the campaign report's templates)

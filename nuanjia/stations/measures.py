@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import F, QuerySet, Sum, Value
+from django.db.models import Count, F, QuerySet, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core import measures
@@ -40,7 +40,25 @@ def visits_rows(
     return rows.select_related("station", "org").annotate(fact_value=F("visits"))
 
 
+def _first_open_day() -> QuerySet[StationDay]:
+    """Each station's first day with visits in a calendar year: the stations serving."""
+    return measures.first_in_year(
+        StationDay.objects.filter(visits__gt=0), person="station_id", day="on"
+    )
+
+
+ACTIVE = measures.declared(
+    "stations.active", _("Rest stations serving"), measures.Unit.COUNT,
+    kind=measures.Kind.DISTINCT_PERSONS, source=_first_open_day, day="on", value=Count("id"),
+    fact_value=Value(1), related=("station",),
+    changes=(measures.ChangeFeed(lambda: StationDay.objects.all(), day="on", stamp="id"),),
+    columns=(column(_("Station"), "station.name"), column(_("Union"), "org.name"),
+             column(_("First day serving"), "on")),
+    order=51,
+)  # fmt: skip
+
 MEASURES = (
+    ACTIVE,
     measures.Measure(
         code="stations.visits",
         name=_("Rest station visits"),

@@ -1,0 +1,32 @@
+"""The default campaign report's text, in the seed's style (issue 20): the province's unions'
+money, the rest stations, mutual aid, rent relief, consumption help and health checks, each
+figure a placeholder of reports.narrative. The demo gives it to the province; any union may
+start a template from it."""
+
+from __future__ import annotations
+
+from nuanjia.orgs.models import Org
+
+from .models_report import ReportTemplate
+
+TITLE = "“两节”送温暖暨户外劳动者服务工作情况报告"
+BODY = """\
+{period_label}，全省各级工会投入帮扶资金{funds.allocated|period|万元}万元，实际支出{funds.paid|period|万元}万元，资金执行率{funds.execution_rate|period|%}%；发放困难职工救助金{relief.grants_paid|period|万元}万元，帮扶职工{relief.persons_helped|period|人}人。
+全省{stations.active|period|家}家户外劳动者爱心驿站持续开放，日均服务户外劳动者{stations.visits|period|人次/日}人次。
+职工互助保障累计已赔付{mutualaid.members_paid|period|人}名重大疾病职工互助金{mutualaid.claims_paid|period|万元}万元。
+为小微企业和个体工商户累计减免租金{enterprises.rent_relieved|period|万元}万元，返还工会经费{enterprises.rebates_paid|period|万元}万元。
+开展消费帮扶，帮销农产品{produce.grams_paid|period|万斤}万斤，帮助农户增收{produce.orders_paid|period|万元}万元。
+组织新就业形态劳动者免费体检{campaigns.health_checks|period|万人次}万人次，12351热线受理诉求{hotline.received|period|件}件，先行救助从来电到发放平均{hotline.fast_track_mean_days|period|天}个工作日。
+"""
+
+
+def default_body() -> str:
+    return BODY.replace("{period_label}", "本期")
+
+
+def ensure_default(org: Org) -> ReportTemplate:
+    """The union's default template (created once; idempotent for the demo)."""
+    found, _created = ReportTemplate.objects.get_or_create(
+        org=org, title=TITLE, defaults={"body": default_body()}
+    )
+    return found
