@@ -560,20 +560,7 @@ _ENTERPRISES: dict[str, Placement] = {
     "enterprises_firmhelpevent": dist("help"),
 }
 
-_REPORTS: dict[str, Placement] = {
-    "reports_fact": dist(
-        "org",
-        why="a union's daily figures live with its city's rows; a province or national roll-up "
-        "reads every shard's facts of the subtree (few rows a day per union)",
-    ),
-    "reports_feedcursor": local("how far the refresh has read each change feed (coordinator)"),
-    "reports_checkrun": local("the nightly check's runs and their differences (coordinator)"),
-    "reports_reporttemplate": ref(
-        "a few texts a union writes; a province's template serves every union below it"
-    ),
-}
-
-from .distribution_services import SERVICES  # noqa: E402 (it uses dist and Placement)
+from .distribution_services import REPORTS, SERVICES  # noqa: E402 (it uses dist, local, ref)
 
 TABLES: Mapping[str, Placement] = {
     **_CORE,
@@ -592,7 +579,7 @@ TABLES: Mapping[str, Placement] = {
     **_BENEFITS,
     **_ENTERPRISES,
     **SERVICES,
-    **_REPORTS,
+    **REPORTS,
 }
 
 

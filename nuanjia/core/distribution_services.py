@@ -1,10 +1,10 @@
-"""Placements of the tables of the unions' other services (issue 23: psychological help, …),
-kept apart from `distribution` so that module stays under the size limit; merged into
-`distribution.TABLES`."""
+"""Placements of the tables of the newer apps (the reports, the unions' other services:
+psychological help, …), kept apart from `distribution` so that module stays under the size
+limit; merged into `distribution.TABLES`."""
 
 from __future__ import annotations
 
-from .distribution import Placement, dist  # defined before distribution imports this
+from .distribution import Placement, dist, local, ref  # defined before distribution imports this
 
 COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
 
@@ -18,4 +18,17 @@ SERVICES: dict[str, Placement] = {
     "counselling_session": dist("line", same_city=("org", "helper"), why=COUNSELLING_CITY),
     "counselling_event": dist("org"),
     "counselling_attendance": dist("event"),
+}
+
+REPORTS: dict[str, Placement] = {
+    "reports_fact": dist(
+        "org",
+        why="a union's daily figures live with its city's rows; a province or national roll-up "
+        "reads every shard's facts of the subtree (few rows a day per union)",
+    ),
+    "reports_feedcursor": local("how far the refresh has read each change feed (coordinator)"),
+    "reports_checkrun": local("the nightly check's runs and their differences (coordinator)"),
+    "reports_reporttemplate": ref(
+        "a few texts a union writes; a province's template serves every union below it"
+    ),
 }
