@@ -568,6 +568,10 @@ _REPORTS: dict[str, Placement] = {
     ),
     "reports_feedcursor": local("how far the refresh has read each change feed (coordinator)"),
     "reports_checkrun": local("the nightly check's runs and their differences (coordinator)"),
+    "reports_frozenperiod": local("the closed months whose figures are frozen (coordinator)"),
+    "reports_frozenfact": local("a closed month's frozen figures with their hash (coordinator)"),
+    "reports_mapshape": local("the operator's approved map outline (coordinator)"),
+    "reports_namedperiod": ref("the campaigns' periods of the reports' picker"),
 }
 
 from .distribution_services import SERVICES  # noqa: E402 (it uses dist and Placement)

@@ -183,3 +183,33 @@ def first_in_year(rows: QuerySet[Any], *, person: str, day: str) -> QuerySet[Any
     )
     first: QuerySet[Any] = rows.annotate(year_start=TruncYear(day)).filter(~Exists(earlier))
     return first
+
+
+# ---- Named periods (a campaign's dates) for the reports' period picker ------------------
+
+
+@dataclass(frozen=True)
+class NamedPeriod:
+    """A period an app names, e.g. a campaign's: its key ("campaign-<code>"), name, days and
+    the path of the union that runs it (shown to that union's subtree and the unions above)."""
+
+    key: str
+    name: str
+    first: datetime.date
+    last: datetime.date
+    path: str
+
+
+PeriodSource = Callable[[], Iterable[NamedPeriod]]
+_period_sources: list[PeriodSource] = []
+
+
+def register_periods(source: PeriodSource) -> None:
+    """Add a source of named periods (AppConfig.ready); registering it again is a no-op."""
+    if source not in _period_sources:
+        _period_sources.append(source)
+
+
+def named_periods() -> list[NamedPeriod]:
+    """Every registered source's periods (reports copies them into its own table)."""
+    return [period for source in _period_sources for period in source()]

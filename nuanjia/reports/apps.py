@@ -8,11 +8,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from nuanjia.core import audit_names, schedule, todo
+        from nuanjia.core import audit_names, closing, schedule, todo
 
+        from .frozen import freeze_month
         from .jobs import EVENT_NAMES, JOBS
         from .todo import reports_todo
 
         schedule.register(*JOBS)
         todo.register(reports_todo)
         audit_names.register(EVENT_NAMES)
+        closing.register(freeze_month)  # funds' month close freezes the month's figures
