@@ -41,7 +41,7 @@ def month_range(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 def _sums(facts: Any) -> dict[Key, int]:
     rows = facts.values(*KEY).annotate(total=Sum("value")).order_by()
-    return {tuple(row[k] for k in KEY): row["total"] for row in rows if row["total"]}  # type: ignore[misc]
+    return {tuple(row[k] for k in KEY): row["total"] for row in rows if row["total"]}
 
 
 def digest(path: str, year: int, month: int, figures: Iterable[tuple[Key, int]]) -> str:

@@ -41,7 +41,7 @@ WIDTH, HEIGHT = 600.0, 640.0
 @functools.cache
 def divisions() -> tuple[Division, ...]:
     """The province's cities and counties of the GB/T 2260 table (the province left out)."""
-    return tuple(d for d in read_divisions() if d.kind != "province")
+    return tuple(d for d in read_divisions() if d.code != PROVINCE)
 
 
 def division_codes() -> frozenset[str]:

@@ -172,3 +172,12 @@ def test_the_cli_loads_an_outline_or_lists_the_unknown_codes(tree, tmp_path, cap
     good.write_text(json.dumps(_outline(["410100"])))
     assert main(["reports", "map-load", str(good)]) == 0
     assert maps.current_outline().name == "henan"
+
+
+def test_a_leaders_home_shows_the_figures_of_the_month(figures, make_staff, login):
+    leader = login(make_staff("410100", Role.LEADER))
+    home = leader.get("/").content.decode()
+    assert 'data-testid="panel-reports"' in home
+    assert "/reports/measure/?" in home and "relief.grants_paid" in home
+    caseworker = login(make_staff("410100", Role.CASEWORKER))
+    assert 'data-testid="panel-reports"' not in caseworker.get("/").content.decode()
