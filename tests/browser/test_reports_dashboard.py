@@ -4,6 +4,7 @@ from our static files."""
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -47,6 +48,6 @@ def test_a_city_leader_clicks_a_figure_down_to_rows_and_exports(new_page, grants
     assert "1,200.00" in page.inner_text("[data-testid=rows-total]")
     with page.expect_download() as download:
         page.click("[data-testid=export-xlsx]")
-    book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()), read_only=True)
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
     lines = list(next(iter(book)).iter_rows(values_only=True))
     assert len(lines) == 2  # the header and the one grant of 惠济区
