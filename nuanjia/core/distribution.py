@@ -568,12 +568,9 @@ _REPORTS: dict[str, Placement] = {
     ),
     "reports_feedcursor": local("how far the refresh has read each change feed (coordinator)"),
     "reports_checkrun": local("the nightly check's runs and their differences (coordinator)"),
-    "reports_frozenperiod": local("the closed months whose figures are frozen (coordinator)"),
-    "reports_frozenfact": local("a closed month's frozen figures with their hash (coordinator)"),
-    "reports_mapshape": local("the operator's approved map outline (coordinator)"),
-    "reports_namedperiod": ref("the campaigns' periods of the reports' picker"),
 }
 
+from .distribution_reports import REPORTS_MORE  # noqa: E402 (as below)
 from .distribution_services import SERVICES  # noqa: E402 (it uses dist and Placement)
 
 TABLES: Mapping[str, Placement] = {
@@ -594,6 +591,7 @@ TABLES: Mapping[str, Placement] = {
     **_ENTERPRISES,
     **SERVICES,
     **_REPORTS,
+    **REPORTS_MORE,
 }
 
 
