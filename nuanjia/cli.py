@@ -11,6 +11,7 @@ nuanjia schedule [--loop] [--list]                 enqueue the periodic jobs tha
 nuanjia reports rebuild [--from D] [--to D] [--measure CODE]…
                                                    rebuild the report facts of those days
 nuanjia reports refresh | check [--day D]          refresh changed days; check a day again
+nuanjia reports map-load FILE [--name N]           load an approved GeoJSON of Henan's map
 nuanjia manage ARGS…                               any Django management command
 """
 
@@ -235,8 +236,10 @@ def cmd_schedule(args) -> int:
 def cmd_reports(args) -> int:
     """The report facts: rebuild a range of days, refresh the changed ones, check a day."""
     setup_django()
-    from nuanjia.reports.cli import check_cli, rebuild_cli, refresh_cli
+    from nuanjia.reports.cli import check_cli, map_load_cli, rebuild_cli, refresh_cli
 
+    if args.reports_command == "map-load":
+        return map_load_cli(args.file, args.name)
     if args.reports_command == "rebuild":
         return rebuild_cli(args.first, args.last, args.measure or [])
     if args.reports_command == "refresh":
@@ -410,6 +413,9 @@ def add_reports_commands(commands) -> None:
     report_commands.add_parser("refresh", help="rebuild the days whose rows changed")
     check = report_commands.add_parser("check", help="compute a day again; exit 1 on differences")
     check.add_argument("--day", help="the day (default: yesterday)")
+    outline = report_commands.add_parser("map-load", help="load an approved GeoJSON map")
+    outline.add_argument("file", help="a GeoJSON FeatureCollection, codes from GB/T 2260")
+    outline.add_argument("--name", default="", help="its name (default: the file's)")
     reports.set_defaults(func=cmd_reports)
 
 

@@ -78,3 +78,15 @@ def roll_up(at: Org, counts: Iterable[tuple[int, int]]) -> dict[str, int]:
         code = _child_code(at, paths[org_id])
         by_code[code] = by_code.get(code, 0) + value
     return by_code
+
+
+def campaign_periods() -> list[Any]:
+    """Every campaign not being planned as a named period of the reports (core.measures)."""
+    from nuanjia.core.measures import NamedPeriod
+
+    from .rules import CampaignStatus
+
+    return [
+        NamedPeriod(f"campaign-{c.code}", c.name, c.starts_on, c.ends_on, c.lead_org.path)
+        for c in Campaign.objects.exclude(status=CampaignStatus.DRAFT).select_related("lead_org")
+    ]

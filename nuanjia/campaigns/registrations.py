@@ -215,7 +215,17 @@ def _audit_names() -> None:
     audit_names.register(EVENT_NAMES)
 
 
+def _periods() -> None:
+    """Each campaign's dates are a period of the reports' picker (core.measures)."""
+    from nuanjia.core import measures
+
+    from .queries import campaign_periods
+
+    measures.register_periods(campaign_periods)
+
+
 def register_all() -> None:
+    _periods()
     _audit_names()
     _screening()
     _lists()

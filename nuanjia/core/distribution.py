@@ -560,6 +560,7 @@ _ENTERPRISES: dict[str, Placement] = {
     "enterprises_firmhelpevent": dist("help"),
 }
 
+from .distribution_reports import REPORTS_MORE  # noqa: E402 (as below)
 from .distribution_services import REPORTS, SERVICES  # noqa: E402 (it uses dist, local, ref)
 
 TABLES: Mapping[str, Placement] = {
@@ -580,6 +581,7 @@ TABLES: Mapping[str, Placement] = {
     **_ENTERPRISES,
     **SERVICES,
     **REPORTS,
+    **REPORTS_MORE,
 }
 
 

@@ -257,3 +257,33 @@ def declared(
         dimensions=tuple(dimension for _lookup, dimension in dimensions), columns=columns,
         order=order, permission=permission, description=description,
     )  # fmt: skip
+
+
+# ---- Named periods (a campaign's dates) for the reports' period picker ------------------
+
+
+@dataclass(frozen=True)
+class NamedPeriod:
+    """A period an app names, e.g. a campaign's: its key ("campaign-<code>"), name, days and
+    the path of the union that runs it (shown to that union's subtree and the unions above)."""
+
+    key: str
+    name: str
+    first: datetime.date
+    last: datetime.date
+    path: str
+
+
+PeriodSource = Callable[[], Iterable[NamedPeriod]]
+_period_sources: list[PeriodSource] = []
+
+
+def register_periods(source: PeriodSource) -> None:
+    """Add a source of named periods (AppConfig.ready); registering it again is a no-op."""
+    if source not in _period_sources:
+        _period_sources.append(source)
+
+
+def named_periods() -> list[NamedPeriod]:
+    """Every registered source's periods (reports copies them into its own table)."""
+    return [period for source in _period_sources for period in source()]

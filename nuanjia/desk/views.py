@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from nuanjia.core import todo, workdays
+from nuanjia.core import homepanels, todo, workdays
 from nuanjia.core.audit_names import EVENT_NAMES, event_choices, event_name
 from nuanjia.core.audit_verification import verify_audit_chain
 from nuanjia.core.calendar import may_edit_calendar
@@ -35,6 +35,7 @@ def home_view(request):
         # Deadlines count working days: say when a year's holiday schedule is missing.
         "schedule_warnings": workdays.schedule_warnings(timezone.localdate()),
         "can_enter_calendar": may_edit_calendar(user),
+        "panels": homepanels.panels_for(user),  # e.g. a leader's figures (reports)
     }
     return render(request, "desk/home.html", context)
 

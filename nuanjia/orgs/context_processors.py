@@ -28,6 +28,7 @@ NAVIGATION = [
     (_("Import unions"), "orgs:import", Perm.MANAGE_ORGS),
     (_("Staff accounts"), "orgs:staff_list", Perm.VIEW_STAFF),
     (_("Holiday calendar"), "orgs:calendar", Perm.MANAGE_CALENDAR),
+    (_("Map outline"), "reports:map_outline", Perm.MANAGE_CALENDAR),
     (_("Audit trail"), "desk:audit_list", Perm.VIEW_AUDIT),
     (_("API"), "api-1.0.0:openapi-view", None),
 ]

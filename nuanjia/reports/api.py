@@ -17,7 +17,7 @@ from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.queries import get_org_by_code_for
 from nuanjia.orgs.rules import Perm
 
-from . import periods, queries, views
+from . import dashboard, periods, queries, views
 
 router = Router(tags=["reports"])
 
@@ -94,7 +94,8 @@ class ReportRowOut(Schema):
 def _where(user: Any, query: ReportQuery) -> tuple[Org, periods.Period]:
     check_permission(user, Perm.VIEW_BUSINESS, "reports")
     org = get_org_by_code_for(user, query.org) if query.org else user.org
-    return org, periods.parse(query.period, today=clock.today())
+    named = dashboard.named_lookup(org)
+    return org, periods.parse(query.period, today=clock.today(), named=named)
 
 
 def _measure(user: Any, code: str) -> measures.Measure:
@@ -196,6 +197,63 @@ class RowPages:
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+class DashboardQuery(ReportQuery):
+    measure: str = Field("", description="the measure of the unions, map and months (the first)")
+
+
+class ReportMonthOut(Schema):
+    month: str
+    now: int
+    then: int = Field(description="the same month a year before")
+
+
+class ReportCellOut(Schema):
+    code: str = Field(description="the GB/T 2260 code of the city or county")
+    name: str
+    value: int
+
+
+class ReportChildYearOut(ReportChildOut):
+    last_year_total: int
+
+
+class ReportDashboardOut(Schema):
+    org: str
+    period: str
+    measure: str
+    unit: str
+    trend: list[ReportMonthOut]
+    children: list[ReportChildYearOut]
+    map: list[ReportCellOut]
+
+
+@router.get(
+    "/dashboard",
+    response={200: ReportDashboardOut, 404: ErrorOut},
+    summary="A measure's months, unions below and map cells (the dashboard's charts)",
+)
+def report_dashboard(request, query: Query[DashboardQuery]):
+    org, period = _where(request.user, query)
+    chosen = queries.visible_measures(request.user)
+    measure = _measure(request.user, query.measure) if query.measure else next(iter(chosen), None)
+    if measure is None:
+        raise Http404
+    here = dashboard.At(org, period)
+    return {
+        "org": org.code, "period": period.key, "measure": measure.code,
+        "unit": measure.unit.value,
+        "trend": [{"month": f"{row['month']:%Y-%m}", "now": row["now"], "then": row["then"]}
+                  for row in dashboard.trend_rows(here, measure)],
+        "children": [
+            {"org": row["org"].code, "org_name": row["org"].name, "own": row["now"].own,
+             "total": row["now"].total, "last_year_total": row["then"]}
+            for row in dashboard.children_rows(here, measure)
+        ],
+        "map": [{"code": c.code, "name": c.name, "value": c.value}
+                for c in dashboard.map_context(here, measure)["cells"]],
+    }  # fmt: skip
 
 
 from . import api_report  # noqa: E402,F401  (the campaign report's operations, on this router)

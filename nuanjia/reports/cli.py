@@ -43,3 +43,21 @@ def check_cli(day: str | None) -> int:
     run = services.check_day(_day(day))
     print(f"checked {run.day}: {run.measures} measures, {run.differences} differences")
     return 1 if run.differences else 0
+
+
+def map_load_cli(file: str, name: str) -> int:
+    """Load an approved GeoJSON outline; exit 1 with the refusal (the unknown codes listed)."""
+    from pathlib import Path
+
+    from nuanjia.core.errors import RuleViolation
+
+    from . import maps
+
+    path = Path(file)
+    try:
+        shape = maps.load_outline(path.read_bytes(), name=name or path.stem, by=None)
+    except (OSError, RuleViolation) as refusal:
+        print(getattr(refusal, "message", str(refusal)))
+        return 1
+    print(f"loaded {shape.name}: {shape.codes} regions, sha256 {shape.sha256}")
+    return 0

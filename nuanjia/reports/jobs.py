@@ -22,4 +22,6 @@ EVENT_NAMES = {
     "reports.rebuilt": _("Report facts rebuilt"),
     "reports.refreshed": _("Report facts refreshed"),
     "reports.checked": _("Report facts checked"),
+    "reports.month_frozen": _("Report figures of a closed month frozen"),
+    "reports.map_loaded": _("Map outline loaded"),
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,12 +74,17 @@ def _dimension_filter(d1: str | None, d2: str | None) -> Q:
 
 
 def figures(
-    org: Org, first: datetime.date, last: datetime.date, codes: Sequence[str]
+    org: Org,
+    first: datetime.date,
+    last: datetime.date,
+    codes: Sequence[str],
+    only: Q | None = None,
 ) -> dict[str, Figure]:
-    """Every measure's figure at `org` for the days (one GROUP BY over the facts)."""
+    """Every measure's figure at `org` for the days (one GROUP BY over the facts); `only`
+    narrows the facts (the adjustments carried from closed months: Q(carried=True))."""
     rows = (
         _facts(org.path, first, last)
-        .filter(measure__in=codes)
+        .filter(only or Q(), measure__in=codes)
         .values("measure")
         .annotate(**_sums(org.path))
         .order_by()
@@ -171,3 +176,35 @@ def daily_series(
         .order_by("day")
     )
     return [(row["day"], row["total"] or 0) for row in rows]
+
+
+def subtree_totals(
+    org: Org, code: str, first: datetime.date, last: datetime.date, paths: Iterable[str]
+) -> dict[str, int]:
+    """The total of each union at `paths` (in `org`'s subtree) by the measure's rule, from one
+    GROUP BY of the subtree's facts by union and receiver (the map's cells)."""
+    rows = list(
+        _facts(org.path, first, last)
+        .filter(measure=code)
+        .values_list("path", "peer_path")
+        .annotate(value=Sum("value"))
+        .order_by()
+    )
+    wanted = set(paths)
+    totals = dict.fromkeys(wanted, 0)
+    for path, peer, value in rows:
+        for end in range(1, len(path)):
+            prefix = path[: end + 1]
+            if path[end] == "/" and prefix in wanted and not peer.startswith(prefix):
+                totals[prefix] += value
+    return totals
+
+
+def monthly_series(
+    org: Org, code: str, first: datetime.date, last: datetime.date
+) -> dict[datetime.date, int]:
+    """The subtree's total of each month with facts, keyed by the month's first day."""
+    months: dict[datetime.date, int] = defaultdict(int)
+    for day, value in daily_series(org, code, first, last):
+        months[day.replace(day=1)] += value
+    return dict(months)

@@ -21,6 +21,8 @@ from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.orgs.models import Org
 
+from . import frozen
+from .dashboard import sync_named_periods
 from .models import CheckRun, Fact, FeedCursor
 
 logger = logging.getLogger(__name__)
@@ -98,10 +100,11 @@ def rebuild_days(measure: measures.Measure, first: datetime.date, last: datetime
     for start, end in _chunks(first, last):
         with transaction.atomic():
             _lock(measure.code)
-            Fact.objects.filter(measure=measure.code, day__range=(start, end)).delete()
+            Fact.objects.filter(measure=measure.code, day__range=(start, end), adjusts=0).delete()
             facts = computed_facts(measure, start, end)
             Fact.objects.bulk_create(facts, batch_size=BATCH)
             written += len(facts)
+            frozen.settle(measure.code, start, end)  # closed months keep their figures
     return written
 
 
@@ -167,6 +170,7 @@ def refresh(*, by: Actor | None = None) -> dict[str, list[str]]:
     """Rebuild the facts of every day whose rows changed since the last refresh; what was
     rebuilt ({measure: [days]}) is audited, nothing when nothing changed."""
     done: dict[str, list[str]] = {}
+    sync_named_periods()  # the campaigns' periods of the picker
     for measure in measures.registered():
         try:
             with transaction.atomic():
@@ -227,7 +231,7 @@ def _keyed(facts: Iterable[Fact]) -> dict[Key, Fact]:
 
 def differences(measure: measures.Measure, day: datetime.date) -> list[dict[str, Any]]:
     """Where the stored facts of a day differ from what the rows give now."""
-    stored = _keyed(Fact.objects.filter(measure=measure.code, day=day))
+    stored = _keyed(Fact.objects.filter(measure=measure.code, day=day, adjusts=0))
     computed = _keyed(computed_facts(measure, day, day))
     found = []
     for key in sorted(set(stored) | set(computed)):

@@ -6,28 +6,30 @@ the user's subtree."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from nuanjia.core import clock, measures
+from nuanjia.core.calendar import may_edit_calendar
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.listexport import ListExport, column
+from nuanjia.core.listexport import ListExport
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.permissions import requires
+from nuanjia.orgs.permissions import deny, requires
 from nuanjia.orgs.queries import get_org_by_code_for, org_ancestors
 from nuanjia.orgs.rules import Perm
 
-from . import formatting, periods, queries
-from .models import CheckRun
+from . import dashboard, maps, periods, queries
+from .models import CheckRun, MapShape
 
 PAGE_SIZE = 50
 PERIOD_KINDS = (
@@ -59,7 +61,9 @@ def where(request: HttpRequest) -> Where:
     org = get_org_by_code_for(user, code) if code else user.org
     today = clock.today()
     try:
-        period = periods.parse(request.GET.get("period"), today=today)
+        period = periods.parse(
+            request.GET.get("period"), today=today, named=dashboard.named_lookup(org)
+        )
     except RuleViolation as refusal:
         return Where(org, periods.parse("", today=today), refusal.message)
     return Where(org, period)
@@ -94,6 +98,7 @@ def _picker(at: Where, **keep: Any) -> dict[str, Any]:
             (kind, label, periods.Period(kind, period.year, _number(period, kind)).key)
             for kind, label in PERIOD_KINDS
         ],
+        "named": dashboard.named_choices(at.org),
     }
 
 
@@ -103,64 +108,60 @@ def _number(period: periods.Period, kind: str) -> int:
     return {periods.MONTH: month, periods.QUARTER: (month - 1) // 3 + 1}.get(kind, 1)
 
 
-def _dashboard_rows(request: HttpRequest, at: Where) -> list[dict[str, Any]]:
-    """Every measure the user may read: its figure now and the same period a year before."""
+def _chosen(request: HttpRequest) -> tuple[list[measures.Measure], measures.Measure | None]:
+    """The measures the user may read and the one the map, charts and unions' table show
+    (?m=code, the first by default)."""
     chosen = queries.visible_measures(request.user)
-    codes = [measure.code for measure in chosen]
-    before = at.period.year_before()
-    now_figures = queries.figures(at.org, at.period.first, at.period.last, codes)
-    then_figures = queries.figures(at.org, before.first, before.last, codes)
-    rows = []
-    for measure in chosen:
-        now = now_figures.get(measure.code, queries.Figure())
-        then = then_figures.get(measure.code, queries.Figure())
-        rows.append({
-            "measure": measure, "unit": measure.unit, "now": now, "then": then,
-            "change": formatting.change_text(now.total, then.total),
-            "url": reverse("reports:measure") + "?" + at.query(measure=measure.code),
-            "then_url": reverse("reports:measure") + "?"
-            + urlencode({"measure": measure.code, "org": at.org.code, "period": before.key}),
-        })  # fmt: skip
-    return rows
+    wanted = request.GET.get("m", "")
+    return chosen, next((m for m in chosen if m.code == wanted), chosen[0] if chosen else None)
+
+
+def _tables(request: HttpRequest, at: Where) -> dict[str, Any]:
+    """Every table of the dashboard (figures, unions below, map, months) and the charts."""
+    here = dashboard.At(at.org, at.period)
+    chosen, measure = _chosen(request)
+    found: dict[str, Any] = {"figures": dashboard.measure_rows(here, chosen), "measure": measure}
+    if measure is not None:
+        found["children"] = dashboard.children_rows(here, measure)
+        found["map"] = dashboard.map_context(here, measure)
+        found["trend"] = dashboard.trend_rows(here, measure)
+        found["charts"] = dashboard.chart_data(measure, found["trend"], found["children"])
+    return found
 
 
 @requires(Perm.VIEW_BUSINESS)
 def dashboard_view(request: HttpRequest):
-    """Every measure of the union's subtree for the period, beside the same period a year
-    before; each figure opens its drill-down. Reads the facts table only."""
+    """Every measure of the union's subtree for the period beside the same period a year
+    before, the unions below, the map, the charts; each figure opens its drill-down. Reads
+    the facts and the union tree only."""
     at = where(request)
+    tables = _tables(request, at)
+    chosen, _measure = _chosen(request)
+    code = tables["measure"].code if tables["measure"] else None
     return render(request, "reports/dashboard.html", {
-        "at": at, "rows": _dashboard_rows(request, at), "before": at.period.year_before(),
+        "at": at, "rows": tables["figures"], "tables": tables, "before": at.period.year_before(),
         "trail": _trail(request, at.org), "partial_year": at.period.kind != periods.YEAR,
-        "query": at.query(), **_picker(at),
+        "query": at.query(m=code), "measures": chosen, "closed": dashboard.closed_months(
+            dashboard.At(at.org, at.period)), **_picker(at, m=code),
     })  # fmt: skip
-
-
-def _in_unit(value: Callable[[dict[str, Any]], int]) -> Callable[[dict[str, Any]], str]:
-    """A figure of a dashboard row as the page shows it, in the measure's unit."""
-
-    def read(row: dict[str, Any]) -> str:
-        return formatting.value_text(value(row), row["unit"])
-
-    return read
-
-
-FIGURES_EXPORT = ListExport("reports.figures", _lazy("Report figures"), (
-    column(_lazy("Measure"), lambda row: str(row["measure"].name)),
-    column(_lazy("Unit"), lambda row: formatting.unit_label(row["unit"])),
-    column(_lazy("This union"), _in_unit(lambda row: row["now"].own)),
-    column(_lazy("With the unions below"), _in_unit(lambda row: row["now"].total)),
-    column(_lazy("Same period last year"), _in_unit(lambda row: row["then"].total)),
-    column(_lazy("Change"), lambda row: row["change"]),
-))  # fmt: skip
 
 
 @requires(Perm.VIEW_BUSINESS)
 def dashboard_export_view(request: HttpRequest):
-    """The dashboard's table as an Excel sheet (audited as every list export)."""
+    """A table of the dashboard (?table=figures|children|map|trend) as an Excel sheet
+    (audited as every list export)."""
     at = where(request)
-    filters = {"org": at.org.code, "period": at.period.key}
-    return FIGURES_EXPORT.response(request, _dashboard_rows(request, at), filters)
+    table = request.GET.get("table", "figures")
+    if table not in dashboard.TABLES:
+        raise Http404
+    tables = _tables(request, at)
+    rows = tables.get(table, [])
+    if table == "map" and rows:
+        rows = [{"cell": cell, "unit": tables["measure"].unit} for cell in rows["cells"]]
+    filters = {"org": at.org.code, "period": at.period.key, "table": table}
+    if tables["measure"] is not None and table != "figures":
+        filters["measure"] = tables["measure"].code
+    return dashboard.TABLES[table].response(request, rows, filters)
 
 
 def _rows_url(measure: measures.Measure, at: Where, *, own: bool, d1=None, d2=None) -> str:
@@ -260,3 +261,31 @@ def checks_view(request: HttpRequest):
         count = run.differences if user.org.parent_id is None else len(mine)
         runs.append({"run": run, "details": mine, "count": count})
     return render(request, "reports/checks.html", {"runs": runs})
+
+
+@requires(Perm.MANAGE_CALENDAR)
+def map_outline_view(request: HttpRequest):
+    """The province's system administrator loads an approved GeoJSON of the map (its codes
+    checked against GB/T 2260; refused with the unknown codes listed); the grid otherwise."""
+    user: Any = request.user
+    if not may_edit_calendar(user):
+        deny(user, Perm.MANAGE_CALENDAR, request.path)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("geojson")
+        try:
+            if upload is None:
+                raise RuleViolation(_("Choose a GeoJSON file."), field="geojson")
+            if upload.size and upload.size > maps.MAX_BYTES:
+                raise RuleViolation(_("The map file is larger than 20 MB."), field="geojson")
+            shape = maps.load_outline(
+                upload.read(), name=request.POST.get("name", "") or upload.name or "", by=user
+            )
+        except RuleViolation as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, _("Map outline %(name)s loaded.") % {"name": shape.name})
+            return redirect("reports:map_outline")
+    return render(request, "reports/map_outline.html", {
+        "error": error, "outlines": MapShape.objects.select_related("loaded_by")[:20],
+    }, status=400 if error else 200)  # fmt: skip

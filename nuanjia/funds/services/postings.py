@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from nuanjia.core import clock
+from nuanjia.core import clock, closing
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
 from nuanjia.core.errors import RuleViolation
@@ -478,6 +478,8 @@ def close_period(org: Org, year: int, month: int, *, by: Actor | None) -> Closed
             field="month",
             code="already_closed",
         ) from None
+    # Higher apps follow the close (reports freezes the subtree's figures of the month).
+    closing.month_closed(org, first_day.year, first_day.month, by=by)
     record_event(
         period, "funds.period_closed", by=by, org=org, changes={"period": f"{first_day:%Y-%m}"}
     )

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0003_trips_status'),
         ('orgs', '0006_staff_enrolment_code'),
-        ('reports', '0001_initial'),
+        ('reports', '0002_frozen_months_map_and_periods'),
     ]
 
     operations = [
