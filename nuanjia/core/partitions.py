@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection as default_connection
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -184,11 +185,11 @@ def create_month(table: str, column: str, month: datetime.date, connection: Any 
     if month in months_of(table, connection):
         return False
     start, end = month_bound(month), month_bound(add_months(month, 1))
-    moved = f"nj_moving_{month:%Y%m}"
+    moved = f"nj_moving_{name}"[:63]
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SET LOCAL lock_timeout = '10s'")
         cursor.execute(
-            f'CREATE TEMP TABLE "{moved}" ON COMMIT DROP AS WITH gone AS ('  # noqa: S608
+            f'CREATE TEMP TABLE "{moved}" AS WITH gone AS ('  # noqa: S608
             f'DELETE FROM "{default_name(table)}" WHERE "{column}" >= %s AND "{column}" < %s '
             f"RETURNING *) SELECT * FROM gone",
             [start, end],
@@ -198,10 +199,10 @@ def create_month(table: str, column: str, month: datetime.date, connection: Any 
             [start, end],
         )
         cursor.execute(f'INSERT INTO "{table}" SELECT * FROM "{moved}"')  # noqa: S608
-        if cursor.rowcount:
-            logger.warning(
-                "moved %d rows of %s out of its default partition", cursor.rowcount, name
-            )
+        count = cursor.rowcount
+        cursor.execute(f'DROP TABLE "{moved}"')
+    if count:
+        logger.warning("moved %d rows of %s out of its default partition", count, name)
     return True
 
 
@@ -249,10 +250,14 @@ def _months_between(earlier: datetime.date, later: datetime.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
-def may_detach(spec: PartitionedTable, month: datetime.date, now: datetime.datetime | None = None) -> str:  # noqa: E501
+def may_detach(
+    spec: PartitionedTable, month: datetime.date, now: datetime.datetime | None = None
+) -> str:
     """Why the month's partition must stay ("" when it may go): a partition is detached only
     when all of it is older than the table's legal minimum."""
     age = _months_between(add_months(month, 1), current_month(now))  # whole months since its end
+    if age < 0:
+        return f"{partition_name(spec.table, month)} has not ended yet"
     if age < spec.minimum_months:
         return (
             f"{partition_name(spec.table, month)} ended {age} months ago; "
@@ -361,3 +366,81 @@ def status(now: datetime.datetime | None = None) -> list[dict[str, Any]]:
             "retention_months": retention_of(spec),
         })  # fmt: skip
     return rows
+
+
+@task()
+def maintain_partitions_task() -> list[str]:
+    """The scheduler's daily run of `maintain()` (nothing on SQLite)."""
+    return maintain().lines()
+
+
+def register() -> None:
+    """The daily job and the gauge `nuanjia_partitions_ahead` (CoreConfig.ready)."""
+    from .observability import register_gauge
+    from .schedule import DAILY, Job
+    from .schedule import register as register_jobs
+
+    register_jobs(
+        Job(JOB, maintain_partitions_task, DAILY, 2,
+            "Create the monthly partitions ahead, empty the DEFAULT ones, detach past retention."),
+    )  # fmt: skip
+    register_gauge(
+        "partitions_ahead",
+        "Monthly partitions after the current month, by table (PostgreSQL; 0 needs the job).",
+        partitions_ahead,
+        label="table",
+    )
+
+
+# -- nuanjia partitions ----------------------------------------------------------------------
+
+
+def _parse_month(text: str) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(text, "%Y-%m").date()
+    except ValueError as error:
+        raise RetentionRefused(f"--month must be YYYY-MM, not {text!r}") from error
+
+
+def run_command(
+    command: str, *, dry_run: bool = False, table: str = "", month: str = ""
+) -> tuple[list[str], int]:
+    """`nuanjia partitions status|ahead|detach`: the lines to print and the exit status."""
+    if not is_postgres():
+        return ["SQLite keeps plain tables: no partitions to look after."], 0
+    if command == "status":
+        return [
+            f"{row['table']:22} {'partitioned' if row['partitioned'] else 'PLAIN':11} "
+            f"{row['first'] or '-':>7} … {row['last'] or '-':7} {row['partitions']:3} months, "
+            f"{row['ahead']} ahead, default {row['default_rows']} rows, minimum "
+            f"{row['minimum_months']} months, retention {row['retention_months'] or 'off'}"
+            for row in status()
+        ], 0
+    if command == "ahead":
+        report = maintain(detaching=False)
+        found = sum(report.moved.values())
+        lines = report.lines() or ["every table has its months ahead; DEFAULT partitions empty"]
+        return lines, 1 if found else 0
+    return _run_detach(dry_run=dry_run, table=table, month=month)
+
+
+def _run_detach(*, dry_run: bool, table: str, month: str) -> tuple[list[str], int]:
+    try:
+        if table or month:
+            if table not in TABLES or not month:
+                raise RetentionRefused(f"--table must be one of {', '.join(TABLES)}, with --month")
+            wanted = [(table, _parse_month(month))]
+            reason = may_detach(TABLES[table], wanted[0][1])
+            if reason:
+                raise RetentionRefused(reason)
+        else:
+            wanted = due_for_detach()
+        if dry_run:
+            return [f"would detach {partition_name(t, m)}" for t, m in wanted] or [
+                "nothing past its retention"
+            ], 0
+        return [f"detached {partition_name(t, m)} ({detach(t, m)} rows)" for t, m in wanted] or [
+            "nothing past its retention"
+        ], 0
+    except RetentionRefused as refused:
+        return [f"REFUSED: {refused}"], 1
