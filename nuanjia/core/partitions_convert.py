@@ -110,7 +110,10 @@ def _months_to_cover(cursor: Any, table: str, column: str, ahead: int) -> list[d
 
 
 def _swap(cursor: Any, table: str, new: str, shape: _Shape) -> None:
-    """Move the rows into `new`, drop `table`, give `new` its name and the identity."""
+    """Move the rows into `new`, drop `table`, give `new` its name and the identity.
+    Foreign-key checks pending in this transaction are made first (a table with pending
+    trigger events cannot be dropped); Django's keys are deferred again after."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     columns = ", ".join(f'"{name}"' for name in shape.columns)
     cursor.execute(
         f'INSERT INTO "{new}" ({columns}) OVERRIDING SYSTEM VALUE '  # noqa: S608
@@ -127,6 +130,7 @@ def _swap(cursor: Any, table: str, new: str, shape: _Shape) -> None:
             f'ALTER TABLE "{table}" ALTER COLUMN "{shape.identity}" RESTART WITH %s',
             [shape.next_value],
         )
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _restore(cursor: Any, table: str, shape: _Shape, keys: dict[str, list[str]]) -> None:
