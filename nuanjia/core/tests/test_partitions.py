@@ -72,9 +72,7 @@ def scratch():
         month = add_months(this, -back)
         _sql(f"INSERT INTO {SCRATCH} (at, note) VALUES (%s, %s)", [_at(month), f"{month:%Y%m}"])
     # 00:30 on 1 December in Shanghai is still 30 November in UTC: the month is Shanghai's
-    _sql(
-        f"INSERT INTO {SCRATCH} (at, note) VALUES ('2025-12-01 00:30:00+08', 'edge')"
-    )
+    _sql(f"INSERT INTO {SCRATCH} (at, note) VALUES ('2025-12-01 00:30:00+08', 'edge')")
     return this
 
 
@@ -200,9 +198,7 @@ def test_detach_past_the_minimum_keeps_the_rows_in_a_table_of_their_own(settings
     assert _sql(f"SELECT count(*) FROM stations_visit_p{this:%Y%m}") == [(rows,)]
     assert _sql(
         "SELECT changes->>'partition' FROM core_auditevent WHERE action = 'partition.detach'"
-    ) == [
-        (f"stations_visit_p{this:%Y%m}",)
-    ]
+    ) == [(f"stations_visit_p{this:%Y%m}",)]
 
 
 def test_retention_is_off_unless_declared_and_then_detaches_only_past_it(settings):
