@@ -12,6 +12,8 @@ nuanjia reports rebuild [--from D] [--to D] [--measure CODE]…
                                                    rebuild the report facts of those days
 nuanjia reports refresh | check [--day D]          refresh changed days; check a day again
 nuanjia reports map-load FILE [--name N]           load an approved GeoJSON of Henan's map
+nuanjia partitions status | ahead | detach [--dry-run] [--table T --month YYYY-MM]
+                                                   monthly partitions on PostgreSQL (ADR 0023)
 nuanjia manage ARGS…                               any Django management command
 """
 
@@ -233,6 +235,19 @@ def cmd_schedule(args) -> int:
     return 0
 
 
+def cmd_partitions(args) -> int:
+    """Monthly partitions on PostgreSQL: status, the months ahead, retention (ADR 0023)."""
+    setup_django()
+    from nuanjia.core.partitions import run_command
+
+    lines, code = run_command(
+        args.partitions_command, dry_run=getattr(args, "dry_run", False),
+        table=getattr(args, "table", "") or "", month=getattr(args, "month", "") or "",
+    )  # fmt: skip
+    print("\n".join(lines))
+    return code
+
+
 def cmd_reports(args) -> int:
     """The report facts: rebuild a range of days, refresh the changed ones, check a day."""
     setup_django()
@@ -396,11 +411,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_reports_commands(commands)
     add_backup_commands(commands)
+    add_partitions_commands(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
     return parser
+
+
+def add_partitions_commands(commands) -> None:
+    parts = commands.add_parser("partitions", help="monthly partitions (PostgreSQL)")
+    part_commands = parts.add_subparsers(dest="partitions_command", required=True)
+    part_commands.add_parser("status", help="each table's months, those ahead, DEFAULT rows")
+    part_commands.add_parser("ahead", help="create the months ahead; empty the DEFAULT ones")
+    detaching = part_commands.add_parser("detach", help="detach (never drop) past retention")
+    detaching.add_argument("--dry-run", action="store_true", help="only say what would go")
+    detaching.add_argument("--table", help="one table's partition (with --month)")
+    detaching.add_argument("--month", help="YYYY-MM")
+    parts.set_defaults(func=cmd_partitions)
 
 
 def add_reports_commands(commands) -> None:

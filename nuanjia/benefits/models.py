@@ -368,7 +368,11 @@ class Redemption(models.Model):
 class Reversal(models.Model):
     """A redemption given back the same day (撤销): its uses return to the counters."""
 
-    redemption = models.OneToOneField(Redemption, on_delete=models.PROTECT, related_name="reversal")
+    # No database constraint: redemptions are partitioned by month on PostgreSQL, whose key
+    # (id, at) a foreign key would have to name (ADR 0023); a redemption is never deleted.
+    redemption = models.OneToOneField(
+        Redemption, on_delete=models.PROTECT, related_name="reversal", db_constraint=False
+    )
     partner = models.ForeignKey("members.Partner", on_delete=models.PROTECT, related_name="+")
     subsidy_fen = models.BigIntegerField(_("subsidy"))
     day = models.DateField(_("day"))
@@ -391,9 +395,10 @@ class Attempt(models.Model):
 
     key = models.UUIDField(unique=True)
     partner = models.ForeignKey("members.Partner", on_delete=models.CASCADE, related_name="+")
-    redemption = models.ForeignKey(
-        Redemption, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    redemption = models.ForeignKey(  # no database constraint (ADR 0023), as Reversal's
+        Redemption, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
     answer = models.JSONField(default=dict)
     at = models.DateTimeField()
 
@@ -409,7 +414,9 @@ class Flag(models.Model):
     kind = models.CharField(_("pattern"), max_length=6, choices=FlagKind.choices)
     worker = models.ForeignKey("people.Worker", on_delete=models.PROTECT, related_name="+")
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
-    redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="flags")
+    redemption = models.ForeignKey(  # no database constraint (ADR 0023), as Reversal's
+        Redemption, on_delete=models.PROTECT, related_name="flags", db_constraint=False
+    )
     detail = models.CharField(_("detail"), max_length=300)
     status = models.CharField(
         _("status"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN

@@ -26,6 +26,9 @@ class CoreConfig(AppConfig):
             label="status",
         )  # fmt: skip
         register_replica_gauges()
+        from .partitions import register as register_partitions
+
+        register_partitions()
         schedule.register_tick("core.seal_audit_chains", _seal_audit_chains)
         register_gauge(
             "audit_seal_age_seconds",

@@ -191,6 +191,12 @@ def readyz_view(request):
     answer: dict = {"status": "ready" if ready else "not ready", "checks": checks}
     if replica_is_real():  # reads fall back to the primary: a replica down is not unready
         answer["replica"] = replica_status()
+    if ready:  # the monthly partitions after this one, per table (PostgreSQL; ADR 0023)
+        from nuanjia.core.partitions import partitions_ahead
+
+        ahead = partitions_ahead()
+        if ahead:
+            answer["partitions_ahead"] = {table: int(count) for table, count in ahead.items()}
     return JsonResponse(answer, status=200 if ready else 503)
 
 

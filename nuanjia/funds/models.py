@@ -13,6 +13,7 @@ from typing import Any, NoReturn, TypeVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.money import format_yuan
@@ -224,6 +225,9 @@ class Entry(AppendOnlyModel):
     # Who the money came from or went to when it crosses the ledger's edge (财政, 上级拨款).
     counterparty = models.CharField(_("counterparty"), max_length=60, blank=True)
     amount_fen = models.BigIntegerField(_("amount"))
+    # When the entry was written, by the database (its transaction's created_at for entries
+    # older than the column): the key of the monthly partitions on PostgreSQL (ADR 0023).
+    created_at = models.DateTimeField(_("posted at"), db_default=Now(), editable=False)
 
     class Meta:
         ordering = ["id"]
