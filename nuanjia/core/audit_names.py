@@ -19,6 +19,7 @@ EVENT_NAMES: dict[str, Promise | str] = {
     "api_token.issued": _("API token issued"),
     "api_token.revoked": _("API token revoked"),
     "audit.verified": _("Audit chain verified"),
+    "partition.detach": _("Monthly partition detached"),
     "system.backup": _("Backup taken"),
     "system.restored": _("Backup restored"),
     "api_token.revoked_all": _("All API tokens of the account revoked"),
