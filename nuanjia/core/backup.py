@@ -189,6 +189,19 @@ def dump_database(target: Path) -> str:
     raise BackupError(f"No backup for a {connection.vendor} database.")
 
 
+def _replay_pg_dump(source: Path) -> None:
+    """Empty the schema and replay the dump, in one transaction. (`pg_restore --clean` drops
+    each partition's keys one by one, which PostgreSQL refuses for a partitioned table's.)"""
+    options, environ = _pg_environ()
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "restore.sql"
+        _run(["pg_restore", "--no-owner", "--no-privileges", "--file", str(script),
+              str(source)], environ)  # fmt: skip
+        _run(["psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction",
+              *options, "--command", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;",
+              "--file", str(script)], environ)  # fmt: skip
+
+
 def load_database(member: str, source: Path) -> None:
     """Replace the database's contents with the dump at `source` (the server must be stopped)."""
     connection.ensure_connection()
@@ -199,10 +212,8 @@ def load_database(member: str, source: Path) -> None:
         finally:
             copy.close()
     elif member == PG_MEMBER and connection.vendor == "postgresql":
-        options, environ = _pg_environ()
-        connection.close()  # pg_restore drops and recreates what this session would hold
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", *options, str(source)], environ)  # fmt: skip
+        connection.close()  # the restore drops and recreates what this session would hold
+        _replay_pg_dump(source)
     else:
         raise BackupError(
             f"This backup holds {member}, and this installation runs {connection.vendor}: "
