@@ -211,6 +211,16 @@ def append_event(prepared: PreparedInsert[AuditEvent], **late: Any) -> AuditEven
     statements (lock and read the head, insert, move the head); two on PostgreSQL, where the
     head's number moves as it is locked and the insert carries the head's new hash.
     """
+    return append_event_and(prepared, None, **late)[0]
+
+
+def append_event_and(
+    prepared: PreparedInsert[AuditEvent], also: tuple[str, list[Any]] | None, **late: Any
+) -> tuple[AuditEvent, int]:
+    """`append_event`, and then the caller's data-changing statement `also` (SQL with a
+    RETURNING clause, its parameters): (the event, the rows `also` returned). On PostgreSQL
+    `also` rides in the event's own statement as one more `WITH` part, saving a round trip
+    (a fast path's last guarded UPDATE, whose lock is then held only to the commit)."""
     event = prepared.obj
     for name, value in late.items():
         setattr(event, name, value)
@@ -225,18 +235,27 @@ def append_event(prepared: PreparedInsert[AuditEvent], **late: Any) -> AuditEven
     table, key = _head_table(connection)
     if postgres:
         moved = f"UPDATE {table} SET last_hash = %s WHERE {key} = %s"  # noqa: S608 -- our own table name
-        prepared.execute_within(
-            f"WITH e AS ({{insert}}) {moved} RETURNING (SELECT id FROM e)",  # noqa: S608 -- our own SQL
-            [event.hash, chain], **values,
-        )  # fmt: skip
-        return event
+        if also is None:
+            template = f"WITH e AS ({{insert}}) {moved} RETURNING (SELECT id FROM e)"  # noqa: S608 -- our own SQL
+            prepared.execute_within(template, [event.hash, chain], **values)
+            return event, 0
+        sql, params = also
+        template = (
+            f"WITH e AS ({{insert}}), x AS ({sql}) {moved} "  # noqa: S608 -- the caller's own SQL
+            "RETURNING (SELECT id FROM e), (SELECT count(*) FROM x)"
+        )
+        prepared.execute_within(template, [*params, event.hash, chain], **values)
+        return event, int(prepared.returned[1])
     prepared.execute(**values)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET last_seq = %s, last_hash = %s WHERE {key} = %s",  # noqa: S608 -- our own table name
             [event.seq, event.hash, chain],
         )
-    return event
+        if also is None:
+            return event, 0
+        cursor.execute(*also)
+        return event, len(cursor.fetchall())
 
 
 def _head_table(connection: Any) -> tuple[str, str]:

@@ -92,6 +92,23 @@ class PreparedInsert(Generic[M]):
             self.params.append(field.get_db_prep_save(value, connection=self.connection))
             self.position[field.name] = self.position[field.attname] = (index, field)
         self.params.extend(self.statement.returning_params)
+        self.returned: tuple[Any, ...] = ()  # the row the last execute returned
+
+    def statement_and_params(self, **late: Any) -> tuple[str, list[Any]]:
+        """The INSERT and its parameters with the `late` values, for a caller that runs it
+        inside a statement of its own (a PostgreSQL `WITH r AS (…)`) and then `mark_saved()`."""
+        params = list(self.params)
+        for name, value in late.items():
+            index, field = self.position[name]
+            setattr(self.obj, field.attname, value)
+            params[index] = field.get_db_prep_save(value, connection=self.connection)
+        return self.statement.sql, params
+
+    def mark_saved(self) -> M:
+        """The instance as `save()` leaves it, once the caller's statement has inserted it."""
+        self.obj._state.adding = False
+        self.obj._state.db = self.using
+        return self.obj
 
     def execute(self, **late: Any) -> M:
         """Run the INSERT with the `late` values; set the returned primary key on the instance."""
@@ -101,14 +118,10 @@ class PreparedInsert(Generic[M]):
         """Run the INSERT inside a statement of the caller's (`template` with `{insert}` where
         the INSERT goes, e.g. a PostgreSQL `WITH e AS ({insert}) UPDATE … RETURNING (SELECT id
         FROM e)` that saves a round trip), its parameters followed by `extra`."""
-        params = list(self.params)
-        for name, value in late.items():
-            index, field = self.position[name]
-            setattr(self.obj, field.attname, value)
-            params[index] = field.get_db_prep_save(value, connection=self.connection)
+        sql, params = self.statement_and_params(**late)
         connection, statement = self.connection, self.statement
         with hot_cursor(self.using) as cursor:
-            cursor.execute(template.replace("{insert}", statement.sql), params + extra)
+            cursor.execute(template.replace("{insert}", sql), params + extra)
             row: tuple[Any, ...]
             if not statement.returning_fields:
                 row = ()
@@ -119,11 +132,10 @@ class PreparedInsert(Generic[M]):
             else:
                 meta = self.obj._meta
                 row = (connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column),)
+        self.returned = row
         for value, field in zip(row, statement.returning_fields, strict=False):
             setattr(self.obj, field.attname, value)
-        self.obj._state.adding = False
-        self.obj._state.db = self.using
-        return self.obj
+        return self.mark_saved()
 
 
 # ---- Reads ------------------------------------------------------------------------------

@@ -113,6 +113,22 @@ def take(offer: Offer, worker_id: int, day: datetime.date, *, budget: bool = Tru
     return Taken("", left)
 
 
+def member_stripe_update(
+    offer: Offer, day: datetime.date, worker_id: int
+) -> tuple[str, list[Any]] | None:
+    """The guarded UPDATE that takes one use from the member's own stripe (RETURNING a row
+    when it did), for a fast path that runs it inside a statement of its own; None when the
+    offer has no budget or the stripe no share. When it returns no row, `take_budget`."""
+    if offer.budget_uses is None:
+        return None
+    stripe = _stripes_from(worker_id)[0]
+    cap = stripe_cap(offer.budget_uses, stripe)
+    if cap <= 0:
+        return None
+    start = _day(period_start(offer.budget_period, day, offer.starts_on))
+    return _budget_sql(connection.vendor)[0], [offer.pk, start, stripe, cap]
+
+
 def take_budget(offer: Offer, day: datetime.date, worker_id: int) -> bool:
     """Take one use of the offer's budget of the period holding `day` (True when there is no
     budget): from the member's stripe, else the next with room. A fast path takes it last,

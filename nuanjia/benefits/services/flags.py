@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -29,7 +30,8 @@ def check(redemption: Redemption) -> list[Flag]:
     return raise_found(redemption, found(redemption))
 
 
-_RECENT = ModelColumns(Redemption, "r", fields=("at", "outlet"))
+RECENT = ModelColumns(Redemption, "r", fields=("at", "outlet"))
+Recent = list[tuple[datetime.datetime, int | None]]
 
 
 @functools.cache
@@ -39,33 +41,42 @@ def _recent_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
     table = quote(Redemption._meta.db_table)
     return (
-        f"SELECT {_RECENT.select()} FROM {table} r "  # noqa: S608 -- our own names
+        f"SELECT {RECENT.select()} FROM {table} r "  # noqa: S608 -- our own names
         f"WHERE r.{quote('worker_id')} = %s AND r.{quote('at')} >= %s "
         f"AND r.{quote('at')} <= %s AND r.{quote('reversed')} = %s AND r.{quote('id')} <> %s"
     )
 
 
-def _recent(redemption: Redemption) -> list[tuple[datetime.datetime, int | None]]:
-    window = max(FAR_MINUTES, BURST_MINUTES)
-    at = Redemption._meta.get_field("at")
-    since, until = (
-        at.get_db_prep_value(moment, connection)
-        for moment in (redemption.at - datetime.timedelta(minutes=window), redemption.at)
-    )
+def window(at: datetime.datetime) -> tuple[Any, Any]:
+    """The bounds of the uses a use at `at` is checked against, as the database takes them."""
+    field = Redemption._meta.get_field("at")
+    since = at - datetime.timedelta(minutes=max(FAR_MINUTES, BURST_MINUTES))
+    return field.get_db_prep_value(since, connection), field.get_db_prep_value(at, connection)
+
+
+def read_recent(rows: Iterable[tuple[Any, ...] | list[Any]], start: int = 0) -> Recent:
+    """(at, outlet) of each row's `RECENT` columns from `start`; rows without a use skipped."""
+    found = (RECENT.convert(row, start) for row in rows if row[start] is not None)
+    return [(moment, outlet) for moment, outlet in found]
+
+
+def _recent(redemption: Redemption) -> Recent:
+    since, until = window(redemption.at)
     with hot_cursor() as cursor:
         cursor.execute(
             _recent_sql(connection.vendor),
             [redemption.worker_id, since, until, False, redemption.pk],
         )
-        rows = cursor.fetchall()
-    return [(moment, outlet) for moment, outlet in (_RECENT.convert(row) for row in rows)]
+        return read_recent(cursor.fetchall())
 
 
-def found(redemption: Redemption) -> list[tuple[str, str, int]]:
-    """(kind, detail, window minutes) of the patterns the new use completes, read with one
-    statement of the member's recent uses (the outlets' places only when two outlets are in
-    it); nothing written, so a fast path reads them before it queues for the audit chain."""
-    recent = _recent(redemption)
+def found(redemption: Redemption, recent: Recent | None = None) -> list[tuple[str, str, int]]:
+    """(kind, detail, window minutes) of the patterns the new use completes, from the
+    member's other recent uses (read with one statement unless the caller read them before,
+    `recent`; the outlets' places only when two outlets are in it); nothing written, so a
+    fast path reads them before it queues for the audit chain."""
+    if recent is None:
+        recent = _recent(redemption)
     patterns = []
     far = _far_apart(redemption, recent)
     if far is not None:

@@ -16,9 +16,11 @@ from django.db import connection, connections, transaction
 from nuanjia.cli import main as nuanjia_main
 from nuanjia.core.audit import (
     BASE_CHAIN,
+    append_event_and,
     chain_of,
     check_trail,
     event_digest,
+    prepare_event,
     record_event,
     seal_heads,
     verify_chain,
@@ -214,3 +216,29 @@ def test_writers_in_different_cities_do_not_wait_for_each_other(tree):
         release.set()
         holder.join()
     assert verify_chain() is None
+
+
+def _rename_sql(name: str, code: str) -> tuple[str, list]:
+    table = connection.ops.quote_name(Org._meta.db_table)
+    return f"UPDATE {table} SET name = %s WHERE code = %s RETURNING id", [name, code]
+
+
+def test_an_event_appended_with_a_statement_of_the_caller_runs_both(tree):
+    """`append_event_and` (a fast path's last UPDATE in the event's own statement on
+    PostgreSQL): the event is chained as `append_event` chains it, and the caller learns how
+    many rows its statement returned (none when its guard held nothing)."""
+    county, _kaifeng = _city_orgs(tree)
+    with transaction.atomic():
+        first = record_event(county, "test.event", label="before")
+        event, rows = append_event_and(
+            prepare_event(county, "test.event", label="with"),
+            _rename_sql("惠济区工会", county.code),
+        )
+        _, none = append_event_and(
+            prepare_event(county, "test.event", label="none"), _rename_sql("无", "999999")
+        )
+    assert (rows, none) == (1, 0)
+    assert _org(county.code).name == "惠济区工会"
+    assert (event.chain, event.seq, event.prev_hash) == (ZHENGZHOU, first.seq + 1, first.hash)
+    assert AuditEvent.objects.get(pk=event.pk).hash == event_digest(event)
+    assert check_trail() is None

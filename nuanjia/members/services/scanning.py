@@ -101,24 +101,29 @@ def _worker_row(worker_id: int) -> dict[str, Any] | None:
     return dict(zip(("name", "union_id", "merged_into_id", "id_last4"), row, strict=True))
 
 
-def scan(
-    *, use: str = "membership", code: str = "", number: str = "", id_last4: str = ""
-) -> ScanResult:
-    """Check a card for `use`. Pass the QR text as `code`, or `number` with `id_last4`."""
+def card_worker_id(code: str = "", number: str = "") -> int | str | None:
+    """The registry id the card names (no query): a QR's signed id, or a typed member
+    number's (None when the number is not one); a refused QR's status instead of an id."""
+    if code:
+        try:
+            return read_card(code).worker_id
+        except CardRefused as refused:
+            return refused.reason
+    if number:
+        return worker_id_of(number)
+    raise RuleViolation(_("Scan the card or type the member number."), field="code")
+
+
+def scan_result(
+    use: str, worker_id: int | None, row: dict[str, Any] | None, *, typed: bool,
+    id_last4: str = "",
+) -> ScanResult:  # fmt: skip
+    """The answer for `use` once the worker's row (`ROW_FIELDS`, or None) is read: a fast
+    path that reads the row in a statement of its own passes it here, as `scan` does."""
     spec = _uses.get(use)
     if spec is None:
         raise RuleViolation(_("Unknown use."), field="use")
-    if code:
-        try:
-            worker_id: int | None = read_card(code).worker_id
-        except CardRefused as refused:
-            return ScanResult(refused.reason)
-    elif number:
-        worker_id = worker_id_of(number)
-    else:
-        raise RuleViolation(_("Scan the card or type the member number."), field="code")
-    row = _worker_row(worker_id) if worker_id else None
-    if row is None or (not code and (not id_last4 or row["id_last4"] != id_last4.strip().upper())):
+    if row is None or (typed and (not id_last4 or row["id_last4"] != id_last4.strip().upper())):
         return ScanResult(CardStatus.INVALID)
     assert worker_id is not None
     is_member = row["union_id"] is not None and row["merged_into_id"] is None
@@ -129,3 +134,16 @@ def scan(
         worker_id=worker_id,
         full_name=row["name"],
     )
+
+
+def scan(
+    *, use: str = "membership", code: str = "", number: str = "", id_last4: str = ""
+) -> ScanResult:
+    """Check a card for `use`. Pass the QR text as `code`, or `number` with `id_last4`."""
+    if use not in _uses:
+        raise RuleViolation(_("Unknown use."), field="use")
+    worker_id = card_worker_id(code, number)
+    if isinstance(worker_id, str):
+        return ScanResult(worker_id)
+    row = _worker_row(worker_id) if worker_id else None
+    return scan_result(use, worker_id, row, typed=not code, id_last4=id_last4)
