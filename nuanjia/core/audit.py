@@ -8,7 +8,7 @@ import contextvars
 import datetime
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -211,16 +211,18 @@ def append_event(prepared: PreparedInsert[AuditEvent], **late: Any) -> AuditEven
     statements (lock and read the head, insert, move the head); two on PostgreSQL, where the
     head's number moves as it is locked and the insert carries the head's new hash.
     """
-    return append_event_and(prepared, None, **late)[0]
+    return append_event_and(prepared, (), **late)[0]
 
 
 def append_event_and(
-    prepared: PreparedInsert[AuditEvent], also: tuple[str, list[Any]] | None, **late: Any
-) -> tuple[AuditEvent, int]:
-    """`append_event`, and then the caller's data-changing statement `also` (SQL with a
-    RETURNING clause, its parameters): (the event, the rows `also` returned). On PostgreSQL
-    `also` rides in the event's own statement as one more `WITH` part, saving a round trip
-    (a fast path's last guarded UPDATE, whose lock is then held only to the commit)."""
+    prepared: PreparedInsert[AuditEvent], also: Sequence[tuple[str, list[Any]]], **late: Any
+) -> tuple[AuditEvent, list[int]]:
+    """`append_event`, and the caller's data-changing statements `also` (each SQL with a
+    RETURNING clause, and its parameters, run in order after the event): (the event, the
+    rows each returned). On PostgreSQL they ride in the event's own statement as more `WITH`
+    parts, saving a round trip each (a fast path's own INSERTs, its last guarded UPDATE
+    whose lock is then held only to the commit); their rows are all written when the
+    statement ends, so a foreign key between two parts holds."""
     event = prepared.obj
     for name, value in late.items():
         setattr(event, name, value)
@@ -235,27 +237,23 @@ def append_event_and(
     table, key = _head_table(connection)
     if postgres:
         moved = f"UPDATE {table} SET last_hash = %s WHERE {key} = %s"  # noqa: S608 -- our own table name
-        if also is None:
-            template = f"WITH e AS ({{insert}}) {moved} RETURNING (SELECT id FROM e)"  # noqa: S608 -- our own SQL
-            prepared.execute_within(template, [event.hash, chain], **values)
-            return event, 0
-        sql, params = also
-        template = (
-            f"WITH e AS ({{insert}}), x AS ({sql}) {moved} "  # noqa: S608 -- the caller's own SQL
-            "RETURNING (SELECT id FROM e), (SELECT count(*) FROM x)"
-        )
+        parts = "".join(f", x{n} AS ({sql})" for n, (sql, _) in enumerate(also))
+        counts = "".join(f", (SELECT count(*) FROM x{n})" for n in range(len(also)))  # noqa: S608 -- our own SQL
+        template = f"WITH e AS ({{insert}}){parts} {moved} RETURNING (SELECT id FROM e){counts}"  # noqa: S608 -- our own SQL and the caller's
+        params = [value for _, part in also for value in part]
         prepared.execute_within(template, [*params, event.hash, chain], **values)
-        return event, int(prepared.returned[1])
+        return event, [int(count) for count in prepared.returned[1:]]
     prepared.execute(**values)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET last_seq = %s, last_hash = %s WHERE {key} = %s",  # noqa: S608 -- our own table name
             [event.seq, event.hash, chain],
         )
-        if also is None:
-            return event, 0
-        cursor.execute(*also)
-        return event, len(cursor.fetchall())
+        found = []
+        for sql, params in also:
+            cursor.execute(sql, params)
+            found.append(len(cursor.fetchall()))
+    return event, found
 
 
 def _head_table(connection: Any) -> tuple[str, str]:

@@ -434,10 +434,11 @@ def _take(
             # is held for one UPDATE and the commit.
             stripe = counters.member_stripe_update(offer, day, found.worker_id)
             _, took = append_event_and(
-                audit, stripe, object_id=str(redemption.pk), object_label=str(redemption)
-            )
+                audit, [stripe] if stripe else [],
+                object_id=str(redemption.pk), object_label=str(redemption),
+            )  # fmt: skip
             flags.raise_found(redemption, patterns)
-            short = offer.budget_uses is not None and not took
+            short = offer.budget_uses is not None and not any(took)
             if short and not counters.take_budget(offer, day, found.worker_id):
                 raise _Undo(Answer(Status.BUDGET, limit_message("budget"), **shown))
     except _Undo as undo:

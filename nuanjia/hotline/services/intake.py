@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from nuanjia.core import bulk
 from nuanjia.core.actors import Actor
-from nuanjia.core.audit import append_event, prepare_event
+from nuanjia.core.audit import append_event, append_event_and, prepare_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
 from nuanjia.core.prepared import PreparedInsert, hot_cursor
@@ -38,24 +38,26 @@ from .lifecycle import dispatch_ticket
 # ---- Numbers ------------------------------------------------------------------------------
 
 
-def _next_number(day: datetime.date) -> str:
+def _next_number(day: datetime.date, *, take_id: bool = False) -> tuple[str, int | None]:
     """The next number of `day`, in the caller's transaction: one UPDATE … RETURNING of the
     day's counter row (which holds its lock until commit), created on the day's first ticket.
-    A rolled-back transaction leaves a gap in the day's numbers, never a repeat."""
+    A rolled-back transaction leaves a gap in the day's numbers, never a repeat. `take_id`
+    (PostgreSQL): also the ticket's id, from its sequence, in the same statement."""
     table = connection.ops.quote_name(DayCounter._meta.db_table)
-    sql = f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last"  # noqa: S608 -- our own table name
+    ahead = f", (SELECT nextval(pg_get_serial_sequence('{Ticket._meta.db_table}', 'id')))"
+    sql = f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last{ahead if take_id else ''}"  # noqa: S608 -- our own names
     with hot_cursor() as cursor:
         cursor.execute(sql, [day])
         row = cursor.fetchone()
         if row is None:
             try:
                 with transaction.atomic():
-                    DayCounter.objects.create(day=day, last=1)
-                    return rules.ticket_number(day, 1)
+                    DayCounter.objects.create(day=day, last=0)
             except IntegrityError:  # another submission created it first
-                cursor.execute(sql, [day])
-                row = cursor.fetchone()
-    return rules.ticket_number(day, row[0])
+                pass
+            cursor.execute(sql, [day])
+            row = cursor.fetchone()
+    return rules.ticket_number(day, row[0]), (row[1] if take_id else None)
 
 
 def writers_queue() -> AbstractContextManager[None]:
@@ -131,12 +133,12 @@ def submit_request(
     )
     key = ticket.duplicate_key = rules.duplicate_key(ticket.caller_phone_index, request.description)
     _apply_deadlines(ticket)
-    intake = _prepare_intake(ticket, channel)
     day = timezone.localdate(now)
     with writers_queue():
-        number = _take_number(day)
+        number, ticket.pk = _take_number(day)
+        intake = _prepare_intake(ticket, channel)
         with transaction.atomic():
-            number = number or _next_number(day)
+            number = number or _next_number(day)[0]
             _queue_twins(key)
             twin = intake.first_twin()
             if twin:
@@ -149,20 +151,23 @@ def submit_request(
     return ticket, not twin
 
 
-def _take_number(day: datetime.date) -> str:
+def _take_number(day: datetime.date) -> tuple[str, int | None]:
     """On PostgreSQL, the day's next number in a transaction of its own, so that the counter
     row every submission of the day updates is locked for one statement, not for the whole
-    intake. A submission that then fails or is merged leaves a gap in the day's numbers.
+    intake, with the ticket's id taken ahead from its sequence in the same statement (the
+    ticket, its timeline row and its audit event are then written by one statement,
+    `_Intake.write`). A submission that then fails or is merged leaves a gap in the day's
+    numbers and in the ids.
 
-    On SQLite, "" (the intake's transaction takes the number): the writers' queue already
-    lets one writer at a time in, so a transaction of its own would lock nothing less and
-    only cost a second BEGIN IMMEDIATE and COMMIT on every submission."""
+    On SQLite, ("", None) (the intake's transaction takes the number): the writers' queue
+    already lets one writer at a time in, so a transaction of its own would lock nothing less
+    and only cost a second BEGIN IMMEDIATE and COMMIT on every submission."""
     if connection.vendor == "sqlite":
-        return ""
+        return "", None
     if not connection.in_atomic_block:  # the UPDATE commits by itself: no BEGIN, no COMMIT
-        return _next_number(day)
+        return _next_number(day, take_id=True)
     with transaction.atomic():
-        return _next_number(day)
+        return _next_number(day, take_id=True)
 
 
 TWINS_LOCK_SPACE = 12351  # first key of the advisory locks that queue twin submissions
@@ -199,9 +204,18 @@ class _Intake:
             return row
 
     def write(self, number: str) -> None:
-        self.ticket_insert.execute(number=number)
-        self.event_insert.execute(ticket_id=self.ticket.pk)
-        append_event(self.audit, object_id=str(self.ticket.pk), object_label=number)
+        """The ticket, its timeline's first row and the audit event: with the id taken
+        ahead (PostgreSQL), all three in the audit event's statement."""
+        if self.ticket.pk is None:
+            self.ticket_insert.execute(number=number)
+            self.event_insert.execute(ticket_id=self.ticket.pk)
+            append_event(self.audit, object_id=str(self.ticket.pk), object_label=number)
+            return
+        rows = [self.ticket_insert.statement_and_params(number=number),
+                self.event_insert.statement_and_params(ticket_id=self.ticket.pk)]  # fmt: skip
+        append_event_and(self.audit, rows, object_id=str(self.ticket.pk), object_label=number)
+        self.ticket_insert.mark_saved()
+        self.event_insert.mark_saved()
 
 
 def _twins_statement(ticket: Ticket) -> tuple[str, list[Any]]:
@@ -318,7 +332,7 @@ def open_ticket(
     )
     ticket.duplicate_key = rules.duplicate_key(ticket.caller_phone_index, request.description)
     _apply_deadlines(ticket)
-    ticket.number = _next_number(timezone.localdate(now))
+    ticket.number = _next_number(timezone.localdate(now))[0]
     ticket.save(force_insert=True)
     FLOW.record(ticket, "received", "", by=by, changes={"channel": channel, "kind": request.kind})
     _notify_received(ticket, request.phone)
