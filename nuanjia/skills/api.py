@@ -194,7 +194,9 @@ class SkillsExamIn(Schema):
     score: Decimal | None = Field(None, ge=0, le=1000)
     examined_on: str | None = Field(None, description="YYYY-MM-DD; today when empty")
     certificate_kind: Annotated[str, OneOf(CertificateKind)] = CertificateKind.SKILL_LEVEL.value
-    certificate_number: str = Field("", max_length=50, description="On a pass: records the certificate")
+    certificate_number: str = Field(
+        "", max_length=50, description="On a pass: records the certificate"
+    )
     issuer: str = Field("", max_length=100)
 
 
@@ -246,7 +248,9 @@ def certificate_create(request, payload: SkillsCertificateIn):
     _guard(request)
     data = payload.dict()
     worker = get_worker_for(request.user, data.pop("worker_id"))
-    return Status(201, services.record_certificate(worker, org=request.user.org, by=request.user, **data))
+    return Status(
+        201, services.record_certificate(worker, org=request.user.org, by=request.user, **data)
+    )
 
 
 @router.get("/workers/{worker_id}/certificates", response=list[SkillsCertificateOut],
@@ -280,7 +284,11 @@ def _settlement(request, settlement: Settlement) -> Settlement:
     return settlement
 
 
-@router.get("/settlements", response=list[SkillsSettlementOut], summary="Training subsidy settlements in scope")
+@router.get(
+    "/settlements",
+    response=list[SkillsSettlementOut],
+    summary="Training subsidy settlements in scope",
+)
 @paginate(Pages, page_size=100)
 def settlement_list(request):
     _guard(request)

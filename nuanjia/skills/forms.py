@@ -42,7 +42,9 @@ class ProviderForm(forms.Form):
 
 class CourseForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    provider = forms.ModelChoiceField(label=_("Training provider"), queryset=Provider.objects.none())
+    provider = forms.ModelChoiceField(
+        label=_("Training provider"), queryset=Provider.objects.none()
+    )
     occupation = forms.CharField(label=_("Occupation or skill"), max_length=50)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices, required=False)
     starts_on = _day(_("Starts on"))
@@ -50,7 +52,9 @@ class CourseForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     places = forms.IntegerField(label=_("Places"), min_value=1, max_value=10_000)
     subsidy_fen = YuanField(label=_("Subsidy per trainee (yuan)"))
-    earmark = forms.ModelChoiceField(label=_("Earmark"), queryset=Earmark.objects.filter(is_active=True))
+    earmark = forms.ModelChoiceField(
+        label=_("Earmark"), queryset=Earmark.objects.filter(is_active=True)
+    )
     min_attendance_pct = forms.IntegerField(
         label=_("Attendance counted (%)"), min_value=0, max_value=100, initial=0,
         help_text=_("0: only trainees who pass the exam count for the subsidy."),

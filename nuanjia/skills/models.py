@@ -24,7 +24,10 @@ def _staff(name: str = "+") -> models.ForeignKey:
     )
 
 
-def _org(label=_("union")) -> models.ForeignKey:
+UNION = _("union")
+
+
+def _org(label=UNION) -> models.ForeignKey:
     return models.ForeignKey(Org, verbose_name=label, on_delete=models.PROTECT, related_name="+")
 
 
@@ -98,7 +101,9 @@ class Enrolment(models.Model):
     org = _org()  # the course's union
     worker = models.ForeignKey("people.Worker", on_delete=models.PROTECT, related_name="+")
     attended = models.PositiveIntegerField(_("sessions attended"), default=0)
-    result = models.CharField(_("exam result"), max_length=8, choices=ExamResult.choices, blank=True)
+    result = models.CharField(
+        _("exam result"), max_length=8, choices=ExamResult.choices, blank=True
+    )
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     examined_on = models.DateField(_("exam day"), null=True, blank=True)
     created_by = _staff()
@@ -142,6 +147,9 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "enrolment"], name="skills_attendance_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.enrolment_id}"
 
 
 class Certificate(models.Model):

@@ -38,7 +38,9 @@ CERTIFICATE_LIST = ListSpec(
         "oldest": Sort(("issued_on",), gettext_lazy("Oldest first")),
     },
 )
-ENROLMENT_LIST = ListSpec("skills.enrolments", {"order": Sort(("id",), gettext_lazy("Oldest first"))})
+ENROLMENT_LIST = ListSpec(
+    "skills.enrolments", {"order": Sort(("id",), gettext_lazy("Oldest first"))}
+)
 
 
 def visible_providers(user: Actor) -> QuerySet[Provider]:

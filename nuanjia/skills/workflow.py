@@ -37,7 +37,9 @@ SETTLEMENT_FLOW = Workflow(
             target=S.APPROVED,
             roles=[Role.APPROVER],
             stamp="approved_by",
-            not_by={"prepared_by": _("You prepared this settlement; another person must approve it.")},
+            not_by={
+                "prepared_by": _("You prepared this settlement; another person must approve it.")
+            },
         ),
         step(
             SettlementStep.CANCEL,

@@ -5,7 +5,14 @@ from nuanjia.core.errors import RuleViolation
 
 from .certificates import record_certificate
 from .common import may_manage, require_manager
-from .contests import add_base, add_entrant, add_teacher, create_academy, create_contest, record_result
+from .contests import (
+    add_base,
+    add_entrant,
+    add_teacher,
+    create_academy,
+    create_contest,
+    record_result,
+)
 from .courses import (
     add_provider,
     add_session,

@@ -97,5 +97,7 @@ def worker_named(org: Org, id_number: str, name: str, field: str = "id_number") 
         )
     require_worker_of(org, worker, field)
     if " ".join((name or "").split()) != worker.name:
-        raise RuleViolation(_("The registry knows this ID number under another name."), field="name")
+        raise RuleViolation(
+            _("The registry knows this ID number under another name."), field="name"
+        )
     return worker

@@ -169,8 +169,10 @@ def record_exam(
     """The trainee's exam (考核): passed or failed, with a score. A pass with a certificate
     number records the course's certificate for the worker (kind, the course's level and
     occupation, the issuer) in the same transaction; the result is final once recorded."""
-    enrolment = Enrolment.objects.select_for_update().select_related("course", "worker").get(
-        pk=enrolment.pk
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("course", "worker")
+        .get(pk=enrolment.pk)
     )
     course = enrolment.course
     require_manager(by, course.org)

@@ -62,7 +62,11 @@ def test_a_pass_gives_the_certificate_on_the_record_and_the_phone(course, worker
         number="S410100260001", issuer="郑州市职业技能鉴定中心", by=caseworker,
     )  # fmt: skip
     certificate = Certificate.objects.get(worker=workers[0])
-    assert (certificate.level, certificate.occupation, certificate.enrolment) == ("4", "电工", trainee)
+    assert (certificate.level, certificate.occupation, certificate.enrolment) == (
+        "4",
+        "电工",
+        trainee,
+    )
     assert certificate.issued_on == datetime.date(2026, 4, 30)
     client = Client()
     verified_login(client, caseworker)
@@ -115,7 +119,7 @@ def test_pages_enrol_by_id_number_and_record_the_pass(course, workers, caseworke
     })  # fmt: skip
     assert exam.status_code == 302
     page = client.get(url).content.decode()
-    assert "张一" in page and "通过" in page or "Passed" in page
+    assert ("张一" in page and "通过" in page) or "Passed" in page
     assert Certificate.objects.get().number == "S-PAGE-1"
     listed = client.get(reverse("skills:certificates")).content.decode()
     assert "S-PAGE-1" in listed

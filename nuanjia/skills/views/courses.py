@@ -49,7 +49,9 @@ def provider_new_view(request):
     )  # fmt: skip
     if provider is not None:
         return redirect("skills:courses")
-    return render(request, "skills/form.html", {"form": form, "title": _("Register a training provider")})
+    return render(
+        request, "skills/form.html", {"form": form, "title": _("Register a training provider")}
+    )
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -62,7 +64,9 @@ def course_new_view(request):
     )  # fmt: skip
     if course is not None:
         return redirect("skills:course", sk_course_id=course.pk)
-    return render(request, "skills/form.html", {"form": form, "title": _("Set up a training course")})
+    return render(
+        request, "skills/form.html", {"form": form, "title": _("Set up a training course")}
+    )
 
 
 @requires(Perm.VIEW_BUSINESS)
@@ -151,7 +155,10 @@ def enrol_import_view(request, sk_course_id: int):
 @require_GET
 def enrol_import_errors_view(request, import_token: str):
     return owned_error_sheet(
-        request, import_token, filename="培训学员名册导入错误.xlsx", what="training register error sheet"
+        request,
+        import_token,
+        filename="培训学员名册导入错误.xlsx",
+        what="training register error sheet",
     )
 
 
