@@ -12,6 +12,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.core.imports import SheetSource
 from nuanjia.funds import services as funds
 from nuanjia.funds.checks import first_discrepancy
+from nuanjia.orgs.rules import Role
 from nuanjia.relief import services as relief
 from nuanjia.skills import services
 from nuanjia.skills.models import Settlement, SettlementEvent
@@ -42,13 +43,17 @@ def _results(batch, outcome="成功") -> SheetSource:
     return SheetSource(io.BytesIO(text.encode()), name="result.csv")
 
 
-def test_the_subsidy_settles_through_the_ledger(course, workers, caseworker, approver, finance):
+def test_the_subsidy_settles_through_the_ledger(
+    course, workers, caseworker, approver, finance, make_staff
+):
+    both = make_staff("410100", Role.CASEWORKER, Role.APPROVER, username="zz_skills_both")
     passed_course(course, workers, caseworker)
     assert services.preview(course) == (2, 60_000)
-    settlement = services.prepare_settlement(course, by=caseworker)
+    settlement = services.prepare_settlement(course, by=both)
     assert (settlement.trainees, settlement.amount_fen) == (2, 60_000)
-    with pytest.raises(RuleViolation):  # maker-checker: the preparer does not approve
-        SETTLEMENT_FLOW.take_step(settlement, SettlementStep.APPROVE, by=caseworker)
+    with pytest.raises(RuleViolation) as own:  # maker-checker: the preparer does not approve
+        SETTLEMENT_FLOW.take_step(settlement, SettlementStep.APPROVE, by=both)
+    assert own.value.code == "maker_checker"
     SETTLEMENT_FLOW.take_step(settlement, SettlementStep.APPROVE, by=approver)
     assert account().reserved_fen == 60_000
     batch = relief.batches.build_batch(zhengzhou(), training(), by=finance,
