@@ -8,8 +8,11 @@ Every row carries the union (`org`) that scopes it. Money is in fen."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 from nuanjia.core.history import StepEvent
@@ -27,7 +30,7 @@ def _staff(name: str = "+") -> models.ForeignKey:
 UNION = _("union")
 
 
-def _org(label=UNION) -> models.ForeignKey:
+def _org(label: Any = UNION) -> models.ForeignKey[Org | Combinable, Org]:
     return models.ForeignKey(Org, verbose_name=label, on_delete=models.PROTECT, related_name="+")
 
 

@@ -18,7 +18,7 @@ from nuanjia.people.models import Worker
 
 from ..models import Certificate, Enrolment
 from ..rules import CertificateKind, Level
-from .common import day, require_manager, require_worker_of
+from .common import on, require_manager, require_worker_of
 
 
 @transaction.atomic
@@ -37,7 +37,7 @@ def record_certificate(
         occupation=one_line(occupation, "occupation", 50, required_message=_("Enter the occupation or skill taught.")),
         number=one_line(number, "number", 50, required_message=_("Enter the certificate number.")),
         issuer=one_line(issuer, "issuer", 100, required_message=_("Enter who issued it.")),
-        issued_on=day(issued_on, "issued_on"), created_by=staff_of(by),
+        issued_on=on(issued_on, "issued_on"), created_by=staff_of(by),
     )  # fmt: skip
     if Certificate.objects.filter(kind=kind, number=row.number, issuer=row.issuer).exists():
         raise RuleViolation(_("This certificate is recorded already."), field="number")

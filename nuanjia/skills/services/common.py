@@ -58,6 +58,13 @@ def day(value: Any, field: str, *, required: bool = True) -> datetime.date | Non
     raise RuleViolation(_("Enter a date such as 2026-01-01."), field=field, code="date")
 
 
+def on(value: Any, field: str) -> datetime.date:
+    """A required date (see `day`)."""
+    found = day(value, field)
+    assert found is not None
+    return found
+
+
 def whole(value: Any, field: str, low: int, high: int) -> int:
     try:
         number = int(value)

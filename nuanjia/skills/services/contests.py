@@ -17,7 +17,7 @@ from nuanjia.orgs.permissions import staff_of
 from nuanjia.people.models import Worker
 
 from ..models import Academy, Base, Contest, Entrant, Teacher
-from .common import day, require_manager, require_worker_of, score, whole
+from .common import on, require_manager, require_worker_of, score, whole
 
 
 @transaction.atomic
@@ -26,7 +26,7 @@ def create_contest(
 ) -> Contest:
     require_manager(by, org)
     contest = Contest.objects.create(
-        org=org, held_on=day(held_on, "held_on"), created_by=staff_of(by),
+        org=org, held_on=on(held_on, "held_on"), created_by=staff_of(by),
         name=one_line(name, "name", 100, required_message=_("Enter the contest's name.")),
         trade=one_line(trade, "trade", 50, required_message=_("Enter the trade.")),
         place=one_line(place, "place", 100),
