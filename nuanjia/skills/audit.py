@@ -6,7 +6,6 @@ EVENT_NAMES = {
     "skills.provider_added": _("Training provider registered"),
     "skills.course_created": _("Training course set up"),
     "skills.enrolled": _("Worker enrolled on a training course"),
-    "skills.enrolment_withdrawn": _("Trainee taken off a training course"),
     "skills.enrolments_imported": _("Training register imported"),
     "skills.session_added": _("Course session added"),
     "skills.attendance_recorded": _("Course attendance recorded"),

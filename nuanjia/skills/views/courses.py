@@ -4,6 +4,7 @@ trainee's exam with the certificate of a pass, the subsidy preview and its settl
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -90,7 +91,7 @@ def course_detail_view(request, sk_course_id: int):
     return render(request, "skills/course_detail.html", {
         "course": course, "form": form, "session_form": session_form,
         "page": queries.ENROLMENT_LIST.page(enrolments, request.GET),
-        "sessions": course.sessions.all(), "trainees": trainees, "amount": amount,
+        "sessions": course.sessions.annotate(present=Count("attendance")), "trainees": trainees, "amount": amount,
         "settlements": queries.visible_settlements(request.user).filter(course=course),
         "may_change": services.may_manage(request.user, course.org),
     })  # fmt: skip
