@@ -70,7 +70,7 @@ class WorkerForm(forms.Form):
     """A registry worker named by ID number and name (both must match the registry)."""
 
     id_number = forms.CharField(label=_("ID number"), max_length=18)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
 
 
 class SessionForm(forms.Form):
@@ -119,7 +119,7 @@ class AcademyForm(forms.Form):
 
 
 class TeacherForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=_("Full name"), max_length=50, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=18, required=False,
                                 help_text=_("A worker in the registry: their ID number; else leave empty and give the expert's name."))  # fmt: skip
     trade = forms.CharField(label=_("Trade"), max_length=50)
