@@ -24,6 +24,7 @@ from nuanjia.orgs.rules import Role
 from nuanjia.produce.demo import load_demo_produce
 from nuanjia.relief.demo import load_demo_grants
 from nuanjia.reports.demo import load_demo_facts
+from nuanjia.skills.demo import load_demo_skills
 from nuanjia.stations.demo import load_demo_stations
 
 DEMO_PASSWORD = "Nuanjia@2026"
@@ -129,5 +130,6 @@ def load_demo() -> list[Staff]:
     load_demo_benefits()
     load_demo_enterprises()
     load_demo_counselling()
+    load_demo_skills()
     load_demo_facts()
     return accounts

@@ -28,6 +28,7 @@ from nuanjia.people.tests.scoping import people_rows
 from nuanjia.produce.tests.scoping import produce_rows
 from nuanjia.relief.tests.scoping import relief_rows
 from nuanjia.reports.tests.scoping import report_rows
+from nuanjia.skills.tests.scoping import skills_rows
 from nuanjia.stations.tests.scoping import station_rows
 
 from .scopewalk import PUBLIC_ROUTES, SKIPPED_PREFIXES, fill, iter_routes, walk
@@ -47,6 +48,7 @@ LIST_EXPORTS = {
     "produce/producers/export.xlsx",
     "mutualaid/claims/export.xlsx",
     "enterprises/firms/export.xlsx",
+    "skills/certificates/export.xlsx",
     "reports/rows/export/",
     "reports/export/",
 }
@@ -81,6 +83,7 @@ def other_county(tree):
         | benefit_rows(union, MARKER)
         | enterprise_rows(union, MARKER)
         | counselling_rows(union, MARKER)
+        | skills_rows(union, MARKER)
         | report_rows(union, MARKER)
         | {
             "org_id": union.pk,

@@ -4,7 +4,15 @@ limit; merged into `distribution.TABLES`."""
 
 from __future__ import annotations
 
-from .distribution import Placement, dist, local, ref  # defined before distribution imports this
+from .distribution import (  # defined before distribution imports this
+    PROVINCE_BATCH,
+    WORKER_INVARIANT,
+    KeptBy,
+    Placement,
+    dist,
+    local,
+    ref,
+)
 
 COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
 
@@ -19,6 +27,46 @@ SERVICES: dict[str, Placement] = {
     "counselling_event": dist("org"),
     "counselling_attendance": dist("event"),
 }
+
+SKILLS_WORKER = KeptBy(
+    "a plain column without a database foreign key on Citus, checked by the service",
+    "a province or city union's course, contest or academy takes workers of the cities below",
+)
+SKILLS_ABOVE = KeptBy(
+    "a plain column without a database foreign key on Citus, checked by the service",
+    "a provider registered by a union above serves the courses of the unions below it",
+)
+
+SERVICES |= {
+    "skills_provider": dist("org"),
+    "skills_course": dist("org", cross={"provider": SKILLS_ABOVE}),
+    "skills_enrolment": dist("course", same_city=("org",), cross={"worker": SKILLS_WORKER},
+                             why="a trainee row carries its course's union (org)"),
+    "skills_coursesession": dist("course"),
+    "skills_attendance": dist("enrolment", same_city=("session",),
+                              why="a session and a trainee of one course are in its city"),
+    "skills_certificate": dist(
+        "worker.org", why=WORKER_INVARIANT,
+        cross={"enrolment": SKILLS_WORKER},
+        wide={"skills_certificate_unique": KeptBy(
+            "a KEYED lookup table skills_certificatekey(kind, number, issuer → city_code, "
+            "certificate_id) written in the certificate's transaction",
+            "one paper is one certificate across the province, whoever records it",
+        ), "enrolment": KeptBy(
+            "the exam service writes at most one certificate for a trainee, under the trainee "
+            "row's lock", "a provincial course's trainee and her certificate may be in two cities",
+        )},
+    ),
+    "skills_settlement": dist("course", same_city=("org",), cross={"batch": PROVINCE_BATCH,
+                              "provider": SKILLS_ABOVE}, why="a settlement's org is its course's union"),
+    "skills_settlementevent": dist("settlement"),
+    "skills_contest": dist("org"),
+    "skills_entrant": dist("contest", same_city=("org",), cross={"worker": SKILLS_WORKER},
+                           why="an entrant row carries its contest's union (org)"),
+    "skills_academy": dist("org"),
+    "skills_teacher": dist("academy", cross={"worker": SKILLS_WORKER}),
+    "skills_base": dist("academy"),
+}  # fmt: skip
 
 REPORTS: dict[str, Placement] = {
     "reports_fact": dist(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from nuanjia.core import workerpanels
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt, saved
 from nuanjia.orgs.forms import add_rule_error
@@ -179,6 +180,7 @@ def _detail_context(request, worker: Worker, **extra) -> dict:
         "consent_form": ConsentForm(),
         "honours": worker.honours.all(),
         "honour_form": HonourForm(),
+        "panels": workerpanels.panels_for(worker),
         "reveal_form": RevealForm(),
         **extra,
     }
