@@ -7,6 +7,9 @@ from __future__ import annotations
 from .distribution import Placement, dist, local, ref  # defined before distribution imports this
 
 COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
+GIGJOBS_CITY = (
+    "a corner's posts, gig workers, matches and disputes carry the corner's own union (org)"
+)
 
 SERVICES: dict[str, Placement] = {
     "counselling_line": dist("org"),
@@ -18,6 +21,12 @@ SERVICES: dict[str, Placement] = {
     "counselling_session": dist("line", same_city=("org", "helper"), why=COUNSELLING_CITY),
     "counselling_event": dist("org"),
     "counselling_attendance": dist("event"),
+    "gigjobs_corner": dist("org"),
+    "gigjobs_jobpost": dist("corner", same_city=("org",), why=GIGJOBS_CITY),
+    "gigjobs_gigworker": dist("corner", same_city=("org",), why=GIGJOBS_CITY),
+    "gigjobs_match": dist("corner", same_city=("org", "post", "gig_worker"), why=GIGJOBS_CITY),
+    "gigjobs_matchevent": dist("match"),
+    "gigjobs_dispute": dist("match", same_city=("org",), why=GIGJOBS_CITY),
 }
 
 REPORTS: dict[str, Placement] = {
