@@ -9,9 +9,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum, Value
+from django.db.models import CharField, Count, F, QuerySet, Sum, Value
 from django.db.models.functions import Cast
-from django.db.models import CharField
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -152,9 +151,13 @@ class Figure:
 def corner_figures(corner: Corner) -> list[Figure]:
     """One corner's figures from its first day: posts, workers wanted, matches, completed,
     days worked — each opening its rows (the corner's posts or matches filtered)."""
-    posts = JobPost.objects.filter(corner=corner).aggregate(n=Count("id"), wanted=Sum("workers_wanted"))
+    posts = JobPost.objects.filter(corner=corner).aggregate(
+        n=Count("id"), wanted=Sum("workers_wanted")
+    )
     matches = Match.objects.filter(corner=corner)
-    done = matches.filter(status=MatchStatus.COMPLETED).aggregate(n=Count("id"), days=Sum("days_worked"))
+    done = matches.filter(status=MatchStatus.COMPLETED).aggregate(
+        n=Count("id"), days=Sum("days_worked")
+    )
     post_url = f"{reverse('gigjobs:posts')}?corner={corner.pk}"
     match_url = f"{reverse('gigjobs:matches')}?corner={corner.pk}"
     done_url = f"{match_url}&status={MatchStatus.COMPLETED.value}"

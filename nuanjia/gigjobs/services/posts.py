@@ -67,7 +67,10 @@ def _clean(corner: Corner, values: dict[str, Any]) -> dict[str, Any]:
     if unit not in PayUnit.values:
         raise RuleViolation(_("Choose pay per day or per hour."), field="pay_unit")
     pay_fen = whole(values.get("pay_fen"), "pay_fen", 1, MAX_PAY_FEN, _("Enter the pay."))
-    starts_on, ends_on = day(values.get("starts_on"), "starts_on"), day(values.get("ends_on"), "ends_on")
+    starts_on, ends_on = (
+        day(values.get("starts_on"), "starts_on"),
+        day(values.get("ends_on"), "ends_on"),
+    )
     if ends_on < starts_on:
         raise RuleViolation(_("The last day comes on or after the first."), field="ends_on")
     if (ends_on - starts_on).days > MAX_DAYS:
@@ -117,7 +120,8 @@ def create_post(
     post.save()
     label = f"partner {partner.pk}" if partner is not None else ""
     record_event(post, "gigjobs.post_created", by=by, actor_label=label, changes={
-        **{k: v for k, v in data.items() if k not in ("cell",)}, "corner": corner.pk,
+        **{k: str(v) if isinstance(v, datetime.date) else v for k, v in data.items()
+           if k != "cell"}, "corner": corner.pk,
         "contact_phone": post.phone_masked,
     })  # fmt: skip
     return post

@@ -47,7 +47,8 @@ def register_worker(
     gig.save()
     record_event(gig, "gigjobs.worker_registered", by=by, changes={
         "corner": corner.pk, "name": gig.name, "phone": gig.phone_masked, "skills": gig.skills,
-        "available_from": data["available_from"], "available_until": data["available_until"],
+        "available_from": str(data["available_from"]),
+        "available_until": str(data["available_until"]),
     })  # fmt: skip
     return gig
 
@@ -72,7 +73,7 @@ def member_sign_up(member: Any, corner: Corner, *, name: str, **values: Any) -> 
     record_event(gig, "gigjobs.worker_signed_up" if created else "gigjobs.availability_changed",
                  by=None, actor_label=f"member {member.pk}", changes={
                      "corner": corner.pk, "skills": gig.skills,
-                     "available_from": data["available_from"],
-                     "available_until": data["available_until"],
+                     "available_from": str(data["available_from"]),
+                     "available_until": str(data["available_until"]),
                  })  # fmt: skip
     return gig
