@@ -4,7 +4,13 @@ limit; merged into `distribution.TABLES`."""
 
 from __future__ import annotations
 
-from .distribution import Placement, dist, local, ref  # defined before distribution imports this
+from .distribution import (  # defined before distribution imports this
+    KeptBy,
+    Placement,
+    dist,
+    local,
+    ref,
+)
 
 COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
 GIGJOBS_CITY = (
@@ -23,7 +29,18 @@ SERVICES: dict[str, Placement] = {
     "counselling_attendance": dist("event"),
     "gigjobs_corner": dist("org"),
     "gigjobs_jobpost": dist("corner", same_city=("org",), why=GIGJOBS_CITY),
-    "gigjobs_gigworker": dist("corner", same_city=("org",), why=GIGJOBS_CITY),
+    "gigjobs_gigworker": dist(
+        "corner",
+        same_city=("org",),
+        why=GIGJOBS_CITY,
+        wide={
+            "member": KeptBy(
+                "the service reads the member's sign-up by member and changes it in place, never a "
+                "second row; the key becomes (city_code, member_id) on Citus",
+                "one gig-worker sign-up per member account across the province",
+            )
+        },
+    ),
     "gigjobs_match": dist("corner", same_city=("org", "post", "gig_worker"), why=GIGJOBS_CITY),
     "gigjobs_matchevent": dist("match"),
     "gigjobs_dispute": dist("match", same_city=("org",), why=GIGJOBS_CITY),
