@@ -138,17 +138,24 @@ def post_list_view(request):
     })  # fmt: skip
 
 
+def _create_post(request, corner, form):
+    """The post through the service; a refused pay (`pay_fen`) shows on the 元 field."""
+    try:
+        return services.create_post(corner, by=request.user, **form.values(corner))
+    except services.RuleViolation as error:
+        if error.field == "pay_fen":
+            error.field = "pay"
+        raise
+
+
 @requires(Perm.VIEW_BUSINESS)
 def post_new_view(request, gig_corner_id: int):
     corner = queries.get_corner_for(request.user, gig_corner_id)
     form = forms.PostForm(request.POST or None, initial={"address": corner.address})
     if request.method == "POST":
         corner = queries.get_corner_for(request.user, gig_corner_id, write=True)
-    post = saved(
-        request, form,
-        lambda: services.create_post(corner, by=request.user, **form.values(corner)),
-        _("The job post has been entered."),
-    )  # fmt: skip
+    post = saved(request, form, lambda: _create_post(request, corner, form),
+                 _("The job post has been entered."))  # fmt: skip
     if post is not None:
         return redirect("gigjobs:post", gig_post_id=post.pk)
     title = _("New job post at %(corner)s") % {"corner": corner.name}
