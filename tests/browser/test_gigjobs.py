@@ -41,11 +41,7 @@ def corner_with_post(transactional_db, make_staff):
     return staff, corner, post
 
 
-def test_a_member_consents_and_staff_see_the_job_in_the_corners_figures(
-    new_page,
-    sms_file,
-    corner_with_post,  # noqa: F811
-):
+def test_member_consents_staff_see_corner_figures(new_page, sms_file, corner_with_post):  # noqa: F811
     staff, corner, post = corner_with_post
     page = new_page(PHONE)
     sign_in_by_code(page, sms_file, MEMBER_PHONE)
