@@ -10,7 +10,7 @@ from nuanjia.core.money import parse_yuan
 
 from .rules import DisputeKind, PayUnit
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CornerForm(forms.Form):
