@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "nuanjia.enterprises",
     "nuanjia.counselling",
     "nuanjia.skills",
+    "nuanjia.gigjobs",
     "nuanjia.reports",
 ]
 

@@ -15,6 +15,7 @@ from nuanjia.counselling.demo import load_demo_counselling
 from nuanjia.demo_people import load_demo_families
 from nuanjia.enterprises.demo import load_demo_enterprises
 from nuanjia.funds.demo import load_demo_funds
+from nuanjia.gigjobs.demo import load_demo_gigjobs
 from nuanjia.hotline.demo import load_demo_tickets
 from nuanjia.members.demo import load_demo_partners
 from nuanjia.mutualaid.demo import load_demo_mutualaid
@@ -131,5 +132,6 @@ def load_demo() -> list[Staff]:
     load_demo_enterprises()
     load_demo_counselling()
     load_demo_skills()
+    load_demo_gigjobs()
     load_demo_facts()
     return accounts

@@ -16,6 +16,7 @@ from nuanjia.core.models import CalendarDay
 from nuanjia.counselling.tests.scoping import counselling_rows
 from nuanjia.enterprises.tests.scoping import enterprise_rows
 from nuanjia.funds.tests.scoping import funds_rows
+from nuanjia.gigjobs.tests.scoping import gigjobs_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
 from nuanjia.hotline.tests.scoping import hotline_rows
 from nuanjia.members.tests.scoping import member_rows
@@ -49,6 +50,8 @@ LIST_EXPORTS = {
     "mutualaid/claims/export.xlsx",
     "enterprises/firms/export.xlsx",
     "skills/certificates/export.xlsx",
+    "gigjobs/corners/export.xlsx",
+    "gigjobs/matches/export.xlsx",
     "reports/rows/export/",
     "reports/export/",
 }
@@ -84,6 +87,7 @@ def other_county(tree):
         | enterprise_rows(union, MARKER)
         | counselling_rows(union, MARKER)
         | skills_rows(union, MARKER)
+        | gigjobs_rows(union, MARKER)
         | report_rows(union, MARKER)
         | {
             "org_id": union.pk,

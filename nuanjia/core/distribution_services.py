@@ -15,6 +15,9 @@ from .distribution import (  # defined before distribution imports this
 )
 
 COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
+GIGJOBS_CITY = (
+    "a corner's posts, gig workers, matches and disputes carry the corner's own union (org)"
+)
 
 SERVICES: dict[str, Placement] = {
     "counselling_line": dist("org"),
@@ -26,6 +29,23 @@ SERVICES: dict[str, Placement] = {
     "counselling_session": dist("line", same_city=("org", "helper"), why=COUNSELLING_CITY),
     "counselling_event": dist("org"),
     "counselling_attendance": dist("event"),
+    "gigjobs_corner": dist("org"),
+    "gigjobs_jobpost": dist("corner", same_city=("org",), why=GIGJOBS_CITY),
+    "gigjobs_gigworker": dist(
+        "corner",
+        same_city=("org",),
+        why=GIGJOBS_CITY,
+        wide={
+            "member": KeptBy(
+                "the service reads the member's sign-up by member and changes it in place, never a "
+                "second row; the key becomes (city_code, member_id) on Citus",
+                "one gig-worker sign-up per member account across the province",
+            )
+        },
+    ),
+    "gigjobs_match": dist("corner", same_city=("org", "post", "gig_worker"), why=GIGJOBS_CITY),
+    "gigjobs_matchevent": dist("match"),
+    "gigjobs_dispute": dist("match", same_city=("org",), why=GIGJOBS_CITY),
 }
 
 SKILLS_WORKER = KeptBy(
