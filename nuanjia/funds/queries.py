@@ -72,6 +72,10 @@ def can_view_funds(user: Actor) -> bool:
 # ---- Scoped lists and objects ---------------------------------------------------------------
 
 
+# The account list (API): by number (one account per union and earmark, opened in turn).
+ACCOUNT_LIST = ListSpec("funds.accounts", {"number": Sort(("id",), gettext_lazy("By number"))})
+
+
 def visible_accounts(user: Actor) -> QuerySet[FundAccount]:
     """Accounts of the user's subtree (none for the admin roles)."""
     return scope(FundAccount.objects.select_related("org", "earmark"), user)

@@ -9,9 +9,12 @@ from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import record_event
+from nuanjia.core.lists import ListSpec, Sort
 
 from .models import Org, Staff
 from .rules import Perm, actor_can
@@ -114,6 +117,31 @@ def get_org_by_code_for(user: Actor, code: str) -> Org:
 
 def visible_staff(user: Actor) -> QuerySet[Staff]:
     return scope(Staff.objects.prefetch_related("role_assignments"), user, business=False)
+
+
+# The staff list (page, export and API): by union (its path), then user name (unique).
+STAFF_LIST = ListSpec(
+    "orgs.staff", {"union": Sort(("org__path", "username"), gettext_lazy("By union"))}
+)
+
+
+def filtered_staff(user: Actor, q: str = "", status: str = "") -> QuerySet[Staff]:
+    """The accounts the staff list's search and status select (page, export and API), by
+    union and user name."""
+    staff = visible_staff(user).select_related("org").order_by("org__path", "username")
+    if query := q:
+        staff = staff.filter(
+            Q(username__icontains=query)
+            | Q(full_name__icontains=query)
+            | Q(org__name__icontains=query)
+        )
+    if status == "locked":
+        staff = staff.filter(locked_until__gt=timezone.now())
+    elif status == "roleless":
+        staff = staff.filter(is_active=True, role_assignments__isnull=True)
+    elif status == "inactive":
+        staff = staff.filter(is_active=False)
+    return staff
 
 
 def get_staff_for(user: Actor, pk: Any, *, write: bool = False) -> Staff:
