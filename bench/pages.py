@@ -58,6 +58,8 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚�
 
 def unions() -> list[tuple[int, str, str]]:
     """The union tree and UNIONS grassroots unions: (id, region code, path) of each of these."""
+    from django.db import connection
+
     from nuanjia.orgs.models import Org
     from nuanjia.orgs.services import load_union_tree
 
@@ -79,6 +81,8 @@ def unions() -> list[tuple[int, str, str]]:
         ],
         ignore_conflicts=True,
     )
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum keeps them
+        cursor.execute("ANALYZE orgs_org")
     found = Org.objects.filter(code__contains="-S").order_by("code")
     return list(found.values_list("pk", "region_code", "path"))
 

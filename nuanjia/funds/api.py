@@ -25,7 +25,7 @@ from nuanjia.orgs.queries import get_org_by_code_for, visible_orgs
 from nuanjia.orgs.rules import Perm
 
 from . import queries, services, sources
-from .models import Earmark, Transaction
+from .models import Earmark, FundAccount, Transaction
 
 router = Router(tags=["funds"])
 
@@ -164,6 +164,32 @@ def balances(request: StaffRequest, org: str = "") -> dict[str, Any]:
         if earmark.is_active or earmark.pk in subtree
     ]
     return {"org_code": union.code, "org_name": union.name, "balances": rows}
+
+
+class AccountOut(Schema):
+    """One fund account (a union's money of one earmark) and its three balances, in fen."""
+
+    id: int
+    org_code: str = Field(alias="org.code")
+    org_name: str = Field(alias="org.name")
+    earmark: str = Field(alias="earmark.code")
+    earmark_name: str = Field(alias="earmark.name")
+    available_fen: int
+    reserved_fen: int
+    spent_fen: int
+
+
+@router.get("/accounts", response=list[AccountOut], summary="Fund accounts in the caller's scope")
+@paginate(Seek, spec=queries.ACCOUNT_LIST)
+def list_accounts(request: StaffRequest, org: str = "", earmark: str = "") -> QuerySet[FundAccount]:
+    """The accounts of the caller's subtree (资金账户), of one union or one earmark."""
+    check_permission(request.user, Perm.VIEW_FUNDS, request.path)
+    accounts = queries.visible_accounts(request.user)
+    if org:
+        accounts = accounts.filter(org=get_org_by_code_for(request.user, org))
+    if earmark:
+        accounts = accounts.filter(earmark__code=earmark)
+    return accounts
 
 
 @router.get(

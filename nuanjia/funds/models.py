@@ -195,8 +195,11 @@ class Transaction(AppendOnlyModel):
         ]
         indexes = [
             models.Index(fields=["source_type", "source_id"], name="fund_tx_source"),
-            models.Index(fields=["org", "posted_on"], name="fund_tx_org_date"),
-            models.Index(fields=["counterpart_org", "posted_on"], name="fund_tx_counterpart_date"),
+            # Per union in the list's keyset order (issue 25): a county's page seeks per union.
+            models.Index(fields=["org", "posted_on", "id"], name="fund_tx_org_date_id"),
+            models.Index(
+                fields=["counterpart_org", "posted_on", "id"], name="fund_tx_counterpart_date_id"
+            ),
             # Lists are newest first: the first page of a big subtree is read off this index.
             models.Index(fields=["posted_on", "id"], name="fund_tx_date_id"),
         ]

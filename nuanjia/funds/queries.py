@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from nuanjia.core.actors import Actor
 from nuanjia.core.lists import ListSpec, Sort
 from nuanjia.orgs.models import Org
-from nuanjia.orgs.queries import get_scoped_or_404, scope, within
+from nuanjia.orgs.queries import get_scoped_or_404, scope, under, within
 from nuanjia.orgs.rules import Perm, actor_can
 
 from .models import Bucket, Earmark, Entry, FundAccount, Transaction
@@ -72,6 +72,10 @@ def can_view_funds(user: Actor) -> bool:
 # ---- Scoped lists and objects ---------------------------------------------------------------
 
 
+# The account list (API): by number (one account per union and earmark, opened in turn).
+ACCOUNT_LIST = ListSpec("funds.accounts", {"number": Sort(("id",), gettext_lazy("By number"))})
+
+
 def visible_accounts(user: Actor) -> QuerySet[FundAccount]:
     """Accounts of the user's subtree (none for the admin roles)."""
     return scope(FundAccount.objects.select_related("org", "earmark"), user)
@@ -103,7 +107,7 @@ def visible_transactions(user: Actor) -> QuerySet[Transaction]:
         and actor_can(user, Perm.VIEW_BUSINESS)
     ):
         return base.none()
-    return base.filter(within(org.path, "org__path") | within(org.path, "counterpart_org__path"))
+    return base.filter(under(org, "org") | under(org, "counterpart_org"))
 
 
 def filtered_transactions(

@@ -357,6 +357,8 @@ class HardshipFile(MakerChecker):
             models.Index(fields=["org", "status"], name="hardship_org_status_idx"),
             # The file list's keyset order (last changed first, the id breaking ties).
             models.Index(fields=["updated_at", "id"], name="hardship_updated_id_idx"),
+            # The same order per union: a county's page seeks once per union (issue 25).
+            models.Index(fields=["org", "updated_at", "id"], name="hardship_org_updated_idx"),
         ]
 
     def __str__(self):

@@ -206,6 +206,8 @@ class Ticket(models.Model):
             models.Index(fields=["status", "resolution_due_at"], name="hotline_ticket_due"),
             # The list's keyset order (newest first, the id breaking ties).
             models.Index(fields=["received_at", "id"], name="hotline_ticket_received_id"),
+            # The same order per union: a county's page seeks once per union (issue 25).
+            models.Index(fields=["org", "received_at", "id"], name="hotline_ticket_org_received"),
             models.Index(fields=["holder", "status"], name="hotline_ticket_holder"),
         ]
 

@@ -1,21 +1,26 @@
 """API: the caller's union tree and their own account."""
 
+import datetime
 from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from nuanjia.core.errors import RuleViolation
+from nuanjia.core.lists import Seek
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import OneOf
 
 from . import services
-from .models import Org
+from .models import Org, Staff
 from .permissions import StaffRequest, check_permission
-from .queries import get_org_for, visible_orgs
+from .queries import STAFF_LIST, filtered_staff, get_org_for, visible_orgs
 from .rules import Perm
 
 router = Router(tags=["orgs"])
+STAFF_STATUSES = ("", "locked", "roleless", "inactive")
 
 
 class OrgOut(Schema):
@@ -96,3 +101,39 @@ def create_grassroots(request: StaffRequest, org_id: int, payload: GrassrootsIn)
         by=request.user,
     )
     return Status(201, org)
+
+
+class StaffOut(Schema):
+    """One staff account as the staff list shows it (the phone masked, never the secret)."""
+
+    id: int
+    username: str
+    full_name: str
+    org_code: str | None = Field(None, alias="org.code")
+    org_name: str | None = Field(None, alias="org.name")
+    phone_masked: str
+    is_active: bool
+    is_locked: bool
+    roles: list[str]
+    last_login: datetime.datetime | None
+
+    @staticmethod
+    def resolve_roles(member: Staff) -> list[str]:
+        return sorted(member.roles)
+
+
+@router.get("/staff/", response=list[StaffOut], summary="Staff accounts in the caller's subtree")
+@paginate(Seek, spec=STAFF_LIST)
+def list_staff(
+    request: StaffRequest,
+    q: str = "",
+    status: str = "",
+) -> QuerySet[Staff]:
+    """The staff list's accounts (系统管理员, 安全管理员), by union and user name; `status`
+    one of locked, roleless, inactive (blank: all)."""
+    check_permission(request.user, Perm.VIEW_STAFF, request.path)
+    if status not in STAFF_STATUSES:
+        raise RuleViolation(
+            _("Unknown status %(status)s.") % {"status": status[:20]}, field="status"
+        )
+    return filtered_staff(request.user, q=q.strip()[:100], status=status)

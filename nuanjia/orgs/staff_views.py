@@ -1,10 +1,9 @@
 """Staff account pages: the system administrator manages accounts, the security administrator roles."""
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -14,13 +13,12 @@ from nuanjia.core.actors import Actor
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.flash import attempt, saved
 from nuanjia.core.listexport import ListExport, column
-from nuanjia.core.lists import ListSpec, Sort
 
 from . import services
 from .forms import PasswordResetForm, RolesForm, StaffEditForm, StaffForm, add_rule_error
 from .models import Org, Staff
 from .permissions import StaffRequest, requires
-from .queries import get_org_by_code_for, get_staff_for, visible_staff
+from .queries import STAFF_LIST, filtered_staff, get_org_by_code_for, get_staff_for
 from .rules import Perm
 
 STAFF_EXPORT = ListExport("orgs.staff", _lazy("Staff accounts"), (
@@ -37,27 +35,10 @@ def _status_label(member: Staff) -> str:
     return _("Locked") if member.is_locked else _("Active")
 
 
-# The staff list: by union (its path), then user name (unique).
-STAFF_LIST = ListSpec("orgs.staff", {"union": Sort(("org__path", "username"), _lazy("By union"))})
-
-
 def _filtered_staff(request: StaffRequest) -> tuple[QuerySet[Staff], dict[str, str]]:
     """The accounts the list's search and status select, by union and user name."""
-    staff = visible_staff(request.user).select_related("org").order_by("org__path", "username")
     filters = {key: request.GET.get(key, "").strip() for key in ("q", "status")}
-    if query := filters["q"]:
-        staff = staff.filter(
-            Q(username__icontains=query)
-            | Q(full_name__icontains=query)
-            | Q(org__name__icontains=query)
-        )
-    if filters["status"] == "locked":
-        staff = staff.filter(locked_until__gt=timezone.now())
-    elif filters["status"] == "roleless":
-        staff = staff.filter(is_active=True, role_assignments__isnull=True)
-    elif filters["status"] == "inactive":
-        staff = staff.filter(is_active=False)
-    return staff, filters
+    return filtered_staff(request.user, **filters), filters
 
 
 @requires(Perm.VIEW_STAFF)

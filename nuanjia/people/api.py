@@ -21,7 +21,7 @@ from nuanjia.orgs.queries import visible_orgs
 from nuanjia.orgs.rules import Perm
 
 from . import eligibility, queries, rules, services
-from .models import Honour, HonourKind, HonourLevel, TransferRequest, Worker
+from .models import Honour, HonourKind, HonourLevel, Household, TransferRequest, Worker
 
 router = Router(tags=["people"])
 
@@ -204,6 +204,35 @@ def _loaded(pk: int) -> Worker:
     return (
         Worker.objects.select_related("org", "employer").prefetch_related("occupations").get(pk=pk)
     )
+
+
+class HouseholdOut(Schema):
+    """One household (家庭) as the list shows it: the worker's name masked, no member data."""
+
+    id: int
+    org: OrgRef
+    worker_id: int
+    worker_name: str
+    region_code: str
+    on_dibao: bool
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_worker_name(household: Household) -> str:
+        return mask_name(household.worker.name)
+
+
+@router.get(
+    "/households/", response=list[HouseholdOut], summary="Households in the caller's subtree"
+)
+@paginate(Seek, spec=queries.HOUSEHOLD_LIST)
+def list_households(request, region_code: str = ""):
+    """Households newest first; `region_code` keeps one region's. Follow `next` / `previous`."""
+    _business(request)
+    households = queries.visible_households(request.user)
+    if region_code:
+        households = households.filter(region_code=region_code[:6])
+    return households
 
 
 @router.get(

@@ -155,7 +155,8 @@ class Worker(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["org", "name_pinyin"]),
+            # The list's seek per union (issue 25): a county's page is one range per union.
+            models.Index(fields=["org", "name_pinyin", "id"], name="people_worker_org_pinyin_id"),
             models.Index(fields=["birth_date", "name"]),
         ]
 

@@ -144,6 +144,16 @@ def find_worker_by_id_number(id_number: str) -> Worker | None:
 
 # ---- Households -------------------------------------------------------------------------------
 
+# The household list (API): newest first by number (the (org, id) index per union).
+HOUSEHOLD_LIST = ListSpec(
+    "people.households", {"newest": Sort(("-id",), gettext_lazy("Newest first"))}
+)
+
+
+def visible_households(user) -> QuerySet[Household]:
+    """Households (家庭) of the user's subtree, with their worker and union."""
+    return scope(Household.objects.select_related("org", "worker"), user)
+
 
 def visible_members(user) -> QuerySet[HouseholdMember]:
     return scope(

@@ -186,6 +186,32 @@ def checkin(request, station_code: str, payload: CheckInIn):
     return {"station": station.code, "at": visit.at}
 
 
+class VisitOut(Schema):
+    """One visit (到访) of a station: when and the services used; never who (hashes only)."""
+
+    id: int
+    station: str = Field(alias="station.code")
+    station_name: str = Field(alias="station.name")
+    at: datetime.datetime
+    used_water: bool
+    used_meal: bool
+    used_charge: bool
+    used_rest: bool
+    used_toilet: bool
+    used_medicine: bool
+
+
+@router.get("/visits", response=list[VisitOut], summary="Station visits in scope")
+@paginate(Seek, spec=queries.VISIT_LIST)
+def visit_list(request, station: str = ""):
+    """Visits newest first; `station` (a code) keeps one station's. Follow `next` / `previous`."""
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    visits = queries.visible_visits(request.user)
+    if station:
+        visits = visits.filter(station__code=station[:32])
+    return visits
+
+
 @router.get("/", response=list[StationOut], summary="Stations in scope")
 @paginate(Seek, spec=queries.STATION_LIST)
 def station_list(request, q: str = "", status: str = ""):

@@ -49,6 +49,15 @@ def visible_stations(user) -> QuerySet[Station]:
     return scope(Station.objects.select_related("org"), user)
 
 
+# The visit list (API, 站点到访): newest first (per station the (station, at) order).
+VISIT_LIST = ListSpec("stations.visits", {"newest": Sort(("-at",), gettext_lazy("Newest first"))})
+
+
+def visible_visits(user) -> QuerySet[Visit]:
+    """Visits (到访) of the stations in the user's subtree."""
+    return scope(Visit.objects.select_related("station"), user, org_field="station__org")
+
+
 def visible_station_grants(user) -> QuerySet[StationGrant]:
     """Construction and upkeep grants of the stations in the user's subtree."""
     return scope(StationGrant.objects.select_related("station", "org"), user)

@@ -35,3 +35,15 @@ def test_the_transaction_api_has_a_fixed_query_budget(
         client, url, {"page_size": 2, "sort": "number"}, 9, django_assert_num_queries
     )
     assert answer["count"] == 5 and len(answer["items"]) == 2
+
+
+def test_the_account_api_has_a_fixed_query_budget(
+    orgs, warmth, province_finance, login, django_assert_num_queries
+):
+    for code in ("410000", "410100", "410108"):
+        services.receive(orgs[code], warmth, YUAN, source="财政", by=province_finance)
+    client = login(province_finance)
+    answer = api_queries(
+        client, "/api/v1/funds/accounts", {"page_size": 2}, 9, django_assert_num_queries
+    )
+    assert answer["count"] == 3 and len(answer["items"]) == 1

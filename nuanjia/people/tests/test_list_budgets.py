@@ -38,3 +38,17 @@ def test_the_worker_api_has_a_fixed_query_budget(
     assert answer["count"] == 5 and answer["count_kind"] == "exact" and len(answer["items"]) == 2
     bad = client.get("/api/v1/people/workers/", {"cursor": "forged"})
     assert bad.status_code == 400 and bad.json()["field"] == "cursor"
+
+
+def test_the_household_api_has_a_fixed_query_budget(caseworker, login, django_assert_num_queries):
+    from nuanjia.people.models import Household
+
+    for n in range(3):
+        worker = Worker.objects.create(org=caseworker.org, name=f"户主{n}", name_pinyin=f"huzhu{n}")
+        Household.objects.create(org=caseworker.org, worker=worker, region_code="410108")
+    client = login(caseworker)
+    answer = api_queries(
+        client, "/api/v1/people/households/", {"page_size": 2}, 8, django_assert_num_queries
+    )
+    assert answer["count"] == 3 and len(answer["items"]) == 1
+    assert answer["items"][0]["worker_name"] != "户主0"  # masked
