@@ -4,7 +4,13 @@ limit; merged into `distribution.TABLES`."""
 
 from __future__ import annotations
 
-from .distribution import Placement, dist, local, ref  # defined before distribution imports this
+from .distribution import (  # defined before distribution imports this
+    KeptBy,
+    Placement,
+    dist,
+    local,
+    ref,
+)
 
 COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
 
@@ -18,6 +24,42 @@ SERVICES: dict[str, Placement] = {
     "counselling_session": dist("line", same_city=("org", "helper"), why=COUNSELLING_CITY),
     "counselling_event": dist("org"),
     "counselling_attendance": dist("event"),
+}
+
+PIONEERS_CITY = (
+    "a team's employer and leader, a studio's leader and members are of the row's own union's "
+    "subtree (checked by the services), so in its city"
+)
+PIONEERS_PROVINCE = KeptBy(
+    "a plain column, checked by the services (the team or studio is in the organiser's subtree)",
+    "a province-level competition or alliance takes teams and studios of every city",
+)
+
+PIONEERS: dict[str, Placement] = {
+    "pioneers_team": dist("org", same_city=("employer", "leader"), why=PIONEERS_CITY),
+    "pioneers_title": dist(
+        "org",
+        same_city=("team",),
+        why="a title carries its team's union",
+        wide={
+            "pioneers_title_unique_certificate": KeptBy(
+                "the award service checks the number province-wide under the title's row lock; "
+                "on a cluster a KEYED lookup table of certificate numbers",
+                "a certificate number names one title across the province",
+            )
+        },
+    ),
+    "pioneers_titleevent": dist("title"),
+    "pioneers_competition": dist("org"),
+    "pioneers_entry": dist("competition", same_city=("org",), cross={"team": PIONEERS_PROVINCE}),
+    "pioneers_alliance": dist("org"),
+    "pioneers_alliancemembership": dist(
+        "alliance", same_city=("org",), cross={"studio": PIONEERS_PROVINCE}
+    ),
+    "pioneers_studio": dist("org", same_city=("leader",), why=PIONEERS_CITY),
+    "pioneers_studiomember": dist("studio", same_city=("worker",), why=PIONEERS_CITY),
+    "pioneers_project": dist("studio"),
+    "pioneers_result": dist("studio", same_city=("org", "project")),
 }
 
 REPORTS: dict[str, Placement] = {
