@@ -30,8 +30,8 @@ def _entries() -> QuerySet[Entry]:
     )
 
 
-def _by_day(model: Any, field: str) -> Callable[[], QuerySet[Any]]:
-    return lambda: model.objects.annotate(local_day=F(field))
+def _by_day(model: Any, field: str, **where: Any) -> Callable[[], QuerySet[Any]]:
+    return lambda: model.objects.filter(**where).annotate(local_day=F(field))
 
 
 class Source:
@@ -70,7 +70,7 @@ COMPETITIONS = Source(_by_day(Competition, "starts_on"), ("kind",))
 ENTRIES = Source(_entries, ("kind",))
 STUDIOS = Source(_by_day(Studio, "recognised_on"), ("kind", "level"))
 RESULTS = Source(_by_day(Result, "achieved_on"), ("kind",))
-SAVINGS = Source(_by_day(Result, "achieved_on"), value=Sum("savings_fen"),
+SAVINGS = Source(_by_day(Result, "achieved_on", savings_fen__gt=0), value=Sum("savings_fen"),
                  fact_value=F("savings_fen"))  # fmt: skip
 
 TITLE_COLUMNS = (
