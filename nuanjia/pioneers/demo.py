@@ -22,7 +22,7 @@ TEAM = "后厨安全示范班组"
 def load_demo_pioneers() -> int:
     """Load once; returns the teams made."""
     nominator = Staff.objects.filter(username="bw_caseworker").select_related("org").first()
-    if nominator is None or Team.objects.filter(name=TEAM).exists():
+    if nominator is None or nominator.org is None or Team.objects.filter(name=TEAM).exists():
         return 0
     team = services.create_team(nominator.org, name=TEAM, members_count=9, by=nominator)
     title = services.nominate(team, deeds="（演示）连续三年食品安全零事故。", by=nominator)
@@ -34,7 +34,7 @@ def load_demo_pioneers() -> int:
     )  # fmt: skip
     county = Staff.objects.get(username="hj_caseworker")
     competition = services.create_competition(
-        county.org, name=f"{today.year}年惠济区安全生产劳动竞赛", kind="safety",
+        Org.objects.get(code="410108"), name=f"{today.year}年惠济区安全生产劳动竞赛", kind="safety",
         starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31), by=county,
     )  # fmt: skip
     entry = services.enter_team(competition, team=team, by=county)
@@ -45,17 +45,18 @@ def load_demo_pioneers() -> int:
 
 def _studio(today: datetime.date) -> None:
     city = Staff.objects.get(username="zz_caseworker")
-    leader = Worker.objects.filter(org__path__startswith=city.org.path).order_by("pk").first()
+    zhengzhou = Org.objects.get(code="410100")
+    leader = Worker.objects.filter(org__path__startswith=zhengzhou.path).order_by("pk").first()
     if leader is None:
         return
     studio = services.create_studio(
-        Org.objects.get(code="410100"), name=f"{leader.name}劳模创新工作室", kind="model_worker",
+        zhengzhou, name=f"{leader.name}劳模创新工作室", kind="model_worker",
         leader=leader, level="city", recognised_on=today.replace(month=1, day=1), by=city,
     )  # fmt: skip
     project = services.add_project(studio, title="（演示）节能降耗技术攻关",
                                    year_started=today.year, status="ongoing", by=city)  # fmt: skip
     services.add_result(studio, kind="saving", title="（演示）年节约电费", achieved_on=today,
                         savings_fen=8_600_000, project=project, by=city)  # fmt: skip
-    alliance = services.create_alliance(city.org, name="郑州市劳模和工匠人才创新工作室联盟",
+    alliance = services.create_alliance(zhengzhou, name="郑州市劳模和工匠人才创新工作室联盟",
                                         kind="city", by=city)  # fmt: skip
     services.join_alliance(alliance, studio, by=city)

@@ -8,6 +8,8 @@ industry union. A title moves through `workflow.TITLE_FLOW` (ADR 0010, ADR 0028)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +29,7 @@ from .rules import (
 )
 
 
-def _staff(name: str = "+", label: object = None) -> models.ForeignKey:
+def _staff(name: str = "+", label: Any = None) -> models.ForeignKey:
     return models.ForeignKey(
         "orgs.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name=name,
         verbose_name=label,
@@ -43,7 +45,9 @@ def _union() -> models.ForeignKey:
 class Team(models.Model):
     """A team (班组, 集体) a grassroots union may nominate for 工人先锋号."""
 
-    org = _union()
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("team"), max_length=100)
     employer = models.ForeignKey(
         "people.Employer", verbose_name=_("employer"), null=True, blank=True,
@@ -74,7 +78,9 @@ class Title(models.Model):
     """One nomination of a team for 工人先锋号 and, once awarded, the title itself."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="titles")
-    org = _union()  # the team's (nominating) union
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )  # the team's (nominating) union
     status = models.CharField(
         _("status"), max_length=16, choices=TitleStatus.choices, default=TitleStatus.NOMINATED
     )
@@ -143,7 +149,9 @@ class TitleEvent(StepEvent):
 class Competition(models.Model):
     """A labour competition (劳动竞赛) organised by a union."""
 
-    org = _union()  # the organiser
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )  # the organiser
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=CompetitionKind.choices)
     starts_on = models.DateField(_("from"))
@@ -170,7 +178,9 @@ class Entry(models.Model):
     """A team entered in a competition (a registered team, or named only) and its result."""
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="entries")
-    org = _union()  # the competition's organiser
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )  # the competition's organiser
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
@@ -194,7 +204,9 @@ class Entry(models.Model):
 class Alliance(models.Model):
     """An alliance (联盟) grouping the innovation studios of a city or an industry."""
 
-    org = _union()
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=AllianceKind.choices)
     created_by = _staff()
@@ -214,7 +226,9 @@ class Alliance(models.Model):
 class Studio(models.Model):
     """A 劳模和工匠人才创新工作室: its union, leader (a registry worker), level and year."""
 
-    org = _union()
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=StudioKind.choices)
     leader = models.ForeignKey(
@@ -240,7 +254,9 @@ class Studio(models.Model):
 class AllianceMembership(models.Model):
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="memberships")
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="memberships")
-    org = _union()  # the alliance's union
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )  # the alliance's union
     joined_on = models.DateField(_("joined on"))
 
     class Meta:
@@ -291,7 +307,9 @@ class Result(models.Model):
     """A studio's result: a patent, an award, savings (创效节支, in fen) or another."""
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="results")
-    org = _union()  # the studio's union (figures by union)
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )  # the studio's union (figures by union)
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="results"
     )

@@ -109,7 +109,11 @@ def _awarding_level(title: Title, by: Actor | None) -> None:
     """Annual reviews and revocations are for the awarding union or a union above it."""
     _higher_union(title, by)
     staff = staff_of(by)
-    if staff is not None and title.awarding_org and not title.awarding_org.is_within(staff.org):
+    if (
+        staff is not None
+        and title.awarding_org
+        and (staff.org is None or not title.awarding_org.is_within(staff.org))
+    ):
         raise RuleViolation(
             _("Only the awarding union or a union above it may do this."), code="forbidden"
         )

@@ -75,7 +75,7 @@ def entry_result_view(request, competition_entry_id: int):
           lambda: services.record_result(entry, by=request.user, **form.cleaned_data),
           _("The result has been recorded."))  # fmt: skip
     for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
+        messages.error(request, " ".join(str(error) for error in errors))
     return redirect("pioneers:competition", labour_competition_id=entry.competition_id)
 
 

@@ -46,6 +46,7 @@ def studio_new_view(request):
 def _studio_post(request, studio, workers, member, project, result):
     """The one form posted on a studio's page (`action`), saved; True when it was."""
     action = request.POST.get("action")
+    done: object
     if action == "member":
         done = saved(request, member, lambda: services.add_member(
             studio, by=request.user, worker=pick(workers, member.cleaned_data["worker"]),
