@@ -35,6 +35,11 @@ PIONEERS_PROVINCE = KeptBy(
     "a province-level competition or alliance takes teams and studios of every city",
 )
 
+PIONEERS_OWN = (
+    "an entry and a membership carry their competition's or alliance's union, a result its "
+    "studio's union and a project of the same studio"
+)
+
 PIONEERS: dict[str, Placement] = {
     "pioneers_team": dist("org", same_city=("employer", "leader"), why=PIONEERS_CITY),
     "pioneers_title": dist(
@@ -51,15 +56,17 @@ PIONEERS: dict[str, Placement] = {
     ),
     "pioneers_titleevent": dist("title"),
     "pioneers_competition": dist("org"),
-    "pioneers_entry": dist("competition", same_city=("org",), cross={"team": PIONEERS_PROVINCE}),
+    "pioneers_entry": dist(
+        "competition", same_city=("org",), cross={"team": PIONEERS_PROVINCE}, why=PIONEERS_OWN
+    ),
     "pioneers_alliance": dist("org"),
     "pioneers_alliancemembership": dist(
-        "alliance", same_city=("org",), cross={"studio": PIONEERS_PROVINCE}
+        "alliance", same_city=("org",), cross={"studio": PIONEERS_PROVINCE}, why=PIONEERS_OWN
     ),
     "pioneers_studio": dist("org", same_city=("leader",), why=PIONEERS_CITY),
     "pioneers_studiomember": dist("studio", same_city=("worker",), why=PIONEERS_CITY),
     "pioneers_project": dist("studio"),
-    "pioneers_result": dist("studio", same_city=("org", "project")),
+    "pioneers_result": dist("studio", same_city=("org", "project"), why=PIONEERS_OWN),
 }
 
 REPORTS: dict[str, Placement] = {

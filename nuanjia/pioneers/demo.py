@@ -14,6 +14,15 @@ from nuanjia.people.models import Worker
 
 from . import services
 from .models import Team
+from .rules import (
+    AllianceKind,
+    CompetitionKind,
+    ProjectStatus,
+    ResultKind,
+    StudioKind,
+    StudioLevel,
+    TitleStep,
+)
 from .workflow import TITLE_FLOW
 
 TEAM = "后厨安全示范班组"
@@ -28,13 +37,13 @@ def load_demo_pioneers() -> int:
     title = services.nominate(team, deeds="（演示）连续三年食品安全零事故。", by=nominator)
     today = timezone.localdate()
     TITLE_FLOW.take_step(
-        title, "review", by=Staff.objects.get(username="zz_reviewer"),
+        title, TitleStep.REVIEW, by=Staff.objects.get(username="zz_reviewer"),
         publicity_starts_on=today - datetime.timedelta(days=12),
         publicity_ends_on=today - datetime.timedelta(days=6),
     )  # fmt: skip
     county = Staff.objects.get(username="hj_caseworker")
     competition = services.create_competition(
-        Org.objects.get(code="410108"), name=f"{today.year}年惠济区安全生产劳动竞赛", kind="safety",
+        Org.objects.get(code="410108"), name=f"{today.year}年惠济区安全生产劳动竞赛", kind=CompetitionKind.SAFETY,
         starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31), by=county,
     )  # fmt: skip
     entry = services.enter_team(competition, team=team, by=county)
@@ -50,13 +59,13 @@ def _studio(today: datetime.date) -> None:
     if leader is None:
         return
     studio = services.create_studio(
-        zhengzhou, name=f"{leader.name}劳模创新工作室", kind="model_worker",
-        leader=leader, level="city", recognised_on=today.replace(month=1, day=1), by=city,
+        zhengzhou, name=f"{leader.name}劳模创新工作室", kind=StudioKind.MODEL_WORKER,
+        leader=leader, level=StudioLevel.CITY, recognised_on=today.replace(month=1, day=1), by=city,
     )  # fmt: skip
     project = services.add_project(studio, title="（演示）节能降耗技术攻关",
-                                   year_started=today.year, status="ongoing", by=city)  # fmt: skip
-    services.add_result(studio, kind="saving", title="（演示）年节约电费", achieved_on=today,
+                                   year_started=today.year, status=ProjectStatus.ONGOING, by=city)  # fmt: skip
+    services.add_result(studio, kind=ResultKind.SAVING, title="（演示）年节约电费", achieved_on=today,
                         savings_fen=8_600_000, project=project, by=city)  # fmt: skip
     alliance = services.create_alliance(zhengzhou, name="郑州市劳模和工匠人才创新工作室联盟",
-                                        kind="city", by=city)  # fmt: skip
+                                        kind=AllianceKind.CITY, by=city)  # fmt: skip
     services.join_alliance(alliance, studio, by=city)

@@ -11,7 +11,7 @@ from nuanjia.pioneers import services
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/pioneers"
-TEAMS, TITLES_API = 9, 6
+TEAMS, TITLES_API = 9, 9
 
 
 def _client(user) -> Client:
