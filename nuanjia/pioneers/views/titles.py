@@ -100,7 +100,10 @@ TITLE_STEPS = step_pages(
 @requires(Perm.VIEW_BUSINESS)
 def title_detail_view(request, pioneer_title_id: int):
     title = queries.get_title_for(request.user, pioneer_title_id)
-    offered = offered_pages(TITLE_STEPS, title, request.user)
+    offered = offered_pages(
+        TITLE_STEPS, title, request.user,
+        available=lambda obj, spec: spec.name != TitleStep.PASS_REVIEW or services.review_due(obj),
+    )  # fmt: skip
     if request.user.org_id == title.org_id:
         offered = []  # the team's own union never reviews its nomination
     year = timezone.localdate().year
