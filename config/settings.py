@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "nuanjia.counselling",
     "nuanjia.skills",
     "nuanjia.gigjobs",
+    "nuanjia.pioneers",
     "nuanjia.reports",
 ]
 

@@ -22,6 +22,7 @@ from nuanjia.mutualaid.demo import load_demo_mutualaid
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Org, Staff
 from nuanjia.orgs.rules import Role
+from nuanjia.pioneers.demo import load_demo_pioneers
 from nuanjia.produce.demo import load_demo_produce
 from nuanjia.relief.demo import load_demo_grants
 from nuanjia.reports.demo import load_demo_facts
@@ -133,5 +134,6 @@ def load_demo() -> list[Staff]:
     load_demo_counselling()
     load_demo_skills()
     load_demo_gigjobs()
+    load_demo_pioneers()
     load_demo_facts()
     return accounts

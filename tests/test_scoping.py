@@ -26,6 +26,7 @@ from nuanjia.orgs.rules import ADMIN_ROLES, BUSINESS_PERMISSIONS, BUSINESS_ROLES
 from nuanjia.orgs.services import create_grassroots_union, create_staff
 from nuanjia.people.tests.import_support import import_rows
 from nuanjia.people.tests.scoping import people_rows
+from nuanjia.pioneers.tests.scoping import pioneers_rows
 from nuanjia.produce.tests.scoping import produce_rows
 from nuanjia.relief.tests.scoping import relief_rows
 from nuanjia.reports.tests.scoping import report_rows
@@ -88,6 +89,7 @@ def other_county(tree):
         | counselling_rows(union, MARKER)
         | skills_rows(union, MARKER)
         | gigjobs_rows(union, MARKER)
+        | pioneers_rows(union, MARKER)
         | report_rows(union, MARKER)
         | {
             "org_id": union.pk,

@@ -561,7 +561,7 @@ _ENTERPRISES: dict[str, Placement] = {
 }
 
 from .distribution_reports import REPORTS_MORE  # noqa: E402 (as below)
-from .distribution_services import REPORTS, SERVICES  # noqa: E402 (it uses dist, local, ref)
+from .distribution_services import PIONEERS, REPORTS, SERVICES  # noqa: E402 (it uses dist, local, ref)
 
 TABLES: Mapping[str, Placement] = {
     **_CORE,
@@ -580,6 +580,7 @@ TABLES: Mapping[str, Placement] = {
     **_BENEFITS,
     **_ENTERPRISES,
     **SERVICES,
+    **PIONEERS,
     **REPORTS,
     **REPORTS_MORE,
 }

@@ -87,6 +87,48 @@ SERVICES |= {
     "skills_teacher": dist("academy", cross={"worker": SKILLS_WORKER}),
     "skills_base": dist("academy"),
 }  # fmt: skip
+PIONEERS_CITY = (
+    "a team's employer and leader, a studio's leader and members are of the row's own union's "
+    "subtree (checked by the services), so in its city"
+)
+PIONEERS_PROVINCE = KeptBy(
+    "a plain column, checked by the services (the team or studio is in the organiser's subtree)",
+    "a province-level competition or alliance takes teams and studios of every city",
+)
+
+PIONEERS_OWN = (
+    "an entry and a membership carry their competition's or alliance's union, a result its "
+    "studio's union and a project of the same studio"
+)
+
+PIONEERS: dict[str, Placement] = {
+    "pioneers_team": dist("org", same_city=("employer", "leader"), why=PIONEERS_CITY),
+    "pioneers_title": dist(
+        "org",
+        same_city=("team",),
+        why="a title carries its team's union",
+        wide={
+            "pioneers_title_unique_certificate": KeptBy(
+                "the award service checks the number province-wide under the title's row lock; "
+                "on a cluster a KEYED lookup table of certificate numbers",
+                "a certificate number names one title across the province",
+            )
+        },
+    ),
+    "pioneers_titleevent": dist("title"),
+    "pioneers_competition": dist("org"),
+    "pioneers_entry": dist(
+        "competition", same_city=("org",), cross={"team": PIONEERS_PROVINCE}, why=PIONEERS_OWN
+    ),
+    "pioneers_alliance": dist("org"),
+    "pioneers_alliancemembership": dist(
+        "alliance", same_city=("org",), cross={"studio": PIONEERS_PROVINCE}, why=PIONEERS_OWN
+    ),
+    "pioneers_studio": dist("org", same_city=("leader",), why=PIONEERS_CITY),
+    "pioneers_studiomember": dist("studio", same_city=("worker",), why=PIONEERS_CITY),
+    "pioneers_project": dist("studio"),
+    "pioneers_result": dist("studio", same_city=("org", "project"), why=PIONEERS_OWN),
+}
 
 REPORTS: dict[str, Placement] = {
     "reports_fact": dist(
