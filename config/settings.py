@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "nuanjia.benefits",
     "nuanjia.enterprises",
     "nuanjia.counselling",
+    "nuanjia.modelworkers",
     "nuanjia.reports",
 ]
 

@@ -53,6 +53,7 @@ urlpatterns = [
     path("", include("nuanjia.benefits.urls")),
     path("", include("nuanjia.enterprises.urls")),
     path("", include("nuanjia.counselling.urls")),
+    path("", include("nuanjia.modelworkers.urls")),
     path("", include("nuanjia.reports.urls")),
     path("accounts/", include("nuanjia.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -161,6 +161,7 @@ def register_routers() -> None:
     api.add_router("/enterprises/", "nuanjia.enterprises.api_fees.router")
     api.add_router("/enterprises/", "nuanjia.enterprises.api_checkups.router")
     api.add_router("/counselling/", "nuanjia.counselling.api.router")
+    api.add_router("/modelworkers/", "nuanjia.modelworkers.api.router")
     api.add_router("/enterprises/", "nuanjia.enterprises.api_helps.router")
     api.add_router("/reports/", "nuanjia.reports.api.router")
 

@@ -1,7 +1,7 @@
 """The apps form layers: an app imports only from its own layer's app and the layers below.
 
 Lowest first (docs/architecture.md): core → orgs → accounts, desk → standards → people →
-members → hardship → funds → relief → hotline, stations, campaigns, produce, mutualaid, benefits, enterprises, counselling, reports. Apps sharing a layer do not import each other.
+members → hardship → funds → relief → hotline, stations, campaigns, produce, mutualaid, benefits, enterprises, counselling, modelworkers, reports. Apps sharing a layer do not import each other.
 `nuanjia/cli.py`, `nuanjia/api.py` and the demo modules sit on top and may import anything. A
 lower app lets a higher one follow through a signal or a registry that the higher app fills in
 its AppConfig.ready(). Tests and migrations are not checked.
@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "benefits",
         "enterprises",
         "counselling",
+        "modelworkers",
         "reports",
     ),
 )

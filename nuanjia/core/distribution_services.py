@@ -8,6 +8,8 @@ from .distribution import Placement, dist, local, ref  # defined before distribu
 
 COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
 
+MODELWORKERS_CITY = "a collective's honours and a case's payments carry the same union (org)"
+
 SERVICES: dict[str, Placement] = {
     "counselling_line": dist("org"),
     "counselling_helper": dist("line", same_city=("org",), why=COUNSELLING_CITY),
@@ -18,6 +20,15 @@ SERVICES: dict[str, Placement] = {
     "counselling_session": dist("line", same_city=("org", "helper"), why=COUNSELLING_CITY),
     "counselling_event": dist("org"),
     "counselling_attendance": dist("event"),
+    "modelworkers_collective": dist("org"),
+    "modelworkers_collectivehonour": dist("collective", same_city=("org",), why=MODELWORKERS_CITY),
+    "modelworkers_base": dist("org"),
+    "modelworkers_pairing": dist("org"),
+    "modelworkers_pairingvisit": dist("pairing"),
+    "modelworkers_helpstandard": ref("a few dated rows per region and honour level, read by all"),
+    "modelworkers_helpcase": dist("org"),
+    "modelworkers_helppayment": dist("case", same_city=("org",), why=MODELWORKERS_CITY),
+    "modelworkers_helppaymentevent": dist("payment"),
 }
 
 REPORTS: dict[str, Placement] = {
