@@ -19,6 +19,7 @@ from nuanjia.funds.tests.scoping import funds_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
 from nuanjia.hotline.tests.scoping import hotline_rows
 from nuanjia.members.tests.scoping import member_rows
+from nuanjia.modelworkers.tests.scoping import modelworker_rows
 from nuanjia.mutualaid.tests.scoping import mutualaid_rows
 from nuanjia.orgs.models import Org, RoleAssignment
 from nuanjia.orgs.rules import ADMIN_ROLES, BUSINESS_PERMISSIONS, BUSINESS_ROLES
@@ -47,6 +48,7 @@ LIST_EXPORTS = {
     "produce/producers/export.xlsx",
     "mutualaid/claims/export.xlsx",
     "enterprises/firms/export.xlsx",
+    "modelworkers/export.xlsx",
     "reports/rows/export/",
     "reports/export/",
 }
@@ -81,6 +83,7 @@ def other_county(tree):
         | benefit_rows(union, MARKER)
         | enterprise_rows(union, MARKER)
         | counselling_rows(union, MARKER)
+        | modelworker_rows(union, MARKER)
         | report_rows(union, MARKER)
         | {
             "org_id": union.pk,
