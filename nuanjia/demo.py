@@ -17,6 +17,7 @@ from nuanjia.enterprises.demo import load_demo_enterprises
 from nuanjia.funds.demo import load_demo_funds
 from nuanjia.hotline.demo import load_demo_tickets
 from nuanjia.members.demo import load_demo_partners
+from nuanjia.modelworkers.demo import load_demo_modelworkers
 from nuanjia.mutualaid.demo import load_demo_mutualaid
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Org, Staff
@@ -129,5 +130,6 @@ def load_demo() -> list[Staff]:
     load_demo_benefits()
     load_demo_enterprises()
     load_demo_counselling()
+    load_demo_modelworkers()
     load_demo_facts()
     return accounts
