@@ -4,11 +4,23 @@ limit; merged into `distribution.TABLES`."""
 
 from __future__ import annotations
 
-from .distribution import Placement, dist, local, ref  # defined before distribution imports this
+from .distribution import (
+    KeptBy,
+    Placement,
+    dist,
+    local,
+    ref,
+)  # defined before distribution imports this
 
 COUNSELLING_CITY = "a line's people, shifts, swaps and sessions carry the line's own union (org)"
 
 MODELWORKERS_CITY = "a collective's honours and a case's payments carry the same union (org)"
+ONE_CASE_PER_WORKER = KeptBy(
+    "a case is taken on by the worker's owning union or one above; the key becomes "
+    "(city_code, worker) with city_code the worker's city, so a province-level case is kept in "
+    "the worker's city's shard and the worker's rows (case, payments) meet there",
+    "one active help case and one live payment a period per model worker across the province",
+)
 
 SERVICES: dict[str, Placement] = {
     "counselling_line": dist("org"),
@@ -26,8 +38,15 @@ SERVICES: dict[str, Placement] = {
     "modelworkers_pairing": dist("org"),
     "modelworkers_pairingvisit": dist("pairing"),
     "modelworkers_helpstandard": ref("a few dated rows per region and honour level, read by all"),
-    "modelworkers_helpcase": dist("org"),
-    "modelworkers_helppayment": dist("case", same_city=("org",), why=MODELWORKERS_CITY),
+    "modelworkers_helpcase": dist(
+        "org", wide={"modelworkers_case_one_active": ONE_CASE_PER_WORKER}
+    ),
+    "modelworkers_helppayment": dist(
+        "case",
+        same_city=("org",),
+        why=MODELWORKERS_CITY,
+        wide={"modelworkers_payment_once_per_period": ONE_CASE_PER_WORKER},
+    ),
     "modelworkers_helppaymentevent": dist("payment"),
 }
 

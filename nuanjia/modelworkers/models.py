@@ -116,7 +116,7 @@ class Base(models.Model):
         indexes = [models.Index(fields=["updated_at"], name="modelworkers_base_stamp")]
         constraints = [
             models.UniqueConstraint(
-                fields=["region_code", "village", "worker"], name="modelworkers_base_once"
+                fields=["org", "region_code", "village", "worker"], name="modelworkers_base_once"
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -152,8 +152,8 @@ class Pairing(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(target="village", base__isnull=False, hardship_file__isnull=True)
-                    | Q(target="family", base__isnull=True, hardship_file__isnull=False)
+                    Q(target=PairingTarget.VILLAGE, base__isnull=False, hardship_file__isnull=True)
+                    | Q(target=PairingTarget.FAMILY, base__isnull=True, hardship_file__isnull=False)
                 ),
                 name="modelworkers_pairing_one_target",
             ),
@@ -237,7 +237,9 @@ class HelpCase(models.Model):
         ordering = ["-starts_on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["worker"], condition=Q(status="active"), name="modelworkers_case_one_active"
+                fields=["worker"],
+                condition=Q(status=CaseStatus.ACTIVE),
+                name="modelworkers_case_one_active",
             ),
         ]
 
@@ -282,7 +284,7 @@ class HelpPayment(models.Model):
             # Once per person per period; a refused proposal leaves the period open again.
             models.UniqueConstraint(
                 fields=["worker", "period_start"],
-                condition=~Q(status="refused"),
+                condition=~Q(status=PaymentStatus.REFUSED),
                 name="modelworkers_payment_once_per_period",
             ),
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="modelworkers_payment_pos"),

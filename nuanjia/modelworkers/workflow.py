@@ -23,11 +23,11 @@ PAYMENT_FLOW = Workflow(
     step_labels=PaymentStep,
     states=[
         State(S.PROPOSED, queue=frozenset({Role.APPROVER})),
-        State(S.APPROVED, queue=frozenset({Role.FINANCE})),
+        State(S.APPROVED),  # finance puts it in a batch (core.payables), no step here
         State(S.REFUSED),
         State(S.IN_BATCH),  # the batch moves it (core.payables)
         State(S.PAID),
-        State(S.FAILED, queue=frozenset({Role.FINANCE})),
+        State(S.FAILED),  # into a new batch, reserved again (the payable)
     ],
     steps=[
         step(

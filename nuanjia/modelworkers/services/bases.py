@@ -20,7 +20,7 @@ from nuanjia.standards import regions
 
 from ..models import Base, Pairing, PairingVisit
 from ..rules import PairingTarget
-from .common import day, fen, honoured, require_manager
+from .common import day, fen, honoured, maybe_day, require_manager
 
 
 def _county(code: Any) -> str:
@@ -45,8 +45,8 @@ def add_base(
     _in_union(worker, org)
     honoured(worker)
     start = day(started_on, "started_on")
-    end = day(ended_on, "ended_on", required=False)
-    if end is not None and start is not None and end < start:
+    end = maybe_day(ended_on, "ended_on")
+    if end is not None and end < start:
         raise RuleViolation(_("The end cannot come before the start."), field="ended_on")
     fields = {
         "region_code": _county(region_code),
@@ -84,7 +84,7 @@ def change_base(
         base.projects = text_block(projects, "projects", 2000)
     if technology is not None:
         base.technology = text_block(technology, "technology", 2000)
-    end = day(ended_on, "ended_on", required=False)
+    end = maybe_day(ended_on, "ended_on")
     if end is not None:
         if end < base.started_on:
             raise RuleViolation(_("The end cannot come before the start."), field="ended_on")
@@ -114,8 +114,8 @@ def add_pairing(
         raise RuleViolation(_("The hardship file is not in this union's subtree."),
                             field="hardship_file")  # fmt: skip
     start = day(starts_on, "starts_on")
-    end = day(ends_on, "ends_on", required=False)
-    if end is not None and start is not None and end < start:
+    end = maybe_day(ends_on, "ends_on")
+    if end is not None and end < start:
         raise RuleViolation(_("The end cannot come before the start."), field="ends_on")
     target = PairingTarget.VILLAGE if base is not None else PairingTarget.FAMILY
     pairing = Pairing.objects.create(

@@ -55,15 +55,18 @@ def fen(value: Any, field: str, *, positive: bool = False) -> int:
     return amount
 
 
-def day(value: Any, field: str, *, required: bool = True) -> datetime.date | None:
-    if value in (None, "") and not required:
-        return None
+def day(value: Any, field: str) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     try:
-        return datetime.date.fromisoformat(str(value).strip()[:10])
+        return datetime.date.fromisoformat(str(value or "").strip()[:10])
     except ValueError:
         raise RuleViolation(_("Enter a date such as 2026-05-10."), field=field) from None
+
+
+def maybe_day(value: Any, field: str) -> datetime.date | None:
+    """A day, or None when nothing was given."""
+    return None if value in (None, "") else day(value, field)
 
 
 def year(value: Any, field: str = "year") -> int:

@@ -43,7 +43,7 @@ from ..rules import (
     StandardPer,
 )
 from ..workflow import PAYMENT_FLOW
-from .common import day, fen, honoured, require_manager
+from .common import day, fen, honoured, maybe_day, require_manager
 
 STANDARD_ROLES = frozenset({Role.APPROVER})
 
@@ -199,7 +199,7 @@ def propose_payment(case: HelpCase, *, by: Actor, on: Any = None, note: str = ""
         .select_related("honour", "worker", "org")
         .get(pk=case.pk)
     )
-    period = period_of(case.frequency, day(on, "on", required=False) or clock.today())
+    period = period_of(case.frequency, maybe_day(on, "on") or clock.today())
     if (
         case.status != CaseStatus.ACTIVE
         or case.starts_on > period.end
