@@ -63,11 +63,13 @@ def case_new_view(request):
 @requires(Perm.VIEW_BUSINESS)
 def case_detail_view(request, mw_case_id: int):
     case = queries.get_case_for(request.user, mw_case_id)
-    propose = forms.ProposeForm(request.POST or None)
-    end = forms.EndCaseForm(request.POST or None)
+    ending = request.POST.get("action") == "end"
+    propose = forms.ProposeForm(None if ending else (request.POST or None))
+    end = forms.EndCaseForm(request.POST if ending else None)
     if request.method == "POST":
         case = queries.get_case_for(request.user, mw_case_id, write=True)
-        if request.POST.get("action") == "end":
+        done: object
+        if ending:
             done = saved(request, end,
                          lambda: services.end_case(case, by=request.user, **end.cleaned_data),
                          _("The help has ended."))  # fmt: skip
