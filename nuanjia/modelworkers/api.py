@@ -87,7 +87,7 @@ class CollectiveHonourOut(Schema):
 class CollectiveHonourIn(Schema):
     kind: Annotated[str, OneOf(CollectiveHonourKind)]
     level: Annotated[str, OneOf(HonourLevel)]
-    year: int = Field(..., ge=1950, le=2100)
+    year: int = Field(..., description="The year awarded, from 1950")
     issuer: str = Field(..., max_length=100)
     note: str = Field("", max_length=200)
 
