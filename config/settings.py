@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "nuanjia.skills",
     "nuanjia.gigjobs",
     "nuanjia.pioneers",
+    "nuanjia.modelworkers",
     "nuanjia.reports",
 ]
 

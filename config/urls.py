@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("nuanjia.skills.urls")),
     path("", include("nuanjia.gigjobs.urls")),
     path("", include("nuanjia.pioneers.urls")),
+    path("", include("nuanjia.modelworkers.urls")),
     path("", include("nuanjia.reports.urls")),
     path("accounts/", include("nuanjia.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -165,6 +165,7 @@ def register_routers() -> None:
     api.add_router("/skills/", "nuanjia.skills.api_contests.router")
     api.add_router("/gigjobs/", "nuanjia.gigjobs.api.router")
     api.add_router("/pioneers/", "nuanjia.pioneers.api.router")
+    api.add_router("/modelworkers/", "nuanjia.modelworkers.api.router")
     api.add_router("/enterprises/", "nuanjia.enterprises.api_helps.router")
     api.add_router("/reports/", "nuanjia.reports.api.router")
 

@@ -18,6 +18,7 @@ from nuanjia.funds.demo import load_demo_funds
 from nuanjia.gigjobs.demo import load_demo_gigjobs
 from nuanjia.hotline.demo import load_demo_tickets
 from nuanjia.members.demo import load_demo_partners
+from nuanjia.modelworkers.demo import load_demo_modelworkers
 from nuanjia.mutualaid.demo import load_demo_mutualaid
 from nuanjia.orgs import services as org_services
 from nuanjia.orgs.models import Org, Staff
@@ -135,5 +136,6 @@ def load_demo() -> list[Staff]:
     load_demo_skills()
     load_demo_gigjobs()
     load_demo_pioneers()
+    load_demo_modelworkers()
     load_demo_facts()
     return accounts

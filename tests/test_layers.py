@@ -1,7 +1,7 @@
 """The apps form layers: an app imports only from its own layer's app and the layers below.
 
 Lowest first (docs/architecture.md): core → orgs → accounts, desk → standards → people →
-members → hardship → funds → relief → hotline, stations, campaigns, produce, mutualaid, benefits, enterprises, counselling, skills, pioneers, reports → gigjobs. Apps sharing a layer do not import each other.
+members → hardship → funds → relief → hotline, stations, campaigns, produce, mutualaid, benefits, enterprises, counselling, skills, pioneers, modelworkers, reports → gigjobs. Apps sharing a layer do not import each other.
 `nuanjia/cli.py`, `nuanjia/api.py` and the demo modules sit on top and may import anything. A
 lower app lets a higher one follow through a signal or a registry that the higher app fills in
 its AppConfig.ready(). Tests and migrations are not checked.
@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "counselling",
         "skills",
         "pioneers",
+        "modelworkers",
         "reports",
     ),
     ("gigjobs",),  # above hotline: a dispute opens a 12351 ticket through its service

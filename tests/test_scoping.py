@@ -20,6 +20,7 @@ from nuanjia.gigjobs.tests.scoping import gigjobs_rows
 from nuanjia.hardship.tests.scoping import hardship_rows
 from nuanjia.hotline.tests.scoping import hotline_rows
 from nuanjia.members.tests.scoping import member_rows
+from nuanjia.modelworkers.tests.scoping import modelworker_rows
 from nuanjia.mutualaid.tests.scoping import mutualaid_rows
 from nuanjia.orgs.models import Org, RoleAssignment
 from nuanjia.orgs.rules import ADMIN_ROLES, BUSINESS_PERMISSIONS, BUSINESS_ROLES
@@ -53,6 +54,7 @@ LIST_EXPORTS = {
     "skills/certificates/export.xlsx",
     "gigjobs/corners/export.xlsx",
     "gigjobs/matches/export.xlsx",
+    "modelworkers/export.xlsx",
     "reports/rows/export/",
     "reports/export/",
 }
@@ -90,6 +92,7 @@ def other_county(tree):
         | skills_rows(union, MARKER)
         | gigjobs_rows(union, MARKER)
         | pioneers_rows(union, MARKER)
+        | modelworker_rows(union, MARKER)
         | report_rows(union, MARKER)
         | {
             "org_id": union.pk,

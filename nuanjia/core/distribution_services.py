@@ -19,6 +19,14 @@ GIGJOBS_CITY = (
     "a corner's posts, gig workers, matches and disputes carry the corner's own union (org)"
 )
 
+MODELWORKERS_CITY = "a collective's honours and a case's payments carry the same union (org)"
+ONE_CASE_PER_WORKER = KeptBy(
+    "a case is taken on by the worker's owning union or one above; the key becomes "
+    "(city_code, worker) with city_code the worker's city, so a province-level case is kept in "
+    "the worker's city's shard and the worker's rows (case, payments) meet there",
+    "one active help case and one live payment a period per model worker across the province",
+)
+
 SERVICES: dict[str, Placement] = {
     "counselling_line": dist("org"),
     "counselling_helper": dist("line", same_city=("org",), why=COUNSELLING_CITY),
@@ -128,6 +136,22 @@ PIONEERS: dict[str, Placement] = {
     "pioneers_studiomember": dist("studio", same_city=("worker",), why=PIONEERS_CITY),
     "pioneers_project": dist("studio"),
     "pioneers_result": dist("studio", same_city=("org", "project"), why=PIONEERS_OWN),
+    "modelworkers_collective": dist("org"),
+    "modelworkers_collectivehonour": dist("collective", same_city=("org",), why=MODELWORKERS_CITY),
+    "modelworkers_base": dist("org"),
+    "modelworkers_pairing": dist("org"),
+    "modelworkers_pairingvisit": dist("pairing"),
+    "modelworkers_helpstandard": ref("a few dated rows per region and honour level, read by all"),
+    "modelworkers_helpcase": dist(
+        "org", wide={"modelworkers_case_one_active": ONE_CASE_PER_WORKER}
+    ),
+    "modelworkers_helppayment": dist(
+        "case",
+        same_city=("org",),
+        why=MODELWORKERS_CITY,
+        wide={"modelworkers_payment_once_per_period": ONE_CASE_PER_WORKER},
+    ),
+    "modelworkers_helppaymentevent": dist("payment"),
 }
 
 REPORTS: dict[str, Placement] = {
