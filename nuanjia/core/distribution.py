@@ -96,7 +96,7 @@ SOURCE_IN_ITS_CITY = KeptBy(
     "and lines of one source in one city",
     "a source is spent by its paying union, which may be the province",
 )
-PROVINCE_BATCH = KeptBy(
+PROVINCE_BATCH: KeptBy = KeptBy(
     "a plain column without a database foreign key on Citus; the batch service checks it and "
     "writes the batch, its lines and the payables in one distributed (2PC) transaction",
     "a province union's batch pays payables of several cities",

@@ -6,6 +6,7 @@ once (skipped when the corner exists)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ def load_demo_gigjobs() -> int:
     )  # fmt: skip
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
-    common = {"starts_on": today - 6 * day, "ends_on": today + 20 * day,
+    common: dict[str, Any] = {"starts_on": today - 6 * day, "ends_on": today + 20 * day,
               "contact_name": "李经理", "contact_phone": "13800001234"}  # fmt: skip
     build = services.create_post(
         corner, by=staff, employer_name="郑州建工三公司", work="小工（搬运、清理）", pay_unit="day",

@@ -76,7 +76,7 @@ class SignUpForm(AvailabilityForm):
 
     def __init__(self, *args, corners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["corner"].choices = [(str(c.pk), c.name) for c in corners]
+        _choices(self, "corner", [(str(c.pk), c.name) for c in corners])
 
 
 class ProposeForm(forms.Form):
@@ -84,7 +84,7 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args, workers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gig_worker"].choices = [(str(w.pk), f"{w.name} · {w.skills}") for w in workers]
+        _choices(self, "gig_worker", [(str(w.pk), f"{w.name} · {w.skills}") for w in workers])
 
 
 class DisputeForm(forms.Form):
@@ -103,3 +103,10 @@ class ReasonForm(forms.Form):
 
 class CompleteForm(NoteForm):
     days_worked = forms.IntegerField(label=_("Days worked"), min_value=1, max_value=366)
+
+
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    """Set a choice field's choices, known only when the form is made."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices

@@ -43,7 +43,7 @@ def _member_post(request, member, gig) -> str:
     if action == "sign_up":
         form = forms.SignUpForm(request.POST, corners=Corner.objects.filter(is_active=True))
         if not form.is_valid():
-            raise RuleViolation(next(iter(form.errors.values()))[0], field="form")
+            raise RuleViolation(str(next(iter(form.errors.values()))[0]), field="form")
         data = dict(form.cleaned_data)
         corner = Corner.objects.get(pk=int(data.pop("corner")), is_active=True)
         services.member_sign_up(member, corner, **data)
@@ -107,7 +107,7 @@ def employer_posts_view(request):
             if corner is None:
                 raise RuleViolation(_("Choose a corner of your union."), field="corner")
             if not form.is_valid():
-                raise RuleViolation(next(iter(form.errors.values()))[0], field="form")
+                raise RuleViolation(str(next(iter(form.errors.values()))[0]), field="form")
             services.create_post(corner, partner=partner, **form.values(corner))
             messages.success(request, _("The job post has been entered."))
             return redirect("gigjobs:employer_posts")

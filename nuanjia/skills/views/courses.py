@@ -78,7 +78,7 @@ def course_detail_view(request, sk_course_id: int):
     if request.method == "POST":
         course = queries.get_course_for(request.user, sk_course_id, write=True)
         if "session-topic" in request.POST:
-            done = saved(request, session_form, lambda: services.add_session(
+            done: object = saved(request, session_form, lambda: services.add_session(
                 course, by=request.user, **session_form.cleaned_data), _("The session has been added."))  # fmt: skip
         else:
             done = saved(request, form, lambda: services.enrol(course, worker_named(
