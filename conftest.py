@@ -68,6 +68,7 @@ SEEDS = [
     ("nuanjia.enterprises.migrations.0004_seed_fee_rebate", "seed"),
     ("nuanjia.enterprises.migrations.0006_seed_help_cap", "seed"),
     ("nuanjia.modelworkers.migrations.0002_seed_earmark", "seed"),
+    ("nuanjia.skills.migrations.0002_training_earmark", "seed"),
 ]
 
 
