@@ -232,12 +232,10 @@ def test_an_event_appended_with_a_statement_of_the_caller_runs_both(tree):
         first = record_event(county, "test.event", label="before")
         event, rows = append_event_and(
             prepare_event(county, "test.event", label="with"),
-            _rename_sql("惠济区工会", county.code),
+            [_rename_sql("惠济区工会", county.code), _rename_sql("无", "999999")],
         )
-        _, none = append_event_and(
-            prepare_event(county, "test.event", label="none"), _rename_sql("无", "999999")
-        )
-    assert (rows, none) == (1, 0)
+        _, none = append_event_and(prepare_event(county, "test.event", label="none"), [])
+    assert (rows, none) == ([1, 0], [])
     assert _org(county.code).name == "惠济区工会"
     assert (event.chain, event.seq, event.prev_hash) == (ZHENGZHOU, first.seq + 1, first.hash)
     assert AuditEvent.objects.get(pk=event.pk).hash == event_digest(event)

@@ -99,7 +99,7 @@ def test_a_member_signs_up_sees_a_near_job_asks_for_it_and_consents(post, corner
     })  # fmt: skip
     assert answer.status_code == 302
     page = phone.get("/m/gigjobs/").content.decode()
-    assert "小工（搬运）" in page and "km" in page
+    assert "小工（搬运）" in page and "公里" in page
     phone.post("/m/gigjobs/", {"action": "apply", "post": post.pk})
     match = Match.objects.get(gig_worker__member=member)
     assert match.status == "consented"

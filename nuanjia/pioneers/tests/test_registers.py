@@ -83,7 +83,7 @@ def test_a_studio_with_members_projects_results_and_an_alliance(
     alliance = services.create_alliance(city.org, name="郑州市劳模创新工作室联盟", kind="city",
                                         by=city)  # fmt: skip
     services.join_alliance(alliance, studio, by=city)
-    with pytest.raises(RuleViolation, match="already"):
+    with pytest.raises(RuleViolation, match="已在联盟中"):
         services.join_alliance(alliance, studio, by=city)
     first, last = datetime.date(2026, 5, 1), datetime.date(2026, 5, 31)
     savings = list(measure("pioneers.studio_savings").compute(first, last))

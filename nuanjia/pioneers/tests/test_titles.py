@@ -54,7 +54,7 @@ def test_only_the_teams_own_caseworker_nominates_and_once_at_a_time(
     other = make_staff(other_union.code, "caseworker")
     with pytest.raises(RuleViolation):
         services.nominate(team, by=other)
-    with pytest.raises(RuleViolation, match="already"):
+    with pytest.raises(RuleViolation, match="正在进行中"):
         services.nominate(team, by=nominated.nominated_by)
 
 
@@ -83,7 +83,7 @@ def test_annual_review_and_revocation_by_the_awarding_level(
     nominated, city_reviewer, city_approver, county_reviewer, clock
 ):
     title = award(publicise(nominated, city_reviewer), city_approver)
-    with pytest.raises(RuleViolation, match="after the award"):
+    with pytest.raises(RuleViolation, match="命名年度之后"):
         TITLE_FLOW.take_step(title, "pass_review", by=city_reviewer, review_year=2026)
     clock.move_to("2027-03-01 10:00:00+08:00")
     title = TITLE_FLOW.take_step(title, "pass_review", by=city_reviewer, review_year=2027)
@@ -97,7 +97,7 @@ def test_annual_review_and_revocation_by_the_awarding_level(
 
 def test_the_teams_own_union_never_reviews_even_as_a_reviewer(nominated, make_staff, union):
     own_reviewer = make_staff(union.code, "reviewer")
-    with pytest.raises(RuleViolation, match="union above"):
+    with pytest.raises(RuleViolation, match="上级工会"):
         publicise(nominated, own_reviewer)
 
 
