@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 import time
 from typing import Any
@@ -178,7 +179,7 @@ def dashboard(today: datetime.date) -> tuple[float, float, int]:
         "SELECT measure, SUM(value) FROM reports_fact WHERE path >= %s AND path < %s AND "
         "((day >= %s AND day <= %s) OR (day >= %s AND day <= %s)) GROUP BY measure"
     )
-    params = ["/410000/", "/4100000", first, last, *before]
+    params: list[Any] = ["/410000/", "/4100000", first, last, *before]
     facts = Fact.objects.filter(path__startswith="/410000/", day__range=(first, last)).count()
 
     def floor(_i: int) -> None:
@@ -199,7 +200,9 @@ def main() -> None:
     if args.smoke:
         args.rows = 6000
     changes = args.changes or max(args.rows // 100, 100)
-    vendor = harness.setup("bench_reports.sqlite3")
+    # A run on PostgreSQL holds a lock of its own: it may run beside one on the SQLite file.
+    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    vendor = harness.setup("bench_reports_pg.sqlite3" if postgres else "bench_reports.sqlite3")
     from django.conf import settings
 
     from nuanjia.core import clock
