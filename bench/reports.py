@@ -19,7 +19,7 @@ Figures:
   year before, as the page shows it) through the Django test client, warm, over the facts
   the rebuild wrote — exactly the facts the source rows produce, 3 years of them. Floor: one
   bare SELECT of the same facts (the subtree's facts of the month and of the month a year
-  before, summed per measure). Target ≤ 200 ms.
+  before, summed per measure: two index ranges joined by UNION ALL). Target ≤ 200 ms.
 - facts_refresh_day_seconds: `--changes` (default rows ÷ 100: 100,000 at full size) new rows
   of today in the same two tables (bulk SQL), then `reports.services.refresh` — what the
   every-minute job runs. Floor: the bare GROUP BY of those rows. Target ≤ 30 s.
@@ -175,11 +175,12 @@ def dashboard(today: datetime.date) -> tuple[float, float, int]:
     assert response.status_code == 200, response.status_code
     assert b'data-testid="total-funds.allocated"' in response.content
     before = _month_before(first.replace(year=first.year - 1) + datetime.timedelta(days=31))
-    sql = (
-        "SELECT measure, SUM(value) FROM reports_fact WHERE path >= %s AND path < %s AND "
-        "((day >= %s AND day <= %s) OR (day >= %s AND day <= %s)) GROUP BY measure"
+    one = (
+        "SELECT measure, SUM(value) FROM reports_fact WHERE day >= %s AND day <= %s "
+        "AND path >= %s AND path < %s GROUP BY measure"
     )
-    params: list[Any] = ["/410000/", "/4100000", first, last, *before]
+    sql = f"{one} UNION ALL {one}"  # the month and the month a year before: two index ranges
+    params: list[Any] = [first, last, "/410000/", "/4100000", *before, "/410000/", "/4100000"]
     facts = Fact.objects.filter(path__startswith="/410000/", day__range=(first, last)).count()
 
     def floor(_i: int) -> None:
