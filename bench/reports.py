@@ -241,7 +241,7 @@ def day_of_changes(count: int, today: datetime.date, made: dict[str, Any]) -> tu
     days = sorted({day for found in done.values() for day in found})
     assert today.isoformat() in days, done
     written = Fact.objects.filter(day=today).count()
-    print(f"# refresh: {count:,} rows of today; {len(days)} days rebuilt ({days[0]} to "
+    print(f"# refresh: {count:,} rows of today; {len(days)} day(s) rebuilt ({days[0]} to "
           f"{days[-1]}: today and those within the feeds' overlap), {written:,} facts of today",
           flush=True)  # fmt: skip
     floor = min(group_by_seconds(since) for _ in range(3))
