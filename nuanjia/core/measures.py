@@ -163,6 +163,16 @@ def local_day(field_name: str) -> TruncDate:
     return TruncDate(field_name, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+def local_days(field_name: str, first: datetime.date, last: datetime.date) -> Q:
+    """The rows whose datetime column falls on the local days [first, last], as a range of
+    instants (本地日期的时间范围) an index on the column serves, unlike `local_day`'s
+    expression. Filter on both: the range narrows, the expression keeps the meaning."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start = datetime.datetime.combine(first, datetime.time.min, zone)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, zone)
+    return Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+
+
 def of_dimensions(
     queryset: QuerySet[Any], lookups: Sequence[str], values: Sequence[str | None]
 ) -> QuerySet[Any]:
@@ -212,13 +222,22 @@ def declared(
     order: int = 100,
     permission: str = "",
     description: Promise | str = "",
+    instant: str = "",
 ) -> Measure:
     """A measure over one source queryset whose rows each belong to one union: `day` the field
     (or the alias `source` annotates) of a row's day, `value` the aggregate of a day's facts
     (Count("id"), Sum("amount_fen")), `fact_value` what one row adds (Value(1), F(...)),
     `dimensions` pairs of (the lookup of the value, its Dimension). `compute` and `rows`
-    follow from these, as every app's hand-written pair does; they agree by construction."""
+    follow from these, as every app's hand-written pair does; they agree by construction.
+    `instant`: the datetime column whose local day `day` is (`local_day`), so both functions
+    narrow by its indexed range (`local_days`) before the day's expression."""
     lookups = tuple(lookup for lookup, _dimension in dimensions)
+
+    def within(first: datetime.date, last: datetime.date) -> QuerySet[Any]:
+        found = source()
+        if instant:
+            found = found.filter(local_days(instant, first, last))
+        return found.filter(**{f"{day}__range": (first, last)})
 
     def compute(first: datetime.date, last: datetime.date) -> Any:
         d1, d2 = (*lookups, "", "")[:2]
@@ -227,8 +246,7 @@ def declared(
         named = {name: F(field) for name, field in (("org_id", f"{org}_id"), ("day", day))
                  if name != field}  # fmt: skip
         return (
-            source()
-            .filter(**{f"{day}__range": (first, last)})
+            within(first, last)
             .values(*plain, d1=_dimension_value(d1), d2=_dimension_value(d2), **named)
             .annotate(value=value)
         )
@@ -241,9 +259,7 @@ def declared(
         d1: str | None = None,
         d2: str | None = None,
     ) -> QuerySet[Any]:
-        found = source().filter(
-            in_union(path, own=own, field=org), **{f"{day}__range": (first, last)}
-        )
+        found = within(first, last).filter(in_union(path, own=own, field=org))
         # Compared as the facts keep them (text), so any value asked for is only a miss.
         found = found.alias(
             **{f"dimension_{n}": _dimension_value(lookup) for n, lookup in enumerate(lookups)}

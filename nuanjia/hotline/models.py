@@ -207,6 +207,8 @@ class Ticket(models.Model):
             # The list's keyset order (newest first, the id breaking ties).
             models.Index(fields=["received_at", "id"], name="hotline_ticket_received_id"),
             models.Index(fields=["holder", "status"], name="hotline_ticket_holder"),
+            # The reports' closed tickets of a day range (hotline.closed).
+            models.Index(fields=["closed_at"], name="hotline_ticket_closed_at"),
         ]
 
     def __str__(self):
