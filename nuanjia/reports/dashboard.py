@@ -7,12 +7,13 @@ child unions). Each table is also an Excel sheet (`TABLES`)."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -36,7 +37,13 @@ class At:
     def link(self, name: str, **extra: Any) -> str:
         params = {"org": self.org.code, "period": self.period.key}
         params.update({k: v for k, v in extra.items() if v is not None})
-        return reverse(name) + "?" + urlencode(params)
+        return _reversed(name, get_script_prefix()) + "?" + urlencode(params)
+
+
+@functools.lru_cache(maxsize=32)
+def _reversed(name: str, prefix: str) -> str:
+    """A page's path (the map links every city and county: reversed once, not per cell)."""
+    return reverse(name)
 
 
 # ---- Named periods (campaigns) --------------------------------------------------------
@@ -144,7 +151,7 @@ def map_context(at: At, measure: measures.Measure) -> dict[str, Any]:
     values = {code: totals.get(org.path, 0) for code, org in orgs.items()}
     urls = {code: At(org, at.period).link("reports:dashboard", m=measure.code)
             for code, org in orgs.items()}  # fmt: skip
-    grid = maps.cells(rows, values, urls)
+    grid = maps.cells(rows, values, urls, measure.unit)
     outline = maps.current_outline() if grid else None
     paths, box = maps.svg_paths(outline, set(orgs)) if outline else ([], "")
     by_code = {cell.code: cell for row in grid for cell in row}

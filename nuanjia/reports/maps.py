@@ -29,6 +29,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.permissions import staff_of
 from nuanjia.orgs.services import Division, read_divisions
 
+from .formatting import value_text
 from .models import MapShape
 
 PROVINCE = "410000"
@@ -48,18 +49,26 @@ def division_codes() -> frozenset[str]:
     return frozenset(d.code for d in read_divisions())
 
 
-def grid_rows(root_code: str) -> list[list[Division]]:
-    """The grid below a union: for the province a row per city (the city, then its counties
-    in code order), for a city its row, for a county its own cell, below that nothing."""
+@functools.cache
+def _city_rows() -> dict[str, tuple[Division, ...]]:
+    """Each city's row (the city, then its counties in code order), in city code order; the
+    table is fixed, so the layout is worked out once a process."""
     rows: dict[str, list[Division]] = defaultdict(list)
     for division in divisions():
         city = division.code if division.parent_code == PROVINCE else division.parent_code
         rows[city].append(division)
+    return {city: tuple(rows[city]) for city in sorted(rows)}
+
+
+def grid_rows(root_code: str) -> list[tuple[Division, ...]]:
+    """The grid below a union: for the province a row per city (the city, then its counties
+    in code order), for a city its row, for a county its own cell, below that nothing."""
+    rows = _city_rows()
     if root_code == PROVINCE:
-        return [rows[city] for city in sorted(rows)]
+        return list(rows.values())
     if root_code in rows:
         return [rows[root_code]]
-    return [[d] for row in rows.values() for d in row if d.code == root_code]
+    return [(d,) for row in rows.values() for d in row if d.code == root_code]
 
 
 def shade(value: int, top: int) -> int:
@@ -77,10 +86,14 @@ class Cell:
     value: int
     shade: int
     url: str  # the union's dashboard; "" when the union is not on the tree
+    text: str = ""  # the value in its display unit (formatting.value_text), worked out once
 
 
 def cells(
-    rows: Sequence[Sequence[Division]], values: dict[str, int], urls: dict[str, str]
+    rows: Sequence[Sequence[Division]],
+    values: dict[str, int],
+    urls: dict[str, str],
+    unit: str = "",
 ) -> list[list[Cell]]:
     top = max((values.get(d.code, 0) for row in rows for d in row if d.parent_code != PROVINCE),
               default=0)  # fmt: skip
@@ -94,6 +107,7 @@ def cells(
                 values.get(d.code, 0),
                 shade(values.get(d.code, 0), top_city if d.parent_code == PROVINCE else top),
                 urls.get(d.code, ""),
+                value_text(values.get(d.code, 0), unit),
             )
             for d in row
         ]
