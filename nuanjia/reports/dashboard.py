@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote_plus
 
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
@@ -35,14 +36,22 @@ class At:
     period: periods.Period
 
     def link(self, name: str, **extra: Any) -> str:
-        params = {"org": self.org.code, "period": self.period.key}
-        params.update({k: v for k, v in extra.items() if v is not None})
-        return _reversed(name, get_script_prefix()) + "?" + urlencode(params)
+        return linker(name, self.period, **extra)(self.org)
+
+
+def linker(name: str, period: periods.Period, **extra: Any) -> Callable[[Org], str]:
+    """The link of a page about a union and the period (`At.link`) as a function of the
+    union: the path and the rest of the query worked out once (the map links every city and
+    county, the unions' table each child four times)."""
+    params = {"period": period.key, **{k: v for k, v in extra.items() if v is not None}}
+    start = _reversed(name, get_script_prefix()) + "?org="
+    rest = "&" + urlencode(params)
+    return lambda org: start + quote_plus(org.code) + rest
 
 
 @functools.lru_cache(maxsize=32)
 def _reversed(name: str, prefix: str) -> str:
-    """A page's path (the map links every city and county: reversed once, not per cell)."""
+    """A page's path, reversed once a process (and script prefix)."""
     return reverse(name)
 
 
@@ -144,20 +153,26 @@ def map_context(at: At, measure: measures.Measure) -> dict[str, Any]:
     """The cells of the union's cities and counties with the measure's totals and links."""
     rows = maps.grid_rows(at.org.code)
     codes = [d.code for row in rows for d in row]
-    orgs = {o.code: o for o in Org.objects.filter(within(at.org.path), code__in=codes)}
+    orgs = {
+        o.code: o
+        for o in Org.objects.filter(within(at.org.path), code__in=codes).only("code", "path")
+    }
     totals = queries.subtree_totals(
         at.org, measure.code, at.period.first, at.period.last, [o.path for o in orgs.values()]
     )
     values = {code: totals.get(org.path, 0) for code, org in orgs.items()}
-    urls = {code: At(org, at.period).link("reports:dashboard", m=measure.code)
-            for code, org in orgs.items()}  # fmt: skip
+    link = linker("reports:dashboard", at.period, m=measure.code)
+    urls = {code: link(org) for code, org in orgs.items()}
     grid = maps.cells(rows, values, urls, measure.unit)
     outline = maps.current_outline() if grid else None
     paths, box = maps.svg_paths(outline, set(orgs)) if outline else ([], "")
     by_code = {cell.code: cell for row in grid for cell in row}
+    every = [cell for row in grid for cell in row]
     return {
         "grid": grid,
-        "cells": [cell for row in grid for cell in row],
+        "grid_html": maps.grid_html(grid),
+        "table_html": maps.table_html(every),
+        "cells": every,
         "shapes": [(by_code[code], d) for code, d in paths if code in by_code],
         "viewbox": box,
         "outline": outline,

@@ -193,10 +193,12 @@ def subtree_totals(
     wanted = set(paths)
     totals = dict.fromkeys(wanted, 0)
     for path, peer, value in rows:
-        for end in range(1, len(path)):
+        end = path.find("/", 1)  # each union above the fact's (its path's prefixes)
+        while end != -1:
             prefix = path[: end + 1]
-            if path[end] == "/" and prefix in wanted and not peer.startswith(prefix):
+            if prefix in wanted and not peer.startswith(prefix):
                 totals[prefix] += value
+            end = path.find("/", end + 1)
     return totals
 
 
