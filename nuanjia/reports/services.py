@@ -137,7 +137,7 @@ def insert_selected(
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, measure.code, False])
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def _write(measure: measures.Measure, start: datetime.date, end: datetime.date) -> int:
