@@ -34,7 +34,7 @@ Kinds:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -90,6 +90,21 @@ class ChangeFeed:
     queryset: Callable[[], QuerySet[Any]]
     day: str
     stamp: str = "updated_at"
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """A compute's grouped values() queryset whose columns are renamed into the facts' keys
+    (分组结果改名) — a model's own field cannot be an alias, so a flow kept at the receiving
+    union names its `counterpart_org_id` "org_id" here. Iterating gives the renamed dicts;
+    `reports` writes it by one INSERT … SELECT as a plain queryset."""
+
+    queryset: QuerySet[Any]
+    names: Mapping[str, str]  # column → key of the facts
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for row in self.queryset:
+            yield {self.names.get(key, key): value for key, value in row.items()}
 
 
 Compute = Callable[[datetime.date, datetime.date], Iterable[Mapping[str, Any]]]
@@ -166,7 +181,8 @@ def local_day(field_name: str) -> TruncDate:
 def local_days(field_name: str, first: datetime.date, last: datetime.date) -> Q:
     """The rows whose datetime column falls on the local days [first, last], as a range of
     instants (本地日期的时间范围) an index on the column serves, unlike `local_day`'s
-    expression. Filter on both: the range narrows, the expression keeps the meaning."""
+    expression: from the first day's local midnight to the midnight after the last, so
+    exactly the rows whose `local_day` is in [first, last]."""
     zone = ZoneInfo(settings.TIME_ZONE)
     start = datetime.datetime.combine(first, datetime.time.min, zone)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, zone)

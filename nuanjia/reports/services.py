@@ -97,24 +97,26 @@ def _lock(code: str) -> None:
     FeedCursor.objects.select_for_update().filter(measure=code, feed=0).first()
 
 
-def _columns(grouped: QuerySet[Any]) -> list[str]:
-    """The names of a grouped values() queryset's columns, in the order of its SELECT."""
+def _set_based(found: Any) -> tuple[QuerySet[Any], list[str]] | None:
+    """A compute's grouped queryset and the facts' names of its columns in the order of its
+    SELECT, when the database can write its facts itself (None: read them in Python)."""
+    if isinstance(found, measures.Grouped):
+        grouped, renamed = found.queryset, dict(found.names)
+    elif isinstance(found, QuerySet):
+        grouped, renamed = found, {}
+    else:
+        return None
     query = grouped.query
-    return [*query.values_select, *query.annotation_select]
+    names = [renamed.get(n, n) for n in (*query.values_select, *query.annotation_select)]
+    if query.extra_select or not {"day", "org_id", "value"} <= set(names):
+        return None
+    return grouped, names
 
 
-def _set_based(grouped: QuerySet[Any]) -> bool:
-    names = _columns(grouped)
-    return not grouped.query.extra_select and {"day", "org_id", "value"} <= set(names)
-
-
-def insert_selected(
-    measure: measures.Measure, grouped: QuerySet[Any], first: datetime.date, last: datetime.date
-) -> int:
+def insert_selected(measure: measures.Measure, grouped: QuerySet[Any], names: list[str]) -> int:
     """Write the facts `compute` groups by one INSERT … SELECT (集合写入): the unions' paths
     joined in, a missing dimension or receiver as "", groups of no value left out — the
     facts `computed_facts` makes, without reading a row into Python; the count."""
-    names = _columns(grouped)
     sql, params = grouped.query.sql_with_params()
     quote = connection.ops.quote_name
     org_table, c = quote(Org._meta.db_table), {name: f"c.{quote(name)}" for name in names}
@@ -145,9 +147,9 @@ def _write(measure: measures.Measure, start: datetime.date, end: datetime.date) 
     with transaction.atomic():
         _lock(measure.code)
         Fact.objects.filter(measure=measure.code, day__range=(start, end), adjusts=0).delete()
-        grouped = measure.compute(start, end)
-        if isinstance(grouped, QuerySet) and _set_based(grouped):
-            written = insert_selected(measure, grouped, start, end)
+        found = _set_based(measure.compute(start, end))
+        if found is not None:
+            written = insert_selected(measure, *found)
         else:
             facts = computed_facts(measure, start, end)
             Fact.objects.bulk_create(facts, batch_size=BATCH)
@@ -159,8 +161,7 @@ def _write(measure: measures.Measure, start: datetime.date, end: datetime.date) 
 def rebuild_days(measure: measures.Measure, first: datetime.date, last: datetime.date) -> int:
     """Replace the measure's facts of [first, last] by what its rows give now; the count.
     A month at a time, or a year at a time when the database writes the facts itself."""
-    probe = measure.compute(first, first)
-    size = SET_CHUNK_DAYS if isinstance(probe, QuerySet) and _set_based(probe) else CHUNK_DAYS
+    size = CHUNK_DAYS if _set_based(measure.compute(first, first)) is None else SET_CHUNK_DAYS
     return sum(_write(measure, start, end) for start, end in _chunks(first, last, size))
 
 
