@@ -106,9 +106,8 @@ def measure_rows(at: At, chosen: list[measures.Measure]) -> list[dict[str, Any]]
     """Every measure the user may read: now, a year before, the difference, the adjustment."""
     codes = [measure.code for measure in chosen]
     period, before = at.period, at.period.year_before()
-    now_figures = queries.figures(at.org, period.first, period.last, codes)
+    now_figures, carried = queries.figures_and_carried(at.org, period.first, period.last, codes)
     then_figures = queries.figures(at.org, before.first, before.last, codes)
-    carried = queries.figures(at.org, period.first, period.last, codes, only=Q(carried=True))
     empty = queries.Figure()
     rows = []
     for measure in chosen:
@@ -117,7 +116,7 @@ def measure_rows(at: At, chosen: list[measures.Measure]) -> list[dict[str, Any]]
             "measure": measure, "unit": measure.unit, "now": now, "then": then,
             "difference": difference(now.total, then.total, measure.unit),
             "change": formatting.change_text(now.total, then.total),
-            "adjustment": carried.get(measure.code, empty).total,
+            "adjustment": carried.get(measure.code, 0),
             "url": at.link("reports:measure", measure=measure.code),
             "then_url": At(at.org, before).link("reports:measure", measure=measure.code),
         })  # fmt: skip
