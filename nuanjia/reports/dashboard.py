@@ -102,6 +102,11 @@ def difference(now: int, then: int, unit: str) -> str:
     return ("+" if now >= then else "−") + text
 
 
+def _texts(unit: str, **values: int) -> dict[str, str]:
+    """The figures in their display unit ("own_text"…), worked out once for the template."""
+    return {f"{name}_text": formatting.value_text(value, unit) for name, value in values.items()}
+
+
 def measure_rows(at: At, chosen: list[measures.Measure]) -> list[dict[str, Any]]:
     """Every measure the user may read: now, a year before, the difference, the adjustment."""
     codes = [measure.code for measure in chosen]
@@ -112,11 +117,14 @@ def measure_rows(at: At, chosen: list[measures.Measure]) -> list[dict[str, Any]]
     rows = []
     for measure in chosen:
         now, then = now_figures.get(measure.code, empty), then_figures.get(measure.code, empty)
+        adjustment, unit = carried.get(measure.code, 0), measure.unit
         rows.append({
+            **_texts(unit, own=now.own, total=now.total, then=then.total, adjustment=adjustment),
+            "unit_text": formatting.unit_label(unit),
             "measure": measure, "unit": measure.unit, "now": now, "then": then,
             "difference": difference(now.total, then.total, measure.unit),
             "change": formatting.change_text(now.total, then.total),
-            "adjustment": carried.get(measure.code, 0),
+            "adjustment": adjustment,
             "url": at.link("reports:measure", measure=measure.code),
             "then_url": At(at.org, before).link("reports:measure", measure=measure.code),
         })  # fmt: skip
@@ -137,6 +145,7 @@ def children_rows(at: At, measure: measures.Measure) -> list[dict[str, Any]]:
         last_year = then.get(child.pk, queries.Figure()).total
         there = At(child, period)
         rows.append({
+            **_texts(measure.unit, own=now.own, total=now.total, then=last_year),
             "org": child, "unit": measure.unit, "now": now, "then": last_year,
             "difference": difference(now.total, last_year, measure.unit),
             "change": formatting.change_text(now.total, last_year),
