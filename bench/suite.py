@@ -52,6 +52,7 @@ BENCHES = (
     ),
     Bench("produce", ("--rows", "20000")),
     Bench("services", ("--rows", "120")),
+    Bench("reports", ("--rows", "6000")),
     Bench(
         "benefits",
         (

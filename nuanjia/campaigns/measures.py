@@ -100,7 +100,7 @@ MEASURES = (
     ),
     measures.declared(
         "campaigns.goods", _("Campaign goods handed out"), measures.Unit.ITEMS,
-        source=_goods, day="handed_on", value=Sum("quantity"), fact_value=F("quantity"),
+        source=_goods, day="handed_on", instant="recorded_at", value=Sum("quantity"), fact_value=F("quantity"),
         dimensions=(*BY_CAMPAIGN, ("item_id", ITEM)), related=("activity", "item"),
         changes=(
             measures.ChangeFeed(

@@ -19,14 +19,17 @@ from .rules import Channel, FollowUp, Risk
 
 
 def _shifts(first: datetime.date, last: datetime.date) -> QuerySet[Shift]:
-    return Shift.objects.annotate(local_day=measures.local_day("starts_at")).filter(
-        local_day__range=(first, last)
+    return (
+        Shift.objects.filter(measures.local_days("starts_at", first, last))
+        .annotate(local_day=measures.local_day("starts_at"))
+        .filter(local_day__range=(first, last))
     )
 
 
 def _sessions(first: datetime.date, last: datetime.date) -> QuerySet[Session]:
     return (
         Session.objects.defer("notes_encrypted")
+        .filter(measures.local_days("started_at", first, last))
         .annotate(
             local_day=measures.local_day("started_at"),
             follow=Case(

@@ -37,7 +37,7 @@ def _rebates() -> QuerySet[Rebate]:
 MEASURES = (
     measures.declared(
         "enterprises.rent_relieved", _("Rent relieved"), measures.Unit.FEN,
-        source=_reliefs, day="approved_on", value=Sum("total_fen"), fact_value=F("total_fen"),
+        source=_reliefs, day="approved_on", instant="approved_at", value=Sum("total_fen"), fact_value=F("total_fen"),
         dimensions=(("earmark__code", EARMARK),), related=("lease", "policy"),
         changes=(
             measures.ChangeFeed(

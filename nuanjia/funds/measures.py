@@ -104,8 +104,8 @@ def _measure(
 def received_facts(first: datetime.date, last: datetime.date) -> Any:
     """Allocations as the receiving union sees them: a FLOW kept at the receiver with the
     giver as its peer, so a subtree's total is what came into it from outside. Grouped in
-    the database; the keys are renamed as the groups are read (the row's own `org_id` is the
-    giver's)."""
+    the database; the keys are renamed (the row's own `org_id` is the giver's), by the
+    INSERT … SELECT's column names or as the groups are read."""
     groups = (
         _postings(Kind.ALLOCATE, first, last)
         .filter(counterpart_org__isnull=False)
@@ -115,9 +115,7 @@ def received_facts(first: datetime.date, last: datetime.date) -> Any:
         )
         .annotate(value=Sum("fact_value"))
     )  # fmt: skip
-    for group in groups:
-        giver = group.pop("org_id")
-        yield {**group, "org_id": group.pop("counterpart_org_id"), "peer_id": giver}
+    return measures.Grouped(groups, {"org_id": "peer_id", "counterpart_org_id": "org_id"})
 
 
 def received_rows(

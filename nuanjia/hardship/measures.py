@@ -21,8 +21,10 @@ DIMENSIONS = ("status", "category")
 
 
 def _opened(first: datetime.date, last: datetime.date) -> QuerySet[HardshipFile]:
-    return HardshipFile.objects.annotate(opened_on=measures.local_day("created_at")).filter(
-        opened_on__range=(first, last)
+    return (
+        HardshipFile.objects.filter(measures.local_days("created_at", first, last))
+        .annotate(opened_on=measures.local_day("created_at"))
+        .filter(opened_on__range=(first, last))
     )
 
 

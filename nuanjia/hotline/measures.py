@@ -20,20 +20,22 @@ LATE = "late"
 TIMELINESS = {ON_TIME: _("On time"), LATE: _("Late")}
 
 
+# The local days are their instants' index range (measures.local_days); the local day is
+# computed only for the day of each fact (on SQLite a Python function a row).
 def _received(first: datetime.date, last: datetime.date) -> QuerySet[Ticket]:
-    return Ticket.objects.annotate(local_day=measures.local_day("received_at")).filter(
-        local_day__range=(first, last)
+    return Ticket.objects.filter(measures.local_days("received_at", first, last)).annotate(
+        local_day=measures.local_day("received_at")
     )
 
 
 def _closed(first: datetime.date, last: datetime.date) -> QuerySet[Ticket]:
-    return (
-        Ticket.objects.filter(status=Status.CLOSED, closed_at__isnull=False)
-        .annotate(
-            local_day=measures.local_day("closed_at"),
-            timeliness=Case(When(is_late=True, then=Value(LATE)), default=Value(ON_TIME)),
-        )
-        .filter(local_day__range=(first, last))
+    return Ticket.objects.filter(
+        measures.local_days("closed_at", first, last),
+        status=Status.CLOSED,
+        closed_at__isnull=False,
+    ).annotate(
+        local_day=measures.local_day("closed_at"),
+        timeliness=Case(When(is_late=True, then=Value(LATE)), default=Value(ON_TIME)),
     )
 
 

@@ -209,6 +209,8 @@ class Ticket(models.Model):
             # The same order per union: a county's page seeks once per union (issue 25).
             models.Index(fields=["org", "received_at", "id"], name="hotline_ticket_org_received"),
             models.Index(fields=["holder", "status"], name="hotline_ticket_holder"),
+            # The reports' closed tickets of a day range (hotline.closed).
+            models.Index(fields=["closed_at"], name="hotline_ticket_closed_at"),
         ]
 
     def __str__(self):

@@ -28,7 +28,7 @@ def _joined() -> QuerySet[Join]:
 MEASURES = (
     measures.declared(
         "members.joins", _("Members joined online"), measures.Unit.PERSONS,
-        source=_joined, day="joined_on", value=Count("id"), fact_value=Value(1),
+        source=_joined, day="joined_on", instant="decided_at", value=Count("id"), fact_value=Value(1),
         dimensions=(("occupation_id", measures.Dimension(_("Occupation"), _occupation_name)),),
         related=("worker", "occupation"),
         changes=(

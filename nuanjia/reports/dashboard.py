@@ -7,12 +7,14 @@ child unions). Each table is also an Excel sheet (`TABLES`)."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote_plus
 
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -34,9 +36,23 @@ class At:
     period: periods.Period
 
     def link(self, name: str, **extra: Any) -> str:
-        params = {"org": self.org.code, "period": self.period.key}
-        params.update({k: v for k, v in extra.items() if v is not None})
-        return reverse(name) + "?" + urlencode(params)
+        return linker(name, self.period, **extra)(self.org)
+
+
+def linker(name: str, period: periods.Period, **extra: Any) -> Callable[[Org], str]:
+    """The link of a page about a union and the period (`At.link`) as a function of the
+    union: the path and the rest of the query worked out once (the map links every city and
+    county, the unions' table each child four times)."""
+    params = {"period": period.key, **{k: v for k, v in extra.items() if v is not None}}
+    start = _reversed(name, get_script_prefix()) + "?org="
+    rest = "&" + urlencode(params)
+    return lambda org: start + quote_plus(org.code) + rest
+
+
+@functools.lru_cache(maxsize=32)
+def _reversed(name: str, prefix: str) -> str:
+    """A page's path, reversed once a process (and script prefix)."""
+    return reverse(name)
 
 
 # ---- Named periods (campaigns) --------------------------------------------------------
@@ -86,22 +102,29 @@ def difference(now: int, then: int, unit: str) -> str:
     return ("+" if now >= then else "−") + text
 
 
+def _texts(unit: str, **values: int) -> dict[str, str]:
+    """The figures in their display unit ("own_text"…), worked out once for the template."""
+    return {f"{name}_text": formatting.value_text(value, unit) for name, value in values.items()}
+
+
 def measure_rows(at: At, chosen: list[measures.Measure]) -> list[dict[str, Any]]:
     """Every measure the user may read: now, a year before, the difference, the adjustment."""
     codes = [measure.code for measure in chosen]
     period, before = at.period, at.period.year_before()
-    now_figures = queries.figures(at.org, period.first, period.last, codes)
+    now_figures, carried = queries.figures_and_carried(at.org, period.first, period.last, codes)
     then_figures = queries.figures(at.org, before.first, before.last, codes)
-    carried = queries.figures(at.org, period.first, period.last, codes, only=Q(carried=True))
     empty = queries.Figure()
     rows = []
     for measure in chosen:
         now, then = now_figures.get(measure.code, empty), then_figures.get(measure.code, empty)
+        adjustment, unit = carried.get(measure.code, 0), measure.unit
         rows.append({
+            **_texts(unit, own=now.own, total=now.total, then=then.total, adjustment=adjustment),
+            "unit_text": formatting.unit_label(unit),
             "measure": measure, "unit": measure.unit, "now": now, "then": then,
             "difference": difference(now.total, then.total, measure.unit),
             "change": formatting.change_text(now.total, then.total),
-            "adjustment": carried.get(measure.code, empty).total,
+            "adjustment": adjustment,
             "url": at.link("reports:measure", measure=measure.code),
             "then_url": At(at.org, before).link("reports:measure", measure=measure.code),
         })  # fmt: skip
@@ -122,6 +145,7 @@ def children_rows(at: At, measure: measures.Measure) -> list[dict[str, Any]]:
         last_year = then.get(child.pk, queries.Figure()).total
         there = At(child, period)
         rows.append({
+            **_texts(measure.unit, own=now.own, total=now.total, then=last_year),
             "org": child, "unit": measure.unit, "now": now, "then": last_year,
             "difference": difference(now.total, last_year, measure.unit),
             "change": formatting.change_text(now.total, last_year),
@@ -137,20 +161,26 @@ def map_context(at: At, measure: measures.Measure) -> dict[str, Any]:
     """The cells of the union's cities and counties with the measure's totals and links."""
     rows = maps.grid_rows(at.org.code)
     codes = [d.code for row in rows for d in row]
-    orgs = {o.code: o for o in Org.objects.filter(within(at.org.path), code__in=codes)}
+    orgs = {
+        o.code: o
+        for o in Org.objects.filter(within(at.org.path), code__in=codes).only("code", "path")
+    }
     totals = queries.subtree_totals(
         at.org, measure.code, at.period.first, at.period.last, [o.path for o in orgs.values()]
     )
     values = {code: totals.get(org.path, 0) for code, org in orgs.items()}
-    urls = {code: At(org, at.period).link("reports:dashboard", m=measure.code)
-            for code, org in orgs.items()}  # fmt: skip
-    grid = maps.cells(rows, values, urls)
+    link = linker("reports:dashboard", at.period, m=measure.code)
+    urls = {code: link(org) for code, org in orgs.items()}
+    grid = maps.cells(rows, values, urls, measure.unit)
     outline = maps.current_outline() if grid else None
     paths, box = maps.svg_paths(outline, set(orgs)) if outline else ([], "")
     by_code = {cell.code: cell for row in grid for cell in row}
+    every = [cell for row in grid for cell in row]
     return {
         "grid": grid,
-        "cells": [cell for row in grid for cell in row],
+        "grid_html": maps.grid_html(grid),
+        "table_html": maps.table_html(every),
+        "cells": every,
         "shapes": [(by_code[code], d) for code, d in paths if code in by_code],
         "viewbox": box,
         "outline": outline,

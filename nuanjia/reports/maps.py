@@ -18,9 +18,11 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from django.db import transaction
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from nuanjia.core.actors import Actor
@@ -29,6 +31,7 @@ from nuanjia.core.errors import RuleViolation
 from nuanjia.orgs.permissions import staff_of
 from nuanjia.orgs.services import Division, read_divisions
 
+from .formatting import value_text
 from .models import MapShape
 
 PROVINCE = "410000"
@@ -48,18 +51,26 @@ def division_codes() -> frozenset[str]:
     return frozenset(d.code for d in read_divisions())
 
 
-def grid_rows(root_code: str) -> list[list[Division]]:
-    """The grid below a union: for the province a row per city (the city, then its counties
-    in code order), for a city its row, for a county its own cell, below that nothing."""
+@functools.cache
+def _city_rows() -> dict[str, tuple[Division, ...]]:
+    """Each city's row (the city, then its counties in code order), in city code order; the
+    table is fixed, so the layout is worked out once a process."""
     rows: dict[str, list[Division]] = defaultdict(list)
     for division in divisions():
         city = division.code if division.parent_code == PROVINCE else division.parent_code
         rows[city].append(division)
+    return {city: tuple(rows[city]) for city in sorted(rows)}
+
+
+def grid_rows(root_code: str) -> list[tuple[Division, ...]]:
+    """The grid below a union: for the province a row per city (the city, then its counties
+    in code order), for a city its row, for a county its own cell, below that nothing."""
+    rows = _city_rows()
     if root_code == PROVINCE:
-        return [rows[city] for city in sorted(rows)]
+        return list(rows.values())
     if root_code in rows:
         return [rows[root_code]]
-    return [[d] for row in rows.values() for d in row if d.code == root_code]
+    return [(d,) for row in rows.values() for d in row if d.code == root_code]
 
 
 def shade(value: int, top: int) -> int:
@@ -77,10 +88,14 @@ class Cell:
     value: int
     shade: int
     url: str  # the union's dashboard; "" when the union is not on the tree
+    text: str = ""  # the value in its display unit (formatting.value_text), worked out once
 
 
 def cells(
-    rows: Sequence[Sequence[Division]], values: dict[str, int], urls: dict[str, str]
+    rows: Sequence[Sequence[Division]],
+    values: dict[str, int],
+    urls: dict[str, str],
+    unit: str = "",
 ) -> list[list[Cell]]:
     top = max((values.get(d.code, 0) for row in rows for d in row if d.parent_code != PROVINCE),
               default=0)  # fmt: skip
@@ -94,11 +109,49 @@ def cells(
                 values.get(d.code, 0),
                 shade(values.get(d.code, 0), top_city if d.parent_code == PROVINCE else top),
                 urls.get(d.code, ""),
+                value_text(values.get(d.code, 0), unit),
             )
             for d in row
         ]
         for row in rows
     ]
+
+
+def _cell_html(cell: Cell) -> str:
+    """One cell as the template wrote it (escaped as Django escapes: html.escape)."""
+    tag, href = ("a", f' href="{escape(cell.url)}"') if cell.url else ("span", "")
+    city = " map-city" if cell.is_city else ""
+    name, text = escape(cell.name), escape(cell.text)
+    return (
+        f'<{tag} class="map-cell heat-{cell.shade}{city}"{href} data-code="{escape(cell.code)}"'
+        f' title="{name}: {text}"><span class="map-name">{name}</span>'
+        f' <span class="map-value">{text}</span></{tag}>'
+    )
+
+
+def grid_html(grid: Sequence[Sequence[Cell]]) -> SafeString:
+    """The grid's rows of cells, rendered once in Python (the province has some 180 cells:
+    a template loop over them costs more than the rest of the page)."""
+    return mark_safe(  # noqa: S308 — every part escaped
+        "".join(
+            '<div class="map-row">' + "".join(_cell_html(cell) for cell in row) + "</div>"
+            for row in grid
+        )
+    )
+
+
+def table_html(cells: Iterable[Cell]) -> SafeString:
+    """The rows of the map's table (its accessible alternative), rendered once in Python."""
+    rows = []
+    for cell in cells:
+        name = escape(cell.name)
+        if cell.url:
+            name = f'<a href="{escape(cell.url)}">{name}</a>'
+        rows.append(
+            f"<tr><td>{escape(cell.code)}</td><td>{name}</td>"
+            f'<td class="num">{escape(cell.text)}</td></tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 — every part escaped
 
 
 # ---- An approved outline (GeoJSON) ------------------------------------------------------

@@ -92,6 +92,30 @@ def figures(
     return {row["measure"]: Figure(row["own"] or 0, row["total"] or 0) for row in rows}
 
 
+def figures_and_carried(
+    org: Org, first: datetime.date, last: datetime.date, codes: Sequence[str]
+) -> tuple[dict[str, Figure], dict[str, int]]:
+    """`figures` and, from the same GROUP BY, each measure's total of the adjustments carried
+    from closed months (`figures(..., only=Q(carried=True))`'s totals): one read of the facts."""
+    carried = Sum(
+        Case(
+            When(within(org.path, "peer_path"), then=Value(0, output_field=BigIntegerField())),
+            When(carried=True, then="value"),
+            default=Value(0, output_field=BigIntegerField()),
+            output_field=BigIntegerField(),
+        )
+    )
+    rows = (
+        _facts(org.path, first, last)
+        .filter(measure__in=codes)
+        .values("measure")
+        .annotate(**_sums(org.path), carried_total=carried)
+        .order_by()
+    )
+    found = {row["measure"]: Figure(row["own"] or 0, row["total"] or 0) for row in rows}
+    return found, {row["measure"]: row["carried_total"] or 0 for row in rows}
+
+
 def figure(
     org: Org,
     code: str,
@@ -193,10 +217,12 @@ def subtree_totals(
     wanted = set(paths)
     totals = dict.fromkeys(wanted, 0)
     for path, peer, value in rows:
-        for end in range(1, len(path)):
+        end = path.find("/", 1)  # each union above the fact's (its path's prefixes)
+        while end != -1:
             prefix = path[: end + 1]
-            if path[end] == "/" and prefix in wanted and not peer.startswith(prefix):
+            if prefix in wanted and not peer.startswith(prefix):
                 totals[prefix] += value
+            end = path.find("/", end + 1)
     return totals
 
 

@@ -1,11 +1,14 @@
 """A province leader opens the campaign report: the text states the figures of the facts, a
-figure opens its drill-down, and the PDF downloads with the Chinese text in it."""
+figure opens its drill-down, and the PDF and the Word document download with the Chinese text
+and its figures in them (read back by pypdf and python-docx)."""
 
 import datetime
 import io
+import re
 from pathlib import Path
 
 import pytest
+from docx import Document
 from pypdf import PdfReader
 
 from conftest import PASSWORD
@@ -18,6 +21,11 @@ from nuanjia.reports.tests.factories import paid_grant, workers
 from .conftest import screenshot, sign_in
 
 DAY = datetime.date(2026, 2, 10)
+
+
+def _plain(text: str) -> str:
+    """The text without spaces and the figures' footnote marks ([1], [2]…)."""
+    return re.sub(r"\[\d+\]", "", "".join(text.split()))
 
 
 @pytest.fixture
@@ -46,7 +54,16 @@ def test_a_leader_reads_the_report_and_downloads_its_pdf(new_page, report):
         page.click("[data-testid=report-pdf]")
     content = Path(download_info.value.path()).read_bytes()
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
-    assert "全省发放困难职工救助金" in pdf_text.replace(" ", "")
+    pdf_text = _plain(pdf_text)
+    assert "全省发放困难职工救助金2500" in pdf_text and "帮扶职工1人" in pdf_text
+    with page.expect_download() as download_info:
+        page.click("[data-testid=report-docx]")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    document = Document(io.BytesIO(Path(download.path()).read_bytes()))
+    word_text = _plain("".join(paragraph.text for paragraph in document.paragraphs))
+    assert "送温暖工作情况报告" in word_text
+    assert "全省发放困难职工救助金2500" in word_text and "帮扶职工1人" in word_text
     page.click("[data-measure='relief.grants_paid'] a >> nth=0")
     page.wait_for_url("**/reports/measure/**")
     assert "2,500.00" in page.content()

@@ -48,6 +48,10 @@ def test_a_city_leader_clicks_a_figure_down_to_rows_and_exports(new_page, grants
     assert "1,200.00" in page.inner_text("[data-testid=rows-total]")
     with page.expect_download() as download:
         page.click("[data-testid=export-xlsx]")
+    assert download.value.suggested_filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
     lines = list(next(iter(book)).iter_rows(values_only=True))
     assert len(lines) == 2  # the header and the one grant of 惠济区
+    cells = [str(cell) for cell in lines[1]]
+    assert "惠济区" in " ".join(cells)  # the grant's union
+    assert any(cell.replace(",", "") in ("1200", "1200.00") for cell in cells), cells

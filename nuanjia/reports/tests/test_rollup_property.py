@@ -1,11 +1,15 @@
 """The acceptance property of issue 20: for random rows on a random union tree, every
 union's figure follows its measure's roll-up rule, and the rows behind each figure add up
-to it — for an additive measure (grants paid), distinct persons (workers helped) and a flow
-(allocations, netted out inside a subtree)."""
+to it — for additive measures (grants paid, money reserved and paid per earmark), distinct
+persons (workers helped) and flows (allocations kept at the giver, the same money received kept
+at the receiver, both netted out inside a subtree); each figure's dimension values add up to it.
+Every registered measure of every app is checked the same way on the demo's rows
+(test_demo_figures.py)."""
 
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 from django.db.models import Sum
@@ -13,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nuanjia.core import measures
+from nuanjia.funds.models import Earmark, Transaction
 from nuanjia.reports import queries, services
 
 from .factories import allocation, make_tree, paid_grant, workers
@@ -20,7 +25,12 @@ from .factories import allocation, make_tree, paid_grant, workers
 pytestmark = pytest.mark.django_db
 FIRST = datetime.date(2026, 1, 1)
 LAST = datetime.date(2026, 3, 31)
-CODES = ("relief.grants_paid", "relief.persons_helped", "funds.allocated")
+CODES = (
+    "relief.grants_paid", "relief.persons_helped", "funds.allocated", "funds.received",
+    "funds.reserved", "funds.paid",
+)  # fmt: skip
+POSTINGS = {"funds.reserved": Transaction.Kind.RESERVE, "funds.paid": Transaction.Kind.SPEND}
+_sources = itertools.count(1)
 PERIODS = ((FIRST, LAST), (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28)))
 
 
@@ -33,7 +43,9 @@ def scenarios(draw):
     amount = st.integers(1, 10_000_000)
     grants = draw(st.lists(st.tuples(node, st.integers(0, 3), day, amount), max_size=10))
     flows = draw(st.lists(st.tuples(node, node, day, amount), max_size=6))
-    return parents, grants, [flow for flow in flows if flow[0] != flow[1]]
+    kinds = st.sampled_from(sorted(POSTINGS))
+    postings = draw(st.lists(st.tuples(node, kinds, day, amount), max_size=6))
+    return parents, grants, [flow for flow in flows if flow[0] != flow[1]], postings
 
 
 def _subtree(parents: list[int | None], root: int) -> set[int]:
@@ -48,7 +60,8 @@ def _subtree(parents: list[int | None], root: int) -> set[int]:
     return found
 
 
-def _expected(parents, grants, flows, node: int, first, last) -> dict[str, tuple[int, int]]:
+def _expected(parents, scenario, node: int, first, last) -> dict[str, tuple[int, int]]:
+    _parents, grants, flows, postings = scenario
     inside = _subtree(parents, node)
     within = [g for g in grants if first <= g[2] <= last]
     firsts: dict[int, tuple] = {}
@@ -58,7 +71,21 @@ def _expected(parents, grants, flows, node: int, first, last) -> dict[str, tuple
             firsts[grant[1]] = (key, grant)
     people = [g for _key, g in firsts.values() if first <= g[2] <= last]
     moved = [f for f in flows if first <= f[2] <= last]
+    posted = {
+        code: [p for p in postings if p[1] == code and first <= p[2] <= last] for code in POSTINGS
+    }
     return {
+        **{
+            code: (
+                sum(p[3] for p in found if p[0] == node),
+                sum(p[3] for p in found if p[0] in inside),
+            )
+            for code, found in posted.items()
+        },
+        "funds.received": (
+            sum(f[3] for f in moved if f[1] == node),
+            sum(f[3] for f in moved if f[1] in inside and f[0] not in inside),
+        ),
         "relief.grants_paid": (
             sum(g[3] for g in within if g[0] == node),
             sum(g[3] for g in within if g[0] in inside),
@@ -84,17 +111,23 @@ def _rows_sum(code: str, org, own: bool, first, last) -> int:
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenarios())
 def test_every_figure_follows_its_rule_and_its_rows_add_up(tree, scenario):
-    parents, grants, flows = scenario
+    parents, grants, flows, postings = scenario
     orgs = make_tree(parents)
     people = workers(orgs[0], 4)
     for node, person, day, amount in grants:
         paid_grant(people[person], orgs[node], day, amount)
     for giver, receiver, day, amount in flows:
         allocation(orgs[giver], orgs[receiver], day, amount)
+    earmark = Earmark.objects.get(code="hardship")
+    for node, code, day, amount in postings:
+        Transaction.objects.create(
+            kind=POSTINGS[code], org=orgs[node], earmark=earmark, amount_fen=amount,
+            posted_on=day, source_type="test.property", source_id=str(next(_sources)),
+        )  # fmt: skip
     services.rebuild(FIRST, LAST, codes=CODES)
     for first, last in PERIODS:
         for index, org in enumerate(orgs):
-            expected = _expected(parents, grants, flows, index, first, last)
+            expected = _expected(parents, scenario, index, first, last)
             children = dict(
                 (child.pk, figure) for code in CODES
                 for child, figure in queries.children_figures(org, code, first, last)
@@ -105,9 +138,13 @@ def test_every_figure_follows_its_rule_and_its_rows_add_up(tree, scenario):
                 assert queries.figure(org, code, first, last) == queries.Figure(own, total), code
                 assert _rows_sum(code, org, True, first, last) == own, code
                 assert _rows_sum(code, org, False, first, last) == total, code
+                parts = queries.breakdown(org, code, first, last)
+                assert sum(figure.total for _d1, _d2, figure in parts) == total, code
+                assert sum(figure.own for _d1, _d2, figure in parts) == own, code
             grants_figure = queries.figure(org, "relief.grants_paid", first, last)
             assert grants_figure.total == grants_figure.own + sum(
                 f.total for f in children.values()
             )
-            for child, figure in queries.children_figures(org, "funds.allocated", first, last):
-                assert figure == queries.figure(child, "funds.allocated", first, last)
+            for code in ("funds.allocated", "funds.received", "funds.paid"):
+                for child, figure in queries.children_figures(org, code, first, last):
+                    assert figure == queries.figure(child, code, first, last), code

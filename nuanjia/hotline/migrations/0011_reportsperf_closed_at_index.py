@@ -1,0 +1,14 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("hotline", "0010_partitioned_ticket_events"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(fields=["closed_at"], name="hotline_ticket_closed_at"),
+        ),
+    ]
