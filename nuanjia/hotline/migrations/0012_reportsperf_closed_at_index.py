@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hotline", "0010_partitioned_ticket_events"),
+        ("hotline", "0011_listscale_list_indexes"),
     ]
 
     operations = [
