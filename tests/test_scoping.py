@@ -39,6 +39,7 @@ from .scopewalk import PUBLIC_ROUTES, SKIPPED_PREFIXES, fill, iter_routes, walk
 # Every list's Excel export (issue 12 #25): walked like its page, the sheet's cells searched.
 LIST_EXPORTS = {
     "hardship/export.xlsx",
+    "pioneers/titles/export.xlsx",
     "hardship/publicity/export.xlsx",
     "hardship/watch/export.xlsx",
     "relief/batches/export.xlsx",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("pioneers/teams/new/", titles.team_new_view, name="team_new"),
     path("pioneers/teams/<int:pioneer_team_id>/", titles.team_detail_view, name="team"),
     path("pioneers/titles/", titles.title_list_view, name="titles"),
+    path("pioneers/titles/export.xlsx", titles.title_export_view, name="title_export"),
     path("pioneers/titles/<int:pioneer_title_id>/", titles.title_detail_view, name="title"),
     *[
         path(

@@ -88,7 +88,7 @@ def test_annual_review_and_revocation_by_the_awarding_level(
     clock.move_to("2027-03-01 10:00:00+08:00")
     title = TITLE_FLOW.take_step(title, "pass_review", by=city_reviewer, review_year=2027)
     assert title.status == TitleStatus.AWARDED and title.last_review_year == 2027
-    with pytest.raises(RuleViolation, match="awarding union"):
+    with pytest.raises(RuleViolation, match="命名工会"):
         TITLE_FLOW.take_step(title, "revoke", by=county_reviewer, reason="发生安全事故")
     title = TITLE_FLOW.take_step(title, "revoke", by=city_approver, reason="发生安全事故")
     assert title.status == TitleStatus.REVOKED and title.revocation_reason == "发生安全事故"

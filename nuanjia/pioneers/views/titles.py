@@ -8,9 +8,11 @@ from __future__ import annotations
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from nuanjia.core.flash import saved
+from nuanjia.core.listexport import ListExport, column
 from nuanjia.core.workflow_pages import StepPage, offered_pages, run_step_button, step_pages
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.rules import Perm
@@ -76,14 +78,39 @@ def team_detail_view(request, pioneer_team_id: int):
 
 @requires(Perm.VIEW_BUSINESS)
 def title_list_view(request):
-    titles = queries.visible_titles(request.user)
-    status = request.GET.get("status", "")
-    if status in TitleStatus.values:
-        titles = titles.filter(status=status)
+    titles, status = _filtered_titles(request)
     page = queries.TITLE_LIST.page(titles, request.GET)
     return render(request, "pioneers/title_list.html", {
         "page": page, "statuses": TitleStatus.choices, "chosen": status,
     })  # fmt: skip
+
+
+# 工人先锋号 register (命名名单), as unions keep it in a spreadsheet
+TITLE_EXPORT = ListExport("pioneers.titles", _lazy("Worker Pioneer titles"), (
+    column(_lazy("Number"), "pk"), column(_lazy("Team"), "team.name"),
+    column(_lazy("Union"), "org.name"), column(_lazy("Year nominated"), "year"),
+    column(_lazy("Status"), "get_status_display"), column(_lazy("Level"), "get_level_display"),
+    column(_lazy("Year awarded"), "award_year"),
+    column(_lazy("Certificate number"), "certificate_number"),
+    column(_lazy("Awarding union"), "awarding_org.name"),
+))  # fmt: skip
+
+
+def _filtered_titles(request):
+    titles = queries.visible_titles(request.user)
+    status = request.GET.get("status", "")
+    if status in TitleStatus.values:
+        titles = titles.filter(status=status)
+    return titles, status
+
+
+@requires(Perm.VIEW_BUSINESS)
+def title_export_view(request):
+    titles, status = _filtered_titles(request)
+    rows = queries.TITLE_LIST.ordered(
+        titles.select_related("team", "org", "awarding_org"), request.GET.get("sort")
+    )
+    return TITLE_EXPORT.download(request, rows, {"status": status})
 
 
 TITLE_STEPS = step_pages(
