@@ -71,5 +71,5 @@ def load_demo_modelworkers() -> int:
         income_monthly_fen=150_000, income_note="（演示）因病致困，家庭人均收入低于当地低保",
         starts_on=today.replace(day=1), household_size=3,
     )  # fmt: skip
-    services.propose_payment(case, by=caseworker)
+    services.propose_payment(case, by=caseworker, on=today)
     return len(workers)
