@@ -193,7 +193,7 @@ class CompletionImporter(Importer):
             self.user.partner,
             "campaigns.check_completions_imported",
             actor_label=self.user.actor_label,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )
 
 
@@ -253,7 +253,7 @@ class RecordImporter(Importer):
             "campaigns.check_records_imported",
             by=self.by,
             org=self.by.org,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )
 
 

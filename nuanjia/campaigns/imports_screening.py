@@ -142,7 +142,7 @@ class FindingImporter(Importer):
             "campaigns.findings_imported",
             by=self.by,
             org=self.by.org,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )
 
 

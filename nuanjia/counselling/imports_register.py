@@ -94,7 +94,7 @@ class RegisterImporter(Importer):
             self.line,
             "counselling.helpers_imported",
             by=self.by,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )
 
 

@@ -120,7 +120,7 @@ class CollectionImporter(Importer):
     def finish(self, result: ImportResult) -> None:
         record_event(
             None, "enterprises.collections_imported", by=self.by, org=self.by.org,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )  # fmt: skip
 
 

@@ -73,8 +73,7 @@ class CornerImporter(Importer):
 
     def finish(self, result: ImportResult) -> None:
         record_event(self.org, "gigjobs.corners_imported", by=self.by,
-                     changes={**result.counts(), "mode": result.mode,
-                              "file": self.file_name[:200]})  # fmt: skip
+                     changes=result.summary(self.file_name))  # fmt: skip
 
 
 def import_corners(

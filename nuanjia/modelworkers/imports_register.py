@@ -107,7 +107,7 @@ class HonourImporter(Importer):
     def finish(self, result: ImportResult) -> None:
         record_event(
             self.org, "modelworkers.honours_imported", by=self.by,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )  # fmt: skip
 
 

@@ -256,7 +256,7 @@ class GrassrootsImporter(Importer):
             self.by.org,
             "orgs.imported",
             by=self.by,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )
 
 

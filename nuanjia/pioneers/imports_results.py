@@ -95,7 +95,7 @@ class ResultsImporter(Importer):
             self.competition,
             "pioneers.results_imported",
             by=self.by,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )
 
 

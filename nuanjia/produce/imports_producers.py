@@ -93,7 +93,7 @@ class ProducerImporter(Importer):
             "produce.producers_imported",
             by=self.by,
             org=self.by.org,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )
 
 

@@ -84,7 +84,7 @@ class EnrolmentImporter(Importer):
             self.course,
             "skills.enrolments_imported",
             by=self.by,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )
 
 

@@ -304,7 +304,7 @@ class StationImporter(Importer):
             self.by.org,
             "stations.imported",
             by=self.by,
-            changes={**result.counts(), "mode": result.mode, "file": self.file_name[:200]},
+            changes=result.summary(self.file_name),
         )
 
 

@@ -59,6 +59,10 @@ class ImportResult:
             "unchanged": self.unchanged,
         }
 
+    def summary(self, file_name: str) -> dict[str, Any]:
+        """The import's summary audit event's changes: the counts, the mode, the file."""
+        return {**self.counts(), "mode": self.mode, "file": file_name[:200]}
+
     def add_rows(self, rows: list[ImportRow]) -> None:
         """Tally checked (and possibly written) rows; a row refused on writing becomes invalid."""
         for row in rows:
