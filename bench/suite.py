@@ -37,6 +37,8 @@ BENCHES = (
     Bench("pages", ("--rows", "2000")),
     Bench("ledger", ("--rows", "2000")),
     Bench("scale_audit", ("--rows", "20")),
+    Bench("scale_registry", ("--rows", "2000")),
+    Bench("scale_import", ("--rows", "2000")),
     Bench("payment_batch", ("--rows", "500")),
     Bench("hotline_load", ("--seconds", "3", "--floor-seconds", "3")),
     Bench("members", ("--rows", "2000", "--seconds", "3", "--floor-seconds", "3")),
