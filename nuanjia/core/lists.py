@@ -464,9 +464,22 @@ def _merged(ordered: QuerySet[Any], limit: int | None) -> QuerySet[Any]:
     return _unmarked(ordered).filter(pk__in=RawSQL(sql, params, output_field=pk))  # noqa: S611
 
 
+COUNTED_BY = "nuanjia.core.lists.counted_by"
+
+
+def counted_by(queryset: QuerySet[Any], condition: Q) -> QuerySet[Any]:
+    """`queryset`, whose rows all meet `condition` too (an index range the page does not
+    use, walking the list's order instead): the capped count adds it to seek that range."""
+    marked = queryset.all()
+    marked._hints = {**marked._hints, COUNTED_BY: condition}  # type: ignore[attr-defined]
+    return marked
+
+
 def _capped_count(queryset: QuerySet[Any], cap: int) -> int:
     """How many rows, counting at most `cap` (more: cap + 1); a branched queryset counts the
     UNION (duplicates removed) of each branch's first cap + 1 ids, each by its index."""
+    if (condition := queryset._hints.get(COUNTED_BY)) is not None:  # type: ignore[attr-defined]
+        queryset = queryset.filter(condition)
     if not list_branches(queryset):
         return queryset.order_by()[:cap].count()
     sql, params = _union(_branch_sql(queryset, cap, ordered=False), "UNION")
