@@ -19,6 +19,11 @@ answers one `ListPage`:
 - **Counts**: exact while below `exact_below` (a COUNT over a LIMITed subquery, so at most
   that many index entries are touched); above, PostgreSQL's planner estimate (EXPLAIN) or,
   on other databases, the cap itself as a lower bound. The page shows 约 / 以上.
+- **Branches**: a scope that is an OR no one index serves (a transaction's own union or its
+  counterpart in the subtree) is declared with `branched`; the page then reads each
+  condition's rows by its own index seek, ordered and limited, merged by UNION ALL (an id
+  IN the union, so a row of both is shown once), and the capped count and the export read
+  the same union.
 
 The API side is `Seek`, a django-ninja pagination class: `@paginate(Seek, spec=SPEC)`.
 """
@@ -38,6 +43,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections
 from django.db.models import Field as ModelField
 from django.db.models import Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -183,9 +189,11 @@ class ListSpec:
         return [*keys, Key("pk", last_descending)]
 
     def ordered(self, queryset: QuerySet[Any], sort: str | None = None) -> QuerySet[Any]:
-        """The list in its full order (for the export: same rows, same order)."""
+        """The list in its full order (for the export: same rows, same order; a branched
+        queryset read as the union of its branches)."""
         keys = self.keys(queryset.model, self.sort_name(sort))
-        return queryset.order_by(*(key.order for key in keys))
+        ordered = queryset.order_by(*(key.order for key in keys))
+        return _merged(ordered, None) if list_branches(ordered) else ordered
 
     def page(self, queryset: QuerySet[Any], params: Mapping[str, Any]) -> ListPage:
         """The page `params` ask for (`sort`, `cursor` or `page`, `page_size`); a bad cursor
@@ -374,17 +382,115 @@ def _fetch(
 
 
 def _slice(queryset: QuerySet[Any], keys: list[Key], position: _Position, size: int) -> list[Any]:
+    values = _typed(queryset.model, keys, position.values) if position.values else []
+    offset = 0 if values else (position.number - 1) * size
+    return list(seek_query(queryset, keys, values, offset, size + 1))
+
+
+def seek_query(
+    queryset: QuerySet[Any], keys: list[Key], values: Sequence[Any], offset: int, limit: int
+) -> QuerySet[Any]:
+    """The query of one page: `limit` rows from `offset` in the order of `keys`, after the
+    row whose key is `values` (none: from the start). A branched queryset reads each branch
+    by its own seek (`branched`)."""
     ordered = queryset.order_by(*(key.order for key in keys))
-    if position.values:
-        values = _typed(queryset.model, keys, position.values)
-        return list(ordered.filter(after(keys, values))[: size + 1])
-    offset = (position.number - 1) * size
-    return list(ordered[offset : offset + size + 1])
+    if values:
+        ordered = ordered.filter(after(keys, values))
+    if list_branches(ordered):
+        ordered = _merged(ordered, offset + limit)
+    return ordered[offset : offset + limit]
+
+
+# ---- Branches: an OR scope read as a UNION ALL of index seeks ------------------------------
+
+BRANCHES = "nuanjia.core.lists.branches"  # the queryset's hint (kept by every clone)
+
+
+def branched(queryset: QuerySet[Any], *conditions: Q) -> QuerySet[Any]:
+    """The rows of `queryset` meeting any of `conditions`, marked so that list pages read
+    each condition by its own index seek. The OR is applied here as for any queryset
+    (counts, single rows, iteration see exactly these rows); the list helper adds each
+    condition once more to its branch (a subset of the same rows). The mark is a hint, which
+    every `filter`, `order_by`… clone carries on, so the app's later filters apply to every
+    branch."""
+    either = Q()
+    for condition in conditions:
+        either |= condition
+    marked = queryset.filter(either)
+    marked._hints = {**marked._hints, BRANCHES: tuple(conditions)}  # type: ignore[attr-defined]
+    return marked
+
+
+def list_branches(queryset: QuerySet[Any]) -> tuple[Q, ...]:
+    return tuple(queryset._hints.get(BRANCHES, ()))  # type: ignore[attr-defined]
+
+
+def _unmarked(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    plain = queryset.all()
+    hints = plain._hints.items()  # type: ignore[attr-defined]
+    plain._hints = {name: hint for name, hint in hints if name != BRANCHES}  # type: ignore[attr-defined]
+    return plain
+
+
+def _branch_sql(queryset: QuerySet[Any], limit: int | None, *, ordered: bool) -> list[Any]:
+    """Each branch's ids (in the list's order and LIMITed when `limit`): (sql, params)."""
+    plain = _unmarked(queryset)
+    parts = []
+    for condition in list_branches(queryset):
+        ids = plain.filter(condition).values("pk")
+        ids = ids if ordered else ids.order_by()
+        if limit is not None:
+            ids = ids[:limit]
+        parts.append(ids.query.get_compiler(using=queryset.db).as_sql())
+    return parts
+
+
+def _union(parts: list[Any], combinator: str = "UNION ALL") -> tuple[str, list[Any]]:
+    sql = f" {combinator} ".join(
+        # each part compiled by Django from the list's queryset, its values as parameters
+        f"SELECT * FROM ({part}) AS branch{n}"  # noqa: S608
+        for n, (part, _params) in enumerate(parts)
+    )
+    return sql, [param for _part, params in parts for param in params]
+
+
+def _merged(ordered: QuerySet[Any], limit: int | None) -> QuerySet[Any]:
+    """`ordered`'s rows as those whose id is IN the UNION ALL of each branch's first `limit`
+    ids in the list's order (every branch: None): the first `limit` rows of the OR are
+    among them, and a row two branches hold is one row of the IN."""
+    sql, params = _union(_branch_sql(ordered, limit, ordered=limit is not None))
+    pk = ordered.model._meta.pk
+    assert pk is not None
+    return _unmarked(ordered).filter(pk__in=RawSQL(sql, params, output_field=pk))  # noqa: S611
+
+
+COUNTED_BY = "nuanjia.core.lists.counted_by"
+
+
+def counted_by(queryset: QuerySet[Any], condition: Q) -> QuerySet[Any]:
+    """`queryset`, whose rows all meet `condition` too (an index range the page does not
+    use, walking the list's order instead): the capped count adds it to seek that range."""
+    marked = queryset.all()
+    marked._hints = {**marked._hints, COUNTED_BY: condition}  # type: ignore[attr-defined]
+    return marked
+
+
+def _capped_count(queryset: QuerySet[Any], cap: int) -> int:
+    """How many rows, counting at most `cap` (more: cap + 1); a branched queryset counts the
+    UNION (duplicates removed) of each branch's first cap + 1 ids, each by its index."""
+    if (condition := queryset._hints.get(COUNTED_BY)) is not None:  # type: ignore[attr-defined]
+        queryset = queryset.filter(condition)
+    if not list_branches(queryset):
+        return queryset.order_by()[:cap].count()
+    sql, params = _union(_branch_sql(queryset, cap, ordered=False), "UNION")
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS ids", params)  # noqa: S608
+        return min(int(cursor.fetchone()[0]), cap)
 
 
 def count_rows(queryset: QuerySet[Any], exact_below: int = EXACT_BELOW) -> RowCount:
     """Exact below the threshold (COUNT over a LIMITed subquery), else an estimate."""
-    capped = queryset.order_by()[: exact_below + 1].count()
+    capped = _capped_count(queryset, exact_below + 1)
     if capped <= exact_below:
         return RowCount(capped, "exact")
     estimate = planner_estimate(queryset)

@@ -5,6 +5,7 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
+from django.db.models import CharField, Exists, F, Func, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,8 +20,9 @@ from nuanjia.core.audit_verification import verify_audit_chain
 from nuanjia.core.calendar import may_edit_calendar
 from nuanjia.core.db_router import replica_is_real, replica_status
 from nuanjia.core.listexport import ListExport, column
-from nuanjia.core.lists import ListSpec, Sort
+from nuanjia.core.lists import ListSpec, Sort, counted_by
 from nuanjia.core.models import AuditEvent
+from nuanjia.orgs.models import Org
 from nuanjia.orgs.permissions import requires
 from nuanjia.orgs.queries import get_scoped_or_404, within
 from nuanjia.orgs.rules import Perm
@@ -41,10 +43,29 @@ def home_view(request):
 
 
 def visible_audit_events(user):
-    """The audit trail of the user's org subtree (by the org recorded on each event)."""
-    if user.org is None:
+    """The audit trail of the user's org subtree (by the org recorded on each event), read
+    newest first along the id order without sorting the subtree's range (issue 25).
+
+    For the root union (the province) every recorded org is in the subtree: the condition
+    is "an org is recorded and no other root exists" (as `orgs.queries.under`), which no
+    index serves, so both databases walk the id order and stop at the page's rows. Below
+    it, SQLite would seek the (org_path, id) range and sort all of it for the page; it is
+    given the path as an expression (`org_path || ''`) it checks row by row while walking
+    the id order (or the action index, itself in id order, for a filtered page) instead;
+    its capped count still seeks the range (`counted_by`). PostgreSQL keeps the range (a
+    top-N sort of the subtree's entries)."""
+    org = user.org
+    if org is None:
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(within(user.org.path, "org_path"))
+    if org.parent_id is None:
+        other_roots = Org.objects.filter(parent__isnull=True).exclude(pk=org.pk)
+        walked = Q(~Exists(other_roots), ~Q(org_path="")) | within(org.path, "org_path")
+        return AuditEvent.objects.filter(walked)
+    if connection.vendor != "sqlite":
+        return AuditEvent.objects.filter(within(org.path, "org_path"))
+    path = Func(F("org_path"), template="(%(expressions)s || '')", output_field=CharField())
+    events = AuditEvent.objects.alias(walked_path=path).filter(within(org.path, "walked_path"))
+    return counted_by(events, within(org.path, "org_path"))  # the count seeks the range
 
 
 def _day_bound(value: str, end: bool):

@@ -197,8 +197,12 @@ class Transaction(AppendOnlyModel):
             models.Index(fields=["source_type", "source_id"], name="fund_tx_source"),
             # Per union in the list's keyset order (issue 25): a county's page seeks per union.
             models.Index(fields=["org", "posted_on", "id"], name="fund_tx_org_date_id"),
+            # Only rows with a counterpart (allocations, returns: few): partial, so SQLite's
+            # statistics see the few rows per union, not the NULLs, and seek it.
             models.Index(
-                fields=["counterpart_org", "posted_on", "id"], name="fund_tx_counterpart_date_id"
+                fields=["counterpart_org", "posted_on", "id"],
+                name="fund_tx_counterpart_date_id",
+                condition=Q(counterpart_org__isnull=False),
             ),
             # Lists are newest first: the first page of a big subtree is read off this index.
             models.Index(fields=["posted_on", "id"], name="fund_tx_date_id"),

@@ -5,6 +5,7 @@ import pytest
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models import Q
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
@@ -161,3 +162,55 @@ def test_nullable_sort_fields_are_refused():
 def test_the_export_gets_the_same_order(rows):
     ordered = SPEC.ordered(Worker.objects.all(), "newest")
     assert ordered.query.order_by == ("-created_at", "-pk")
+
+
+def _either(queryset):
+    """Two overlapping conditions (p02 meets both): the list reads them as two branches."""
+    return lists.branched(queryset, Q(name_pinyin__lt="p03"), Q(name_pinyin__gt="p01"))
+
+
+def test_a_branched_list_shows_each_row_once_in_the_same_order(rows):
+    plain = Worker.objects.filter(Q(name_pinyin__lt="p03") | Q(name_pinyin__gt="p01"))
+    either = _either(Worker.objects.all())
+    assert set(either) == set(plain)  # the OR applies as for any queryset
+    for sort in SPEC.sorts:
+        expected = [row.pk for row in SPEC.ordered(plain, sort)]
+        pages = _walk(either, {"sort": sort})
+        assert [pk for page in pages for pk in page] == expected
+        assert [row.pk for row in SPEC.ordered(either, sort)] == expected  # the export
+        back = SPEC.page(either, {"sort": sort, "cursor": _second_page(either, sort)})
+        assert [row.pk for row in back] == expected[:5]
+    assert [row.pk for row in SPEC.page(either, {"page": 2})] == [
+        row.pk for row in SPEC.ordered(plain)[5:10]
+    ]
+
+
+def _second_page(queryset, sort):
+    first = SPEC.page(queryset, {"sort": sort})
+    return SPEC.page(queryset, {"cursor": first.next_cursor}).previous_cursor
+
+
+def test_a_branched_list_keeps_its_filters_and_counts_a_shared_row_once(rows, org):
+    either = _either(Worker.objects.all()).filter(name_pinyin__gte="p01")
+    assert count_rows(either, 100) == lists.RowCount(11, "exact")  # p02 counted once
+    assert count_rows(_either(Worker.objects.all()), 100) == lists.RowCount(14, "exact")
+    above = count_rows(_either(Worker.objects.all()), 12)
+    assert above.kind != "exact" and above.value >= 12
+    with CaptureQueriesContext(connection) as captured:
+        count_rows(_either(Worker.objects.all()), 12)
+    sql = captured.captured_queries[0]["sql"]
+    assert sql.count("LIMIT 13") == 2 and " UNION " in sql
+
+
+def test_rows_inserted_between_two_loads_of_a_branched_list_neither_shift_nor_repeat(rows, org):
+    either = _either(Worker.objects.all())
+    first = SPEC.page(either, {})
+    _workers(org, [("新职工", "p00"), ("新职工", "p02"), ("新职工", "p04")])
+    shown = [row.pk for row in first]
+    cursor = first.next_cursor
+    while cursor:
+        page = SPEC.page(either, {"cursor": cursor})
+        shown.extend(row.pk for row in page)
+        cursor = page.next_cursor
+    assert len(shown) == len(set(shown))
+    assert {row.pk for row in rows} <= set(shown)
