@@ -406,16 +406,18 @@ def seek_query(
 BRANCHES = "nuanjia.core.lists.branches"  # the queryset's hint (kept by every clone)
 
 
-def branched(queryset: QuerySet[Any], *conditions: Q) -> QuerySet[Any]:
+def branched(queryset: QuerySet[Any], *conditions: Q, either: Q | None = None) -> QuerySet[Any]:
     """The rows of `queryset` meeting any of `conditions`, marked so that list pages read
     each condition by its own index seek. The OR is applied here as for any queryset
     (counts, single rows, iteration see exactly these rows); the list helper adds each
     condition once more to its branch (a subset of the same rows). The mark is a hint, which
     every `filter`, `order_by`… clone carries on, so the app's later filters apply to every
-    branch."""
-    either = Q()
-    for condition in conditions:
-        either |= condition
+    branch. `either`, when given, is the OR as the queryset applies it: the same rows as
+    the conditions' OR, written the way the database reads best outside a list page."""
+    if either is None:
+        either = Q()
+        for condition in conditions:
+            either |= condition
     marked = queryset.filter(either)
     marked._hints = {**marked._hints, BRANCHES: tuple(conditions)}  # type: ignore[attr-defined]
     return marked

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from nuanjia.core.crypto import PURPOSE_ID_NUMBER, blind_index
 from nuanjia.core.idnumbers import normalize_id_number
-from nuanjia.core.lists import ListSpec, Sort
+from nuanjia.core.lists import ListSpec, Sort, branched
 from nuanjia.core.sealed_phones import last4_lookup, phone_lookup
 from nuanjia.orgs.queries import get_scoped_or_404, scope
 from nuanjia.standards.queries import minimum_wage_fen_for
@@ -80,44 +80,69 @@ def get_honour_for(user, pk, *, write: bool = False) -> Honour:
 def search_workers(user, text: str) -> QuerySet[Worker]:
     """Scoped search by name (contains), full pinyin or initials (prefix), a whole phone number
     or the last 4 of the phone or ID (rules.search_plan), or a whole ID number; phones and ID
-    numbers through their blind indexes (`worker_match`)."""
+    numbers through their blind indexes (`worker_match`).
+
+    The result is `branched`: a list page reads each alternative by its own index seek in
+    the list's order and merges them, so "zhang" at the province seeks the pinyin index at
+    "zhang" instead of walking the whole index from "a" past every other worker."""
     workers = visible_workers(user)
     condition = worker_match(text)
-    return workers if condition is None else workers.filter(condition)
+    if condition is None:
+        return workers
+    return branched(workers, *worker_match_branches(text), either=condition)
 
 
 def worker_match(text: str) -> Q | None:
     """The worker search's condition, unscoped (None: nothing typed, no condition).
 
-    Each branch is `pk IN (one index range)`: the database answers the OR from the indexes
-    (SQLite's MULTI-INDEX OR) and then applies the scope to the matches only. Written as
-    plain column conditions, the OR made SQLite walk every worker of the subtree instead.
+    Each alternative is `pk IN (one index range)`: the database answers the OR from the
+    indexes (SQLite's MULTI-INDEX OR) and then applies the scope to the matches only. Written
+    as plain column conditions, the OR made SQLite walk every worker of the subtree instead.
     A list of other rows (grants) filters by `worker__in=Worker.objects.filter(condition)`.
     """
+    ranges = _match_ranges(text)
+    if ranges is None:
+        return None
+    condition = Q(pk__in=[])
+    for matches, _seek in ranges:
+        condition |= Q(pk__in=matches)
+    return condition
+
+
+def worker_match_branches(text: str) -> list[Q]:
+    """The search's alternatives as a list page seeks each (the same rows as `worker_match`):
+    the pinyin and initials prefixes as ranges on the worker's own columns, so that a branch
+    ordered by pinyin starts its index at the prefix; the others as `pk IN (range)`."""
+    return [seek or Q(pk__in=matches) for matches, seek in _match_ranges(text) or []]
+
+
+def _match_ranges(text: str) -> list[tuple[QuerySet[Any, Any], Q | None]] | None:
+    """Each alternative's ids (one index range each) and, for a range on the worker's own
+    columns, that range as a condition. None: nothing typed."""
     number = normalize_id_number(text)
     if WHOLE_ID_NUMBER.fullmatch(number):
         index = blind_index(number, purpose=PURPOSE_ID_NUMBER)
-        return Q(pk__in=Worker.objects.filter(with_id_number_index(index)).values("pk"))
+        return [(Worker.objects.filter(with_id_number_index(index)).values("pk"), None)]
     plan = rules.search_plan(text)
     if plan.is_empty:
         return None
-    ranges: list[QuerySet[Any, Any]] = []
+    ranges: list[tuple[QuerySet[Any, Any], Q | None]] = []
     if plan.name_contains:
         prefix = plan.name_contains[: rules.NAME_KEY_LENGTH]
-        ranges.append(WorkerNameKey.objects.filter(_prefix("key", prefix)).values("worker_id"))
+        keys = WorkerNameKey.objects.filter(_prefix("key", prefix)).values("worker_id")
+        ranges.append((keys, None))
     if plan.pinyin_prefix:
         for field in ("name_pinyin", "name_initials"):
-            ranges.append(Worker.objects.filter(_prefix(field, plan.pinyin_prefix)).values("pk"))
+            seek = _prefix(field, plan.pinyin_prefix)
+            ranges.append((Worker.objects.filter(seek).values("pk"), seek))
     if plan.phone:
-        ranges.append(Worker.objects.filter(phone_lookup("phone", plan.phone)).values("pk"))
+        ranges.append((Worker.objects.filter(phone_lookup("phone", plan.phone)).values("pk"), None))
     if plan.phone_last4:
-        ranges.append(Worker.objects.filter(last4_lookup("phone", plan.phone_last4)).values("pk"))
+        last4 = last4_lookup("phone", plan.phone_last4)
+        ranges.append((Worker.objects.filter(last4).values("pk"), None))
     if plan.id_last4:
-        ranges.append(Worker.objects.filter(id_last4=plan.id_last4).values("pk"))
-    condition = Q(pk__in=[])
-    for matches in ranges:
-        condition |= Q(pk__in=matches)
-    return condition
+        ranges.append((Worker.objects.filter(id_last4=plan.id_last4).values("pk"), None))
+    return ranges
 
 
 def find_worker_by_id_number(id_number: str) -> Worker | None:
