@@ -6,6 +6,7 @@ transaction that makes the change, so the event exists exactly when the change d
 
 import contextvars
 import datetime
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -49,15 +50,15 @@ def _org_of(obj: Any) -> Any:
     return getattr(obj, "org", None)
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_secret(field: str) -> bool:
+    """A secret-looking field name (answered once per name: every event asks it of each)."""
+    return any(secret in field.lower() for secret in SECRET_FIELDS)
+
+
 def redact(changes: Mapping[str, Any]) -> dict[str, Any]:
     """Replace the value of any secret-looking field by a marker; keep that it changed."""
-    clean = {}
-    for field, value in changes.items():
-        if any(secret in field.lower() for secret in SECRET_FIELDS):
-            clean[field] = REDACTED
-        else:
-            clean[field] = value
-    return clean
+    return {field: REDACTED if _is_secret(field) else value for field, value in changes.items()}
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

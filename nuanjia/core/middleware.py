@@ -1,10 +1,16 @@
-"""Request-scoped context for the audit trail."""
+"""Request-scoped context for the audit trail; the CSP header built once."""
 
 import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponseBase
 
 from .audit import current_ip
@@ -82,3 +88,56 @@ class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+# (report only?, the header, the response attribute exempting it, the setting) as django-csp.
+_HEADERS = (
+    (False, HEADER, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+    (True, HEADER_REPORT_ONLY, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+)
+_OWN_POLICY = tuple(
+    f"_csp_{part}{suffix}" for part in ("config", "update", "replace") for suffix in ("", "_ro")
+)
+_built: dict[bool, str] = {}
+
+
+def _forget_policy(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _built.clear()
+
+
+setting_changed.connect(_forget_policy)
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's, with the policy of a response that carries no nonce and no policy of
+    its own (`csp_update`, `csp_replace`…) built once per process from the settings rather
+    than on every response (two dataclass copies and every directive each time): the same
+    headers, set on the same conditions."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in _OWN_POLICY
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for report_only, header, exempt, setting in _HEADERS:
+            if report_only not in _built:
+                _built[report_only] = build_policy(report_only=report_only)
+            policy = _built[report_only]
+            excluded = tuple(
+                (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            )
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(excluded)
+            ):
+                response[header] = policy
+        # As django-csp: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response

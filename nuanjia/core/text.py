@@ -132,8 +132,19 @@ def _body_problem(request: Any) -> tuple[str, str] | None:
             data = json.loads(request.body or b"null")
         except (ValueError, UnicodeDecodeError):
             return None  # the API answers malformed JSON itself
+        if request.body:
+            request._parsed_json = data  # for the API's parser (`take_parsed_json`)
         return first_forbidden_in(data)
     if content_type.startswith("application/x-www-form-urlencoded"):
         form = QueryDict(request.body, encoding=request.encoding)
         return first_forbidden_in({key: "".join(form.getlist(key)) for key in form})
     return None
+
+
+NOT_PARSED = object()
+
+
+def take_parsed_json(request: Any) -> Any:
+    """The request's JSON body as this middleware parsed it (`json.loads(request.body)`),
+    once, so the API does not parse it a second time; `NOT_PARSED` when it did not."""
+    return request.__dict__.pop("_parsed_json", NOT_PARSED)
