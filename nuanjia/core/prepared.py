@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import models as m
 from django.db.models import Field, Model
 from django.db.models.sql import InsertQuery
 
@@ -27,6 +28,32 @@ class _Statement:
     fields: tuple[Field[Any, Any], ...]
     returning_fields: tuple[Field[Any, Any], ...]
     returning_params: tuple[Any, ...]
+    plain: tuple[frozenset[type], ...]  # per field, the value types it writes unchanged
+    position: dict[str, tuple[int, Field[Any, Any]]]  # by name and attname: (index, field)
+
+
+# Field classes whose `pre_save` reads the attribute and whose `get_db_prep_save` returns
+# these exact types unchanged, on every backend (a str subclass, such as a TextChoices member,
+# still takes the field's own path). Checked by class, not isinstance: a subclass may convert.
+_TEXT: frozenset[type] = frozenset({str, type(None)})
+_PLAIN_TYPES: dict[type, frozenset[type]] = {
+    m.CharField: _TEXT,
+    m.TextField: _TEXT,
+    m.BooleanField: frozenset({bool, type(None)}),
+    m.IntegerField: frozenset({type(None)}),
+    m.BigIntegerField: frozenset({type(None)}),
+    m.PositiveIntegerField: frozenset({type(None)}),
+    m.ForeignKey: frozenset({type(None)}),
+    m.DateTimeField: frozenset({type(None)}),
+    m.DateField: frozenset({type(None)}),
+}
+
+
+def _plain(field: Field[Any, Any]) -> frozenset[type]:
+    """The value types `field` writes as they are (no pre_save, no preparation)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return frozenset()
+    return _PLAIN_TYPES.get(type(field), frozenset())
 
 
 _statements: dict[tuple[type[Model], str, bool], _Statement] = {}
@@ -62,12 +89,19 @@ def _statement(obj: Model, using: str) -> _Statement:
         if len(params) != len(fields) + len(returning_params):
             raise ValueError(f"{obj._meta.label}: a field is not a plain parameter")
         _statements[key] = _Statement(
-            sql, fields, tuple(compiler.returning_fields), returning_params
-        )
+            sql,
+            fields,
+            tuple(compiler.returning_fields),
+            returning_params,
+            tuple(_plain(field) for field in fields),
+            {name: (index, field) for index, field in enumerate(fields)
+             for name in (field.name, field.attname)},
+        )  # fmt: skip
     return _statements[key]
 
 
 M = TypeVar("M", bound=Model)
+_MISSING = object()
 
 
 class PreparedInsert(Generic[M]):
@@ -83,16 +117,25 @@ class PreparedInsert(Generic[M]):
         self.using = using
         self.connection = connections[using]
         self.statement = _statement(obj, using)
-        self.params: list[Any] = []
-        self.position: dict[str, tuple[int, Field[Any, Any]]] = {}
-        for index, field in enumerate(self.statement.fields):
-            value = field.pre_save(obj, add=True)
-            if hasattr(value, "resolve_expression"):
-                raise ValueError(f"{obj._meta.label}.{field.name}: an expression; save() it")
-            self.params.append(field.get_db_prep_save(value, connection=self.connection))
-            self.position[field.name] = self.position[field.attname] = (index, field)
+        self.params = self._values(obj)
         self.params.extend(self.statement.returning_params)
+        self.position = self.statement.position
         self.returned: tuple[Any, ...] = ()  # the row the last execute returned
+
+    def _values(self, obj: M) -> list[Any]:
+        """The row's parameters, as `save()` prepares them; the values of plain fields (a
+        text in a CharField…) go as they are, which is what their preparation returns."""
+        values = []
+        label = obj._meta.label
+        for field, plain in zip(self.statement.fields, self.statement.plain, strict=True):
+            value = obj.__dict__.get(field.attname, _MISSING) if plain else _MISSING
+            if type(value) not in plain:
+                value = field.pre_save(obj, add=True)
+                if hasattr(value, "resolve_expression"):
+                    raise ValueError(f"{label}.{field.name}: an expression; save() it")
+                value = field.get_db_prep_save(value, connection=self.connection)
+            values.append(value)
+        return values
 
     def statement_and_params(self, **late: Any) -> tuple[str, list[Any]]:
         """The INSERT and its parameters with the `late` values, for a caller that runs it
@@ -239,6 +282,20 @@ def hot_cursor(using: str = DEFAULT_DB_ALIAS) -> Any:
 
 _NEVER = 2**31 - 1
 _CLASSES: list[tuple[type, type]] = []
+_NUMBERED: dict[str, str] = {}
+
+
+def _numbered(sql: str) -> str:
+    """`sql` with its `%s` placeholders as PostgreSQL's `$1`, `$2`…, remembered by text (the
+    fast paths run a few statements, each with the same text every time)."""
+    found = _NUMBERED.get(sql)
+    if found is None:
+        parts = sql.split("%s")
+        found = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
+        if len(_NUMBERED) > 1000:  # not a fast path's: a caller building texts as it goes
+            _NUMBERED.clear()
+        _NUMBERED[sql] = found
+    return found
 
 
 def _prepared_classes() -> tuple[type, type]:
@@ -248,12 +305,19 @@ def _prepared_classes() -> tuple[type, type]:
     if not _CLASSES:
         from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
             CursorDebugWrapper,
-            ServerBindingCursor,
+            CursorMixin,
         )
         from django.db.backends.utils import CursorWrapper
+        from psycopg import RawCursor
 
-        class PreparingCursor(ServerBindingCursor):  # type: ignore[misc]
+        class PreparingCursor(CursorMixin, RawCursor):  # type: ignore[misc]
+            """Takes the statement with `$n` placeholders (converted once per text here):
+            psycopg's own conversion of `%s` is cached only for short statements with few
+            parameters, and the fast paths' INSERTs inside one WITH are neither."""
+
             def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+                if params is not None:
+                    query = _numbered(query)
                 return super().execute(query, params, prepare=True, **options)
 
         class PreparedDebugWrapper(CursorDebugWrapper):
