@@ -3,7 +3,8 @@ union's figure follows its measure's roll-up rule, and the rows behind each figu
 to it — for additive measures (grants paid, money reserved and paid per earmark), distinct
 persons (workers helped) and flows (allocations kept at the giver, the same money received kept
 at the receiver, both netted out inside a subtree); each figure's dimension values add up to it.
-Every registered measure of every app is checked the same way on the demo's rows
+Every registered measure of every app is checked the same way on random moves of the demo's
+rows over random trees (test_rollup_every_measure.py) and on the demo's rows as they are
 (test_demo_figures.py)."""
 
 from __future__ import annotations
