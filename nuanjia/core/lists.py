@@ -44,6 +44,7 @@ from django.db import connections
 from django.db.models import Field as ModelField
 from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.where import WhereNode
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -459,11 +460,15 @@ def _union(parts: list[Any], combinator: str = "UNION ALL") -> tuple[str, list[A
 def _merged(ordered: QuerySet[Any], limit: int | None) -> QuerySet[Any]:
     """`ordered`'s rows as those whose id is IN the UNION ALL of each branch's first `limit`
     ids in the list's order (every branch: None): the first `limit` rows of the OR are
-    among them, and a row two branches hold is one row of the IN."""
+    among them, and a row two branches hold is one row of the IN. Every branch applied all
+    of `ordered`'s conditions, so the outer query keeps only its order, joins and columns:
+    with its OR repeated, PostgreSQL read the whole table to meet the IN's few ids."""
     sql, params = _union(_branch_sql(ordered, limit, ordered=limit is not None))
     pk = ordered.model._meta.pk
     assert pk is not None
-    return _unmarked(ordered).filter(pk__in=RawSQL(sql, params, output_field=pk))  # noqa: S611
+    outer = _unmarked(ordered)
+    outer.query.where = WhereNode()
+    return outer.filter(pk__in=RawSQL(sql, params, output_field=pk))  # noqa: S611
 
 
 COUNTED_BY = "nuanjia.core.lists.counted_by"
