@@ -86,10 +86,10 @@ def search_workers(user, text: str) -> QuerySet[Worker]:
     the list's order and merges them, so "zhang" at the province seeks the pinyin index at
     "zhang" instead of walking the whole index from "a" past every other worker."""
     workers = visible_workers(user)
-    condition = worker_match(text)
-    if condition is None:
+    ranges = _match_ranges(text)
+    if ranges is None:
         return workers
-    return branched(workers, *worker_match_branches(text), either=condition)
+    return branched(workers, *_seeks(ranges), either=_either(ranges))
 
 
 def worker_match(text: str) -> Q | None:
@@ -101,19 +101,28 @@ def worker_match(text: str) -> Q | None:
     A list of other rows (grants) filters by `worker__in=Worker.objects.filter(condition)`.
     """
     ranges = _match_ranges(text)
-    if ranges is None:
-        return None
-    condition = Q(pk__in=[])
-    for matches, _seek in ranges:
-        condition |= Q(pk__in=matches)
-    return condition
+    return None if ranges is None else _either(ranges)
 
 
 def worker_match_branches(text: str) -> list[Q]:
     """The search's alternatives as a list page seeks each (the same rows as `worker_match`):
     the pinyin and initials prefixes as ranges on the worker's own columns, so that a branch
     ordered by pinyin starts its index at the prefix; the others as `pk IN (range)`."""
-    return [seek or Q(pk__in=matches) for matches, seek in _match_ranges(text) or []]
+    return _seeks(_match_ranges(text) or [])
+
+
+_Ranges = list[tuple[QuerySet[Any, Any], Q | None]]
+
+
+def _either(ranges: _Ranges) -> Q:
+    condition = Q(pk__in=[])
+    for matches, _seek in ranges:
+        condition |= Q(pk__in=matches)
+    return condition
+
+
+def _seeks(ranges: _Ranges) -> list[Q]:
+    return [seek or Q(pk__in=matches) for matches, seek in ranges]
 
 
 def _match_ranges(text: str) -> list[tuple[QuerySet[Any, Any], Q | None]] | None:
