@@ -72,7 +72,7 @@ def cmd_demo(args) -> int:
     prepare_database()
     from nuanjia.demo import load_demo
 
-    accounts = load_demo()
+    accounts = load_demo(full=True)
     print_logins(accounts)
     if args.no_serve:
         return 0

@@ -2,7 +2,12 @@
 grassroots unions, synthetic families with hardship files at every stage (demo_people), the
 campaign's money down to 惠济区 and 开封, grants and a paid batch, rest stations with visits,
 and hotline tickets.
-Built through services, idempotent: a second run changes nothing."""
+Built through services, idempotent: a second run changes nothing.
+
+`nuanjia demo` loads it in full: with the bulk rows (station visits, health checks, …) that
+let the province's campaign report state the seed's figures, loaded through the bulk paths a
+union would use. The tests load the small demo (`full=False`): the same people, files and
+workflows without the bulk rows."""
 
 from dataclasses import dataclass
 
@@ -115,8 +120,8 @@ def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
 
 
 @transaction.atomic
-def load_demo() -> list[Staff]:
-    """Load everything; return the demo accounts for printing."""
+def load_demo(*, full: bool = False) -> list[Staff]:
+    """Load everything (`full`: with the bulk rows); return the demo accounts for printing."""
     org_services.load_union_tree()
     unions = [ensure_demo_union(spec) for spec in DEMO_UNIONS]
     accounts = [ensure_demo_staff(spec, Org.objects.get(code=spec.org_code)) for spec in DEMO_STAFF]
