@@ -32,6 +32,9 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "replica: needs a real streaming read replica (NUANJIA_REPLICA_URL)"
     )
+    config.addinivalue_line(
+        "markers", "slow: minutes of work, e.g. the full demo (runs in `make test` like the rest)"
+    )
 
 
 def pytest_collection_modifyitems(items):
