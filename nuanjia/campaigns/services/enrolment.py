@@ -278,7 +278,7 @@ def _chunk_hash(run: EnrolmentRun, low: int, high: int) -> str:
 def _run_chunk(run_id: int, chunk: int, by: Actor | None) -> EnrolmentRun:
     with transaction.atomic():
         run = (
-            EnrolmentRun.objects.select_for_update()
+            EnrolmentRun.objects.select_for_update(of=("self",))
             .select_related("activity", "org")
             .get(pk=run_id)
         )
@@ -310,7 +310,11 @@ def _run_chunk(run_id: int, chunk: int, by: Actor | None) -> EnrolmentRun:
 
 def _finish(run: EnrolmentRun, by: Actor | None) -> EnrolmentRun:
     with transaction.atomic():
-        run = EnrolmentRun.objects.select_for_update().select_related("org").get(pk=run.pk)
+        run = (
+            EnrolmentRun.objects.select_for_update(of=("self",))
+            .select_related("org")
+            .get(pk=run.pk)
+        )
         run.status = EnrolmentRun.Status.DONE
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "finished_at"])

@@ -201,7 +201,9 @@ def return_handout(handout: Handout, *, by: Actor, reason: str) -> Handout:
     require_open(handout.activity.campaign)
     lock_head(handout.org)
     handout = (
-        Handout.objects.select_for_update().select_related("item", "activity").get(pk=handout.pk)
+        Handout.objects.select_for_update(of=("self",))
+        .select_related("item", "activity")
+        .get(pk=handout.pk)
     )
     if handout.returned:
         raise RuleViolation(_("These goods were already returned to stock."), code="returned")

@@ -59,7 +59,7 @@ def lock_stock(org: Org, item: GoodsItem, *, create: bool = True) -> Stock | Non
                 found = Stock.objects.create(org=org, item=item).pk
         except IntegrityError:  # created by a racing transaction meanwhile
             found = Stock.objects.get(org=org, item=item).pk
-    return Stock.objects.select_for_update().select_related("org", "item").get(pk=found)
+    return Stock.objects.select_for_update(of=("self",)).select_related("org", "item").get(pk=found)
 
 
 def short_of(stock: Stock | None, item: GoodsItem, quantity: int) -> RuleViolation:

@@ -187,7 +187,11 @@ def member_book_check(member: Member, activity: Activity, *, outlet: Any, day: A
 
 
 def _locked_booking(booking: Booking) -> Booking:
-    locked = Booking.objects.select_for_update().select_related("activity").get(pk=booking.pk)
+    locked = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .get(pk=booking.pk)
+    )
     require_health_check(locked.activity)
     return locked
 

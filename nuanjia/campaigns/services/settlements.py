@@ -158,7 +158,9 @@ def prepare_settlement(
     count × the contract's price. Refused for an empty month and when the contract already
     has a live settlement of that month."""
     contract = (
-        PartnerContract.objects.select_for_update().select_related("activity").get(pk=contract.pk)
+        PartnerContract.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .get(pk=contract.pk)
     )
     require_planner(by, contract.org, PREPARER_ROLES)
     month = month_of(month)

@@ -98,7 +98,9 @@ def notes_for(viewer: Actor | None, session: Session) -> str | None:
 
 @transaction.atomic
 def follow_up(session: Session, *, by: Actor, note: str = "") -> Session:
-    session = Session.objects.select_for_update().select_related("line").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("line").get(pk=session.pk)
+    )
     if session.risk != Risk.HIGH:
         raise RuleViolation(_("Only a high-risk session is followed up."), field="session")
     if session.followed_up_at is not None:

@@ -115,7 +115,9 @@ def create_lease(
     by: Actor,
 ) -> Lease:
     """Let a unit to a firm; the rent schedule is written with it."""
-    unit = Unit.objects.select_for_update().select_related("property__org").get(pk=unit.pk)
+    unit = (
+        Unit.objects.select_for_update(of=("self",)).select_related("property__org").get(pk=unit.pk)
+    )
     require_role(by, unit.property.org, CASEWORKERS)
     _check_lease(unit, starts_on, ends_on, monthly_rent_fen, deposit_fen)
     lease = Lease.objects.create(

@@ -150,7 +150,11 @@ def _live_relief(lease: Lease, policy: ReliefPolicy) -> RentRelief | None:
 def propose_relief(lease: Lease, policy: ReliefPolicy, *, by: Actor, note: str = "") -> RentRelief:
     """A caseworker applies the policy to the lease: refused with the reason when it is not
     eligible; the relief waits for another person's approval."""
-    lease = Lease.objects.select_for_update().select_related("tenant__employer").get(pk=lease.pk)
+    lease = (
+        Lease.objects.select_for_update(of=("self",))
+        .select_related("tenant__employer")
+        .get(pk=lease.pk)
+    )
     require_role(by, lease.org, CASEWORKERS)
     note = one_line(note, "note", 200)
     verdict = check_eligibility(lease, policy)

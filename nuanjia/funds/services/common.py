@@ -123,15 +123,16 @@ def _posted_on(posted_on: datetime.date | None) -> datetime.date:
 def _check_open(orgs: Iterable[Org], posted_on: datetime.date) -> None:
     """Refuse a posting dated in a month that one of the touched orgs has closed."""
     org_ids = {org.pk for org in orgs}
-    closed = (
-        ClosedPeriod.objects.filter(org_id__in=org_ids, year=posted_on.year, month=posted_on.month)
-        .select_related("org")
-        .first()
-    )
-    if closed is not None:
+    month = {"year": posted_on.year, "month": posted_on.month}
+    closed = ClosedPeriod.objects.filter(org_id__in=org_ids, **month).values_list("org_id")
+    found = next(iter(closed[:1]), None)  # unordered, no join: this runs for every posting
+    if found is not None:
         raise RuleViolation(
             _("%(org)s has closed its books for %(period)s; date the posting in an open month.")
-            % {"org": closed.org, "period": f"{posted_on.year}-{posted_on.month:02d}"},
+            % {
+                "org": Org.objects.get(pk=found[0]),
+                "period": f"{posted_on.year}-{posted_on.month:02d}",
+            },
             field="posted_on",
             code="period_closed",
         )
@@ -176,8 +177,11 @@ def account_for(org: Org, earmark: Earmark, *, create: bool = True) -> FundAccou
     """The org's account of the earmark, created empty on first use (None if `create` is
     False and there is none). Safe under concurrency: a racing creation is caught and read."""
     account = FundAccount.objects.filter(org=org, earmark=earmark).first()
-    if account is not None or not create:
+    if account is not None:
+        account.org, account.earmark = org, earmark  # known: no query for them later
         return account
+    if not create:
+        return None
     try:
         with transaction.atomic():
             return FundAccount.objects.create(org=org, earmark=earmark)
@@ -196,7 +200,7 @@ def _lock(*accounts: FundAccount) -> dict[int, FundAccount]:
     """
     lock_chain(accounts[0].org.path if accounts else "")
     ids = sorted({account.pk for account in accounts})
-    locked = FundAccount.objects.select_for_update().select_related("org", "earmark")
+    locked = FundAccount.objects.select_for_update(of=("self",)).select_related("org", "earmark")
     return {account.pk: account for account in locked.filter(pk__in=ids).order_by("pk")}
 
 

@@ -56,7 +56,7 @@ def sweep_deadlines(*, now: datetime.datetime | None = None) -> int:
     raised = 0
     for pk in list(overdue[:5000]):
         with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().select_related("org").get(pk=pk)
+            ticket = Ticket.objects.select_for_update(of=("self",)).select_related("org").get(pk=pk)
             stages = ticket.overdue_stages(now)
             if ticket.escalated_to_id or not stages:
                 continue

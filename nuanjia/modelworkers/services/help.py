@@ -195,7 +195,7 @@ def propose_payment(case: HelpCase, *, by: Actor, on: Any = None, note: str = ""
     on its first day for the worker's region and honour level."""
     require_manager(by, case.org)
     case = (
-        HelpCase.objects.select_for_update()
+        HelpCase.objects.select_for_update(of=("self",))
         .select_related("honour", "worker", "org")
         .get(pk=case.pk)
     )

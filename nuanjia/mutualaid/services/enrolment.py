@@ -143,7 +143,7 @@ def pay(
 ) -> Enrolment:
     """Record money received for the enrolment; paid in full, its cover starts."""
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("plan", "version", "org")
         .get(pk=enrolment.pk)
     )
@@ -227,7 +227,9 @@ def refund_due(enrolment: Enrolment, on: datetime.date) -> int:
 def cancel(enrolment: Enrolment, *, on: datetime.date, reason: str, by: Actor | None) -> Enrolment:
     """Cancel the enrolment; the refund due (refund_due) leaves the pool's account."""
     enrolment = (
-        Enrolment.objects.select_for_update().select_related("plan", "org").get(pk=enrolment.pk)
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("plan", "org")
+        .get(pk=enrolment.pk)
     )
     require_role(by, enrolment.org)
     if enrolment.status == EnrolmentStatus.CANCELLED:

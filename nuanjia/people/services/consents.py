@@ -52,7 +52,11 @@ def record_consent(
 @transaction.atomic
 def withdraw_consent(consent: Consent, *, by: Actor, on: Any = None) -> Consent:
     """Record that a consent was withdrawn; the record stays, as the history of consent."""
-    consent = Consent.objects.select_for_update().select_related("worker__org").get(pk=consent.pk)
+    consent = (
+        Consent.objects.select_for_update(of=("self",))
+        .select_related("worker__org")
+        .get(pk=consent.pk)
+    )
     _require(by, rules.REGISTER_ROLES, consent.worker.org)
     if consent.withdrawn_on is not None:
         raise RuleViolation(_("This consent was already withdrawn."), field="consent")

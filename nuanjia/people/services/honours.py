@@ -78,7 +78,11 @@ def add_honour(
 @transaction.atomic
 def remove_honour(honour: Honour, *, by: Actor) -> None:
     """Remove an honour recorded by mistake; the audit event keeps what it said."""
-    honour = Honour.objects.select_for_update().select_related("worker__org").get(pk=honour.pk)
+    honour = (
+        Honour.objects.select_for_update(of=("self",))
+        .select_related("worker__org")
+        .get(pk=honour.pk)
+    )
     _require(by, rules.REGISTER_ROLES, honour.worker.org)
     record_event(
         honour.worker,

@@ -125,7 +125,9 @@ def create_household(worker: Worker, *, by: Actor, **facts: Any) -> Household:
 def update_household(household: Household, *, by: Actor, **facts: Any) -> Household:
     """Record the household's housing, car and other exclusion facts (docs/domain.md "Exclusions")."""
     household = (
-        Household.objects.select_for_update().select_related("org", "worker").get(pk=household.pk)
+        Household.objects.select_for_update(of=("self",))
+        .select_related("org", "worker")
+        .get(pk=household.pk)
     )
     _require(by, rules.REGISTER_ROLES, household.org)
     before = _household_state(household)
@@ -251,7 +253,9 @@ def add_member(household: Household, *, by: Actor, **values: Any) -> HouseholdMe
     """Add a family member with the 12-month incomes and costs (in 分) used for the
     per-capita income. Union aid goes into transfer income; festival gifts are left out."""
     household = (
-        Household.objects.select_for_update().select_related("org", "worker").get(pk=household.pk)
+        Household.objects.select_for_update(of=("self",))
+        .select_related("org", "worker")
+        .get(pk=household.pk)
     )
     _require(by, rules.REGISTER_ROLES, household.org)
     if values.get("relation") == HouseholdMember.Relation.SELF:
@@ -275,7 +279,7 @@ def add_member(household: Household, *, by: Actor, **values: Any) -> HouseholdMe
 @transaction.atomic
 def update_member(member: HouseholdMember, *, by: Actor, **values: Any) -> HouseholdMember:
     member = (
-        HouseholdMember.objects.select_for_update()
+        HouseholdMember.objects.select_for_update(of=("self", "household"))
         .select_related("household__org", "household__worker")
         .get(pk=member.pk)
     )
@@ -295,7 +299,7 @@ def update_member(member: HouseholdMember, *, by: Actor, **values: Any) -> House
 @transaction.atomic
 def remove_member(member: HouseholdMember, *, by: Actor) -> None:
     member = (
-        HouseholdMember.objects.select_for_update()
+        HouseholdMember.objects.select_for_update(of=("self", "household"))
         .select_related("household__org")
         .get(pk=member.pk)
     )

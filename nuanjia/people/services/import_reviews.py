@@ -23,7 +23,7 @@ from .workers import update_worker
 
 def _lock_pending(review: ImportReview, *, by: Actor) -> ImportReview:
     review = (
-        ImportReview.objects.select_for_update()
+        ImportReview.objects.select_for_update(of=("self", "batch"))
         .select_related("worker__org", "batch")
         .get(pk=review.pk)
     )

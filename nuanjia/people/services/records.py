@@ -51,4 +51,4 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
 
 
 def _lock_worker(worker: Worker) -> Worker:
-    return Worker.objects.select_for_update().select_related("org").get(pk=worker.pk)
+    return Worker.objects.select_for_update(of=("self",)).select_related("org").get(pk=worker.pk)

@@ -76,7 +76,7 @@ def request_transfer(
 
 def _decide(transfer: TransferRequest, by: Actor, note: str) -> tuple[TransferRequest, Worker]:
     transfer = (
-        TransferRequest.objects.select_for_update()
+        TransferRequest.objects.select_for_update(of=("self",))
         .select_related("from_org", "to_org")
         .get(pk=transfer.pk)
     )

@@ -167,7 +167,11 @@ def member_order_bag(member: Member, bag: GiftBag, point: Partner) -> BagOrder:
 
 
 def _lock(order: BagOrder) -> BagOrder:
-    return BagOrder.objects.select_for_update().select_related("bag", "point").get(pk=order.pk)
+    return (
+        BagOrder.objects.select_for_update(of=("self",))
+        .select_related("bag", "point")
+        .get(pk=order.pk)
+    )
 
 
 def _point_user(order: BagOrder, user: Any) -> None:

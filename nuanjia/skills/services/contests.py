@@ -58,7 +58,11 @@ def record_result(
     entrant: Entrant, *, by: Actor, score_value: Any = None, rank: Any = None, prize: str = ""
 ) -> Entrant:
     """An entrant's score, rank and award (一等奖, 技术能手…); a rank is held by one entrant."""
-    entrant = Entrant.objects.select_for_update().select_related("contest__org").get(pk=entrant.pk)
+    entrant = (
+        Entrant.objects.select_for_update(of=("self", "contest"))
+        .select_related("contest__org")
+        .get(pk=entrant.pk)
+    )
     require_manager(by, entrant.contest.org)
     before = {"score": str(entrant.score or ""), "rank": entrant.rank, "prize": entrant.prize}
     entrant.score = score(score_value)

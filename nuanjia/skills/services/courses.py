@@ -95,7 +95,7 @@ def create_course(
 
 
 def _locked(course: Course) -> Course:
-    return Course.objects.select_for_update().select_related("org").get(pk=course.pk)
+    return Course.objects.select_for_update(of=("self",)).select_related("org").get(pk=course.pk)
 
 
 @transaction.atomic
@@ -170,7 +170,7 @@ def record_exam(
     number records the course's certificate for the worker (kind, the course's level and
     occupation, the issuer) in the same transaction; the result is final once recorded."""
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self", "course"))
         .select_related("course", "worker")
         .get(pk=enrolment.pk)
     )

@@ -58,7 +58,11 @@ def preview(course: Course) -> tuple[int, int]:
 
 @transaction.atomic
 def prepare_settlement(course: Course, *, by: Actor, note: str = "") -> Settlement:
-    course = Course.objects.select_for_update().select_related("org", "provider").get(pk=course.pk)
+    course = (
+        Course.objects.select_for_update(of=("self",))
+        .select_related("org", "provider")
+        .get(pk=course.pk)
+    )
     if not acts_for(by, course.org, PREPARER_ROLES):
         raise RuleViolation(
             _("Only a caseworker of this union or a union above may do this."),
