@@ -25,7 +25,7 @@ def follow_worker_transfer(
     Runs inside the transfer's transaction; returns the number of files moved.
     """
     files = list(
-        HardshipFile.objects.select_for_update()
+        HardshipFile.objects.select_for_update(of=("self",))
         .filter(household__worker=worker)
         .exclude(org=to_org)
         .order_by("pk")
