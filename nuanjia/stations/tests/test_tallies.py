@@ -2,13 +2,16 @@
 all or nothing with the bad row named, one audit event and the days rolled up."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import Workbook
 
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
 from nuanjia.stations import services
+from nuanjia.stations.imports_tallies import import_tallies
 from nuanjia.stations.models import DayTally, StationDay
 from nuanjia.stations.services.tallies import TallyRow, record_tallies
 
@@ -80,4 +83,43 @@ def test_the_same_station_and_day_twice_is_refused(keeper, make_station):
         record_tallies(
             [TallyRow(station.pk, day, 1, 2), TallyRow(station.pk, day, 2, 3)], by=keeper
         )
+    assert not DayTally.objects.exists()
+
+
+def _sheet(rows) -> io.BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "驿站来访统计"
+    sheet.append(["站点编码", "日期", "来访人次"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_the_tally_sheet_records_every_row_at_once(keeper, make_station):
+    first, second = make_station(code="ZZ-08-101"), make_station(code="ZZ-08-102")
+    day = timezone.localdate().isoformat()
+    result = import_tallies(
+        _sheet([["ZZ-08-101", day, "12"], ["zz-08-102", day, "30"]]), by=keeper, file_name="t.xlsx"
+    )
+    assert not result.errors
+    assert StationDay.objects.get(station=first).visits == 12
+    assert StationDay.objects.get(station=second).visits == 30
+
+
+def test_a_bad_row_of_the_sheet_is_named_and_nothing_is_written(keeper, make_station):
+    make_station(code="ZZ-08-101")
+    day = timezone.localdate().isoformat()
+    result = import_tallies(
+        _sheet(
+            [["ZZ-08-101", day, "12"], ["ZZ-99-999", day, "3"], ["ZZ-08-101", "2026-13-01", "1"]]
+        ),
+        by=keeper,
+    )
+    messages = [str(error) for error in result.errors]
+    assert any(message.startswith("第3行") and "站点编码" in message for message in messages)
+    assert any(message.startswith("第4行") and "日期" in message for message in messages)
     assert not DayTally.objects.exists()
