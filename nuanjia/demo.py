@@ -9,6 +9,7 @@ let the province's campaign report state the seed's figures, loaded through the 
 union would use. The tests load the small demo (`full=False`): the same people, files and
 workflows without the bulk rows."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from nuanjia.core.codes import credit_code_check_char
 from nuanjia.counselling.demo import load_demo_counselling
 from nuanjia.demo_people import load_demo_families
 from nuanjia.enterprises.demo import load_demo_enterprises
+from nuanjia.enterprises.demo_bulk import load_bulk_reliefs
 from nuanjia.funds.demo import load_demo_funds
 from nuanjia.gigjobs.demo import load_demo_gigjobs
 from nuanjia.hotline.demo import load_demo_tickets
@@ -34,6 +36,7 @@ from nuanjia.relief.demo import load_demo_grants
 from nuanjia.reports.demo import load_demo_facts
 from nuanjia.skills.demo import load_demo_skills
 from nuanjia.stations.demo import load_demo_stations
+from nuanjia.stations.demo_bulk import load_bulk_stations
 
 DEMO_PASSWORD = "Nuanjia@2026"
 
@@ -119,6 +122,10 @@ def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
     return staff
 
 
+# The full demo's bulk rows, each through the bulk path a union would use (issue 20 item 6).
+BULK_LOADERS: tuple[Callable[[], int], ...] = (load_bulk_stations, load_bulk_reliefs)
+
+
 @transaction.atomic
 def load_demo(*, full: bool = False) -> list[Staff]:
     """Load everything (`full`: with the bulk rows); return the demo accounts for printing."""
@@ -142,5 +149,8 @@ def load_demo(*, full: bool = False) -> list[Staff]:
     load_demo_gigjobs()
     load_demo_pioneers()
     load_demo_modelworkers()
+    if full:
+        for loader in BULK_LOADERS:
+            loader()
     load_demo_facts()
     return accounts
