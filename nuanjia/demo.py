@@ -21,7 +21,7 @@ from nuanjia.demo_people import load_demo_families
 from nuanjia.enterprises.demo import load_demo_enterprises
 from nuanjia.funds.demo import load_demo_funds
 from nuanjia.gigjobs.demo import load_demo_gigjobs
-from nuanjia.hotline.demo import load_demo_tickets
+from nuanjia.hotline.demo import load_demo_fast_track, load_demo_tickets
 from nuanjia.members.demo import load_demo_partners
 from nuanjia.modelworkers.demo import load_demo_modelworkers
 from nuanjia.mutualaid.demo import load_demo_mutualaid
@@ -127,9 +127,11 @@ def load_demo(*, full: bool = False) -> list[Staff]:
     accounts = [ensure_demo_staff(spec, Org.objects.get(code=spec.org_code)) for spec in DEMO_STAFF]
     accounts.append(ensure_demo_staff(GRASSROOTS_STAFF, unions[0]))
     load_demo_families()
-    load_demo_funds()
-    load_demo_grants()
+    load_demo_funds(full=full)
+    load_demo_grants(full=full)
     load_demo_stations()
+    if full:
+        load_demo_fast_track()
     load_demo_tickets()
     load_demo_partners()
     load_demo_campaign()
