@@ -31,7 +31,7 @@ from nuanjia.orgs.rules import Role
 from nuanjia.pioneers.demo import load_demo_pioneers
 from nuanjia.produce.demo import load_demo_produce
 from nuanjia.relief.demo import load_demo_grants
-from nuanjia.reports.demo import load_demo_facts
+from nuanjia.reports.demo import last_event_id, load_demo_facts
 from nuanjia.skills.demo import load_demo_skills
 from nuanjia.stations.demo import load_demo_stations
 
@@ -122,6 +122,7 @@ def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
 @transaction.atomic
 def load_demo(*, full: bool = False) -> list[Staff]:
     """Load everything (`full`: with the bulk rows); return the demo accounts for printing."""
+    since_event = last_event_id()
     org_services.load_union_tree()
     unions = [ensure_demo_union(spec) for spec in DEMO_UNIONS]
     accounts = [ensure_demo_staff(spec, Org.objects.get(code=spec.org_code)) for spec in DEMO_STAFF]
@@ -144,5 +145,5 @@ def load_demo(*, full: bool = False) -> list[Staff]:
     load_demo_gigjobs()
     load_demo_pioneers()
     load_demo_modelworkers()
-    load_demo_facts()
+    load_demo_facts(since_event=since_event)
     return accounts
