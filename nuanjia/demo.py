@@ -23,7 +23,7 @@ from nuanjia.enterprises.demo import load_demo_enterprises
 from nuanjia.enterprises.demo_bulk import load_bulk_reliefs
 from nuanjia.funds.demo import load_demo_funds
 from nuanjia.gigjobs.demo import load_demo_gigjobs
-from nuanjia.hotline.demo import load_demo_tickets
+from nuanjia.hotline.demo import load_demo_fast_track, load_demo_tickets
 from nuanjia.members.demo import load_demo_partners
 from nuanjia.modelworkers.demo import load_demo_modelworkers
 from nuanjia.mutualaid.demo import load_demo_mutualaid
@@ -33,7 +33,7 @@ from nuanjia.orgs.rules import Role
 from nuanjia.pioneers.demo import load_demo_pioneers
 from nuanjia.produce.demo import load_demo_produce
 from nuanjia.relief.demo import load_demo_grants
-from nuanjia.reports.demo import load_demo_facts
+from nuanjia.reports.demo import last_event_id, load_demo_facts
 from nuanjia.skills.demo import load_demo_skills
 from nuanjia.stations.demo import load_demo_stations
 from nuanjia.stations.demo_bulk import load_bulk_stations
@@ -129,14 +129,17 @@ BULK_LOADERS: tuple[Callable[[], int], ...] = (load_bulk_stations, load_bulk_rel
 @transaction.atomic
 def load_demo(*, full: bool = False) -> list[Staff]:
     """Load everything (`full`: with the bulk rows); return the demo accounts for printing."""
+    since_event = last_event_id()
     org_services.load_union_tree()
     unions = [ensure_demo_union(spec) for spec in DEMO_UNIONS]
     accounts = [ensure_demo_staff(spec, Org.objects.get(code=spec.org_code)) for spec in DEMO_STAFF]
     accounts.append(ensure_demo_staff(GRASSROOTS_STAFF, unions[0]))
     load_demo_families()
-    load_demo_funds()
-    load_demo_grants()
+    load_demo_funds(full=full)
+    load_demo_grants(full=full)
     load_demo_stations()
+    if full:
+        load_demo_fast_track()
     load_demo_tickets()
     load_demo_partners()
     load_demo_campaign()
@@ -152,5 +155,5 @@ def load_demo(*, full: bool = False) -> list[Staff]:
     if full:
         for loader in BULK_LOADERS:
             loader()
-    load_demo_facts()
+    load_demo_facts(since_event=since_event)
     return accounts

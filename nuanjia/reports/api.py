@@ -29,8 +29,12 @@ class ReportQuery(Schema):
 
 class DrillQuery(ReportQuery):
     measure: str = Field(description="the measure's code, e.g. relief.grants_paid")
-    d1: str | None = Field(None, description="the first dimension's value")
-    d2: str | None = Field(None, description="the second dimension's value")
+    d1: str | None = Field(
+        None, description="the first dimension's value (the rows: several separated by commas)"
+    )
+    d2: str | None = Field(
+        None, description="the second dimension's value (the rows: several separated by commas)"
+    )
 
 
 class RowsQuery(DrillQuery):
@@ -171,7 +175,7 @@ def report_rows(request, query: Query[RowsQuery]):
     export writes them (personal data masked)."""
     org, period = _where(request.user, query)
     measure = _measure(request.user, query.measure)
-    rows = measure.rows(org.path, query.own, period.first, period.last, query.d1, query.d2)
+    rows = views.rows_of_values(measure, org.path, query.own, period, query.d1, query.d2)
     return RowPages(rows.order_by("pk"), views.export_of(measure))
 
 

@@ -10,6 +10,13 @@ campaigns' own measures its figures only). Units: those of the measure's kind (�
 for money; 斤, 万斤, 吨 for weights; 人, 万人; 人次, 万人次, 人次/日; 件; 个, 家; 天; % for a
 rate). A figure is rounded to two decimals, trailing zeros dropped ("6144", "104.11").
 
+A filter may follow the measure in brackets, on one of its registered dimensions by place
+(d1, d2) with one value or several separated by commas, e.g.
+`{funds.allocated[d1=warmth,hardship]|2026-01-01..2026-11-30|万元}`: the figure adds the
+facts of those values only, and its drill-down opens the rows of the same values. A value
+must be one the dimension knows (its choices, or a name its label function finds); a
+dimension with an open list (no labels) takes any value. Periods may be a range of days.
+
 Our own small parser, never Django template code: braces outside a well-formed placeholder
 are refused, and an unknown measure, period or unit is refused at save with a Chinese
 message naming the placeholder (RuleViolation on the field "body").
@@ -32,6 +39,7 @@ from nuanjia.core.measures import Unit
 from . import periods
 
 PLACEHOLDER = re.compile(r"\{([^{}|]*)\|([^{}|]*)\|([^{}|]*)\}")
+FILTERED = re.compile(r"^([^\[\]]*?)\s*(?:\[\s*(d[0-9]+)\s*=([^\[\]]*)\])?$")
 CAMPAIGN = "campaign"
 CHOSEN = "period"
 PERCENT = "%"
@@ -79,6 +87,12 @@ class Placeholder:
     measure: str
     period: str
     unit: str
+    dimension: int = 0  # the filtered dimension, 1 or 2 (0: no filter)
+    values: tuple[str, ...] = ()  # its values the figure adds
+
+    def chosen(self, place: int) -> tuple[str, ...] | None:
+        """The values of the dimension at `place` (1 or 2) the figure reads (None: any)."""
+        return self.values if self.dimension == place else None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -129,6 +143,8 @@ def _check(found: Placeholder, *, has_campaign: bool) -> None:
                 _("%(placeholder)s: “%(period)s” is not a period (2026, 2026-03, 2026-Q1, "
                   "period or campaign).") % {"placeholder": text, "period": found.period}
             ) from None  # fmt: skip
+    if found.values:
+        _check_filter(found)
     units = _units_of(found.measure)
     if found.unit not in units:
         raise _refuse(
@@ -139,6 +155,60 @@ def _check(found: Placeholder, *, has_campaign: bool) -> None:
         )
 
 
+def _check_filter(found: Placeholder) -> None:
+    """The filter names a registered dimension of the measure and values it knows."""
+    text = found.text
+    if found.measure in DERIVED:
+        raise _refuse(
+            _("%(placeholder)s: a derived figure takes no filter; filter the measures it is "
+              "made of.") % {"placeholder": text}
+        )  # fmt: skip
+    dimensions = measures.get(found.measure).dimensions
+    if not 1 <= found.dimension <= len(dimensions):
+        raise _refuse(
+            _("%(placeholder)s: the measure “%(measure)s” has no dimension d%(place)s; it has "
+              "%(count)s.") % {"placeholder": text, "measure": found.measure,
+                               "place": found.dimension, "count": len(dimensions)}
+        )  # fmt: skip
+    dimension = dimensions[found.dimension - 1]
+    for value in found.values:
+        if not _known(dimension, value):
+            raise _refuse(
+                _("%(placeholder)s: “%(value)s” is not a value of the dimension %(name)s.")
+                % {"placeholder": text, "value": value, "name": dimension.name}
+            )
+
+
+def _known(dimension: measures.Dimension, value: str) -> bool:
+    """A value of the dimension: one of its choices, or one its label function names (an
+    open list without labels takes any value)."""
+    if callable(dimension.labels):
+        return dimension.label(value) != value
+    return value in dimension.labels if dimension.labels else True
+
+
+def _read(found: re.Match[str]) -> Placeholder:
+    """The placeholder's parts, with the measure's filter split off (refused when it cannot
+    be read)."""
+    measure, period, unit = (item.strip() for item in found.groups())
+    split = FILTERED.match(measure)
+    if split is None:
+        raise _refuse(
+            _("%(placeholder)s: a filter is written after the measure as [d1=value,value], "
+              "e.g. {funds.allocated[d1=warmth,hardship]|2026|万元}.")
+            % {"placeholder": found.group(0)}
+        )  # fmt: skip
+    name, place, listed = split.groups()
+    values = tuple(value.strip() for value in (listed or "").split(",") if value.strip())
+    if place is not None and not values:
+        raise _refuse(
+            _("%(placeholder)s: name at least one value after “%(place)s=”.")
+            % {"placeholder": found.group(0), "place": place}
+        )
+    dimension = int(place[1:]) if place else 0
+    return Placeholder(found.group(0), name, period, unit, dimension, values)
+
+
 def parse(body: str, *, has_campaign: bool = False) -> list[Part]:
     """The text split into plain parts and placeholders, each checked; a stray brace or a
     placeholder that cannot be read is refused with the placeholder named."""
@@ -146,8 +216,7 @@ def parse(body: str, *, has_campaign: bool = False) -> list[Part]:
     at = 0
     for found in PLACEHOLDER.finditer(body):
         _plain(body[at : found.start()], parts)
-        measure, period, unit = (item.strip() for item in found.groups())
-        placeholder = Placeholder(found.group(0), measure, period, unit)
+        placeholder = _read(found)
         _check(placeholder, has_campaign=has_campaign)
         parts.append(placeholder)
         at = found.end()

@@ -109,14 +109,35 @@ def _d1(code: str, span: Span) -> str | None:
     return span.campaign if span.campaign and own else None
 
 
+Choice = tuple[str, ...] | None  # the values of a dimension read (None: any value)
+
+
+def _choices(placeholder: narrative.Placeholder, code: str, span: Span) -> tuple[Choice, Choice]:
+    """The values of each dimension the figure reads: the placeholder's filter, and for a
+    campaign's own measure over the campaign only that campaign (within the filter)."""
+    first = placeholder.chosen(1)
+    campaign = _d1(code, span)
+    if campaign is not None:
+        first = (campaign,) if first is None or campaign in first else ()
+    return first, placeholder.chosen(2)
+
+
+def _pairs(chosen: tuple[Choice, Choice]) -> list[tuple[str | None, str | None]]:
+    first, second = (values if values is not None else (None,) for values in chosen)
+    return [(d1, d2) for d1 in first for d2 in second]
+
+
 def _part(code: str, figure: queries.Figure) -> int:
     """A FLOW reads the union's own part (what it passed down itself: inside its subtree the
     flows net out), every other kind its subtree's total."""
     return figure.own if measures.get(code).kind == measures.Kind.FLOW else figure.total
 
 
-def _total(org: Org, code: str, span: Span) -> int:
-    return _part(code, queries.figure(org, code, span.first, span.last, _d1(code, span)))
+def _total(org: Org, placeholder: narrative.Placeholder, code: str, span: Span) -> int:
+    return sum(
+        _part(code, queries.figure(org, code, span.first, span.last, d1, d2))
+        for d1, d2 in _pairs(_choices(placeholder, code, span))
+    )
 
 
 def _value_text(placeholder: narrative.Placeholder, values: list[int], span: Span) -> str:
@@ -130,12 +151,16 @@ def _value_text(placeholder: narrative.Placeholder, values: list[int], span: Spa
     )
 
 
-def _url(org: Org, code: str, span: Span) -> str:
-    d1 = _d1(code, span)
+def _url(org: Org, placeholder: narrative.Placeholder, code: str, span: Span) -> str:
+    """The measure's page, or for a filtered figure the rows of the same values (the union's
+    own for a FLOW, as the figure): their sum is the figure."""
+    d1, d2 = _choices(placeholder, code, span)
     params = {"measure": code, "org": org.code, "period": span.key}
-    if d1 is not None:
-        return reverse("reports:rows") + "?" + urlencode({**params, "own": "0", "d1": d1})
-    return reverse("reports:measure") + "?" + urlencode(params)
+    if d1 is None and d2 is None:
+        return reverse("reports:measure") + "?" + urlencode(params)
+    own = "1" if measures.get(code).kind == measures.Kind.FLOW else "0"
+    chosen = {f"d{place}": ",".join(values) for place, values in ((1, d1), (2, d2)) if values}
+    return reverse("reports:rows") + "?" + urlencode({**params, "own": own, **chosen})
 
 
 def _fill(
@@ -145,9 +170,10 @@ def _fill(
     name = _measure_name(placeholder.measure)
     if not all(code in visible for code in placeholder.codes):
         return Filled(number, placeholder, DASH, name, span)
-    values = [_total(at, code, span) for code in placeholder.codes]
+    values = [_total(at, placeholder, code, span) for code in placeholder.codes]
     text = _value_text(placeholder, values, span)
-    return Filled(number, placeholder, text, name, span, _url(at, placeholder.codes[0], span))
+    url = _url(at, placeholder, placeholder.codes[0], span)
+    return Filled(number, placeholder, text, name, span, url)
 
 
 def _measure_name(code: str) -> str:
@@ -188,9 +214,14 @@ def _close(paragraph: list[narrative.Text | Filled], rendered: Rendered) -> None
         rendered.paragraphs.append(paragraph)
 
 
-def _child_values(org: Org, code: str, span: Span) -> dict[int, int]:
-    found = queries.children_figures(org, code, span.first, span.last, _d1(code, span))
-    return {child.pk: _part(code, figure) for child, figure in found}
+def _child_values(
+    org: Org, placeholder: narrative.Placeholder, code: str, span: Span
+) -> dict[int, int]:
+    values: dict[int, int] = {}
+    for d1, d2 in _pairs(_choices(placeholder, code, span)):
+        for child, figure in queries.children_figures(org, code, span.first, span.last, d1, d2):
+            values[child.pk] = values.get(child.pk, 0) + _part(code, figure)
+    return values
 
 
 def _tables(rendered: Rendered, visible: set[str]) -> list[Table]:
@@ -198,11 +229,12 @@ def _tables(rendered: Rendered, visible: set[str]) -> list[Table]:
     children = list(Org.objects.filter(parent=rendered.org, is_active=True).order_by("path"))
     tables, seen = [], set()
     for filled in rendered.notes:
-        key = (filled.placeholder.measure, filled.placeholder.period, filled.placeholder.unit)
+        found = filled.placeholder
+        key = (found.measure, found.dimension, found.values, found.period, found.unit)
         if key in seen or not filled.url:
             continue
         seen.add(key)
-        per_code = [_child_values(rendered.org, c, filled.span) for c in filled.placeholder.codes]
+        per_code = [_child_values(rendered.org, found, c, filled.span) for c in found.codes]
         rows = []
         for child in children:
             values = [found.get(child.pk, 0) for found in per_code]

@@ -34,8 +34,9 @@ class TemplateForm(forms.Form):
     body = forms.CharField(
         label=_lazy("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_lazy("Figures are written {measure|period|unit}, e.g. {funds.allocated|2026|万元}; "
-                        "the period may be 2026, 2026-03, 2026-Q1, period (the report's) or "
-                        "campaign."),
+                        "the period may be 2026, 2026-03, 2026-Q1, 2026-01-01..2026-11-30, period "
+                        "(the report's) or campaign; a filter on one of the measure's dimensions "
+                        "follows it, e.g. {funds.allocated[d1=warmth,hardship]|2026|万元}."),
     )  # fmt: skip
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

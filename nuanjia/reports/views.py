@@ -205,10 +205,33 @@ def measure_view(request: HttpRequest):
     })  # fmt: skip
 
 
+def rows_of_values(
+    measure: measures.Measure, path: str, own: bool, period: Any, d1: str | None, d2: str | None
+) -> Any:
+    """The measure's rows for the values of each dimension, several separated by commas (a
+    report's filtered figure, narrative): the rows of each combination, together."""
+    firsts: list[str | None] = list(d1.split(",")) if d1 else [None]
+    seconds: list[str | None] = list(d2.split(",")) if d2 else [None]
+    found = None
+    for one in firsts:
+        for two in seconds:
+            rows = measure.rows(path, own, period.first, period.last, one, two)
+            found = rows if found is None else found | rows
+    return found
+
+
+def _labels(measure: measures.Measure, chosen: dict[str, Any]) -> list[str]:
+    return [
+        "、".join(dim.label(one) for one in value.split(","))
+        for dim, value in zip(measure.dimensions, (chosen["d1"], chosen["d2"]), strict=False)
+        if value
+    ]
+
+
 def _rows_of(request: HttpRequest, measure: measures.Measure, at: Where) -> Any:
     own = request.GET.get("own") == "1"
-    d1, d2 = request.GET.get("d1"), request.GET.get("d2")
-    rows = measure.rows(at.org.path, own, at.period.first, at.period.last, d1, d2)
+    d1, d2 = request.GET.get("d1") or None, request.GET.get("d2") or None
+    rows = rows_of_values(measure, at.org.path, own, at.period, d1, d2)
     return rows.order_by("pk"), {"own": own, "d1": d1, "d2": d2}
 
 
@@ -233,8 +256,7 @@ def rows_view(request: HttpRequest):
         "at": at, "measure": measure, "page": page, "header": export.header(),
         "lines": [export.cells(row) for row in page.object_list], "total": total,
         "own": chosen["own"], "query": query, "trail": _trail(request, at.org),
-        "labels": [dim.label(value) for dim, value in zip(
-            measure.dimensions, (chosen["d1"], chosen["d2"]), strict=False) if value is not None],
+        "labels": _labels(measure, chosen),
         **_picker(at, measure=measure.code, own="1" if chosen["own"] else "0",
                   d1=chosen["d1"], d2=chosen["d2"]),
     })  # fmt: skip

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nuanjia.core import bulk
+from nuanjia.core import bulk, clock
 from nuanjia.core.actors import Actor
 from nuanjia.core.audit import append_event, append_event_and, prepare_event
 from nuanjia.core.errors import RuleViolation
@@ -310,7 +310,7 @@ def open_ticket(
             worker.employer if worker is not None else None
         )
     proposed = queries.proposed_org(request.region_code, employer)
-    now = timezone.now()
+    now = clock.now()  # the real time, unless the demo holds an earlier business day
     ticket = Ticket(  # type: ignore[misc]  # a sealed-phone property (core.sealed_phones)
         channel=channel,
         caller_name=request.caller_name or (worker.name if worker else ""),

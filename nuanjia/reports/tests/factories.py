@@ -56,12 +56,14 @@ def paid_grant(worker: Worker, org: Org, day: datetime.date, amount_fen: int, **
     )
 
 
-def allocation(giver: Org, receiver: Org, day: datetime.date, amount_fen: int) -> Transaction:
+def allocation(
+    giver: Org, receiver: Org, day: datetime.date, amount_fen: int, earmark: str = "hardship"
+) -> Transaction:
     return Transaction.objects.create(
         kind=Transaction.Kind.ALLOCATE,
         org=giver,
         counterpart_org=receiver,
-        earmark=Earmark.objects.get(code="hardship"),
+        earmark=Earmark.objects.get(code=earmark),
         amount_fen=amount_fen,
         posted_on=day,
     )
