@@ -11,6 +11,7 @@ workflows without the bulk rows."""
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from nuanjia.benefits.demo import load_demo_benefits
@@ -105,7 +106,8 @@ def ensure_demo_union(spec: DemoUnion) -> Org:
     )
 
 
-def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
+def ensure_demo_staff(spec: DemoStaff, org: Org, password_hash: str = "") -> Staff:
+    """The account, made if missing (`password_hash`: DEMO_PASSWORD's, made once for all)."""
     staff = Staff.objects.filter(username=spec.username).first()
     if staff is None:
         staff = org_services.create_staff(
@@ -114,9 +116,27 @@ def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
             full_name=spec.full_name,
             password=DEMO_PASSWORD,
             by=None,
+            password_hash=password_hash,
         )
     org_services.set_roles(staff, set(spec.roles), by=None)
     return staff
+
+
+def _ensure_accounts(grassroots: Org) -> list[Staff]:
+    """Every demo account; the one password is hashed once, and only when an account is new."""
+    specs = [*DEMO_STAFF, GRASSROOTS_STAFF]
+    missing = {spec.username for spec in specs} - set(
+        Staff.objects.filter(username__in=[spec.username for spec in specs]).values_list(
+            "username", flat=True
+        )
+    )
+    password_hash = make_password(DEMO_PASSWORD) if missing else ""
+    accounts = [
+        ensure_demo_staff(spec, Org.objects.get(code=spec.org_code), password_hash)
+        for spec in DEMO_STAFF
+    ]
+    accounts.append(ensure_demo_staff(GRASSROOTS_STAFF, grassroots, password_hash))
+    return accounts
 
 
 @transaction.atomic
@@ -124,8 +144,7 @@ def load_demo(*, full: bool = False) -> list[Staff]:
     """Load everything (`full`: with the bulk rows); return the demo accounts for printing."""
     org_services.load_union_tree()
     unions = [ensure_demo_union(spec) for spec in DEMO_UNIONS]
-    accounts = [ensure_demo_staff(spec, Org.objects.get(code=spec.org_code)) for spec in DEMO_STAFF]
-    accounts.append(ensure_demo_staff(GRASSROOTS_STAFF, unions[0]))
+    accounts = _ensure_accounts(unions[0])
     load_demo_families()
     load_demo_funds()
     load_demo_grants()
