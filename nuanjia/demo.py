@@ -17,6 +17,7 @@ from django.db import transaction
 from nuanjia.benefits.demo import load_demo_benefits
 from nuanjia.campaigns.demo import load_demo_campaign
 from nuanjia.core.codes import credit_code_check_char
+from nuanjia.core.models import AuditChain
 from nuanjia.counselling.demo import load_demo_counselling
 from nuanjia.demo_people import load_demo_families
 from nuanjia.enterprises.demo import load_demo_enterprises
@@ -139,9 +140,17 @@ def _ensure_accounts(grassroots: Org) -> list[Staff]:
     return accounts
 
 
+def _audit_heads() -> list[tuple[str, int]]:
+    """Where every audit chain stands: every change is audited, so when the heads did not
+    move, the loaders changed nothing."""
+    return list(AuditChain.objects.order_by("key").values_list("key", "last_seq"))
+
+
 @transaction.atomic
 def load_demo(*, full: bool = False) -> list[Staff]:
-    """Load everything (`full`: with the bulk rows); return the demo accounts for printing."""
+    """Load everything (`full`: with the bulk rows); return the demo accounts for printing.
+    A second run changes nothing: the facts are rebuilt only when a loader added rows."""
+    heads = _audit_heads()
     org_services.load_union_tree()
     unions = [ensure_demo_union(spec) for spec in DEMO_UNIONS]
     accounts = _ensure_accounts(unions[0])
@@ -161,5 +170,6 @@ def load_demo(*, full: bool = False) -> list[Staff]:
     load_demo_gigjobs()
     load_demo_pioneers()
     load_demo_modelworkers()
-    load_demo_facts()
+    if _audit_heads() != heads:
+        load_demo_facts()
     return accounts
