@@ -12,6 +12,7 @@ workflows without the bulk rows."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from nuanjia.benefits.demo import load_demo_benefits
@@ -108,7 +109,8 @@ def ensure_demo_union(spec: DemoUnion) -> Org:
     )
 
 
-def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
+def ensure_demo_staff(spec: DemoStaff, org: Org, password_hash: str = "") -> Staff:
+    """The account, made if missing (`password_hash`: DEMO_PASSWORD's, made once for all)."""
     staff = Staff.objects.filter(username=spec.username).first()
     if staff is None:
         staff = org_services.create_staff(
@@ -117,6 +119,7 @@ def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
             full_name=spec.full_name,
             password=DEMO_PASSWORD,
             by=None,
+            password_hash=password_hash,
         )
     org_services.set_roles(staff, set(spec.roles), by=None)
     return staff
@@ -126,14 +129,31 @@ def ensure_demo_staff(spec: DemoStaff, org: Org) -> Staff:
 BULK_LOADERS: tuple[Callable[[], int], ...] = (load_bulk_stations, load_bulk_reliefs)
 
 
+def _ensure_accounts(grassroots: Org) -> list[Staff]:
+    """Every demo account; the one password is hashed once, and only when an account is new."""
+    specs = [*DEMO_STAFF, GRASSROOTS_STAFF]
+    missing = {spec.username for spec in specs} - set(
+        Staff.objects.filter(username__in=[spec.username for spec in specs]).values_list(
+            "username", flat=True
+        )
+    )
+    password_hash = make_password(DEMO_PASSWORD) if missing else ""
+    accounts = [
+        ensure_demo_staff(spec, Org.objects.get(code=spec.org_code), password_hash)
+        for spec in DEMO_STAFF
+    ]
+    accounts.append(ensure_demo_staff(GRASSROOTS_STAFF, grassroots, password_hash))
+    return accounts
+
+
 @transaction.atomic
 def load_demo(*, full: bool = False) -> list[Staff]:
-    """Load everything (`full`: with the bulk rows); return the demo accounts for printing."""
+    """Load everything (`full`: with the bulk rows); return the demo accounts for printing.
+    A second run changes nothing: the facts are rebuilt only when a loader wrote something."""
     since_event = last_event_id()
     org_services.load_union_tree()
     unions = [ensure_demo_union(spec) for spec in DEMO_UNIONS]
-    accounts = [ensure_demo_staff(spec, Org.objects.get(code=spec.org_code)) for spec in DEMO_STAFF]
-    accounts.append(ensure_demo_staff(GRASSROOTS_STAFF, unions[0]))
+    accounts = _ensure_accounts(unions[0])
     load_demo_families()
     load_demo_funds(full=full)
     load_demo_grants(full=full)

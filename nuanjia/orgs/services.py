@@ -277,12 +277,21 @@ def _check_password(password: str, user: Staff | None = None) -> None:
 
 @transaction.atomic
 def create_staff(
-    *, org: Org, username: str, full_name: str, password: str, phone: str = "", by: Actor | None
+    *,
+    org: Org,
+    username: str,
+    full_name: str,
+    password: str,
+    phone: str = "",
+    by: Actor | None,
+    password_hash: str = "",
 ) -> Staff:
     """Open a staff account in `org`. Roles are granted separately by a security administrator.
 
     An administrator's initial password must be changed at the first sign-in (`by` None: the
     operator's own accounts, such as the demo's, keep the password they are given).
+    `password_hash`: Django's `make_password(password)`, made once by the operator for many
+    accounts of the one password (the demo's); hashing is slow on purpose.
     """
     username = username.strip()
     if not username:
@@ -293,7 +302,10 @@ def create_staff(
         )
     staff = Staff(org=org, username=username, full_name=full_name.strip(), phone=phone.strip())  # type: ignore[misc]  # a sealed-phone property (core.sealed_phones)
     _check_password(password, staff)
-    staff.set_password(password)
+    if password_hash and by is None:
+        staff.password = password_hash
+    else:
+        staff.set_password(password)
     staff.password_changed_at = timezone.now()
     staff.must_change_password = by is not None
     staff.enrolment_code_required = by is not None

@@ -9,6 +9,7 @@ one account are never both reset by an administrator.
 import re
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -245,3 +246,15 @@ def test_the_demo_accounts_keep_the_demo_password(tree):
     client = Client()
     assert sign_in(client, spec.username, DEMO_PASSWORD)["Location"] == "/"
     assert client.get("/").status_code == 200
+
+
+def test_demo_accounts_made_with_one_hash_each_sign_in_with_the_demo_password(tree):
+    password_hash = make_password(DEMO_PASSWORD)
+    specs = [spec for spec in DEMO_STAFF if spec.username in ("zz_caseworker", "hj_reviewer")]
+    for spec in specs:
+        ensure_demo_staff(spec, Org.objects.get(code=spec.org_code), password_hash)
+    for spec in specs:
+        client = Client()
+        assert sign_in(client, spec.username, DEMO_PASSWORD)["Location"] == "/"
+    wrong = Client()
+    assert sign_in(wrong, "hj_reviewer", "Wrong@2026pass").status_code == 200

@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Sum
 
 from nuanjia.core import clock, measures
+from nuanjia.core.models import AuditEvent
 from nuanjia.demo import load_demo
 from nuanjia.orgs.models import Org
 from nuanjia.reports import queries, services
@@ -62,3 +63,13 @@ def test_the_demo_figures_are_their_rows(tree):
             assert whole.own + sum(f.total for _c, f in children) == whole.total, measure.code
     assert {"relief.grants_paid", "stations.visits", "hotline.received"} <= nonzero
     assert nonzero <= _facts_are_computed(datetime.date(last.year - 3, 1, 1), last)
+
+
+def test_loading_the_demo_again_changes_nothing(tree):
+    load_demo()
+    key = ("measure", "day", "org_id", "d1", "d2", "peer_path", "value")
+    facts = sorted(Fact.objects.values_list(*key))
+    events = AuditEvent.objects.count()
+    load_demo()
+    assert AuditEvent.objects.count() == events
+    assert sorted(Fact.objects.values_list(*key)) == facts
