@@ -23,7 +23,7 @@ from nuanjia.core.prepared import hot_cursor
 from .actors import Actor
 from .models import AuditChain, AuditRootEntry
 from .models import AuditEvent as AuditEvent  # re-exported: callers import it from here
-from .prepared import PreparedInsert
+from .prepared import PreparedInsert, unsaved
 
 GENESIS_HASH = "0" * 64
 # The chain of events of no union, which also holds every event written before chains were
@@ -125,21 +125,24 @@ def prepare_event(
     prepares before it queues for the lock."""
     org = org if org is not None else _org_of(obj)
     actor = by if getattr(by, "is_authenticated", False) else None
-    event = AuditEvent(
-        at=timezone.now(),
-        actor_id=actor.pk if actor else None,
-        actor_label=actor_label or (actor.get_username() if actor else ""),
-        org_id=getattr(org, "pk", None),
-        org_path=getattr(org, "path", "") or "",
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_label=(label if label is not None else (str(obj) if obj is not None else ""))[:255],
-        changes=redact(changes or {}),
-        ip=current_ip.get(),
-        success=success,
-        prev_hash="",
-    )
+    values = {
+        "at": timezone.now(),
+        "actor_id": actor.pk if actor else None,
+        "actor_label": actor_label or (actor.get_username() if actor else ""),
+        "org_id": getattr(org, "pk", None),
+        "org_path": getattr(org, "path", "") or "",
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
+        "object_label": (label if label is not None else (str(obj) if obj is not None else ""))[
+            :255
+        ],
+        "changes": redact(changes or {}),
+        "ip": current_ip.get(),
+        "success": success,
+        "prev_hash": "",
+    }
+    event = unsaved(AuditEvent, values)  # AuditEvent(**values), without __init__'s walk
     return PreparedInsert(event)
 
 

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from nuanjia.core.audit import append_event_and, prepare_event
 from nuanjia.core.cache import TTLCache
 from nuanjia.core.errors import RuleViolation
-from nuanjia.core.prepared import PreparedInsert, hot_cursor
+from nuanjia.core.prepared import PreparedInsert, hot_cursor, unsaved
 from nuanjia.members.models import Outlet, PartnerUser
 from nuanjia.members.services.scanning import (
     ROW_FIELDS,
@@ -83,6 +83,7 @@ def _col(model: Any, name: str) -> str:
 _OFFER_FIELDS = ("id", "partner", "org", "name", "member_price_fen", "subsidy_fen", "per_day",
                  "per_week", "per_month", "per_year", "budget_uses", "budget_period",
                  "starts_on", "rule")  # fmt: skip
+_OFFER_ATTNAMES = tuple({"partner": "partner_id", "org": "org_id"}.get(n, n) for n in _OFFER_FIELDS)
 
 
 @functools.cache
@@ -170,10 +171,7 @@ def _offer_of(
     subtree or member group) from `_live_sql`'s columns; None when no offer is live."""
     if values[0] is None:
         return None
-    found = Offer(
-        **{{"partner": "partner_id", "org": "org_id"}.get(n, n): v
-           for n, v in zip(_OFFER_FIELDS, values, strict=False)}
-    )  # fmt: skip
+    found = unsaved(Offer, dict(zip(_OFFER_ATTNAMES, values, strict=False)))
     found.starts_on = _date(found.starts_on)
     found.rule = _rule_of(found.rule)
     union_id, union_path, in_group = values[len(_OFFER_FIELDS) : len(_OFFER_FIELDS) + 3]
@@ -181,7 +179,7 @@ def _offer_of(
         in_group = _in_group(found, worker_id, day)
     if union_id is None or not in_group:
         return found, None
-    return found, Org(pk=union_id, path=union_path)
+    return found, unsaved(Org, {"id": union_id, "path": union_path})
 
 
 @functools.cache
@@ -319,8 +317,8 @@ def _first(
         return _First(earlier=Answer.from_json(_rule_of(top[1])))
     if chosen is not None and top[2] is None:
         raise RuleViolation(_("Choose one of your outlets."), field="outlet")
-    place = None if chosen is None else Outlet(
-        pk=top[2], partner_id=user.partner_id, name=top[3], is_active=True
+    place = None if chosen is None else unsaved(
+        Outlet, {"id": top[2], "partner_id": user.partner_id, "name": top[3], "is_active": True}
     )  # fmt: skip
     if worker_id is None or top[_WORKER_AT] is None:
         return _First(place=place)

@@ -21,7 +21,7 @@ from nuanjia.core.actors import Actor
 from nuanjia.core.audit import append_event, append_event_and, prepare_event
 from nuanjia.core.errors import RuleViolation
 from nuanjia.core.models import AuditEvent
-from nuanjia.core.prepared import PreparedInsert, hot_cursor
+from nuanjia.core.prepared import PreparedInsert, hot_cursor, unsaved
 from nuanjia.core.sms import send_sms
 from nuanjia.core.workflow import access
 from nuanjia.orgs.models import Org
@@ -239,9 +239,8 @@ def _prepare_intake(ticket: Ticket, channel: str) -> _Intake:
     """The same rows `ticket.save()` and `FLOW.record(ticket, "received", …)` would write."""
     ticket.number = ""  # taken under the lock
     changes = {"channel": channel}
-    event = TicketEvent(
-        ticket_id=0, action="received", from_status="", to_status=ticket.status, changes=changes
-    )
+    event = unsaved(TicketEvent, {"ticket_id": 0, "action": "received", "from_status": "",
+                                  "to_status": ticket.status, "changes": changes})  # fmt: skip
     audit = prepare_event(
         ticket, "hotline.received", changes={"status": ["", ticket.status], **changes},
         org=ticket.org,
