@@ -11,8 +11,9 @@ from typing import Literal
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from nuanjia.core import clock
@@ -25,6 +26,7 @@ from nuanjia.orgs.permissions import check_permission
 from nuanjia.orgs.rules import Perm
 
 from . import queries, ratelimit, rules, services
+from .imports_tallies import import_tallies
 from .models import Facility, Service, Station, StationGrant
 from .workflow import GRANT_FLOW, GrantStep
 
@@ -354,3 +356,51 @@ add_step_operations(
 def station_detail(request, station_id: int):
     check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
     return queries.get_station_for(request.user, station_id)
+
+
+# ---- The tally sheet (驿站来访统计) ----------------------------------------------------------
+
+
+class SheetErrorOut(Schema):
+    row: int | None = Field(description="The sheet's row (None: the whole file)")
+    column: str
+    message: str
+
+
+class TallyImportOut(Schema):
+    committed: bool = Field(description="True when the counts were written")
+    total: int
+    written: int
+    errors: list[SheetErrorOut]
+
+
+TALLY_FILE = File(None)  # a missing file is answered in Chinese naming the field
+
+
+@router.post(
+    "/tallies/import",
+    response={200: TallyImportOut, 400: TallyImportOut, **ERROR_RESPONSES},
+    summary="Import a tally sheet: keepers' day counts (multipart: mode and file)",
+)
+def tally_import(
+    request,
+    mode: Literal["all_or_nothing", "valid_rows"] = Form("all_or_nothing"),
+    file: UploadedFile | None = TALLY_FILE,
+):
+    """As the page: every row checked (a keeper of the station's union or above, no future
+    day, 0–100000 visitors), errors named by row and column; all or nothing unless `mode` is
+    `valid_rows`. Each count replaces the one of its station and day."""
+    check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
+    if file is None:
+        raise RuleViolation(_("Choose the file to upload."), field="file")
+    result = import_tallies(file, by=request.user, mode=mode, file_name=file.name or "")
+    errors = [{"row": None, "column": "", "message": text} for text in result.sheet_errors] + [
+        {"row": error.row, "column": error.column, "message": str(error)} for error in result.errors
+    ]
+    body = {
+        "committed": result.committed,
+        "total": result.total,
+        "written": result.created if result.committed else 0,
+        "errors": errors,
+    }
+    return Status(200 if result.committed and not errors else 400, body)

@@ -190,6 +190,10 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
+class TallyImportForm(ImportForm):
+    """The tally sheet (驿站来访统计): the file and what to do with rows that have errors."""
+
+
 class StationImportForm(ImportForm):
     datum = forms.ChoiceField(
         label=_("Coordinate system of the sheet"), choices=DATUM_CHOICES, initial=rules.GCJ02

@@ -22,6 +22,7 @@ from nuanjia.core.imports import (
     Mode,
     SheetSource,
     SheetSpec,
+    build_template,
     run_import,
 )
 
@@ -90,3 +91,11 @@ def import_tallies(
 ) -> ImportResult:
     source = SheetSource(file, sheet_title=TALLY_TITLE, name=file_name)
     return run_import(source, TallyImporter(by=by, file_name=file_name), mode=mode)
+
+
+def write_tally_template(destination: Any) -> None:
+    instructions = _(
+        "Visitors counted at rest stations: one station and day per row, from row 3 down. The "
+        "count replaces the one recorded for that station and day. Columns marked * are required."
+    )
+    build_template(TALLY_SHEET, destination, instructions=instructions)

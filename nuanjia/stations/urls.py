@@ -41,6 +41,12 @@ urlpatterns = [
         name="import_errors",
     ),
     path("stations/export/", views.export_view, name="export"),
+    path("stations/tallies/import/", views.tally_import_view, name="tally_import"),
+    path(
+        "stations/tallies/import/template/",
+        views.tally_template_view,
+        name="tally_import_template",
+    ),
     # Public phone pages (no sign-in; rate-limited): listed in tests/scopewalk.PUBLIC_ROUTES.
     path("s/", views.nearest_view, name="nearest"),
     path("s/<str:station_code>/", views.checkin_view, name="checkin"),

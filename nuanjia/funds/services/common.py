@@ -189,6 +189,20 @@ def account_for(org: Org, earmark: Earmark, *, create: bool = True) -> FundAccou
         return FundAccount.objects.get(org=org, earmark=earmark)
 
 
+def _lock_account_of(org: Org, earmark: Earmark) -> FundAccount:
+    """The org's account of the earmark, locked as `_lock` locks it (the org's audit chain
+    first) and read afresh; one statement when the account exists, so a single-account
+    posting does not read it once before the lock and again under it."""
+    lock_chain(org.path)
+    locked = FundAccount.objects.select_for_update(of=("self",)).filter(org=org, earmark=earmark)
+    account = next(iter(locked[:1]), None)
+    if account is None:
+        account_for(org, earmark)  # created empty on first use
+        account = locked.get()
+    account.org, account.earmark = org, earmark
+    return account
+
+
 def _lock(*accounts: FundAccount) -> dict[int, FundAccount]:
     """Lock the accounts in primary-key order and read them afresh.
 

@@ -24,6 +24,7 @@ from .common import (
     Leg,
     _check_open,
     _lock,
+    _lock_account_of,
     _memo,
     _posted_on,
     _require_balance,
@@ -64,8 +65,7 @@ def receive(
             field="earmark",
         )
     _check_open([org], posted_on)
-    account = account_for(org, earmark)
-    account = _lock(account)[account.pk]
+    account = _lock_account_of(org, earmark)
     return _write(
         Kind.RECEIVE,
         org,

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -123,3 +124,49 @@ def test_a_bad_row_of_the_sheet_is_named_and_nothing_is_written(keeper, make_sta
     assert any(message.startswith("第3行") and "站点编码" in message for message in messages)
     assert any(message.startswith("第4行") and "日期" in message for message in messages)
     assert not DayTally.objects.exists()
+
+
+def test_a_keeper_uploads_the_tally_sheet_on_its_page(login, keeper, make_station):
+    station = make_station(code="ZZ-08-101")
+    client = login(keeper)
+    page = client.get(reverse("stations:tally_import"))
+    assert page.status_code == 200 and "站点编码" in page.content.decode()
+    day = timezone.localdate().isoformat()
+    response = client.post(
+        reverse("stations:tally_import"),
+        {"file": _sheet([["ZZ-08-101", day, "25"]]), "mode": "all_or_nothing"},
+    )
+    assert response.context["result"].committed
+    assert StationDay.objects.get(station=station).visits == 25
+    template = client.get(reverse("stations:tally_import_template"))
+    assert template.status_code == 200 and template["Content-Type"].startswith("application/")
+
+
+def test_the_page_lists_bad_rows_and_writes_nothing(login, keeper, make_station):
+    make_station(code="ZZ-08-101")
+    response = login(keeper).post(
+        reverse("stations:tally_import"),
+        {"file": _sheet([["ZZ-08-101", "2026-13-01", "25"]]), "mode": "all_or_nothing"},
+    )
+    assert "第2行" in response.content.decode() or "第 2 行" in response.content.decode()
+    assert not DayTally.objects.exists()
+
+
+def test_the_tally_sheet_through_the_api(login, keeper, make_station):
+    station = make_station(code="ZZ-08-101")
+    client = login(keeper)
+    day = timezone.localdate().isoformat()
+    sheet = _sheet([["ZZ-08-101", day, "40"]])
+    sheet.name = "统计.xlsx"
+    answer = client.post("/api/v1/stations/tallies/import", {"file": sheet})
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == {"committed": True, "total": 1, "written": 1, "errors": []}
+    assert StationDay.objects.get(station=station).visits == 40
+    bad = _sheet([["ZZ-08-101", day, "-1"]])
+    bad.name = "统计.xlsx"
+    refused = client.post("/api/v1/stations/tallies/import", {"file": bad})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["row"] == 2 and not refused.json()["committed"]
+    assert StationDay.objects.get(station=station).visits == 40
+    missing = client.post("/api/v1/stations/tallies/import", {})
+    assert missing.status_code == 400 and missing.json()["field"] == "file"

@@ -46,6 +46,8 @@ from .statistics import (  # noqa: F401
     import_errors_view,
     import_view,
     statistics_view,
+    tally_import_view,
+    tally_template_view,
     template_view,
 )
 
@@ -77,6 +79,8 @@ __all__ = [
     "station_new_view",
     "station_status_view",
     "statistics_view",
+    "tally_import_view",
+    "tally_template_view",
     "tally_view",
     "template_view",
 ]

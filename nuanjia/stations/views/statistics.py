@@ -21,6 +21,7 @@ from nuanjia.orgs.rules import Perm
 
 from .. import forms, queries, rules
 from ..imports import STATION_SHEET, export_stations, import_stations, write_station_template
+from ..imports_tallies import TALLY_SHEET, import_tallies, write_tally_template
 from ..models import Station
 from ..tiles import allow_tiles, tile_map
 from .registry import DEFAULT_STATS_DAYS, _xlsx
@@ -173,6 +174,23 @@ def import_errors_view(request, import_token: str):
 @require_GET
 def template_view(request):
     return _xlsx(write_station_template, "驿站导入模板.xlsx")
+
+
+@requires(Perm.VIEW_BUSINESS)
+def tally_import_view(request):
+    """A union's tally sheet: keepers' day counts of every station of its subtree at once."""
+    form = forms.TallyImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": TALLY_SHEET.columns}
+    context |= imported_context(
+        request, form, lambda upload, **how: import_tallies(upload, by=request.user, **how)
+    )
+    return render(request, "stations/tally_import.html", context)
+
+
+@requires(Perm.VIEW_BUSINESS)
+@require_GET
+def tally_template_view(request):
+    return _xlsx(write_tally_template, "驿站来访统计模板.xlsx")
 
 
 @requires(Perm.VIEW_BUSINESS)
