@@ -363,7 +363,7 @@ def station_detail(request, station_id: int):
 
 class SheetErrorOut(Schema):
     row: int | None = Field(description="The sheet's row (None: the whole file)")
-    column: str
+    column: str = Field(description="The sheet's column letter, or `file`; empty for a row")
     message: str
 
 
@@ -379,7 +379,7 @@ TALLY_FILE = File(None)  # a missing file is answered in Chinese naming the fiel
 
 @router.post(
     "/tallies/import",
-    response={200: TallyImportOut, 400: TallyImportOut, **ERROR_RESPONSES},
+    response={**ERROR_RESPONSES, 200: TallyImportOut, 400: TallyImportOut},
     summary="Import a tally sheet: keepers' day counts (multipart: mode and file)",
 )
 def tally_import(
@@ -391,8 +391,9 @@ def tally_import(
     day, 0–100000 visitors), errors named by row and column; all or nothing unless `mode` is
     `valid_rows`. Each count replaces the one of its station and day."""
     check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    if file is None:
-        raise RuleViolation(_("Choose the file to upload."), field="file")
+    if file is None:  # answered in the import's own shape, the field named
+        missing = {"row": None, "column": "file", "message": _("Choose the file to upload.")}
+        return Status(400, {"committed": False, "total": 0, "written": 0, "errors": [missing]})
     result = import_tallies(file, by=request.user, mode=mode, file_name=file.name or "")
     errors = [{"row": None, "column": "", "message": text} for text in result.sheet_errors] + [
         {"row": error.row, "column": error.column, "message": str(error)} for error in result.errors

@@ -169,4 +169,7 @@ def test_the_tally_sheet_through_the_api(login, keeper, make_station):
     assert refused.json()["errors"][0]["row"] == 2 and not refused.json()["committed"]
     assert StationDay.objects.get(station=station).visits == 40
     missing = client.post("/api/v1/stations/tallies/import", {})
-    assert missing.status_code == 400 and missing.json()["field"] == "file"
+    assert missing.status_code == 400
+    assert missing.json()["errors"] == [
+        {"row": None, "column": "file", "message": "请选择要上传的文件。"}
+    ]
