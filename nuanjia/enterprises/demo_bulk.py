@@ -97,7 +97,10 @@ def _let(city: Org, county: Org, serial: int, rent_yuan: int, by: Staff) -> None
 def load_bulk_reliefs() -> int:
     """The cities' tenants and their relief; returns the reliefs approved (0 when loaded)."""
     cities = _cities()
-    if not cities or Property.objects.filter(org=cities[0][0], name__endswith="职工文化宫").exists():
+    if (
+        not cities
+        or Property.objects.filter(org=cities[0][0], name__endswith="职工文化宫").exists()
+    ):
         return 0
     caseworker = Staff.objects.get(username="sz_caseworker")
     approver = Staff.objects.get(username="sz_approver")
