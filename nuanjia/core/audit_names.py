@@ -160,6 +160,7 @@ EVENT_NAMES: dict[str, Promise | str] = {
     "station.photo_added": _("Station photo added"),
     "station.status": _("Station status changed"),
     "station.tally": _("Station visits tallied"),
+    "station.tallies": _("Station visitor counts imported"),
     "station.updated": _("Station changed"),
     "stations.imported": _("Stations imported"),
     "two_factor.enrol_failed": _("Authenticator enrolment failed"),

@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from nuanjia.core import clock
 from nuanjia.core.errors import RuleViolation
+from nuanjia.core.imports import ImportResult
 from nuanjia.core.lists import Seek
 from nuanjia.core.pagination import Pages
 from nuanjia.core.schemas import ErrorOut, EventOut
@@ -362,8 +363,8 @@ def station_detail(request, station_id: int):
 
 
 class SheetErrorOut(Schema):
-    row: int | None = Field(description="The sheet's row (None: the whole file)")
-    column: str = Field(description="The sheet's column letter, or `file`; empty for a row")
+    row: int = Field(description="The sheet's row, as Excel numbers it")
+    column: str = Field(description="The sheet's column letter; empty for the whole row")
     message: str
 
 
@@ -371,15 +372,25 @@ class TallyImportOut(Schema):
     committed: bool = Field(description="True when the counts were written")
     total: int
     written: int
-    errors: list[SheetErrorOut]
+    errors: list[SheetErrorOut] = Field(description="Rows left out (mode `valid_rows`)")
 
 
 TALLY_FILE = File(None)  # a missing file is answered in Chinese naming the field
+ERRORS_SHOWN = 20
+
+
+def _refusal(result: ImportResult) -> RuleViolation:
+    """The sheet refused as a whole: its problems, each naming its row and column."""
+    problems = list(result.sheet_errors) + [str(error) for error in result.errors]
+    message = "；".join(problems[:ERRORS_SHOWN])
+    if len(problems) > ERRORS_SHOWN:
+        message += _("; and %(count)d more problems.") % {"count": len(problems) - ERRORS_SHOWN}
+    return RuleViolation(message, field="file", code="sheet_refused")
 
 
 @router.post(
     "/tallies/import",
-    response={**ERROR_RESPONSES, 200: TallyImportOut, 400: TallyImportOut},
+    response={**ERROR_RESPONSES, 200: TallyImportOut},
     summary="Import a tally sheet: keepers' day counts (multipart: mode and file)",
 )
 def tally_import(
@@ -388,20 +399,16 @@ def tally_import(
     file: UploadedFile | None = TALLY_FILE,
 ):
     """As the page: every row checked (a keeper of the station's union or above, no future
-    day, 0–100000 visitors), errors named by row and column; all or nothing unless `mode` is
-    `valid_rows`. Each count replaces the one of its station and day."""
+    day, 0–100000 visitors); all or nothing unless `mode` is `valid_rows`, which writes the
+    correct rows and lists the others. A refused sheet answers 400 with every problem named
+    by row and column. Each count replaces the one of its station and day."""
     check_permission(request.user, Perm.VIEW_BUSINESS, request.path)
-    if file is None:  # answered in the import's own shape, the field named
-        missing = {"row": None, "column": "file", "message": _("Choose the file to upload.")}
-        return Status(400, {"committed": False, "total": 0, "written": 0, "errors": [missing]})
+    if file is None:
+        raise RuleViolation(_("Choose the file to upload."), field="file")
     result = import_tallies(file, by=request.user, mode=mode, file_name=file.name or "")
-    errors = [{"row": None, "column": "", "message": text} for text in result.sheet_errors] + [
+    if not result.committed or result.sheet_errors:
+        raise _refusal(result)
+    errors = [
         {"row": error.row, "column": error.column, "message": str(error)} for error in result.errors
     ]
-    body = {
-        "committed": result.committed,
-        "total": result.total,
-        "written": result.created if result.committed else 0,
-        "errors": errors,
-    }
-    return Status(200 if result.committed and not errors else 400, body)
+    return {"committed": True, "total": result.total, "written": result.created, "errors": errors}
